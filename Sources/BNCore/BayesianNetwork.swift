@@ -1,0 +1,229 @@
+/// A discrete Bayesian network: variables, a DAG, and one CPT per variable.
+///
+/// The joint distribution is `P(x) = ∏_v P(x_v | x_pa(v))`. The CPT of `v` is a `Factor`
+/// over `parents(v) + [v]`, so each conditional distribution is a contiguous row.
+/// Every edit is validated: an edge that would close a cycle is refused with the cycle
+/// named, and a structural edit keeps the CPT consistent (see each method).
+public struct BayesianNetwork: Equatable, Sendable {
+    /// The network's identifier.
+    public var name: String
+    /// Optional display label and description.
+    public var label: String?
+    public var description: String?
+    public private(set) var variables: [Variable]
+    public private(set) var dag: DAG
+    /// `cpts[v]` is `P(v | parents(v))` with scope `parents(v) + [v]`.
+    public private(set) var cpts: [Factor]
+    private var indexByName: [String: Int]
+
+    /// Tolerance on `|Σ row − 1|` accepted by `setCPT` (rows are renormalised exactly).
+    public static let normalizationTolerance = 1e-6
+
+    public init(name: String = "network") {
+        self.name = name
+        variables = []
+        dag = DAG()
+        cpts = []
+        indexByName = [:]
+    }
+
+    public var count: Int { variables.count }
+
+    /// The index of a variable by name.
+    public func index(of name: String) -> Int? { indexByName[name] }
+
+    /// The index of a variable by name, or an error naming it.
+    public func require(_ name: String) throws(ModelError) -> Int {
+        guard let i = indexByName[name] else { throw .unknownVariable(name) }
+        return i
+    }
+
+    public func parents(of v: Int) -> [Int] { dag.parents[v] }
+    public func children(of v: Int) -> [Int] { dag.children[v] }
+    public var names: [String] { variables.map(\.name) }
+    public var cardinalities: [Int] { variables.map(\.cardinality) }
+
+    /// The scope `parents(v) + [v]` of `v`'s CPT.
+    public func familyScope(of v: Int) -> Scope {
+        let fam = dag.parents[v] + [v]
+        return Scope(fam, cardinalities: fam.map { variables[$0].cardinality })
+    }
+
+    /// Adds a variable with no parents and a uniform CPT; returns its index.
+    @discardableResult
+    public mutating func addVariable(_ variable: Variable) throws(ModelError) -> Int {
+        guard indexByName[variable.name] == nil else { throw .duplicateVariable(variable.name) }
+        guard !variable.states.isEmpty else { throw .noStates(variable: variable.name) }
+        var seen = Set<String>()
+        for s in variable.states where !seen.insert(s).inserted {
+            throw .duplicateState(variable: variable.name, state: s)
+        }
+        let v = dag.addNode()
+        variables.append(variable)
+        indexByName[variable.name] = v
+        let k = variable.cardinality
+        cpts.append(try wrap { () throws(FactorError) in
+            try Factor(scope: Scope([v], cardinalities: [k]), values: Array(repeating: 1 / Double(k), count: k))
+        })
+        return v
+    }
+
+    /// Removes a variable, its edges and its CPT. Each child's table is averaged over the
+    /// removed parent's states (uniform weights), which keeps its rows normalised; variables
+    /// above `v` shift down by one index.
+    public mutating func removeVariable(_ v: Int) {
+        for c in dag.children[v] { removeParent(v, from: c) }
+        dag.removeNode(v)
+        variables.remove(at: v)
+        cpts.remove(at: v)
+        // Renumber the scopes of every CPT above v.
+        cpts = cpts.map { f in
+            let vars = f.scope.variables.map { $0 > v ? $0 - 1 : $0 }
+            return Factor(unchecked: Scope(vars, cardinalities: f.scope.cardinalities), f.values)
+        }
+        rebuildIndex()
+    }
+
+    /// Renames a variable.
+    public mutating func renameVariable(_ v: Int, to newName: String) throws(ModelError) {
+        if newName == variables[v].name { return }
+        guard indexByName[newName] == nil else { throw .duplicateVariable(newName) }
+        variables[v].name = newName
+        rebuildIndex()
+    }
+
+    /// Updates label, description and role (not states or name).
+    public mutating func setInfo(_ v: Int, label: String?, description: String?, role: Variable.Role) {
+        variables[v].label = label
+        variables[v].description = description
+        variables[v].role = role
+    }
+
+    /// Adds the edge `parent → child`. The child's CPT gains the parent as its last parent
+    /// (before the child); every new row copies the old row, so the distribution is unchanged
+    /// until it is edited or fitted.
+    public mutating func addEdge(from parent: Int, to child: Int) throws(ModelError) {
+        guard parent != child else { throw .selfLoop(variables[parent].name) }
+        guard !dag.hasEdge(from: parent, to: child) else {
+            throw .duplicateEdge(from: variables[parent].name, to: variables[child].name)
+        }
+        if let cycle = dag.addEdge(from: parent, to: child) {
+            throw .cycle(cycle.map { variables[$0].name })
+        }
+        let old = cpts[child]
+        let newScope = familyScope(of: child)
+        let ones = try wrap { () throws(FactorError) in
+            try Factor(scope: Scope([parent], cardinalities: [variables[parent].cardinality]), filledWith: 1)
+        }
+        let grown = try wrap { () throws(FactorError) in try old.multiplying(ones) }
+        cpts[child] = grown.reordered(to: newScope.variables)
+    }
+
+    /// Removes the edge `parent → child`; the child's rows are averaged over the parent's
+    /// states, so every row stays normalised.
+    public mutating func removeEdge(from parent: Int, to child: Int) throws(ModelError) {
+        guard dag.hasEdge(from: parent, to: child) else {
+            throw .missingEdge(from: variables[parent].name, to: variables[child].name)
+        }
+        removeParent(parent, from: child)
+    }
+
+    private mutating func removeParent(_ parent: Int, from child: Int) {
+        let k = Double(variables[parent].cardinality)
+        let summed = cpts[child].summingOut([parent])
+        dag.removeEdge(from: parent, to: child)
+        let averaged = Factor(unchecked: summed.scope, summed.values.map { $0 / k })
+        cpts[child] = averaged.reordered(to: familyScope(of: child).variables)
+    }
+
+    /// Reverses `a → b` into `b → a` (refused if another path from `a` to `b` would close a
+    /// cycle). CPTs are reset to keep rows normalised: `b`'s CPT loses `a` (averaged), and
+    /// `a`'s CPT gains `b` with its rows copied.
+    public mutating func reverseEdge(from a: Int, to b: Int) throws(ModelError) {
+        try removeEdge(from: a, to: b)
+        do {
+            try addEdge(from: b, to: a)
+        } catch {
+            // Put the original edge back (cannot fail: it existed a moment ago).
+            try? addEdge(from: a, to: b)
+            throw error
+        }
+    }
+
+    /// Sets the parents of `v` in the given order and gives `v` a uniform CPT over them.
+    public mutating func setParents(_ v: Int, to newParents: [Int]) throws(ModelError) {
+        if let p = newParents.first(where: { $0 == v }) { throw .selfLoop(variables[p].name) }
+        if let cycle = dag.setParents(v, newParents) { throw .cycle(cycle.map { variables[$0].name }) }
+        let scope = familyScope(of: v)
+        let k = Double(variables[v].cardinality)
+        cpts[v] = try wrap { () throws(FactorError) in try Factor(scope: scope, filledWith: 1 / k) }
+    }
+
+    /// Replaces the CPT of `v`. The factor may be over `parents + [v]` in any order; it is
+    /// laid out in family order. Every row must be non-negative and sum to 1 within
+    /// `normalizationTolerance`; rows are then divided by their sums.
+    public mutating func setCPT(_ v: Int, _ table: Factor) throws(ModelError) {
+        let scope = familyScope(of: v)
+        guard Set(table.scope.variables) == Set(scope.variables),
+              table.scope.count == scope.count,
+              zip(table.scope.variables, table.scope.cardinalities).allSatisfy({ variables[$0.0].cardinality == $0.1 })
+        else {
+            throw .cptScope(variable: variables[v].name,
+                            expected: scope.variables.map { variables[$0].name },
+                            got: table.scope.variables.map { $0 < count ? variables[$0].name : "#\($0)" })
+        }
+        var values = table.reordered(to: scope.variables).values
+        let k = variables[v].cardinality
+        let rows = values.count / k
+        for r in 0..<rows {
+            var s = 0.0
+            for j in 0..<k {
+                let x = values[r * k + j]
+                if x < 0 || x.isNaN {
+                    throw .negativeProbability(variable: variables[v].name, parentStates: parentStates(of: v, row: r), value: x)
+                }
+                s += x
+            }
+            if abs(s - 1) > Self.normalizationTolerance {
+                throw .rowNotNormalized(variable: variables[v].name, parentStates: parentStates(of: v, row: r), sum: s)
+            }
+            for j in 0..<k { values[r * k + j] /= s }
+        }
+        cpts[v] = Factor(unchecked: scope, values)
+    }
+
+    /// The parent states (`Parent=state`) of row `row` of `v`'s CPT.
+    public func parentStates(of v: Int, row: Int) -> [String] {
+        var r = row
+        var out: [String] = []
+        for p in dag.parents[v].reversed() {
+            let c = variables[p].cardinality
+            out.append("\(variables[p].name)=\(variables[p].states[r % c])")
+            r /= c
+        }
+        return out.reversed()
+    }
+
+    /// Number of free parameters `Σ_v (|v| − 1) · |pa(v)|`.
+    public var freeParameterCount: Int {
+        (0..<count).reduce(0) { acc, v in
+            acc + (variables[v].cardinality - 1) * dag.parents[v].reduce(1) { $0 * variables[$1].cardinality }
+        }
+    }
+
+    /// The variable's state index by name, or an error listing the allowed states.
+    public func stateIndex(_ v: Int, _ state: String) throws(ModelError) -> Int {
+        guard let s = variables[v].stateIndex(state) else {
+            throw .unknownState(variable: variables[v].name, state: state, allowed: variables[v].states)
+        }
+        return s
+    }
+
+    private mutating func rebuildIndex() {
+        indexByName = Dictionary(uniqueKeysWithValues: variables.enumerated().map { ($1.name, $0) })
+    }
+
+    private func wrap<T>(_ body: () throws(FactorError) -> T) throws(ModelError) -> T {
+        do { return try body() } catch { throw .factor(error) }
+    }
+}

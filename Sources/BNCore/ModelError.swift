@@ -1,0 +1,45 @@
+/// Errors raised when a network or its evidence is not valid, in user words.
+public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
+    case duplicateVariable(String)
+    case unknownVariable(String)
+    case duplicateState(variable: String, state: String)
+    case unknownState(variable: String, state: String, allowed: [String])
+    case noStates(variable: String)
+    /// Adding the edge would close this directed cycle (first = last).
+    case cycle([String])
+    case duplicateEdge(from: String, to: String)
+    case missingEdge(from: String, to: String)
+    case selfLoop(String)
+    /// A CPT whose scope is not `parents + [child]`.
+    case cptScope(variable: String, expected: [String], got: [String])
+    /// A conditional distribution that does not sum to 1 (within the tolerance).
+    case rowNotNormalized(variable: String, parentStates: [String], sum: Double)
+    case negativeProbability(variable: String, parentStates: [String], value: Double)
+    case invalidLikelihood(variable: String, reason: String)
+    case factor(FactorError)
+
+    public var description: String {
+        switch self {
+        case .duplicateVariable(let v): return "variable '\(v)' is defined twice"
+        case .unknownVariable(let v): return "unknown variable '\(v)'"
+        case .duplicateState(let v, let s): return "variable '\(v)' lists state '\(s)' twice"
+        case .unknownState(let v, let s, let allowed):
+            return "variable '\(v)' has no state '\(s)'; its states are \(allowed.joined(separator: ", "))"
+        case .noStates(let v): return "variable '\(v)' needs at least one state"
+        case .cycle(let path): return "this edge would create the cycle \(path.joined(separator: " -> "))"
+        case .duplicateEdge(let a, let b): return "edge \(a) -> \(b) already exists"
+        case .missingEdge(let a, let b): return "there is no edge \(a) -> \(b)"
+        case .selfLoop(let v): return "a variable cannot be its own parent ('\(v)')"
+        case .cptScope(let v, let expected, let got):
+            return "the table of '\(v)' must be over \(expected.joined(separator: ", ")), got \(got.joined(separator: ", "))"
+        case .rowNotNormalized(let v, let ps, let sum):
+            let given = ps.isEmpty ? "" : " given \(ps.joined(separator: ", "))"
+            return "P(\(v)\(given)) sums to \(sum), not 1"
+        case .negativeProbability(let v, let ps, let value):
+            let given = ps.isEmpty ? "" : " given \(ps.joined(separator: ", "))"
+            return "P(\(v)\(given)) has a negative entry \(value)"
+        case .invalidLikelihood(let v, let reason): return "likelihood evidence on '\(v)': \(reason)"
+        case .factor(let e): return e.description
+        }
+    }
+}

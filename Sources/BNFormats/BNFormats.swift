@@ -1,0 +1,1 @@
+// BNFormats: see README.md in this folder.

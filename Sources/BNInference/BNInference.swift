@@ -1,0 +1,1 @@
+// BNInference: see README.md in this folder.

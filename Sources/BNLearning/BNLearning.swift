@@ -1,0 +1,1 @@
+// BNLearning: see README.md in this folder.

@@ -1,0 +1,188 @@
+/// A compiled pairwise contraction `C = Σ_{summed} A ⊗ B`: "multiply these two tables and
+/// sum out these labels" without materialising the product.
+///
+/// Following the transpose-transpose-GEMM-transpose (TTGT) scheme of tensor-contraction
+/// libraries, the labels of the operands are sorted into groups:
+///
+/// | group | in A | in B | kept | role |
+/// |---|---|---|---|---|
+/// | batch | ✓ | ✓ | ✓ | one GEMM per batch index |
+/// | M | ✓ | – | ✓ | rows of the GEMM |
+/// | N | – | ✓ | ✓ | columns of the GEMM |
+/// | K | ✓ | ✓ | – | contracted dimension |
+/// | A-only / B-only summed | one | – | – | summed out of that operand first |
+///
+/// so that `C[b, m, n] = Σ_k A[b, m, k] · B[b, k, n]`. When an operand is already laid out
+/// as `[batch, M, K]` (or `[batch, K, M]`, passed transposed) no copy is made; otherwise it
+/// is permuted once. Small problems (`M·N·K` below `blasThreshold`) skip BLAS and run an
+/// odometer loop straight over the original layouts.
+///
+/// The result's axes are `batch ++ M ++ N`. A plan depends only on the shapes, so it is
+/// built once and executed for every pair of tables with those shapes.
+public struct ContractionPlan: Sendable {
+    /// Which kernel a plan runs.
+    public enum Path: Sendable, Equatable {
+        /// Decide by `M·N·K` against the threshold.
+        case automatic
+        /// Force the odometer loop.
+        case odometer
+        /// Force the BLAS path.
+        case blas
+    }
+
+    /// The measured crossover (flops `M·N·K` per GEMM call) below which the odometer path
+    /// is faster than calling BLAS; see BENCHMARKS.md, "Choosing the BLAS threshold".
+    public static let defaultBLASThreshold = 2_048
+
+    public let a: Axes
+    public let b: Axes
+    /// The result's axes: `batch ++ M ++ N`.
+    public let output: Axes
+    /// Whether this plan runs through BLAS.
+    public let usesBLAS: Bool
+
+    let aReduced: Axes
+    let bReduced: Axes
+    let batch: Axes, m: Axes, n: Axes, k: Axes
+    let aLayout: Layout
+    let bLayout: Layout
+
+    enum Layout: Sendable, Equatable {
+        case direct              // [batch, rows, inner] already
+        case transposed          // [batch, inner, rows]
+        case permuted(Axes)      // copy into these axes first (= [batch, rows, inner])
+    }
+
+    /// Plans `Σ_{labels not kept} A·B` where a label is kept when `keep` contains it.
+    /// Labels shared by `a` and `b` must have equal cardinalities.
+    public init(a: Axes, b: Axes, keep: Set<Int>, path: Path = .automatic,
+                blasThreshold: Int = ContractionPlan.defaultBLASThreshold) {
+        self.a = a
+        self.b = b
+        let aSet = Set(a.labels), bSet = Set(b.labels)
+        for (label, card) in zip(a.labels, a.cardinalities) {
+            if let other = b.cardinality(of: label) {
+                precondition(other == card, "label \(label) has cardinality \(card) in A and \(other) in B")
+            }
+        }
+        // A-only and B-only summed labels are reduced first.
+        aReduced = a.selecting(a.labels.filter { bSet.contains($0) || keep.contains($0) })
+        bReduced = b.selecting(b.labels.filter { aSet.contains($0) || keep.contains($0) })
+
+        // Two candidate orders for the shared groups (batch, K): A's or B's. Pick the one
+        // that needs fewer copied entries.
+        func groups(sharedOrderFrom ref: Axes) -> (batch: Axes, m: Axes, n: Axes, k: Axes) {
+            let batchLabels = ref.labels.filter { aSet.contains($0) && bSet.contains($0) && keep.contains($0) }
+            let kLabels = ref.labels.filter { aSet.contains($0) && bSet.contains($0) && !keep.contains($0) }
+            let mLabels = a.labels.filter { !bSet.contains($0) && keep.contains($0) }
+            let nLabels = b.labels.filter { !aSet.contains($0) && keep.contains($0) }
+            return (a.selecting(batchLabels), a.selecting(mLabels), b.selecting(nLabels), a.selecting(kLabels))
+        }
+        func layout(_ x: Axes, batch: Axes, rows: Axes, inner: Axes) -> Layout {
+            if x.labels == batch.labels + rows.labels + inner.labels { return .direct }
+            if x.labels == batch.labels + inner.labels + rows.labels { return .transposed }
+            return .permuted(Axes(labels: batch.labels + rows.labels + inner.labels,
+                                  cardinalities: batch.cardinalities + rows.cardinalities + inner.cardinalities))
+        }
+        func copies(_ l: Layout, _ x: Axes) -> Int {
+            if case .permuted = l { return x.entries }
+            return 0
+        }
+        let ga = groups(sharedOrderFrom: aReduced)
+        let gb = groups(sharedOrderFrom: bReduced)
+        let la = (layout(aReduced, batch: ga.batch, rows: ga.m, inner: ga.k),
+                  layout(bReduced, batch: ga.batch, rows: ga.n, inner: ga.k))
+        let lb = (layout(aReduced, batch: gb.batch, rows: gb.m, inner: gb.k),
+                  layout(bReduced, batch: gb.batch, rows: gb.n, inner: gb.k))
+        let useB = copies(lb.0, aReduced) + copies(lb.1, bReduced) < copies(la.0, aReduced) + copies(la.1, bReduced)
+        let g = useB ? gb : ga
+        (batch, m, n, k) = (g.batch, g.m, g.n, g.k)
+        // B is stored [batch, K, N] (direct) or [batch, N, K] (transposed): its "rows" in
+        // the sense of `layout` are N and its inner dimension K, with the roles swapped.
+        aLayout = layout(aReduced, batch: g.batch, rows: g.m, inner: g.k)
+        switch layout(bReduced, batch: g.batch, rows: g.k, inner: g.n) {
+        case .direct: bLayout = .direct
+        case .transposed: bLayout = .transposed
+        case .permuted(let target): bLayout = .permuted(target)
+        }
+        output = Axes(labels: g.batch.labels + g.m.labels + g.n.labels,
+                      cardinalities: g.batch.cardinalities + g.m.cardinalities + g.n.cardinalities)
+
+        let (mn, o1) = g.m.entries.multipliedReportingOverflow(by: g.n.entries)
+        let (mnk, o2) = mn.multipliedReportingOverflow(by: g.k.entries)
+        let fitsBLAS = [g.m.entries, g.n.entries, g.k.entries].allSatisfy { $0 <= Int(Int32.max) }
+        switch path {
+        case .odometer: usesBLAS = false
+        case .blas: usesBLAS = fitsBLAS
+        case .automatic: usesBLAS = fitsBLAS && (o1 || o2 || mnk >= blasThreshold)
+        }
+    }
+
+    /// Runs the contraction on tables laid out as `a` and `b`.
+    public func execute(_ aValues: [Double], _ bValues: [Double]) -> [Double] {
+        precondition(aValues.count == a.entries && bValues.count == b.entries, "table sizes do not match the plan")
+        let ar = TableKernels.sumOut(aValues, a, keeping: aReduced.labels).values
+        let br = TableKernels.sumOut(bValues, b, keeping: bReduced.labels).values
+        return usesBLAS ? runBLAS(ar, br) : runOdometer(ar, br)
+    }
+
+    private func runOdometer(_ av: [Double], _ bv: [Double]) -> [Double] {
+        // Walk [batch, M, N, K]; K innermost so each output entry is one strided dot product.
+        let walkLabels = batch.labels + m.labels + n.labels + k.labels
+        let extents = batch.cardinalities + m.cardinalities + n.cardinalities + k.cardinalities
+        let walk = StridedWalk(extents: extents,
+                               strides: [output.strides(along: walkLabels),
+                                         aReduced.strides(along: walkLabels),
+                                         bReduced.strides(along: walkLabels)])
+        let count = output.entries
+        return [Double](unsafeUninitializedCapacity: count) { dst, initialized in
+            dst.initialize(repeating: 0)
+            av.withUnsafeBufferPointer { pa in
+                bv.withUnsafeBufferPointer { pb in
+                    walk.forEachRun3 { len, o, so, i, si, j, sj in
+                        var i = i, j = j
+                        if so == 0 {
+                            var s = 0.0
+                            for _ in 0..<len { s += pa[i] * pb[j]; i &+= si; j &+= sj }
+                            dst[o] += s
+                        } else {
+                            var o = o
+                            for _ in 0..<len { dst[o] += pa[i] * pb[j]; o &+= so; i &+= si; j &+= sj }
+                        }
+                    }
+                }
+            }
+            initialized = count
+        }
+    }
+
+    private func runBLAS(_ av: [Double], _ bv: [Double]) -> [Double] {
+        let aMat: [Double], transA: Bool
+        switch aLayout {
+        case .direct: (aMat, transA) = (av, false)
+        case .transposed: (aMat, transA) = (av, true)
+        case .permuted(let target): (aMat, transA) = (TableKernels.permute(av, from: aReduced, to: target), false)
+        }
+        let bMat: [Double], transB: Bool
+        switch bLayout {
+        case .direct: (bMat, transB) = (bv, false)
+        case .transposed: (bMat, transB) = (bv, true)
+        case .permuted(let target): (bMat, transB) = (TableKernels.permute(bv, from: bReduced, to: target), false)
+        }
+        let bs = batch.entries, mm = m.entries, nn = n.entries, kk = k.entries
+        let count = output.entries
+        return [Double](unsafeUninitializedCapacity: count) { dst, initialized in
+            aMat.withUnsafeBufferPointer { pa in
+                bMat.withUnsafeBufferPointer { pb in
+                    for t in 0..<bs {
+                        BLAS.gemm(m: mm, n: nn, k: kk,
+                                  a: pa.baseAddress! + t * mm * kk, transA: transA,
+                                  b: pb.baseAddress! + t * kk * nn, transB: transB,
+                                  c: dst.baseAddress! + t * mm * nn)
+                    }
+                }
+            }
+            initialized = count
+        }
+    }
+}

@@ -1,0 +1,90 @@
+/// A walk over a multi-dimensional index space that visits, for every operand, the
+/// element at `Σ index[i]·stride[i]`.
+///
+/// This is the odometer at the heart of every small-table kernel: the innermost axis is
+/// handed to the kernel as a run `(count, offset, stride)` per operand, the outer axes
+/// advance like the digits of a mixed-radix counter. Before walking, axes of extent 1 are
+/// dropped and neighbouring axes that every operand addresses contiguously are merged,
+/// so a contiguous operation becomes one long run.
+public struct StridedWalk: Sendable {
+    /// Extents of the (coalesced) axes, outermost first.
+    public private(set) var extents: [Int]
+    /// `strides[operand][axis]`, in elements.
+    public private(set) var strides: [[Int]]
+
+    /// Builds a walk over `extents` with one stride array per operand, coalescing axes.
+    public init(extents: [Int], strides: [[Int]]) {
+        precondition(strides.allSatisfy { $0.count == extents.count }, "one stride per axis")
+        var e: [Int] = []
+        var s: [[Int]] = Array(repeating: [], count: strides.count)
+        // Walk from the innermost axis outwards, merging when contiguous for every operand.
+        for axis in stride(from: extents.count - 1, through: 0, by: -1) {
+            let ext = extents[axis]
+            if ext == 1 { continue }
+            if let innerExt = e.last {
+                var mergeable = true
+                for op in 0..<strides.count where strides[op][axis] != s[op].last! &* innerExt {
+                    mergeable = false
+                    break
+                }
+                if mergeable {
+                    e[e.count - 1] = innerExt &* ext
+                    continue
+                }
+            }
+            e.append(ext)
+            for op in 0..<strides.count { s[op].append(strides[op][axis]) }
+        }
+        self.extents = e.reversed()
+        self.strides = s.map { $0.reversed() }
+    }
+
+    /// The total number of visited positions.
+    public var count: Int { extents.reduce(1, &*) }
+
+    /// Calls `body(n, o0, s0, o1, s1)` for each innermost run of a two-operand walk.
+    @inline(__always)
+    public func forEachRun(_ body: (Int, Int, Int, Int, Int) -> Void) {
+        precondition(strides.count == 2)
+        forEachRun3 { n, o0, s0, o1, s1, _, _ in body(n, o0, s0, o1, s1) }
+    }
+
+    /// Calls `body(n, o0, s0, o1, s1, o2, s2)` for each innermost run of a walk with up
+    /// to three operands (missing operands get offset and stride 0).
+    @inline(__always)
+    public func forEachRun3(_ body: (Int, Int, Int, Int, Int, Int, Int) -> Void) {
+        let d = extents.count
+        let ops = strides.count
+        if d == 0 {
+            body(1, 0, 0, 0, 0, 0, 0)
+            return
+        }
+        let s0 = ops > 0 ? strides[0] : [Int](repeating: 0, count: d)
+        let s1 = ops > 1 ? strides[1] : [Int](repeating: 0, count: d)
+        let s2 = ops > 2 ? strides[2] : [Int](repeating: 0, count: d)
+        let inner = extents[d - 1]
+        let i0 = s0[d - 1], i1 = s1[d - 1], i2 = s2[d - 1]
+        if d == 1 {
+            body(inner, 0, i0, 0, i1, 0, i2)
+            return
+        }
+        var outerTotal = 1
+        for a in 0..<(d - 1) { outerTotal &*= extents[a] }
+        var index = [Int](repeating: 0, count: d - 1)
+        var o0 = 0, o1 = 0, o2 = 0
+        for _ in 0..<outerTotal {
+            body(inner, o0, i0, o1, i1, o2, i2)
+            var axis = d - 2
+            while axis >= 0 {
+                index[axis] &+= 1
+                o0 &+= s0[axis]; o1 &+= s1[axis]; o2 &+= s2[axis]
+                if index[axis] < extents[axis] { break }
+                o0 &-= s0[axis] &* extents[axis]
+                o1 &-= s1[axis] &* extents[axis]
+                o2 &-= s2[axis] &* extents[axis]
+                index[axis] = 0
+                axis -= 1
+            }
+        }
+    }
+}

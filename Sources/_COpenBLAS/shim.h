@@ -1,0 +1,2 @@
+// Credence: the C face of OpenBLAS. Only FactorKernels imports this module.
+#include <cblas.h>
