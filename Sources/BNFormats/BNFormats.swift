@@ -1,1 +1,0 @@
-// BNFormats: see README.md in this folder.
