@@ -22,18 +22,20 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
-        .target(name: "FactorKernels", dependencies: ["_COpenBLAS"]),
-        .target(name: "BNCore", dependencies: ["FactorKernels"]),
-        .target(name: "BNInference", dependencies: ["BNCore"]),
-        .target(name: "BNFormats", dependencies: ["BNCore"]),
-        .target(name: "BNLearning", dependencies: ["BNCore", "BNInference"]),
-        .target(name: "Workbench", dependencies: ["BNCore", "BNInference", "BNLearning", "BNFormats"]),
+        .target(name: "FactorKernels", dependencies: ["_COpenBLAS"], exclude: ["README.md"]),
+        .target(name: "BNCore", dependencies: ["FactorKernels"], exclude: ["README.md"]),
+        .target(name: "BNInference", dependencies: ["BNCore"], exclude: ["README.md"]),
+        .target(name: "BNFormats", dependencies: ["BNCore"], exclude: ["README.md"]),
+        .target(name: "BNLearning", dependencies: ["BNCore", "BNInference"], exclude: ["README.md"]),
+        .target(name: "Workbench", dependencies: ["FactorKernels", "BNCore", "BNInference", "BNLearning", "BNFormats"], exclude: ["README.md"]),
         .executableTarget(
             name: "credence",
             dependencies: [
                 "Workbench",
+                "FactorKernels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            exclude: ["README.md"]
         ),
         .executableTarget(
             name: "KernelBench",

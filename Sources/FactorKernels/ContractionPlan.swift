@@ -32,7 +32,7 @@ public struct ContractionPlan: Sendable {
 
     /// The measured crossover (flops `M·N·K` per GEMM call) below which the odometer path
     /// is faster than calling BLAS; see BENCHMARKS.md, "Choosing the BLAS threshold".
-    public static let defaultBLASThreshold = 2_048
+    public static let defaultBLASThreshold = 16
 
     public let a: Axes
     public let b: Axes
@@ -46,6 +46,11 @@ public struct ContractionPlan: Sendable {
     let batch: Axes, m: Axes, n: Axes, k: Axes
     let aLayout: Layout
     let bLayout: Layout
+    /// Whether an operand has labels summed out before the pairwise step.
+    let aNeedsPreSum: Bool
+    let bNeedsPreSum: Bool
+    /// The odometer walk over `[batch, M, N, K]` (output, A, B), built once.
+    let odometerWalk: StridedWalk?
 
     enum Layout: Sendable, Equatable {
         case direct              // [batch, rows, inner] already
@@ -111,29 +116,38 @@ public struct ContractionPlan: Sendable {
         let (mn, o1) = g.m.entries.multipliedReportingOverflow(by: g.n.entries)
         let (mnk, o2) = mn.multipliedReportingOverflow(by: g.k.entries)
         let fitsBLAS = [g.m.entries, g.n.entries, g.k.entries].allSatisfy { $0 <= Int(Int32.max) }
+        let blas: Bool
         switch path {
-        case .odometer: usesBLAS = false
-        case .blas: usesBLAS = fitsBLAS
-        case .automatic: usesBLAS = fitsBLAS && (o1 || o2 || mnk >= blasThreshold)
+        case .odometer: blas = false
+        case .blas: blas = fitsBLAS
+        case .automatic: blas = fitsBLAS && (o1 || o2 || mnk >= blasThreshold)
+        }
+        usesBLAS = blas
+        aNeedsPreSum = aReduced.count != a.count
+        bNeedsPreSum = bReduced.count != b.count
+        if blas {
+            odometerWalk = nil
+        } else {
+            // K innermost, so each output entry is one strided dot product.
+            let walkLabels = g.batch.labels + g.m.labels + g.n.labels + g.k.labels
+            let extents = g.batch.cardinalities + g.m.cardinalities + g.n.cardinalities + g.k.cardinalities
+            odometerWalk = StridedWalk(extents: extents,
+                                       strides: [output.strides(along: walkLabels),
+                                                 aReduced.strides(along: walkLabels),
+                                                 bReduced.strides(along: walkLabels)])
         }
     }
 
     /// Runs the contraction on tables laid out as `a` and `b`.
     public func execute(_ aValues: [Double], _ bValues: [Double]) -> [Double] {
         precondition(aValues.count == a.entries && bValues.count == b.entries, "table sizes do not match the plan")
-        let ar = TableKernels.sumOut(aValues, a, keeping: aReduced.labels).values
-        let br = TableKernels.sumOut(bValues, b, keeping: bReduced.labels).values
+        let ar = aNeedsPreSum ? TableKernels.sumOut(aValues, a, keeping: aReduced.labels).values : aValues
+        let br = bNeedsPreSum ? TableKernels.sumOut(bValues, b, keeping: bReduced.labels).values : bValues
         return usesBLAS ? runBLAS(ar, br) : runOdometer(ar, br)
     }
 
     private func runOdometer(_ av: [Double], _ bv: [Double]) -> [Double] {
-        // Walk [batch, M, N, K]; K innermost so each output entry is one strided dot product.
-        let walkLabels = batch.labels + m.labels + n.labels + k.labels
-        let extents = batch.cardinalities + m.cardinalities + n.cardinalities + k.cardinalities
-        let walk = StridedWalk(extents: extents,
-                               strides: [output.strides(along: walkLabels),
-                                         aReduced.strides(along: walkLabels),
-                                         bReduced.strides(along: walkLabels)])
+        let walk = odometerWalk!
         let count = output.entries
         return [Double](unsafeUninitializedCapacity: count) { dst, initialized in
             dst.initialize(repeating: 0)

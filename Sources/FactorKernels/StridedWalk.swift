@@ -54,36 +54,60 @@ public struct StridedWalk: Sendable {
     @inline(__always)
     public func forEachRun3(_ body: (Int, Int, Int, Int, Int, Int, Int) -> Void) {
         let d = extents.count
-        let ops = strides.count
         if d == 0 {
             body(1, 0, 0, 0, 0, 0, 0)
             return
         }
-        let s0 = ops > 0 ? strides[0] : [Int](repeating: 0, count: d)
-        let s1 = ops > 1 ? strides[1] : [Int](repeating: 0, count: d)
-        let s2 = ops > 2 ? strides[2] : [Int](repeating: 0, count: d)
+        let ops = strides.count
+        if ops == 3 {
+            strides[0].withUnsafeBufferPointer { s0 in
+                strides[1].withUnsafeBufferPointer { s1 in
+                    strides[2].withUnsafeBufferPointer { s2 in
+                        walk(d, s0, s1, s2, body)
+                    }
+                }
+            }
+        } else {
+            let zeros = [Int](repeating: 0, count: d)
+            strides[0].withUnsafeBufferPointer { s0 in
+                (ops > 1 ? strides[1] : zeros).withUnsafeBufferPointer { s1 in
+                    zeros.withUnsafeBufferPointer { s2 in
+                        walk(d, s0, s1, s2, body)
+                    }
+                }
+            }
+        }
+    }
+
+    @inline(__always)
+    private func walk(_ d: Int, _ s0: UnsafeBufferPointer<Int>, _ s1: UnsafeBufferPointer<Int>,
+                      _ s2: UnsafeBufferPointer<Int>, _ body: (Int, Int, Int, Int, Int, Int, Int) -> Void) {
         let inner = extents[d - 1]
         let i0 = s0[d - 1], i1 = s1[d - 1], i2 = s2[d - 1]
         if d == 1 {
             body(inner, 0, i0, 0, i1, 0, i2)
             return
         }
-        var outerTotal = 1
-        for a in 0..<(d - 1) { outerTotal &*= extents[a] }
-        var index = [Int](repeating: 0, count: d - 1)
-        var o0 = 0, o1 = 0, o2 = 0
-        for _ in 0..<outerTotal {
-            body(inner, o0, i0, o1, i1, o2, i2)
-            var axis = d - 2
-            while axis >= 0 {
-                index[axis] &+= 1
-                o0 &+= s0[axis]; o1 &+= s1[axis]; o2 &+= s2[axis]
-                if index[axis] < extents[axis] { break }
-                o0 &-= s0[axis] &* extents[axis]
-                o1 &-= s1[axis] &* extents[axis]
-                o2 &-= s2[axis] &* extents[axis]
-                index[axis] = 0
-                axis -= 1
+        extents.withUnsafeBufferPointer { ext in
+            var outerTotal = 1
+            for a in 0..<(d - 1) { outerTotal &*= ext[a] }
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: d - 1) { index in
+                index.initialize(repeating: 0)
+                var o0 = 0, o1 = 0, o2 = 0
+                for _ in 0..<outerTotal {
+                    body(inner, o0, i0, o1, i1, o2, i2)
+                    var axis = d - 2
+                    while axis >= 0 {
+                        index[axis] &+= 1
+                        o0 &+= s0[axis]; o1 &+= s1[axis]; o2 &+= s2[axis]
+                        if index[axis] < ext[axis] { break }
+                        o0 &-= s0[axis] &* ext[axis]
+                        o1 &-= s1[axis] &* ext[axis]
+                        o2 &-= s2[axis] &* ext[axis]
+                        index[axis] = 0
+                        axis -= 1
+                    }
+                }
             }
         }
     }

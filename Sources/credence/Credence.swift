@@ -1,4 +1,5 @@
 import ArgumentParser
+import FactorKernels
 
 /// The `credence` command: the subcommands of the command-line contract (docs/cli.md).
 @main
@@ -11,6 +12,24 @@ struct Credence: ParsableCommand {
         version: version,
         subcommands: [
             SelfCheckCommand.self,
-        ]
+        ],
+        defaultSubcommand: SelfCheckCommand.self
     )
+
+    /// Process-wide set-up before any command runs: one OpenBLAS thread unless asked
+    /// otherwise (CREDENCE_BLAS_THREADS), and the allocator kept from returning large
+    /// tables to the system after every use (see FactorKernels/AllocatorTuning.swift).
+    static func main() {
+        let env = ProcessInfo.processInfo.environment
+        BLAS.setThreads(env["CREDENCE_BLAS_THREADS"].flatMap(Int.init) ?? 1)
+        AllocatorTuning.keepLargeBlocks()
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
+
+import Foundation

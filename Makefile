@@ -1,0 +1,30 @@
+# Credence: the two commands of the README, and a few more.
+#   make demo   installs what is missing, builds in release mode, runs the main job
+#   make test   installs what is missing, runs the whole test suite
+SHELL := /bin/bash
+export PATH := $(PATH):/opt/swift/usr/bin
+SWIFT ?= swift
+RELEASE_BIN := .build/release
+
+.PHONY: demo test deps build bench-kernels clean
+
+deps:
+	@bash scripts/install-deps.sh
+
+build: deps
+	$(SWIFT) build -c release --product credence
+
+demo: build
+	$(RELEASE_BIN)/credence --version
+	$(RELEASE_BIN)/credence selfcheck
+
+test: deps
+	$(SWIFT) test
+
+# The contraction benchmark of BENCHMARKS.md (release build; takes ~15 minutes to 512 MiB).
+bench-kernels: deps
+	$(SWIFT) build -c release --product KernelBench
+	$(RELEASE_BIN)/KernelBench --max-mb $${MAX_MB:-512} --repeat $${REPEAT:-3} --json Benchmarks/results/kernels.json
+
+clean:
+	rm -rf .build
