@@ -49,7 +49,7 @@ public struct ContractionPlan: Sendable {
     /// Whether an operand has labels summed out before the pairwise step.
     let aNeedsPreSum: Bool
     let bNeedsPreSum: Bool
-    /// The odometer walk over `[batch, M, N, K]` (output, A, B), built once.
+    /// The odometer walk over `[batch, M, N, K]` or `[batch, M, K, N]` (output, A, B), built once.
     let odometerWalk: StridedWalk?
 
     enum Layout: Sendable, Equatable {
@@ -128,9 +128,13 @@ public struct ContractionPlan: Sendable {
         if blas {
             odometerWalk = nil
         } else {
-            // K innermost, so each output entry is one strided dot product.
-            let walkLabels = g.batch.labels + g.m.labels + g.n.labels + g.k.labels
-            let extents = g.batch.cardinalities + g.m.cardinalities + g.n.cardinalities + g.k.cardinalities
+            // The longer of K and N goes innermost: K innermost makes each output entry one
+            // strided dot product; N innermost makes each step an axpy over an output row.
+            // Either way every output entry sums its K terms in increasing order.
+            let kInner = g.k.entries >= g.n.entries
+            let inner = kInner ? [g.n, g.k] : [g.k, g.n]
+            let walkLabels = g.batch.labels + g.m.labels + inner[0].labels + inner[1].labels
+            let extents = g.batch.cardinalities + g.m.cardinalities + inner[0].cardinalities + inner[1].cardinalities
             odometerWalk = StridedWalk(extents: extents,
                                        strides: [output.strides(along: walkLabels),
                                                  aReduced.strides(along: walkLabels),

@@ -1,1 +1,0 @@
-// BNLearning: see README.md in this folder.

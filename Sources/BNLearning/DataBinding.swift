@@ -1,0 +1,43 @@
+import BNCore
+
+/// How the columns of a dataset line up with the variables of a network: `column[v]` is the
+/// data column of variable `v`, or nil for a variable absent from the data (latent).
+/// States are matched by name, so a column whose states are listed in another order is
+/// recoded once here.
+public struct DataBinding: Sendable {
+    /// `codes[v]`: the column of `v` recoded to the network's state indices (missing = -1),
+    /// or nil when `v` has no column.
+    public let codes: [[Int32]?]
+    public let rowCount: Int
+    public let weights: [Double]?
+
+    /// Binds by variable name. A variable without a column is allowed only when
+    /// `allowMissingColumns` is true (EM treats it as latent).
+    public init(network: BayesianNetwork, data: Dataset, allowMissingColumns: Bool = false) throws(LearningError) {
+        var codes: [[Int32]?] = []
+        for v in network.variables {
+            guard let j = data.column(named: v.name) else {
+                if allowMissingColumns || v.role == .latent { codes.append(nil); continue }
+                throw .missingColumn(variable: v.name)
+            }
+            let dataStates = data.states[j]
+            var map = [Int32](repeating: -1, count: dataStates.count)
+            for (k, s) in dataStates.enumerated() {
+                guard let idx = v.stateIndex(s) else {
+                    throw .stateMismatch(variable: v.name, modelStates: v.states, dataStates: dataStates)
+                }
+                map[k] = Int32(idx)
+            }
+            let identity = map.enumerated().allSatisfy { Int32($0.offset) == $0.element }
+            codes.append(identity ? data.columns[j] : data.columns[j].map { $0 < 0 ? -1 : map[Int($0)] })
+        }
+        self.codes = codes
+        self.rowCount = data.rowCount
+        self.weights = data.weights
+    }
+
+    /// Whether every cell of the bound columns is observed and no variable is latent.
+    public var isComplete: Bool {
+        codes.allSatisfy { c in c.map { !$0.contains(where: { $0 < 0 }) } ?? false }
+    }
+}

@@ -1,0 +1,216 @@
+import BNCore
+
+/// Score-based structure search over DAGs: greedy hill climbing with tabu list and random
+/// restarts (Heckerman, Geiger & Chickering 1995; Chickering 2002 for the operators), with
+/// a cache of family scores keyed by (child, parent set).
+///
+/// Each step considers every legal single-edge change (add `a → b`, remove it, reverse it),
+/// scores it by the change of the one or two affected families, and takes the best
+/// improvement. With `tabuLength > 0` the best non-tabu move is taken even when it does not
+/// improve (tabu search), and the best DAG seen is returned. Restarts perturb the best DAG
+/// with random edge changes drawn from the seeded generator.
+public struct HillClimbing: Sendable {
+    public var score: StructureScore
+    public var maxParents: Int
+    /// Edges that must be present (`from → to` by variable index).
+    public var required: Set<Edge>
+    /// Edges that must not be present.
+    public var forbidden: Set<Edge>
+    public var tabuLength: Int
+    public var maxIterations: Int
+    public var restarts: Int
+    /// Random edge changes applied to the best DAG before each restart.
+    public var perturbation: Int
+    public var seed: UInt64
+
+    /// A directed edge `from → to`.
+    public struct Edge: Hashable, Sendable {
+        public var from: Int
+        public var to: Int
+        public init(_ from: Int, _ to: Int) { self.from = from; self.to = to }
+    }
+
+    public init(score: StructureScore = .bic, maxParents: Int = 4, required: Set<Edge> = [], forbidden: Set<Edge> = [],
+                tabuLength: Int = 0, maxIterations: Int = 10_000, restarts: Int = 0, perturbation: Int = 5, seed: UInt64 = 1) {
+        self.score = score
+        self.maxParents = maxParents
+        self.required = required
+        self.forbidden = forbidden
+        self.tabuLength = tabuLength
+        self.maxIterations = maxIterations
+        self.restarts = restarts
+        self.perturbation = perturbation
+        self.seed = seed
+    }
+
+    /// What a search found.
+    public struct Result: Sendable {
+        /// `parents[v]`, sorted by index.
+        public var parents: [[Int]]
+        public var score: Double
+        public var iterations: Int
+        /// How many distinct family scores were computed (cache misses).
+        public var familiesScored: Int
+    }
+
+    /// Searches for the best-scoring DAG over the variables of `data` (complete-case counts).
+    /// `cardinalities[v]` and the binding's columns define the variables.
+    public func search(cardinalities: [Int], binding: DataBinding, start: [[Int]]? = nil) throws(LearningError) -> Result {
+        let n = cardinalities.count
+        guard maxParents >= 0 else { throw .invalidOption("max parents must be at least 0") }
+        for e in required where forbidden.contains(e) {
+            throw .invalidOption("edge \(e.from) -> \(e.to) is both required and forbidden")
+        }
+        let cache = FamilyScoreCache(score: score, cardinalities: cardinalities, binding: binding)
+        var parents = start ?? Array(repeating: [], count: n)
+        for e in required where !parents[e.to].contains(e.from) { parents[e.to].append(e.from); parents[e.to].sort() }
+        guard isAcyclic(parents) else { throw .invalidOption("the required edges form a cycle") }
+        var rng = SplitMix64(seed: seed)
+        var best = climb(from: parents, cache: cache)
+        var iterations = best.iterations
+        for _ in 0..<restarts {
+            var p = best.parents
+            perturb(&p, rng: &rng)
+            let r = climb(from: p, cache: cache)
+            iterations += r.iterations
+            if r.score > best.score + 1e-9 { best = r }
+        }
+        best.iterations = iterations
+        best.familiesScored = cache.misses
+        return best
+    }
+
+    private func total(_ parents: [[Int]], _ cache: FamilyScoreCache) -> Double {
+        parents.indices.reduce(0) { $0 + cache.score($1, parents[$1]) }
+    }
+
+    private func climb(from start: [[Int]], cache: FamilyScoreCache) -> Result {
+        var parents = start
+        var current = parents.indices.map { cache.score($0, parents[$0]) }
+        var bestParents = parents
+        var bestScore = current.reduce(0, +)
+        var tabu: [[[Int]]] = []
+        var iterations = 0
+        let n = parents.count
+        while iterations < maxIterations {
+            iterations += 1
+            var bestMove: (delta: Double, apply: [(Int, [Int])])? = nil
+            func consider(_ changes: [(Int, [Int])]) {
+                var delta = 0.0
+                for (v, ps) in changes { delta += cache.score(v, ps) - current[v] }
+                if tabuLength > 0 {
+                    var candidate = parents
+                    for (v, ps) in changes { candidate[v] = ps }
+                    if tabu.contains(candidate) { return }
+                }
+                if bestMove == nil || delta > bestMove!.delta + 1e-12 { bestMove = (delta, changes) }
+            }
+            for a in 0..<n {
+                for b in 0..<n where a != b {
+                    let edge = Edge(a, b)
+                    if parents[b].contains(a) {
+                        // Remove a → b.
+                        if !required.contains(edge) {
+                            consider([(b, parents[b].filter { $0 != a })])
+                            // Reverse a → b into b → a.
+                            let rev = Edge(b, a)
+                            if !forbidden.contains(rev) && parents[a].count < maxParents {
+                                var trial = parents
+                                trial[b] = parents[b].filter { $0 != a }
+                                trial[a] = (parents[a] + [b]).sorted()
+                                if isAcyclic(trial) { consider([(b, trial[b]), (a, trial[a])]) }
+                            }
+                        }
+                    } else if !parents[a].contains(b), !forbidden.contains(edge), parents[b].count < maxParents,
+                              !reaches(parents, from: b, to: a) {
+                        consider([(b, (parents[b] + [a]).sorted())])
+                    }
+                }
+            }
+            guard let move = bestMove else { break }
+            if move.delta <= 1e-9 && tabuLength == 0 { break }
+            if tabuLength > 0 {
+                tabu.append(parents)
+                if tabu.count > tabuLength { tabu.removeFirst() }
+            }
+            for (v, ps) in move.apply { parents[v] = ps; current[v] = cache.score(v, ps) }
+            let s = current.reduce(0, +)
+            if s > bestScore + 1e-9 {
+                bestScore = s
+                bestParents = parents
+            } else if tabuLength > 0 && iterations > 4 * tabuLength && s < bestScore - 1e-9 && move.delta <= 0 {
+                // Tabu search stops after a long stretch without a new best.
+                if iterations > maxIterations / 2 { break }
+            }
+            if tabuLength == 0 && move.delta <= 1e-9 { break }
+        }
+        return Result(parents: bestParents, score: bestScore, iterations: iterations, familiesScored: 0)
+    }
+
+    private func perturb(_ parents: inout [[Int]], rng: inout SplitMix64) {
+        let n = parents.count
+        guard n > 1 else { return }
+        for _ in 0..<perturbation {
+            let a = Int.random(in: 0..<n, using: &rng), b = Int.random(in: 0..<n, using: &rng)
+            if a == b { continue }
+            if parents[b].contains(a) {
+                if !required.contains(Edge(a, b)) { parents[b].removeAll { $0 == a } }
+            } else if !forbidden.contains(Edge(a, b)) && parents[b].count < maxParents && !reaches(parents, from: b, to: a) {
+                parents[b] = (parents[b] + [a]).sorted()
+            }
+        }
+    }
+
+    /// Whether a directed path `from ⇝ to` exists (following child links).
+    private func reaches(_ parents: [[Int]], from: Int, to: Int) -> Bool {
+        // Walk backwards from `to` through parents looking for `from`.
+        var seen = Set<Int>()
+        var stack = [to]
+        while let u = stack.popLast() {
+            if u == from { return true }
+            for p in parents[u] where seen.insert(p).inserted { stack.append(p) }
+        }
+        return false
+    }
+
+    private func isAcyclic(_ parents: [[Int]]) -> Bool {
+        var state = [UInt8](repeating: 0, count: parents.count)   // 0 new, 1 on stack, 2 done
+        func visit(_ u: Int) -> Bool {
+            if state[u] == 1 { return false }
+            if state[u] == 2 { return true }
+            state[u] = 1
+            for p in parents[u] where !visit(p) { return false }
+            state[u] = 2
+            return true
+        }
+        return parents.indices.allSatisfy(visit)
+    }
+}
+
+/// Family scores memoised by (child, sorted parent list): hill climbing re-asks for the
+/// same families thousands of times.
+final class FamilyScoreCache: @unchecked Sendable {
+    let score: StructureScore
+    let cardinalities: [Int]
+    let binding: DataBinding
+    let sampleSize: Double
+    private var table: [[Int]: Double] = [:]
+    private(set) var misses = 0
+
+    init(score: StructureScore, cardinalities: [Int], binding: DataBinding) {
+        self.score = score
+        self.cardinalities = cardinalities
+        self.binding = binding
+        sampleSize = binding.weights?.reduce(0, +) ?? Double(binding.rowCount)
+    }
+
+    func score(_ child: Int, _ parents: [Int]) -> Double {
+        let key = parents + [child]
+        if let s = table[key] { return s }
+        misses += 1
+        let counts = FamilyCounter.counts(family: key, cardinalities: cardinalities, binding: binding)
+        let s = score.familyScore(counts: counts, childStates: cardinalities[child], sampleSize: sampleSize)
+        table[key] = s
+        return s
+    }
+}
