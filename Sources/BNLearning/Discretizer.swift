@@ -1,0 +1,132 @@
+import Foundation
+
+/// Turns a numeric column into discrete states by cut points `c₁ < … < c_{k−1}`: state `i`
+/// holds the values `x` with `c_i < x ≤ c_{i+1}` (with `c₀ = −∞`, `c_k = +∞`), and is
+/// named after its interval, e.g. `(-inf,29.5]`, `(29.5,55.2]`, `(55.2,inf)`. The bins are
+/// stored with the model so new data is cut the same way when it is scored.
+public struct Discretizer: Sendable, Equatable, Codable {
+    /// How cut points are chosen.
+    public enum Method: Sendable, Equatable, Codable {
+        /// `bins` intervals of equal width over [min, max].
+        case equalWidth(bins: Int)
+        /// `bins` intervals holding about the same number of values (quantiles).
+        case equalFrequency(bins: Int)
+        /// Supervised entropy-based splitting with the MDL stopping rule (Fayyad & Irani
+        /// 1993), against a discrete target column.
+        case mdl
+    }
+
+    /// The cut points, increasing.
+    public var cutPoints: [Double]
+
+    public init(cutPoints: [Double]) { self.cutPoints = cutPoints }
+
+    /// The number of states.
+    public var binCount: Int { cutPoints.count + 1 }
+
+    /// The state names: one interval per bin, in order.
+    public var stateNames: [String] {
+        func text(_ x: Double) -> String {
+            if x == x.rounded() && abs(x) < 1e15 { return String(Int(x)) }
+            return String(format: "%.4g", x)
+        }
+        var names: [String] = []
+        for i in 0..<binCount {
+            let lo = i == 0 ? "-inf" : text(cutPoints[i - 1])
+            names.append(i == binCount - 1 ? "(\(lo),inf)" : "(\(lo),\(text(cutPoints[i]))]")
+        }
+        return names
+    }
+
+    /// The state index of a value (nil stays missing).
+    public func bin(_ x: Double?) -> Int32 {
+        guard let x, !x.isNaN else { return -1 }
+        // Binary search: the first cut point ≥ x.
+        var lo = 0, hi = cutPoints.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if cutPoints[mid] < x { lo = mid + 1 } else { hi = mid }
+        }
+        return Int32(lo)
+    }
+
+    /// Learns cut points from the observed values (nil = missing). `target` (state indices,
+    /// -1 missing) is required by `.mdl` and ignored otherwise.
+    public static func fit(_ values: [Double?], method: Method, target: [Int32]? = nil) throws(LearningError) -> Discretizer {
+        let observed = values.compactMap { $0 }.filter { !$0.isNaN }
+        guard !observed.isEmpty else { return Discretizer(cutPoints: []) }
+        switch method {
+        case .equalWidth(let bins):
+            guard bins >= 1 else { throw .invalidOption("the number of bins must be at least 1") }
+            let lo = observed.min()!, hi = observed.max()!
+            if lo == hi { return Discretizer(cutPoints: []) }
+            let width = (hi - lo) / Double(bins)
+            return Discretizer(cutPoints: (1..<bins).map { lo + width * Double($0) })
+        case .equalFrequency(let bins):
+            guard bins >= 1 else { throw .invalidOption("the number of bins must be at least 1") }
+            let sorted = observed.sorted()
+            var cuts: [Double] = []
+            for b in 1..<bins {
+                let i = sorted.count * b / bins
+                guard i > 0 && i < sorted.count else { continue }
+                // Cut between distinct neighbours so equal values share a bin.
+                let cut = (sorted[i - 1] + sorted[i]) / 2
+                if sorted[i - 1] != sorted[i], cuts.last.map({ cut > $0 }) ?? true { cuts.append(cut) }
+            }
+            return Discretizer(cutPoints: cuts)
+        case .mdl:
+            guard let target, target.count == values.count else {
+                throw .invalidOption("MDL discretisation needs a target column of the same length")
+            }
+            var pairs: [(Double, Int)] = []
+            for (x, y) in zip(values, target) { if let x, !x.isNaN, y >= 0 { pairs.append((x, Int(y))) } }
+            pairs.sort { $0.0 < $1.0 }
+            let classes = (pairs.map(\.1).max() ?? 0) + 1
+            var cuts: [Double] = []
+            mdlSplit(pairs[...], classes: classes, cuts: &cuts)
+            return Discretizer(cutPoints: cuts.sorted())
+        }
+    }
+
+    /// Recursive minimum-entropy split with the MDL acceptance test of Fayyad & Irani:
+    /// accept the cut when `Gain > log₂(N−1)/N + Δ/N`, with
+    /// `Δ = log₂(3^k − 2) − (k·Ent(S) − k₁·Ent(S₁) − k₂·Ent(S₂))`, `k` the number of classes present.
+    static func mdlSplit(_ s: ArraySlice<(Double, Int)>, classes: Int, cuts: inout [Double]) {
+        let n = s.count
+        guard n >= 2 else { return }
+        var total = [Int](repeating: 0, count: classes)
+        for p in s { total[p.1] += 1 }
+        let entS = entropy(total, n)
+        var left = [Int](repeating: 0, count: classes)
+        var best: (ent: Double, index: Int, left: [Int])? = nil
+        let base = s.startIndex
+        for i in 1..<n {
+            left[s[base + i - 1].1] += 1
+            // Only boundaries between distinct values are candidates.
+            if s[base + i - 1].0 == s[base + i].0 { continue }
+            let right = zip(total, left).map { $0 - $1 }
+            let e = Double(i) / Double(n) * entropy(left, i) + Double(n - i) / Double(n) * entropy(right, n - i)
+            if best == nil || e < best!.ent { best = (e, i, left) }
+        }
+        guard let b = best else { return }
+        let right = zip(total, b.left).map { $0 - $1 }
+        let k = total.filter { $0 > 0 }.count
+        let k1 = b.left.filter { $0 > 0 }.count, k2 = right.filter { $0 > 0 }.count
+        let gain = entS - b.ent
+        let delta = log2(pow(3, Double(k)) - 2) - (Double(k) * entS - Double(k1) * entropy(b.left, b.index) - Double(k2) * entropy(right, n - b.index))
+        guard gain > (log2(Double(n - 1)) + delta) / Double(n) else { return }
+        cuts.append((s[base + b.index - 1].0 + s[base + b.index].0) / 2)
+        mdlSplit(s[base..<(base + b.index)], classes: classes, cuts: &cuts)
+        mdlSplit(s[(base + b.index)...], classes: classes, cuts: &cuts)
+    }
+
+    static func entropy(_ counts: [Int], _ n: Int) -> Double {
+        guard n > 0 else { return 0 }
+        var h = 0.0
+        for c in counts where c > 0 {
+            let p = Double(c) / Double(n)
+            h -= p * log2(p)
+        }
+        return h
+    }
+}
