@@ -1,0 +1,68 @@
+import Foundation
+
+/// Scores of probabilistic predictions of a discrete target against the true states.
+///
+/// For rows `i` with true state `yᵢ` and predicted distribution `pᵢ`:
+/// - accuracy: the share of rows whose most probable state is `yᵢ`;
+/// - log loss: `−(1/n) Σ ln pᵢ(yᵢ)` (probabilities clipped at 1e-15);
+/// - Brier score: `(1/n) Σ Σ_k (pᵢ(k) − 1[yᵢ = k])²`;
+/// - AUC: for two states, the probability that a random positive row (state `positive`) gets
+///   a higher score than a random negative one (Mann–Whitney, ties count ½); for more
+///   states, the unweighted mean of one-vs-rest AUCs (Hand & Till style averaging);
+/// - confusion matrix: `confusion[true][predicted]` counts.
+public struct ClassificationMetrics: Sendable, Equatable, Codable {
+    public var rows: Int
+    public var accuracy: Double
+    public var logLoss: Double
+    public var brier: Double
+    public var auc: Double
+    public var confusion: [[Int]]
+
+    /// Computes the metrics; rows with a missing truth (-1) are skipped.
+    public init(truth: [Int32], predictions: [[Double]], positive: Int = 0) {
+        precondition(truth.count == predictions.count)
+        let k = predictions.first?.count ?? 0
+        var confusion = [[Int]](repeating: [Int](repeating: 0, count: k), count: k)
+        var n = 0, correct = 0
+        var ll = 0.0, brier = 0.0
+        for (y, p) in zip(truth, predictions) where y >= 0 {
+            n += 1
+            let yi = Int(y)
+            let argmax = p.indices.max { p[$0] < p[$1] } ?? 0
+            if argmax == yi { correct += 1 }
+            confusion[yi][argmax] += 1
+            ll -= log(min(1, max(p[yi], 1e-15)))
+            for j in 0..<k { let d = p[j] - (j == yi ? 1 : 0); brier += d * d }
+        }
+        rows = n
+        accuracy = n > 0 ? Double(correct) / Double(n) : .nan
+        logLoss = n > 0 ? ll / Double(n) : .nan
+        self.brier = n > 0 ? brier / Double(n) : .nan
+        self.confusion = confusion
+        if k == 2 {
+            auc = Self.auc(truth: truth, scores: predictions.map { $0[positive] }, positive: positive)
+        } else {
+            let aucs = (0..<k).map { c in Self.auc(truth: truth, scores: predictions.map { $0[c] }, positive: c) }.filter { !$0.isNaN }
+            auc = aucs.isEmpty ? .nan : aucs.reduce(0, +) / Double(aucs.count)
+        }
+    }
+
+    /// One-vs-rest AUC by the rank-sum (Mann–Whitney U) formula with average ranks for ties.
+    public static func auc(truth: [Int32], scores: [Double], positive: Int) -> Double {
+        var items: [(Double, Bool)] = []
+        for (y, s) in zip(truth, scores) where y >= 0 { items.append((s, Int(y) == positive)) }
+        items.sort { $0.0 < $1.0 }
+        let pos = items.filter(\.1).count, neg = items.count - pos
+        guard pos > 0, neg > 0 else { return .nan }
+        var rankSum = 0.0
+        var i = 0
+        while i < items.count {
+            var j = i
+            while j + 1 < items.count && items[j + 1].0 == items[i].0 { j += 1 }
+            let avgRank = Double(i + j + 2) / 2   // ranks are 1-based
+            for t in i...j where items[t].1 { rankSum += avgRank }
+            i = j + 1
+        }
+        return (rankSum - Double(pos) * Double(pos + 1) / 2) / (Double(pos) * Double(neg))
+    }
+}
