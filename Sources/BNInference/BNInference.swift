@@ -1,1 +1,0 @@
-// BNInference: see README.md in this folder.

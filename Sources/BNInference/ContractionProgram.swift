@@ -1,0 +1,281 @@
+import BNCore
+import FactorKernels
+
+/// A compiled sum-product: `Σ_{labels not kept} ∏ᵢ φᵢ` as a straight-line program of
+/// pairwise `ContractionPlan`s over numbered slots, built once from the operands' shapes
+/// and run for any tables with those shapes.
+///
+/// Compilation follows bucket elimination (Dechter 1999; Zhang & Poole 1994): for each
+/// variable `x` of an elimination order, the live tables that mention `x` are contracted
+/// pairwise (the pair with the smallest result first) and `x` is summed out in the last
+/// contraction of its bucket; any variable that no other live table mentions is summed
+/// out as early as possible (inside `ContractionPlan`, before the pairwise step). Each
+/// pairwise step runs as a GEMM (batched over shared kept axes) or an odometer loop, as
+/// the plan decides by size.
+///
+/// Barren tables are dropped before anything runs: a table with a *head* `h` (a
+/// conditional distribution, `Σ_h φ = 1` for every other configuration) whose head is
+/// neither kept nor mentioned by another table sums to one and is removed, repeatedly
+/// (Madsen & Jensen 1999 apply the same rule inside lazy propagation).
+///
+/// Numerics: every intermediate table is divided by its sum and the log of that sum is
+/// carried (per batch row when the table has the batch axis), so long products of small
+/// probabilities never underflow: the true result is `values · exp(logScale)`.
+struct ContractionProgram: Sendable {
+    enum Op: Sendable {
+        case pair(a: Int, b: Int, plan: ContractionPlan)
+        case sum(a: Int, from: Axes, keep: [Int])
+        case permute(a: Int, from: Axes, to: Axes)
+
+        var operands: [Int] {
+            switch self {
+            case .pair(let a, let b, _): return [a, b]
+            case .sum(let a, _, _), .permute(let a, _, _): return [a]
+            }
+        }
+    }
+
+    let inputAxes: [Axes]
+    /// Whether input `i` survives barren removal (the caller may skip preparing the others).
+    let usedInputs: [Bool]
+    let ops: [Op]
+    /// The axes of each op's output (slot `inputAxes.count + k`).
+    let opAxes: [Axes]
+    /// Slots released after op `k`.
+    let release: [[Int]]
+    /// The slot holding the result; nil when no table survived (the result is the constant 1).
+    let result: Int?
+    /// The result's axes: the kept labels present in some surviving table, in `keep` order.
+    let resultAxes: Axes
+    /// The batch label (one row of scales per value), if any.
+    let batchLabel: Int?
+    /// The largest table the program allocates, and its size.
+    let largestAxes: Axes
+    let largestEntries: Int
+
+    /// Compiles `Σ_{not kept} ∏ inputs`.
+    /// - Parameters:
+    ///   - inputs: the operands' axes (labels are variable ids, or `batchLabel`).
+    ///   - heads: for each input, the label it is a conditional distribution of, if any.
+    ///   - keep: the labels of the result, in order.
+    ///   - order: the elimination order; nil computes one with `heuristic` on the inputs'
+    ///     interaction graph.
+    ///   - budget: the largest table allowed, in bytes.
+    ///   - name: a variable's name, for the memory error.
+    static func compile(inputs: [Axes], heads: [Int?], keep: [Int], order: [Int]? = nil,
+                        heuristic: EliminationHeuristic = .minFill, batchLabel: Int? = nil,
+                        budget: Int, name: (Int) -> String) throws(InferenceError) -> ContractionProgram {
+        precondition(heads.count == inputs.count)
+        var card: [Int: Int] = [:]
+        var count: [Int: Int] = [:]
+        for a in inputs {
+            for (l, c) in zip(a.labels, a.cardinalities) {
+                card[l] = c
+                count[l, default: 0] += 1
+            }
+        }
+        let keepSet = Set(keep)
+        var used = [Bool](repeating: true, count: inputs.count)
+        // Barren removal, to a fixpoint.
+        var changed = true
+        while changed {
+            changed = false
+            for i in inputs.indices where used[i] {
+                if let h = heads[i], !keepSet.contains(h), count[h] == 1, inputs[i].labels.contains(h) {
+                    used[i] = false
+                    for l in inputs[i].labels { count[l]! -= 1 }
+                    changed = true
+                }
+            }
+        }
+
+        var slotAxes: [Axes] = inputs
+        var live: [Int] = inputs.indices.filter { used[$0] }
+        var ops: [Op] = []
+        var opAxes: [Axes] = []
+        var largestAxes = Axes.empty
+        var largestEntries = 1
+
+        func check(_ axes: Axes) throws(InferenceError) {
+            let e = saturatingEntries(axes.cardinalities)
+            if e > largestEntries || (e == largestEntries && axes.count > largestAxes.count) {
+                largestEntries = e
+                largestAxes = axes
+            }
+            let (bytes, o) = e.multipliedReportingOverflow(by: MemoryLayout<Double>.stride)
+            if o || bytes > budget {
+                throw .memoryBudgetExceeded(clique: axes.labels.map(name), entries: e,
+                                            bytes: o ? Int.max : bytes, budget: budget)
+            }
+        }
+        for i in live { try check(inputs[i]) }
+
+        func isEliminated(_ l: Int) -> Bool { !keepSet.contains(l) }
+
+        // The result of contracting slots a and b: kept labels and size.
+        func pairResult(_ a: Int, _ b: Int) -> (keep: Set<Int>, size: Int, axes: [Int]) {
+            let A = slotAxes[a], B = slotAxes[b]
+            var labels: [Int] = []
+            var cards: [Int] = []
+            var kept = Set<Int>()
+            for (l, c) in zip(A.labels, A.cardinalities) {
+                let inB = B.labels.contains(l)
+                let uses = 1 + (inB ? 1 : 0)
+                if !isEliminated(l) || count[l]! > uses { kept.insert(l); labels.append(l); cards.append(c) }
+            }
+            for (l, c) in zip(B.labels, B.cardinalities) where !A.labels.contains(l) {
+                if !isEliminated(l) || count[l]! > 1 { kept.insert(l); labels.append(l); cards.append(c) }
+            }
+            return (kept, saturatingEntries(cards), labels)
+        }
+
+        func emitPair(_ a: Int, _ b: Int, keep: Set<Int>) throws(InferenceError) -> Int {
+            let plan = ContractionPlan(a: slotAxes[a], b: slotAxes[b], keep: keep)
+            try check(plan.output)
+            ops.append(.pair(a: a, b: b, plan: plan))
+            opAxes.append(plan.output)
+            for l in slotAxes[a].labels { count[l]! -= 1 }
+            for l in slotAxes[b].labels { count[l]! -= 1 }
+            for l in plan.output.labels { count[l]! += 1 }
+            slotAxes.append(plan.output)
+            return slotAxes.count - 1
+        }
+
+        /// Contracts the given slots pairwise (smallest result first) into one slot.
+        func merge(_ bucket: [Int]) throws(InferenceError) -> Int {
+            var bucket = bucket
+            while bucket.count > 1 {
+                var best = (i: 0, j: 1, size: Int.max, keep: Set<Int>())
+                var first = true
+                for i in 0..<bucket.count {
+                    for j in (i + 1)..<bucket.count {
+                        let r = pairResult(bucket[i], bucket[j])
+                        if first || r.size < best.size { best = (i, j, r.size, r.keep); first = false }
+                    }
+                }
+                let a = bucket[best.i], b = bucket[best.j]
+                let c = try emitPair(a, b, keep: best.keep)
+                bucket.remove(at: best.j)
+                bucket.remove(at: best.i)
+                bucket.append(c)
+                live.removeAll { $0 == a || $0 == b }
+                live.append(c)
+            }
+            return bucket[0]
+        }
+
+        /// Sums out of slot `s` every eliminated label that no other live slot mentions.
+        func sumPrivate(_ s: Int) throws(InferenceError) -> Int {
+            let axes = slotAxes[s]
+            let kept = axes.labels.filter { !isEliminated($0) || count[$0]! > 1 }
+            if kept.count == axes.count { return s }
+            let out = axes.selecting(kept)
+            try check(out)
+            ops.append(.sum(a: s, from: axes, keep: kept))
+            opAxes.append(out)
+            for l in axes.labels { count[l]! -= 1 }
+            for l in kept { count[l]! += 1 }
+            slotAxes.append(out)
+            let c = slotAxes.count - 1
+            live.removeAll { $0 == s }
+            live.append(c)
+            return c
+        }
+
+        // The elimination order over the labels that must go.
+        var eliminate: [Int] = []
+        var seen = Set<Int>()
+        for i in live { for l in inputs[i].labels where isEliminated(l) && seen.insert(l).inserted { eliminate.append(l) } }
+        var elimOrder: [Int]
+        if let order {
+            let wanted = Set(eliminate)
+            elimOrder = order.filter { wanted.contains($0) }
+            let listed = Set(elimOrder)
+            elimOrder += eliminate.filter { !listed.contains($0) }
+        } else {
+            let scopes = live.map { inputs[$0].labels.filter { $0 != batchLabel } }
+            elimOrder = EliminationOrdering.order(scopes: scopes, phases: [eliminate], cardinality: { card[$0]! },
+                                                  heuristic: heuristic)
+        }
+
+        for x in elimOrder {
+            let bucket = live.filter { slotAxes[$0].labels.contains(x) }
+            if bucket.isEmpty { continue }
+            let s = try merge(bucket)
+            if slotAxes[s].labels.contains(x) { _ = try sumPrivate(s) }
+        }
+        // What remains mentions kept labels only.
+        var result: Int? = nil
+        if !live.isEmpty {
+            let s = try merge(live)
+            result = try sumPrivate(s)
+        }
+        var resultAxes = Axes.empty
+        if let r = result {
+            let present = Set(slotAxes[r].labels)
+            let wanted = keep.filter { present.contains($0) }
+            resultAxes = slotAxes[r].selecting(wanted)
+            if wanted != slotAxes[r].labels {
+                ops.append(.permute(a: r, from: slotAxes[r], to: resultAxes))
+                opAxes.append(resultAxes)
+                slotAxes.append(resultAxes)
+                result = slotAxes.count - 1
+            }
+        }
+
+        // Release each slot after its last use.
+        var lastUse = [Int](repeating: -1, count: slotAxes.count)
+        for (k, op) in ops.enumerated() { for s in op.operands { lastUse[s] = k } }
+        var release = [[Int]](repeating: [], count: ops.count)
+        for (s, k) in lastUse.enumerated() where k >= 0 && s != result { release[k].append(s) }
+
+        return ContractionProgram(inputAxes: inputs, usedInputs: used, ops: ops, opAxes: opAxes, release: release,
+                                  result: result, resultAxes: resultAxes, batchLabel: batchLabel,
+                                  largestAxes: largestAxes, largestEntries: largestEntries)
+    }
+
+    /// Runs the program on tables laid out as `inputAxes` (unused inputs may be empty).
+    /// - Parameter rows: the batch size (the cardinality of `batchLabel`), 1 without one.
+    /// - Returns: the result over `resultAxes`, normalised as it went, and `logScale[r]`
+    ///   such that the true result of row `r` is `values[r…] · exp(logScale[r])`. A row
+    ///   whose true result is zero has `logScale[r] = -∞`.
+    func run(_ inputs: [[Double]], rows: Int = 1) -> (values: [Double], logScale: [Double]) {
+        var slots: [[Double]] = inputs
+        slots.reserveCapacity(inputs.count + ops.count)
+        var logScale = [Double](repeating: 0, count: rows)
+        // Inputs are probabilities or likelihoods: rescale only what the program produces.
+        for (k, op) in ops.enumerated() {
+            var out: [Double]
+            switch op {
+            case .pair(let a, let b, let plan): out = plan.execute(slots[a], slots[b])
+            case .sum(let a, let from, let keep): out = TableKernels.sumOut(slots[a], from, keeping: keep).values
+            case .permute(let a, let from, let to): out = TableKernels.permute(slots[a], from: from, to: to)
+            }
+            if case .permute = op {} else {
+                let axes = opAxes[k]
+                if let b = batchLabel, axes.labels.contains(b) {
+                    let sums = TableKernels.normalize(&out, axes, along: b)
+                    for r in 0..<rows { logScale[r] += log(sums[r]) }
+                } else {
+                    let s = TableKernels.normalize(&out)
+                    if s == 0 {
+                        return ([Double](repeating: 0, count: resultAxes.entries),
+                                [Double](repeating: -.infinity, count: rows))
+                    }
+                    let ls = log(s)
+                    for r in 0..<rows { logScale[r] += ls }
+                }
+            }
+            slots.append(out)
+            for s in release[k] { slots[s] = [] }
+        }
+        guard let r = result else { return ([1], logScale) }
+        return (slots[r], logScale)
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

@@ -1,0 +1,217 @@
+import BNCore
+import FactorKernels
+
+/// A greedy heuristic for choosing the next variable to eliminate (Kjaerulff 1990,
+/// "Triangulation of graphs: algorithms giving small total state space").
+///
+/// Eliminating `v` connects its current neighbours `N(v)` pairwise (fill-in) and creates
+/// the clique `{v} ∪ N(v)`, whose table has `∏_{u ∈ {v} ∪ N(v)} |u|` entries. Each
+/// heuristic scores every remaining variable and eliminates the lowest score; ties are
+/// broken by the clique weight, then by the smaller variable id, so orders are
+/// deterministic.
+public enum EliminationHeuristic: String, CaseIterable, Sendable, Hashable {
+    /// Fewest fill-in edges: `|{ {a, b} ⊆ N(v) : a, b not adjacent }|`.
+    case minFill
+    /// Fill-in edges weighted by the size of the table they join:
+    /// `Σ_{ {a, b} fill } |a|·|b|`.
+    case weightedMinFill
+    /// Fewest neighbours `|N(v)|` (min-degree, min-neighbours).
+    case minDegree
+    /// Smallest clique table `∏_{u ∈ {v} ∪ N(v)} |u|` (min-weight).
+    case minWeight
+}
+
+/// Elimination orders on interaction graphs, and the cost of an order.
+public enum EliminationOrdering {
+    /// An elimination order of every variable of `network` on its moral graph.
+    public static func order(for network: BayesianNetwork, heuristic: EliminationHeuristic = .minFill) -> [Int] {
+        var graph = InteractionGraph(moralGraphOf: network)
+        return eliminate(&graph, phases: [Array(0..<network.count)], heuristic: heuristic).order.map { graph.labels[$0] }
+    }
+
+    /// An order over the variables of `scopes` (factor scopes given as variable ids),
+    /// eliminating first every variable of `phases[0]`, then of `phases[1]`, … (each phase
+    /// ordered by the heuristic); variables in no phase are never eliminated but still
+    /// count as neighbours. `cardinality` gives each variable's number of states.
+    static func order(scopes: [[Int]], phases: [[Int]], cardinality: (Int) -> Int,
+                      heuristic: EliminationHeuristic) -> [Int] {
+        var labels: [Int] = []
+        var seen: [Int: Int] = [:]
+        for s in scopes { for l in s where seen[l] == nil { seen[l] = labels.count; labels.append(l) } }
+        for p in phases { for l in p where seen[l] == nil { seen[l] = labels.count; labels.append(l) } }
+        var graph = InteractionGraph(labels: labels, cardinalities: labels.map(cardinality), scopes: scopes)
+        let densePhases = phases.map { $0.map { seen[$0]! } }
+        return eliminate(&graph, phases: densePhases, heuristic: heuristic).order.map { labels[$0] }
+    }
+
+    /// Greedy elimination of the nodes of each phase in turn, adding fill-in edges to
+    /// `graph`. Returns the order (dense node ids) and the elimination clique of each step.
+    static func eliminate(_ graph: inout InteractionGraph, phases: [[Int]],
+                          heuristic: EliminationHeuristic) -> (order: [Int], cliques: [[Int]]) {
+        let n = graph.count
+        let logCard = graph.cardinalities.map { log(Double($0)) }
+        var eliminated = [Bool](repeating: false, count: n)
+        var score = [Double](repeating: 0, count: n)
+        var weight = [Double](repeating: 0, count: n)
+        var order: [Int] = []
+        var cliques: [[Int]] = []
+        order.reserveCapacity(n)
+
+        func rescore(_ v: Int) {
+            let nb = graph.neighbours(of: v)
+            var w = logCard[v]
+            for u in nb { w += logCard[u] }
+            weight[v] = w
+            switch heuristic {
+            case .minDegree: score[v] = Double(nb.count)
+            case .minWeight: score[v] = w
+            case .minFill, .weightedMinFill:
+                var fill = 0.0
+                for i in 0..<nb.count {
+                    let a = nb[i]
+                    for j in (i + 1)..<nb.count where !graph.adjacent(a, nb[j]) {
+                        fill += heuristic == .minFill ? 1
+                            : Double(graph.cardinalities[a]) * Double(graph.cardinalities[nb[j]])
+                    }
+                }
+                score[v] = fill
+            }
+        }
+        for v in 0..<n { rescore(v) }
+        var stamp = [Int](repeating: -1, count: n)
+
+        for (phaseIndex, phase) in phases.enumerated() {
+            var remaining = phase.filter { !eliminated[$0] }
+            _ = phaseIndex
+            while !remaining.isEmpty {
+                var bestAt = 0
+                for i in 1..<remaining.count {
+                    let v = remaining[i], b = remaining[bestAt]
+                    if score[v] < score[b] || (score[v] == score[b] && (weight[v] < weight[b] || (weight[v] == weight[b] && v < b))) {
+                        bestAt = i
+                    }
+                }
+                let v = remaining.remove(at: bestAt)
+                let nb = graph.neighbours(of: v)
+                order.append(v)
+                cliques.append([v] + nb)
+                for i in 0..<nb.count {
+                    for j in (i + 1)..<nb.count where !graph.adjacent(nb[i], nb[j]) { graph.addEdge(nb[i], nb[j]) }
+                }
+                for u in nb { graph.removeEdge(v, u) }
+                eliminated[v] = true
+                // Scores change within distance two of v.
+                let step = order.count
+                for u in nb where stamp[u] != step {
+                    stamp[u] = step
+                    rescore(u)
+                    for w in graph.neighbours(of: u) where stamp[w] != step && !eliminated[w] {
+                        stamp[w] = step
+                        rescore(w)
+                    }
+                }
+            }
+        }
+        return (order, cliques)
+    }
+
+    /// The cost of eliminating `order` (every variable of `network`, each once) on the
+    /// moral graph: the elimination cliques, the maximal ones among them (the cliques of
+    /// the triangulated graph, i.e. of a junction tree), the induced width and table sizes.
+    public static func report(for network: BayesianNetwork, order: [Int]) -> EliminationOrderReport {
+        precondition(order.count == network.count && Set(order).count == order.count, "an order names every variable once")
+        var graph = InteractionGraph(moralGraphOf: network)
+        var cliques: [[Int]] = []
+        for v in order {
+            let nb = graph.neighbours(of: v)
+            cliques.append([v] + nb)
+            for i in 0..<nb.count {
+                for j in (i + 1)..<nb.count where !graph.adjacent(nb[i], nb[j]) { graph.addEdge(nb[i], nb[j]) }
+            }
+            for u in nb { graph.removeEdge(v, u) }
+        }
+        return EliminationOrderReport(network: network, order: order, eliminationCliques: cliques)
+    }
+
+    /// The report of the order chosen by `heuristic`.
+    public static func report(for network: BayesianNetwork, heuristic: EliminationHeuristic) -> EliminationOrderReport {
+        report(for: network, order: order(for: network, heuristic: heuristic))
+    }
+
+    /// The maximal sets among `cliques` (each a list of variable ids), each sorted, in the
+    /// order they were first produced. A set contained in another (equal sets count once)
+    /// is dropped.
+    static func maximalCliques(_ cliques: [[Int]], variableCount n: Int) -> [[Int]] {
+        let words = max(1, (n + 63) / 64)
+        func bits(_ c: [Int]) -> [UInt64] {
+            var b = [UInt64](repeating: 0, count: words)
+            for v in c { b[v >> 6] |= 1 << UInt64(v & 63) }
+            return b
+        }
+        let sets = cliques.map(bits)
+        // Larger cliques first so a subset test only looks at kept ones.
+        let bySize = cliques.indices.sorted { cliques[$0].count > cliques[$1].count || (cliques[$0].count == cliques[$1].count && $0 < $1) }
+        var kept: [Int] = []
+        for i in bySize {
+            var contained = false
+            for j in kept {
+                var subset = true
+                for w in 0..<words where sets[i][w] & ~sets[j][w] != 0 { subset = false; break }
+                if subset { contained = true; break }
+            }
+            if !contained { kept.append(i) }
+        }
+        return kept.sorted().map { cliques[$0].sorted() }
+    }
+}
+
+/// The cost of an elimination order on a network's moral graph.
+///
+/// With elimination cliques `C_v = {v} ∪ N(v)` (neighbours at the time `v` is
+/// eliminated), the induced width is `max_v |C_v| − 1`; the maximal cliques are those of
+/// the triangulated graph, i.e. of a junction tree built from the order, and the total
+/// clique table size `Σ_C ∏_{u ∈ C} |u|` is that junction tree's state space (Kjaerulff
+/// 1990). Sizes saturate at `Int.max` instead of overflowing.
+public struct EliminationOrderReport: Sendable, Equatable {
+    /// The order (variable ids).
+    public let order: [Int]
+    /// `max |C_v| − 1`.
+    public let inducedWidth: Int
+    /// The maximal cliques, each as sorted variable ids.
+    public let cliques: [[Int]]
+    /// The clique with the largest table (sorted variable ids) and its number of entries.
+    public let largestClique: [Int]
+    public let largestCliqueEntries: Int
+    /// `Σ` over maximal cliques of their table entries (saturating).
+    public let totalCliqueEntries: Int
+    /// The largest clique's variable names.
+    public let largestCliqueNames: [String]
+
+    init(network: BayesianNetwork, order: [Int], eliminationCliques: [[Int]]) {
+        self.order = order
+        inducedWidth = (eliminationCliques.map(\.count).max() ?? 1) - 1
+        cliques = EliminationOrdering.maximalCliques(eliminationCliques, variableCount: network.count)
+        let cards = network.cardinalities
+        var best: [Int] = [], bestEntries = 0, total = 0
+        for c in cliques {
+            let e = saturatingEntries(c.map { cards[$0] })
+            if e > bestEntries { best = c; bestEntries = e }
+            total = total.addingReportingOverflow(e).overflow ? Int.max : total + e
+        }
+        largestClique = best
+        largestCliqueEntries = bestEntries
+        totalCliqueEntries = total
+        largestCliqueNames = best.map { network.variables[$0].name }
+    }
+}
+
+/// `∏ cᵢ`, or `Int.max` when it overflows.
+func saturatingEntries(_ cardinalities: [Int]) -> Int {
+    (try? CheckedSize.entries(cardinalities)) ?? Int.max
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

@@ -1,0 +1,96 @@
+import BNCore
+
+/// Evidence checked against a network and put in the form the engines use.
+///
+/// - `fixed[v]`: the state of `v` for a hard finding or an intervention (`-1` when free);
+///   every table mentioning `v` is sliced at that state.
+/// - `intervened[v]`: `do(v = x)`: `v`'s CPT is dropped (graph surgery, Pearl 2009).
+/// - `soft[v]`: a likelihood vector on a free variable.
+/// - `logConstant`: `Σ log λ_v(x_v)` of soft findings on fixed variables.
+///
+/// A hard finding and an intervention on the same variable must agree (observing what was
+/// set); otherwise the evidence is impossible.
+struct Findings: Sendable {
+    var fixed: [Int]
+    var intervened: [Bool]
+    var soft: [[Double]?]
+    var logConstant: Double
+    /// The findings in words, for error messages.
+    var words: [String]
+
+    var fixedVariables: [Int] { fixed.indices.filter { fixed[$0] >= 0 } }
+    var softVariables: [Int] { soft.indices.filter { soft[$0] != nil } }
+    var isEmpty: Bool { words.isEmpty }
+
+    init(_ evidence: Evidence, in network: BayesianNetwork) throws(InferenceError) {
+        let n = network.count
+        fixed = [Int](repeating: -1, count: n)
+        intervened = [Bool](repeating: false, count: n)
+        soft = [[Double]?](repeating: nil, count: n)
+        logConstant = 0
+        words = []
+        func name(_ v: Int) -> String { network.variables[v].name }
+        func checkVariable(_ v: Int) throws(InferenceError) {
+            guard v >= 0 && v < n else { throw .invalidEvidence("there is no variable #\(v) (the network has \(n))") }
+        }
+        func checkState(_ v: Int, _ s: Int) throws(InferenceError) {
+            let k = network.variables[v].cardinality
+            guard s >= 0 && s < k else {
+                throw .invalidEvidence("state #\(s) of '\(name(v))' is out of range (it has \(k) states)")
+            }
+        }
+        for (v, s) in evidence.interventions.sorted(by: { $0.key < $1.key }) {
+            try checkVariable(v); try checkState(v, s)
+            fixed[v] = s
+            intervened[v] = true
+            words.append("do(\(name(v))=\(network.variables[v].states[s]))")
+        }
+        var conflict: [String] = []
+        for (v, s) in evidence.hard.sorted(by: { $0.key < $1.key }) {
+            try checkVariable(v); try checkState(v, s)
+            let text = "\(name(v))=\(network.variables[v].states[s])"
+            words.append(text)
+            if fixed[v] >= 0 && fixed[v] != s { conflict = [words.first { $0.hasPrefix("do(\(name(v))=") }!, text] }
+            fixed[v] = s
+            if intervened[v] { fixed[v] = evidence.interventions[v]! }
+        }
+        var zeroSoft: [String] = []
+        for (v, w) in evidence.soft.sorted(by: { $0.key < $1.key }) {
+            try checkVariable(v)
+            let k = network.variables[v].cardinality
+            guard w.count == k else {
+                throw .invalidEvidence("the likelihood on '\(name(v))' needs \(k) weights (one per state), got \(w.count)")
+            }
+            guard w.allSatisfy({ $0 >= 0 && $0.isFinite }), w.contains(where: { $0 > 0 }) else {
+                throw .invalidEvidence("the likelihood on '\(name(v))' must be finite, non-negative and not all zero")
+            }
+            let text = "\(name(v))~[\(w.map { "\($0)" }.joined(separator: ", "))]"
+            words.append(text)
+            if fixed[v] >= 0 {
+                let x = w[fixed[v]]
+                if x == 0 { zeroSoft.append(text) }
+                logConstant += log(x)
+            } else {
+                soft[v] = w
+            }
+        }
+        if !conflict.isEmpty { throw .impossibleEvidence(conflict) }
+        if !zeroSoft.isEmpty { throw .impossibleEvidence(zeroSoft) }
+    }
+
+    /// The evidence as BNCore's `Evidence` restricted to what relevance pruning needs.
+    var pattern: Evidence {
+        var e = Evidence()
+        for v in fixed.indices where fixed[v] >= 0 {
+            if intervened[v] { e.interventions[v] = fixed[v] } else { e.hard[v] = fixed[v] }
+        }
+        for v in soft.indices { if let w = soft[v] { e.soft[v] = w } }
+        return e
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

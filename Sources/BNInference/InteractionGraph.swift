@@ -1,0 +1,75 @@
+import BNCore
+
+/// The undirected interaction graph of a set of factors: one node per variable, an edge
+/// between two variables that share a factor. For the CPTs of a Bayesian network this is
+/// the moral graph (parents married, directions dropped).
+///
+/// Nodes are dense integers `0..<count` with a `label` each (the variable id) and a
+/// cardinality; adjacency is a row of 64-bit words per node, so elimination and fill-in
+/// tests are word operations, never `Set` lookups.
+struct InteractionGraph {
+    /// The variable id of each node.
+    let labels: [Int]
+    let cardinalities: [Int]
+    let words: Int
+    /// `adjacency[v * words + w]`: bit `b` set when `v` and `64·w + b` are adjacent.
+    var adjacency: [UInt64]
+
+    var count: Int { labels.count }
+
+    /// The graph over `labels` (distinct ids) whose cliques include every scope in `scopes`
+    /// (scopes give labels; labels missing from `labels` are ignored).
+    init(labels: [Int], cardinalities: [Int], scopes: [[Int]]) {
+        self.labels = labels
+        self.cardinalities = cardinalities
+        words = max(1, (labels.count + 63) / 64)
+        adjacency = [UInt64](repeating: 0, count: labels.count * words)
+        var position: [Int: Int] = [:]
+        position.reserveCapacity(labels.count)
+        for (i, l) in labels.enumerated() { position[l] = i }
+        var members: [Int] = []
+        for scope in scopes {
+            members.removeAll(keepingCapacity: true)
+            for l in scope { if let p = position[l] { members.append(p) } }
+            for a in members { for b in members where a != b { addEdge(a, b) } }
+        }
+    }
+
+    /// The moral graph of a network (all variables).
+    init(moralGraphOf network: BayesianNetwork) {
+        let n = network.count
+        self.init(labels: Array(0..<n), cardinalities: network.cardinalities,
+                  scopes: (0..<n).map { network.parents(of: $0) + [$0] })
+    }
+
+    @inline(__always)
+    func adjacent(_ a: Int, _ b: Int) -> Bool {
+        adjacency[a &* words &+ (b >> 6)] & (1 << UInt64(b & 63)) != 0
+    }
+
+    @inline(__always)
+    mutating func addEdge(_ a: Int, _ b: Int) {
+        adjacency[a &* words &+ (b >> 6)] |= 1 << UInt64(b & 63)
+        adjacency[b &* words &+ (a >> 6)] |= 1 << UInt64(a & 63)
+    }
+
+    @inline(__always)
+    mutating func removeEdge(_ a: Int, _ b: Int) {
+        adjacency[a &* words &+ (b >> 6)] &= ~(1 << UInt64(b & 63))
+        adjacency[b &* words &+ (a >> 6)] &= ~(1 << UInt64(a & 63))
+    }
+
+    /// The neighbours of `v`, in increasing node order.
+    func neighbours(of v: Int) -> [Int] {
+        var out: [Int] = []
+        for w in 0..<words {
+            var bits = adjacency[v &* words &+ w]
+            while bits != 0 {
+                let b = bits.trailingZeroBitCount
+                out.append(w << 6 | b)
+                bits &= bits &- 1
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,284 @@
+import BNCore
+import FactorKernels
+import Synchronization
+
+/// Variable elimination with relevance pruning and compiled, cached plans.
+///
+/// A query `P(T | e)` computes `Σ_{X \ T} ∏_v P(v | pa(v)) · ∏ λ` with every table sliced
+/// at the hard findings (Zhang & Poole 1994; Dechter 1999, bucket elimination):
+///
+/// 1. relevance pruning on the graph alone: Bayes-ball (Shachter 1998) keeps the requisite
+///    CPTs of a posterior; `P(e)` keeps the ancestral set (barren nodes removed);
+///    interventions `do(X = x)` cut the edges into `X` and drop its CPT (Pearl 2009);
+/// 2. an elimination order on the interaction graph of the sliced tables (any
+///    `EliminationHeuristic`, min-fill by default);
+/// 3. a `ContractionProgram`: each bucket contracted pairwise through `ContractionPlan`
+///    (GEMM for large operands), messages rescaled with their log carried.
+///
+/// Steps 1–3 depend only on the *structure* of the query (targets, which variables carry
+/// hard / soft findings or interventions, and the mode), not on the observed states, so
+/// the compiled plan is cached under that key and reused for every later query with the
+/// same pattern: the next query only slices the CPTs at the new states and runs the
+/// program. The cache is thread-safe; one engine may serve many threads.
+///
+/// Pruning note: evidence d-separated from the targets is not evaluated by `posterior`
+/// and `joint` (it cannot change the answer), so an impossible finding there is not
+/// reported; `logProbabilityOfEvidence` and the junction tree evaluate all evidence.
+public final class VariableElimination: InferenceEngine, Sendable {
+    public let network: BayesianNetwork
+    public let heuristic: EliminationHeuristic
+    /// The largest number of plans kept; the cache is cleared when it would grow past it.
+    public let planCacheLimit: Int
+    private let cache = Mutex<[PlanKey: CompiledQuery]>([:])
+
+    /// An engine for `network` ordering eliminations with `heuristic`.
+    public init(_ network: BayesianNetwork, heuristic: EliminationHeuristic = .minFill, planCacheLimit: Int = 4096) {
+        self.network = network
+        self.heuristic = heuristic
+        self.planCacheLimit = planCacheLimit
+    }
+
+    /// The number of compiled plans in the cache.
+    public var cachedPlanCount: Int { cache.withLock { $0.count } }
+
+    // MARK: - Queries
+
+    public func posterior(of target: Int, given evidence: Evidence) throws(InferenceError) -> [Double] {
+        try joint(of: [target], given: evidence).values
+    }
+
+    public func joint(of targets: [Int], given evidence: Evidence) throws(InferenceError) -> Factor {
+        try checkTargets(targets)
+        let f = try Findings(evidence, in: network)
+        let free = targets.filter { f.fixed[$0] < 0 }
+        let query = try plan(PlanKey(targets: free, findings: f, mode: .posterior, batched: false))
+        let (values, logScale) = try execute(query, f)
+        let z = values.reduce(0, +)
+        guard z > 0, logScale[0] > -.infinity else { throw .impossibleEvidence(f.words) }
+        // The free targets' joint, then point masses on the fixed ones.
+        var factor = try makeFactor(query.program.resultAxes, values.map { $0 / z })
+        let present = Set(query.program.resultAxes.labels)
+        for t in targets where !present.contains(t) {
+            let k = network.variables[t].cardinality
+            var mass = [Double](repeating: f.fixed[t] >= 0 ? 0 : 1 / Double(k), count: k)
+            if f.fixed[t] >= 0 { mass[f.fixed[t]] = 1 }
+            factor = try wrap { () throws(FactorError) in
+                try factor.multiplying(Factor(scope: Scope([t], cardinalities: [k]), values: mass))
+            }
+        }
+        return factor.reordered(to: targets)
+    }
+
+    public func logProbabilityOfEvidence(_ evidence: Evidence) throws(InferenceError) -> Double {
+        let f = try Findings(evidence, in: network)
+        if f.isEmpty { return 0 }
+        let query = try plan(PlanKey(targets: [], findings: f, mode: .evidence, batched: false))
+        let (values, logScale) = try execute(query, f)
+        let z = values.reduce(0, +)
+        guard z > 0, logScale[0] > -.infinity else { throw .impossibleEvidence(f.words) }
+        return log(z) + logScale[0] + f.logConstant
+    }
+
+    /// One posterior query per variable (each plan cached); the junction tree answers this
+    /// in one calibration.
+    public func allMarginals(given evidence: Evidence) throws(InferenceError) -> [[Double]] {
+        var out: [[Double]] = []
+        out.reserveCapacity(network.count)
+        for v in 0..<network.count { out.append(try posterior(of: v, given: evidence)) }
+        return out
+    }
+
+    /// The elimination cost of the query `P(targets | evidence)` after pruning: the largest
+    /// table its plan allocates (variable names) and its number of entries.
+    public func largestTable(of targets: [Int], given evidence: Evidence) throws(InferenceError) -> (variables: [String], entries: Int) {
+        try checkTargets(targets)
+        let f = try Findings(evidence, in: network)
+        let q = try plan(PlanKey(targets: targets.filter { f.fixed[$0] < 0 }, findings: f, mode: .posterior, batched: false))
+        return (q.program.largestAxes.labels.map(labelName), q.program.largestEntries)
+    }
+
+    // MARK: - Plans
+
+    /// Whether the plan answers a posterior (Bayes-ball pruning) or `P(evidence)`
+    /// (ancestral pruning, so the normalising constant is `P(e)`).
+    enum Mode: Hashable, Sendable { case posterior, evidence }
+
+    /// The structure of a query: everything a plan depends on.
+    struct PlanKey: Hashable, Sendable {
+        var targets: [Int]
+        var fixed: [Int]
+        var intervened: [Int]
+        var soft: [Int]
+        var mode: Mode
+        var batched: Bool
+
+        init(targets: [Int], findings f: Findings, mode: Mode, batched: Bool) {
+            self.targets = targets
+            fixed = f.fixedVariables
+            intervened = fixed.filter { f.intervened[$0] }
+            soft = f.softVariables
+            self.mode = mode
+            self.batched = batched
+        }
+
+        init(targets: [Int], fixed: [Int], mode: Mode, batched: Bool) {
+            self.targets = targets
+            self.fixed = fixed
+            intervened = []
+            soft = []
+            self.mode = mode
+            self.batched = batched
+        }
+    }
+
+    /// The batch label: one past the last variable id.
+    var batchLabel: Int { network.count }
+
+    func labelName(_ l: Int) -> String { l < network.count ? network.variables[l].name : "(evidence rows)" }
+
+    /// The cached plan for `key`, compiling it on a miss.
+    func plan(_ key: PlanKey, rows: Int = 1) throws(InferenceError) -> CompiledQuery {
+        if !key.batched, let hit = cache.withLock({ $0[key] }) { return hit }
+        let compiled = try compile(key, rows: rows)
+        if !key.batched {
+            cache.withLock { c in
+                if c.count >= planCacheLimit { c.removeAll(keepingCapacity: true) }
+                c[key] = compiled
+            }
+        }
+        return compiled
+    }
+
+    func compile(_ key: PlanKey, rows: Int) throws(InferenceError) -> CompiledQuery {
+        let n = network.count
+        var pattern = Evidence()
+        let intervened = Set(key.intervened)
+        var isFixed = [Bool](repeating: false, count: n)
+        for v in key.fixed {
+            isFixed[v] = true
+            if intervened.contains(v) { pattern.interventions[v] = 0 } else { pattern.hard[v] = 0 }
+        }
+        for v in key.soft { pattern.soft[v] = [] }
+        let cptNeeded: [Bool]
+        var softNeeded = [Bool](repeating: false, count: n)
+        switch key.mode {
+        case .posterior:
+            let r = RelevancePruning.requisiteNodes(network, targets: key.targets, evidence: pattern)
+            cptNeeded = r.top
+            softNeeded = r.softRequisite
+        case .evidence:
+            cptNeeded = RelevancePruning.ancestralSet(network, targets: key.targets, evidence: pattern)
+            for v in key.soft where cptNeeded[v] { softNeeded[v] = true }
+        }
+        var inputs: [CompiledQuery.Input] = []
+        var axes: [Axes] = []
+        var heads: [Int?] = []
+        let batch = key.batched ? batchLabel : nil
+        for v in 0..<n where cptNeeded[v] && !intervened.contains(v) {
+            let scope = network.familyScope(of: v)
+            let full = scope.axes
+            let keptLabels = full.labels.filter { !isFixed[$0] }
+            var slice: CompiledQuery.Slice? = nil
+            var reduced = full.selecting(keptLabels)
+            if keptLabels.count != full.count {
+                let fixedHere = full.labels.filter { isFixed[$0] }
+                let walk = StridedWalk(extents: reduced.cardinalities,
+                                       strides: [reduced.strides, full.strides(along: reduced.labels)])
+                slice = CompiledQuery.Slice(walk: walk, entries: reduced.entries, variables: fixedHere,
+                                            strides: full.strides(along: fixedHere))
+                if let b = batch {
+                    reduced = Axes(labels: [b] + reduced.labels, cardinalities: [rows] + reduced.cardinalities)
+                }
+            }
+            inputs.append(.init(source: .cpt(v), slice: slice))
+            axes.append(reduced)
+            heads.append(isFixed[v] ? nil : v)
+        }
+        for v in key.soft where softNeeded[v] && !isFixed[v] {
+            inputs.append(.init(source: .likelihood(v), slice: nil))
+            axes.append(Axes(labels: [v], cardinalities: [network.variables[v].cardinality]))
+            heads.append(nil)
+        }
+        let keep = (batch.map { [$0] } ?? []) + key.targets
+        let program = try ContractionProgram.compile(inputs: axes, heads: heads, keep: keep, heuristic: heuristic,
+                                                     batchLabel: batch, budget: MemoryBudget.current.bytes,
+                                                     name: labelName)
+        return CompiledQuery(inputs: inputs, program: program)
+    }
+
+    /// Slices the CPTs at the findings' states and runs the plan.
+    func execute(_ q: CompiledQuery, _ f: Findings) throws(InferenceError) -> (values: [Double], logScale: [Double]) {
+        try checkBudget(q.program)
+        var tables: [[Double]] = []
+        tables.reserveCapacity(q.inputs.count)
+        for (i, input) in q.inputs.enumerated() {
+            guard q.program.usedInputs[i] else { tables.append([]); continue }
+            switch input.source {
+            case .cpt(let v):
+                let values = network.cpts[v].values
+                if let s = input.slice {
+                    var base = 0
+                    for (u, stride) in zip(s.variables, s.strides) { base += f.fixed[u] * stride }
+                    tables.append(TableKernels.gatherSlices(values, walk: s.walk, sliceEntries: s.entries, bases: [base]))
+                } else {
+                    tables.append(values)
+                }
+            case .likelihood(let v):
+                tables.append(f.soft[v]!)
+            }
+        }
+        return q.program.run(tables)
+    }
+
+    func checkBudget(_ p: ContractionProgram) throws(InferenceError) {
+        let budget = MemoryBudget.current.bytes
+        let (bytes, o) = p.largestEntries.multipliedReportingOverflow(by: MemoryLayout<Double>.stride)
+        if o || bytes > budget {
+            throw .memoryBudgetExceeded(clique: p.largestAxes.labels.map(labelName), entries: p.largestEntries,
+                                        bytes: o ? Int.max : bytes, budget: budget)
+        }
+    }
+
+    func checkTargets(_ targets: [Int]) throws(InferenceError) {
+        guard !targets.isEmpty else { throw .invalidQuery("name at least one target variable") }
+        for t in targets where t < 0 || t >= network.count {
+            throw .invalidQuery("there is no variable #\(t) (the network has \(network.count))")
+        }
+        if Set(targets).count != targets.count {
+            throw .invalidQuery("a target variable is listed twice")
+        }
+    }
+
+    func makeFactor(_ axes: Axes, _ values: [Double]) throws(InferenceError) -> Factor {
+        try wrap { () throws(FactorError) in try Factor(scope: Scope(axes.labels, cardinalities: axes.cardinalities), values: values) }
+    }
+
+    func wrap<T>(_ body: () throws(FactorError) -> T) throws(InferenceError) -> T {
+        do { return try body() } catch { throw .model(.factor(error)) }
+    }
+}
+
+/// A compiled query: where each operand comes from and the contraction program.
+struct CompiledQuery: Sendable {
+    enum Source: Sendable { case cpt(Int), likelihood(Int) }
+    /// A CPT sliced at hard findings: the walk over the kept axes (slice strides, then the
+    /// CPT's strides) and, for each fixed variable, its stride in the CPT.
+    struct Slice: Sendable {
+        let walk: StridedWalk
+        let entries: Int
+        let variables: [Int]
+        let strides: [Int]
+    }
+    struct Input: Sendable {
+        let source: Source
+        let slice: Slice?
+    }
+    let inputs: [Input]
+    let program: ContractionProgram
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
