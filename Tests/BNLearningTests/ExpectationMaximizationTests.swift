@@ -1,0 +1,60 @@
+import Testing
+import BNCore
+import BNInference
+@testable import BNLearning
+
+@Suite("Expectation-maximisation")
+struct ExpectationMaximizationTests {
+    func em(_ estimator: ParameterEstimator = ParameterEstimator(), maxIterations: Int = 200, restarts: Int = 0) -> ExpectationMaximization {
+        ExpectationMaximization(estimator: estimator, maxIterations: maxIterations, tolerance: 1e-9, restarts: restarts,
+                                makeEngine: { try EnumerationExpectation($0) })
+    }
+
+    @Test func completeDataGivesTheMLEInOneStep() throws {
+        let truth = try Fixtures.chain()
+        let data = Fixtures.sample(truth, rows: 5_000, seed: 1)
+        var start = truth
+        for v in 0..<start.count { try start.setParents(v, to: truth.parents(of: v)) }   // uniform CPTs
+        let mle = try ParameterEstimator().fit(start, to: data)
+        // One E-step and one M-step already give the MLE …
+        let (oneStep, _) = try em(maxIterations: 1).fit(start, to: data)
+        #expect(oneStep.cpts == mle.cpts)
+        // … and the next iteration changes nothing, so the run stops there.
+        let (fitted, report) = try em().fit(start, to: data)
+        #expect(fitted.cpts == mle.cpts)
+        #expect(report.converged)
+        #expect(report.logLikelihoodTrace.count == 3)
+        #expect(report.logLikelihoodTrace[1] == report.logLikelihoodTrace[2])
+        #expect(report.logLikelihoodTrace[0] < report.logLikelihoodTrace[1])
+    }
+
+    @Test func logLikelihoodNeverDecreasesAndCPTsAreRecovered() throws {
+        let truth = try Fixtures.chain()
+        let data = ForwardSampler(truth).sample(rows: 20_000, seed: 2, options: .init(missing: 0.2))
+        #expect(data.missingCount > 10_000)
+        var start = truth
+        for v in 0..<start.count { try start.setParents(v, to: truth.parents(of: v)) }
+        let (fitted, report) = try em().fit(start, to: data)
+        #expect(report.converged)
+        for (a, b) in zip(report.logLikelihoodTrace, report.logLikelihoodTrace.dropFirst()) { #expect(b >= a - 1e-9) }
+        var worst = 0.0
+        for v in 0..<truth.count { for (x, y) in zip(fitted.cpts[v].values, truth.cpts[v].values) { worst = max(worst, abs(x - y)) } }
+        #expect(worst < 0.03)
+        // The final log-likelihood is the last one traced, and ℓ is a real number.
+        #expect(report.finalLogLikelihood == report.logLikelihoodTrace.last)
+        #expect(report.finalLogLikelihood.isFinite)
+    }
+
+    @Test func latentColumnAndRestartsAreSeeded() throws {
+        var truth = try Fixtures.chain()
+        truth.setInfo(1, label: nil, description: nil, role: .latent)
+        let data = ForwardSampler(truth).sample(rows: 3_000, seed: 3, options: .init(dropLatent: true))
+        #expect(data.names == ["A", "C"])
+        let run1 = try em(maxIterations: 50, restarts: 2).fit(truth, to: data)
+        let run2 = try em(maxIterations: 50, restarts: 2).fit(truth, to: data)
+        #expect(run1.0.cpts == run2.0.cpts)
+        for (a, b) in zip(run1.1.logLikelihoodTrace, run1.1.logLikelihoodTrace.dropFirst()) { #expect(b >= a - 1e-9) }
+        // The latent model explains A and C at least as well as the start.
+        #expect(run1.1.finalLogLikelihood >= run1.1.logLikelihoodTrace[0] - 1e-9)
+    }
+}
