@@ -58,3 +58,22 @@ struct ExpectationMaximizationTests {
         #expect(run1.1.finalLogLikelihood >= run1.1.logLikelihoodTrace[0] - 1e-9)
     }
 }
+
+@Suite("EM through the junction tree")
+struct JunctionTreeEMTests {
+    @Test func junctionTreeEStepMatchesEnumeration() throws {
+        let truth = try Fixtures.chain()
+        let data = ForwardSampler(truth).sample(rows: 4_000, seed: 12, options: .init(missing: 0.3))
+        var start = truth
+        for v in 0..<start.count { try start.setParents(v, to: truth.parents(of: v)) }
+        let viaTree = try ExpectationMaximization(maxIterations: 30, tolerance: 1e-10, makeEngine: { try JunctionTreeExpectation($0) })
+            .fit(start, to: data)
+        let viaEnumeration = try ExpectationMaximization(maxIterations: 30, tolerance: 1e-10, makeEngine: { try EnumerationExpectation($0) })
+            .fit(start, to: data)
+        #expect(viaTree.1.logLikelihoodTrace.count == viaEnumeration.1.logLikelihoodTrace.count)
+        for (a, b) in zip(viaTree.1.logLikelihoodTrace, viaEnumeration.1.logLikelihoodTrace) { #expect(abs(a - b) < 1e-8 * abs(b)) }
+        for v in 0..<truth.count {
+            for (x, y) in zip(viaTree.0.cpts[v].values, viaEnumeration.0.cpts[v].values) { #expect(abs(x - y) < 1e-9) }
+        }
+    }
+}
