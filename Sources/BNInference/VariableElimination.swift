@@ -51,22 +51,14 @@ public final class VariableElimination: InferenceEngine, Sendable {
         try checkTargets(targets)
         let f = try Findings(evidence, in: network)
         let free = targets.filter { f.fixed[$0] < 0 }
+        // Nothing to compute for observed targets; still refuse impossible evidence.
+        if free.isEmpty { _ = try logProbabilityOfEvidence(evidence) }
         let query = try plan(PlanKey(targets: free, findings: f, mode: .posterior, batched: false))
         let (values, logScale) = try execute(query, f)
         let z = values.reduce(0, +)
         guard z > 0, logScale[0] > -.infinity else { throw .impossibleEvidence(f.words) }
-        // The free targets' joint, then point masses on the fixed ones.
-        var factor = try makeFactor(query.program.resultAxes, values.map { $0 / z })
-        let present = Set(query.program.resultAxes.labels)
-        for t in targets where !present.contains(t) {
-            let k = network.variables[t].cardinality
-            var mass = [Double](repeating: f.fixed[t] >= 0 ? 0 : 1 / Double(k), count: k)
-            if f.fixed[t] >= 0 { mass[f.fixed[t]] = 1 }
-            factor = try wrap { () throws(FactorError) in
-                try factor.multiplying(Factor(scope: Scope([t], cardinalities: [k]), values: mass))
-            }
-        }
-        return factor.reordered(to: targets)
+        return try assembleJoint(network: network, targets: targets, fixed: f.fixed,
+                                 axes: query.program.resultAxes, values: values.map { $0 / z })
     }
 
     public func logProbabilityOfEvidence(_ evidence: Evidence) throws(InferenceError) -> Double {

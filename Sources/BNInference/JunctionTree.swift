@@ -1,0 +1,408 @@
+import BNCore
+import FactorKernels
+
+/// Exact inference by message passing on a junction tree, built once per structure and
+/// re-calibrated incrementally as evidence changes.
+///
+/// Architecture: Shafer–Shenoy message passing (Shafer & Shenoy 1990) with lazy, factored
+/// clique potentials in the spirit of lazy propagation (Madsen & Jensen 1999). A clique
+/// never holds its full table: its potential is the list of CPTs assigned to it (sliced at
+/// the hard findings) and the likelihoods of soft findings homed there. The message
+///
+/// `μ_{i→j}(S_ij) = Σ_{C_i \ S_ij} ∏ φ_i · ∏_{k ∈ nb(i) \ j} μ_{k→i}`
+///
+/// is one compiled `ContractionProgram` (pairwise GEMM contractions along an elimination
+/// order, barren CPTs dropped, so a message may mention fewer variables than its
+/// separator). Programs depend only on shapes and are cached. Every message is stored
+/// normalised with the log of its scale, `ℓ_{i→j} = log Σ μ_raw + Σ_k ℓ_{k→i}`, so
+/// `log P(e) = log Σ_{C_r} ∏ φ_r ∏ μ_{k→r} + Σ_k ℓ_{k→r}` at the root never underflows.
+/// A message that sums to zero means `P(e) = 0` and raises `impossibleEvidence`.
+///
+/// Posteriors: `P(v | e)` is read at `v`'s home clique from its factors and all incoming
+/// messages; all marginals need one full calibration (every message in both directions)
+/// and one belief per clique over the variables homed there.
+///
+/// Incremental re-calibration: a message `μ_{i→j}` depends only on the findings on its
+/// source side (the cliques reached from `i` without crossing to `j`). When evidence is
+/// added, changed or retracted on `v`, the cliques containing `v` become *dirty*: their
+/// sliced CPTs are re-prepared from the network's CPTs, and exactly the messages whose
+/// source side contains a dirty clique are invalidated. All other messages, the CPT
+/// slices of clean cliques and every compiled program are kept. Messages are recomputed
+/// lazily: a single posterior only computes the messages flowing towards its home clique.
+///
+/// Interventions `do(X = x)` keep the tree: `X`'s CPT is removed from its clique (graph
+/// surgery, Pearl 2009) and `X` is fixed like a hard finding.
+public final class JunctionTree: InferenceEngine {
+    public let network: BayesianNetwork
+    public let structure: JunctionTreeStructure
+    /// The evidence the tree is calibrated for.
+    public private(set) var evidence = Evidence()
+    /// Counters for the incremental behaviour (tests, benchmarks).
+    public private(set) var messagesComputed = 0
+    public private(set) var cliquesPrepared = 0
+
+    struct Message {
+        let axes: Axes
+        let values: [Double]
+        let logScale: Double
+    }
+    struct Potential {
+        let axes: Axes
+        let values: [Double]
+        let head: Int?
+    }
+    struct ProgramKey: Hashable {
+        let inputs: [Axes]
+        let heads: [Int]
+        let keep: [Int]
+    }
+
+    private var findings: Findings
+    private var potentials: [[Potential]?]
+    /// `up[c]`: the message from `c` to its parent; `down[c]`: from the parent to `c`.
+    private var up: [Message?]
+    private var down: [Message?]
+    private var programs: [ProgramKey: ContractionProgram] = [:]
+    private var cachedLogEvidence: Double?
+    private var cachedMarginals: [[Double]?]
+
+    /// Builds the junction tree of `network` (triangulated with `heuristic`).
+    /// - Throws: `memoryBudgetExceeded` when a clique would exceed `MemoryBudget.current`.
+    public init(_ network: BayesianNetwork, heuristic: EliminationHeuristic = .minFill) throws(InferenceError) {
+        self.network = network
+        structure = try JunctionTreeStructure(network, heuristic: heuristic)
+        let k = structure.cliques.count
+        findings = try Findings(Evidence(), in: network)
+        potentials = Array(repeating: nil, count: k)
+        up = Array(repeating: nil, count: k)
+        down = Array(repeating: nil, count: k)
+        cachedMarginals = Array(repeating: nil, count: network.count)
+    }
+
+    // MARK: - Evidence
+
+    /// Sets the evidence, invalidating only what depends on the findings that changed.
+    public func setEvidence(_ newEvidence: Evidence) throws(InferenceError) {
+        if newEvidence == evidence { return }
+        let new = try Findings(newEvidence, in: network)
+        var dirty: [Int] = []
+        var isDirty = [Bool](repeating: false, count: structure.cliques.count)
+        for v in 0..<network.count {
+            let same = new.fixed[v] == findings.fixed[v] && new.intervened[v] == findings.intervened[v]
+                && new.soft[v] == findings.soft[v]
+            if same { continue }
+            for c in structure.cliquesContaining[v] where !isDirty[c] { isDirty[c] = true; dirty.append(c) }
+        }
+        findings = new
+        evidence = newEvidence
+        cachedLogEvidence = nil
+        for i in cachedMarginals.indices { cachedMarginals[i] = nil }
+        for d in dirty {
+            potentials[d] = nil
+            // Upward messages on the path from d to the root carry d's findings.
+            var c = d
+            while structure.parent[c] >= 0 { up[c] = nil; c = structure.parent[c] }
+            // Downward messages into subtrees that do not contain d.
+            for c in 0..<structure.cliques.count where structure.parent[c] >= 0 && !structure.subtree(c, contains: d) {
+                down[c] = nil
+            }
+        }
+    }
+
+    /// Observes `variable = state` (replacing any finding on it).
+    public func observe(_ variable: Int, state: Int) throws(InferenceError) {
+        var e = evidence
+        e.soft[variable] = nil
+        e.hard[variable] = state
+        try setEvidence(e)
+    }
+
+    /// Sets a likelihood (soft finding) on `variable`.
+    public func setLikelihood(_ variable: Int, _ weights: [Double]) throws(InferenceError) {
+        var e = evidence
+        e.hard[variable] = nil
+        e.soft[variable] = weights
+        try setEvidence(e)
+    }
+
+    /// Applies `do(variable = state)`.
+    public func intervene(_ variable: Int, state: Int) throws(InferenceError) {
+        var e = evidence
+        e.interventions[variable] = state
+        try setEvidence(e)
+    }
+
+    /// Removes every finding and intervention on `variable`.
+    public func retract(_ variable: Int) throws(InferenceError) {
+        var e = evidence
+        e.hard[variable] = nil
+        e.soft[variable] = nil
+        e.interventions[variable] = nil
+        try setEvidence(e)
+    }
+
+    // MARK: - Queries on the current evidence
+
+    /// `P(v | current evidence)`.
+    public func marginal(_ v: Int) throws(InferenceError) -> [Double] {
+        precondition(v >= 0 && v < network.count, "no variable #\(v)")
+        if let m = cachedMarginals[v] { return m }
+        let k = network.variables[v].cardinality
+        if findings.fixed[v] >= 0 {
+            _ = try logProbabilityOfEvidence()
+            var m = [Double](repeating: 0, count: k)
+            m[findings.fixed[v]] = 1
+            cachedMarginals[v] = m
+            return m
+        }
+        let h = structure.homeClique[v]
+        try ensureMessages(toward: h)
+        let (values, axes) = try belief(h, keep: [v])
+        let m = axes.count == 1 ? values : [Double](repeating: 1 / Double(k), count: k)
+        cachedMarginals[v] = m
+        return m
+    }
+
+    /// `P(v | current evidence)` for every variable, from one full calibration.
+    public func allMarginals() throws(InferenceError) -> [[Double]] {
+        try calibrate()
+        var homed = [[Int]](repeating: [], count: structure.cliques.count)
+        for v in 0..<network.count where cachedMarginals[v] == nil && findings.fixed[v] < 0 {
+            homed[structure.homeClique[v]].append(v)
+        }
+        for (c, vars) in homed.enumerated() where !vars.isEmpty {
+            let (values, axes) = try belief(c, keep: vars)
+            for v in vars {
+                if axes.labels.contains(v) {
+                    cachedMarginals[v] = TableKernels.sumOut(values, axes, keeping: [v]).values
+                } else {
+                    let k = network.variables[v].cardinality
+                    cachedMarginals[v] = [Double](repeating: 1 / Double(k), count: k)
+                }
+            }
+        }
+        var out: [[Double]] = []
+        out.reserveCapacity(network.count)
+        for v in 0..<network.count { out.append(try marginal(v)) }
+        return out
+    }
+
+    /// `log P(current evidence)`.
+    public func logProbabilityOfEvidence() throws(InferenceError) -> Double {
+        if let l = cachedLogEvidence { return l }
+        let root = structure.preorder[0]
+        try ensureMessages(toward: root)
+        _ = try potentialsOf(root)
+        let (inputs, heads, logScale) = gather(root, excluding: -1)
+        let program = try self.program(inputs.map(\.axes), heads, keep: [])
+        let r = program.run(inputs.map(\.values))
+        let z = r.values.reduce(0, +)
+        guard z > 0, r.logScale[0] > -.infinity else { throw .impossibleEvidence(findings.words) }
+        let l = log(z) + r.logScale[0] + logScale + findings.logConstant
+        cachedLogEvidence = l
+        return l
+    }
+
+    /// The joint posterior of `targets` given the current evidence, over `targets` in order.
+    /// Targets spread over several cliques are answered on the smallest subtree joining
+    /// their home cliques, with the messages entering it.
+    public func joint(of targets: [Int]) throws(InferenceError) -> Factor {
+        guard !targets.isEmpty, Set(targets).count == targets.count,
+              targets.allSatisfy({ $0 >= 0 && $0 < network.count }) else {
+            throw .invalidQuery("the targets must be distinct variables of the network")
+        }
+        let free = targets.filter { findings.fixed[$0] < 0 }
+        _ = try logProbabilityOfEvidence()
+        var axes = Axes.empty
+        var values: [Double] = [1]
+        if !free.isEmpty {
+            // The Steiner subtree of the home cliques: count homes per subtree.
+            let homes = Set(free.map { structure.homeClique[$0] })
+            var count = [Int](repeating: 0, count: structure.cliques.count)
+            for c in structure.preorder.reversed() {
+                count[c] += homes.contains(c) ? 1 : 0
+                if structure.parent[c] >= 0 { count[structure.parent[c]] += count[c] }
+            }
+            let top = structure.preorder.last { count[$0] == homes.count }!
+            let inTree = (0..<structure.cliques.count).map { c in c == top || (count[c] > 0 && count[c] < homes.count) }
+            try ensureMessages(toward: top)
+            var inputs: [(axes: Axes, values: [Double])] = []
+            var heads: [Int?] = []
+            for c in structure.preorder where inTree[c] {
+                for p in try potentialsOf(c) { inputs.append((p.axes, p.values)); heads.append(p.head) }
+                for ch in structure.children[c] where !inTree[ch] { let m = up[ch]!; inputs.append((m.axes, m.values)); heads.append(nil) }
+                if c == top && structure.parent[c] >= 0 { let m = down[c]!; inputs.append((m.axes, m.values)); heads.append(nil) }
+            }
+            let program = try self.program(inputs.map(\.axes), heads, keep: free)
+            let r = program.run(inputs.map(\.values))
+            axes = program.resultAxes
+            values = r.values
+            let z = TableKernels.normalize(&values)
+            guard z > 0 else { throw .impossibleEvidence(findings.words) }
+        }
+        return try assembleJoint(network: network, targets: targets, fixed: findings.fixed, axes: axes, values: values)
+    }
+
+    // MARK: - InferenceEngine
+
+    public func posterior(of target: Int, given evidence: Evidence) throws(InferenceError) -> [Double] {
+        try setEvidence(evidence)
+        return try marginal(target)
+    }
+
+    public func joint(of targets: [Int], given evidence: Evidence) throws(InferenceError) -> Factor {
+        try setEvidence(evidence)
+        return try joint(of: targets)
+    }
+
+    public func logProbabilityOfEvidence(_ evidence: Evidence) throws(InferenceError) -> Double {
+        try setEvidence(evidence)
+        return try logProbabilityOfEvidence()
+    }
+
+    public func allMarginals(given evidence: Evidence) throws(InferenceError) -> [[Double]] {
+        try setEvidence(evidence)
+        return try allMarginals()
+    }
+
+    // MARK: - Propagation
+
+    /// Computes every message in both directions.
+    public func calibrate() throws(InferenceError) {
+        for c in structure.preorder.reversed() where structure.parent[c] >= 0 && up[c] == nil { try computeUp(c) }
+        for c in structure.preorder where structure.parent[c] >= 0 && down[c] == nil { try computeDown(c) }
+        _ = try logProbabilityOfEvidence()
+    }
+
+    /// Computes the messages flowing towards clique `t` that are not valid yet.
+    private func ensureMessages(toward t: Int) throws(InferenceError) {
+        for c in structure.preorder.reversed() where structure.parent[c] >= 0 && up[c] == nil && !structure.subtree(c, contains: t) {
+            try computeUp(c)
+        }
+        var path: [Int] = []
+        var c = t
+        while structure.parent[c] >= 0 { path.append(c); c = structure.parent[c] }
+        for c in path.reversed() where down[c] == nil { try computeDown(c) }
+    }
+
+    /// The prepared potentials of clique `c` (CPTs sliced at the findings, likelihoods).
+    private func potentialsOf(_ c: Int) throws(InferenceError) -> [Potential] {
+        if let p = potentials[c] { return p }
+        var list: [Potential] = []
+        for v in 0..<network.count where structure.familyClique[v] == c && !findings.intervened[v] {
+            let cpt = network.cpts[v]
+            var fixed: [Int: Int] = [:]
+            for u in cpt.scope.variables where findings.fixed[u] >= 0 { fixed[u] = findings.fixed[u] }
+            let sliced = fixed.isEmpty ? (cpt.values, cpt.scope.axes) : TableKernels.slice(cpt.values, cpt.scope.axes, fixing: fixed)
+            list.append(Potential(axes: sliced.1, values: sliced.0, head: findings.fixed[v] >= 0 ? nil : v))
+        }
+        for v in 0..<network.count where structure.homeClique[v] == c {
+            if let w = findings.soft[v] {
+                list.append(Potential(axes: Axes(labels: [v], cardinalities: [w.count]), values: w, head: nil))
+            }
+        }
+        potentials[c] = list
+        cliquesPrepared += 1
+        return list
+    }
+
+    /// The operands at clique `c`: its potentials and the messages from every neighbour
+    /// except `excluded` (-1: none), with the sum of those messages' log scales.
+    private func gather(_ c: Int, excluding excluded: Int) -> (inputs: [(axes: Axes, values: [Double])], heads: [Int?], logScale: Double) {
+        var inputs: [(axes: Axes, values: [Double])] = []
+        var heads: [Int?] = []
+        for p in potentials[c]! { inputs.append((p.axes, p.values)); heads.append(p.head) }
+        var logScale = 0.0
+        for ch in structure.children[c] where ch != excluded {
+            let m = up[ch]!
+            inputs.append((m.axes, m.values)); heads.append(nil); logScale += m.logScale
+        }
+        let p = structure.parent[c]
+        if p >= 0 && p != excluded {
+            let m = down[c]!
+            inputs.append((m.axes, m.values)); heads.append(nil); logScale += m.logScale
+        }
+        return (inputs, heads, logScale)
+    }
+
+    private func computeUp(_ c: Int) throws(InferenceError) {
+        _ = try potentialsOf(c)
+        up[c] = try message(from: c, to: structure.parent[c], separator: structure.separators[c])
+    }
+
+    private func computeDown(_ c: Int) throws(InferenceError) {
+        let p = structure.parent[c]
+        _ = try potentialsOf(p)
+        down[c] = try message(from: p, to: c, separator: structure.separators[c])
+    }
+
+    private func message(from i: Int, to j: Int, separator: [Int]) throws(InferenceError) -> Message {
+        let (inputs, heads, incoming) = gather(i, excluding: j)
+        let keep = separator.filter { findings.fixed[$0] < 0 }
+        let program = try self.program(inputs.map(\.axes), heads, keep: keep)
+        let r = program.run(inputs.map(\.values))
+        var values = r.values
+        let s = TableKernels.normalize(&values)
+        guard s > 0, r.logScale[0] > -.infinity else { throw .impossibleEvidence(findings.words) }
+        messagesComputed += 1
+        return Message(axes: program.resultAxes, values: values, logScale: log(s) + r.logScale[0] + incoming)
+    }
+
+    /// The normalised belief at clique `c` over `keep` (those of them present), all
+    /// incoming messages being valid.
+    private func belief(_ c: Int, keep: [Int]) throws(InferenceError) -> ([Double], Axes) {
+        _ = try potentialsOf(c)
+        let (inputs, heads, _) = gather(c, excluding: -1)
+        let program = try self.program(inputs.map(\.axes), heads, keep: keep)
+        var values = program.run(inputs.map(\.values)).values
+        let z = TableKernels.normalize(&values)
+        guard z > 0 else { throw .impossibleEvidence(findings.words) }
+        return (values, program.resultAxes)
+    }
+
+    private func program(_ inputs: [Axes], _ heads: [Int?], keep: [Int]) throws(InferenceError) -> ContractionProgram {
+        let key = ProgramKey(inputs: inputs, heads: heads.map { $0 ?? -1 }, keep: keep)
+        if let p = programs[key] {
+            let budget = MemoryBudget.current.bytes
+            let (bytes, o) = p.largestEntries.multipliedReportingOverflow(by: MemoryLayout<Double>.stride)
+            if o || bytes > budget {
+                throw .memoryBudgetExceeded(clique: p.largestAxes.labels.map { network.variables[$0].name },
+                                            entries: p.largestEntries, bytes: o ? Int.max : bytes, budget: budget)
+            }
+            return p
+        }
+        let p = try ContractionProgram.compile(inputs: inputs, heads: heads, keep: keep,
+                                               budget: MemoryBudget.current.bytes,
+                                               name: { self.network.variables[$0].name })
+        programs[key] = p
+        return p
+    }
+}
+
+/// The joint over `targets` (in order) from the normalised joint of the free ones (over
+/// `axes`, a subset of the free targets) and point masses on the fixed ones; a free
+/// target missing from `axes` is uniform.
+func assembleJoint(network: BayesianNetwork, targets: [Int], fixed: [Int], axes: Axes, values: [Double]) throws(InferenceError) -> Factor {
+    func wrap<T>(_ body: () throws(FactorError) -> T) throws(InferenceError) -> T {
+        do { return try body() } catch { throw .model(.factor(error)) }
+    }
+    var factor = try wrap { () throws(FactorError) in
+        try Factor(scope: Scope(axes.labels, cardinalities: axes.cardinalities), values: values)
+    }
+    let present = Set(axes.labels)
+    for t in targets where !present.contains(t) {
+        let k = network.variables[t].cardinality
+        var mass = [Double](repeating: fixed[t] >= 0 ? 0 : 1 / Double(k), count: k)
+        if fixed[t] >= 0 { mass[fixed[t]] = 1 }
+        factor = try wrap { () throws(FactorError) in
+            try factor.multiplying(Factor(scope: Scope([t], cardinalities: [k]), values: mass))
+        }
+    }
+    return factor.reordered(to: targets)
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

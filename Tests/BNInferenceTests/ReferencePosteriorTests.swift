@@ -1,0 +1,111 @@
+import Testing
+import Foundation
+import BNCore
+import BNFormats
+@testable import BNInference
+
+/// The shared reference posteriors (pyAgrum LazyPropagation, see
+/// `../shared/reference/README.md`): every query's target posterior, `P(evidence)` and
+/// all marginals, matched to 1e-9 by variable elimination and by the junction tree.
+enum Reference {
+    /// `../shared` next to the repository (or `CREDENCE_SHARED_DIR`).
+    static let sharedDirectory: String = {
+        if let d = ProcessInfo.processInfo.environment["CREDENCE_SHARED_DIR"] { return d }
+        let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return repo.deletingLastPathComponent().appendingPathComponent("shared").path
+    }()
+    static var referenceDirectory: String { sharedDirectory + "/reference" }
+    static var networkDirectory: String { sharedDirectory + "/networks" }
+    static var available: Bool { FileManager.default.fileExists(atPath: referenceDirectory + "/asia.json") }
+
+    struct Query {
+        let target: String
+        let evidence: [String: String]
+        let posterior: [Double]
+        let pEvidence: Double
+        let allMarginals: [String: [Double]]?
+    }
+
+    static func networkPath(_ name: String) -> String {
+        let plain = networkDirectory + "/\(name).bif"
+        return FileManager.default.fileExists(atPath: plain) ? plain : plain + ".gz"
+    }
+
+    static func load(_ name: String) throws -> (BayesianNetwork, [Query]) {
+        let net = try BIFReader.read(path: networkPath(name))
+        let data = try Data(contentsOf: URL(fileURLWithPath: referenceDirectory + "/\(name).json"))
+        let json = try JSONSerialization.jsonObject(with: data) as! [String: Any]
+        let queries = (json["queries"] as! [[String: Any]]).map { q in
+            Query(target: q["target"] as! String,
+                  evidence: q["evidence"] as! [String: String],
+                  posterior: (q["posterior"] as! [NSNumber]).map(\.doubleValue),
+                  pEvidence: (q["p_evidence"] as! NSNumber).doubleValue,
+                  allMarginals: (q["all_marginals"] as? [String: [NSNumber]])?.mapValues { $0.map(\.doubleValue) })
+        }
+        return (net, queries)
+    }
+
+    /// Networks whose every query runs in a debug build within the CI budget; the large
+    /// ones run a subset in debug (all of them in release, see `queryLimit`).
+    static let small = ["asia", "cancer", "earthquake", "sachs", "survey", "child", "insurance", "alarm",
+                        "water", "hailfinder", "hepar2", "win95pts"]
+    static let large = ["barley", "mildew", "andes", "pathfinder"]
+
+    static var isDebug: Bool {
+        #if DEBUG
+        return true
+        #else
+        return false
+        #endif
+    }
+}
+
+@Suite("Reference posteriors (pyAgrum, 1e-9)", .enabled(if: Reference.available))
+struct ReferencePosteriorTests {
+    /// Checks every query of `name` with `kind`; returns the largest absolute difference.
+    func check(_ name: String, _ kind: EngineKind, queryLimit: Int, marginalQueries: Int) throws -> Double {
+        let (net, queries) = try Reference.load(name)
+        let engine = try kind.make(net)
+        var worst = 0.0
+        for (i, q) in queries.prefix(queryLimit).enumerated() {
+            let e = try Evidence(in: net, hard: q.evidence)
+            let t = try net.require(q.target)
+            let post = try engine.posterior(of: t, given: e)
+            let d = maxAbsDiff(post, q.posterior)
+            worst = max(worst, d)
+            #expect(d < 1e-9, "\(name) query \(i) target \(q.target): \(post) vs \(q.posterior)")
+            let pe = exp(try engine.logProbabilityOfEvidence(e))
+            let dp = abs(pe - q.pEvidence)
+            worst = max(worst, dp)
+            #expect(dp < 1e-9, "\(name) query \(i) P(e) \(pe) vs \(q.pEvidence)")
+            if let all = q.allMarginals, i < marginalQueries {
+                let got = try engine.allMarginals(given: e)
+                for (v, expected) in all {
+                    let d = maxAbsDiff(got[try net.require(v)], expected)
+                    worst = max(worst, d)
+                    #expect(d < 1e-9, "\(name) query \(i) marginal \(v)")
+                }
+            }
+        }
+        print("reference \(name) \(kind.rawValue): \(min(queryLimit, queries.count)) queries, max abs diff \(worst)")
+        return worst
+    }
+
+    @Test("small and medium networks: every query, every marginal",
+          arguments: Reference.small, EngineKind.allCases)
+    func smallNetworks(name: String, kind: EngineKind) throws {
+        // Variable elimination answers all marginals one variable at a time: in debug builds
+        // check them on the first queries only.
+        let marginals = kind == .junctionTree || !Reference.isDebug ? Int.max : 5
+        _ = try check(name, kind, queryLimit: Int.max, marginalQueries: marginals)
+    }
+
+    @Test("large networks (a subset of queries in debug builds)",
+          arguments: Reference.large, EngineKind.allCases)
+    func largeNetworks(name: String, kind: EngineKind) throws {
+        let debug = Reference.isDebug
+        let queries = debug ? 4 : Int.max
+        let marginals = kind == .junctionTree ? (debug ? 2 : Int.max) : (debug ? 1 : 3)
+        _ = try check(name, kind, queryLimit: queries, marginalQueries: marginals)
+    }
+}
