@@ -12,6 +12,7 @@ struct Credence: ParsableCommand {
         version: version,
         subcommands: [
             SelfCheckCommand.self,
+            BenchCommand.self,
         ],
         defaultSubcommand: SelfCheckCommand.self
     )

@@ -1,0 +1,101 @@
+import BNCore
+import BNInference
+import Foundation
+
+/// Times exact inference on a network over a file of reference queries and checks every
+/// answer: the work behind `credence bench --queries FILE`.
+///
+/// Per query, two tasks: the posterior of the single target (variable elimination, with
+/// its plan cache, and the junction tree with incremental evidence) and all marginals (the
+/// junction tree, one calibration). Each task runs `repeats` times and its median is the
+/// query's time; the reported time of a task is the median over the queries. The largest
+/// absolute difference from the reference (posteriors, all marginals and P(evidence)) is
+/// reported for each engine.
+public struct InferenceBenchmark: Sendable {
+    public var repeats: Int
+    public var maxQueries: Int?
+
+    public init(repeats: Int = 3, maxQueries: Int? = nil) {
+        self.repeats = repeats
+        self.maxQueries = maxQueries
+    }
+
+    /// One network's figures (times in milliseconds).
+    public struct Result: Codable, Sendable {
+        public var network: String
+        public var queries: Int
+        public var junctionTreeBuildMs: Double
+        /// Median per-query time of the single-target posterior, the faster engine.
+        public var single_target_ms: Double
+        public var singleTargetVEMs: Double
+        public var singleTargetJTMs: Double
+        /// Median per-query time of all marginals (junction tree).
+        public var all_marginals_ms: Double
+        /// Largest |difference| from the reference over every number checked.
+        public var max_abs_diff: Double
+        public var maxAbsDiffVE: Double
+        public var maxAbsDiffJT: Double
+    }
+
+    public func run(network: BayesianNetwork, reference: ReferenceQueries) throws -> Result {
+        var queries = reference.queries
+        if let m = maxQueries { queries = Array(queries.prefix(m)) }
+        let ve = VariableElimination(network)
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        let jt = try JunctionTree(network)
+        let buildMs = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6
+        var veTimes: [Double] = [], jtTimes: [Double] = [], allTimes: [Double] = []
+        var diffVE = 0.0, diffJT = 0.0
+        for q in queries {
+            let evidence = try Evidence(in: network, hard: q.evidence)
+            let target = try network.require(q.target)
+            var pVE: [Double] = [], pJT: [Double] = [], all: [[Double]] = []
+            veTimes.append(try medianMs { pVE = try ve.posterior(of: target, given: evidence) })
+            jtTimes.append(try medianMs {
+                try jt.setEvidence(.none)
+                pJT = try jt.posterior(of: target, given: evidence)
+            })
+            allTimes.append(try medianMs {
+                try jt.setEvidence(.none)
+                all = try jt.allMarginals(given: evidence)
+            })
+            diffVE = max(diffVE, maxDiff(pVE, q.posterior))
+            diffJT = max(diffJT, maxDiff(pJT, q.posterior))
+            let pe = try ve.probabilityOfEvidence(evidence)
+            diffVE = max(diffVE, abs(pe - q.p_evidence))
+            try jt.setEvidence(evidence)
+            diffJT = max(diffJT, abs(exp(try jt.logProbabilityOfEvidence()) - q.p_evidence))
+            if let expected = q.all_marginals {
+                for (name, values) in expected {
+                    diffJT = max(diffJT, maxDiff(all[try network.require(name)], values))
+                }
+            }
+        }
+        let veMs = median(veTimes), jtm = median(jtTimes)
+        return Result(network: reference.network, queries: queries.count, junctionTreeBuildMs: buildMs,
+                      single_target_ms: min(veMs, jtm), singleTargetVEMs: veMs, singleTargetJTMs: jtm,
+                      all_marginals_ms: median(allTimes), max_abs_diff: max(diffVE, diffJT),
+                      maxAbsDiffVE: diffVE, maxAbsDiffJT: diffJT)
+    }
+
+    private func medianMs(_ body: () throws -> Void) throws -> Double {
+        var samples: [Double] = []
+        for _ in 0..<max(1, repeats) {
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            try body()
+            samples.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
+        }
+        return median(samples)
+    }
+}
+
+func median(_ xs: [Double]) -> Double {
+    guard !xs.isEmpty else { return .nan }
+    let s = xs.sorted()
+    return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+}
+
+func maxDiff(_ a: [Double], _ b: [Double]) -> Double {
+    guard a.count == b.count else { return .infinity }
+    return zip(a, b).reduce(0) { max($0, abs($1.0 - $1.1)) }
+}

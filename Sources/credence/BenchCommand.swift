@@ -1,0 +1,73 @@
+import ArgumentParser
+import FactorKernels
+import Foundation
+import Workbench
+
+/// `credence bench`: times exact inference over reference queries and checks every answer.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Time inference on networks over reference queries, checking every answer.",
+        discussion: """
+        With no arguments, runs every reference file in ../shared/reference with its network
+        from ../shared/networks. Reports per network the median time per query of the
+        single-target posterior (variable elimination and junction tree) and of all
+        marginals (junction tree), and the largest absolute difference from the reference.
+
+        Example: credence bench --queries ../shared/reference/alarm.json --json
+        """
+    )
+
+    @Argument(help: "Model files (.bif, .bif.gz, .xmlbif).")
+    var models: [String] = []
+
+    @Option(name: .customLong("queries"), help: "A reference-query file (repeatable).")
+    var queries: [String] = []
+
+    @Option(help: "OpenBLAS threads.")
+    var threads = 1
+
+    @Option(help: "Timed runs per query and task (the median is kept).")
+    var `repeat` = 3
+
+    @Option(help: "Use at most this many queries per network.")
+    var maxQueries: Int?
+
+    @Flag(help: "Print one JSON document on stdout.")
+    var json = false
+
+    func run() throws {
+        BLAS.setThreads(threads)
+        let items = try BenchmarkSuite.resolve(models: models, queries: queries,
+                                               searchRoot: FileManager.default.currentDirectoryPath)
+        let bench = InferenceBenchmark(repeats: `repeat`, maxQueries: maxQueries)
+        var results: [InferenceBenchmark.Result] = []
+        if !json {
+            print("| network | queries | JT build ms | single target ms (VE / JT) | all marginals ms | max abs diff |")
+            print("|---|---:|---:|---:|---:|---:|")
+        }
+        for item in items {
+            FileHandle.standardError.write(Data("bench: \(item.modelPath)\n".utf8))
+            let network = try ModelIO.load(path: item.modelPath)
+            let reference = try ReferenceQueries.load(path: item.referencePath)
+            let r = try bench.run(network: network, reference: reference)
+            results.append(r)
+            if !json {
+                print("| \(r.network) | \(r.queries) | \(fmt(r.junctionTreeBuildMs)) | \(fmt(r.single_target_ms)) (\(fmt(r.singleTargetVEMs)) / \(fmt(r.singleTargetJTMs))) | \(fmt(r.all_marginals_ms)) | \(String(format: "%.1e", r.max_abs_diff)) |")
+            }
+        }
+        if json {
+            struct Report: Encodable {
+                var threads: Int
+                var networks: [String: InferenceBenchmark.Result]
+            }
+            try printJSON(Report(threads: threads, networks: Dictionary(uniqueKeysWithValues: results.map { ($0.network, $0) })))
+        }
+        if results.contains(where: { $0.max_abs_diff > 1e-9 }) {
+            FileHandle.standardError.write(Data("bench: some answers differ from the reference by more than 1e-9\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+
+    private func fmt(_ ms: Double) -> String { String(format: ms < 1 ? "%.4f" : "%.2f", ms) }
+}
