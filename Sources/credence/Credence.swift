@@ -13,6 +13,7 @@ struct Credence: ParsableCommand {
         subcommands: [
             SelfCheckCommand.self,
             BenchCommand.self,
+            QueryCommand.self,
         ],
         defaultSubcommand: SelfCheckCommand.self
     )

@@ -1,0 +1,31 @@
+/// Horizontal bar charts of distributions for the terminal:
+///
+///     Churn  yes  ██████▌              0.3271
+///            no   █████████████▌       0.6729
+public enum BarChart {
+    /// Renders `labels`/`values` (values in [0, 1]) with bars `width` cells wide.
+    public static func render(title: String, labels: [String], values: [Double], width: Int = 30) -> String {
+        let labelWidth = labels.map(\.count).max() ?? 0
+        let eighths = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"]
+        var lines: [String] = []
+        for (i, (label, v)) in zip(labels, values).enumerated() {
+            let cells = max(0, min(1, v)) * Double(width)
+            let full = Int(cells)
+            let part = Int((cells - Double(full)) * 8)
+            var bar = String(repeating: "█", count: full) + eighths[part]
+            bar += String(repeating: " ", count: max(0, width + 1 - bar.count))
+            let head = i == 0 ? title : String(repeating: " ", count: title.count)
+            let pad = String(repeating: " ", count: labelWidth - label.count)
+            lines.append("\(head)  \(label)\(pad)  \(bar) \(formatProbability(v))")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// Four decimals, or scientific notation for tiny values.
+    public static func formatProbability(_ p: Double) -> String {
+        if p != 0 && abs(p) < 1e-4 { return String(format: "%.3e", p) }
+        return String(format: "%.4f", p)
+    }
+}
+
+import Foundation
