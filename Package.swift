@@ -22,10 +22,15 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
+        .systemLibrary(
+            name: "_CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         .target(name: "FactorKernels", dependencies: ["_COpenBLAS"], exclude: ["README.md"]),
         .target(name: "BNCore", dependencies: ["FactorKernels"], exclude: ["README.md"]),
         .target(name: "BNInference", dependencies: ["BNCore"], exclude: ["README.md"]),
-        .target(name: "BNFormats", dependencies: ["BNCore"], exclude: ["README.md"]),
+        .target(name: "BNFormats", dependencies: ["BNCore", "_CZlib"], exclude: ["README.md"]),
         .target(name: "BNLearning", dependencies: ["BNCore", "BNInference"], exclude: ["README.md"]),
         .target(name: "Workbench", dependencies: ["FactorKernels", "BNCore", "BNInference", "BNLearning", "BNFormats"], exclude: ["README.md"]),
         .executableTarget(
@@ -42,10 +47,16 @@ let package = Package(
             dependencies: ["FactorKernels", "BNCore"],
             path: "Benchmarks/KernelBench"
         ),
+        .executableTarget(
+            name: "ParseBench",
+            dependencies: ["BNFormats"],
+            path: "Benchmarks/ParseBench",
+            exclude: ["README.md"]
+        ),
         .testTarget(name: "FactorKernelsTests", dependencies: ["FactorKernels"]),
         .testTarget(name: "BNCoreTests", dependencies: ["BNCore"]),
         .testTarget(name: "BNInferenceTests", dependencies: ["BNInference", "BNFormats"]),
-        .testTarget(name: "BNFormatsTests", dependencies: ["BNFormats"]),
+        .testTarget(name: "BNFormatsTests", dependencies: ["BNFormats"], exclude: ["Fixtures"]),
         .testTarget(name: "BNLearningTests", dependencies: ["BNLearning", "BNFormats"]),
         .testTarget(name: "WorkbenchTests", dependencies: ["Workbench"]),
     ]

@@ -1,0 +1,93 @@
+import BNCore
+
+/// The model file formats, chosen by file extension.
+public enum ModelFormat: String, CaseIterable, Sendable {
+    /// Credence's model language (`.bn`).
+    case bn
+    /// BIF 0.15 (`.bif`).
+    case bif
+    /// gzip-compressed BIF (`.bif.gz`).
+    case bifGzip = "bif.gz"
+    /// XMLBIF 0.3 (`.xmlbif`, `.xml`).
+    case xmlbif
+    /// Hugin NET (`.net`).
+    case net
+    /// UAI BAYES (`.uai`); names are not kept.
+    case uai
+    /// Graphviz DOT (`.dot`, `.gv`), write only.
+    case dot
+
+    /// The format of a path by its extension (case-insensitive), or nil.
+    public init?(path: String) {
+        let lower = path.lowercased()
+        func ends(_ s: String) -> Bool { lower.hasSuffix(s) }
+        if ends(".bif.gz") { self = .bifGzip }
+        else if ends(".bif") { self = .bif }
+        else if ends(".bn") { self = .bn }
+        else if ends(".xmlbif") || ends(".xml") { self = .xmlbif }
+        else if ends(".net") { self = .net }
+        else if ends(".uai") { self = .uai }
+        else if ends(".dot") || ends(".gv") { self = .dot }
+        else { return nil }
+    }
+
+    /// Whether networks can be read from this format.
+    public var isReadable: Bool { self != .dot }
+
+    /// The extensions recognised, for messages.
+    public static let extensionsText = ".bn, .bif, .bif.gz, .xmlbif/.xml, .net, .uai, .dot (write only)"
+}
+
+/// Reading and writing networks in any supported format, chosen by extension.
+///
+/// ```swift
+/// let net = try ModelFile.read("/path/to/alarm.bif")      // or .bif.gz, .xmlbif, .net, .uai, .bn
+/// try ModelFile.write(net, to: "alarm.xmlbif")             // atomic: temp file + rename
+/// ```
+/// Every failure is a `FormatError` with located diagnostics (`file:line:column`).
+public enum ModelFile {
+    /// Reads a network; the format comes from the extension.
+    public static func read(_ path: String) throws(FormatError) -> BayesianNetwork {
+        try read(path, format: format(of: path))
+    }
+
+    /// Reads a network in a given format.
+    public static func read(_ path: String, format: ModelFormat) throws(FormatError) -> BayesianNetwork {
+        switch format {
+        case .bif, .bifGzip: return try BIFReader.read(path: path)
+        case .xmlbif: return try XMLBIFReader.read(path: path)
+        case .net: return try HuginNetReader.read(path: path)
+        case .uai: return try UAIReader.read(path: path)
+        case .bn: return try ModelLanguageBridge.read(path: path)
+        case .dot:
+            throw FormatError(SourceLocation(file: path, line: 0, column: 0), "DOT files can be written but not read",
+                              hint: "read a model from one of \(ModelFormat.extensionsText)")
+        }
+    }
+
+    /// Writes a network atomically; the format comes from the extension.
+    public static func write(_ network: BayesianNetwork, to path: String) throws(FormatError) {
+        try write(network, to: path, format: format(of: path))
+    }
+
+    /// Writes a network atomically in a given format.
+    public static func write(_ network: BayesianNetwork, to path: String, format: ModelFormat) throws(FormatError) {
+        switch format {
+        case .bif, .bifGzip: try BIFWriter.write(network, to: path)
+        case .xmlbif: try XMLBIFWriter.write(network, to: path)
+        case .net: try HuginNetWriter.write(network, to: path)
+        case .uai: try UAIWriter.write(network, to: path)
+        case .dot: try DOTWriter.write(network, to: path)
+        case .bn: try ModelLanguageBridge.write(network, to: path)
+        }
+    }
+
+    /// The format of a path, or an error listing the known extensions.
+    public static func format(of path: String) throws(FormatError) -> ModelFormat {
+        guard let f = ModelFormat(path: path) else {
+            throw FormatError(SourceLocation(file: path, line: 0, column: 0), "unknown model file extension",
+                              hint: "use one of \(ModelFormat.extensionsText)")
+        }
+        return f
+    }
+}

@@ -1,0 +1,72 @@
+import BNCore
+
+/// Writes XMLBIF 0.3 (the format `XMLBIFReader` reads): one `VARIABLE` per variable and
+/// one `DEFINITION` per CPT, `TABLE` in `BayesianNetwork` layout (the `FOR` variable
+/// fastest). Labels, descriptions and latent roles become `PROPERTY` elements; a decision
+/// variable gets `TYPE="decision"`.
+public enum XMLBIFWriter {
+    /// The XMLBIF text of a network.
+    public static func string(_ network: BayesianNetwork) -> String {
+        String(decoding: bytes(network), as: UTF8.self)
+    }
+
+    /// The XMLBIF text as UTF-8 bytes.
+    public static func bytes(_ network: BayesianNetwork) -> [UInt8] {
+        var out = TextSink()
+        out.line("<?xml version=\"1.0\" encoding=\"UTF-8\"?>")
+        out.line("<BIF VERSION=\"0.3\">")
+        out.line("<NETWORK>")
+        out.line("<NAME>\(escape(network.name))</NAME>")
+        if let l = network.label { out.line("<PROPERTY>label = \(escape(BIFWriter.quoted(l)))</PROPERTY>") }
+        if let d = network.description { out.line("<PROPERTY>description = \(escape(BIFWriter.quoted(d)))</PROPERTY>") }
+        for v in network.variables {
+            out.line("<VARIABLE TYPE=\"\(v.role == .decision ? "decision" : "nature")\">")
+            out.line("  <NAME>\(escape(v.name))</NAME>")
+            for s in v.states { out.line("  <OUTCOME>\(escape(s))</OUTCOME>") }
+            if let l = v.label { out.line("  <PROPERTY>label = \(escape(BIFWriter.quoted(l)))</PROPERTY>") }
+            if let d = v.description { out.line("  <PROPERTY>description = \(escape(BIFWriter.quoted(d)))</PROPERTY>") }
+            if v.role == .latent { out.line("  <PROPERTY>role = latent</PROPERTY>") }
+            out.line("</VARIABLE>")
+        }
+        for c in 0..<network.count {
+            out.line("<DEFINITION>")
+            out.line("  <FOR>\(escape(network.variables[c].name))</FOR>")
+            for p in network.parents(of: c) { out.line("  <GIVEN>\(escape(network.variables[p].name))</GIVEN>") }
+            out.write("  <TABLE>")
+            var first = true
+            for x in network.cpts[c].values {
+                if !first { out.write(" ") }
+                out.write(x)
+                first = false
+            }
+            out.line("</TABLE>")
+            out.line("</DEFINITION>")
+        }
+        out.line("</NETWORK>")
+        out.line("</BIF>")
+        return out.bytes
+    }
+
+    /// Writes an XMLBIF file atomically.
+    public static func write(_ network: BayesianNetwork, to path: String) throws(FormatError) {
+        try writeAtomically(bytes(network), to: path)
+    }
+
+    /// XML character escaping for text and attribute values (readers trim element text, so
+    /// leading and trailing white space of a name does not survive XMLBIF).
+    static func escape(_ s: String) -> String {
+        var out = ""
+        for u in s.unicodeScalars {
+            switch u {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&apos;"
+            case "\n", "\t", "\r": out += "&#\(u.value);"
+            default: out.unicodeScalars.append(u)
+            }
+        }
+        return out
+    }
+}
