@@ -28,4 +28,8 @@ public enum BarChart {
     }
 }
 
+import BNCore
 import Foundation
+
+/// Human-readable sizes for reports (`1.5 GiB`).
+public func formatBytes(_ bytes: Int) -> String { MemoryBudget.format(bytes) }

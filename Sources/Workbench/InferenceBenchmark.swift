@@ -14,10 +14,13 @@ import Foundation
 public struct InferenceBenchmark: Sendable {
     public var repeats: Int
     public var maxQueries: Int?
+    /// Measured memory bandwidth (bytes/s) for the physical floor; nil skips it.
+    public var bandwidth: Double?
 
-    public init(repeats: Int = 3, maxQueries: Int? = nil) {
+    public init(repeats: Int = 3, maxQueries: Int? = nil, bandwidth: Double? = nil) {
         self.repeats = repeats
         self.maxQueries = maxQueries
+        self.bandwidth = bandwidth
     }
 
     /// One network's figures (times in milliseconds).
@@ -35,6 +38,12 @@ public struct InferenceBenchmark: Sendable {
         public var max_abs_diff: Double
         public var maxAbsDiffVE: Double
         public var maxAbsDiffJT: Double
+        /// Bytes of the clique tables plus both directions of every separator: what one
+        /// full calibration with materialised tables must touch at least once.
+        public var calibrationBytes: Int
+        /// `calibrationBytes / bandwidth` in milliseconds, and all-marginals time over it.
+        public var physicalFloorMs: Double?
+        public var floorRatio: Double?
     }
 
     public func run(network: BayesianNetwork, reference: ReferenceQueries) throws -> Result {
@@ -72,10 +81,17 @@ public struct InferenceBenchmark: Sendable {
             }
         }
         let veMs = median(veTimes), jtm = median(jtTimes)
+        let st = jt.structure
+        var entries = st.cliqueEntries.reduce(0, +)
+        for sep in st.separators { entries += 2 * sep.reduce(1) { $0 * network.variables[$1].cardinality } }
+        let bytes = entries * MemoryLayout<Double>.stride
+        let floor = bandwidth.map { Double(bytes) / $0 * 1e3 }
+        let allMs = median(allTimes)
         return Result(network: reference.network, queries: queries.count, junctionTreeBuildMs: buildMs,
                       single_target_ms: min(veMs, jtm), singleTargetVEMs: veMs, singleTargetJTMs: jtm,
-                      all_marginals_ms: median(allTimes), max_abs_diff: max(diffVE, diffJT),
-                      maxAbsDiffVE: diffVE, maxAbsDiffJT: diffJT)
+                      all_marginals_ms: allMs, max_abs_diff: max(diffVE, diffJT),
+                      maxAbsDiffVE: diffVE, maxAbsDiffJT: diffJT, calibrationBytes: bytes,
+                      physicalFloorMs: floor, floorRatio: floor.map { allMs / $0 })
     }
 
     private func medianMs(_ body: () throws -> Void) throws -> Double {

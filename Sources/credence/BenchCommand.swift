@@ -40,11 +40,14 @@ struct BenchCommand: ParsableCommand {
         BLAS.setThreads(threads)
         let items = try BenchmarkSuite.resolve(models: models, queries: queries,
                                                searchRoot: FileManager.default.currentDirectoryPath)
-        let bench = InferenceBenchmark(repeats: `repeat`, maxQueries: maxQueries)
+        let bandwidth = MemoryBandwidth.copyBytesPerSecond()
+        let bench = InferenceBenchmark(repeats: `repeat`, maxQueries: maxQueries, bandwidth: bandwidth)
         var results: [InferenceBenchmark.Result] = []
         if !json {
-            print("| network | queries | JT build ms | single target ms (VE / JT) | all marginals ms | max abs diff |")
-            print("|---|---:|---:|---:|---:|---:|")
+            print("memory bandwidth (STREAM-style copy): \(String(format: "%.1f", bandwidth / 1e9)) GB/s")
+            print("")
+            print("| network | queries | JT build ms | single target ms (VE / JT) | all marginals ms | max abs diff | calibration tables | floor ms | all-marginals / floor |")
+            print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
         }
         for item in items {
             FileHandle.standardError.write(Data("bench: \(item.modelPath)\n".utf8))
@@ -53,15 +56,16 @@ struct BenchCommand: ParsableCommand {
             let r = try bench.run(network: network, reference: reference)
             results.append(r)
             if !json {
-                print("| \(r.network) | \(r.queries) | \(fmt(r.junctionTreeBuildMs)) | \(fmt(r.single_target_ms)) (\(fmt(r.singleTargetVEMs)) / \(fmt(r.singleTargetJTMs))) | \(fmt(r.all_marginals_ms)) | \(String(format: "%.1e", r.max_abs_diff)) |")
+                print("| \(r.network) | \(r.queries) | \(fmt(r.junctionTreeBuildMs)) | \(fmt(r.single_target_ms)) (\(fmt(r.singleTargetVEMs)) / \(fmt(r.singleTargetJTMs))) | \(fmt(r.all_marginals_ms)) | \(String(format: "%.1e", r.max_abs_diff)) | \(formatBytes(r.calibrationBytes)) | \(fmt(r.physicalFloorMs ?? .nan)) | \(String(format: r.floorRatio.map { $0 >= 10 } ?? false ? "%.0f" : "%.2f", r.floorRatio ?? .nan)) |")
             }
         }
         if json {
             struct Report: Encodable {
                 var threads: Int
+                var memoryBandwidthBytesPerSecond: Double
                 var networks: [String: InferenceBenchmark.Result]
             }
-            try printJSON(Report(threads: threads, networks: Dictionary(uniqueKeysWithValues: results.map { ($0.network, $0) })))
+            try printJSON(Report(threads: threads, memoryBandwidthBytesPerSecond: bandwidth, networks: Dictionary(uniqueKeysWithValues: results.map { ($0.network, $0) })))
         }
         if results.contains(where: { $0.max_abs_diff > 1e-9 }) {
             FileHandle.standardError.write(Data("bench: some answers differ from the reference by more than 1e-9\n".utf8))
