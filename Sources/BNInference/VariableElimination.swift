@@ -103,6 +103,8 @@ public final class VariableElimination: InferenceEngine, Sendable {
         var soft: [Int]
         var mode: Mode
         var batched: Bool
+        /// The batch size baked into a batched plan's shapes (1 otherwise).
+        var rows: Int
 
         init(targets: [Int], findings f: Findings, mode: Mode, batched: Bool) {
             self.targets = targets
@@ -111,15 +113,18 @@ public final class VariableElimination: InferenceEngine, Sendable {
             soft = f.softVariables
             self.mode = mode
             self.batched = batched
+            rows = 1
         }
 
-        init(targets: [Int], fixed: [Int], mode: Mode, batched: Bool) {
+        /// A plan for hard findings on `fixed` only (dataset rows).
+        init(targets: [Int], fixed: [Int], mode: Mode, batched: Bool, rows: Int) {
             self.targets = targets
             self.fixed = fixed
             intervened = []
             soft = []
             self.mode = mode
             self.batched = batched
+            self.rows = rows
         }
     }
 
@@ -130,18 +135,18 @@ public final class VariableElimination: InferenceEngine, Sendable {
 
     /// The cached plan for `key`, compiling it on a miss.
     func plan(_ key: PlanKey, rows: Int = 1) throws(InferenceError) -> CompiledQuery {
-        if !key.batched, let hit = cache.withLock({ $0[key] }) { return hit }
-        let compiled = try compile(key, rows: rows)
-        if !key.batched {
-            cache.withLock { c in
-                if c.count >= planCacheLimit { c.removeAll(keepingCapacity: true) }
-                c[key] = compiled
-            }
+        precondition(key.rows == rows)
+        if let hit = cache.withLock({ $0[key] }) { return hit }
+        let compiled = try compile(key)
+        cache.withLock { c in
+            if c.count >= planCacheLimit { c.removeAll(keepingCapacity: true) }
+            c[key] = compiled
         }
         return compiled
     }
 
-    func compile(_ key: PlanKey, rows: Int) throws(InferenceError) -> CompiledQuery {
+    func compile(_ key: PlanKey) throws(InferenceError) -> CompiledQuery {
+        let rows = key.rows
         let n = network.count
         var pattern = Evidence()
         let intervened = Set(key.intervened)

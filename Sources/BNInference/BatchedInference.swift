@@ -1,0 +1,153 @@
+import BNCore
+import FactorKernels
+
+/// The posterior of one target for every row of a dataset.
+public struct BatchPosteriors: Sendable, Equatable {
+    /// The target variable.
+    public let target: Int
+    /// The target's number of states.
+    public let stateCount: Int
+    /// `values[r · stateCount + s] = P(target = s | observed cells of row r)`.
+    public let values: [Double]
+    /// `log P(observed cells of row r)`, when asked for.
+    public let logEvidence: [Double]?
+    /// The number of distinct observation patterns, i.e. compiled plans used.
+    public let patternCount: Int
+
+    public var rowCount: Int { values.count / max(stateCount, 1) }
+
+    /// The posterior of row `r`.
+    public subscript(row: Int) -> ArraySlice<Double> {
+        values[(row * stateCount)..<((row + 1) * stateCount)]
+    }
+}
+
+/// Batched queries: one target's posterior for every row of an integer-coded `Dataset`.
+///
+/// Rows are grouped by *pattern*, the set of variables they observe (`Dataset.missing`,
+/// -1, leaves a cell unobserved). One plan is compiled per pattern and the rows of a group
+/// become a batch axis `r`: every CPT that mentions an observed variable is sliced once
+/// per row into one table `φ[r, …]` (a gather), and the plan's pairwise contractions carry
+/// `r` as a shared kept axis, so where a row-by-row engine would run many small vector
+/// products, `ContractionPlan` runs one batched GEMM. Tables that no observed variable
+/// reaches are computed once for the whole group. Each intermediate is rescaled per row
+/// (log scale carried per row), so long records do not underflow.
+///
+/// Rows are processed in chunks whose largest table stays near `workingSetEntries`
+/// (and always under `MemoryBudget.current`).
+extension VariableElimination {
+    /// `P(target | row)` for every row of `data`. Columns are matched to variables by
+    /// name (columns naming no variable are ignored) and states by name.
+    /// - Parameters:
+    ///   - ignoringTargetColumn: skip the target's own column (scoring); when false, a row
+    ///     observing the target gets a point mass.
+    ///   - withLogEvidence: also return `log P(observed cells)` per row (prunes barren
+    ///     nodes only instead of Bayes-ball, so it can be slower).
+    ///   - workingSetEntries: the target size of the largest batched table.
+    /// - Throws: `impossibleEvidenceInRow` naming the row's findings when a row has
+    ///   probability zero; `invalidQuery` for a column whose state the variable lacks.
+    public func posteriors(of target: Int, for data: Dataset, ignoringTargetColumn: Bool = true,
+                           withLogEvidence: Bool = false,
+                           workingSetEntries: Int = 1 << 21) throws(InferenceError) -> BatchPosteriors {
+        try checkTargets([target])
+        let n = network.count
+        // Column → variable, and the recoding of the column's states.
+        var columnOf = [Int](repeating: -1, count: n)
+        var recode = [[Int32]](repeating: [], count: n)
+        for (j, name) in data.names.enumerated() {
+            guard let v = network.index(of: name) else { continue }
+            if v == target && ignoringTargetColumn { continue }
+            var codes: [Int32] = []
+            for s in data.states[j] {
+                guard let i = network.variables[v].stateIndex(s) else {
+                    throw .invalidQuery("column '\(name)' has state '\(s)', which variable '\(name)' does not have (its states are \(network.variables[v].states.joined(separator: ", ")))")
+                }
+                codes.append(Int32(i))
+            }
+            columnOf[v] = j
+            recode[v] = codes
+        }
+        let observedVariables = (0..<n).filter { columnOf[$0] >= 0 }
+        let rows = data.rowCount
+        let k = network.variables[target].cardinality
+
+        // Group rows by pattern (first occurrence order).
+        let words = max(1, (n + 63) / 64)
+        var groupOf: [[UInt64]: Int] = [:]
+        var groups: [(pattern: [Int], rows: [Int])] = []
+        var key = [UInt64](repeating: 0, count: words)
+        for r in 0..<rows {
+            for w in 0..<words { key[w] = 0 }
+            for v in observedVariables where data.columns[columnOf[v]][r] >= 0 { key[v >> 6] |= 1 << UInt64(v & 63) }
+            if let g = groupOf[key] {
+                groups[g].rows.append(r)
+            } else {
+                groupOf[key] = groups.count
+                groups.append((observedVariables.filter { data.columns[columnOf[$0]][r] >= 0 }, [r]))
+            }
+        }
+
+        var values = [Double](repeating: 0, count: rows * k)
+        var logEvidence = withLogEvidence ? [Double](repeating: 0, count: rows) : nil
+        let mode: Mode = withLogEvidence ? .evidence : .posterior
+        for group in groups {
+            let targetObserved = group.pattern.contains(target)
+            let targets = targetObserved ? [] : [target]
+            // Size the chunk from a one-row plan.
+            let probe = try plan(PlanKey(targets: targets, fixed: group.pattern, mode: mode, batched: true, rows: 1), rows: 1)
+            var chunk = max(1, min(group.rows.count, workingSetEntries / max(probe.program.largestEntries, 1)))
+            let budgetRows = MemoryBudget.current.bytes / MemoryLayout<Double>.stride / max(probe.program.largestEntries, 1)
+            chunk = max(1, min(chunk, budgetRows))
+            var start = 0
+            while start < group.rows.count {
+                let slice = Array(group.rows[start..<min(start + chunk, group.rows.count)])
+                start += slice.count
+                let q = try plan(PlanKey(targets: targets, fixed: group.pattern, mode: mode, batched: true, rows: slice.count),
+                                 rows: slice.count)
+                try checkBudget(q.program)
+                let states: (Int, Int) -> Int = { v, r in Int(recode[v][Int(data.columns[columnOf[v]][r])]) }
+                var tables: [[Double]] = []
+                tables.reserveCapacity(q.inputs.count)
+                for (i, input) in q.inputs.enumerated() {
+                    guard q.program.usedInputs[i] else { tables.append([]); continue }
+                    guard case .cpt(let v) = input.source else { preconditionFailure("no soft findings in datasets") }
+                    let cpt = network.cpts[v].values
+                    guard let s = input.slice else { tables.append(cpt); continue }
+                    var bases = [Int](repeating: 0, count: slice.count)
+                    for (u, stride) in zip(s.variables, s.strides) {
+                        for (i, r) in slice.enumerated() { bases[i] += states(u, r) * stride }
+                    }
+                    tables.append(TableKernels.gatherSlices(cpt, walk: s.walk, sliceEntries: s.entries, bases: bases))
+                }
+                let out = q.program.run(tables, rows: slice.count)
+                let axes = q.program.resultAxes
+                let batched = axes.labels.first == batchLabel
+                let perRow = batched ? axes.entries / slice.count : axes.entries
+                for (i, r) in slice.enumerated() {
+                    var z = 0.0
+                    let base = batched ? i * perRow : 0
+                    for s in 0..<perRow { z += out.values[base + s] }
+                    if !(z > 0) || out.logScale[i] == -.infinity {
+                        throw .impossibleEvidenceInRow(row: r, evidence: group.pattern.map { v in
+                            "\(network.variables[v].name)=\(network.variables[v].states[states(v, r)])"
+                        })
+                    }
+                    if targetObserved {
+                        values[r * k + states(target, r)] = 1
+                    } else {
+                        for s in 0..<k { values[r * k + s] = out.values[base + s] / z }
+                    }
+                    logEvidence?[r] = log(z) + out.logScale[i]
+                }
+            }
+        }
+        return BatchPosteriors(target: target, stateCount: k, values: values, logEvidence: logEvidence,
+                               patternCount: groups.count)
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
