@@ -6,22 +6,25 @@ public enum BenchmarkSuite {
     /// A network file and its reference queries.
     public struct Item: Sendable {
         public var modelPath: String
-        public var referencePath: String
+        /// nil when the network has no reference file: queries are generated.
+        public var referencePath: String?
     }
 
     /// Resolves the work: explicit `--queries` files (each matched to a model given on the
     /// command line by name, or found as `../networks/NAME.bif[.gz]` beside the reference
     /// folder), else models given on the command line (their reference as
     /// `../reference/NAME.json`), else every reference file in `../shared/reference`.
+    /// A model or reference file's network name: its file name without extensions.
+    public static func name(of path: String) -> String {
+        var base = (path as NSString).lastPathComponent
+        for ext in [".gz", ".bif", ".xmlbif", ".xml", ".json", ".bn", ".net", ".uai"] where base.hasSuffix(ext) {
+            base.removeLast(ext.count)
+        }
+        return base
+    }
+
     public static func resolve(models: [String], queries: [String], searchRoot: String) throws -> [Item] {
         let fm = FileManager.default
-        func name(of path: String) -> String {
-            var base = (path as NSString).lastPathComponent
-            for ext in [".gz", ".bif", ".xmlbif", ".xml", ".json", ".bn", ".net", ".uai"] where base.hasSuffix(ext) {
-                base.removeLast(ext.count)
-            }
-            return base
-        }
         func existing(_ candidates: [String]) -> String? { candidates.first { fm.fileExists(atPath: $0) } }
         var refs = queries
         if refs.isEmpty && models.isEmpty {
@@ -35,10 +38,7 @@ public enum BenchmarkSuite {
             return try models.map { m in
                 let dir = ((m as NSString).deletingLastPathComponent as NSString).appendingPathComponent("../reference")
                 let r = (dir as NSString).appendingPathComponent(name(of: m) + ".json")
-                guard fm.fileExists(atPath: r) else {
-                    throw WorkbenchError.usage("\(m): no reference queries at \(r); pass --queries FILE")
-                }
-                return Item(modelPath: m, referencePath: r)
+                return Item(modelPath: m, referencePath: fm.fileExists(atPath: r) ? r : nil)
             }
         }
         return try refs.map { r in

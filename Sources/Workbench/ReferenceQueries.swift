@@ -10,11 +10,29 @@ public struct ReferenceQueries: Codable, Sendable {
         public var posterior: [Double]
         public var p_evidence: Double
         public var all_marginals: [String: [Double]]?
+
+        public init(target: String, evidence: [String: String], posterior: [Double], p_evidence: Double,
+                    all_marginals: [String: [Double]]? = nil) {
+            self.target = target
+            self.evidence = evidence
+            self.posterior = posterior
+            self.p_evidence = p_evidence
+            self.all_marginals = all_marginals
+        }
     }
 
     public var network: String
     public var states: [String: [String]]
     public var queries: [Query]
+    /// Who computed the answers; generated files say "credence" (not an independent check).
+    public var reference: String?
+
+    public init(network: String, states: [String: [String]], queries: [Query], reference: String?) {
+        self.network = network
+        self.states = states
+        self.queries = queries
+        self.reference = reference
+    }
 
     /// Reads a reference file; errors name the file.
     public static func load(path: String) throws -> ReferenceQueries {
@@ -27,3 +45,39 @@ public struct ReferenceQueries: Codable, Sendable {
         }
     }
 }
+
+extension ReferenceQueries {
+    /// Seeded queries for a network that has no reference file, drawn the way the shared
+    /// reference files were: an ancestral sample first, then per query a uniform target and
+    /// `evidenceFraction` of the other variables observed at their sampled states (so
+    /// P(evidence) > 0). Answers come from Credence's variable elimination and are marked so.
+    public static func generate(for network: BayesianNetwork, name: String, count: Int = 20,
+                                evidenceFraction: Double = 0.1, seed: UInt64 = 20240601) throws -> ReferenceQueries {
+        var rng = SplitMix64(seed: seed)
+        let sample = ForwardSampler(network).sample(rows: count, seed: seed ^ 0x5eed)
+        let ve = VariableElimination(network)
+        var queries: [Query] = []
+        for i in 0..<count {
+            let target = Int.random(in: 0..<network.count, using: &rng)
+            var others = Array(0..<network.count).filter { $0 != target }
+            others.shuffle(using: &rng)
+            let k = max(1, Int((evidenceFraction * Double(network.count)).rounded()))
+            var evidence: [String: String] = [:]
+            var hard: [Int: Int] = [:]
+            for v in others.prefix(k) {
+                let s = Int(sample.columns[v][i])
+                evidence[network.variables[v].name] = network.variables[v].states[s]
+                hard[v] = s
+            }
+            let e = Evidence(hard: hard)
+            queries.append(Query(target: network.variables[target].name, evidence: evidence,
+                                 posterior: try ve.posterior(of: target, given: e),
+                                 p_evidence: try ve.probabilityOfEvidence(e)))
+        }
+        return ReferenceQueries(network: name, states: Dictionary(uniqueKeysWithValues: network.variables.map { ($0.name, $0.states) }),
+                                queries: queries, reference: "credence variable elimination (generated, not independent)")
+    }
+}
+
+import BNCore
+import BNInference

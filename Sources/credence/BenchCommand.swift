@@ -36,6 +36,9 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Print one JSON document on stdout.")
     var json = false
 
+    @Option(help: "Folder to write generated queries to (for networks without a reference file), so peers can run the same queries.")
+    var writeQueries: String?
+
     func run() throws {
         BLAS.setThreads(threads)
         let items = try BenchmarkSuite.resolve(models: models, queries: queries,
@@ -52,7 +55,17 @@ struct BenchCommand: ParsableCommand {
         for item in items {
             FileHandle.standardError.write(Data("bench: \(item.modelPath)\n".utf8))
             let network = try ModelIO.load(path: item.modelPath)
-            let reference = try ReferenceQueries.load(path: item.referencePath)
+            let name = BenchmarkSuite.name(of: item.modelPath)
+            let reference = try item.referencePath.map { try ReferenceQueries.load(path: $0) }
+                ?? ReferenceQueries.generate(for: network, name: name, count: maxQueries ?? 20)
+            if item.referencePath == nil {
+                FileHandle.standardError.write(Data("bench: \(name) has no reference file; \(reference.queries.count) seeded queries generated, answers cross-checked between VE and the junction tree only\n".utf8))
+                if let dir = writeQueries {
+                    let encoder = JSONEncoder()
+                    encoder.outputFormatting = [.sortedKeys]
+                    try encoder.encode(reference).write(to: URL(fileURLWithPath: dir).appendingPathComponent(name + ".json"))
+                }
+            }
             let r = try bench.run(network: network, reference: reference)
             results.append(r)
             if !json {
