@@ -1,0 +1,36 @@
+import BNCore
+
+/// How `CSVReader` splits and interprets a file.
+public struct CSVOptions: Sendable, Equatable {
+    /// The field separator (one ASCII byte; `,` by default, `;` or tab are common).
+    public var delimiter: UInt8
+    /// Cell texts read as missing (after trimming). Default: empty, `NA`, `?`. A state of
+    /// the model with the same name takes precedence.
+    public var missingValues: [String]
+    /// Whether spaces and tabs around unquoted fields are removed.
+    public var trimWhitespace: Bool
+    /// Stop after this many problems (all are reported together).
+    public var maximumErrors: Int
+
+    public init(delimiter: UInt8 = UInt8(ascii: ","), missingValues: [String] = ["", "NA", "?"],
+                trimWhitespace: Bool = true, maximumErrors: Int = 20) {
+        self.delimiter = delimiter
+        self.missingValues = missingValues
+        self.trimWhitespace = trimWhitespace
+        self.maximumErrors = maximumErrors
+    }
+}
+
+/// A dataset read from CSV and the notes about it that are not errors (ignored columns).
+public struct CSVReadResult: Sendable {
+    /// The integer-coded dataset (missing = `Dataset.missing`).
+    public var dataset: Dataset
+    /// Notes such as "column 'id' is not a variable of the model; ignored", located at the
+    /// header cell.
+    public var warnings: [Diagnostic]
+
+    public init(dataset: Dataset, warnings: [Diagnostic]) {
+        self.dataset = dataset
+        self.warnings = warnings
+    }
+}

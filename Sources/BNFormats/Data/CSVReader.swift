@@ -1,0 +1,326 @@
+import BNCore
+
+/// Reads CSV datasets (RFC 4180) into an integer-coded, columnar `Dataset`.
+///
+/// - The first record is the header; fields are separated by `options.delimiter`; fields
+///   may be quoted with `"` (a quote inside is doubled, and commas and line breaks may
+///   appear inside); records end with LF, CRLF or CR; a UTF-8 byte-order mark is skipped;
+///   blank lines are skipped.
+/// - With a network, columns are matched to variables by name and cells to states by name;
+///   a column that names no variable is ignored with a warning; a cell that names no state
+///   is an error giving the row, the column, the value and the allowed states. Without a
+///   network, each column's states are collected in order of first appearance.
+/// - Cells in `options.missingValues` (default empty, `NA`, `?`) become `Dataset.missing`.
+/// - Locations: `line` is the record number (the header is row 1), `column` the field
+///   number, `field` the column name.
+///
+/// The reader scans bytes and maps each cell through a per-column hash table of the bytes
+/// already seen, so no String is created per cell.
+public enum CSVReader {
+    /// Reads a CSV file, matching columns and states to `network`.
+    public static func read(path: String, network: BayesianNetwork, options: CSVOptions = CSVOptions()) throws(FormatError) -> CSVReadResult {
+        try parse(loadCSV(path), network: network, options: options)
+    }
+
+    /// Reads a CSV file without a model: states in order of first appearance.
+    public static func read(path: String, options: CSVOptions = CSVOptions()) throws(FormatError) -> CSVReadResult {
+        try parse(loadCSV(path), network: nil, options: options)
+    }
+
+    /// Parses CSV text (with or without a model).
+    public static func parse(_ text: String, file: String = "<input>", network: BayesianNetwork? = nil,
+                             options: CSVOptions = CSVOptions()) throws(FormatError) -> CSVReadResult {
+        try parse(SourceText(file: file, text: text), network: network, options: options)
+    }
+
+    /// Parses CSV bytes (with or without a model).
+    public static func parse(_ source: SourceText, network: BayesianNetwork?, options: CSVOptions = CSVOptions()) throws(FormatError) -> CSVReadResult {
+        var reader = CSVScanner(source: source, network: network, options: options)
+        return try reader.run()
+    }
+
+    private static func loadCSV(_ path: String) throws(FormatError) -> SourceText {
+        do {
+            return SourceText(file: path, bytes: try readBytes(path: path))
+        } catch {
+            throw FormatError(SourceLocation(file: path, line: 0, column: 0), error.message)
+        }
+    }
+}
+
+/// The state of one CSV read.
+struct CSVScanner {
+    let source: SourceText
+    let network: BayesianNetwork?
+    let options: CSVOptions
+    var diagnostics: [Diagnostic] = []
+    var warnings: [Diagnostic] = []
+    var header: [String] = []
+    /// For each file column: the dataset column it fills, or -1 (ignored).
+    var target: [Int] = []
+    var tables: [StateTable] = []
+    /// States per dataset column (schema-free: grows as values appear).
+    var states: [[String]] = []
+    var names: [String] = []
+    /// Allowed states per dataset column when a network is given.
+    var bound: Bool { network != nil }
+    /// Unknown values already reported: entry code -2 - index into `unknownCounts`.
+    var unknownCounts: [Int] = []
+    var unknownDiagnostic: [Int] = []
+
+    init(source: SourceText, network: BayesianNetwork?, options: CSVOptions) {
+        self.source = source
+        self.network = network
+        self.options = options
+    }
+
+    enum Field {
+        /// Unquoted bytes `start..<end` (trimmed).
+        case plain(Int, Int)
+        /// Quoted: content in the scratch buffer.
+        case quoted
+    }
+
+    /// A located error at a record and field.
+    func location(row: Int, column: Int) -> SourceLocation {
+        let field = column >= 1 && column <= header.count ? header[column - 1] : nil
+        return SourceLocation(file: source.file, line: row, column: column, field: field)
+    }
+
+    mutating func report(_ loc: SourceLocation, _ message: String, hint: String? = nil) {
+        diagnostics.append(Diagnostic(loc, message, hint: hint))
+    }
+
+    var full: Bool { diagnostics.count >= options.maximumErrors }
+
+    /// Reads one field at `i`; on return `i` is at the delimiter, line end or end of input.
+    /// Returns nil (after reporting) for an unterminated quote or junk after a closing quote.
+    @inline(__always)
+    static func scanField(_ b: UnsafeBufferPointer<UInt8>, _ i: inout Int, delimiter: UInt8, trim: Bool,
+                          scratch: inout [UInt8], extraLines: inout Int) -> (Field?, String?) {
+        let n = b.count
+        if trim { while i < n && (b[i] == 32 || b[i] == 9) { i += 1 } }
+        if i < n && b[i] == 34 {
+            scratch.removeAll(keepingCapacity: true)
+            i += 1
+            var seg = i
+            while true {
+                if i >= n { return (nil, "unterminated quoted field: the closing '\"' is missing") }
+                let c = b[i]
+                if c == 34 {
+                    if i + 1 < n && b[i + 1] == 34 {
+                        scratch.append(contentsOf: UnsafeBufferPointer(rebasing: b[seg..<(i + 1)]))
+                        i += 2
+                        seg = i
+                        continue
+                    }
+                    scratch.append(contentsOf: UnsafeBufferPointer(rebasing: b[seg..<i]))
+                    i += 1
+                    break
+                }
+                if c == 10 { extraLines += 1 }
+                i += 1
+            }
+            while i < n && (b[i] == 32 || b[i] == 9) { i += 1 }
+            if i < n && b[i] != delimiter && b[i] != 10 && b[i] != 13 {
+                return (nil, "unexpected text after a closing quote")
+            }
+            return (.quoted, nil)
+        }
+        let start = i
+        while i < n {
+            let c = b[i]
+            if c == delimiter || c == 10 || c == 13 { break }
+            i += 1
+        }
+        var end = i
+        if trim { while end > start && (b[end - 1] == 32 || b[end - 1] == 9) { end -= 1 } }
+        return (.plain(start, end), nil)
+    }
+
+    /// Skips the line end at `i` (LF, CRLF or CR); returns whether one was there.
+    @inline(__always)
+    static func skipLineEnd(_ b: UnsafeBufferPointer<UInt8>, _ i: inout Int) -> Bool {
+        guard i < b.count else { return false }
+        if b[i] == 13 { i += 1; if i < b.count && b[i] == 10 { i += 1 }; return true }
+        if b[i] == 10 { i += 1; return true }
+        return false
+    }
+
+    mutating func run() throws(FormatError) -> CSVReadResult {
+        let bytes = source.bytes
+        var columns: [[Int32]] = []
+        try bytes.withUnsafeBufferPointer { (b: UnsafeBufferPointer<UInt8>) throws(FormatError) in
+            var i = 0
+            if b.count >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF { i = 3 }
+            var row = 1
+            // Skip leading blank lines.
+            while i < b.count && (b[i] == 10 || b[i] == 13) { _ = Self.skipLineEnd(b, &i); row += 1 }
+            guard i < b.count else {
+                throw FormatError(SourceLocation(file: source.file, line: 1, column: 1), "the file is empty: expected a header row naming the columns")
+            }
+            try readHeader(b, &i, row: row)
+            row += 1
+            let estimate = min(b.count / max(i, 1) + 16, b.count / max(header.count, 1) + 16)
+            columns = Array(repeating: [], count: names.count)
+            for j in columns.indices { columns[j].reserveCapacity(estimate) }
+            try readBody(b, &i, row: row, columns: &columns)
+        }
+        if !diagnostics.isEmpty { throw FormatError(finishDiagnostics()) }
+        let dataset = Dataset(names: names, states: states, columns: columns)
+        return CSVReadResult(dataset: dataset, warnings: warnings)
+    }
+
+    private mutating func readHeader(_ b: UnsafeBufferPointer<UInt8>, _ i: inout Int, row: Int) throws(FormatError) {
+        var scratch: [UInt8] = []
+        var extra = 0
+        var seen: [String: Int] = [:]
+        while true {
+            let column = header.count + 1
+            let (field, problem) = Self.scanField(b, &i, delimiter: options.delimiter, trim: options.trimWhitespace, scratch: &scratch, extraLines: &extra)
+            if let p = problem { throw FormatError(location(row: row, column: column), p) }
+            let text: String?
+            switch field! {
+            case .plain(let s, let e): text = String(validating: UnsafeBufferPointer(rebasing: b[s..<e]), as: UTF8.self)
+            case .quoted: text = String(validating: scratch, as: UTF8.self)
+            }
+            guard let name = text else {
+                throw FormatError(location(row: row, column: column), "invalid UTF-8 in the name of column \(column)", hint: "save the file as UTF-8")
+            }
+            if name.isEmpty {
+                throw FormatError(location(row: row, column: column), "column \(column) of the header has no name")
+            }
+            if let first = seen[name] {
+                throw FormatError(location(row: row, column: column), "column '\(name)' appears twice in the header (columns \(first) and \(column))")
+            }
+            seen[name] = column
+            header.append(name)
+            if i < b.count && b[i] == options.delimiter { i += 1; continue }
+            _ = Self.skipLineEnd(b, &i)
+            break
+        }
+        for (j, name) in header.enumerated() {
+            var table = StateTable()
+            if let net = network {
+                guard let v = net.index(of: name) else {
+                    target.append(-1)
+                    warnings.append(Diagnostic(location(row: row, column: j + 1),
+                                               "column '\(name)' is not a variable of the model; it is ignored"))
+                    continue
+                }
+                for (s, state) in net.variables[v].states.enumerated() { table.insert(state, code: Int32(s)) }
+                states.append(net.variables[v].states)
+            } else {
+                states.append([])
+            }
+            for m in options.missingValues { table.insert(m, code: Dataset.missing) }
+            target.append(names.count)
+            names.append(name)
+            tables.append(table)
+        }
+    }
+
+    /// The hot loop: every record after the header.
+    private mutating func readBody(_ b: UnsafeBufferPointer<UInt8>, _ i: inout Int, row startRow: Int,
+                                   columns: inout [[Int32]]) throws(FormatError) {
+        let n = b.count
+        let delimiter = options.delimiter
+        let trim = options.trimWhitespace
+        let width = header.count
+        var row = startRow
+        var scratch: [UInt8] = []
+        scratch.reserveCapacity(256)
+        while i < n && !full {
+            // Blank line.
+            if b[i] == 10 || b[i] == 13 { _ = Self.skipLineEnd(b, &i); row += 1; continue }
+            var column = 0
+            var extraLines = 0
+            while true {
+                let (field, problem) = Self.scanField(b, &i, delimiter: delimiter, trim: trim, scratch: &scratch, extraLines: &extraLines)
+                if let p = problem {
+                    report(location(row: row, column: column + 1), p)
+                    throw FormatError(finishDiagnostics())
+                }
+                if column >= width {
+                    report(location(row: row, column: column + 1),
+                           "row \(row) has more fields than the header's \(width)", hint: "quote fields that contain '\(Character(Unicode.Scalar(delimiter)))'")
+                    // Skip the rest of the record.
+                    while i < n && b[i] != 10 && b[i] != 13 { i += 1 }
+                    break
+                }
+                let t = target[column]
+                if t >= 0 {
+                    let code: Int32
+                    switch field! {
+                    case .plain(let s, let e):
+                        code = lookup(b, s, e, column: column, dataColumn: t, row: row)
+                    case .quoted:
+                        code = scratch.withUnsafeBufferPointer { lookup($0, 0, $0.count, column: column, dataColumn: t, row: row) }
+                    }
+                    columns[t].append(code)
+                }
+                column += 1
+                if i < n && b[i] == delimiter { i += 1; continue }
+                _ = Self.skipLineEnd(b, &i)
+                break
+            }
+            if column < width {
+                report(location(row: row, column: column + 1),
+                       "row \(row) has \(column) field\(column == 1 ? "" : "s"); the header has \(width)",
+                       hint: "the first missing column is '\(header[column])'; write an empty field for a missing value")
+                for c in column..<width where target[c] >= 0 { columns[target[c]].append(Dataset.missing) }
+            }
+            row += 1 + extraLines
+        }
+    }
+
+    /// The code of a cell: a known entry, a new state (schema-free) or an unknown value
+    /// (reported once per column and value, counted after).
+    @inline(__always)
+    private mutating func lookup(_ p: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int, column: Int, dataColumn t: Int, row: Int) -> Int32 {
+        let h = StateTable.hash(p, s, e)
+        if let entry = tables[t].find(p, s, e, hash: h) {
+            let c = tables[t].codes[entry]
+            if c >= -1 { return c }
+            unknownCounts[Int(-2 - c)] += 1
+            return Dataset.missing
+        }
+        return newValue(p, s, e, hash: h, column: column, dataColumn: t, row: row)
+    }
+
+    private mutating func newValue(_ p: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int, hash h: UInt64, column: Int, dataColumn t: Int, row: Int) -> Int32 {
+        let text = String(validating: UnsafeBufferPointer(rebasing: p[s..<e]), as: UTF8.self)
+        if !bound, let value = text {
+            let code = Int32(states[t].count)
+            guard code < Int32.max - 1 else { return Dataset.missing }
+            states[t].append(value)
+            tables[t].insert(p, s, e, hash: h, code: code)
+            return code
+        }
+        // An unknown value: report it once per column.
+        let marker = Int32(-2 - unknownCounts.count)
+        unknownCounts.append(1)
+        unknownDiagnostic.append(diagnostics.count)
+        tables[t].insert(p, s, e, hash: h, code: marker)
+        let loc = location(row: row, column: column + 1)
+        if let value = text {
+            let v = network!.index(of: header[column])!
+            report(loc, "'\(value)' is not a state of '\(header[column])' (row \(row), column \(column + 1))",
+                   hint: "its states are \(NetworkAssembler.list(network!.variables[v].states)); missing values are written as \(options.missingValues.map { "'\($0)'" }.joined(separator: ", "))")
+        } else {
+            let bad = firstInvalidUTF8Offset(Array(UnsafeBufferPointer(rebasing: p[s..<e])), in: 0..<(e - s)) ?? 0
+            report(loc, "invalid UTF-8 in row \(row), column \(column + 1): \(preview(Array(UnsafeBufferPointer(rebasing: p[s..<e])), 0..<(e - s)))",
+                   hint: "byte \(bad + 1) of the cell is not UTF-8; save the file as UTF-8")
+        }
+        return Dataset.missing
+    }
+
+    /// Diagnostics with the number of further occurrences of each unknown value.
+    private func finishDiagnostics() -> [Diagnostic] {
+        var out = diagnostics
+        for (k, d) in unknownDiagnostic.enumerated() where d < out.count && unknownCounts[k] > 1 {
+            out[d].message += "; it appears \(unknownCounts[k]) times in this column"
+        }
+        return out
+    }
+}
