@@ -58,7 +58,7 @@ struct QueryServiceTests {
         let items = try BenchmarkSuite.resolve(models: [], queries: [sharedRoot + "/reference/asia.json"], searchRoot: ".")
         #expect(items.count == 1 && items[0].modelPath.hasSuffix("networks/asia.bif"))
         let result = try InferenceBenchmark(repeats: 1).run(network: try ModelIO.load(path: items[0].modelPath),
-                                                            reference: try ReferenceQueries.load(path: items[0].referencePath))
+                                                            reference: try ReferenceQueries.load(path: items[0].referencePath!))
         #expect(result.queries == 20)
         #expect(result.max_abs_diff < 1e-12)
     }
