@@ -1,13 +1,26 @@
 import BNCore
 import BNFormats
 
-/// Reads models for the workbench, choosing the format by extension.
-/// (Delegates to BNFormats' readers; `.bn`, `.net` and `.uai` join as their readers land.)
+/// Reads and writes models and datasets for the workbench; formats follow the extension
+/// (BNFormats' `ModelFile`: .bn, .bif, .bif.gz, .xmlbif/.xml, .net, .uai, .dot write-only).
 public enum ModelIO {
-    public static func load(path: String) throws -> BayesianNetwork {
-        let lower = path.lowercased()
-        if lower.hasSuffix(".bif") || lower.hasSuffix(".bif.gz") { return try BIFReader.read(path: path) }
-        if lower.hasSuffix(".xmlbif") || lower.hasSuffix(".xml") { return try XMLBIFReader.read(path: path) }
-        throw WorkbenchError.usage("\(path): unknown model format; use .bif, .bif.gz, .xmlbif or .xml")
+    public static func load(path: String) throws -> BayesianNetwork { try ModelFile.read(path) }
+
+    /// Writes atomically (temporary file, then rename).
+    public static func save(_ network: BayesianNetwork, to path: String) throws { try ModelFile.write(network, to: path) }
+
+    /// Reads a CSV dataset matched to the network's variables by name (states by name);
+    /// returns the notes (ignored columns) as text.
+    public static func loadData(path: String, for network: BayesianNetwork) throws -> (Dataset, [String]) {
+        let r = try CSVReader.read(path: path, network: network)
+        return (r.dataset, r.warnings.map(\.description))
     }
+
+    /// Reads a CSV dataset without a model: states in order of first appearance.
+    public static func loadData(path: String) throws -> (Dataset, [String]) {
+        let r = try CSVReader.read(path: path)
+        return (r.dataset, r.warnings.map(\.description))
+    }
+
+    public static func saveData(_ data: Dataset, to path: String) throws { try CSVWriter.write(data, to: path) }
 }

@@ -14,6 +14,12 @@ struct Credence: ParsableCommand {
             SelfCheckCommand.self,
             BenchCommand.self,
             QueryCommand.self,
+            ConvertCommand.self,
+            SampleCommand.self,
+            FitCommand.self,
+            LearnCommand.self,
+            ScoreCommand.self,
+            EvaluateCommand.self,
         ],
         defaultSubcommand: SelfCheckCommand.self
     )

@@ -1,0 +1,215 @@
+import BNCore
+import BNInference
+import BNLearning
+import Foundation
+
+/// The learning work behind `credence sample | fit | learn | score | evaluate`, typed and
+/// silent: results come back as values, progress through a callback.
+public enum LearningTasks {
+    // MARK: sample
+
+    /// `rows` forward samples of `network` with a seed, cells hidden at random with
+    /// probability `missing`, latent variables left out when `dropLatent`.
+    public static func sample(_ network: BayesianNetwork, rows: Int, seed: UInt64, missing: Double,
+                              dropLatent: Bool) throws -> Dataset {
+        guard rows >= 0 else { throw WorkbenchError.usage("-n must be at least 0") }
+        guard (0...1).contains(missing) else { throw WorkbenchError.usage("--missing must be between 0 and 1, got \(missing)") }
+        return ForwardSampler(network).sample(rows: rows, seed: seed,
+                                              options: .init(missing: missing, dropLatent: dropLatent))
+    }
+
+    // MARK: fit
+
+    public enum FitMethod: String, CaseIterable, Sendable { case mle, bayes, em }
+
+    /// What `fit` did.
+    public struct FitReport: Codable, Sendable {
+        public var method: String
+        public var rows: Int
+        public var missingCells: Int
+        public var latentVariables: [String]
+        public var em: ExpectationMaximization.Report?
+        /// Observed-data log-likelihood of the fitted model (natural log).
+        public var logLikelihood: Double
+    }
+
+    public static func fit(_ network: BayesianNetwork, data: Dataset, method: FitMethod, prior: Double?,
+                           maxIterations: Int, tolerance: Double, restarts: Int, seed: UInt64,
+                           progress: ((Int, Double) -> Void)? = nil) throws -> (BayesianNetwork, FitReport) {
+        let estimator = ParameterEstimator(method: prior.map { .bdeu(equivalentSampleSize: $0) }
+            ?? (method == .bayes ? .bdeu(equivalentSampleSize: 1) : .maximumLikelihood))
+        let latent = network.variables.filter { data.column(named: $0.name) == nil }.map(\.name)
+        let fitted: BayesianNetwork
+        var emReport: ExpectationMaximization.Report?
+        switch method {
+        case .mle, .bayes:
+            if !latent.isEmpty {
+                throw WorkbenchError.usage("the data has no column for \(latent.joined(separator: ", ")); use --method em to estimate latent variables")
+            }
+            fitted = try estimator.fit(network, to: data)
+        case .em:
+            let em = ExpectationMaximization(estimator: estimator, maxIterations: maxIterations, tolerance: tolerance,
+                                             restarts: restarts, seed: seed,
+                                             makeEngine: { try JunctionTreeExpectation($0) }, progress: progress)
+            let (net, report) = try em.fit(network, to: data)
+            fitted = net
+            emReport = report
+        }
+        let ll = try emReport?.finalLogLikelihood ?? Evaluation.logLikelihood(fitted, on: data)
+        return (fitted, FitReport(method: method.rawValue, rows: data.rowCount, missingCells: data.missingCount,
+                                  latentVariables: latent, em: emReport, logLikelihood: ll))
+    }
+
+    // MARK: learn
+
+    public struct LearnReport: Codable, Sendable {
+        public var algorithm: String
+        public var score: String
+        public var scoreValue: Double
+        public var edges: [[String]]
+        public var iterations: Int
+        public var familiesScored: Int
+        /// Rounds of EM completion used for data with missing cells (0 for complete data).
+        public var completionRounds: Int
+    }
+
+    /// Structure search on a dataset. With missing cells, the search first uses each family's
+    /// available cases, then alternates: fit parameters by EM on the found structure, complete
+    /// the missing cells by drawing from their posterior (seeded), search again on the
+    /// completed data; until the structure repeats (at most 3 rounds).
+    public static func learn(_ data: Dataset, algorithm: String, score: StructureScore, maxParents: Int,
+                             required: [(String, String)], forbidden: [(String, String)],
+                             restarts: Int, seed: UInt64) throws -> (BayesianNetwork, LearnReport) {
+        var skeleton = BayesianNetwork(name: "learned")
+        for (j, n) in data.names.enumerated() { try skeleton.addVariable(Variable(name: n, states: data.states[j])) }
+        func edge(_ p: (String, String)) throws -> HillClimbing.Edge {
+            HillClimbing.Edge(try skeleton.require(p.0), try skeleton.require(p.1))
+        }
+        let search = HillClimbing(score: score, maxParents: maxParents,
+                                  required: Set(try required.map(edge)), forbidden: Set(try forbidden.map(edge)),
+                                  tabuLength: algorithm == "tabu" ? 20 : 0,
+                                  maxIterations: algorithm == "tabu" ? 500 : 10_000,
+                                  restarts: restarts, seed: seed)
+        func build(_ parents: [[Int]], on d: Dataset) throws -> BayesianNetwork {
+            var net = skeleton
+            for (v, ps) in parents.enumerated() { try net.setParents(v, to: ps) }
+            return try ParameterEstimator(method: .bdeu(equivalentSampleSize: 1)).fit(net, to: d)
+        }
+        var result = try search.search(cardinalities: skeleton.cardinalities,
+                                       binding: DataBinding(network: skeleton, data: data))
+        var rounds = 0
+        if data.missingCount > 0 {
+            var previous: [[Int]] = []
+            while rounds < 3 && result.parents != previous {
+                previous = result.parents
+                rounds += 1
+                var structure = skeleton
+                for (v, ps) in result.parents.enumerated() { try structure.setParents(v, to: ps) }
+                let em = ExpectationMaximization(estimator: ParameterEstimator(method: .bdeu(equivalentSampleSize: 1)),
+                                                 maxIterations: 50, tolerance: 1e-5, seed: seed,
+                                                 makeEngine: { try JunctionTreeExpectation($0) })
+                let (fitted, _) = try em.fit(structure, to: data)
+                let completed = try complete(data, with: fitted, seed: seed &+ UInt64(rounds))
+                result = try search.search(cardinalities: skeleton.cardinalities,
+                                           binding: DataBinding(network: skeleton, data: completed), start: result.parents)
+            }
+        }
+        let net = try build(result.parents, on: data)
+        var edges: [[String]] = []
+        for v in 0..<net.count { for p in net.parents(of: v) { edges.append([net.variables[p].name, net.variables[v].name]) } }
+        let scoreName: String
+        switch score {
+        case .bic: scoreName = "bic"
+        case .aic: scoreName = "aic"
+        case .k2: scoreName = "k2"
+        case .bdeu(let ess): scoreName = "bdeu(ess=\(ess))"
+        }
+        return (net, LearnReport(algorithm: algorithm, score: scoreName, scoreValue: result.score, edges: edges,
+                                 iterations: result.iterations, familiesScored: result.familiesScored, completionRounds: rounds))
+    }
+
+    /// Fills every missing cell with a draw from its posterior given the row's observed
+    /// cells (one joint draw per row, by sequential conditioning).
+    static func complete(_ data: Dataset, with network: BayesianNetwork, seed: UInt64) throws -> Dataset {
+        var out = data
+        var rng = SplitMix64(seed: seed)
+        let tree = try JunctionTree(network)
+        let cols = network.variables.map { data.column(named: $0.name)! }
+        for i in 0..<data.rowCount {
+            var hard: [Int: Int] = [:]
+            var missing: [Int] = []
+            for v in 0..<network.count {
+                let s = data.columns[cols[v]][i]
+                if s >= 0 { hard[v] = Int(s) } else { missing.append(v) }
+            }
+            for v in missing {
+                let p = try tree.posterior(of: v, given: Evidence(hard: hard))
+                var u = rng.nextUnit()
+                var s = p.count - 1
+                for (k, x) in p.enumerated() { u -= x; if u < 0 { s = k; break } }
+                hard[v] = s
+                out.columns[cols[v]][i] = Int32(s)
+            }
+        }
+        return out
+    }
+
+    // MARK: score
+
+    /// Per-row posteriors of `target`: one column `P(target=state)` per state, plus the row's
+    /// most probable state.
+    public static func score(_ network: BayesianNetwork, data: Dataset, target: String) throws -> (header: [String], rows: [[String]]) {
+        let (_, predictions) = try Evaluation.predict(network, on: data, target: target)
+        let t = try network.require(target)
+        let states = network.variables[t].states
+        let header = ["row"] + states.map { "P(\(target)=\($0))" } + ["most_probable"]
+        var rows: [[String]] = []
+        rows.reserveCapacity(predictions.count)
+        for (i, p) in predictions.enumerated() {
+            let best = p.indices.max { p[$0] < p[$1] } ?? 0
+            rows.append([String(i + 1)] + p.map { "\($0)" } + [states[best]])
+        }
+        return (header, rows)
+    }
+
+    // MARK: evaluate
+
+    public struct EvaluateReport: Codable, Sendable {
+        public var target: String
+        public var rows: Int
+        /// The model as given, on all rows.
+        public var model: ClassificationMetrics
+        public var logLikelihood: Double
+        /// k-fold cross-validation: the model's structure refitted on each training part
+        /// (BDeu, ESS 1), and naive Bayes and TAN built from the same parts.
+        public var crossValidation: [String: Evaluation.CrossValidation]?
+    }
+
+    public static func evaluate(_ network: BayesianNetwork, data: Dataset, target: String,
+                                folds: Int?, seed: UInt64) throws -> EvaluateReport {
+        let (truth, predictions) = try Evaluation.predict(network, on: data, target: target)
+        let ll = try Evaluation.logLikelihood(network, on: data)
+        var cv: [String: Evaluation.CrossValidation]?
+        if let k = folds {
+            let estimator = ParameterEstimator(method: .bdeu(equivalentSampleSize: 1))
+            let usesEM = data.missingCount > 0 || network.variables.contains { data.column(named: $0.name) == nil }
+            let refit: (Dataset) throws -> BayesianNetwork = { part in
+                if usesEM {
+                    return try ExpectationMaximization(estimator: estimator, maxIterations: 50, tolerance: 1e-5, seed: seed,
+                                                       makeEngine: { try JunctionTreeExpectation($0) }).fit(network, to: part).0
+                }
+                return try estimator.fit(network, to: part)
+            }
+            cv = ["model": try Evaluation.crossValidate(data, target: target, folds: k, seed: seed, learner: refit)]
+            cv!["naive_bayes"] = try Evaluation.crossValidate(data, target: target, folds: k, seed: seed) {
+                try Classifiers.naiveBayes($0, target: target, estimator: estimator)
+            }
+            cv!["tan"] = try Evaluation.crossValidate(data, target: target, folds: k, seed: seed) {
+                try Classifiers.tan($0, target: target, estimator: estimator)
+            }
+        }
+        return EvaluateReport(target: target, rows: data.rowCount,
+                              model: ClassificationMetrics(truth: truth, predictions: predictions),
+                              logLikelihood: ll, crossValidation: cv)
+    }
+}

@@ -1,0 +1,57 @@
+import ArgumentParser
+import BNLearning
+import Workbench
+
+/// `credence learn DATA.csv --output OUT`.
+struct LearnCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "learn",
+        abstract: "Learn a network's structure and parameters from data by score-based search.",
+        discussion: "Example: credence learn asia.csv --score bic --max-parents 3 --require smoke->lung --output asia-learned.bn"
+    )
+
+    @Argument(help: "The data (CSV).") var data: String
+    @Option(help: "hc (hill climbing) or tabu.") var algorithm = "hc"
+    @Option(help: "bic, aic, bdeu or k2.") var score = "bic"
+    @Option(help: "BDeu equivalent sample size.") var ess = 1.0
+    @Option(help: "Most parents per variable.") var maxParents = 4
+    @Option(name: .customLong("require"), help: "An edge that must be present, A->B (repeatable).") var required: [String] = []
+    @Option(name: .customLong("forbid"), help: "An edge that must be absent, A->B (repeatable).") var forbidden: [String] = []
+    @Option(help: "Random restarts.") var restarts = 0
+    @Option(help: "Random seed.") var seed: UInt64 = 1
+    @Option(help: "The learned model to write (atomically).") var output: String
+    @Flag(help: "Print one JSON document on stdout.") var json = false
+
+    func run() throws {
+        guard ["hc", "tabu"].contains(algorithm) else { throw ValidationError("--algorithm must be hc or tabu, got '\(algorithm)'") }
+        let s: StructureScore
+        switch score {
+        case "bic": s = .bic
+        case "aic": s = .aic
+        case "k2": s = .k2
+        case "bdeu": s = .bdeu(equivalentSampleSize: ess)
+        default: throw ValidationError("--score must be bic, aic, bdeu or k2, got '\(score)'")
+        }
+        func edges(_ items: [String], _ option: String) throws -> [(String, String)] {
+            try items.map { item in
+                let parts = item.components(separatedBy: "->")
+                guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                    throw ValidationError("\(option) \(item): expected A->B")
+                }
+                return (parts[0].trimmingCharacters(in: .whitespaces), parts[1].trimmingCharacters(in: .whitespaces))
+            }
+        }
+        let (dataset, _) = try ModelIO.loadData(path: data)
+        let (net, report) = try LearningTasks.learn(dataset, algorithm: algorithm, score: s, maxParents: maxParents,
+                                                    required: try edges(required, "--require"),
+                                                    forbidden: try edges(forbidden, "--forbid"),
+                                                    restarts: restarts, seed: seed)
+        try ModelIO.save(net, to: output)
+        if json { try printJSON(report); return }
+        print("learned \(report.edges.count) edges over \(net.count) variables (\(report.algorithm), \(report.score) = \(report.scoreValue))")
+        for e in report.edges { print("  \(e[0]) -> \(e[1])") }
+        print("wrote \(output)")
+    }
+}
+
+import Foundation

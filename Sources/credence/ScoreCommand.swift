@@ -1,0 +1,30 @@
+import ArgumentParser
+import Foundation
+import Workbench
+
+/// `credence score MODEL DATA.csv --target VAR --output SCORES.csv`.
+struct ScoreCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "score",
+        abstract: "Write the posterior of a target for every row of a table.",
+        discussion: "Example: credence score models/telco_churn.bn customers.csv --target Churn --output scores.csv"
+    )
+
+    @Argument(help: "The model.") var model: String
+    @Argument(help: "The data (CSV).") var data: String
+    @Option(help: "The target variable.") var target: String
+    @Option(help: "The CSV of scores to write (atomically).") var output: String
+    @Flag(help: "Print one JSON document on stdout.") var json = false
+
+    func run() throws {
+        let network = try ModelIO.load(path: model)
+        let (dataset, notes) = try ModelIO.loadData(path: data, for: network)
+        for n in notes { FileHandle.standardError.write(Data("note: \(n)\n".utf8)) }
+        let (header, rows) = try LearningTasks.score(network, data: dataset, target: target)
+        try AtomicFile.write(csv: [header] + rows, to: output)
+        struct Report: Encodable { var output: String; var rows: Int; var target: String }
+        if json { try printJSON(Report(output: output, rows: rows.count, target: target)) } else {
+            print("wrote \(output): P(\(target)) for \(rows.count) rows")
+        }
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+import Testing
+import BNCore
+import BNLearning
+@testable import Workbench
+
+@Suite("Learning tasks behind the command line")
+struct LearningTasksTests {
+    func asia() throws -> BayesianNetwork { try ModelIO.load(path: sharedRoot + "/networks/asia.bif") }
+
+    @Test func sampleFitRoundTripThroughCSV() throws {
+        let net = try asia()
+        let data = try LearningTasks.sample(net, rows: 20_000, seed: 4, missing: 0.2, dropLatent: false)
+        let path = NSTemporaryDirectory() + "credence-asia-\(UUID().uuidString).csv"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try ModelIO.saveData(data, to: path)
+        let (back, _) = try ModelIO.loadData(path: path, for: net)
+        #expect(back.rowCount == 20_000)
+        #expect(back.missingCount == data.missingCount)
+        let (fitted, report) = try LearningTasks.fit(net, data: back, method: .em, prior: nil, maxIterations: 100,
+                                                     tolerance: 1e-6, restarts: 0, seed: 1)
+        #expect(report.em?.converged == true)
+        // EM recovers P(smoke = yes) = 0.5 and P(bronc = yes | smoke = yes) = 0.6 closely.
+        #expect(abs(fitted.cpts[net.index(of: "smoke")!].values[0] - 0.5) < 0.02)
+        #expect(abs(fitted.cpts[net.index(of: "bronc")!].values[0] - 0.6) < 0.03)
+        #expect(throws: WorkbenchError.self) {
+            try LearningTasks.sample(net, rows: 10, seed: 1, missing: 1.5, dropLatent: false)
+        }
+    }
+
+    @Test func learnRecoversMostOfAsiaAndScoresRows() throws {
+        let net = try asia()
+        let data = try LearningTasks.sample(net, rows: 10_000, seed: 5, missing: 0, dropLatent: false)
+        let (learned, report) = try LearningTasks.learn(data, algorithm: "hc", score: .bic, maxParents: 3,
+                                                        required: [], forbidden: [], restarts: 0, seed: 1)
+        var truth = Set<[String]>(), found = Set<[String]>()
+        for v in 0..<net.count { for p in net.parents(of: v) { truth.insert([net.names[p], net.names[v]].sorted()) } }
+        for e in report.edges { found.insert(e.sorted()) }
+        // Skeleton: the strong links are found (asia–tub is too weak for 10,000 rows).
+        #expect(truth.subtracting(found).count <= 2)
+        #expect(found.subtracting(truth).count <= 2)
+        #expect(learned.count == 8)
+        let (header, rows) = try LearningTasks.score(net, data: data, target: "lung")
+        #expect(header == ["row", "P(lung=yes)", "P(lung=no)", "most_probable"])
+        #expect(rows.count == 10_000)
+    }
+}
