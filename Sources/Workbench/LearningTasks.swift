@@ -159,15 +159,22 @@ public enum LearningTasks {
     /// Per-row posteriors of `target`: one column `P(target=state)` per state, plus the row's
     /// most probable state.
     public static func score(_ network: BayesianNetwork, data: Dataset, target: String) throws -> (header: [String], rows: [[String]]) {
-        let (_, predictions) = try Evaluation.predict(network, on: data, target: target)
         let t = try network.require(target)
+        // Batched: rows grouped by observation pattern, each group one compiled plan with the
+        // rows as a batch axis.
+        let batch = try VariableElimination(network).posteriors(of: t, for: data)
         let states = network.variables[t].states
         let header = ["row"] + states.map { "P(\(target)=\($0))" } + ["most_probable"]
         var rows: [[String]] = []
-        rows.reserveCapacity(predictions.count)
-        for (i, p) in predictions.enumerated() {
-            let best = p.indices.max { p[$0] < p[$1] } ?? 0
-            rows.append([String(i + 1)] + p.map { "\($0)" } + [states[best]])
+        rows.reserveCapacity(batch.rowCount)
+        for i in 0..<batch.rowCount {
+            let p: [Double] = Array(batch[i])
+            var best = 0
+            for k in p.indices where p[k] > p[best] { best = k }
+            var row: [String] = [String(i + 1)]
+            for x in p { row.append("\(x)") }
+            row.append(states[best])
+            rows.append(row)
         }
         return (header, rows)
     }

@@ -110,3 +110,40 @@ public final class QueryService {
                            probabilityOfEvidence: exp(logP), logProbabilityOfEvidence: logP)
     }
 }
+
+/// A most probable explanation (all variables) or a MAP assignment (the targets), by names.
+public struct ExplanationResult: Codable, Sendable {
+    public var kind: String
+    public var assignment: [String: String]
+    /// The variables in network order (JSON objects are unordered).
+    public var variables: [String]
+    /// `P(assignment, evidence)` and `P(assignment | evidence)`.
+    public var jointProbability: Double
+    public var posteriorProbability: Double
+    public var logJointProbability: Double
+}
+
+extension QueryService {
+    /// The MPE of the request's evidence (targets ignored), or with `mapOverTargets` the
+    /// MAP assignment of the targets.
+    public func explain(_ request: QueryRequest, mapOverTargets: Bool) throws -> ExplanationResult {
+        let evidence = try Evidence(in: network, hard: request.evidence, soft: request.soft, interventions: request.interventions)
+        let ve = VariableElimination(network)
+        if mapOverTargets {
+            guard !request.targets.isEmpty else { throw WorkbenchError.usage("--map needs at least one target variable") }
+            let vars = try request.targets.map { name throws in try network.require(name) }
+            let r = try ve.maximumAPosteriori(of: vars, given: evidence)
+            var a: [String: String] = [:]
+            for (v, s) in zip(r.variables, r.states) { a[network.variables[v].name] = network.variables[v].states[s] }
+            return ExplanationResult(kind: "MAP", assignment: a, variables: vars.map { network.variables[$0].name },
+                                     jointProbability: r.probability, posteriorProbability: r.posterior,
+                                     logJointProbability: r.logProbability)
+        }
+        let r = try ve.mostProbableExplanation(given: evidence)
+        var a: [String: String] = [:]
+        for (v, s) in r.states.enumerated() { a[network.variables[v].name] = network.variables[v].states[s] }
+        return ExplanationResult(kind: "MPE", assignment: a, variables: network.names,
+                                 jointProbability: r.probability, posteriorProbability: r.posterior,
+                                 logJointProbability: r.logProbability)
+    }
+}

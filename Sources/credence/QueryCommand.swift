@@ -11,15 +11,19 @@ struct QueryCommand: ParsableCommand {
         Prints each target's posterior as a bar chart, the joint when several targets are
         given, and P(evidence).
 
+        With --mpe, prints the most probable explanation of the evidence; with --map, the
+        most probable joint state of the targets.
+
         Example: credence query ../shared/networks/asia.bif lung bronc --evidence smoke=yes --do xray=yes
+                 credence query ../shared/networks/asia.bif --mpe --evidence dysp=yes
         """
     )
 
     @Argument(help: "The model file.")
     var model: String
 
-    @Argument(help: "Target variables.")
-    var targets: [String]
+    @Argument(help: "Target variables (with --mpe, none needed).")
+    var targets: [String] = []
 
     @Option(name: .customLong("evidence"), help: "Hard evidence VAR=STATE (repeatable).")
     var evidence: [String] = []
@@ -30,6 +34,12 @@ struct QueryCommand: ParsableCommand {
     @Option(name: .customLong("do"), help: "Intervention do(VAR=STATE) (repeatable).")
     var interventions: [String] = []
 
+    @Flag(help: "The most probable explanation: a state for every variable, with its probability.")
+    var mpe = false
+
+    @Flag(help: "The most probable joint state of the targets (MAP), the other variables summed out.")
+    var map = false
+
     @Flag(help: "Print one JSON document on stdout.")
     var json = false
 
@@ -39,6 +49,15 @@ struct QueryCommand: ParsableCommand {
                                    evidence: try QueryRequest.assignments(evidence, option: "--evidence"),
                                    soft: try QueryRequest.likelihoods(soft),
                                    interventions: try QueryRequest.assignments(interventions, option: "--do"))
+        if mpe || map {
+            let r = try QueryService(network: network).explain(request, mapOverTargets: map)
+            if json { try printJSON(r); return }
+            let width = r.variables.map(\.count).max() ?? 0
+            print("\(r.kind) given the evidence:")
+            for v in r.variables { print("  \(v.padding(toLength: width, withPad: " ", startingAt: 0))  \(r.assignment[v]!)") }
+            print("P(\(r.kind), evidence) = \(BarChart.formatProbability(r.jointProbability)); P(\(r.kind) | evidence) = \(BarChart.formatProbability(r.posteriorProbability))")
+            return
+        }
         let result = try QueryService(network: network).answer(request)
         if json { try printJSON(result); return }
         for m in result.marginals {

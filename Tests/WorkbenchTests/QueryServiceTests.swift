@@ -63,3 +63,39 @@ struct QueryServiceTests {
         #expect(result.max_abs_diff < 1e-12)
     }
 }
+
+@Suite("Explanations")
+struct ExplanationTests {
+    @Test func mpeAndMapMatchEnumeration() throws {
+        let net = try ModelIO.load(path: sharedRoot + "/networks/asia.bif")
+        let service = QueryService(network: net)
+        let dysp = net.index(of: "dysp")!
+        // Brute force over the 2^8 joint with dysp = yes.
+        var joint = Factor.constant(1)
+        for f in net.cpts { joint = try joint.multiplying(f) }
+        joint = joint.reordered(to: Array(0..<net.count))
+        var best = -1.0, bestIndex = 0, pe = 0.0
+        for (i, p) in joint.values.enumerated() where (i >> (net.count - 1 - dysp)) & 1 == 0 {
+            pe += p
+            if p > best { best = p; bestIndex = i }
+        }
+        let mpe = try service.explain(QueryRequest(targets: [], evidence: ["dysp": "yes"]), mapOverTargets: false)
+        #expect(abs(mpe.jointProbability - best) < 1e-12)
+        #expect(abs(mpe.posteriorProbability - best / pe) < 1e-12)
+        for v in 0..<net.count {
+            let s = (bestIndex >> (net.count - 1 - v)) & 1
+            #expect(mpe.assignment[net.names[v]] == net.variables[v].states[s])
+        }
+        // MAP over (lung, tub): the best of the 4 summed configurations.
+        let lung = net.index(of: "lung")!, tub = net.index(of: "tub")!
+        var sums = [Double](repeating: 0, count: 4)
+        for (i, p) in joint.values.enumerated() where (i >> (net.count - 1 - dysp)) & 1 == 0 {
+            let l = (i >> (net.count - 1 - lung)) & 1, t = (i >> (net.count - 1 - tub)) & 1
+            sums[l * 2 + t] += p
+        }
+        let map = try service.explain(QueryRequest(targets: ["lung", "tub"], evidence: ["dysp": "yes"]), mapOverTargets: true)
+        #expect(abs(map.jointProbability - sums.max()!) < 1e-12)
+        let k = sums.firstIndex(of: sums.max()!)!
+        #expect(map.assignment == ["lung": ["yes", "no"][k / 2], "tub": ["yes", "no"][k % 2]])
+    }
+}
