@@ -161,8 +161,10 @@ public struct BayesianNetwork: Equatable, Sendable {
 
     /// Replaces the CPT of `v`. The factor may be over `parents + [v]` in any order; it is
     /// laid out in family order. Every row must be non-negative and sum to 1 within
-    /// `normalizationTolerance`; rows are then divided by their sums.
-    public mutating func setCPT(_ v: Int, _ table: Factor) throws(ModelError) {
+    /// `normalizationTolerance`; rows are then divided by their sums, unless `renormalizing`
+    /// is false: then rows are kept bit for bit (a reader that has already normalised its
+    /// rows uses this so that printing and re-reading a table gives back the same Doubles).
+    public mutating func setCPT(_ v: Int, _ table: Factor, renormalizing: Bool = true) throws(ModelError) {
         let scope = familyScope(of: v)
         guard Set(table.scope.variables) == Set(scope.variables),
               table.scope.count == scope.count,
@@ -187,7 +189,7 @@ public struct BayesianNetwork: Equatable, Sendable {
             if abs(s - 1) > Self.normalizationTolerance {
                 throw .rowNotNormalized(variable: variables[v].name, parentStates: parentStates(of: v, row: r), sum: s)
             }
-            for j in 0..<k { values[r * k + j] /= s }
+            if renormalizing { for j in 0..<k { values[r * k + j] /= s } }
         }
         cpts[v] = Factor(unchecked: scope, values)
     }
