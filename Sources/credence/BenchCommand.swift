@@ -9,10 +9,7 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Time inference on networks over reference queries, checking every answer.",
         discussion: """
-        With no arguments, runs every reference file in ../shared/reference with its network
-        from ../shared/networks. Reports per network the median time per query of the
-        single-target posterior (variable elimination and junction tree) and of all
-        marginals (junction tree), and the largest absolute difference from the reference.
+        With no arguments, runs every reference file in ../shared/reference with its network from ../shared/networks. Reports per network the median time per query of the single-target posterior (variable elimination and junction tree) and of all marginals (junction tree), and the largest absolute difference from the reference.
 
         Example: credence bench --queries ../shared/reference/alarm.json --json
         """

@@ -10,9 +10,7 @@ struct FitCommand: ParsableCommand {
         commandName: "fit",
         abstract: "Estimate a model's parameters from data (MLE, Bayesian, or EM for missing cells and latent variables).",
         discussion: """
-        mle and bayes count complete cases per family; em uses every row, summing out missing
-        cells, and estimates variables that have no column (latent). --prior ESS adds a BDeu
-        prior (MAP-EM with em). The EM log-likelihood trace is in --json output.
+        mle and bayes count complete cases per family; em uses every row, summing out missing cells, and estimates variables that have no column (latent). --prior ESS adds a BDeu prior (MAP-EM with em). The EM log-likelihood trace is in --json output.
 
         Example: credence fit ../shared/networks/child.bif child.csv --method em --output child-fitted.bif --json
         """

@@ -8,14 +8,12 @@ struct QueryCommand: ParsableCommand {
         commandName: "query",
         abstract: "Posterior of one or more target variables.",
         discussion: """
-        Prints each target's posterior as a bar chart, the joint when several targets are
-        given, and P(evidence).
+        Prints each target's posterior as a bar chart, the joint when several targets are given, and P(evidence).
 
-        With --mpe, prints the most probable explanation of the evidence; with --map, the
-        most probable joint state of the targets.
+        With --mpe, prints the most probable explanation of the evidence; with --map, the most probable joint state of the targets.
 
         Example: credence query ../shared/networks/asia.bif lung bronc --evidence smoke=yes --do xray=yes
-                 credence query ../shared/networks/asia.bif --mpe --evidence dysp=yes
+        credence query ../shared/networks/asia.bif --mpe --evidence dysp=yes
         """
     )
 
