@@ -115,8 +115,7 @@ struct BIFParser {
         var defaultRow: [Double]? = nil
         var defaultOffset = 0
         var rows: [Row] = []
-        var keys: [String] = []
-        var keyOffsets: [Int] = []
+        var keys: [Token] = []
         var values: [Double] = []
     }
 
@@ -133,7 +132,7 @@ struct BIFParser {
 
     private func fail(_ t: Token, _ message: String, hint: String? = nil) -> FormatError {
         if case .unterminated(let what) = t.kind {
-            return source.error(at: t.start, "unterminated \(what)", hint: "a \(what == "string" ? "closing '\"'" : "closing '*/'") is missing")
+            return source.error(at: t.start, "unterminated \(what.rawValue)", hint: "a \(what == .string ? "closing '\"'" : "closing '*/'") is missing")
         }
         return source.error(at: t.start, message, hint: hint)
     }
@@ -273,20 +272,11 @@ struct BIFParser {
 
     /// Numbers up to `;` (commas optional).
     private mutating func numbers(into out: inout [Double], context: String) throws(FormatError) {
-        while true {
-            let t = lexer.next()
-            switch t.kind {
-            case .punct(UInt8(ascii: ";")): return
-            case .punct(UInt8(ascii: ",")): continue
-            case .word:
-                guard let x = lexer.number(t) else {
-                    throw fail(t, "expected a probability \(context), found \(lexer.describe(t))", hint: "probabilities are decimal numbers such as 0.25")
-                }
-                out.append(x)
-            default:
-                throw fail(t, "expected a probability or ';' \(context), found \(lexer.describe(t))")
-            }
+        guard let t = lexer.numberList(into: &out) else { return }
+        if t.kind == .word {
+            throw fail(t, "expected a probability \(context), found \(lexer.describe(t))", hint: "probabilities are decimal numbers such as 0.25")
         }
+        throw fail(t, "expected a probability or ';' \(context), found \(lexer.describe(t))")
     }
 
     private mutating func parseProbability(at start: Int) throws(FormatError) {
@@ -309,13 +299,8 @@ struct BIFParser {
             if t.kind == .punct(UInt8(ascii: "}")) { break }
             if t.kind == .punct(UInt8(ascii: "(")) {
                 let keyStart = p.keys.count
-                while true {
-                    let k = lexer.peek()
-                    if k.kind == .punct(UInt8(ascii: ")")) { _ = lexer.next(); break }
-                    if k.kind == .punct(UInt8(ascii: ",")) { _ = lexer.next(); continue }
-                    let (state, sAt) = try name("a parent state or ')' \(context)")
-                    p.keys.append(state)
-                    p.keyOffsets.append(sAt)
+                if let bad = lexer.nameList(into: &p.keys) {
+                    throw fail(bad, "expected a parent state or ')' \(context), found \(lexer.describe(bad))")
                 }
                 let valueStart = p.values.count
                 try numbers(into: &p.values, context: context)
@@ -354,6 +339,7 @@ struct BIFParser {
                             at: src.location(at: d.offset))
         }
         if !asm.diagnostics.isEmpty { throw FormatError(asm.diagnostics) }
+        var stateTables = [StateTable?](repeating: nil, count: asm.network.count)
         for p in probabilities where !asm.isFull {
             guard let child = asm.lookup(p.child, at: src.location(at: p.childOffset)) else { continue }
             var parents: [Int] = []
@@ -363,12 +349,39 @@ struct BIFParser {
             guard parents.count == p.parents.count,
                   asm.setParents(child, parents, at: src.location(at: p.offset)),
                   let rows = asm.rowCount(child, at: src.location(at: p.offset)) else { continue }
-            fill(p, child: child, parents: parents, rows: rows, into: &asm)
+            fill(p, child: child, parents: parents, rows: rows, into: &asm, stateTables: &stateTables)
         }
         return try asm.finish(file: src.file)
     }
 
-    private func fill(_ p: ProbabilityDraft, child: Int, parents: [Int], rows: Int, into asm: inout NetworkAssembler) {
+    /// The byte-keyed state table of variable `v` (built once per read).
+    private func stateTable(_ v: Int, in net: BayesianNetwork, _ cache: inout [StateTable?]) -> StateTable {
+        if let t = cache[v] { return t }
+        var t = StateTable()
+        for (i, s) in net.variables[v].states.enumerated() { t.insert(s, code: Int32(i)) }
+        cache[v] = t
+        return t
+    }
+
+    /// The state index a row key names: bytes are matched through a per-variable hash table
+    /// (no String per key); quoted keys with escapes take the String path.
+    @inline(__always)
+    private func stateIndex(_ key: Token, _ table: StateTable, _ b: UnsafeBufferPointer<UInt8>) -> Int? {
+        if key.kind == .word {
+            let h = StateTable.hash(b, key.start, key.end)
+            guard let e = table.find(b, key.start, key.end, hash: h) else { return nil }
+            return Int(table.codes[e])
+        }
+        guard let s = lexer.string(key) else { return nil }
+        var text = s
+        return text.withUTF8 { u -> Int? in
+            guard let e = table.find(u, 0, u.count, hash: StateTable.hash(u, 0, u.count)) else { return nil }
+            return Int(table.codes[e])
+        }
+    }
+
+    private func fill(_ p: ProbabilityDraft, child: Int, parents: [Int], rows: Int, into asm: inout NetworkAssembler,
+                      stateTables: inout [StateTable?]) {
         let src = source
         let net = asm.network
         let childVar = net.variables[child]
@@ -392,6 +405,8 @@ struct BIFParser {
             for i in stride(from: parents.count - 2, through: 0, by: -1) { strides[i] = strides[i + 1] * parentVars[i + 1].cardinality }
         }
         var givenByRow = [Bool](repeating: false, count: rows)
+        let parentTables = parents.map { stateTable($0, in: net, &stateTables) }
+        src.bytes.withUnsafeBufferPointer { bytesPointer in
         for row in p.rows {
             guard row.keyCount == parents.count else {
                 let names = parentVars.map(\.name).joined(separator: ", ")
@@ -403,9 +418,10 @@ struct BIFParser {
             var r = 0
             var known = true
             for i in 0..<row.keyCount {
-                let state = p.keys[row.keyStart + i]
-                guard let s = parentVars[i].stateIndex(state) else {
-                    asm.report(src.location(at: p.keyOffsets[row.keyStart + i]),
+                let key = p.keys[row.keyStart + i]
+                guard let s = stateIndex(key, parentTables[i], bytesPointer) else {
+                    let state = lexer.string(key) ?? lexer.describe(key)
+                    asm.report(src.location(at: key.start),
                                "'\(state)' is not a state of '\(parentVars[i].name)' (parent of '\(p.child)')",
                                hint: "its states are \(NetworkAssembler.list(parentVars[i].states))")
                     known = false
@@ -430,6 +446,7 @@ struct BIFParser {
             givenByRow[r] = true
             rowOffset[r] = row.offset
             for j in 0..<k { values[r * k + j] = p.values[row.valueStart + j] }
+        }
         }
         guard ok else { return }
         if let d = p.defaultRow {

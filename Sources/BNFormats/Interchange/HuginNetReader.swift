@@ -71,7 +71,7 @@ struct HuginNetParser {
 
     private func fail(_ t: Token, _ message: String, hint: String? = nil) -> FormatError {
         if case .unterminated(let what) = t.kind {
-            return source.error(at: t.start, "unterminated \(what)", hint: "a closing '\"' is missing")
+            return source.error(at: t.start, "unterminated \(what.rawValue)", hint: "a closing '\"' is missing")
         }
         return source.error(at: t.start, message, hint: hint)
     }

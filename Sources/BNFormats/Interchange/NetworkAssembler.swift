@@ -13,8 +13,8 @@ import BNCore
 struct NetworkAssembler {
     private(set) var network: BayesianNetwork
     private(set) var diagnostics: [Diagnostic] = []
-    private var declaredAt: [SourceLocation] = []
-    private var tableAt: [SourceLocation?] = []
+    private var declaredAt: [() -> SourceLocation] = []
+    private var tableAt: [(() -> SourceLocation)?] = []
     /// Stop collecting beyond this many problems.
     static let maximumDiagnostics = 50
 
@@ -31,9 +31,9 @@ struct NetworkAssembler {
 
     var isFull: Bool { diagnostics.count >= Self.maximumDiagnostics }
 
-    mutating func report(_ location: SourceLocation, _ message: String, hint: String? = nil) {
+    mutating func report(_ location: @autoclosure () -> SourceLocation, _ message: String, hint: String? = nil) {
         if diagnostics.count < Self.maximumDiagnostics {
-            diagnostics.append(Diagnostic(location, message, hint: hint))
+            diagnostics.append(Diagnostic(location(), message, hint: hint))
         }
     }
 
@@ -44,10 +44,10 @@ struct NetworkAssembler {
 
     /// Declares a variable; reports duplicate names or states.
     @discardableResult
-    mutating func addVariable(_ variable: Variable, at location: SourceLocation) -> Int? {
+    mutating func addVariable(_ variable: Variable, at location: @escaping @autoclosure () -> SourceLocation) -> Int? {
         if let first = network.index(of: variable.name) {
-            report(location, "variable '\(variable.name)' is declared twice",
-                   hint: "first declared at \(declaredAt[first])")
+            report(location(), "variable '\(variable.name)' is declared twice",
+                   hint: "first declared at \(declaredAt[first]())")
             return nil
         }
         do {
@@ -56,32 +56,32 @@ struct NetworkAssembler {
             tableAt.append(nil)
             return v
         } catch {
-            report(location, error.description)
+            report(location(), error.description)
             return nil
         }
     }
 
     /// The index of a variable named in a table; reports an unknown name.
-    mutating func lookup(_ name: String, at location: SourceLocation) -> Int? {
+    mutating func lookup(_ name: String, at location: @autoclosure () -> SourceLocation) -> Int? {
         if let v = network.index(of: name) { return v }
         let known = network.names
-        report(location, "unknown variable '\(name)'",
+        report(location(), "unknown variable '\(name)'",
                hint: known.isEmpty ? "no variable is declared" : "declared variables: \(Self.list(known))")
         return nil
     }
 
     /// Sets the parents of `child` in table order; reports repeats, self-loops, cycles and
     /// a second table for the same variable.
-    mutating func setParents(_ child: Int, _ parents: [Int], at location: SourceLocation) -> Bool {
+    mutating func setParents(_ child: Int, _ parents: [Int], at location: @escaping @autoclosure () -> SourceLocation) -> Bool {
         let name = network.variables[child].name
         if let previous = tableAt[child] {
-            report(location, "a second probability table for '\(name)'", hint: "the first is at \(previous)")
+            report(location(), "a second probability table for '\(name)'", hint: "the first is at \(previous())")
             return false
         }
         tableAt[child] = location
         var seen = Set<Int>()
         for p in parents where !seen.insert(p).inserted {
-            report(location, "parent '\(network.variables[p].name)' of '\(name)' is listed twice")
+            report(location(), "parent '\(network.variables[p].name)' of '\(name)' is listed twice")
             return false
         }
         if parents.isEmpty { return true }
@@ -89,7 +89,7 @@ struct NetworkAssembler {
         for p in parents {
             let (e, overflow) = entries.multipliedReportingOverflow(by: network.variables[p].cardinality)
             if overflow || e > entryLimit {
-                report(location, "the table of '\(name)' would have more than \(entryLimit) entries",
+                report(location(), "the table of '\(name)' would have more than \(entryLimit) entries",
                        hint: "its \(parents.count) parents have \(parents.map { network.variables[$0].cardinality }.map(String.init).joined(separator: " × ")) states")
                 return false
             }
@@ -101,10 +101,10 @@ struct NetworkAssembler {
         } catch {
             switch error {
             case .cycle(let path):
-                report(location, "the parents of '\(name)' close the directed cycle \(path.joined(separator: " -> "))",
+                report(location(), "the parents of '\(name)' close the directed cycle \(path.joined(separator: " -> "))",
                        hint: "a Bayesian network must be acyclic")
             default:
-                report(location, error.description)
+                report(location(), error.description)
             }
             return false
         }
@@ -112,26 +112,26 @@ struct NetworkAssembler {
 
     /// The number of parent configurations (rows) of `child`'s CPT, or nil when the table
     /// is too large to allocate (reported).
-    mutating func rowCount(_ child: Int, at location: SourceLocation) -> Int? {
+    mutating func rowCount(_ child: Int, at location: @autoclosure () -> SourceLocation) -> Int? {
         let scope = network.familyScope(of: child)
         do {
             let n = try MemoryBudget.current.check(scope)
             return n / network.variables[child].cardinality
         } catch {
-            report(location, "the table of '\(network.variables[child].name)' is too large: \(error.describe(names: network.names))")
+            report(location(), "the table of '\(network.variables[child].name)' is too large: \(error.describe(names: network.names))")
             return nil
         }
     }
 
     /// Checks and installs `child`'s CPT given in family layout. `rowLocation(r)` locates
     /// row `r` (parent configuration, last parent fastest) for messages.
-    mutating func setTable(_ child: Int, _ values: [Double], at location: SourceLocation,
+    mutating func setTable(_ child: Int, _ values: [Double], at location: @autoclosure () -> SourceLocation,
                            rowLocation: (Int) -> SourceLocation) {
         let v = network.variables[child]
         let k = v.cardinality
         let scope = network.familyScope(of: child)
         guard let expected = try? scope.entries(), values.count == expected else {
-            report(location, "the table of '\(v.name)' has \(values.count) entries; it needs \(entriesText(scope))")
+            report(location(), "the table of '\(v.name)' has \(values.count) entries; it needs \(entriesText(scope))")
             return
         }
         var ok = true
@@ -159,11 +159,11 @@ struct NetworkAssembler {
         guard ok else { return }
         let f: Factor
         do { f = try Factor(scope: scope, values: values) } catch {
-            report(location, error.describe(names: network.names))
+            report(location(), error.describe(names: network.names))
             return
         }
         do { try network.setCPT(child, f) } catch {
-            report(location, error.description)
+            report(location(), error.description)
         }
     }
 
@@ -181,7 +181,9 @@ struct NetworkAssembler {
     mutating func finish(requireTables: Bool = true, file: String) throws(FormatError) -> BayesianNetwork {
         if requireTables {
             for v in 0..<network.count where tableAt[v] == nil {
-                report(declaredAt[v], "variable '\(network.variables[v].name)' has no probability table")
+                let at = declaredAt[v]()
+                let name = network.variables[v].name
+                report(at, "variable '\(name)' has no probability table")
             }
         }
         if network.count == 0 && diagnostics.isEmpty {

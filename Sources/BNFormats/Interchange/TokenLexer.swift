@@ -1,12 +1,14 @@
 /// A token of the text model formats (BIF, Hugin NET, UAI).
 struct Token {
+    /// What was left open at the end of the input.
+    enum Unterminated: String { case string, comment }
     enum Kind: Equatable {
         case word
         case string
         case punct(UInt8)
         case end
         /// An unterminated string or comment: the lexer stops here.
-        case unterminated(String)
+        case unterminated(Unterminated)
     }
     var kind: Kind
     /// Byte range of the token (for a string: inside the quotes).
@@ -56,20 +58,27 @@ struct TokenLexer {
 
     /// The next token.
     mutating func next() -> Token {
-        text.bytes.withUnsafeBufferPointer { b in Self.scan(b, dialect, &position) }
+        let c = dialect.cStyleComments
+        return text.bytes.withUnsafeBufferPointer { b in
+            dialect.classes.withUnsafeBufferPointer { cls in Self.scan(b, cls, c, &position) }
+        }
     }
 
     /// Peeks at the next token without consuming it.
     func peek() -> Token {
         var p = position
-        return text.bytes.withUnsafeBufferPointer { b in Self.scan(b, dialect, &p) }
+        let c = dialect.cStyleComments
+        return text.bytes.withUnsafeBufferPointer { b in
+            dialect.classes.withUnsafeBufferPointer { cls in Self.scan(b, cls, c, &p) }
+        }
     }
 
     /// The scanner's hot loop: skips blanks and comments, then reads one token.
-    private static func scan(_ b: UnsafeBufferPointer<UInt8>, _ dialect: Dialect, _ pos: inout Int) -> Token {
+    @inline(__always)
+    private static func scan(_ b: UnsafeBufferPointer<UInt8>, _ cls: UnsafeBufferPointer<UInt8>, _ cStyleComments: Bool,
+                             _ pos: inout Int) -> Token {
         let n = b.count
         var i = pos
-        let cls = dialect.classes
         while i < n {
             let c = b[i]
             let k = cls[Int(c)]
@@ -78,7 +87,7 @@ struct TokenLexer {
                 while i < n && b[i] != 10 { i += 1 }
                 continue
             }
-            if dialect.cStyleComments && c == UInt8(ascii: "/") && i + 1 < n {
+            if cStyleComments && c == UInt8(ascii: "/") && i + 1 < n {
                 if b[i + 1] == UInt8(ascii: "/") {
                     i += 2
                     while i < n && b[i] != 10 { i += 1 }
@@ -90,7 +99,7 @@ struct TokenLexer {
                     while i + 1 < n && !(b[i] == UInt8(ascii: "*") && b[i + 1] == UInt8(ascii: "/")) { i += 1 }
                     if i + 1 >= n {
                         pos = n
-                        return Token(kind: .unterminated("comment"), start: open, end: n)
+                        return Token(kind: .unterminated(.comment), start: open, end: n)
                     }
                     i += 2
                     continue
@@ -113,7 +122,7 @@ struct TokenLexer {
             }
             if i >= n {
                 pos = n
-                return Token(kind: .unterminated("string"), start: open, end: n)
+                return Token(kind: .unterminated(.string), start: open, end: n)
             }
             pos = i + 1
             return Token(kind: .string, start: open + 1, end: i)
@@ -123,6 +132,70 @@ struct TokenLexer {
             pos = i
             return Token(kind: .word, start: start, end: i)
         }
+    }
+
+    /// Reads numbers up to and including a `;` (commas between them optional) straight from
+    /// the bytes: the fast path for probability lists. Returns nil when the list ended at
+    /// `;`, or the first token that is neither a number, `,` nor `;` (not consumed).
+    mutating func numberList(into out: inout [Double]) -> Token? {
+        let c = dialect.cStyleComments
+        var pos = position
+        let stop: Token? = text.bytes.withUnsafeBufferPointer { b in
+            dialect.classes.withUnsafeBufferPointer { cls -> Token? in
+                let n = b.count
+                while true {
+                    // Fast path: blanks and commas, then a plain decimal number parsed in place.
+                    while pos < n && (cls[Int(b[pos])] == 1 || b[pos] == UInt8(ascii: ",")) { pos += 1 }
+                    if pos < n && b[pos] == UInt8(ascii: ";") { pos += 1; return nil }
+                    if let (x, end) = DecimalParser.parseNumberToken(b, pos, isDelimiter: { cls[Int($0)] & 3 != 0 }) {
+                        out.append(x)
+                        pos = end
+                        continue
+                    }
+                    // General path: comments, exponents, long numbers, errors.
+                    let before = pos
+                    let t = Self.scan(b, cls, c, &pos)
+                    switch t.kind {
+                    case .punct(UInt8(ascii: ";")): return nil
+                    case .punct(UInt8(ascii: ",")): continue
+                    case .word:
+                        if let x = DecimalParser.parse(b, t.start..<t.end) { out.append(x); continue }
+                        pos = before
+                        return t
+                    default:
+                        pos = before
+                        return t
+                    }
+                }
+            }
+        }
+        position = pos
+        return stop
+    }
+
+    /// Reads names (words or strings, commas optional) up to and including a `)`. Returns
+    /// nil at the `)`, or the first other token (not consumed).
+    mutating func nameList(into out: inout [Token]) -> Token? {
+        let c = dialect.cStyleComments
+        var pos = position
+        let stop: Token? = text.bytes.withUnsafeBufferPointer { b in
+            dialect.classes.withUnsafeBufferPointer { cls -> Token? in
+                while true {
+                    let before = pos
+                    let t = Self.scan(b, cls, c, &pos)
+                    switch t.kind {
+                    case .punct(UInt8(ascii: ")")): return nil
+                    case .punct(UInt8(ascii: ",")): continue
+                    case .word, .string: out.append(t)
+                    default:
+                        pos = before
+                        return t
+                    }
+                }
+            }
+        }
+        position = pos
+        return stop
     }
 
     /// Whether the token is the word `keyword` (ASCII, case-sensitive).
@@ -173,7 +246,7 @@ struct TokenLexer {
         switch t.kind {
         case .end: return "the end of the file"
         case .punct(let c): return "'\(Character(Unicode.Scalar(c)))'"
-        case .unterminated(let what): return "an unterminated \(what)"
+        case .unterminated(let what): return "an unterminated \(what.rawValue)"
         case .word, .string:
             return preview(text.bytes, t.start..<t.end, quoted: t.kind == .string)
         }

@@ -121,8 +121,18 @@ private final class XMLBIFCollector: NSObject, XMLParserDelegate {
 
     func parser(_ parser: XMLParser, foundCharacters string: String) { text += string }
 
+    func parserDidEndDocument(_ parser: XMLParser) {
+        if let open = path.last {
+            fail(parser, here(parser), "the document ends inside <\(open)>", hint: "an element is not properly closed, or the file is truncated")
+        }
+    }
+
     func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
         let tag = name.uppercased()
+        guard path.last == tag else {
+            fail(parser, here(parser), "</\(name)> closes <\(path.last ?? "nothing")>", hint: "the XML elements are not properly nested")
+            return
+        }
         let parent = path.count >= 2 ? path[path.count - 2] : ""
         let value = text.trimmingCharacters(in: .whitespacesAndNewlines)
         let at = elementAt

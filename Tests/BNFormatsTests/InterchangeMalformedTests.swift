@@ -1,0 +1,141 @@
+import Foundation
+import Testing
+import BNCore
+@testable import BNFormats
+
+/// The malformed-input corpus: every file ends in a located error with the right words,
+/// never a crash.
+@Suite("Malformed inputs end in located errors")
+struct InterchangeMalformedTests {
+    struct Case: Sendable, CustomStringConvertible {
+        var file: String
+        /// `line:column` expected in the first diagnostic.
+        var at: String
+        var words: [String]
+        var description: String { file }
+    }
+
+    static let cases: [Case] = [
+        // BIF
+        Case(file: "bif/bad-empty.bif", at: "1:1", words: ["empty", "'network'"]),
+        Case(file: "bif/bad-binary.bif", at: "1:1", words: ["expected 'network', 'variable' or 'probability'", "\\x7F", "is this a BIF file?"]),
+        Case(file: "bif/bad-truncated.bif", at: "57:12", words: ["expected", "the end of the file"]),
+        Case(file: "bif/bad-value-count.bif", at: "13:3", words: ["P(B | A=yes)", "3 probabilities", "2 states"]),
+        Case(file: "bif/bad-unknown-parent.bif", at: "12:19", words: ["unknown variable 'Foo'", "declared variables: A, B"]),
+        Case(file: "bif/bad-cycle.bif", at: "13:1", words: ["cycle", "A -> B -> A"]),
+        Case(file: "bif/bad-duplicate-variable.bif", at: "9:10", words: ["variable 'A' is declared twice", "first declared at"]),
+        Case(file: "bif/bad-duplicate-state.bif", at: "3:10", words: ["'A'", "state 'yes' twice"]),
+        Case(file: "bif/bad-non-numeric.bif", at: "10:14", words: ["expected a probability", "'abc'"]),
+        Case(file: "bif/bad-negative.bif", at: "13:3", words: ["P(B | A=yes)", "negative entry -0.2"]),
+        Case(file: "bif/bad-row-sum.bif", at: "14:3", words: ["P(B | A=no)", "sums to 0.8", "not 1"]),
+        Case(file: "bif/bad-invalid-utf8.bif", at: "3:11", words: ["invalid UTF-8", "variable name"]),
+        Case(file: "bif/bad-unknown-state.bif", at: "14:4", words: ["'maybe' is not a state of 'A'", "yes, no"]),
+        Case(file: "bif/bad-missing-row.bif", at: "12:1", words: ["no row for P(B | A=no)", "default"]),
+        Case(file: "bif/bad-state-count.bif", at: "4:19", words: ["declares 3 states but lists 2"]),
+        Case(file: "bif/bad-unterminated-comment.bif", at: "9:1", words: ["unterminated comment", "'*/'"]),
+        Case(file: "bif/bad-no-table.bif", at: "6:10", words: ["'B' has no probability table"]),
+        Case(file: "bif/bad-nan.bif", at: "10:9", words: ["expected a probability", "'nan'"]),
+        // XMLBIF
+        Case(file: "xmlbif/bad-malformed.xmlbif", at: "25:", words: ["the document ends inside <BIF>", "not properly closed"]),
+        Case(file: "xmlbif/bad-table-count.xmlbif", at: "22:", words: ["the table of 'B' has 3 probabilities; it needs 4"]),
+        Case(file: "xmlbif/bad-unknown-given.xmlbif", at: "21:", words: ["unknown variable 'Z'"]),
+        Case(file: "xmlbif/bad-non-numeric.xmlbif", at: "17:", words: ["entry 2", "not a number: 'seven'"]),
+        Case(file: "xmlbif/bad-truncated.xmlbif", at: "16:", words: ["the document ends inside <DEFINITION>", "truncated"]),
+        Case(file: "xmlbif/bad-not-xmlbif.xmlbif", at: "1:1", words: ["not an XMLBIF document"]),
+        // Hugin NET
+        Case(file: "net/bad-missing-states.net", at: "5:6", words: ["node 'A' has no 'states'"]),
+        Case(file: "net/bad-data-count.net", at: "21:5", words: ["the data of 'B' has 3 probabilities; it needs 4"]),
+        Case(file: "net/bad-syntax.net", at: "17:10", words: ["expected '=' after the attribute 'data'"]),
+        Case(file: "net/bad-unterminated-string.net", at: "3:12", words: ["unterminated string"]),
+        // UAI
+        Case(file: "uai/bad-markov.uai", at: "1:1", words: ["MARKOV", "not a Bayesian network"]),
+        Case(file: "uai/bad-truncated.uai", at: "13:1", words: ["expected a probability of function 1", "truncated"]),
+        Case(file: "uai/bad-count.uai", at: "11:1", words: ["function 1", "has 3 entries; it needs 4"]),
+        Case(file: "uai/bad-cycle.uai", at: "6:1", words: ["cycle"]),
+    ]
+
+    static let csvCases: [Case] = [
+        Case(file: "csv/bad-ragged.csv", at: "3:3", words: ["row 3 has 2 fields; the header has 3", "'dysp'"]),
+        Case(file: "csv/bad-unterminated-quote.csv", at: "2:2", words: ["unterminated quoted field"]),
+        Case(file: "csv/bad-unknown-state.csv", at: "3:3", words: ["'sometimes' is not a state of 'dysp'", "its states are yes, no"]),
+        Case(file: "csv/bad-invalid-utf8.csv", at: "3:2", words: ["invalid UTF-8", "y\\xFFs"]),
+        Case(file: "csv/bad-duplicate-header.csv", at: "1:3", words: ["column 'asia' appears twice"]),
+        Case(file: "csv/bad-empty.csv", at: "1:1", words: ["empty", "header"]),
+        Case(file: "csv/bad-quote-junk.csv", at: "2:1", words: ["unexpected text after a closing quote"]),
+    ]
+
+    func check(_ error: FormatError?, _ c: Case, file: String) {
+        guard let e = error else { return }
+        let first = e.diagnostics[0]
+        #expect("\(first.location.line):\(first.location.column)".hasPrefix(c.at), "\(e.description)")
+        #expect(first.location.file == file)
+        for w in c.words { #expect(e.description.contains(w), "missing '\(w)' in: \(e.description)") }
+    }
+
+    @Test("model files", arguments: cases)
+    func modelFile(_ c: Case) {
+        let path = Shipped.fixturesDir.appendingPathComponent(c.file).path
+        let e = #expect(throws: FormatError.self) { try ModelFile.read(path) }
+        check(e, c, file: path)
+    }
+
+    @Test("CSV files", arguments: csvCases)
+    func csvFile(_ c: Case) throws {
+        let net = try Shipped.load("asia")
+        let path = Shipped.fixturesDir.appendingPathComponent(c.file).path
+        let e = #expect(throws: FormatError.self) { try CSVReader.read(path: path, network: net) }
+        check(e, c, file: path)
+    }
+
+    @Test("the good fixtures load")
+    func goodFixtures() throws {
+        let dir = Shipped.fixturesDir
+        let small = try ModelFile.read(dir.appendingPathComponent("xmlbif/small.xmlbif").path)
+        for f in ["net/small.net", "uai/small.uai", "bif/features.bif", "bif/asia.bif"] {
+            _ = try ModelFile.read(dir.appendingPathComponent(f).path)
+        }
+        let net = try ModelFile.read(dir.appendingPathComponent("net/small.net").path)
+        #expect(net.variables == small.variables.map { var v = $0; if v.name == "B" { v.label = "B node" }; return v })
+        #expect(maxCPTDifference(net, small) == 0)
+        let uai = try ModelFile.read(dir.appendingPathComponent("uai/small.uai").path)
+        #expect(maxCPTDifference(uai, small) == 0)
+        let data = try CSVReader.read(path: dir.appendingPathComponent("csv/asia.csv").path, network: try Shipped.load("asia")).dataset
+        #expect(data.columns == [[0, 1, 1], [1, -1, -1], [1, 0, -1]])
+    }
+
+    @Test func aTenMegabyteLineIsAnErrorNotACrash() throws {
+        let big = String(repeating: "x", count: 10 << 20)
+        let e1 = #expect(throws: FormatError.self) { try BIFReader.parse("network t {\n}\n" + big + "\n", file: "big.bif") }
+        #expect(e1?.description.hasPrefix("big.bif:3:1: error: expected 'network', 'variable' or 'probability', found 'xxxx") == true)
+        #expect((e1?.description.count ?? .max) < 300)
+        let numbers = String(repeating: "0.5, ", count: 2 << 20)
+        let e2 = #expect(throws: FormatError.self) {
+            try BIFReader.parse("variable A { type discrete [ 2 ] { a, b }; }\nprobability ( A ) { table \(numbers) ; }\n", file: "long.bif")
+        }
+        #expect(e2?.description.contains("long.bif:2:21: error: the table of 'A' has 2097152 probabilities; it needs 2") == true)
+        let e3 = #expect(throws: FormatError.self) {
+            try CSVReader.parse("a,b\nx,\(big)\ny\n", file: "big.csv")
+        }
+        #expect(e3?.description.hasPrefix("big.csv:3:2: error: row 3 has 1 field; the header has 2") == true)
+        let e4 = #expect(throws: FormatError.self) { try UAIReader.parse("BAYES 1 2 1 1 0 2 " + big, file: "big.uai") }
+        #expect(e4?.description.contains("big.uai:1:19") == true)
+    }
+
+    @Test func randomBytesNeverCrash() {
+        var rng = SplitMix64(seed: 1)
+        let alphabet = Array("network variable probability table default property type discrete {}()[],;|\"/* 0.5 1e-3 -1 yes no A B\n%=".utf8)
+        for round in 0..<300 {
+            let n = Int(rng.next() % 400)
+            var bytes: [UInt8] = []
+            for _ in 0..<n {
+                bytes.append(round % 3 == 0 ? UInt8(truncatingIfNeeded: rng.next()) : alphabet[Int(rng.next() % UInt64(alphabet.count))])
+            }
+            let src = SourceText(file: "r", bytes: bytes)
+            _ = try? BIFReader.parse(src)
+            _ = try? HuginNetReader.parse(src)
+            _ = try? UAIReader.parse(src)
+            _ = try? XMLBIFReader.parse(src)
+            _ = try? CSVReader.parse(src, network: nil)
+        }
+    }
+}
