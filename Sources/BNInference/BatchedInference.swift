@@ -33,6 +33,12 @@ public struct BatchPosteriors: Sendable, Equatable {
 /// reaches are computed once for the whole group. Each intermediate is rescaled per row
 /// (log scale carried per row), so long records do not underflow.
 ///
+/// Scattered missing values make nearly every row its own pattern; such rows (those in
+/// groups smaller than `minimumGroupRows`) are pooled into one plan over the union `U` of
+/// the variables they observe, with the evidence entered as indicator tables
+/// `I_u[r, x] = 1[x = x_u(r)]` (all ones where row `r` misses `u`), pruned to the
+/// ancestors of the target and `U`. Every row then runs the same batched contractions.
+///
 /// Rows are processed in chunks whose largest table stays near `workingSetEntries`
 /// (and always under `MemoryBudget.current`).
 extension VariableElimination {
@@ -44,11 +50,13 @@ extension VariableElimination {
     ///   - withLogEvidence: also return `log P(observed cells)` per row (prunes barren
     ///     nodes only instead of Bayes-ball, so it can be slower).
     ///   - workingSetEntries: the target size of the largest batched table.
+    ///   - minimumGroupRows: patterns with fewer rows are pooled into the indicator plan.
     /// - Throws: `impossibleEvidenceInRow` naming the row's findings when a row has
     ///   probability zero; `invalidQuery` for a column whose state the variable lacks.
     public func posteriors(of target: Int, for data: Dataset, ignoringTargetColumn: Bool = true,
                            withLogEvidence: Bool = false,
-                           workingSetEntries: Int = 1 << 21) throws(InferenceError) -> BatchPosteriors {
+                           workingSetEntries: Int = 1 << 21,
+                           minimumGroupRows: Int = 32) throws(InferenceError) -> BatchPosteriors {
         try checkTargets([target])
         let n = network.count
         // Column → variable, and the recoding of the column's states.
@@ -89,57 +97,97 @@ extension VariableElimination {
 
         var values = [Double](repeating: 0, count: rows * k)
         var logEvidence = withLogEvidence ? [Double](repeating: 0, count: rows) : nil
-        let mode: Mode = withLogEvidence ? .evidence : .posterior
-        for group in groups {
-            let targetObserved = group.pattern.contains(target)
+        let state: (Int, Int) -> Int = { v, r in
+            let code = data.columns[columnOf[v]][r]
+            return code < 0 ? -1 : Int(recode[v][Int(code)])
+        }
+
+        /// Runs `key`'s plans over `members` in chunks and stores each row's answer.
+        func run(_ pattern: [Int], _ members: [Int], mode: Mode) throws(InferenceError) {
+            let targetObserved = mode != .indicators && pattern.contains(target)
             let targets = targetObserved ? [] : [target]
+            func key(_ r: Int) -> PlanKey { PlanKey(targets: targets, fixed: pattern, mode: mode, batched: true, rows: r) }
             // Size the chunk from a one-row plan.
-            let probe = try plan(PlanKey(targets: targets, fixed: group.pattern, mode: mode, batched: true, rows: 1), rows: 1)
-            var chunk = max(1, min(group.rows.count, workingSetEntries / max(probe.program.largestEntries, 1)))
-            let budgetRows = MemoryBudget.current.bytes / MemoryLayout<Double>.stride / max(probe.program.largestEntries, 1)
-            chunk = max(1, min(chunk, budgetRows))
+            let probe = try plan(key(1), rows: 1)
+            let perRow = max(probe.program.largestEntries, 1)
+            let budgetRows = MemoryBudget.current.bytes / MemoryLayout<Double>.stride / perRow
+            let chunk = max(1, min(members.count, workingSetEntries / perRow, budgetRows))
             var start = 0
-            while start < group.rows.count {
-                let slice = Array(group.rows[start..<min(start + chunk, group.rows.count)])
+            while start < members.count {
+                let slice = Array(members[start..<min(start + chunk, members.count)])
                 start += slice.count
-                let q = try plan(PlanKey(targets: targets, fixed: group.pattern, mode: mode, batched: true, rows: slice.count),
-                                 rows: slice.count)
+                let q = try plan(key(slice.count), rows: slice.count)
                 try checkBudget(q.program)
-                let states: (Int, Int) -> Int = { v, r in Int(recode[v][Int(data.columns[columnOf[v]][r])]) }
                 var tables: [[Double]] = []
                 tables.reserveCapacity(q.inputs.count)
                 for (i, input) in q.inputs.enumerated() {
                     guard q.program.usedInputs[i] else { tables.append([]); continue }
-                    guard case .cpt(let v) = input.source else { preconditionFailure("no soft findings in datasets") }
-                    let cpt = network.cpts[v].values
-                    guard let s = input.slice else { tables.append(cpt); continue }
-                    var bases = [Int](repeating: 0, count: slice.count)
-                    for (u, stride) in zip(s.variables, s.strides) {
-                        for (i, r) in slice.enumerated() { bases[i] += states(u, r) * stride }
+                    switch input.source {
+                    case .cpt(let v):
+                        let cpt = network.cpts[v].values
+                        guard let s = input.slice else { tables.append(cpt); continue }
+                        var bases = [Int](repeating: 0, count: slice.count)
+                        for (u, stride) in zip(s.variables, s.strides) {
+                            for (i, r) in slice.enumerated() { bases[i] += state(u, r) * stride }
+                        }
+                        tables.append(TableKernels.gatherSlices(cpt, walk: s.walk, sliceEntries: s.entries, bases: bases))
+                    case .indicator(let v):
+                        let kv = network.variables[v].cardinality
+                        var table = [Double](repeating: 0, count: slice.count * kv)
+                        for (i, r) in slice.enumerated() {
+                            let x = state(v, r)
+                            if x < 0 {
+                                for s in 0..<kv { table[i * kv + s] = 1 }
+                            } else {
+                                table[i * kv + x] = 1
+                            }
+                        }
+                        tables.append(table)
+                    case .likelihood:
+                        preconditionFailure("no soft findings in datasets")
                     }
-                    tables.append(TableKernels.gatherSlices(cpt, walk: s.walk, sliceEntries: s.entries, bases: bases))
                 }
                 let out = q.program.run(tables, rows: slice.count)
                 let axes = q.program.resultAxes
                 let batched = axes.labels.first == batchLabel
-                let perRow = batched ? axes.entries / slice.count : axes.entries
+                let width = batched ? axes.entries / slice.count : axes.entries
                 for (i, r) in slice.enumerated() {
                     var z = 0.0
-                    let base = batched ? i * perRow : 0
-                    for s in 0..<perRow { z += out.values[base + s] }
+                    let base = batched ? i * width : 0
+                    for s in 0..<width { z += out.values[base + s] }
                     if !(z > 0) || out.logScale[i] == -.infinity {
-                        throw .impossibleEvidenceInRow(row: r, evidence: group.pattern.map { v in
-                            "\(network.variables[v].name)=\(network.variables[v].states[states(v, r)])"
+                        throw .impossibleEvidenceInRow(row: r, evidence: pattern.compactMap { v in
+                            let x = state(v, r)
+                            return x < 0 ? nil : "\(network.variables[v].name)=\(network.variables[v].states[x])"
                         })
                     }
                     if targetObserved {
-                        values[r * k + states(target, r)] = 1
+                        values[r * k + state(target, r)] = 1
                     } else {
+                        precondition(width == k)
                         for s in 0..<k { values[r * k + s] = out.values[base + s] / z }
                     }
                     logEvidence?[r] = log(z) + out.logScale[i]
                 }
             }
+        }
+
+        // Large groups: one sliced plan each. Small groups: pooled into one indicator plan
+        // over the union of their observed variables.
+        let sliceMode: Mode = withLogEvidence ? .evidence : .posterior
+        var pooled: [Int] = []
+        var pooledObserved = [Bool](repeating: false, count: n)
+        for group in groups {
+            if group.rows.count >= minimumGroupRows {
+                try run(group.pattern, group.rows, mode: sliceMode)
+            } else {
+                pooled += group.rows
+                for v in group.pattern { pooledObserved[v] = true }
+            }
+        }
+        if !pooled.isEmpty {
+            pooled.sort()
+            try run((0..<n).filter { pooledObserved[$0] }, pooled, mode: .indicators)
         }
         return BatchPosteriors(target: target, stateCount: k, values: values, logEvidence: logEvidence,
                                patternCount: groups.count)

@@ -53,6 +53,10 @@ struct ContractionProgram: Sendable {
     let largestAxes: Axes
     let largestEntries: Int
 
+    /// `M·N·K` per batch row from which a pairwise step with the batch axis on both
+    /// operands calls BLAS once per row instead of running one odometer walk over all rows.
+    static let batchedBLASThreshold = 4096
+
     /// Compiles `Σ_{not kept} ∏ inputs`.
     /// - Parameters:
     ///   - inputs: the operands' axes (labels are variable ids, or `batchLabel`).
@@ -130,7 +134,11 @@ struct ContractionProgram: Sendable {
         }
 
         func emitPair(_ a: Int, _ b: Int, keep: Set<Int>) throws(InferenceError) -> Int {
-            let plan = ContractionPlan(a: slotAxes[a], b: slotAxes[b], keep: keep)
+            // With the batch axis on both sides the plan runs one GEMM per batch row: only
+            // worth a BLAS call when each row's product is large.
+            let batchedBothSides = batchLabel.map { slotAxes[a].labels.contains($0) && slotAxes[b].labels.contains($0) } ?? false
+            let plan = ContractionPlan(a: slotAxes[a], b: slotAxes[b], keep: keep,
+                                       blasThreshold: batchedBothSides ? Self.batchedBLASThreshold : ContractionPlan.defaultBLASThreshold)
             try check(plan.output)
             ops.append(.pair(a: a, b: b, plan: plan))
             opAxes.append(plan.output)

@@ -215,7 +215,13 @@ public final class JunctionTree: InferenceEngine {
         _ = try logProbabilityOfEvidence()
         var axes = Axes.empty
         var values: [Double] = [1]
-        if !free.isEmpty {
+        if !free.isEmpty, let c = structure.cliquesContaining[free[0]]
+            .filter({ c in free.allSatisfy { structure.cliques[c].contains($0) } })
+            .min(by: { structure.cliqueEntries[$0] < structure.cliqueEntries[$1] }) {
+            // One clique holds every target (always so for a family): read its belief.
+            try ensureMessages(toward: c)
+            (values, axes) = try belief(c, keep: free)
+        } else if !free.isEmpty {
             // The Steiner subtree of the home cliques: count homes per subtree.
             let homes = Set(free.map { structure.homeClique[$0] })
             var count = [Int](repeating: 0, count: structure.cliques.count)
@@ -289,14 +295,14 @@ public final class JunctionTree: InferenceEngine {
     private func potentialsOf(_ c: Int) throws(InferenceError) -> [Potential] {
         if let p = potentials[c] { return p }
         var list: [Potential] = []
-        for v in 0..<network.count where structure.familyClique[v] == c && !findings.intervened[v] {
+        for v in structure.assignedFamilies[c] where !findings.intervened[v] {
             let cpt = network.cpts[v]
             var fixed: [Int: Int] = [:]
             for u in cpt.scope.variables where findings.fixed[u] >= 0 { fixed[u] = findings.fixed[u] }
             let sliced = fixed.isEmpty ? (cpt.values, cpt.scope.axes) : TableKernels.slice(cpt.values, cpt.scope.axes, fixing: fixed)
             list.append(Potential(axes: sliced.1, values: sliced.0, head: findings.fixed[v] >= 0 ? nil : v))
         }
-        for v in 0..<network.count where structure.homeClique[v] == c {
+        for v in structure.homedVariables[c] {
             if let w = findings.soft[v] {
                 list.append(Potential(axes: Axes(labels: [v], cardinalities: [w.count]), values: w, head: nil))
             }

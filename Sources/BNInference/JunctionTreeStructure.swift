@@ -30,6 +30,10 @@ public struct JunctionTreeStructure: Sendable {
     public let homeClique: [Int]
     /// The cliques containing each variable.
     public let cliquesContaining: [[Int]]
+    /// The variables whose CPT each clique holds (`familyClique[v] == c`), ascending.
+    public let assignedFamilies: [[Int]]
+    /// The variables homed at each clique (`homeClique[v] == c`), ascending.
+    public let homedVariables: [[Int]]
     /// The triangulation's cost report (order, width, clique sizes).
     public let report: EliminationOrderReport
     /// Cliques root first, parents before children.
@@ -156,6 +160,14 @@ public struct JunctionTreeStructure: Sendable {
             precondition(!holders.isEmpty, "triangulation lost the family of #\(v)")
             return holders.min { entries[$0] < entries[$1] || (entries[$0] == entries[$1] && $0 < $1) }!
         }
+        var assigned = [[Int]](repeating: [], count: k)
+        var homed = [[Int]](repeating: [], count: k)
+        for v in 0..<n {
+            assigned[familyClique[v]].append(v)
+            homed[homeClique[v]].append(v)
+        }
+        assignedFamilies = assigned
+        homedVariables = homed
     }
 
     /// Whether clique `d` lies in the subtree rooted at `c`.

@@ -93,7 +93,10 @@ public final class VariableElimination: InferenceEngine, Sendable {
 
     /// Whether the plan answers a posterior (Bayes-ball pruning) or `P(evidence)`
     /// (ancestral pruning, so the normalising constant is `P(e)`).
-    enum Mode: Hashable, Sendable { case posterior, evidence }
+    /// `indicators` (batched only): no slicing; every variable of `fixed` gets an
+    /// indicator table `[rows × states]` (all ones where a row leaves it missing), so rows
+    /// with different patterns share one plan; pruning is ancestral, so `P(e)` is exact.
+    enum Mode: Hashable, Sendable { case posterior, evidence, indicators }
 
     /// The structure of a query: everything a plan depends on.
     struct PlanKey: Hashable, Sendable {
@@ -166,6 +169,10 @@ public final class VariableElimination: InferenceEngine, Sendable {
         case .evidence:
             cptNeeded = RelevancePruning.ancestralSet(network, targets: key.targets, evidence: pattern)
             for v in key.soft where cptNeeded[v] { softNeeded[v] = true }
+        case .indicators:
+            precondition(key.batched && key.soft.isEmpty && key.intervened.isEmpty)
+            cptNeeded = RelevancePruning.ancestralSet(network, targets: key.targets, evidence: pattern)
+            isFixed = [Bool](repeating: false, count: n)
         }
         var inputs: [CompiledQuery.Input] = []
         var axes: [Axes] = []
@@ -196,6 +203,13 @@ public final class VariableElimination: InferenceEngine, Sendable {
             axes.append(Axes(labels: [v], cardinalities: [network.variables[v].cardinality]))
             heads.append(nil)
         }
+        if key.mode == .indicators, let b = batch {
+            for v in key.fixed {
+                inputs.append(.init(source: .indicator(v), slice: nil))
+                axes.append(Axes(labels: [b, v], cardinalities: [rows, network.variables[v].cardinality]))
+                heads.append(nil)
+            }
+        }
         let keep = (batch.map { [$0] } ?? []) + key.targets
         let program = try ContractionProgram.compile(inputs: axes, heads: heads, keep: keep, heuristic: heuristic,
                                                      batchLabel: batch, budget: MemoryBudget.current.bytes,
@@ -222,6 +236,8 @@ public final class VariableElimination: InferenceEngine, Sendable {
                 }
             case .likelihood(let v):
                 tables.append(f.soft[v]!)
+            case .indicator:
+                preconditionFailure("indicator plans run through the batched path")
             }
         }
         return q.program.run(tables)
@@ -257,7 +273,7 @@ public final class VariableElimination: InferenceEngine, Sendable {
 
 /// A compiled query: where each operand comes from and the contraction program.
 struct CompiledQuery: Sendable {
-    enum Source: Sendable { case cpt(Int), likelihood(Int) }
+    enum Source: Sendable { case cpt(Int), likelihood(Int), indicator(Int) }
     /// A CPT sliced at hard findings: the walk over the kept axes (slice strides, then the
     /// CPT's strides) and, for each fixed variable, its stride in the CPT.
     struct Slice: Sendable {

@@ -24,8 +24,14 @@ struct BatchedInferenceTests {
             let target = Int(seed) % net.count
             let batch = try ve.posteriors(of: target, for: data, withLogEvidence: true)
             let plain = try ve.posteriors(of: target, for: data)
+            // Every pattern sliced separately, or every row through the indicator plan.
+            let sliced = try ve.posteriors(of: target, for: data, withLogEvidence: true, minimumGroupRows: 1)
+            let pooled = try ve.posteriors(of: target, for: data, withLogEvidence: true, minimumGroupRows: Int.max)
             #expect(batch.rowCount == 150)
             #expect(maxAbsDiff(batch.values, plain.values) < 1e-12)
+            #expect(maxAbsDiff(batch.values, sliced.values) < 1e-12)
+            #expect(maxAbsDiff(batch.values, pooled.values) < 1e-12)
+            #expect(maxAbsDiff(sliced.logEvidence!, pooled.logEvidence!) < 1e-10)
             let reference = VariableElimination(net)
             for r in 0..<data.rowCount {
                 var e = Evidence()
@@ -49,6 +55,21 @@ struct BatchedInferenceTests {
         #expect(small.patternCount == 2)
         let big = try ve.posteriors(of: 0, for: data)
         #expect(maxAbsDiff(small.values, big.values) < 1e-12)
+    }
+
+    @Test("with the target column kept, observed targets are point masses", arguments: [1, Int.max])
+    func observedTarget(minimumGroupRows: Int) throws {
+        let net = RandomNetworks.make(seed: 21, variables: 6, zeroFraction: 0)
+        let data = sample(net, rows: 60, missing: 0.4, seed: 2)
+        let ve = VariableElimination(net)
+        let out = try ve.posteriors(of: 2, for: data, ignoringTargetColumn: false, withLogEvidence: true,
+                                    minimumGroupRows: minimumGroupRows)
+        for r in 0..<data.rowCount {
+            var e = Evidence()
+            for v in 0..<net.count where data.columns[v][r] >= 0 { e.hard[v] = Int(data.columns[v][r]) }
+            #expect(maxAbsDiff(Array(out[r]), try ve.posterior(of: 2, given: e)) < 1e-12)
+            #expect(abs(out.logEvidence![r] - (try ve.logProbabilityOfEvidence(e))) < 1e-10)
+        }
     }
 
     @Test("an impossible row names the row and its findings")
