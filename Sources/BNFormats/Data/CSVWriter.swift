@@ -8,7 +8,9 @@ public enum CSVWriter {
     /// The CSV bytes of a dataset.
     public static func bytes(_ data: Dataset, delimiter: UInt8 = UInt8(ascii: ","), missing: String = "") -> [UInt8] {
         let encodedStates: [[[UInt8]]] = data.states.map { $0.map { field($0, delimiter) } }
-        let encodedMissing = field(missing, delimiter)
+        // A one-column file would turn an empty missing cell into a blank line, which readers
+        // skip: write it as a quoted empty field instead.
+        let encodedMissing = data.columnCount == 1 && missing.isEmpty ? [UInt8]([34, 34]) : field(missing, delimiter)
         var out: [UInt8] = []
         let perCell = encodedStates.flatMap { $0 }.map(\.count).max() ?? 1
         out.reserveCapacity(data.rowCount * data.columnCount * (perCell + 1) + 1024)
