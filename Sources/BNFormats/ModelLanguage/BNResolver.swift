@@ -1,0 +1,494 @@
+import BNCore
+
+/// Checks the statements of a `.bn` file against each other and builds the network: names
+/// are resolved, states and parents checked against the structure line, cycles named, and
+/// every table row validated. Like the parser it collects every problem (located by byte
+/// offset) instead of stopping at the first.
+///
+/// Row normalisation: a row must sum to 1 within `BayesianNetwork.normalizationTolerance`
+/// (1e-6). A row whose sum is 1 up to floating-point rounding (|Σ − 1| ≤ 1e-12) is kept bit
+/// for bit, so a printed table reads back as the same Doubles; any other accepted row is
+/// divided by its sum, as `BayesianNetwork.setCPT` does.
+struct BNResolver {
+    private(set) var problems: BNProblems
+    private let syntax: BNSyntax
+    private var network: BayesianNetwork
+    private var broken: Set<String>
+    private var declaredAt: [Int] = []
+    private var tableAt: [Int?] = []
+    private var declaredNames: [String: Int] = [:]
+    private var structureEntries: [Int: (parents: [Int]?, offset: Int)] = [:]
+    private let entryLimit: Int
+
+    /// Rows whose sum is within this of 1 are already normalised (up to rounding).
+    static let roundingSlack = 1e-12
+
+    init(syntax: BNSyntax, problems: BNProblems, defaultName: String) {
+        self.syntax = syntax
+        self.problems = problems
+        broken = syntax.brokenVariables
+        network = BayesianNetwork(name: defaultName)
+        let (big, overflow) = problems.bytes.count.multipliedReportingOverflow(by: 64)
+        entryLimit = max(1 << 22, overflow ? Int.max : big)
+    }
+
+    private mutating func report(_ offset: Int, _ message: String, hint: String? = nil) {
+        problems.report(offset, message, hint: hint)
+    }
+
+    /// Builds the document, or nil when there were problems (they are in `problems`).
+    mutating func resolve() -> BNDocument? {
+        header()
+        declareVariables()
+        readStructure()
+        for t in syntax.tables { table(t) }
+        for v in 0..<network.count where tableAt[v] == nil && !syntax.brokenTables.contains(network.variables[v].name) {
+            let name = network.variables[v].name
+            let parents = (structureEntries[v]?.parents ?? []).map { network.variables[$0].name }
+            let h = BNSyntax.heading(name, parents)
+            report(declaredAt[v], "variable '\(name)' has no probability table",
+                   hint: parents.isEmpty ? "add \(h) = { … } or \(h) = uniform" : "add \(h) { (…): … } or \(h) = uniform")
+        }
+        let question = self.question()
+        if network.count == 0 && problems.isEmpty && syntax.brokenVariables.isEmpty {
+            report(0, "the file declares no variables",
+                   hint: "a model needs 'variable Name { state1, state2 }' and a table 'P(Name) = …' for each variable")
+        }
+        guard problems.isEmpty else { return nil }
+        return BNDocument(network: network, evidence: question.evidence, interventions: question.interventions,
+                          query: question.query)
+    }
+
+    // MARK: names
+
+    /// The index of a named variable; reports an unknown name (not one whose declaration
+    /// was already reported as broken).
+    private mutating func lookup(_ n: BNSyntax.Name) -> Int? {
+        if let v = network.index(of: n.text) { return v }
+        if broken.contains(n.text) || declaredNames[n.text] != nil { return nil }
+        let names = network.names
+        report(n.offset, "unknown variable '\(n.text)'",
+               hint: Self.suggestion(n.text, names).map { "did you mean '\($0)'?" }
+                   ?? (names.isEmpty ? "no variable is declared" : "declared variables: \(Self.list(names))"))
+        return nil
+    }
+
+    /// The index of a state of `v`; reports an unknown state with the allowed ones.
+    private mutating func state(_ v: Int, _ s: BNSyntax.Name, _ context: String) -> Int? {
+        let variable = network.variables[v]
+        if let i = variable.stateIndex(s.text) { return i }
+        let hint = Self.suggestion(s.text, variable.states).map { "did you mean '\($0)'? " } ?? ""
+        report(s.offset, "'\(s.text)' is not a state of '\(variable.name)'\(context)",
+               hint: hint + "the states of \(variable.name) are \(Self.list(variable.states))")
+        return nil
+    }
+
+    /// A close name (edit distance ≤ 2, or equal ignoring case), if any.
+    static func suggestion(_ name: String, _ candidates: [String]) -> String? {
+        let a = Array(name.unicodeScalars)
+        guard !a.isEmpty else { return nil }
+        var best: (String, Int)? = nil
+        for c in candidates {
+            if c.lowercased() == name.lowercased() { return c }
+            let b = Array(c.unicodeScalars)
+            guard abs(a.count - b.count) <= 2 else { continue }
+            var previous = Array(0...b.count)
+            var current = previous
+            for i in 1...a.count {
+                current[0] = i
+                for j in stride(from: 1, through: b.count, by: 1) {
+                    current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+                }
+                swap(&previous, &current)
+            }
+            let d = previous[b.count]
+            if d <= min(2, max(1, a.count / 3)), best == nil || d < best!.1 { best = (c, d) }
+        }
+        return best?.0
+    }
+
+    /// A list of names for messages, shortened past 12.
+    static func list(_ names: [String]) -> String {
+        names.count <= 12 ? names.joined(separator: ", ")
+            : names.prefix(12).joined(separator: ", ") + ", … (\(names.count) in all)"
+    }
+
+    // MARK: declarations
+
+    private mutating func header() {
+        guard let first = syntax.networks.first else { return }
+        for extra in syntax.networks.dropFirst() {
+            report(extra.offset, "a second network header", hint: "the first is at \(problems.place(first.offset))")
+        }
+        network.name = first.name.text
+        network.label = first.label
+        network.description = first.description
+    }
+
+    private mutating func declareVariables() {
+        for d in syntax.variables {
+            let name = d.name.text
+            if let first = declaredNames[name] {
+                report(d.name.offset, "variable '\(name)' is declared twice", hint: "it is first declared at \(problems.place(first))")
+                continue
+            }
+            declaredNames[name] = d.name.offset
+            if d.states.isEmpty {
+                report(d.name.offset, "variable '\(name)' has no states", hint: "variable \(name) { yes, no }")
+                broken.insert(name)
+                continue
+            }
+            var seen: [String: Int] = [:]
+            var ok = true
+            for s in d.states {
+                if let first = seen[s.text] {
+                    report(s.offset, "variable '\(name)' lists state '\(s.text)' twice", hint: "it is first listed at \(problems.place(first))")
+                    ok = false
+                } else {
+                    seen[s.text] = s.offset
+                }
+            }
+            guard ok else { broken.insert(name); continue }
+            do {
+                try network.addVariable(Variable(name: name, states: d.states.map(\.text), label: d.label,
+                                                 description: d.description, role: d.role))
+                declaredAt.append(d.name.offset)
+                tableAt.append(nil)
+            } catch {
+                report(d.name.offset, error.description)
+                broken.insert(name)
+            }
+        }
+    }
+
+    /// Resolves a parent list: unknown names, repeats and self-loops are reported.
+    private mutating func parents(of child: Int, _ names: [BNSyntax.Name]) -> [Int]? {
+        var out: [Int] = []
+        var ok = true
+        let childName = network.variables[child].name
+        for p in names {
+            guard let v = lookup(p) else { ok = false; continue }
+            if v == child {
+                report(p.offset, "'\(childName)' cannot be its own parent")
+                ok = false
+            } else if out.contains(v) {
+                report(p.offset, "parent '\(p.text)' of '\(childName)' is listed twice")
+                ok = false
+            } else {
+                out.append(v)
+            }
+        }
+        return ok ? out : nil
+    }
+
+    private mutating func readStructure() {
+        for e in syntax.structure {
+            guard let c = lookup(e.child) else { continue }
+            if let first = structureEntries[c] {
+                report(e.child.offset, "'\(e.child.text)' appears twice in the structure",
+                       hint: "it first appears at \(problems.place(first.offset))")
+                continue
+            }
+            structureEntries[c] = (parents(of: c, e.parents), e.child.offset)
+        }
+    }
+
+    // MARK: tables
+
+    private mutating func table(_ t: BNSyntax.TableStatement) {
+        guard let c = lookup(t.child) else { return }
+        let childName = t.child.text
+        let heading = BNSyntax.heading(childName, t.parents.map(\.text))
+        if let first = tableAt[c] {
+            report(t.offset, "a second probability table for '\(childName)'", hint: "the first is at \(problems.place(first))")
+            return
+        }
+        tableAt[c] = t.offset
+        guard let ps = parents(of: c, t.parents) else { return }
+        if let s = structureEntries[c], let sp = s.parents, Set(sp) != Set(ps) {
+            let given = sp.isEmpty ? "no parents" : "the parents \(sp.map { network.variables[$0].name }.joined(separator: ", "))"
+            report(t.offset, "\(heading) does not match the structure, which gives '\(childName)' \(given)",
+                   hint: "the structure entry is at \(problems.place(s.offset)); list the same parents in both places")
+            return
+        }
+        let k = network.variables[c].cardinality
+        var entries = k
+        for p in ps {
+            let (e, overflow) = entries.multipliedReportingOverflow(by: network.variables[p].cardinality)
+            if overflow || e > entryLimit {
+                report(t.offset, "the table \(heading) would have more than \(entryLimit) entries",
+                       hint: "\(k) states × " + ps.map { "\(network.variables[$0].cardinality)" }.joined(separator: " × ") + " parent states")
+                return
+            }
+            entries = e
+        }
+        do {
+            try network.setParents(c, to: ps)
+        } catch {
+            if case .cycle(let path) = error {
+                report(t.offset, "the parents of '\(childName)' close the directed cycle \(path.joined(separator: " -> "))",
+                       hint: "a Bayesian network must be acyclic")
+            } else {
+                report(t.offset, error.description)
+            }
+            return
+        }
+        let values: [Double]?
+        switch t.body {
+        case .distribution(let d): values = wholeTable(c, ps, d, heading)
+        case .rows(let rows, let incomplete): values = rowTable(c, ps, rows, incomplete, heading, t.offset)
+        }
+        guard let values else { return }
+        do {
+            let f = try Factor(scope: network.familyScope(of: c), values: values)
+            try network.setCPT(c, f, renormalizing: false)
+        } catch {
+            report(t.offset, "the table \(heading) cannot be stored: \(error)")
+        }
+    }
+
+    /// The parent states of row `r` as `(a1, b1)`.
+    private func rowText(_ ps: [Int], _ r: Int) -> String {
+        var r = r
+        var states: [String] = []
+        for p in ps.reversed() {
+            let c = network.variables[p].cardinality
+            states.append(network.variables[p].states[r % c])
+            r /= c
+        }
+        return BNSyntax.rowText(states.reversed())
+    }
+
+    /// The k values of a distribution over `v`'s states; `what` names it in messages.
+    private mutating func values(of d: BNSyntax.Distribution, _ v: Int, _ what: String, weights: Bool = false) -> [Double]? {
+        guard d.valid else { return nil }
+        let variable = network.variables[v]
+        let k = variable.cardinality
+        switch d.form {
+        case .uniform:
+            return [Double](repeating: 1 / Double(k), count: k)
+        case .numbers(let xs):
+            guard xs.count == k else {
+                let unit = weights ? "weight" : "probabilit"
+                let plural = weights ? (xs.count == 1 ? "" : "s") : (xs.count == 1 ? "y" : "ies")
+                report(d.offset, "\(what) has \(xs.count) \(unit)\(plural); expected \(k), one per state of '\(variable.name)'",
+                       hint: "the states of \(variable.name) are \(Self.list(variable.states))")
+                return nil
+            }
+            return xs
+        case .named(let entries):
+            var out = [Double](repeating: .nan, count: k)
+            var ok = true
+            for (n, x) in entries {
+                guard let s = state(v, n, " in \(what)") else { ok = false; continue }
+                if !out[s].isNaN {
+                    report(n.offset, "state '\(n.text)' is given twice in \(what)")
+                    ok = false
+                    continue
+                }
+                out[s] = x
+            }
+            guard ok else { return nil }
+            let missing = (0..<k).filter { out[$0].isNaN }.map { variable.states[$0] }
+            if !missing.isEmpty {
+                report(d.offset, "\(what) gives no \(weights ? "weight" : "probability") for \(missing.count == 1 ? "state" : "states") \(Self.list(missing))",
+                       hint: "give every state of \(variable.name): \(Self.list(variable.states))")
+                return nil
+            }
+            return out
+        }
+    }
+
+    /// Checks that a row sums to 1 within the tolerance and rescales it unless it does up
+    /// to rounding.
+    private mutating func normalize(_ row: inout [Double], _ what: String, at offset: Int) -> Bool {
+        var s = 0.0
+        for x in row { s += x }
+        guard abs(s - 1) <= BayesianNetwork.normalizationTolerance else {
+            report(offset, "\(what) sums to \(s), not 1",
+                   hint: "each row must sum to 1 (within \(BayesianNetwork.normalizationTolerance))")
+            return false
+        }
+        if abs(s - 1) > Self.roundingSlack {
+            for i in row.indices { row[i] /= s }
+        }
+        return true
+    }
+
+    /// `P(X | …) = uniform | p p p … | { s: p }`.
+    private mutating func wholeTable(_ c: Int, _ ps: [Int], _ d: BNSyntax.Distribution, _ heading: String) -> [Double]? {
+        guard d.valid else { return nil }
+        let k = network.variables[c].cardinality
+        let rows = ps.reduce(1) { $0 * network.variables[$1].cardinality }
+        switch d.form {
+        case .uniform:
+            return [Double](repeating: 1 / Double(k), count: rows * k)
+        case .named:
+            guard rows == 1 else {
+                report(d.offset, "\(heading) = { … } gives one distribution, but the table has \(rows) rows",
+                       hint: "write \(heading) { (…): p p … } with one row per parent configuration, or a 'default: { … }' row")
+                return nil
+            }
+            guard var row = values(of: d, c, heading) else { return nil }
+            return normalize(&row, heading, at: d.offset) ? row : nil
+        case .numbers(let xs):
+            guard xs.count == rows * k else {
+                let name = network.variables[c].name
+                if rows == 1 {
+                    report(d.offset, "\(heading) has \(xs.count) \(xs.count == 1 ? "probability" : "probabilities"); expected \(k), one per state of '\(name)'",
+                           hint: "the states of \(name) are \(Self.list(network.variables[c].states))")
+                } else {
+                    report(d.offset, "\(heading) has \(xs.count) probabilities; expected \(rows * k) (\(rows) rows × \(k) states of '\(name)')",
+                           hint: "a whole table lists the rows in order, the last parent varying fastest")
+                }
+                return nil
+            }
+            var out = xs
+            var ok = true
+            for r in 0..<rows {
+                var row = Array(out[(r * k)..<((r + 1) * k)])
+                let at = r * k < d.valueOffsets.count ? d.valueOffsets[r * k] : d.offset
+                let what = rows == 1 ? heading : "the row \(rowText(ps, r)) of \(heading)"
+                if normalize(&row, what, at: at) {
+                    out.replaceSubrange((r * k)..<((r + 1) * k), with: row)
+                } else {
+                    ok = false
+                }
+            }
+            return ok ? out : nil
+        }
+    }
+
+    /// `P(X | …) { (a, b): … default: … }`.
+    private mutating func rowTable(_ c: Int, _ ps: [Int], _ rows: [BNSyntax.Row], _ incomplete: Bool,
+                                   _ heading: String, _ tableOffset: Int) -> [Double]? {
+        let k = network.variables[c].cardinality
+        let cards = ps.map { network.variables[$0].cardinality }
+        let count = cards.reduce(1, *)
+        var out = [Double](repeating: 0, count: count * k)
+        var givenAt = [Int](repeating: -1, count: count)
+        var defaultRow: [Double]? = nil
+        var defaultAt = -1
+        var ok = true
+        for row in rows {
+            guard let key = row.key else {
+                if defaultAt >= 0 {
+                    report(row.offset, "a second default row in \(heading)", hint: "the first is at \(problems.place(defaultAt))")
+                    ok = false
+                    continue
+                }
+                defaultAt = row.offset
+                let what = "the default row of \(heading)"
+                guard var values = values(of: row.distribution, c, what), normalize(&values, what, at: row.offset) else {
+                    ok = false
+                    continue
+                }
+                defaultRow = values
+                continue
+            }
+            let keyText = BNSyntax.rowText(key.map(\.text))
+            guard key.count == ps.count else {
+                let names = ps.map { network.variables[$0].name }
+                report(row.offset, "the row \(keyText) of \(heading) names \(key.count) parent \(key.count == 1 ? "state" : "states"); expected \(ps.count)"
+                       + (ps.isEmpty ? "" : " (\(names.joined(separator: ", ")))"),
+                       hint: ps.isEmpty ? "a table without parents has the single row (), or write \(heading) = …" : "give one state of each parent, in the order of \(heading)")
+                ok = false
+                continue
+            }
+            var r = 0
+            var keyOK = true
+            for (j, s) in key.enumerated() {
+                guard let i = state(ps[j], s, " (in the row \(keyText) of \(heading))") else { keyOK = false; continue }
+                r = r * cards[j] + i
+            }
+            guard keyOK else { ok = false; continue }
+            if givenAt[r] >= 0 {
+                report(row.offset, "duplicate row \(keyText) in \(heading)", hint: "it is first given at \(problems.place(givenAt[r]))")
+                ok = false
+                continue
+            }
+            givenAt[r] = row.offset
+            let what = "the row \(keyText) of \(heading)"
+            guard var values = values(of: row.distribution, c, what), normalize(&values, what, at: row.offset) else {
+                ok = false
+                continue
+            }
+            out.replaceSubrange((r * k)..<((r + 1) * k), with: values)
+        }
+        var missing: [Int] = []
+        var missingCount = 0
+        for r in 0..<count where givenAt[r] < 0 {
+            if let d = defaultRow {
+                out.replaceSubrange((r * k)..<((r + 1) * k), with: d)
+            } else if defaultAt < 0 {
+                missingCount += 1
+                if missing.count < 6 { missing.append(r) }
+            }
+        }
+        if missingCount > 0 && !incomplete {
+            var listed = missing.map { rowText(ps, $0) }.joined(separator: ", ")
+            if missingCount > missing.count { listed += ", … (\(missingCount) rows missing in all)" }
+            report(tableOffset, "\(heading) has no row for \(listed)",
+                   hint: "add \(missingCount == 1 ? "the row" : "the rows") or a 'default: …' row for every configuration not listed")
+            ok = false
+        }
+        return ok ? out : nil
+    }
+
+    // MARK: question
+
+    private mutating func question() -> (evidence: [BNDocument.Finding], interventions: [BNDocument.Intervention], query: [String]) {
+        var evidence: [BNDocument.Finding] = []
+        var observedAt: [Int: Int] = [:]
+        for f in syntax.evidence {
+            guard let v = lookup(f.variable) else { continue }
+            let name = network.variables[v].name
+            if let first = observedAt[v] {
+                report(f.variable.offset, "evidence on '\(name)' is given twice", hint: "the first is at \(problems.place(first))")
+                continue
+            }
+            observedAt[v] = f.variable.offset
+            if let s = f.state {
+                guard let i = state(v, s, " (evidence)") else { continue }
+                evidence.append(.state(variable: name, state: network.variables[v].states[i]))
+            } else if let d = f.likelihood {
+                guard let w = values(of: d, v, "the soft evidence on '\(name)'", weights: true) else { continue }
+                guard w.contains(where: { $0 > 0 }) else {
+                    report(d.offset, "the soft evidence on '\(name)' has only zero weights", hint: "at least one state must stay possible")
+                    continue
+                }
+                evidence.append(.likelihood(variable: name, weights: w))
+            }
+        }
+        var interventions: [BNDocument.Intervention] = []
+        var doneAt: [Int: Int] = [:]
+        for f in syntax.interventions {
+            guard let v = lookup(f.variable), let s = f.state else { continue }
+            let name = network.variables[v].name
+            if let first = doneAt[v] {
+                report(f.variable.offset, "'\(name)' is set by do twice", hint: "the first is at \(problems.place(first))")
+                continue
+            }
+            doneAt[v] = f.variable.offset
+            if let seen = observedAt[v] {
+                report(f.variable.offset, "'\(name)' is both observed and set by do",
+                       hint: "the evidence on it is at \(problems.place(seen)); keep one of the two")
+                continue
+            }
+            guard let i = state(v, s, " (do)") else { continue }
+            interventions.append(.init(variable: name, state: network.variables[v].states[i]))
+        }
+        var query: [String] = []
+        var queriedAt: [Int: Int] = [:]
+        for n in syntax.query {
+            guard let v = lookup(n) else { continue }
+            if let first = queriedAt[v] {
+                report(n.offset, "'\(n.text)' is queried twice", hint: "the first is at \(problems.place(first))")
+                continue
+            }
+            queriedAt[v] = n.offset
+            query.append(n.text)
+        }
+        return (evidence, interventions, query)
+    }
+}
