@@ -7,8 +7,11 @@ import Foundation
 ///
 /// Per query, two tasks: the posterior of the single target (variable elimination, with
 /// its plan cache, and the junction tree with incremental evidence) and all marginals (the
-/// junction tree, one calibration). Each task runs `repeats` times and its median is the
-/// query's time; the reported time of a task is the median over the queries. The largest
+/// junction tree, one calibration). Queries run in file order, each task `repeats` times:
+/// the first run is the *cold* time (plans for a new evidence pattern are compiled inside
+/// it), the median of the others the *warm* time (a repeated question). The reported time
+/// of a task is the median over the queries of the cold times; warm medians are reported
+/// beside them. The largest
 /// absolute difference from the reference (posteriors, all marginals and P(evidence)) is
 /// reported for each engine.
 public struct InferenceBenchmark: Sendable {
@@ -28,11 +31,11 @@ public struct InferenceBenchmark: Sendable {
         public var network: String
         public var queries: Int
         public var junctionTreeBuildMs: Double
-        /// Median per-query time of the single-target posterior, the faster engine.
+        /// Median per-query cold time of the single-target posterior, the faster engine.
         public var single_target_ms: Double
         public var singleTargetVEMs: Double
         public var singleTargetJTMs: Double
-        /// Median per-query time of all marginals (junction tree).
+        /// Median per-query cold time of all marginals (junction tree).
         public var all_marginals_ms: Double
         /// Largest |difference| from the reference over every number checked.
         public var max_abs_diff: Double
@@ -41,6 +44,9 @@ public struct InferenceBenchmark: Sendable {
         /// Bytes of the clique tables plus both directions of every separator: what one
         /// full calibration with materialised tables must touch at least once.
         public var calibrationBytes: Int
+        /// Warm medians (a query asked again), when `repeats > 1`.
+        public var singleTargetWarmMs: Double?
+        public var allMarginalsWarmMs: Double?
         /// `calibrationBytes / bandwidth` in milliseconds, and all-marginals time over it.
         public var physicalFloorMs: Double?
         public var floorRatio: Double?
@@ -54,20 +60,25 @@ public struct InferenceBenchmark: Sendable {
         let jt = try JunctionTree(network)
         let buildMs = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6
         var veTimes: [Double] = [], jtTimes: [Double] = [], allTimes: [Double] = []
+        var veWarm: [Double] = [], jtWarm: [Double] = [], allWarm: [Double] = []
         var diffVE = 0.0, diffJT = 0.0
         for q in queries {
             let evidence = try Evidence(in: network, hard: q.evidence)
             let target = try network.require(q.target)
             var pVE: [Double] = [], pJT: [Double] = [], all: [[Double]] = []
-            veTimes.append(try medianMs { pVE = try ve.posterior(of: target, given: evidence) })
-            jtTimes.append(try medianMs {
+            let tVE = try timesMs { pVE = try ve.posterior(of: target, given: evidence) }
+            let tJT = try timesMs {
                 try jt.setEvidence(.none)
                 pJT = try jt.posterior(of: target, given: evidence)
-            })
-            allTimes.append(try medianMs {
+            }
+            let tAll = try timesMs {
                 try jt.setEvidence(.none)
                 all = try jt.allMarginals(given: evidence)
-            })
+            }
+            veTimes.append(tVE.cold); jtTimes.append(tJT.cold); allTimes.append(tAll.cold)
+            if let w = tVE.warm { veWarm.append(w) }
+            if let w = tJT.warm { jtWarm.append(w) }
+            if let w = tAll.warm { allWarm.append(w) }
             diffVE = max(diffVE, maxDiff(pVE, q.posterior))
             diffJT = max(diffJT, maxDiff(pJT, q.posterior))
             let pe = try ve.probabilityOfEvidence(evidence)
@@ -91,17 +102,20 @@ public struct InferenceBenchmark: Sendable {
                       single_target_ms: min(veMs, jtm), singleTargetVEMs: veMs, singleTargetJTMs: jtm,
                       all_marginals_ms: allMs, max_abs_diff: max(diffVE, diffJT),
                       maxAbsDiffVE: diffVE, maxAbsDiffJT: diffJT, calibrationBytes: bytes,
+                      singleTargetWarmMs: veWarm.isEmpty ? nil : min(median(veWarm), median(jtWarm)),
+                      allMarginalsWarmMs: allWarm.isEmpty ? nil : median(allWarm),
                       physicalFloorMs: floor, floorRatio: floor.map { allMs / $0 })
     }
 
-    private func medianMs(_ body: () throws -> Void) throws -> Double {
+    /// The first run's time and the median of the remaining runs, in milliseconds.
+    private func timesMs(_ body: () throws -> Void) throws -> (cold: Double, warm: Double?) {
         var samples: [Double] = []
         for _ in 0..<max(1, repeats) {
             let t0 = DispatchTime.now().uptimeNanoseconds
             try body()
             samples.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
         }
-        return median(samples)
+        return (samples[0], samples.count > 1 ? median(Array(samples.dropFirst())) : nil)
     }
 }
 
