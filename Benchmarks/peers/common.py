@@ -92,13 +92,14 @@ def median(xs):
 
 
 def timed(fn, repeat):
+    """(cold ms, warm ms or None, result): the first run, and the median of the others."""
     samples = []
     result = None
-    for _ in range(repeat):
+    for _ in range(max(1, repeat)):
         t0 = time.perf_counter()
         result = fn()
         samples.append((time.perf_counter() - t0) * 1e3)
-    return median(samples), result
+    return samples[0], (median(samples[1:]) if len(samples) > 1 else None), result
 
 
 def _child(conn, fn, args, mem_bytes):

@@ -20,11 +20,13 @@ struct ScoreCommand: ParsableCommand {
         let network = try ModelIO.load(path: model)
         let (dataset, notes) = try ModelIO.loadData(path: data, for: network)
         for n in notes { FileHandle.standardError.write(Data("note: \(n)\n".utf8)) }
+        let start = DispatchTime.now().uptimeNanoseconds
         let (header, rows) = try LearningTasks.score(network, data: dataset, target: target)
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         try AtomicFile.write(csv: [header] + rows, to: output)
-        struct Report: Encodable { var output: String; var rows: Int; var target: String }
-        if json { try printJSON(Report(output: output, rows: rows.count, target: target)) } else {
-            print("wrote \(output): P(\(target)) for \(rows.count) rows")
+        struct Report: Encodable { var output: String; var rows: Int; var target: String; var scoringSeconds: Double }
+        if json { try printJSON(Report(output: output, rows: rows.count, target: target, scoringSeconds: seconds)) } else {
+            print("wrote \(output): P(\(target)) for \(rows.count) rows (\(String(format: "%.3f", seconds)) s of inference)")
         }
     }
 }
