@@ -22,8 +22,15 @@ import FactorKernels
 /// carried (per batch row when the table has the batch axis), so long products of small
 /// probabilities never underflow: the true result is `values · exp(logScale)`.
 struct ContractionProgram: Sendable {
+    /// A pairwise step, boxed so running a program retains one reference per step rather
+    /// than every array inside the plan.
+    final class PairStep: Sendable {
+        let plan: ContractionPlan
+        init(_ plan: ContractionPlan) { self.plan = plan }
+    }
+
     enum Op: Sendable {
-        case pair(a: Int, b: Int, plan: ContractionPlan)
+        case pair(a: Int, b: Int, step: PairStep)
         case sum(a: Int, from: Axes, keep: [Int])
         case permute(a: Int, from: Axes, to: Axes)
 
@@ -70,24 +77,29 @@ struct ContractionProgram: Sendable {
                         heuristic: EliminationHeuristic = .minFill, batchLabel: Int? = nil,
                         budget: Int, name: (Int) -> String) throws(InferenceError) -> ContractionProgram {
         precondition(heads.count == inputs.count)
-        var card: [Int: Int] = [:]
-        var count: [Int: Int] = [:]
+        // Labels are small non-negative integers (variable ids, the batch label): per-label
+        // state lives in arrays.
+        var maxLabel = keep.max() ?? -1
+        for a in inputs { for l in a.labels where l > maxLabel { maxLabel = l } }
+        var card = [Int](repeating: 0, count: maxLabel + 1)
+        var count = [Int](repeating: 0, count: maxLabel + 1)
+        var kept = [Bool](repeating: false, count: maxLabel + 1)
+        for l in keep { kept[l] = true }
         for a in inputs {
             for (l, c) in zip(a.labels, a.cardinalities) {
                 card[l] = c
-                count[l, default: 0] += 1
+                count[l] += 1
             }
         }
-        let keepSet = Set(keep)
         var used = [Bool](repeating: true, count: inputs.count)
         // Barren removal, to a fixpoint.
         var changed = true
         while changed {
             changed = false
             for i in inputs.indices where used[i] {
-                if let h = heads[i], !keepSet.contains(h), count[h] == 1, inputs[i].labels.contains(h) {
+                if let h = heads[i], h <= maxLabel, !kept[h], count[h] == 1, inputs[i].labels.contains(h) {
                     used[i] = false
-                    for l in inputs[i].labels { count[l]! -= 1 }
+                    for l in inputs[i].labels { count[l] -= 1 }
                     changed = true
                 }
             }
@@ -114,23 +126,39 @@ struct ContractionProgram: Sendable {
         }
         for i in live { try check(inputs[i]) }
 
-        func isEliminated(_ l: Int) -> Bool { !keepSet.contains(l) }
+        func isEliminated(_ l: Int) -> Bool { !kept[l] }
 
-        // The result of contracting slots a and b: kept labels and size.
-        func pairResult(_ a: Int, _ b: Int) -> (keep: Set<Int>, size: Int, axes: [Int]) {
+        // The size of contracting slots a and b (labels that no other live slot mentions
+        // and that are not kept are summed out).
+        func pairSize(_ a: Int, _ b: Int) -> Int {
             let A = slotAxes[a], B = slotAxes[b]
-            var labels: [Int] = []
-            var cards: [Int] = []
-            var kept = Set<Int>()
+            var size = 1
+            func grow(_ c: Int) {
+                let (p, o) = size.multipliedReportingOverflow(by: c)
+                size = o ? Int.max : p
+            }
             for (l, c) in zip(A.labels, A.cardinalities) {
-                let inB = B.labels.contains(l)
-                let uses = 1 + (inB ? 1 : 0)
-                if !isEliminated(l) || count[l]! > uses { kept.insert(l); labels.append(l); cards.append(c) }
+                let uses = B.labels.contains(l) ? 2 : 1
+                if kept[l] || count[l] > uses { grow(c) }
             }
             for (l, c) in zip(B.labels, B.cardinalities) where !A.labels.contains(l) {
-                if !isEliminated(l) || count[l]! > 1 { kept.insert(l); labels.append(l); cards.append(c) }
+                if kept[l] || count[l] > 1 { grow(c) }
             }
-            return (kept, saturatingEntries(cards), labels)
+            return size
+        }
+
+        /// The labels kept by contracting slots a and b.
+        func pairKeep(_ a: Int, _ b: Int) -> Set<Int> {
+            let A = slotAxes[a], B = slotAxes[b]
+            var out = Set<Int>()
+            for l in A.labels {
+                let uses = B.labels.contains(l) ? 2 : 1
+                if kept[l] || count[l] > uses { out.insert(l) }
+            }
+            for l in B.labels where !A.labels.contains(l) {
+                if kept[l] || count[l] > 1 { out.insert(l) }
+            }
+            return out
         }
 
         func emitPair(_ a: Int, _ b: Int, keep: Set<Int>) throws(InferenceError) -> Int {
@@ -140,11 +168,11 @@ struct ContractionProgram: Sendable {
             let plan = ContractionPlan(a: slotAxes[a], b: slotAxes[b], keep: keep,
                                        blasThreshold: batchedBothSides ? Self.batchedBLASThreshold : ContractionPlan.defaultBLASThreshold)
             try check(plan.output)
-            ops.append(.pair(a: a, b: b, plan: plan))
+            ops.append(.pair(a: a, b: b, step: PairStep(plan)))
             opAxes.append(plan.output)
-            for l in slotAxes[a].labels { count[l]! -= 1 }
-            for l in slotAxes[b].labels { count[l]! -= 1 }
-            for l in plan.output.labels { count[l]! += 1 }
+            for l in slotAxes[a].labels { count[l] -= 1 }
+            for l in slotAxes[b].labels { count[l] -= 1 }
+            for l in plan.output.labels { count[l] += 1 }
             slotAxes.append(plan.output)
             return slotAxes.count - 1
         }
@@ -153,16 +181,16 @@ struct ContractionProgram: Sendable {
         func merge(_ bucket: [Int]) throws(InferenceError) -> Int {
             var bucket = bucket
             while bucket.count > 1 {
-                var best = (i: 0, j: 1, size: Int.max, keep: Set<Int>())
+                var best = (i: 0, j: 1, size: Int.max)
                 var first = true
                 for i in 0..<bucket.count {
                     for j in (i + 1)..<bucket.count {
-                        let r = pairResult(bucket[i], bucket[j])
-                        if first || r.size < best.size { best = (i, j, r.size, r.keep); first = false }
+                        let size = pairSize(bucket[i], bucket[j])
+                        if first || size < best.size { best = (i, j, size); first = false }
                     }
                 }
                 let a = bucket[best.i], b = bucket[best.j]
-                let c = try emitPair(a, b, keep: best.keep)
+                let c = try emitPair(a, b, keep: pairKeep(a, b))
                 bucket.remove(at: best.j)
                 bucket.remove(at: best.i)
                 bucket.append(c)
@@ -175,14 +203,14 @@ struct ContractionProgram: Sendable {
         /// Sums out of slot `s` every eliminated label that no other live slot mentions.
         func sumPrivate(_ s: Int) throws(InferenceError) -> Int {
             let axes = slotAxes[s]
-            let kept = axes.labels.filter { !isEliminated($0) || count[$0]! > 1 }
-            if kept.count == axes.count { return s }
-            let out = axes.selecting(kept)
+            let remaining = axes.labels.filter { !isEliminated($0) || count[$0] > 1 }
+            if remaining.count == axes.count { return s }
+            let out = axes.selecting(remaining)
             try check(out)
-            ops.append(.sum(a: s, from: axes, keep: kept))
+            ops.append(.sum(a: s, from: axes, keep: remaining))
             opAxes.append(out)
-            for l in axes.labels { count[l]! -= 1 }
-            for l in kept { count[l]! += 1 }
+            for l in axes.labels { count[l] -= 1 }
+            for l in remaining { count[l] += 1 }
             slotAxes.append(out)
             let c = slotAxes.count - 1
             live.removeAll { $0 == s }
@@ -202,7 +230,7 @@ struct ContractionProgram: Sendable {
             elimOrder += eliminate.filter { !listed.contains($0) }
         } else {
             let scopes = live.map { inputs[$0].labels.filter { $0 != batchLabel } }
-            elimOrder = EliminationOrdering.order(scopes: scopes, phases: [eliminate], cardinality: { card[$0]! },
+            elimOrder = EliminationOrdering.order(scopes: scopes, phases: [eliminate], cardinality: { card[$0] },
                                                   heuristic: heuristic)
         }
 
@@ -255,7 +283,7 @@ struct ContractionProgram: Sendable {
         for (k, op) in ops.enumerated() {
             var out: [Double]
             switch op {
-            case .pair(let a, let b, let plan): out = plan.execute(slots[a], slots[b])
+            case .pair(let a, let b, let step): out = step.plan.execute(slots[a], slots[b])
             case .sum(let a, let from, let keep): out = TableKernels.sumOut(slots[a], from, keeping: keep).values
             case .permute(let a, let from, let to): out = TableKernels.permute(slots[a], from: from, to: to)
             }

@@ -76,6 +76,27 @@ struct InferenceTimingTests {
                      name, rows, out.patternCount, Double(rows) / t, Double(rows) / warm, Double(n1) / rowByRow))
     }
 
+    /// A loop to profile (`CREDENCE_PROFILE=name`): JT all marginals over the reference queries.
+    @Test func profileLoop() throws {
+        guard let name = ProcessInfo.processInfo.environment["CREDENCE_PROFILE"] else { return }
+        let (net, queries) = try Reference.load(name)
+        let evidence = try queries.map { try Evidence(in: net, hard: $0.evidence) }
+        let jt = try JunctionTree(net)
+        let ve = VariableElimination(net)
+        let mode = ProcessInfo.processInfo.environment["CREDENCE_PROFILE_MODE"] ?? "jt"
+        let t = try seconds {
+            for _ in 0..<20 {
+                for (e, q) in zip(evidence, queries) {
+                    if mode == "jt" { _ = try jt.allMarginals(given: e) } else {
+                        _ = try VariableElimination(net).posterior(of: try net.require(q.target), given: e)
+                    }
+                }
+            }
+        }
+        _ = ve
+        print(String(format: "profile %@ %@: %.3f ms per query", name, mode, t * 1e3 / Double(20 * queries.count)))
+    }
+
     @Test("munin1: both engines answer")
     func munin() throws {
         let path = Reference.networkDirectory + "/munin1.bif"
