@@ -1,5 +1,7 @@
 import BNCore
 import FactorKernels
+import Foundation
+import Synchronization
 
 /// The posterior of one target for every row of a dataset.
 public struct BatchPosteriors: Sendable, Equatable {
@@ -51,12 +53,14 @@ extension VariableElimination {
     ///     nodes only instead of Bayes-ball, so it can be slower).
     ///   - workingSetEntries: the target size of the largest batched table.
     ///   - minimumGroupRows: patterns with fewer rows are pooled into the indicator plan.
+    ///   - threads: chunks run on up to this many threads (results do not depend on it).
     /// - Throws: `impossibleEvidenceInRow` naming the row's findings when a row has
     ///   probability zero; `invalidQuery` for a column whose state the variable lacks.
     public func posteriors(of target: Int, for data: Dataset, ignoringTargetColumn: Bool = true,
                            withLogEvidence: Bool = false,
                            workingSetEntries: Int = 1 << 21,
-                           minimumGroupRows: Int = 32) throws(InferenceError) -> BatchPosteriors {
+                           minimumGroupRows: Int = 32,
+                           threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws(InferenceError) -> BatchPosteriors {
         try checkTargets([target])
         let n = network.count
         // Column → variable, and the recoding of the column's states.
@@ -95,15 +99,16 @@ extension VariableElimination {
             }
         }
 
-        var values = [Double](repeating: 0, count: rows * k)
-        var logEvidence = withLogEvidence ? [Double](repeating: 0, count: rows) : nil
-        let state: (Int, Int) -> Int = { v, r in
-            let code = data.columns[columnOf[v]][r]
-            return code < 0 ? -1 : Int(recode[v][Int(code)])
+        let columnOfVariable = columnOf
+        let recoding = recode
+        let state: @Sendable (Int, Int) -> Int = { v, r in
+            let code = data.columns[columnOfVariable[v]][r]
+            return code < 0 ? -1 : Int(recoding[v][Int(code)])
         }
 
-        /// Runs `key`'s plans over `members` in chunks and stores each row's answer.
-        func run(_ pattern: [Int], _ members: [Int], mode: Mode) throws(InferenceError) {
+        // 1. Plan the work on this thread (plans compile under the caller's memory budget).
+        var tasks: [BatchTask] = []
+        func schedule(_ pattern: [Int], _ members: [Int], mode: Mode) throws(InferenceError) {
             let targetObserved = mode != .indicators && pattern.contains(target)
             let targets = targetObserved ? [] : [target]
             func key(_ r: Int) -> PlanKey { PlanKey(targets: targets, fixed: pattern, mode: mode, batched: true, rows: r) }
@@ -118,60 +123,9 @@ extension VariableElimination {
                 start += slice.count
                 let q = try plan(key(slice.count), rows: slice.count)
                 try checkBudget(q.program)
-                var tables: [[Double]] = []
-                tables.reserveCapacity(q.inputs.count)
-                for (i, input) in q.inputs.enumerated() {
-                    guard q.program.usedInputs[i] else { tables.append([]); continue }
-                    switch input.source {
-                    case .cpt(let v):
-                        let cpt = network.cpts[v].values
-                        guard let s = input.slice else { tables.append(cpt); continue }
-                        var bases = [Int](repeating: 0, count: slice.count)
-                        for (u, stride) in zip(s.variables, s.strides) {
-                            for (i, r) in slice.enumerated() { bases[i] += state(u, r) * stride }
-                        }
-                        tables.append(TableKernels.gatherSlices(cpt, walk: s.walk, sliceEntries: s.entries, bases: bases))
-                    case .indicator(let v):
-                        let kv = network.variables[v].cardinality
-                        var table = [Double](repeating: 0, count: slice.count * kv)
-                        for (i, r) in slice.enumerated() {
-                            let x = state(v, r)
-                            if x < 0 {
-                                for s in 0..<kv { table[i * kv + s] = 1 }
-                            } else {
-                                table[i * kv + x] = 1
-                            }
-                        }
-                        tables.append(table)
-                    case .likelihood:
-                        preconditionFailure("no soft findings in datasets")
-                    }
-                }
-                let out = q.program.run(tables, rows: slice.count)
-                let axes = q.program.resultAxes
-                let batched = axes.labels.first == batchLabel
-                let width = batched ? axes.entries / slice.count : axes.entries
-                for (i, r) in slice.enumerated() {
-                    var z = 0.0
-                    let base = batched ? i * width : 0
-                    for s in 0..<width { z += out.values[base + s] }
-                    if !(z > 0) || out.logScale[i] == -.infinity {
-                        throw .impossibleEvidenceInRow(row: r, evidence: pattern.compactMap { v in
-                            let x = state(v, r)
-                            return x < 0 ? nil : "\(network.variables[v].name)=\(network.variables[v].states[x])"
-                        })
-                    }
-                    if targetObserved {
-                        values[r * k + state(target, r)] = 1
-                    } else {
-                        precondition(width == k)
-                        for s in 0..<k { values[r * k + s] = out.values[base + s] / z }
-                    }
-                    logEvidence?[r] = log(z) + out.logScale[i]
-                }
+                tasks.append(BatchTask(pattern: pattern, rows: slice, plan: q, targetObserved: targetObserved))
             }
         }
-
         // Large groups: one sliced plan each. Small groups: pooled into one indicator plan
         // over the union of their observed variables.
         let sliceMode: Mode = withLogEvidence ? .evidence : .posterior
@@ -179,7 +133,7 @@ extension VariableElimination {
         var pooledObserved = [Bool](repeating: false, count: n)
         for group in groups {
             if group.rows.count >= minimumGroupRows {
-                try run(group.pattern, group.rows, mode: sliceMode)
+                try schedule(group.pattern, group.rows, mode: sliceMode)
             } else {
                 pooled += group.rows
                 for v in group.pattern { pooledObserved[v] = true }
@@ -187,10 +141,130 @@ extension VariableElimination {
         }
         if !pooled.isEmpty {
             pooled.sort()
-            try run((0..<n).filter { pooledObserved[$0] }, pooled, mode: .indicators)
+            try schedule((0..<n).filter { pooledObserved[$0] }, pooled, mode: .indicators)
         }
+
+        // 2. Run the chunks, on several threads when there are several.
+        let outcomes = Mutex<[Result<BatchOutcome, InferenceError>?]>(Array(repeating: nil, count: tasks.count))
+        let work = tasks
+        let workers = max(1, min(threads, work.count))
+        if workers == 1 {
+            for (i, t) in work.enumerated() {
+                let r = Result { () throws(InferenceError) in try runBatch(t, target: target, state: state) }
+                outcomes.withLock { $0[i] = r }
+            }
+        } else {
+            let next = Atomic<Int>(0)
+            DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                while true {
+                    let i = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                    if i >= work.count { break }
+                    let r = Result { () throws(InferenceError) in try self.runBatch(work[i], target: target, state: state) }
+                    outcomes.withLock { $0[i] = r }
+                }
+            }
+        }
+
+        // 3. Merge in row order; the first impossible row (lowest number) is reported.
+        var values = [Double](repeating: 0, count: rows * k)
+        var logEvidence = withLogEvidence ? [Double](repeating: 0, count: rows) : nil
+        var firstError: (row: Int, error: InferenceError)? = nil
+        let results = outcomes.withLock { $0 }
+        for (t, result) in zip(work, results) {
+            switch result! {
+            case .failure(let e):
+                if case .impossibleEvidenceInRow(let row, _) = e {
+                    if firstError == nil || row < firstError!.row { firstError = (row, e) }
+                } else if firstError == nil {
+                    firstError = (Int.max, e)
+                }
+            case .success(let out):
+                for (i, r) in t.rows.enumerated() {
+                    for s in 0..<k { values[r * k + s] = out.values[i * k + s] }
+                    logEvidence?[r] = out.logEvidence[i]
+                }
+            }
+        }
+        if let e = firstError { throw e.error }
         return BatchPosteriors(target: target, stateCount: k, values: values, logEvidence: logEvidence,
                                patternCount: groups.count)
+    }
+}
+
+/// One chunk of rows sharing a compiled plan.
+struct BatchTask: Sendable {
+    let pattern: [Int]
+    let rows: [Int]
+    let plan: CompiledQuery
+    let targetObserved: Bool
+}
+
+/// A chunk's answers: `values[i · k + s]` and `log P(e)` per row of the chunk.
+struct BatchOutcome: Sendable {
+    let values: [Double]
+    let logEvidence: [Double]
+}
+
+extension VariableElimination {
+    /// Gathers the chunk's evidence into batched tables and runs its plan.
+    func runBatch(_ task: BatchTask, target: Int, state: (Int, Int) -> Int) throws(InferenceError) -> BatchOutcome {
+        let q = task.plan
+        let slice = task.rows
+        let k = network.variables[target].cardinality
+        var tables: [[Double]] = []
+        tables.reserveCapacity(q.inputs.count)
+        for (i, input) in q.inputs.enumerated() {
+            guard q.program.usedInputs[i] else { tables.append([]); continue }
+            switch input.source {
+            case .cpt(let v):
+                let cpt = network.cpts[v].values
+                guard let s = input.slice else { tables.append(cpt); continue }
+                var bases = [Int](repeating: 0, count: slice.count)
+                for (u, stride) in zip(s.variables, s.strides) {
+                    for (i, r) in slice.enumerated() { bases[i] += state(u, r) * stride }
+                }
+                tables.append(TableKernels.gatherSlices(cpt, walk: s.walk, sliceEntries: s.entries, bases: bases))
+            case .indicator(let v):
+                let kv = network.variables[v].cardinality
+                var table = [Double](repeating: 0, count: slice.count * kv)
+                for (i, r) in slice.enumerated() {
+                    let x = state(v, r)
+                    if x < 0 {
+                        for s in 0..<kv { table[i * kv + s] = 1 }
+                    } else {
+                        table[i * kv + x] = 1
+                    }
+                }
+                tables.append(table)
+            case .likelihood:
+                preconditionFailure("no soft findings in datasets")
+            }
+        }
+        let out = q.program.run(tables, rows: slice.count)
+        let axes = q.program.resultAxes
+        let batched = axes.labels.first == batchLabel
+        let width = batched ? axes.entries / slice.count : axes.entries
+        var values = [Double](repeating: 0, count: slice.count * k)
+        var logEvidence = [Double](repeating: 0, count: slice.count)
+        for (i, r) in slice.enumerated() {
+            var z = 0.0
+            let base = batched ? i * width : 0
+            for s in 0..<width { z += out.values[base + s] }
+            if !(z > 0) || out.logScale[i] == -.infinity {
+                throw .impossibleEvidenceInRow(row: r, evidence: task.pattern.compactMap { v in
+                    let x = state(v, r)
+                    return x < 0 ? nil : "\(network.variables[v].name)=\(network.variables[v].states[x])"
+                })
+            }
+            if task.targetObserved {
+                values[i * k + state(target, r)] = 1
+            } else {
+                precondition(width == k)
+                for s in 0..<k { values[i * k + s] = out.values[base + s] / z }
+            }
+            logEvidence[i] = log(z) + out.logScale[i]
+        }
+        return BatchOutcome(values: values, logEvidence: logEvidence)
     }
 }
 

@@ -55,6 +55,10 @@ struct BatchedInferenceTests {
         #expect(small.patternCount == 2)
         let big = try ve.posteriors(of: 0, for: data)
         #expect(maxAbsDiff(small.values, big.values) < 1e-12)
+        // Threads only change who runs a chunk, never the answer.
+        let one = try ve.posteriors(of: 0, for: data, withLogEvidence: true, workingSetEntries: 64, threads: 1)
+        let two = try ve.posteriors(of: 0, for: data, withLogEvidence: true, workingSetEntries: 64, threads: 2)
+        #expect(one == two)
     }
 
     @Test("with the target column kept, observed targets are point masses", arguments: [1, Int.max])
