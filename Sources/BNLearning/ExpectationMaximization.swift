@@ -19,13 +19,16 @@ public struct ExpectationMaximization {
     public var restarts: Int
     public var seed: UInt64
     /// Builds the E-step engine for the current parameters.
-    public var makeEngine: (BayesianNetwork) throws -> any ExpectationEngine
+    public var makeEngine: @Sendable (BayesianNetwork) throws -> any ExpectationEngine
+    /// Threads for the E-step: the distinct rows are split into this many parts, each with
+    /// its own engine and counts, summed afterwards.
+    public var threads: Int = 2
     /// Called after every iteration with (iteration, log-likelihood).
     public var progress: ((Int, Double) -> Void)?
 
     public init(estimator: ParameterEstimator = ParameterEstimator(), maxIterations: Int = 100, tolerance: Double = 1e-5,
                 restarts: Int = 0, seed: UInt64 = 1,
-                makeEngine: @escaping (BayesianNetwork) throws -> any ExpectationEngine,
+                makeEngine: @escaping @Sendable (BayesianNetwork) throws -> any ExpectationEngine,
                 progress: ((Int, Double) -> Void)? = nil) {
         self.estimator = estimator
         self.maxIterations = maxIterations
@@ -87,24 +90,7 @@ public struct ExpectationMaximization {
         let families = (0..<net.count).map { net.parents(of: $0) + [$0] }
         var iterations = 0
         while iterations < maxIterations {
-            var counts = families.map { [Double](repeating: 0, count: $0.reduce(1) { $0 * cards[$1] }) }
-            var engine = try makeEngine(net)
-            var ll = 0.0
-            for (e, w) in rows {
-                if !e.contains(-1) {
-                    // Complete row: indicator counts and the joint probability directly.
-                    var lp = 0.0
-                    for (v, fam) in families.enumerated() {
-                        var cell = 0
-                        for u in fam { cell = cell * cards[u] + Int(e[u]) }
-                        counts[v][cell] += w
-                        lp += log(net.cpts[v].values[cell])
-                    }
-                    ll += w * lp
-                } else {
-                    ll += w * (try engine.accumulate(evidence: e, weight: w, into: &counts))
-                }
-            }
+            let (counts, ll) = try expectation(net, rows: rows, families: families, cards: cards)
             trace.append(ll)
             progress?(iterations, ll)
             if trace.count >= 2 {
@@ -118,13 +104,48 @@ public struct ExpectationMaximization {
         // last ℓ; report ℓ of what we return.
         var final = trace.last ?? -.infinity
         if !converged {
-            var engine = try makeEngine(net)
-            var dummy = families.map { [Double](repeating: 0, count: $0.reduce(1) { $0 * cards[$1] }) }
-            final = 0
-            for (e, w) in rows { final += w * (try engine.accumulate(evidence: e, weight: w, into: &dummy)) }
+            final = try expectation(net, rows: rows, families: families, cards: cards).1
         }
         return (net, Report(iterations: iterations, logLikelihoodTrace: trace, converged: converged,
                             distinctRows: rows.count, restartsRun: 0, finalLogLikelihood: final))
+    }
+
+    /// The E-step: expected family counts and the observed-data log-likelihood, with the
+    /// rows split over `threads` engines.
+    private func expectation(_ net: BayesianNetwork, rows: [(evidence: [Int32], weight: Double)], families: [[Int]],
+                             cards: [Int]) throws -> ([[Double]], Double) {
+        let parts = max(1, min(threads, rows.count / 256 + 1))
+        let make = makeEngine
+        let partials = parallelMap(parts) { part -> Result<([[Double]], Double), Error> in
+            Result {
+                var counts = families.map { [Double](repeating: 0, count: $0.reduce(1) { $0 * cards[$1] }) }
+                var engine = try make(net)
+                var ll = 0.0
+                for (e, w) in rows[(rows.count * part / parts)..<(rows.count * (part + 1) / parts)] {
+                    if !e.contains(-1) {
+                        // Complete row: indicator counts and the joint probability directly.
+                        var lp = 0.0
+                        for (v, fam) in families.enumerated() {
+                            var cell = 0
+                            for u in fam { cell = cell * cards[u] + Int(e[u]) }
+                            counts[v][cell] += w
+                            lp += log(net.cpts[v].values[cell])
+                        }
+                        ll += w * lp
+                    } else {
+                        ll += w * (try engine.accumulate(evidence: e, weight: w, into: &counts))
+                    }
+                }
+                return (counts, ll)
+            }
+        }
+        var (total, ll) = try partials[0].get()
+        for p in partials.dropFirst() {
+            let (c, l) = try p.get()
+            ll += l
+            for v in total.indices { for i in total[v].indices { total[v][i] += c[v][i] } }
+        }
+        return (total, ll)
     }
 
     /// The network with every CPT row drawn uniformly from the simplex (seeded).
