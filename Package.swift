@@ -53,11 +53,16 @@ let package = Package(
             path: "Benchmarks/ParseBench",
             exclude: ["README.md"]
         ),
+        .executableTarget(
+            name: "LearnBench",
+            dependencies: ["BNLearning", "BNFormats", "BNInference", "BNCore", "FactorKernels"],
+            path: "Benchmarks/LearnBench"
+        ),
         .testTarget(name: "FactorKernelsTests", dependencies: ["FactorKernels"]),
         .testTarget(name: "BNCoreTests", dependencies: ["BNCore"]),
         .testTarget(name: "BNInferenceTests", dependencies: ["BNInference", "BNFormats"]),
         .testTarget(name: "BNFormatsTests", dependencies: ["BNFormats"], exclude: ["Fixtures"]),
-        .testTarget(name: "BNLearningTests", dependencies: ["BNLearning", "BNFormats"]),
+        .testTarget(name: "BNLearningTests", dependencies: ["BNLearning"]),
         .testTarget(name: "WorkbenchTests", dependencies: ["Workbench"]),
     ]
 )

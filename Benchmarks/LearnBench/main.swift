@@ -1,0 +1,138 @@
+// LearnBench: learning speed and accuracy on data sampled from the standard networks, in
+// release mode. Every dataset is drawn with a fixed seed by the same ForwardSampler as
+// `credence sample --seed S [--missing F]`, so the peer harness can learn from identical
+// files (Benchmarks/peers/bench_learning.py).
+//
+//   swift build -c release --product LearnBench
+//   .build/release/LearnBench [--quick] [--json FILE]
+import BNCore
+import BNFormats
+import BNInference
+import BNLearning
+import FactorKernels
+import Foundation
+
+var json: String?
+var quick = false
+var args = CommandLine.arguments.dropFirst().makeIterator()
+while let a = args.next() {
+    switch a {
+    case "--json": json = args.next()
+    case "--quick": quick = true
+    default: print("usage: LearnBench [--quick] [--json FILE]"); exit(2)
+    }
+}
+BLAS.setThreads(1)
+AllocatorTuning.keepLargeBlocks()
+let networks = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../shared/networks").standardized.path
+
+func load(_ name: String) -> BayesianNetwork { try! ModelFile.read(networks + "/\(name).bif") }
+func seconds(_ body: () throws -> Void) rethrows -> Double {
+    let t0 = DispatchTime.now().uptimeNanoseconds
+    try body()
+    return Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+}
+func medianOf(_ n: Int, _ body: () throws -> Void) rethrows -> Double {
+    var s: [Double] = []
+    for _ in 0..<n { s.append(try seconds(body)) }
+    s.sort()
+    return s[s.count / 2]
+}
+/// Mean absolute difference over every CPT entry.
+func mae(_ a: BayesianNetwork, _ b: BayesianNetwork) -> Double {
+    var total = 0.0, n = 0
+    for v in 0..<a.count { for (x, y) in zip(a.cpts[v].values, b.cpts[v].values) { total += abs(x - y); n += 1 } }
+    return total / Double(n)
+}
+func uniform(_ net: BayesianNetwork) -> BayesianNetwork {
+    var u = net
+    for v in 0..<net.count { try! u.setParents(v, to: net.parents(of: v)) }
+    return u
+}
+/// Structural Hamming distance: missing, extra and reversed edges, one each.
+func shd(_ truth: BayesianNetwork, _ parents: [[Int]]) -> Int {
+    var d = 0
+    for a in 0..<truth.count {
+        for b in (a + 1)..<truth.count {
+            let t = truth.parents(of: b).contains(a) ? 1 : (truth.parents(of: a).contains(b) ? -1 : 0)
+            let l = parents[b].contains(a) ? 1 : (parents[a].contains(b) ? -1 : 0)
+            if t != l { d += 1 }
+        }
+    }
+    return d
+}
+
+struct Report: Codable {
+    var counting: [String: Double] = [:]
+    var mle: [[String: String]] = []
+    var em: [[String: String]] = []
+    var structure: [[String: String]] = []
+}
+var report = Report()
+
+// 1. Family counting: alarm's 37 families over 1,000,000 complete rows.
+do {
+    let net = load("alarm")
+    let rows = quick ? 100_000 : 1_000_000
+    let data = ForwardSampler(net).sample(rows: rows, seed: 1)
+    let binding = try DataBinding(network: net, data: data)
+    let families = (0..<net.count).map { net.parents(of: $0) + [$0] }
+    let t2 = medianOf(5) { _ = FamilyCounter.counts(families: families, cardinalities: net.cardinalities, binding: binding, threads: 2) }
+    let t1 = medianOf(5) { _ = FamilyCounter.counts(families: families, cardinalities: net.cardinalities, binding: binding, threads: 1) }
+    report.counting = ["rows": Double(rows), "seconds_2_threads": t2, "seconds_1_thread": t1]
+    print("family counting, alarm, \(rows) rows, 37 families: \(String(format: "%.3f", t2)) s on 2 threads, \(String(format: "%.3f", t1)) s on 1")
+}
+
+// 2. Complete-data MLE: recovery of the CPTs.
+print("\n| network | rows | MLE seconds | mean abs error vs true CPTs |\n|---|---:|---:|---:|")
+for name in ["alarm", "insurance", "child"] {
+    let net = load(name)
+    let rows = quick ? 10_000 : 100_000
+    let data = ForwardSampler(net).sample(rows: rows, seed: 2)
+    var fitted = net
+    let t = try medianOf(3) { fitted = try ParameterEstimator().fit(uniform(net), to: data) }
+    report.mle.append(["network": name, "rows": "\(rows)", "seconds": "\(t)", "mae": "\(mae(fitted, net))"])
+    print("| \(name) | \(rows) | \(String(format: "%.3f", t)) | \(String(format: "%.5f", mae(fitted, net))) |")
+}
+
+// 3. EM with 20% of cells missing at random, from uniform CPTs, to a relative change < 1e-5.
+print("\n| network | rows | distinct rows | iterations | converged | EM seconds | final log-likelihood | MAE vs truth | MAE of complete-data MLE |\n|---|---:|---:|---:|---|---:|---:|---:|---:|")
+for name in ["child", "insurance", "alarm"] {
+    for rows in quick ? [10_000] : [10_000, 100_000] {
+        let net = load(name)
+        let complete = ForwardSampler(net).sample(rows: rows, seed: 3)
+        let gappy = ForwardSampler(net).sample(rows: rows, seed: 3, options: .init(missing: 0.2))
+        let em = ExpectationMaximization(maxIterations: 500, tolerance: 1e-5, makeEngine: { try JunctionTreeExpectation($0) })
+        var result: (BayesianNetwork, ExpectationMaximization.Report)!
+        let t = try seconds { result = try em.fit(uniform(net), to: gappy) }
+        let mleComplete = try ParameterEstimator().fit(uniform(net), to: complete)
+        let r = result.1
+        report.em.append(["network": name, "rows": "\(rows)", "seconds": "\(t)", "iterations": "\(r.iterations)",
+                          "converged": "\(r.converged)", "loglik": "\(r.finalLogLikelihood)", "distinct": "\(r.distinctRows)",
+                          "mae_truth": "\(mae(result.0, net))", "mae_complete_mle": "\(mae(mleComplete, net))"])
+        print("| \(name) | \(rows) | \(r.distinctRows) | \(r.iterations) | \(r.converged) | \(String(format: "%.2f", t)) | \(String(format: "%.3f", r.finalLogLikelihood)) | \(String(format: "%.5f", mae(result.0, net))) | \(String(format: "%.5f", mae(mleComplete, net))) |")
+    }
+}
+
+// 4. Structure search: hill climbing with BIC.
+print("\n| network | rows | search seconds | BIC of learned | BIC of true DAG | SHD to true DAG | edges learned / true |\n|---|---:|---:|---:|---:|---:|---|")
+for (name, rows) in quick ? [("asia", 10_000), ("alarm", 10_000)] : [("asia", 10_000), ("alarm", 10_000), ("alarm", 100_000)] {
+    let net = load(name)
+    let data = ForwardSampler(net).sample(rows: rows, seed: 4)
+    let binding = try DataBinding(network: net, data: data)
+    var result: HillClimbing.Result!
+    let t = try seconds { result = try HillClimbing(score: .bic, maxParents: 4).search(cardinalities: net.cardinalities, binding: binding) }
+    let truth = try HillClimbing(score: .bic, maxIterations: 0).search(cardinalities: net.cardinalities, binding: binding,
+                                                                        start: (0..<net.count).map { net.parents(of: $0).sorted() })
+    let d = shd(net, result.parents)
+    let learnedEdges = result.parents.reduce(0) { $0 + $1.count }
+    report.structure.append(["network": name, "rows": "\(rows)", "seconds": "\(t)", "bic": "\(result.score)",
+                             "bic_true": "\(truth.score)", "shd": "\(d)", "edges": "\(learnedEdges)"])
+    print("| \(name) | \(rows) | \(String(format: "%.2f", t)) | \(String(format: "%.1f", result.score)) | \(String(format: "%.1f", truth.score)) | \(d) | \(learnedEdges) / \(net.dag.edgeCount) |")
+}
+
+if let json {
+    let enc = JSONEncoder()
+    enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+    try enc.encode(report).write(to: URL(fileURLWithPath: json))
+}
