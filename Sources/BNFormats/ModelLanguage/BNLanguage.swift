@@ -28,7 +28,10 @@ public enum BNLanguage {
         var parser = BNParser(bytes: bytes, file: file)
         let syntax = parser.parse()
         var problems = parser.problems
-        if problems.isFull { try problems.check() }
+        // Too many problems already, or text that is not UTF-8 (most often a file saved in
+        // a legacy encoding such as GBK): names cannot be trusted, so report what was
+        // found without checking the model.
+        if problems.isFull || parser.sawInvalidUTF8 { try problems.check() }
         var resolver = BNResolver(syntax: syntax, problems: problems, defaultName: defaultName(file))
         let doc = resolver.resolve()
         problems = resolver.problems

@@ -85,11 +85,15 @@ struct BNLexer {
         return (cp, n + 1)
     }
 
+    /// Whether an invalid UTF-8 byte was met (names can then not be trusted).
+    private(set) var sawInvalidUTF8 = false
+
     private mutating func invalidByte(at i: Int, _ problems: inout BNProblems) {
+        sawInvalidUTF8 = true
         if !inJunk {
             let hex = String(bytes[i], radix: 16, uppercase: true)
             problems.report(i, "invalid UTF-8 byte 0x\(hex.count == 1 ? "0" + hex : hex)",
-                            hint: "a .bn file must be UTF-8 text")
+                            hint: "a .bn file must be UTF-8 text; convert it, e.g. iconv -f GBK -t UTF-8")
         }
         inJunk = true
     }
@@ -198,7 +202,12 @@ struct BNLexer {
 
     private mutating func word(from start: Int, _ startsLine: Bool, _ problems: inout BNProblems) -> BNToken {
         let n = bytes.count
-        var i = start
+        // The hot loop: ASCII word bytes, scanned without bounds checks.
+        var i = bytes.withUnsafeBufferPointer { p in
+            var j = start
+            while j < n && Self.isWordByte(p[j]) { j += 1 }
+            return j
+        }
         var junk = false
         while i < n {
             let b = bytes[i]

@@ -23,6 +23,9 @@ struct BNParser {
 
     private var bytes: [UInt8] { lexer.bytes }
 
+    /// Whether the input had invalid UTF-8 (then names are not checked against each other).
+    var sawInvalidUTF8: Bool { lexer.sawInvalidUTF8 }
+
     // MARK: tokens
 
     private mutating func advance() { tok = lexer.next(&problems) }
@@ -78,7 +81,7 @@ struct BNParser {
     }
 
     /// A name: a word or a quoted string.
-    private mutating func name(_ what: String) -> BNSyntax.Name? {
+    private mutating func name(_ what: @autoclosure () -> String) -> BNSyntax.Name? {
         switch tok.kind {
         case .word:
             let n = BNSyntax.Name(text: text(tok), offset: tok.start)
@@ -90,7 +93,7 @@ struct BNParser {
             advance()
             return n
         default:
-            expected(what)
+            expected(what())
             return nil
         }
     }
@@ -198,14 +201,12 @@ struct BNParser {
         }
         var role = Variable.Role.chance
         var description: String? = nil
-        var ok = true
         while true {
             if isWord(tok, "latent") || isWord(tok, "decision") {
                 let r: Variable.Role = isWord(tok, "latent") ? .latent : .decision
                 if role != .chance {
                     report(tok.start, role == r ? "'\(n.text)' is marked \(r.rawValue) twice"
                                                 : "'\(n.text)' cannot be both \(role.rawValue) and \(r.rawValue)")
-                    ok = false
                 }
                 role = r
                 advance()
@@ -215,18 +216,16 @@ struct BNParser {
                     syntax.brokenVariables.insert(n.text)
                     return false
                 }
-                if description != nil { report(at, "'\(n.text)' has two descriptions"); ok = false }
+                if description != nil { report(at, "'\(n.text)' has two descriptions") }
                 description = d.text
             } else {
                 break
             }
         }
-        if ok {
-            syntax.variables.append(.init(offset: offset, name: n, label: label, description: description,
-                                          states: states, role: role))
-        } else {
-            syntax.brokenVariables.insert(n.text)
-        }
+        // A doubled mark or description is reported; the variable is kept (with the last
+        // one) so that the rest of the file is still checked against it.
+        syntax.variables.append(.init(offset: offset, name: n, label: label, description: description,
+                                      states: states, role: role))
         return true
     }
 
@@ -360,6 +359,7 @@ struct BNParser {
         if tok.kind == .leftParen {
             advance()
             var names: [BNSyntax.Name] = []
+            names.reserveCapacity(4)
             if tok.kind != .rightParen {
                 while true {
                     guard let s = name("a parent state in the row of \(heading)") else { return nil }
@@ -381,13 +381,13 @@ struct BNParser {
             return nil
         }
         advance()
-        let context = key.map { "the row \(BNSyntax.rowText($0.map(\.text))) of \(heading)" } ?? "the default row of \(heading)"
-        guard let d = parseDistribution(context, keepOffsets: false) else { return nil }
+        guard let d = parseDistribution(key.map { "the row \(BNSyntax.rowText($0.map(\.text))) of \(heading)" } ?? "the default row of \(heading)",
+                                        keepOffsets: false) else { return nil }
         return BNSyntax.Row(key: key, offset: offset, distribution: d)
     }
 
     /// `uniform`, `p p p …` (commas optional) or `{ state: p, … }`.
-    private mutating func parseDistribution(_ context: String, keepOffsets: Bool) -> BNSyntax.Distribution? {
+    private mutating func parseDistribution(_ context: @autoclosure () -> String, keepOffsets: Bool) -> BNSyntax.Distribution? {
         let start = tok.start
         if isWord(tok, "uniform") {
             advance()
@@ -405,7 +405,7 @@ struct BNParser {
                     return .init(form: .named(entries), offset: start, valid: valid)
                 case .word, .string:
                     if startsStatement(tok) {
-                        missingBrace("the distribution of \(context)", openedAt: open)
+                        missingBrace("the distribution of \(context())", openedAt: open)
                         return .init(form: .named(entries), offset: start, valid: false)
                     }
                     let n = name("a state name")!
@@ -423,16 +423,16 @@ struct BNParser {
                     entries.append((n, x))
                     if tok.kind == .comma { advance() }
                 case .end:
-                    missingBrace("the distribution of \(context)", openedAt: open)
+                    missingBrace("the distribution of \(context())", openedAt: open)
                     return nil
                 default:
-                    expected("'state: probability', ',' or '}' in the distribution of \(context)")
+                    expected("'state: probability', ',' or '}' in the distribution of \(context())")
                     return nil
                 }
             }
         }
         guard let first = number(tok) else {
-            expected("the probabilities of \(context) (numbers, 'uniform' or '{ state: p, … }')")
+            expected("the probabilities of \(context()) (numbers, 'uniform' or '{ state: p, … }')")
             return nil
         }
         var values: [Double] = [first]
@@ -443,18 +443,19 @@ struct BNParser {
         while true {
             if tok.kind == .comma {
                 advance()
-                guard number(tok) != nil else {
+                guard tok.kind == .word, bytes[tok.start] &- 48 < 10 || bytes[tok.start] == UInt8(ascii: ".")
+                        || bytes[tok.start] == UInt8(ascii: "-") || bytes[tok.start] == UInt8(ascii: "+") else {
                     expected("a number after ','")
                     return .init(form: .numbers(values), offset: start, valueOffsets: offsets, valid: false)
                 }
             }
-            guard tok.kind == .word, !isWord(tok, "default") else { break }
+            guard tok.kind == .word else { break }
             if let x = number(tok) {
                 if x < 0 { negative(x); valid = false }
                 values.append(x)
                 if keepOffsets { offsets.append(tok.start) }
                 advance()
-            } else if !tok.startsLine {
+            } else if !tok.startsLine && !isWord(tok, "default") {
                 expected("a probability", hint: "probabilities are plain decimal numbers such as 0.25 or 1e-3")
                 valid = false
                 advance()

@@ -19,6 +19,8 @@ struct BNResolver {
     private var declaredNames: [String: Int] = [:]
     private var structureEntries: [Int: (parents: [Int]?, offset: Int)] = [:]
     private let entryLimit: Int
+    /// State name → index, per variable, built on first use.
+    private var stateIndex: [Int: [String: Int]] = [:]
 
     /// Rows whose sum is within this of 1 are already normalised (up to rounding).
     static let roundingSlack = 1e-12
@@ -74,37 +76,52 @@ struct BNResolver {
     }
 
     /// The index of a state of `v`; reports an unknown state with the allowed ones.
-    private mutating func state(_ v: Int, _ s: BNSyntax.Name, _ context: String) -> Int? {
+    private mutating func state(_ v: Int, _ s: BNSyntax.Name, _ context: @autoclosure () -> String) -> Int? {
+        if stateIndex[v] == nil {
+            stateIndex[v] = Dictionary(network.variables[v].states.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        }
+        if let i = stateIndex[v]![s.text] { return i }
         let variable = network.variables[v]
-        if let i = variable.stateIndex(s.text) { return i }
         let hint = Self.suggestion(s.text, variable.states).map { "did you mean '\($0)'? " } ?? ""
-        report(s.offset, "'\(s.text)' is not a state of '\(variable.name)'\(context)",
+        report(s.offset, "'\(s.text)' is not a state of '\(variable.name)'\(context())",
                hint: hint + "the states of \(variable.name) are \(Self.list(variable.states))")
         return nil
     }
 
-    /// A close name (edit distance ≤ 2, or equal ignoring case), if any.
+    /// A close name, if any: equal ignoring case, or within an edit distance (insertions,
+    /// deletions, substitutions and swaps of neighbours) of 1 for names of 3–5 scalars and 2
+    /// for longer ones.
     static func suggestion(_ name: String, _ candidates: [String]) -> String? {
         let a = Array(name.unicodeScalars)
-        guard !a.isEmpty else { return nil }
+        let allowed = a.count <= 2 ? 0 : (a.count <= 5 ? 1 : 2)
         var best: (String, Int)? = nil
         for c in candidates {
             if c.lowercased() == name.lowercased() { return c }
             let b = Array(c.unicodeScalars)
-            guard abs(a.count - b.count) <= 2 else { continue }
+            guard allowed > 0, abs(a.count - b.count) <= allowed, !b.isEmpty else { continue }
+            var older = [Int](repeating: 0, count: b.count + 1)
             var previous = Array(0...b.count)
             var current = previous
             for i in 1...a.count {
                 current[0] = i
-                for j in stride(from: 1, through: b.count, by: 1) {
+                for j in 1...b.count {
                     current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+                    if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                        current[j] = min(current[j], older[j - 2] + 1)
+                    }
                 }
-                swap(&previous, &current)
+                (older, previous, current) = (previous, current, older)
             }
             let d = previous[b.count]
-            if d <= min(2, max(1, a.count / 3)), best == nil || d < best!.1 { best = (c, d) }
+            if d <= allowed, best == nil || d < best!.1 { best = (c, d) }
         }
         return best?.0
+    }
+
+    /// A sum for messages, rounded to 12 decimals (0.9, not 0.8999999999999999).
+    static func shown(_ x: Double) -> String {
+        guard x.isFinite, abs(x) < 1e6 else { return "\(x)" }
+        return "\((x * 1e12).rounded() / 1e12)"
     }
 
     /// A list of names for messages, shortened past 12.
@@ -248,7 +265,9 @@ struct BNResolver {
     }
 
     /// The parent states of row `r` as `(a1, b1)`.
-    private func rowText(_ ps: [Int], _ r: Int) -> String {
+    private func rowText(_ ps: [Int], _ r: Int) -> String { Self.rowText(network, ps, r) }
+
+    private static func rowText(_ network: BayesianNetwork, _ ps: [Int], _ r: Int) -> String {
         var r = r
         var states: [String] = []
         for p in ps.reversed() {
@@ -260,23 +279,22 @@ struct BNResolver {
     }
 
     /// The k values of a distribution over `v`'s states; `what` names it in messages.
-    private mutating func values(of d: BNSyntax.Distribution, _ v: Int, _ what: String, weights: Bool = false) -> [Double]? {
+    private mutating func values(of d: BNSyntax.Distribution, _ v: Int, _ what: @autoclosure () -> String, weights: Bool = false) -> [Double]? {
         guard d.valid else { return nil }
-        let variable = network.variables[v]
-        let k = variable.cardinality
+        let k = network.variables[v].cardinality
         switch d.form {
         case .uniform:
             return [Double](repeating: 1 / Double(k), count: k)
         case .numbers(let xs):
-            guard xs.count == k else {
-                let unit = weights ? "weight" : "probabilit"
-                let plural = weights ? (xs.count == 1 ? "" : "s") : (xs.count == 1 ? "y" : "ies")
-                report(d.offset, "\(what) has \(xs.count) \(unit)\(plural); expected \(k), one per state of '\(variable.name)'",
-                       hint: "the states of \(variable.name) are \(Self.list(variable.states))")
-                return nil
-            }
-            return xs
+            if xs.count == k { return xs }
+            let variable = network.variables[v]
+            let unit = weights ? (xs.count == 1 ? "weight" : "weights") : (xs.count == 1 ? "probability" : "probabilities")
+            report(d.offset, "\(what()) has \(xs.count) \(unit); expected \(k), one per state of '\(variable.name)'",
+                   hint: "the states of \(variable.name) are \(Self.list(variable.states))")
+            return nil
         case .named(let entries):
+            let variable = network.variables[v]
+            let what = what()
             var out = [Double](repeating: .nan, count: k)
             var ok = true
             for (n, x) in entries {
@@ -301,11 +319,11 @@ struct BNResolver {
 
     /// Checks that a row sums to 1 within the tolerance and rescales it unless it does up
     /// to rounding.
-    private mutating func normalize(_ row: inout [Double], _ what: String, at offset: Int) -> Bool {
+    private mutating func normalize(_ row: inout [Double], _ what: @autoclosure () -> String, at offset: Int) -> Bool {
         var s = 0.0
         for x in row { s += x }
         guard abs(s - 1) <= BayesianNetwork.normalizationTolerance else {
-            report(offset, "\(what) sums to \(s), not 1",
+            report(offset, "\(what()) sums to \(Self.shown(s)), not 1",
                    hint: "each row must sum to 1 (within \(BayesianNetwork.normalizationTolerance))")
             return false
         }
@@ -345,11 +363,11 @@ struct BNResolver {
             }
             var out = xs
             var ok = true
+            let net = network
             for r in 0..<rows {
                 var row = Array(out[(r * k)..<((r + 1) * k)])
                 let at = r * k < d.valueOffsets.count ? d.valueOffsets[r * k] : d.offset
-                let what = rows == 1 ? heading : "the row \(rowText(ps, r)) of \(heading)"
-                if normalize(&row, what, at: at) {
+                if normalize(&row, rows == 1 ? heading : "the row \(Self.rowText(net, ps, r)) of \(heading)", at: at) {
                     out.replaceSubrange((r * k)..<((r + 1) * k), with: row)
                 } else {
                     ok = false
@@ -362,6 +380,8 @@ struct BNResolver {
     /// `P(X | …) { (a, b): … default: … }`.
     private mutating func rowTable(_ c: Int, _ ps: [Int], _ rows: [BNSyntax.Row], _ incomplete: Bool,
                                    _ heading: String, _ tableOffset: Int) -> [Double]? {
+        // A row that could not be read or placed may be the one that looks missing.
+        var incomplete = incomplete
         let k = network.variables[c].cardinality
         let cards = ps.map { network.variables[$0].cardinality }
         let count = cards.reduce(1, *)
@@ -370,6 +390,8 @@ struct BNResolver {
         var defaultRow: [Double]? = nil
         var defaultAt = -1
         var ok = true
+        let parentStates = ps.map { network.variables[$0].states }
+        var lastState = [Int](repeating: 0, count: ps.count)
         for row in rows {
             guard let key = row.key else {
                 if defaultAt >= 0 {
@@ -386,30 +408,43 @@ struct BNResolver {
                 defaultRow = values
                 continue
             }
-            let keyText = BNSyntax.rowText(key.map(\.text))
+            func keyText() -> String { BNSyntax.rowText(key.map(\.text)) }
             guard key.count == ps.count else {
+                let keyText = keyText()
                 let names = ps.map { network.variables[$0].name }
                 report(row.offset, "the row \(keyText) of \(heading) names \(key.count) parent \(key.count == 1 ? "state" : "states"); expected \(ps.count)"
                        + (ps.isEmpty ? "" : " (\(names.joined(separator: ", ")))"),
                        hint: ps.isEmpty ? "a table without parents has the single row (), or write \(heading) = …" : "give one state of each parent, in the order of \(heading)")
                 ok = false
+                incomplete = true
                 continue
             }
             var r = 0
             var keyOK = true
             for (j, s) in key.enumerated() {
-                guard let i = state(ps[j], s, " (in the row \(keyText) of \(heading))") else { keyOK = false; continue }
+                // Rows usually follow the table order: try the state of the previous row and
+                // the next one before looking the name up.
+                let states = parentStates[j]
+                var i = lastState[j]
+                if states[i] != s.text {
+                    i += 1
+                    if i == states.count || states[i] != s.text {
+                        guard let found = state(ps[j], s, " (in the row \(keyText()) of \(heading))") else { keyOK = false; continue }
+                        i = found
+                    }
+                }
+                lastState[j] = i
                 r = r * cards[j] + i
             }
-            guard keyOK else { ok = false; continue }
+            guard keyOK else { ok = false; incomplete = true; continue }
             if givenAt[r] >= 0 {
-                report(row.offset, "duplicate row \(keyText) in \(heading)", hint: "it is first given at \(problems.place(givenAt[r]))")
+                report(row.offset, "duplicate row \(keyText()) in \(heading)", hint: "it is first given at \(problems.place(givenAt[r]))")
                 ok = false
                 continue
             }
             givenAt[r] = row.offset
-            let what = "the row \(keyText) of \(heading)"
-            guard var values = values(of: row.distribution, c, what), normalize(&values, what, at: row.offset) else {
+            guard var values = values(of: row.distribution, c, "the row \(keyText()) of \(heading)"),
+                  normalize(&values, "the row \(keyText()) of \(heading)", at: row.offset) else {
                 ok = false
                 continue
             }
@@ -425,7 +460,9 @@ struct BNResolver {
                 if missing.count < 6 { missing.append(r) }
             }
         }
-        if missingCount > 0 && !incomplete {
+        if missingCount > 0 && incomplete {
+            ok = false
+        } else if missingCount > 0 {
             var listed = missing.map { rowText(ps, $0) }.joined(separator: ", ")
             if missingCount > missing.count { listed += ", … (\(missingCount) rows missing in all)" }
             report(tableOffset, "\(heading) has no row for \(listed)",
