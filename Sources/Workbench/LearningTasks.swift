@@ -33,8 +33,12 @@ public enum LearningTasks {
         public var logLikelihood: Double
     }
 
+    /// Where EM starts: the model's own CPTs, or uniform rows.
+    public enum FitStart: String, CaseIterable, Sendable { case model, uniform }
+
     public static func fit(_ network: BayesianNetwork, data: Dataset, method: FitMethod, prior: Double?,
                            maxIterations: Int, tolerance: Double, restarts: Int, seed: UInt64,
+                           start: FitStart = .model,
                            progress: ((Int, Double) -> Void)? = nil) throws -> (BayesianNetwork, FitReport) {
         let estimator = ParameterEstimator(method: prior.map { .bdeu(equivalentSampleSize: $0) }
             ?? (method == .bayes ? .bdeu(equivalentSampleSize: 1) : .maximumLikelihood))
@@ -51,7 +55,9 @@ public enum LearningTasks {
             let em = ExpectationMaximization(estimator: estimator, maxIterations: maxIterations, tolerance: tolerance,
                                              restarts: restarts, seed: seed,
                                              makeEngine: { try JunctionTreeExpectation($0) }, progress: progress)
-            let (net, report) = try em.fit(network, to: data)
+            var initial = network
+            if start == .uniform { for v in 0..<network.count { try initial.setParents(v, to: network.parents(of: v)) } }
+            let (net, report) = try em.fit(initial, to: data)
             fitted = net
             emReport = report
         }
@@ -77,9 +83,25 @@ public enum LearningTasks {
     /// available cases, then alternates: fit parameters by EM on the found structure, complete
     /// the missing cells by drawing from their posterior (seeded), search again on the
     /// completed data; until the structure repeats (at most 3 rounds).
-    public static func learn(_ data: Dataset, algorithm: String, score: StructureScore, maxParents: Int,
+    /// A structure score by name: `bic`, `aic`, `k2` or `bdeu` (with its equivalent sample size).
+    public static func structureScore(_ name: String, ess: Double) throws -> StructureScore {
+        switch name {
+        case "bic": return .bic
+        case "aic": return .aic
+        case "k2": return .k2
+        case "bdeu": return .bdeu(equivalentSampleSize: ess)
+        default: throw WorkbenchError.usage("--score must be bic, aic, bdeu or k2, got '\(name)'")
+        }
+    }
+
+    public static func learn(_ data: Dataset, algorithm: String, score scoreName: String, ess: Double = 1, maxParents: Int,
                              required: [(String, String)], forbidden: [(String, String)],
-                             restarts: Int, seed: UInt64) throws -> (BayesianNetwork, LearnReport) {
+                             restarts: Int, seed: UInt64, start: BayesianNetwork? = nil,
+                             maxIterations: Int? = nil) throws -> (BayesianNetwork, LearnReport) {
+        guard ["hc", "tabu"].contains(algorithm) else {
+            throw WorkbenchError.usage("--algorithm must be hc or tabu, got '\(algorithm)'")
+        }
+        let score = try structureScore(scoreName, ess: ess)
         var skeleton = BayesianNetwork(name: "learned")
         for (j, n) in data.names.enumerated() { try skeleton.addVariable(Variable(name: n, states: data.states[j])) }
         func edge(_ p: (String, String)) throws -> HillClimbing.Edge {
@@ -88,15 +110,25 @@ public enum LearningTasks {
         let search = HillClimbing(score: score, maxParents: maxParents,
                                   required: Set(try required.map(edge)), forbidden: Set(try forbidden.map(edge)),
                                   tabuLength: algorithm == "tabu" ? 20 : 0,
-                                  maxIterations: algorithm == "tabu" ? 500 : 10_000,
+                                  maxIterations: maxIterations ?? (algorithm == "tabu" ? 500 : 10_000),
                                   restarts: restarts, seed: seed)
+        // A starting DAG given as a model: its edges, matched to the data's columns by name.
+        var startParents: [[Int]]?
+        if let start {
+            var ps = [[Int]](repeating: [], count: skeleton.count)
+            for v in 0..<start.count {
+                let child = try skeleton.require(start.variables[v].name)
+                ps[child] = try start.parents(of: v).map { p throws in try skeleton.require(start.variables[p].name) }.sorted()
+            }
+            startParents = ps
+        }
         func build(_ parents: [[Int]], on d: Dataset) throws -> BayesianNetwork {
             var net = skeleton
             for (v, ps) in parents.enumerated() { try net.setParents(v, to: ps) }
             return try ParameterEstimator(method: .bdeu(equivalentSampleSize: 1)).fit(net, to: d)
         }
         var result = try search.search(cardinalities: skeleton.cardinalities,
-                                       binding: DataBinding(network: skeleton, data: data))
+                                       binding: DataBinding(network: skeleton, data: data), start: startParents)
         var rounds = 0
         if data.missingCount > 0 {
             var previous: [[Int]] = []

@@ -3,6 +3,7 @@ import Foundation
 import Workbench
 
 extension LearningTasks.FitMethod: ExpressibleByArgument {}
+extension LearningTasks.FitStart: ExpressibleByArgument {}
 
 /// `credence fit MODEL DATA.csv --output OUT`.
 struct FitCommand: ParsableCommand {
@@ -23,6 +24,7 @@ struct FitCommand: ParsableCommand {
     @Option(help: "EM iteration cap.") var maxIter = 100
     @Option(help: "EM stops when the relative log-likelihood change is below this.") var tolerance = 1e-5
     @Option(help: "EM random restarts.") var restarts = 0
+    @Option(help: "Where EM starts: the model's CPTs or uniform rows.") var initial: LearningTasks.FitStart = .model
     @Option(help: "Random seed.") var seed: UInt64 = 1
     @Option(help: "The fitted model to write (atomically).") var output: String
     @Flag(help: "Print one JSON document on stdout.") var json = false
@@ -33,7 +35,7 @@ struct FitCommand: ParsableCommand {
         for n in notes { FileHandle.standardError.write(Data("note: \(n)\n".utf8)) }
         let (fitted, report) = try LearningTasks.fit(network, data: dataset, method: method, prior: prior,
                                                      maxIterations: maxIter, tolerance: tolerance,
-                                                     restarts: restarts, seed: seed) { iteration, ll in
+                                                     restarts: restarts, seed: seed, start: initial) { iteration, ll in
             FileHandle.standardError.write(Data("EM iteration \(iteration): log-likelihood \(ll)\n".utf8))
         }
         try ModelIO.save(fitted, to: output)

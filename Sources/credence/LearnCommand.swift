@@ -1,5 +1,4 @@
 import ArgumentParser
-import BNLearning
 import Workbench
 
 /// `credence learn DATA.csv --output OUT`.
@@ -18,20 +17,13 @@ struct LearnCommand: ParsableCommand {
     @Option(name: .customLong("require"), help: "An edge that must be present, A->B (repeatable).") var required: [String] = []
     @Option(name: .customLong("forbid"), help: "An edge that must be absent, A->B (repeatable).") var forbidden: [String] = []
     @Option(help: "Random restarts.") var restarts = 0
+    @Option(help: "Start the search from this model's edges (variables matched by name).") var start: String?
+    @Option(help: "Most search steps (0 scores the starting DAG).") var maxIterations: Int?
     @Option(help: "Random seed.") var seed: UInt64 = 1
     @Option(help: "The learned model to write (atomically).") var output: String
     @Flag(help: "Print one JSON document on stdout.") var json = false
 
     func run() throws {
-        guard ["hc", "tabu"].contains(algorithm) else { throw ValidationError("--algorithm must be hc or tabu, got '\(algorithm)'") }
-        let s: StructureScore
-        switch score {
-        case "bic": s = .bic
-        case "aic": s = .aic
-        case "k2": s = .k2
-        case "bdeu": s = .bdeu(equivalentSampleSize: ess)
-        default: throw ValidationError("--score must be bic, aic, bdeu or k2, got '\(score)'")
-        }
         func edges(_ items: [String], _ option: String) throws -> [(String, String)] {
             try items.map { item in
                 let parts = item.components(separatedBy: "->")
@@ -42,10 +34,12 @@ struct LearnCommand: ParsableCommand {
             }
         }
         let (dataset, _) = try ModelIO.loadData(path: data)
-        let (net, report) = try LearningTasks.learn(dataset, algorithm: algorithm, score: s, maxParents: maxParents,
+        let (net, report) = try LearningTasks.learn(dataset, algorithm: algorithm, score: score, ess: ess, maxParents: maxParents,
                                                     required: try edges(required, "--require"),
                                                     forbidden: try edges(forbidden, "--forbid"),
-                                                    restarts: restarts, seed: seed)
+                                                    restarts: restarts, seed: seed,
+                                                    start: try start.map { try ModelIO.load(path: $0) },
+                                                    maxIterations: maxIterations)
         try ModelIO.save(net, to: output)
         if json { try printJSON(report); return }
         print("learned \(report.edges.count) edges over \(net.count) variables (\(report.algorithm), \(report.score) = \(report.scoreValue))")

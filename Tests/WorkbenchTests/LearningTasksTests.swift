@@ -31,7 +31,7 @@ struct LearningTasksTests {
     @Test func learnRecoversMostOfAsiaAndScoresRows() throws {
         let net = try asia()
         let data = try LearningTasks.sample(net, rows: 10_000, seed: 5, missing: 0, dropLatent: false)
-        let (learned, report) = try LearningTasks.learn(data, algorithm: "hc", score: .bic, maxParents: 3,
+        let (learned, report) = try LearningTasks.learn(data, algorithm: "hc", score: "bic", maxParents: 3,
                                                         required: [], forbidden: [], restarts: 0, seed: 1)
         var truth = Set<[String]>(), found = Set<[String]>()
         for v in 0..<net.count { for p in net.parents(of: v) { truth.insert([net.names[p], net.names[v]].sorted()) } }

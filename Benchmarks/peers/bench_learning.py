@@ -1,0 +1,206 @@
+#!/usr/bin/env python3
+"""Learning speed and quality, Credence next to pyAgrum (and pgmpy where it can run), in one run.
+
+Data: `credence sample NET -n ROWS --seed S [--missing 0.2]` (the same ForwardSampler and
+seeds as Benchmarks/LearnBench), converted to '?' for missing cells for pyAgrum.
+
+  EM   child, insurance, alarm; 10,000 and 100,000 rows; 20 % of cells missing at random.
+       Credence: `credence fit --method em --initial uniform --tolerance 1e-5`.
+       pyAgrum:  BNLearner(csv, template).useEM(1e-5); learnParameters(dag) (its own start:
+                 complete-case estimates with 10 % noise). pgmpy's ExpectationMaximization
+                 only handles fully latent columns, so it cannot run on scattered gaps: reported.
+       Both final models are scored by the same function, Credence's observed-data
+       log-likelihood (`credence fit MODEL DATA --method em --max-iter 0`).
+  MLE  alarm and insurance, 100,000 complete rows: `credence fit --method mle` against
+       BNLearner.learnParameters(dag) (pyAgrum stops with an error on parent configurations
+       never seen; reported).
+  HC   alarm 100,000 complete rows, BIC: `credence learn --score bic` against pyAgrum
+       useGreedyHillClimbing + useScoreBIC; both DAGs are scored by Credence's BIC.
+
+Times are wall-clock of one run each (these runs take seconds to minutes), end to end
+including reading the CSV, for both sides.
+
+  Benchmarks/peers/.venv/bin/python Benchmarks/peers/bench_learning.py --credence .build/release/credence
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+import common
+
+
+def run(cmd):
+    t0 = time.perf_counter()
+    out = subprocess.run(cmd, capture_output=True, text=True)
+    dt = time.perf_counter() - t0
+    if out.returncode != 0:
+        raise RuntimeError(out.stderr.strip()[-400:])
+    return dt, out.stdout
+
+
+def sample(cred, name, rows, seed, missing, folder):
+    path = os.path.join(folder, "%s-%d-%s.csv" % (name, rows, missing))
+    if not os.path.exists(path):
+        run([cred, "sample", common.network_path(name), "-n", str(rows), "--seed", str(seed), "--missing", str(missing),
+             "--output", path])
+    q = path[:-4] + ".q.csv"
+    if not os.path.exists(q):
+        with open(path) as src, open(q, "w") as dst:
+            header = src.readline()
+            dst.write(header)
+            for line in src:
+                cells = line.rstrip("\n").split(",")
+                dst.write(",".join(c if c != "" else "?" for c in cells) + "\n")
+    return path, q
+
+
+def loglik(cred, model, data):
+    _, out = run([cred, "fit", model, data, "--method", "em", "--max-iter", "0", "--output",
+                  model + ".ll.bif", "--json"])
+    return json.loads(out)["logLikelihood"]
+
+
+def pyagrum_em(name, qcsv, out_bif, eps):
+    import pyagrum as gum
+    template = common.pyagrum_model(name)
+    t0 = time.perf_counter()
+    learner = gum.BNLearner(qcsv, template, ["?"])
+    learner.useEM(eps)
+    bn = learner.learnParameters(template.dag())
+    dt = time.perf_counter() - t0
+    gum.saveBN(bn, out_bif)
+    return {"seconds": dt, "iterations": learner.EMnbrIterations() if hasattr(learner, "EMnbrIterations") else None}
+
+
+def pyagrum_mle(name, csv, out_bif):
+    import pyagrum as gum
+    template = common.pyagrum_model(name)
+    t0 = time.perf_counter()
+    learner = gum.BNLearner(csv, template, ["?"])
+    bn = learner.learnParameters(template.dag())
+    dt = time.perf_counter() - t0
+    gum.saveBN(bn, out_bif)
+    return {"seconds": dt}
+
+
+def pyagrum_hc(name, csv, out_bif):
+    import pyagrum as gum
+    template = common.pyagrum_model(name)
+    t0 = time.perf_counter()
+    learner = gum.BNLearner(csv, template, ["?"])
+    learner.useGreedyHillClimbing()
+    learner.useScoreBIC()
+    learner.setMaxIndegree(4)
+    bn = learner.learnBN()
+    dt = time.perf_counter() - t0
+    gum.saveBN(bn, out_bif)
+    return {"seconds": dt, "edges": bn.sizeArcs()}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--credence", required=True)
+    ap.add_argument("--em", nargs="*", default=["child:10000", "child:100000", "insurance:10000", "insurance:100000",
+                                                 "alarm:10000", "alarm:100000"])
+    ap.add_argument("--timeout", type=int, default=1800)
+    ap.add_argument("--skip", nargs="*", default=[], help="em mle hc")
+    ap.add_argument("--json")
+    args = ap.parse_args()
+    cred = args.credence
+    folder = tempfile.mkdtemp(prefix="credence-learn-")
+    results = {"em": [], "mle": [], "hc": []}
+    if "em" not in args.skip:
+        for item in args.em:
+            name, rows = item.split(":")
+            rows = int(rows)
+            data, qdata = sample(cred, name, rows, 3, 0.2, folder)
+            out = os.path.join(folder, "%s-%d-cred.bif" % (name, rows))
+            dt, txt = run([cred, "fit", common.network_path(name), data, "--method", "em", "--initial", "uniform",
+                           "--tolerance", "1e-5", "--max-iter", "1000", "--output", out, "--json"])
+            rep = json.loads(txt)
+            row = {"network": name, "rows": rows, "credence_seconds": dt, "credence_iterations": rep["em"]["iterations"],
+                   "credence_loglik": rep["logLikelihood"]}
+            print("em %s %d: credence %.2f s" % (name, rows, dt), file=sys.stderr, flush=True)
+            pout = os.path.join(folder, "%s-%d-agrum.bif" % (name, rows))
+            status, value = common.run_limited(pyagrum_em, (name, qdata, pout, 1e-5), args.timeout, 16)
+            if status == "ok":
+                row.update({"pyagrum_seconds": value["seconds"], "pyagrum_iterations": value["iterations"],
+                            "pyagrum_loglik": loglik(cred, pout, data)})
+            else:
+                row["pyagrum"] = status
+            row["pgmpy"] = "cannot run: pgmpy's ExpectationMaximization needs fully latent columns, not scattered gaps"
+            results["em"].append(row)
+            print(json.dumps(row), file=sys.stderr, flush=True)
+    if "mle" not in args.skip:
+        for name in ["alarm", "insurance"]:
+            data, qdata = sample(cred, name, 100000, 2, 0.0, folder)
+            out = os.path.join(folder, "%s-mle-cred.bif" % name)
+            dt, _ = run([cred, "fit", common.network_path(name), data, "--method", "mle", "--output", out])
+            row = {"network": name, "rows": 100000, "credence_seconds": dt}
+            status, value = common.run_limited(pyagrum_mle, (name, qdata, out + ".agrum.bif"), args.timeout, 16)
+            row["pyagrum_seconds"] = value["seconds"] if status == "ok" else status
+            results["mle"].append(row)
+            print(json.dumps(row), file=sys.stderr, flush=True)
+    if "hc" not in args.skip:
+        name = "alarm"
+        data, qdata = sample(cred, name, 100000, 4, 0.0, folder)
+        out = os.path.join(folder, "alarm-hc-cred.bif")
+        dt, txt = run([cred, "learn", data, "--score", "bic", "--max-parents", "4", "--output", out, "--json"])
+        rep = json.loads(txt)
+        row = {"network": name, "rows": 100000, "credence_seconds": dt, "credence_bic": rep["scoreValue"],
+               "credence_edges": len(rep["edges"])}
+        pout = os.path.join(folder, "alarm-hc-agrum.bif")
+        status, value = common.run_limited(pyagrum_hc, (name, qdata, pout), args.timeout, 16)
+        if status == "ok":
+            row.update({"pyagrum_seconds": value["seconds"], "pyagrum_edges": value["edges"]})
+            # Score pyAgrum's DAG with Credence's BIC: learn starting from it with no moves.
+            _, txt = run([cred, "learn", data, "--score", "bic", "--start", pout, "--max-iterations", "0",
+                          "--output", pout + ".rescored.bif", "--json"])
+            row["pyagrum_bic_by_credence"] = json.loads(txt)["scoreValue"]
+        else:
+            row["pyagrum"] = status
+        results["hc"].append(row)
+        print(json.dumps(row), file=sys.stderr, flush=True)
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(results, f, indent=1)
+    print_tables(results)
+
+
+def print_tables(r):
+    if r["em"]:
+        print("\n| network | rows | credence s (iterations) | pyAgrum s (iterations) | speedup | credence log-lik | pyAgrum log-lik | pgmpy |")
+        print("|---|---:|---:|---:|---:|---:|---:|---|")
+        for x in r["em"]:
+            ps = x.get("pyagrum_seconds")
+            print("| %s | %d | %.2f (%s) | %s | %s | %.3f | %s | cannot run |" % (
+                x["network"], x["rows"], x["credence_seconds"], x["credence_iterations"],
+                "%.2f (%s)" % (ps, x.get("pyagrum_iterations")) if ps else x.get("pyagrum"),
+                "%.1fx" % (ps / x["credence_seconds"]) if ps else "–", x["credence_loglik"],
+                "%.3f" % x["pyagrum_loglik"] if "pyagrum_loglik" in x else "–"))
+    if r["mle"]:
+        print("\n| MLE | rows | credence s | pyAgrum s | speedup |")
+        print("|---|---:|---:|---:|---:|")
+        for x in r["mle"]:
+            ps = x["pyagrum_seconds"]
+            print("| %s | %d | %.3f | %s | %s |" % (x["network"], x["rows"], x["credence_seconds"],
+                                                   "%.3f" % ps if isinstance(ps, float) else ps,
+                                                   "%.1fx" % (ps / x["credence_seconds"]) if isinstance(ps, float) else "–"))
+    if r["hc"]:
+        print("\n| hill climbing, BIC | rows | credence s | pyAgrum s | speedup | BIC credence | BIC pyAgrum (scored by Credence) | edges credence / pyAgrum |")
+        print("|---|---:|---:|---:|---:|---:|---:|---|")
+        for x in r["hc"]:
+            ps = x.get("pyagrum_seconds")
+            print("| %s | %d | %.2f | %s | %s | %.1f | %s | %s / %s |" % (
+                x["network"], x["rows"], x["credence_seconds"], "%.2f" % ps if ps else x.get("pyagrum"),
+                "%.1fx" % (ps / x["credence_seconds"]) if ps else "–", x["credence_bic"],
+                "%.1f" % x["pyagrum_bic_by_credence"] if "pyagrum_bic_by_credence" in x else "–",
+                x["credence_edges"], x.get("pyagrum_edges", "–")))
+
+
+if __name__ == "__main__":
+    main()
