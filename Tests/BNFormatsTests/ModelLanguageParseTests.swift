@@ -179,6 +179,21 @@ struct ModelLanguageParseTests {
         #expect(net.cpts[2].values == [0.1, 0.9, 0.1, 0.9, 0.1, 0.9, 0.1, 0.9])
     }
 
+    @Test func theDocumentedExampleParses() throws {
+        // The complete example of docs/model-language.md, so the page stays true.
+        let docs = BNFixtures.modelsDir.deletingLastPathComponent().appendingPathComponent("docs/model-language.md")
+        let page = try String(contentsOf: docs, encoding: .utf8)
+        let start = try #require(page.range(of: "## A complete example"))
+        let fence = try #require(page.range(of: "```\n", range: start.upperBound..<page.endIndex))
+        let end = try #require(page.range(of: "\n```", range: fence.upperBound..<page.endIndex))
+        let doc = try BNLanguage.parse(String(page[fence.upperBound..<end.lowerBound]), file: "model-language.md")
+        #expect(doc.network.names == ["Warranty", "CarClass", "Reason", "Incentive", "Returned", "满意度"])
+        let reason = doc.network.cpts[2].values
+        #expect(Array(reason[9..<12]) == [0.1, 0.6, 0.3])   // (expired, economy), given by name
+        #expect(doc.query == ["Returned", "Reason"])
+        #expect(try doc.resolvedEvidence().interventions == [3: 1])
+    }
+
     @Test func readingAMissingFileIsAnError() {
         let e = #expect(throws: FormatError.self) { try BNLanguage.read(contentsOf: "/nonexistent/x.bn") }
         #expect(e?.description.contains("no such file") == true)

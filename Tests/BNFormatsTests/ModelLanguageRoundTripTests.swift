@@ -104,6 +104,12 @@ struct ModelLanguageRoundTripTests {
         try BNLanguage.write(net, to: path)   // overwrite in place
         expectSameNetwork(net, try BNLanguage.read(contentsOf: path).network)
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["m.bn"])
+        // ModelFile picks the model language for the .bn extension.
+        let viaModelFile = dir.appendingPathComponent("n.bn").path
+        try ModelFile.write(net, to: viaModelFile)
+        expectSameNetwork(net, try ModelFile.read(viaModelFile))
+        #expect(try String(contentsOfFile: viaModelFile, encoding: .utf8) == BNLanguage.print(net))
+        try FileManager.default.removeItem(atPath: viaModelFile)
         // A failed save (no such directory) reports the path and leaves nothing behind.
         let e = #expect(throws: FormatError.self) { try BNLanguage.write(net, to: dir.path + "/missing/x.bn") }
         #expect(e?.description.contains("cannot write") == true)
