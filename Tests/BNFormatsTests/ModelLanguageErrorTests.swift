@@ -160,6 +160,12 @@ struct ModelLanguageErrorTests {
         expectDiagnostics(d, [.init(14, 1, "the table P(C | V0, V1, V2, V3, V4, V5) would have more than", "60 × 60")])
     }
 
+    @Test func tablesOverTheMemoryBudgetAreRefused() {
+        let text = "variable A { t, f }\nvariable B { t, f }\nP(A) = uniform\nP(B | A) = uniform\n"
+        let d = MemoryBudget.$current.withValue(MemoryBudget(bytes: 16)) { bnDiagnostics(text) }
+        expectDiagnostics(d, [.init(4, 1, "the table P(B | A) has 4 entries, more than the memory budget of 16 bytes allows")])
+    }
+
     @Test func questionErrors() {
         let text = """
         variable A { t, f }

@@ -28,9 +28,12 @@ public struct BNDocument: Equatable, Sendable {
 
     /// One intervention `do(X = s)` of a `do` block: X's incoming edges are cut and X is fixed.
     public struct Intervention: Hashable, Sendable {
+        /// The variable set by the intervention.
         public var variable: String
+        /// The state it is fixed to.
         public var state: String
 
+        /// `do(variable = state)`.
         public init(variable: String, state: String) {
             self.variable = variable
             self.state = state
@@ -46,6 +49,7 @@ public struct BNDocument: Equatable, Sendable {
     /// The variables of the `query` blocks, in file order.
     public var query: [String]
 
+    /// A document: a network and, optionally, the question to ask it.
     public init(network: BayesianNetwork, evidence: [Finding] = [], interventions: [Intervention] = [], query: [String] = []) {
         self.network = network
         self.evidence = evidence

@@ -239,6 +239,12 @@ struct BNResolver {
             }
             entries = e
         }
+        let budget = MemoryBudget.current.bytes
+        if entries > budget / MemoryLayout<Double>.stride {
+            report(t.offset, "the table \(heading) has \(entries) entries, more than the memory budget of \(budget) bytes allows",
+                   hint: "raise CREDENCE_MEMORY_BUDGET or give '\(childName)' fewer parents")
+            return
+        }
         do {
             try network.setParents(c, to: ps)
         } catch {
