@@ -23,14 +23,18 @@ FLAGS=(-O -sanitize=fuzzer,address -parse-as-library -swift-version 6 -g)
 build_module() { # NAME FILES...
     local name=$1; shift
     swiftc "${FLAGS[@]}" -emit-library -static -emit-module -module-name "$name" \
-        -I "$OUT" -I Sources/_COpenBLAS -I "$OPENBLAS_INC" -I Sources/_CZlib \
+        -I "$OUT" -I "$SNAP/_COpenBLAS" -I "$OPENBLAS_INC" -I "$SNAP/_CZlib" \
         -emit-module-path "$OUT/$name.swiftmodule" -o "$OUT/lib$name.a" "$@"
 }
 
 echo "building $TARGET in $OUT ..." >&2
-build_module FactorKernels $(find Sources/FactorKernels -name '*.swift' | sort)
-build_module BNCore $(find Sources/BNCore -name '*.swift' | sort)
-build_module BNFormats $(find Sources/BNFormats -name '*.swift' | sort)
+# Compile a snapshot of the sources, so edits made meanwhile do not break the build.
+SNAP=$OUT/src
+rm -rf "$SNAP" && mkdir -p "$SNAP"
+cp -R Sources/FactorKernels Sources/BNCore Sources/BNFormats Sources/_COpenBLAS Sources/_CZlib "$SNAP"/
+build_module FactorKernels $(find "$SNAP/FactorKernels" -name '*.swift' | sort)
+build_module BNCore $(find "$SNAP/BNCore" -name '*.swift' | sort)
+build_module BNFormats $(find "$SNAP/BNFormats" -name '*.swift' | sort)
 swiftc "${FLAGS[@]}" -I "$OUT" -I Sources/_COpenBLAS -I "$OPENBLAS_INC" -I Sources/_CZlib \
     Fuzz/Harness.swift "Fuzz/Targets/$TARGET.swift" \
     -L "$OUT" -lBNFormats -lBNCore -lFactorKernels -lopenblas -lz -o "$OUT/fuzz-$TARGET"

@@ -26,6 +26,7 @@ struct CSVDatasetTests {
         #expect(result.warnings.count == 1)
         #expect(result.warnings[0].message == "column 'id' is not a variable of the model; it is ignored")
         #expect(result.warnings[0].location == SourceLocation(file: "d.csv", line: 1, column: 1, field: "id"))
+        #expect(result.warningTexts == ["d.csv:1:1: warning: column 'id' is not a variable of the model; it is ignored"])
     }
 
     @Test func schemaFreeCollectsStatesInOrderOfAppearance() throws {

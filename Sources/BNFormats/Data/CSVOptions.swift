@@ -29,6 +29,12 @@ public struct CSVReadResult: Sendable {
     /// header cell.
     public var warnings: [Diagnostic]
 
+    /// The warnings as `file:row:column: warning: message` lines (a `Diagnostic`'s own
+    /// description says `error:`).
+    public var warningTexts: [String] {
+        warnings.map { "\($0.location): warning: \($0.message)" + ($0.hint.map { "\n  hint: \($0)" } ?? "") }
+    }
+
     public init(dataset: Dataset, warnings: [Diagnostic]) {
         self.dataset = dataset
         self.warnings = warnings

@@ -67,6 +67,12 @@ struct CSVScanner {
     /// Unknown values already reported: entry code -2 - index into `unknownCounts`.
     var unknownCounts: [Int] = []
     var unknownDiagnostic: [Int] = []
+    /// A first-level cache per dataset column for cells of at most 7 bytes: the bytes and
+    /// length packed into one UInt64 (never 0), 64 open-addressing slots per column.
+    var fastKeys: [UInt64] = []
+    var fastCodes: [Int32] = []
+    var fastCount: [Int] = []
+    static let fastSlots = 64
 
     init(source: SourceText, network: BayesianNetwork?, options: CSVOptions) {
         self.source = source
@@ -128,10 +134,24 @@ struct CSVScanner {
             return (.quoted, nil)
         }
         let start = i
-        while i < n {
-            let c = b[i]
-            if c == delimiter || c == 10 || c == 13 { break }
-            i += 1
+        // Eight bytes at a time: the first delimiter, LF or CR in a word (Mycroft's
+        // zero-byte test on the word XOR each byte pattern; exact for the lowest match).
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let d = UInt64(delimiter) &* ones
+        found: do {
+            while i + 8 <= n {
+                let w = UnsafeRawPointer(b.baseAddress! + i).loadUnaligned(as: UInt64.self)
+                let x = w ^ d, y = w ^ (10 &* ones), z = w ^ (13 &* ones)
+                let m = ((x &- ones) & ~x | (y &- ones) & ~y | (z &- ones) & ~z) & highs
+                if m != 0 { i += m.trailingZeroBitCount >> 3; break found }
+                i += 8
+            }
+            while i < n {
+                let c = b[i]
+                if c == delimiter || c == 10 || c == 13 { break }
+                i += 1
+            }
         }
         var end = i
         if trim { while end > start && (b[end - 1] == 32 || b[end - 1] == 9) { end -= 1 } }
@@ -162,9 +182,10 @@ struct CSVScanner {
             try readHeader(b, &i, row: row)
             row += 1
             let estimate = min(b.count / max(i, 1) + 16, b.count / max(header.count, 1) + 16)
-            columns = Array(repeating: [], count: names.count)
-            for j in columns.indices { columns[j].reserveCapacity(estimate) }
-            try readBody(b, &i, row: row, columns: &columns)
+            var cells: [Int32] = []
+            cells.reserveCapacity(estimate * names.count)
+            try readBody(b, &i, row: row, cells: &cells)
+            columns = Self.split(cells, width: names.count)
         }
         if !diagnostics.isEmpty { throw FormatError(finishDiagnostics()) }
         let dataset = Dataset(names: names, states: states, columns: columns)
@@ -218,11 +239,24 @@ struct CSVScanner {
             names.append(name)
             tables.append(table)
         }
+        fastKeys = [UInt64](repeating: 0, count: names.count * Self.fastSlots)
+        fastCodes = [Int32](repeating: 0, count: names.count * Self.fastSlots)
+        fastCount = [Int](repeating: 0, count: names.count)
     }
 
     /// The hot loop: every record after the header.
+    /// Codes go to a row buffer and each finished record is appended to `cells` (row-major
+    /// over the dataset columns) in one step; `run` splits `cells` into columns.
     private mutating func readBody(_ b: UnsafeBufferPointer<UInt8>, _ i: inout Int, row startRow: Int,
-                                   columns: inout [[Int32]]) throws(FormatError) {
+                                   cells: inout [Int32]) throws(FormatError) {
+        let nData = names.count
+        var fatal = false
+        // Locals, so the loop does not go through `self` (which `lookup` mutates) per cell.
+        let target = self.target
+        var fastKeys = self.fastKeys, fastCodes = self.fastCodes, fastCount = self.fastCount
+        self.fastKeys = []
+        self.fastCodes = []
+        withUnsafeTemporaryAllocation(of: Int32.self, capacity: max(nData, 1)) { rowBuf in
         let n = b.count
         let delimiter = options.delimiter
         let trim = options.trimWhitespace
@@ -239,7 +273,8 @@ struct CSVScanner {
                 let (field, problem) = Self.scanField(b, &i, delimiter: delimiter, trim: trim, scratch: &scratch, extraLines: &extraLines)
                 if let p = problem {
                     report(location(row: row, column: column + 1), p)
-                    throw FormatError(finishDiagnostics())
+                    fatal = true
+                    return
                 }
                 if column >= width {
                     report(location(row: row, column: column + 1),
@@ -253,11 +288,47 @@ struct CSVScanner {
                     let code: Int32
                     switch field! {
                     case .plain(let s, let e):
-                        code = lookup(b, s, e, column: column, dataColumn: t, row: row)
+                        if e - s <= 7 {
+                            // Pack the cell, then probe this column's slots.
+                            let len = e - s
+                            var key = UInt64(len + 1) &<< 56
+                            if s + 8 <= n {
+                                let w = UnsafeRawPointer(b.baseAddress! + s).loadUnaligned(as: UInt64.self)
+                                key |= len == 0 ? 0 : w & (UInt64.max &>> UInt64(64 - 8 * len))
+                            } else {
+                                var k = s
+                                var shift: UInt64 = 0
+                                while k < e { key |= UInt64(b[k]) &<< shift; shift &+= 8; k += 1 }
+                            }
+                            let base = t * Self.fastSlots
+                            var slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 58)
+                            var found: Int32? = nil
+                            while true {
+                                let stored = fastKeys[base + slot]
+                                if stored == key { found = fastCodes[base + slot]; break }
+                                if stored == 0 { break }
+                                slot = (slot + 1) & (Self.fastSlots - 1)
+                            }
+                            if let f = found {
+                                code = f
+                            } else {
+                                code = lookup(b, s, e, column: column, dataColumn: t, row: row)
+                                if code >= Dataset.missing && fastCount[t] < Self.fastSlots / 2 && !full {
+                                    let entry = tables[t].find(b, s, e, hash: StateTable.hash(b, s, e))
+                                    if let en = entry, tables[t].codes[en] == code {
+                                        fastKeys[base + slot] = key
+                                        fastCodes[base + slot] = code
+                                        fastCount[t] += 1
+                                    }
+                                }
+                            }
+                        } else {
+                            code = lookup(b, s, e, column: column, dataColumn: t, row: row)
+                        }
                     case .quoted:
                         code = scratch.withUnsafeBufferPointer { lookup($0, 0, $0.count, column: column, dataColumn: t, row: row) }
                     }
-                    columns[t].append(code)
+                    rowBuf[t] = code
                 }
                 column += 1
                 if i < n && b[i] == delimiter { i += 1; continue }
@@ -268,9 +339,27 @@ struct CSVScanner {
                 report(location(row: row, column: column + 1),
                        "row \(row) has \(column) field\(column == 1 ? "" : "s"); the header has \(width)",
                        hint: "the first missing column is '\(header[column])'; write an empty field for a missing value")
-                for c in column..<width where target[c] >= 0 { columns[target[c]].append(Dataset.missing) }
+                for c in column..<width where target[c] >= 0 { rowBuf[target[c]] = Dataset.missing }
             }
+            cells.append(contentsOf: UnsafeBufferPointer(rebasing: rowBuf[0..<nData]))
             row += 1 + extraLines
+        }
+        }
+        if fatal { throw FormatError(finishDiagnostics()) }
+    }
+
+    /// Splits row-major cells into columns.
+    static func split(_ cells: [Int32], width: Int) -> [[Int32]] {
+        guard width > 0 else { return [] }
+        let rows = cells.count / width
+        return cells.withUnsafeBufferPointer { c in
+            (0..<width).map { j in
+                [Int32](unsafeUninitializedCapacity: rows) { out, count in
+                    var k = j
+                    for r in 0..<rows { out[r] = c[k]; k += width }
+                    count = rows
+                }
+            }
         }
     }
 
