@@ -10,6 +10,18 @@ public protocol ExpectationEngine {
     /// Adds `weight · P(family | evidence)` into `counts[v]` for every variable `v` and returns
     /// `ln P(evidence)`. `evidence[v]` is the observed state of `v` or -1.
     mutating func accumulate(evidence: [Int32], weight: Double, into counts: inout [[Double]]) throws -> Double
+
+    /// The same for many rows; returns `Σ w · ln P(evidence)`. Engines that batch rows
+    /// override it; the default visits the rows one by one.
+    mutating func accumulate(rows: ArraySlice<(evidence: [Int32], weight: Double)>, into counts: inout [[Double]]) throws -> Double
+}
+
+extension ExpectationEngine {
+    public mutating func accumulate(rows: ArraySlice<(evidence: [Int32], weight: Double)>, into counts: inout [[Double]]) throws -> Double {
+        var ll = 0.0
+        for (e, w) in rows { ll += w * (try accumulate(evidence: e, weight: w, into: &counts)) }
+        return ll
+    }
 }
 
 /// An exact engine by enumeration of the joint: for tests and tiny networks only

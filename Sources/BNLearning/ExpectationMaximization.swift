@@ -121,6 +121,7 @@ public struct ExpectationMaximization {
                 var counts = families.map { [Double](repeating: 0, count: $0.reduce(1) { $0 * cards[$1] }) }
                 var engine = try make(net)
                 var ll = 0.0
+                var incomplete: [(evidence: [Int32], weight: Double)] = []
                 for (e, w) in rows[(rows.count * part / parts)..<(rows.count * (part + 1) / parts)] {
                     if !e.contains(-1) {
                         // Complete row: indicator counts and the joint probability directly.
@@ -133,9 +134,10 @@ public struct ExpectationMaximization {
                         }
                         ll += w * lp
                     } else {
-                        ll += w * (try engine.accumulate(evidence: e, weight: w, into: &counts))
+                        incomplete.append((e, w))
                     }
                 }
+                ll += try engine.accumulate(rows: incomplete[...], into: &counts)
                 return (counts, ll)
             }
         }

@@ -77,3 +77,39 @@ struct JunctionTreeEMTests {
         }
     }
 }
+
+@Suite("Batched E-step")
+struct BatchedEStepTests {
+    @Test(arguments: [0.1, 0.4])
+    func batchedJunctionTreeMatchesEnumeration(missing: Double) throws {
+        var truth = try Fixtures.chain()
+        // A second component (D, independent of the chain) exercises empty separators.
+        let d = try truth.addVariable(Variable(name: "D", states: ["d0", "d1", "d2"]))
+        try truth.setCPT(d, Factor(scope: truth.familyScope(of: d), values: [0.2, 0.5, 0.3]))
+        let data = ForwardSampler(truth).sample(rows: 3_000, seed: 21, options: .init(missing: missing))
+        let binding = try DataBinding(network: truth, data: data)
+        let rows = ExpectationMaximization.distinctRows(binding, variables: truth.count).filter { $0.evidence.contains(-1) }
+        let cards = truth.cardinalities
+        func zero() -> [[Double]] { (0..<truth.count).map { v in [Double](repeating: 0, count: (truth.parents(of: v) + [v]).reduce(1) { $0 * cards[$1] }) } }
+        var a = zero(), b = zero()
+        var batched = try BatchedJunctionTreeExpectation(truth, workingSetEntries: 64)   // small chunks on purpose
+        var oracle = try EnumerationExpectation(truth)
+        let la = try batched.accumulate(rows: rows[...], into: &a)
+        let lb = try oracle.accumulate(rows: rows[...], into: &b)
+        #expect(abs(la - lb) < 1e-9 * abs(lb))
+        for v in 0..<truth.count { for (x, y) in zip(a[v], b[v]) { #expect(abs(x - y) < 1e-8) } }
+    }
+
+    @Test func batchedEMEqualsRowByRowEM() throws {
+        let truth = try Fixtures.chain()
+        let data = ForwardSampler(truth).sample(rows: 5_000, seed: 22, options: .init(missing: 0.25))
+        var start = truth
+        for v in 0..<start.count { try start.setParents(v, to: truth.parents(of: v)) }
+        let batched = try ExpectationMaximization(maxIterations: 40, tolerance: 1e-10, makeEngine: { try BatchedJunctionTreeExpectation($0) })
+            .fit(start, to: data)
+        let rowwise = try ExpectationMaximization(maxIterations: 40, tolerance: 1e-10, makeEngine: { try JunctionTreeExpectation($0) })
+            .fit(start, to: data)
+        #expect(batched.1.iterations == rowwise.1.iterations)
+        for v in 0..<truth.count { for (x, y) in zip(batched.0.cpts[v].values, rowwise.0.cpts[v].values) { #expect(abs(x - y) < 1e-9) } }
+    }
+}
