@@ -21,8 +21,9 @@ struct Credence: ParsableCommand {
             LearnCommand.self,
             ScoreCommand.self,
             EvaluateCommand.self,
+            ReplCommand.self, RunCommand.self,
         ],
-        defaultSubcommand: SelfCheckCommand.self
+        defaultSubcommand: ReplCommand.self
     )
 
     /// Process-wide set-up before any command runs: one OpenBLAS thread unless asked

@@ -1,0 +1,351 @@
+import BNCore
+import BNFormats
+import Foundation
+
+/// What a command produced, typed (for scripts and tests) next to its rendered text.
+public enum CommandOutput: Sendable {
+    case none
+    case message(String)
+    case summary(NetworkSummary)
+    case cpt(variable: String)
+    case graph
+    case dot(String)
+    case findings(Scenario)
+    case scenarios([String])
+    case edited(ModelEdit)
+    case undone(Bool), redone(Bool)
+    case query(QueryResult)
+    case probabilityOfEvidence(p: Double, log: Double)
+    case explanation(ExplanationResult)
+    case comparison(ScenarioComparison)
+    case fit(LearningTasks.FitReport)
+    case sampled(rows: Int, path: String)
+    case scored(rows: Int, path: String)
+    case evaluation(LearningTasks.EvaluateReport)
+    case help(String)
+    case journal([String])
+    /// `quit`: the caller decides (ask first when `unsaved`).
+    case quit(unsaved: Bool)
+}
+
+/// The result of one command: the typed output and the text to show (no trailing newline).
+public struct CommandResult: Sendable {
+    public var output: CommandOutput
+    public var text: String
+}
+
+/// A command that failed: the message in user words and the column it points at (1-based).
+public struct CommandFailure: Error, Equatable, Sendable, CustomStringConvertible {
+    public var column: Int
+    public var message: String
+    public var description: String { message }
+    public init(column: Int, message: String) { self.column = column; self.message = message }
+}
+
+/// Runs commands of the REPL language on a `Session` and renders their results; never
+/// prints. The REPL, `credence run` and the transcript tests all go through `run(line:)`.
+public final class CommandRunner {
+    public let session: Session
+    /// Called with each EM iteration and its log-likelihood during `fit em` (the REPL checks
+    /// its interrupt flag here).
+    public var progress: ((Int, Double) -> Void)?
+    /// Set by the REPL around a command it may interrupt (Ctrl-C during `fit`).
+    public var cancellation: CancellationToken?
+
+    public init(session: Session) { self.session = session }
+
+    /// Parses and runs one line; nil for a blank or comment line. Errors carry a column:
+    /// the parser's, or the position of the name the error is about.
+    public func run(line: String) throws(CommandFailure) -> CommandResult? {
+        let command: Command?
+        do { command = try CommandLanguage.parse(line) } catch {
+            throw CommandFailure(column: error.column, message: error.message)
+        }
+        guard let command else { return nil }
+        do {
+            return try execute(command)
+        } catch {
+            let message = String(describing: error)
+            throw CommandFailure(column: Self.column(of: message, in: line), message: message)
+        }
+    }
+
+    /// The column of the first name quoted in `message` ('X') that appears as a token of the
+    /// line, else of the command's first word.
+    static func column(of message: String, in line: String) -> Int {
+        let tokens = (try? CommandLanguage.tokenize(line)) ?? []
+        let parts = message.split(separator: "'", omittingEmptySubsequences: false)
+        var k = 1
+        while k < parts.count {
+            let quoted = String(parts[k])
+            if let t = tokens.dropFirst().first(where: { $0.text == quoted }) { return t.column }
+            k += 2
+        }
+        return tokens.first?.column ?? 1
+    }
+
+    /// Runs a parsed command.
+    public func execute(_ command: Command) throws -> CommandResult {
+        let s = session
+        switch command {
+        case .load(let path):
+            try s.load(path: path)
+            var text = "loaded \(path): \(describeSize(s.network))"
+            if !s.pendingJournal.isEmpty {
+                text += "\nnote: \(s.pendingJournal.count) unsaved edit\(s.pendingJournal.count == 1 ? "" : "s") from a session that ended without saving; 'journal replay' restores them, 'journal discard' forgets them"
+            }
+            return .init(output: .message(text), text: text)
+        case .save(let path):
+            try s.save(to: path)
+            return message("saved \(s.path ?? "")")
+        case .new(let name):
+            s.newModel(name: name)
+            return message("new network \(name)")
+        case .show(let what):
+            return try show(what)
+        case .edit(let edit):
+            let notes = try s.perform(edit)
+            return .init(output: .edited(edit), text: ([describe(edit)] + notes.map { "note: \($0)" }).joined(separator: "\n"))
+        case .undo:
+            let ok = s.undo()
+            return .init(output: .undone(ok), text: ok ? "undone" : "nothing to undo")
+        case .redo:
+            let ok = s.redo()
+            return .init(output: .redone(ok), text: ok ? "redone" : "nothing to redo")
+        case .observe(let a):
+            try s.observe(a.map { ($0.variable, $0.state) })
+            return findings()
+        case .soft(let v, let w):
+            try s.setSoft(v, w)
+            return findings()
+        case .intervene(let a):
+            try s.intervene(a.map { ($0.variable, $0.state) })
+            return findings()
+        case .retract(let names):
+            try s.retract(names)
+            return findings()
+        case .clear:
+            s.clearEvidence()
+            return findings()
+        case .query(let targets):
+            let r = try s.query(targets)
+            return .init(output: .query(r), text: renderQuery(r))
+        case .probabilityOfEvidence:
+            let (p, l) = try s.probabilityOfEvidence()
+            return .init(output: .probabilityOfEvidence(p: p, log: l),
+                         text: "P(\(s.currentScenario.description(in: s.network))) = \(BarChart.formatProbability(p))  (log \(String(format: "%.6f", l)))")
+        case .mpe:
+            let r = try s.mostProbableExplanation()
+            let rows = [["variable", "state"]] + r.variables.map { [$0, r.assignment[$0]!] }
+            let text = "MPE given \(s.currentScenario.description(in: s.network)):\n" + TextTable.render(rows, leftAligned: 2, indent: "  ")
+                + "\nP(MPE, evidence) = \(BarChart.formatProbability(r.jointProbability)); P(MPE | evidence) = \(BarChart.formatProbability(r.posteriorProbability))"
+            return .init(output: .explanation(r), text: text)
+        case .scenario(let action):
+            return try scenario(action)
+        case .dataLoad(let path):
+            let (d, notes) = try s.loadData(path: path)
+            let text = (["loaded \(path): \(d.rowCount) rows, \(d.columnCount) columns, \(d.missingCount) missing cells"] + notes.map { "note: \($0)" })
+                .joined(separator: "\n")
+            return message(text)
+        case .fit(let method):
+            let report = try s.fit(method: method, cancellation: cancellation, progress: progress)
+            var lines = ["fitted \(s.network.count) variables on \(report.rows) rows (\(report.missingCells) missing cells) by \(report.method)"]
+            if let em = report.em {
+                lines.append("EM: \(em.iterations) iterations, \(em.converged ? "converged" : "stopped at the cap")")
+            }
+            lines.append("log-likelihood: \(String(format: "%.4f", report.logLikelihood))  (undo restores the previous tables)")
+            return .init(output: .fit(report), text: lines.joined(separator: "\n"))
+        case .sample(let rows, let seed, let missing, let path):
+            let d = try s.sample(rows: rows, seed: seed, missing: missing, to: path)
+            return .init(output: .sampled(rows: d.rowCount, path: path),
+                         text: "wrote \(d.rowCount) rows (seed \(seed), \(d.missingCount) missing cells) to \(path)")
+        case .score(let target, let path):
+            let n = try s.score(target: target, to: path)
+            return .init(output: .scored(rows: n, path: path), text: "wrote P(\(target)) for \(n) rows to \(path)")
+        case .evaluate(let target, let folds):
+            let r = try s.evaluate(target: target, folds: folds)
+            return .init(output: .evaluation(r), text: renderEvaluation(r))
+        case .journal(let action):
+            return try journal(action)
+        case .help(let topic):
+            let text = try CommandHelp.text(for: topic)
+            return .init(output: .help(text), text: text)
+        case .quit:
+            return .init(output: .quit(unsaved: s.isDirty), text: s.isDirty ? "there are unsaved changes" : "")
+        }
+    }
+
+    /// Replays the journal a killed session left behind; returns the replayed lines.
+    @discardableResult
+    public func replayJournal() throws(CommandFailure) -> [String] {
+        let lines = session.pendingJournal
+        session.pendingJournal = []
+        session.journal?.discard()
+        for (k, line) in lines.enumerated() {
+            do { _ = try run(line: line) } catch {
+                throw CommandFailure(column: error.column, message: "journal line \(k + 1) (\(line)): \(error.message)")
+            }
+        }
+        return lines
+    }
+
+    // MARK: pieces
+
+    private func message(_ text: String) -> CommandResult { .init(output: .message(text), text: text) }
+
+    private func findings() -> CommandResult {
+        let f = session.currentScenario
+        return .init(output: .findings(f), text: "evidence: \(f.description(in: session.network))")
+    }
+
+    private func describeSize(_ n: BayesianNetwork) -> String {
+        "network \(CommandLanguage.quote(n.name)), \(n.count) variable\(n.count == 1 ? "" : "s"), \(n.dag.edgeCount) edge\(n.dag.edgeCount == 1 ? "" : "s")"
+    }
+
+    private func describe(_ edit: ModelEdit) -> String {
+        switch edit {
+        case .addVariable(let n, let s): return "added variable \(n) {\(s.joined(separator: ", "))}"
+        case .removeVariable(let n): return "removed variable \(n)"
+        case .renameVariable(let a, let b): return "renamed variable \(a) to \(b)"
+        case .addState(let v, let s): return "added state \(s) to \(v)"
+        case .removeState(let v, let s): return "removed state \(s) from \(v)"
+        case .renameState(let v, let a, let b): return "renamed state \(a) of \(v) to \(b)"
+        case .addEdge(let a, let b): return "added edge \(a) -> \(b)"
+        case .removeEdge(let a, let b): return "removed edge \(a) -> \(b)"
+        case .reverseEdge(let a, let b): return "reversed edge \(a) -> \(b) into \(b) -> \(a)"
+        case .setCPT(let v, let ps, _):
+            return ps.map { "set P(\(v) | \($0.joined(separator: ", ")))" } ?? "set the table of \(v)"
+        }
+    }
+
+    private func show(_ what: Command.ShowWhat) throws -> CommandResult {
+        let n = session.network
+        switch what {
+        case .summary:
+            let summary = NetworkSummary(n)
+            return .init(output: .summary(summary), text: renderSummary(summary))
+        case .cpt(let name):
+            let v = try n.require(name)
+            return .init(output: .cpt(variable: name), text: renderCPT(n, v))
+        case .graph:
+            let width = n.names.map(TextTable.displayWidth).max() ?? 0
+            let lines = (0..<n.count).map { v -> String in
+                let name = n.variables[v].name
+                let pad = String(repeating: " ", count: width - TextTable.displayWidth(name))
+                let ps = n.parents(of: v).map { n.variables[$0].name }
+                return name + pad + (ps.isEmpty ? "  (no parents)" : "  <- " + ps.joined(separator: ", "))
+            }
+            return .init(output: .graph, text: lines.isEmpty ? "(no variables)" : lines.joined(separator: "\n"))
+        case .dot:
+            var dot = DOTWriter.string(n)
+            while dot.hasSuffix("\n") { dot.removeLast() }
+            return .init(output: .dot(dot), text: dot)
+        case .evidence:
+            return findings()
+        case .scenarios:
+            return try scenario(.list)
+        }
+    }
+
+    func renderSummary(_ s: NetworkSummary) -> String {
+        var lines = ["network \(s.name): \(s.variableCount) variables, \(s.edgeCount) edges, \(s.freeParameters) free parameters, \(s.cptEntries) table entries"]
+        if let best = s.orders.min(by: { ($0.inducedWidth, $0.totalCliqueEntries) < ($1.inducedWidth, $1.totalCliqueEntries) }), s.variableCount > 0 {
+            lines.append("induced width \(best.inducedWidth) (\(best.heuristic)), largest clique \(best.largestCliqueEntries) entries")
+        }
+        if session.isDirty { lines.append("unsaved changes") }
+        if !s.variables.isEmpty {
+            let rows = [["variable", "states", "parents", "role"]] + s.variables.map {
+                [$0.name + ($0.label.map { " \"\($0)\"" } ?? ""), $0.states.joined(separator: ", "), $0.parents.joined(separator: ", "),
+                 $0.role == "chance" ? "" : $0.role]
+            }
+            lines.append(TextTable.render(rows, leftAligned: 4, indent: "  "))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    func renderCPT(_ n: BayesianNetwork, _ v: Int) -> String {
+        let x = n.variables[v]
+        let ps = n.parents(of: v)
+        let k = x.cardinality
+        let values = n.cpts[v].values
+        let given = ps.isEmpty ? "" : " | " + ps.map { n.variables[$0].name }.joined(separator: ", ")
+        var rows = [[ps.isEmpty ? "" : ps.map { n.variables[$0].name }.joined(separator: ", ")] + x.states]
+        for r in 0..<(values.count / k) {
+            let label = n.parentStates(of: v, row: r).map { String($0.split(separator: "=", maxSplits: 1)[1]) }.joined(separator: ", ")
+            rows.append([label] + (0..<k).map { String(format: "%.4f", values[r * k + $0]) })
+        }
+        return "P(\(x.name)\(given))\n" + TextTable.render(rows, leftAligned: 1, separatorAfter: 0, indent: "  ")
+    }
+
+    func renderQuery(_ r: QueryResult) -> String {
+        var parts: [String] = []
+        let context = session.currentScenario.description(in: session.network)
+        if context != "(none)" { parts.append("given \(context)") }
+        for m in r.marginals { parts.append(BarChart.render(title: m.variable, labels: m.states, values: m.probabilities)) }
+        if let rows = r.joint, let vars = r.jointVariables {
+            let table = [vars + ["P"]] + rows.map { $0.states + [BarChart.formatProbability($0.probability)] }
+            parts.append("joint P(\(vars.joined(separator: ", ")) | evidence):\n" + TextTable.render(table, leftAligned: vars.count, indent: "  "))
+        }
+        if context != "(none)" { parts.append("P(evidence) = \(BarChart.formatProbability(r.probabilityOfEvidence))") }
+        return parts.joined(separator: "\n")
+    }
+
+    func renderComparison(_ c: ScenarioComparison) -> String {
+        var rows = [[c.target] + c.columns.map(\.scenario)]
+        for (j, state) in c.states.enumerated() {
+            rows.append([state] + c.columns.map { BarChart.formatProbability($0.probabilities[j]) })
+        }
+        rows.append(["P(evidence)"] + c.columns.map { BarChart.formatProbability($0.probabilityOfEvidence) })
+        let legend = c.columns.map { "  \($0.scenario): \($0.findings)" }
+        return "P(\(c.target) | scenario)\n" + TextTable.render(rows, leftAligned: 1, separatorAfter: 0, indent: "  ") + "\n" + legend.joined(separator: "\n")
+    }
+
+    func renderEvaluation(_ r: LearningTasks.EvaluateReport) -> String {
+        func f(_ x: Double) -> String { String(format: "%.4f", x) }
+        var rows = [["", "accuracy", "log-loss", "brier", "AUC"],
+                    ["model (all rows)", f(r.model.accuracy), f(r.model.logLoss), f(r.model.brier), f(r.model.auc)]]
+        for key in ["model", "naive_bayes", "tan"] {
+            if let cv = r.crossValidation?[key] {
+                rows.append(["\(key) (\(cv.folds)-fold CV)", f(cv.pooled.accuracy), f(cv.pooled.logLoss), f(cv.pooled.brier), f(cv.pooled.auc)])
+            }
+        }
+        return "predicting \(r.target) on \(r.rows) rows; log-likelihood \(String(format: "%.4f", r.logLikelihood))\n"
+            + TextTable.render(rows, leftAligned: 1, indent: "  ")
+    }
+
+    private func scenario(_ action: Command.ScenarioAction) throws -> CommandResult {
+        let s = session
+        switch action {
+        case .save(let name):
+            s.saveScenario(name)
+            return message("saved scenario \(name): \(s.currentScenario.description(in: s.network))")
+        case .load(let name):
+            try s.loadScenario(name)
+            return findings()
+        case .list:
+            let lines = s.scenarioOrder.map { "\($0): \(s.scenarios[$0]!.description(in: s.network))" }
+            return .init(output: .scenarios(s.scenarioOrder), text: lines.isEmpty ? "no scenarios saved" : lines.joined(separator: "\n"))
+        case .compare(let target, let names):
+            let c = try s.compareScenarios(target: target, names: names)
+            return .init(output: .comparison(c), text: renderComparison(c))
+        }
+    }
+
+    private func journal(_ action: Command.JournalAction) throws -> CommandResult {
+        let s = session
+        switch action {
+        case .show:
+            let lines = s.pendingJournal.isEmpty ? (s.journal?.lines() ?? []) : s.pendingJournal
+            return .init(output: .journal(lines), text: lines.isEmpty ? "the journal is empty" : lines.joined(separator: "\n"))
+        case .discard:
+            let n = s.pendingJournal.count
+            s.discardPendingJournal()
+            return .init(output: .journal([]), text: "discarded \(n) journal line\(n == 1 ? "" : "s")")
+        case .replay:
+            guard !s.pendingJournal.isEmpty else { throw WorkbenchError.usage("there is no journal to replay") }
+            let lines: [String]
+            do { lines = try replayJournal() } catch { throw WorkbenchError.usage(error.message) }
+            return .init(output: .journal(lines), text: "replayed \(lines.count) edit\(lines.count == 1 ? "" : "s") from the journal")
+        }
+    }
+}

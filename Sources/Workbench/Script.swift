@@ -1,0 +1,44 @@
+/// Runs a script of the REPL language (`credence run`, piped input, transcript tests):
+/// each command line echoed as `> line` (when `echo`), then its output; an error goes to
+/// `error` as `SCRIPT:LINE:COLUMN: error: MESSAGE` and stops the script unless `keepGoing`.
+public struct Script {
+    public var name: String
+    public var lines: [String]
+
+    public init(name: String, text: String) {
+        self.name = name
+        var ls = text.split(separator: "\n", omittingEmptySubsequences: false).map { String($0) }
+        if ls.last == "" { ls.removeLast() }
+        lines = ls.map { $0.hasSuffix("\r") ? String($0.dropLast()) : $0 }
+    }
+
+    /// What a run did: how many errors, and whether it ended with `quit`.
+    public struct Outcome: Equatable, Sendable {
+        public var errors: Int
+        public var quit: Bool
+    }
+
+    /// Runs the lines on `runner`; `output` and `error` receive text without a final newline.
+    @discardableResult
+    public func run(on runner: CommandRunner, echo: Bool = true, keepGoing: Bool = false,
+                    output: (String) -> Void, error: (String) -> Void) -> Outcome {
+        var errors = 0
+        for (k, line) in lines.enumerated() {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
+            if echo { output("> \(line)") }
+            do {
+                guard let r = try runner.run(line: line) else { continue }
+                if case .quit = r.output { return Outcome(errors: errors, quit: true) }
+                if !r.text.isEmpty { output(r.text) }
+            } catch let failure {
+                errors += 1
+                error("\(name):\(k + 1):\(failure.column): error: \(failure.message)")
+                if !keepGoing { return Outcome(errors: errors, quit: false) }
+            }
+        }
+        return Outcome(errors: errors, quit: false)
+    }
+}
+
+import Foundation

@@ -1,0 +1,191 @@
+import BNCore
+
+/// One validated change to a model's structure or tables, by names.
+public enum ModelEdit: Equatable, Sendable {
+    case addVariable(name: String, states: [String])
+    case removeVariable(String)
+    case renameVariable(from: String, to: String)
+    case addState(variable: String, state: String)
+    case removeState(variable: String, state: String)
+    case renameState(variable: String, from: String, to: String)
+    case addEdge(from: String, to: String)
+    case removeEdge(from: String, to: String)
+    case reverseEdge(from: String, to: String)
+    /// One row (`parentStates` in parent order), or the whole table when `parentStates` is nil
+    /// (a root's single row, or every row in table order).
+    case setCPT(variable: String, parentStates: [String]?, probabilities: [Double])
+
+    /// Applies the edit to `network`; on error `network` is unchanged.
+    public func apply(to network: inout BayesianNetwork) throws {
+        var net = network
+        switch self {
+        case .addVariable(let name, let states):
+            try net.addVariable(Variable(name: name, states: states))
+        case .removeVariable(let name):
+            net.removeVariable(try net.require(name))
+        case .renameVariable(let old, let new):
+            try net.renameVariable(try net.require(old), to: new)
+        case .addState(let v, let s):
+            try net.addState(try net.require(v), s)
+        case .removeState(let v, let s):
+            try net.removeState(try net.require(v), s)
+        case .renameState(let v, let old, let new):
+            try net.renameState(try net.require(v), from: old, to: new)
+        case .addEdge(let a, let b):
+            try net.addEdge(from: try net.require(a), to: try net.require(b))
+        case .removeEdge(let a, let b):
+            try net.removeEdge(from: try net.require(a), to: try net.require(b))
+        case .reverseEdge(let a, let b):
+            try net.reverseEdge(from: try net.require(a), to: try net.require(b))
+        case .setCPT(let name, let parentStates, let probabilities):
+            let v = try net.require(name)
+            try Self.setTable(&net, v, parentStates: parentStates, probabilities: probabilities)
+        }
+        network = net
+    }
+
+    private static func setTable(_ net: inout BayesianNetwork, _ v: Int, parentStates: [String]?, probabilities: [Double]) throws {
+        let x = net.variables[v]
+        let parents = net.parents(of: v)
+        let k = x.cardinality
+        let rows = parents.reduce(1) { $0 * net.variables[$1].cardinality }
+        var values = net.cpts[v].values
+        if let parentStates {
+            guard parentStates.count == parents.count else {
+                let names = parents.map { net.variables[$0].name }
+                throw WorkbenchError.usage("'\(x.name)' has \(parents.count) parent\(parents.count == 1 ? "" : "s")"
+                    + (names.isEmpty ? "; give its row without (...)" : " (\(names.joined(separator: ", "))); give one state of each, in that order"))
+            }
+            guard probabilities.count == k else {
+                throw WorkbenchError.usage("'\(x.name)' has \(k) states (\(x.states.joined(separator: ", "))); give \(k) probabilities, got \(probabilities.count)")
+            }
+            var row = 0
+            for (p, s) in zip(parents, parentStates) {
+                row = row * net.variables[p].cardinality + (try net.stateIndex(p, s))
+            }
+            values.replaceSubrange((row * k)..<((row + 1) * k), with: probabilities)
+        } else {
+            guard probabilities.count == k || probabilities.count == rows * k else {
+                throw WorkbenchError.usage(parents.isEmpty
+                    ? "'\(x.name)' has \(k) states (\(x.states.joined(separator: ", "))); give \(k) probabilities, got \(probabilities.count)"
+                    : "'\(x.name)' has parents; give one row as: set cpt \(CommandLanguage.quote(x.name)) (\(parents.map { net.variables[$0].states[0] }.joined(separator: ", "))): p1 p2 ... (or all \(rows * k) numbers)")
+            }
+            if probabilities.count == k && rows > 1 {
+                throw WorkbenchError.usage("'\(x.name)' has parents; give one row as: set cpt \(CommandLanguage.quote(x.name)) (\(parents.map { net.variables[$0].states[0] }.joined(separator: ", "))): p1 p2 ... (or all \(rows * k) numbers)")
+            }
+            values = probabilities
+        }
+        let scope = net.familyScope(of: v)
+        try net.setCPT(v, try Factor(scope: scope, values: values))
+    }
+
+    /// The edit as one command-language line (what the journal records).
+    public var commandText: String {
+        let q = CommandLanguage.quote
+        switch self {
+        case .addVariable(let n, let s): return "add variable \(q(n)) {\(s.map(q).joined(separator: ", "))}"
+        case .removeVariable(let n): return "remove variable \(q(n))"
+        case .renameVariable(let a, let b): return "rename variable \(q(a)) \(q(b))"
+        case .addState(let v, let s): return "add state \(q(v)) \(q(s))"
+        case .removeState(let v, let s): return "remove state \(q(v)) \(q(s))"
+        case .renameState(let v, let a, let b): return "rename state \(q(v)) \(q(a)) \(q(b))"
+        case .addEdge(let a, let b): return "add edge \(q(a)) -> \(q(b))"
+        case .removeEdge(let a, let b): return "remove edge \(q(a)) -> \(q(b))"
+        case .reverseEdge(let a, let b): return "reverse edge \(q(a)) -> \(q(b))"
+        case .setCPT(let v, let ps, let p):
+            let numbers = p.map { "\($0)" }.joined(separator: " ")
+            if let ps { return "set cpt \(q(v)) (\(ps.map(q).joined(separator: ", "))): \(numbers)" }
+            return "set cpt \(q(v)) \(numbers)"
+        }
+    }
+}
+
+extension Session {
+    /// Applies an edit: the previous network goes on the undo stack, the redo stack is
+    /// cleared, the journal records the command. Returns notes about evidence that no
+    /// longer fits the model (and was dropped).
+    @discardableResult
+    public func perform(_ edit: ModelEdit) throws -> [String] {
+        var net = network
+        try edit.apply(to: &net)
+        switch edit {
+        case .renameVariable(let a, let b): renameInEvidence(variable: a, to: b)
+        case .renameState(let v, let a, let b): renameInEvidence(variable: v, state: a, to: b)
+        default: break
+        }
+        return commit(net, journalLine: edit.commandText)
+    }
+
+    /// Replaces the model by a changed one (e.g. fitted), undoably; `journalLine` is the
+    /// command that redoes it.
+    @discardableResult
+    public func replaceModel(_ net: BayesianNetwork, journalLine: String?) -> [String] {
+        commit(net, journalLine: journalLine)
+    }
+
+    private func commit(_ net: BayesianNetwork, journalLine: String?) -> [String] {
+        undoStack.append(network)
+        redoStack.removeAll()
+        setNetwork(net)
+        if let journalLine { journal?.append(journalLine) }
+        return pruneEvidence()
+    }
+
+    /// Undoes the last model change; false when there is nothing to undo.
+    @discardableResult
+    public func undo() -> Bool {
+        guard let previous = undoStack.popLast() else { return false }
+        redoStack.append(network)
+        setNetwork(previous)
+        journal?.append("undo")
+        pruneEvidence()
+        return true
+    }
+
+    /// Redoes the last undone change; false when there is nothing to redo.
+    @discardableResult
+    public func redo() -> Bool {
+        guard let next = redoStack.popLast() else { return false }
+        undoStack.append(network)
+        setNetwork(next)
+        journal?.append("redo")
+        pruneEvidence()
+        return true
+    }
+
+    private func setNetwork(_ net: BayesianNetwork) {
+        network = net
+        isDirty = true
+        cachedService = nil
+    }
+
+    private func renameInEvidence(variable a: String, to b: String) {
+        func move<T>(_ d: inout [String: T]) { if let x = d.removeValue(forKey: a) { d[b] = x } }
+        move(&evidence); move(&soft); move(&interventions)
+        for n in scenarioOrder {
+            move(&scenarios[n]!.evidence); move(&scenarios[n]!.soft); move(&scenarios[n]!.interventions)
+        }
+    }
+
+    private func renameInEvidence(variable v: String, state a: String, to b: String) {
+        func move(_ d: inout [String: String]) { if d[v] == a { d[v] = b } }
+        move(&evidence); move(&interventions)
+        for n in scenarioOrder { move(&scenarios[n]!.evidence); move(&scenarios[n]!.interventions) }
+    }
+
+    /// Drops evidence that names a variable or state the model no longer has.
+    @discardableResult
+    func pruneEvidence() -> [String] {
+        var notes: [String] = []
+        func fits(_ name: String, _ state: String) -> Bool {
+            guard let v = network.index(of: name) else { return false }
+            return network.variables[v].states.contains(state)
+        }
+        for (n, s) in evidence where !fits(n, s) { evidence[n] = nil; notes.append("dropped evidence \(n)=\(s)") }
+        for (n, s) in interventions where !fits(n, s) { interventions[n] = nil; notes.append("dropped do(\(n)=\(s))") }
+        for (n, w) in soft where network.index(of: n).map({ network.variables[$0].cardinality }) != w.count {
+            soft[n] = nil; notes.append("dropped soft evidence on \(n)")
+        }
+        return notes.sorted()
+    }
+}

@@ -1,0 +1,117 @@
+import BNCore
+
+extension Session {
+    /// Observes `VAR = STATE` for each pair (validated; replaces an earlier observation and
+    /// any intervention on the same variable).
+    public func observe(_ assignments: [(String, String)]) throws {
+        for (n, s) in assignments { _ = try network.stateIndex(try network.require(n), s) }
+        for (n, s) in assignments {
+            evidence[n] = s
+            interventions[n] = nil
+        }
+    }
+
+    /// Sets likelihood (virtual) evidence on a variable: one non-negative weight per state.
+    public func setSoft(_ name: String, _ weights: [Double]) throws {
+        _ = try Evidence(in: network, soft: [name: weights])
+        soft[name] = weights
+    }
+
+    /// Sets interventions `do(VAR = STATE)` (replacing an observation of the same variable).
+    public func intervene(_ assignments: [(String, String)]) throws {
+        for (n, s) in assignments { _ = try network.stateIndex(try network.require(n), s) }
+        for (n, s) in assignments {
+            interventions[n] = s
+            evidence[n] = nil
+        }
+    }
+
+    /// Removes every finding (hard, soft, do) on the named variables.
+    public func retract(_ names: [String]) throws {
+        for n in names {
+            guard evidence[n] != nil || soft[n] != nil || interventions[n] != nil else {
+                _ = try network.require(n)
+                throw WorkbenchError.usage("there is no evidence on '\(n)' to retract")
+            }
+        }
+        for n in names { evidence[n] = nil; soft[n] = nil; interventions[n] = nil }
+    }
+
+    /// Removes all evidence, likelihoods and interventions.
+    public func clearEvidence() {
+        evidence = [:]; soft = [:]; interventions = [:]
+    }
+
+    /// The current findings as a query on `targets`.
+    public func request(targets: [String]) -> QueryRequest {
+        QueryRequest(targets: targets, evidence: evidence, soft: soft, interventions: interventions)
+    }
+
+    /// Posteriors of `targets` under the current findings (joint when several).
+    public func query(_ targets: [String]) throws -> QueryResult {
+        try queryService.answer(request(targets: targets))
+    }
+
+    /// The most probable explanation of the current findings.
+    public func mostProbableExplanation() throws -> ExplanationResult {
+        try queryService.explain(request(targets: []), mapOverTargets: false)
+    }
+
+    /// `P(evidence)` with the interventions applied, and its log.
+    public func probabilityOfEvidence() throws -> (p: Double, log: Double) {
+        guard network.count > 0 else { return (1, 0) }
+        let r = try queryService.answer(request(targets: [network.variables[0].name]))
+        return (r.probabilityOfEvidence, r.logProbabilityOfEvidence)
+    }
+
+    // MARK: scenarios
+
+    /// Saves the current findings under `name` (replacing a scenario of that name).
+    public func saveScenario(_ name: String) {
+        if scenarios[name] == nil { scenarioOrder.append(name) }
+        scenarios[name] = currentScenario
+    }
+
+    /// Makes a saved scenario's findings the current ones.
+    public func loadScenario(_ name: String) throws {
+        guard let s = scenarios[name] else { throw unknownScenario(name) }
+        evidence = s.evidence; soft = s.soft; interventions = s.interventions
+    }
+
+    func unknownScenario(_ name: String) -> WorkbenchError {
+        .usage(scenarioOrder.isEmpty
+            ? "no scenario '\(name)': none saved yet (scenario save NAME)"
+            : "no scenario '\(name)'; saved: \(scenarioOrder.joined(separator: ", "))")
+    }
+
+    /// The posterior of `target` under each named scenario (`current` = the current
+    /// findings, unless a scenario has that name).
+    public func compareScenarios(target: String, names: [String]) throws -> ScenarioComparison {
+        let t = try network.require(target)
+        guard !names.isEmpty else { throw WorkbenchError.usage("name at least one scenario to compare") }
+        var columns: [ScenarioComparison.Column] = []
+        for n in names {
+            let s: Scenario
+            if let saved = scenarios[n] { s = saved } else if n == "current" { s = currentScenario } else { throw unknownScenario(n) }
+            let r = try queryService.answer(QueryRequest(targets: [target], evidence: s.evidence, soft: s.soft,
+                                                         interventions: s.interventions))
+            columns.append(.init(scenario: n, findings: s.description(in: network), probabilities: r.marginals[0].probabilities,
+                                 probabilityOfEvidence: r.probabilityOfEvidence))
+        }
+        return ScenarioComparison(target: target, states: network.variables[t].states, columns: columns)
+    }
+}
+
+/// The posterior of one target under several scenarios, side by side.
+public struct ScenarioComparison: Codable, Sendable, Equatable {
+    public struct Column: Codable, Sendable, Equatable {
+        public var scenario: String
+        /// The scenario's findings in words.
+        public var findings: String
+        public var probabilities: [Double]
+        public var probabilityOfEvidence: Double
+    }
+    public var target: String
+    public var states: [String]
+    public var columns: [Column]
+}

@@ -1,0 +1,164 @@
+import BNCore
+import Foundation
+
+/// What the REPL is working on: a model and where it came from, what is known and done
+/// (evidence, likelihoods, interventions), named scenarios, an optional dataset, the
+/// undo/redo history of model edits and the crash journal.
+///
+/// Every change to the model goes through `perform(_:)` (Session+Edits.swift) or
+/// `replaceModel(_:journal:)`, which push the previous network on the undo stack, mark the
+/// session dirty, drop the cached query service and append the command to the journal.
+/// The session never prints.
+public final class Session {
+    /// The model being edited.
+    public internal(set) var network: BayesianNetwork
+    /// The file the model was loaded from or last saved to.
+    public internal(set) var path: String?
+    /// True when the model has changes that are not saved.
+    public internal(set) var isDirty = false
+    /// Relative paths in commands are resolved against this directory.
+    public var baseDirectory: String
+
+    /// Hard evidence by names (`observe`).
+    public internal(set) var evidence: [String: String] = [:]
+    /// Likelihood (soft) evidence by names (`soft`).
+    public internal(set) var soft: [String: [Double]] = [:]
+    /// Interventions `do(X = x)` by names.
+    public internal(set) var interventions: [String: String] = [:]
+    /// Named scenarios (`scenario save NAME`), in the order they were first saved.
+    public internal(set) var scenarios: [String: Scenario] = [:]
+    public internal(set) var scenarioOrder: [String] = []
+
+    /// The dataset loaded with `data load`, as given (the path as typed), matched to the model.
+    public internal(set) var dataPath: String?
+    var dataCache: (network: BayesianNetwork, data: Dataset, notes: [String])?
+
+    var undoStack: [BayesianNetwork] = []
+    var redoStack: [BayesianNetwork] = []
+    var cachedService: QueryService?
+    /// The crash journal of the current model (nil when the model has no path).
+    public internal(set) var journal: Journal?
+    /// Journal lines found when the model was opened (a session that was killed before saving).
+    public internal(set) var pendingJournal: [String] = []
+    /// Whether edits are journaled (the interactive REPL); scripts leave no journal behind.
+    public let journaling: Bool
+
+    /// A fresh session on `network` (not dirty, nothing to undo).
+    public init(network: BayesianNetwork = BayesianNetwork(name: "untitled"), path: String? = nil,
+                baseDirectory: String = FileManager.default.currentDirectoryPath, journaling: Bool = true) {
+        self.journaling = journaling
+        self.network = network
+        self.path = path
+        self.baseDirectory = baseDirectory
+        if let path { openJournal(for: path) }
+    }
+
+    /// A path as typed, resolved against `baseDirectory` (absolute paths and `~` kept).
+    public func resolve(_ path: String) -> String {
+        let expanded = (path as NSString).expandingTildeInPath
+        if expanded.hasPrefix("/") { return expanded }
+        return (baseDirectory as NSString).appendingPathComponent(expanded)
+    }
+
+    /// The query service of the current model (rebuilt after any model change).
+    public var queryService: QueryService {
+        if let s = cachedService { return s }
+        let s = QueryService(network: network)
+        cachedService = s
+        return s
+    }
+
+    /// The current evidence, likelihoods and interventions as a scenario.
+    public var currentScenario: Scenario { Scenario(evidence: evidence, soft: soft, interventions: interventions) }
+
+    /// Whether undo / redo have anything to do.
+    public var canUndo: Bool { !undoStack.isEmpty }
+    public var canRedo: Bool { !redoStack.isEmpty }
+
+    // MARK: opening and saving
+
+    /// Opens a model file: replaces the model, clears evidence, scenarios and history.
+    /// A journal left next to the file by a killed session is kept in `pendingJournal`.
+    public func load(path: String) throws {
+        let net = try ModelIO.load(path: resolve(path))
+        reset(to: net, path: path)
+    }
+
+    /// Starts an empty network called `name` (no path until saved).
+    public func newModel(name: String) {
+        reset(to: BayesianNetwork(name: name), path: nil)
+    }
+
+    func reset(to net: BayesianNetwork, path: String?) {
+        network = net
+        self.path = path
+        isDirty = false
+        evidence = [:]; soft = [:]; interventions = [:]
+        scenarios = [:]; scenarioOrder = []
+        undoStack = []; redoStack = []
+        cachedService = nil
+        dataCache = nil
+        journal = nil
+        pendingJournal = []
+        if let path { openJournal(for: path) }
+    }
+
+    /// Saves atomically to `path` (or the current path); clears the dirty flag and the journal.
+    public func save(to newPath: String? = nil) throws {
+        guard let target = newPath ?? path else {
+            throw WorkbenchError.usage("this model has no file yet: save PATH")
+        }
+        try ModelIO.save(network, to: resolve(target))
+        if target != path {
+            journal?.discard()
+            path = target
+            journal = journaling ? Journal(path: Journal.path(for: resolve(target))) : nil
+        }
+        journal?.discard()
+        pendingJournal = []
+        isDirty = false
+    }
+
+    func openJournal(for modelPath: String) {
+        let j = Journal(path: Journal.path(for: resolve(modelPath)))
+        pendingJournal = j.lines()
+        journal = journaling ? j : nil
+    }
+
+    /// Forgets the journal found at open (the user declined to replay it).
+    public func discardPendingJournal() {
+        pendingJournal = []
+        if let path { Journal(path: Journal.path(for: resolve(path))).discard() }
+    }
+}
+
+/// A named what-if: evidence, likelihoods and interventions by names.
+public struct Scenario: Equatable, Sendable {
+    public var evidence: [String: String]
+    public var soft: [String: [Double]]
+    public var interventions: [String: String]
+
+    public init(evidence: [String: String] = [:], soft: [String: [Double]] = [:], interventions: [String: String] = [:]) {
+        self.evidence = evidence
+        self.soft = soft
+        self.interventions = interventions
+    }
+
+    /// `smoke=yes, do(Incentive=voucher_500), soft(X=0.2,0.8)` in network order, or `(none)`.
+    public func description(in network: BayesianNetwork) -> String {
+        var parts: [String] = []
+        func rank(_ n: String) -> Int { network.index(of: n) ?? Int.max }
+        for n in evidence.keys.sorted(by: { (rank($0), $0) < (rank($1), $1) }) { parts.append("\(n)=\(evidence[n]!)") }
+        for n in soft.keys.sorted(by: { (rank($0), $0) < (rank($1), $1) }) {
+            parts.append("soft(\(n)=\(soft[n]!.map { formatNumber($0) }.joined(separator: ",")))")
+        }
+        for n in interventions.keys.sorted(by: { (rank($0), $0) < (rank($1), $1) }) { parts.append("do(\(n)=\(interventions[n]!))") }
+        return parts.isEmpty ? "(none)" : parts.joined(separator: ", ")
+    }
+}
+
+/// A number as short as it reads back exactly (`0.1`, `2`, `1e-05`).
+func formatNumber(_ x: Double) -> String {
+    if x == x.rounded() && abs(x) < 1e15 { return String(Int(x)) }
+    return "\(x)"
+}
