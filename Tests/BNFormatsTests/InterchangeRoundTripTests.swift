@@ -5,7 +5,7 @@ import BNCore
 
 @Suite("Round trips through every format")
 struct InterchangeRoundTripTests {
-    static let formats: [ModelFormat] = [.bif, .bifGzip, .xmlbif, .net, .uai]
+    static let formats: [ModelFormat] = [.bif, .bifGzip, .xmlbif, .net, .uai, .bn]
 
     /// Same names, states, roles, labels, parents and CPT values (to 1e-15).
     func expectSameNetwork(_ a: BayesianNetwork, _ b: BayesianNetwork, names: Bool, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
@@ -37,7 +37,7 @@ struct InterchangeRoundTripTests {
         }
         // A chain bif -> xmlbif -> net -> uai -> bif keeps structure and numbers.
         var current = net
-        for format in [ModelFormat.xmlbif, .net, .uai, .bif] {
+        for format in [ModelFormat.xmlbif, .net, .bn, .uai, .bif] {
             let path = dir.appendingPathComponent("chain.\(format.rawValue)").path
             try ModelFile.write(current, to: path)
             current = try ModelFile.read(path)
@@ -66,7 +66,7 @@ struct InterchangeRoundTripTests {
         return net
     }
 
-    @Test("labels, roles and descriptions survive BIF, XMLBIF and NET", arguments: [ModelFormat.bif, .bifGzip, .xmlbif, .net])
+    @Test("labels, roles and descriptions survive BIF, XMLBIF, NET and .bn", arguments: [ModelFormat.bif, .bifGzip, .xmlbif, .net, .bn])
     func richRoundTrip(_ format: ModelFormat) throws {
         let net = try Self.richNetwork()
         let dir = try Shipped.temporaryDirectory()
