@@ -1,0 +1,264 @@
+import Foundation
+import Testing
+import BNCore
+@testable import Workbench
+
+/// A fresh temporary folder for files a test writes.
+func temporaryDirectory(_ tag: String = #function) throws -> String {
+    let dir = FileManager.default.temporaryDirectory
+        .appendingPathComponent("credence-session-\(tag.filter { $0.isLetter || $0.isNumber })-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    return dir
+}
+
+@Suite("Session: edits, undo/redo, evidence, scenarios, journal")
+struct SessionTests {
+    func asiaSession(journaling: Bool = false) throws -> Session {
+        let s = Session(journaling: journaling)
+        try s.load(path: sharedRoot + "/networks/asia.bif")
+        return s
+    }
+
+    /// Every edit changes the network, undo gives back exactly the previous network (==, bit
+    /// for bit), and redo exactly the edited one.
+    @Test(arguments: [
+        ModelEdit.addVariable(name: "满意度", states: ["高", "低"]),
+        .removeVariable("either"),
+        .removeVariable("asia"),
+        .renameVariable(from: "smoke", to: "smoker"),
+        .addState(variable: "smoke", state: "sometimes"),
+        .removeState(variable: "either", state: "yes"),
+        .renameState(variable: "lung", from: "yes", to: "present"),
+        .addEdge(from: "asia", to: "smoke"),
+        .removeEdge(from: "either", to: "dysp"),
+        .reverseEdge(from: "smoke", to: "lung"),
+        .setCPT(variable: "lung", parentStates: ["no"], probabilities: [0.25, 0.75]),
+        .setCPT(variable: "asia", parentStates: nil, probabilities: [0.5, 0.5]),
+    ])
+    func undoAndRedoRestoreTheExactNetworks(edit: ModelEdit) throws {
+        let s = try asiaSession()
+        let before = s.network
+        #expect(!s.isDirty)
+        try s.perform(edit)
+        let after = s.network
+        #expect(after != before)
+        #expect(s.isDirty)
+        #expect(s.undo())
+        #expect(s.network == before)
+        #expect(s.redo())
+        #expect(s.network == after)
+        #expect(!s.redo())
+        #expect(s.undo() && !s.undo())
+        #expect(s.network == before)
+    }
+
+    @Test func aNewEditClearsTheRedoStack() throws {
+        let s = try asiaSession()
+        try s.perform(.addEdge(from: "asia", to: "smoke"))
+        s.undo()
+        try s.perform(.removeEdge(from: "smoke", to: "lung"))
+        #expect(!s.canRedo)
+    }
+
+    @Test func aCycleIsRefusedWithItsNameAndNothingChanges() throws {
+        let s = try asiaSession()
+        let before = s.network
+        #expect(throws: ModelError.cycle(["dysp", "asia", "tub", "either", "dysp"])) {
+            try s.perform(.addEdge(from: "dysp", to: "asia"))
+        }
+        #expect(s.network == before)
+        #expect(!s.canUndo && !s.isDirty)
+    }
+
+    @Test func failedEditsLeaveTheModelAlone() throws {
+        let s = try asiaSession()
+        let before = s.network
+        let bad: [ModelEdit] = [
+            .addVariable(name: "smoke", states: ["a"]), .removeVariable("nope"), .renameVariable(from: "lung", to: "tub"),
+            .addState(variable: "smoke", state: "yes"), .removeState(variable: "smoke", state: "maybe"),
+            .addEdge(from: "smoke", to: "lung"), .removeEdge(from: "asia", to: "lung"),
+            .setCPT(variable: "lung", parentStates: ["yes"], probabilities: [0.5, 0.6]),
+            .setCPT(variable: "lung", parentStates: nil, probabilities: [0.5, 0.5]),
+            .setCPT(variable: "lung", parentStates: ["perhaps"], probabilities: [0.5, 0.5]),
+        ]
+        for e in bad {
+            #expect(throws: (any Error).self, "\(e)") { try s.perform(e) }
+            #expect(s.network == before, "\(e)")
+        }
+        #expect(!s.canUndo)
+    }
+
+    @Test func stateEditsKeepTablesConsistent() throws {
+        var n = try ModelIO.load(path: sharedRoot + "/networks/asia.bif")
+        let smoke = n.index(of: "smoke")!, lung = n.index(of: "lung")!
+        let original = n
+        try n.addState(smoke, "sometimes")
+        // Own rows: the new state gets no mass; children: uniform rows for it.
+        #expect(n.cpts[smoke].values == [0.5, 0.5, 0])
+        #expect(n.cpts[lung].values == [0.1, 0.9, 0.01, 0.99, 0.5, 0.5])
+        try n.removeState(smoke, "sometimes")
+        #expect(n == original)
+        try n.renameState(lung, from: "yes", to: "present")
+        #expect(n.variables[lung].states == ["present", "no"])
+        #expect(n.cpts == original.cpts)
+        // Removing a state renormalises the variable's own rows and drops its children's rows.
+        var m = original
+        try m.addState(smoke, "sometimes")
+        try m.setCPT(smoke, try Factor(scope: m.familyScope(of: smoke), values: [0.2, 0.3, 0.5]))
+        try m.removeState(smoke, "yes")
+        #expect(abs(m.cpts[smoke].values[0] - 0.375) < 1e-15 && abs(m.cpts[smoke].values[1] - 0.625) < 1e-15)
+        #expect(m.cpts[lung].values == [0.01, 0.99, 0.5, 0.5])
+        #expect(throws: ModelError.noStates(variable: "asia")) {
+            var one = original
+            try one.removeState(one.index(of: "asia")!, "yes")
+            try one.removeState(one.index(of: "asia")!, "no")
+        }
+    }
+
+    @Test func renamesFollowIntoEvidenceAndScenarios() throws {
+        let s = try asiaSession()
+        try s.observe([("smoke", "yes")])
+        s.saveScenario("smoker")
+        try s.perform(.renameVariable(from: "smoke", to: "smoker"))
+        try s.perform(.renameState(variable: "smoker", from: "yes", to: "daily"))
+        #expect(s.evidence == ["smoker": "daily"])
+        #expect(s.scenarios["smoker"]!.evidence == ["smoker": "daily"])
+        // Removing the variable drops its evidence, with a note.
+        let notes = try s.perform(.removeVariable("smoker"))
+        #expect(s.evidence.isEmpty && notes == ["dropped evidence smoker=daily"])
+    }
+
+    @Test func evidenceQueriesAndScenarioComparison() throws {
+        let s = try asiaSession()
+        s.saveScenario("baseline")
+        try s.observe([("smoke", "yes")])
+        // asia.bif: P(lung=yes | smoke=yes) = 0.1; P(lung=yes) = 0.5·0.1 + 0.5·0.01 = 0.055.
+        #expect(abs(try s.query(["lung"]).marginals[0].probabilities[0] - 0.1) < 1e-12)
+        #expect(abs(try s.probabilityOfEvidence().p - 0.5) < 1e-12)
+        s.saveScenario("smoker")
+        try s.retract(["smoke"])
+        try s.observe([("xray", "yes")])
+        s.saveScenario("xray")
+        try s.intervene([("xray", "yes")])
+        #expect(s.evidence.isEmpty && s.interventions == ["xray": "yes"])
+        s.saveScenario("do_xray")
+        let c = try s.compareScenarios(target: "lung", names: ["baseline", "smoker", "xray", "do_xray"])
+        #expect(c.columns.map(\.scenario) == ["baseline", "smoker", "xray", "do_xray"])
+        #expect(abs(c.columns[0].probabilities[0] - 0.055) < 1e-12)
+        #expect(abs(c.columns[1].probabilities[0] - 0.1) < 1e-12)
+        #expect(c.columns[2].probabilities[0] > 0.4)  // seeing a positive x-ray raises P(lung)
+        #expect(abs(c.columns[3].probabilities[0] - 0.055) < 1e-12)  // doing it does not
+        #expect(c.columns[1].findings == "smoke=yes" && c.columns[3].findings == "do(xray=yes)")
+        try s.setSoft("xray", [0.8, 0.2])
+        #expect(throws: ModelError.self) { try s.setSoft("xray", [1]) }
+        try s.loadScenario("smoker")
+        #expect(s.currentScenario == Scenario(evidence: ["smoke": "yes"]))
+        #expect(throws: WorkbenchError.self) { try s.loadScenario("nope") }
+        #expect(throws: ModelError.self) { try s.observe([("smoke", "often")]) }
+        #expect(throws: WorkbenchError.self) { try s.retract(["asia"]) }
+    }
+
+    @Test func theQueryServiceFollowsTheModel() throws {
+        let s = try asiaSession()
+        #expect(abs(try s.query(["asia"]).marginals[0].probabilities[0] - 0.01) < 1e-12)
+        try s.perform(.setCPT(variable: "asia", parentStates: nil, probabilities: [0.3, 0.7]))
+        #expect(abs(try s.query(["asia"]).marginals[0].probabilities[0] - 0.3) < 1e-12)
+        s.undo()
+        #expect(abs(try s.query(["asia"]).marginals[0].probabilities[0] - 0.01) < 1e-12)
+    }
+
+    /// A session that is killed after some edits leaves a journal; the next session that
+    /// opens the model replays it and gets the same network; saving clears it.
+    @Test func theJournalRestoresEditsAfterACrash() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let model = dir + "/asia.bn"
+        try ModelIO.save(try ModelIO.load(path: sharedRoot + "/networks/asia.bif"), to: model)
+        var edited: BayesianNetwork
+        do {
+            let s = Session(baseDirectory: dir)
+            try s.load(path: "asia.bn")
+            let r = CommandRunner(session: s)
+            for line in ["add variable \"满意度\" {高, 低}", "add edge 满意度 -> smoke", "set cpt smoke (高): 0.3 0.7",
+                         "rename state lung yes present", "remove edge either -> xray", "undo", "add state xray unclear",
+                         "undo", "redo", "observe smoke=yes", "reverse edge smoke -> bronc"] {
+                _ = try r.run(line: line)
+            }
+            edited = s.network
+            // The session is dropped here without saving: as if it had been killed.
+        }
+        let journal = Journal.path(for: model)
+        #expect(FileManager.default.fileExists(atPath: journal))
+        let s = Session(baseDirectory: dir)
+        try s.load(path: "asia.bn")
+        #expect(s.pendingJournal.count == 10)  // every edit, undo and redo; not 'observe'
+        #expect(s.network != edited)
+        let r = CommandRunner(session: s)
+        try r.replayJournal()
+        #expect(s.network == edited)
+        #expect(s.isDirty && s.pendingJournal.isEmpty)
+        // Replaying rewrote the journal, so a second crash loses nothing either.
+        #expect(Journal(path: journal).lines().count == 10)
+        try s.save()
+        #expect(!FileManager.default.fileExists(atPath: journal))
+        #expect(!s.isDirty)
+        #expect(try ModelIO.load(path: model).names == edited.names)
+        // Declining a replay deletes the journal.
+        try s.perform(.removeVariable("asia"))
+        let t = Session(baseDirectory: dir)
+        try t.load(path: "asia.bn")
+        #expect(t.pendingJournal == ["remove variable asia"])
+        t.discardPendingJournal()
+        #expect(!FileManager.default.fileExists(atPath: journal))
+    }
+
+    @Test func scriptsLeaveNoJournal() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try ModelIO.save(try ModelIO.load(path: sharedRoot + "/networks/asia.bif"), to: dir + "/asia.bif")
+        let s = Session(baseDirectory: dir, journaling: false)
+        try s.load(path: "asia.bif")
+        try s.perform(.removeVariable("asia"))
+        #expect(!FileManager.default.fileExists(atPath: Journal.path(for: dir + "/asia.bif")))
+    }
+
+    @Test func saveWritesAtomicallyAndNeedsAPathForANewModel() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let s = Session(baseDirectory: dir)
+        s.newModel(name: "churn")
+        try s.perform(.addVariable(name: "Churn", states: ["yes", "no"]))
+        #expect(throws: WorkbenchError.self) { try s.save() }
+        try s.save(to: "churn.bn")
+        #expect(s.path == "churn.bn" && !s.isDirty)
+        let back = try ModelIO.load(path: dir + "/churn.bn")
+        #expect(back.names == ["Churn"])
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0 != "churn.bn" }
+        #expect(leftovers.isEmpty)
+    }
+
+    @Test func fitSampleScoreEvaluateThroughTheSession() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let s = try asiaSession()
+        s.baseDirectory = dir
+        let truth = s.network
+        _ = try s.sample(rows: 2000, seed: 5, missing: 0, to: "asia.csv")
+        try s.loadData(path: "asia.csv")
+        let report = try s.fit(method: .mle)
+        #expect(report.rows == 2000)
+        #expect(s.network != truth && s.canUndo)
+        let smoke = s.network.index(of: "smoke")!
+        #expect(abs(s.network.cpts[smoke].values[0] - 0.5) < 0.05)
+        s.undo()
+        #expect(s.network == truth)
+        #expect(try s.score(target: "lung", to: "scores.csv") == 2000)
+        let e = try s.evaluate(target: "either", folds: nil)
+        #expect(e.model.accuracy > 0.9)
+        // A cancelled fit leaves the model as it was.
+        let token = CancellationToken()
+        #expect(token.cancel())
+        #expect(throws: WorkbenchError.self) { _ = try s.fit(method: .mle, cancellation: token) }
+        #expect(s.network == truth)
+    }
+}
