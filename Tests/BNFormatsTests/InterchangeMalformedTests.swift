@@ -41,6 +41,9 @@ struct InterchangeMalformedTests {
         Case(file: "xmlbif/bad-unknown-given.xmlbif", at: "21:", words: ["unknown variable 'Z'"]),
         Case(file: "xmlbif/bad-non-numeric.xmlbif", at: "17:", words: ["entry 2", "not a number: 'seven'"]),
         Case(file: "xmlbif/bad-truncated.xmlbif", at: "16:", words: ["the document ends inside <DEFINITION>", "truncated"]),
+        // Fuzzer reproducers: Foundation's XMLParser crashed on processing instructions without data.
+        Case(file: "xmlbif/crash-pi-without-data.xmlbif", at: "2:", words: ["the document ends inside <HTTML>"]),
+        Case(file: "xmlbif/crash-pi-inside.xmlbif", at: "1:1", words: ["no variables found"]),
         Case(file: "xmlbif/bad-not-xmlbif.xmlbif", at: "1:1", words: ["not an XMLBIF document"]),
         // Hugin NET
         Case(file: "net/bad-missing-states.net", at: "5:6", words: ["node 'A' has no 'states'"]),

@@ -37,7 +37,7 @@ public enum XMLBIFReader {
             throw FormatError([source.diagnostic(at: bad, "invalid UTF-8 (byte 0x\(String(source.bytes[bad], radix: 16, uppercase: true)))", hint: "save the file as UTF-8")])
         }
         let collector = XMLBIFCollector(file: source.file, sourceSize: source.bytes.count)
-        let parser = XMLParser(data: Data(source.bytes))
+        let parser = XMLParser(data: Data(blankingProcessingInstructions(source.bytes)))
         parser.delegate = collector
         parser.shouldResolveExternalEntities = false
         let ok = parser.parse()
@@ -53,6 +53,41 @@ public enum XMLBIFReader {
         }
         return try collector.assemble()
     }
+}
+
+/// The bytes with every processing instruction (`<?target …?>`) other than the XML
+/// declaration at the very start replaced by spaces (line and column numbers are kept).
+///
+/// swift-corelibs-foundation's `XMLParser` dereferences a null pointer on a processing
+/// instruction without data (`<?x?>`), crashing the process (found by fuzzing,
+/// Fuzz/run.sh models); XMLBIF never needs processing instructions, so none reach it.
+func blankingProcessingInstructions(_ bytes: [UInt8]) -> [UInt8] {
+    var out = bytes
+    var i = 0
+    let n = bytes.count
+    // The declaration may only stand at the start (after a byte-order mark).
+    var declarationEnd = 0
+    var start = 0
+    if n >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { start = 3 }
+    if n >= start + 6 && Array(bytes[start..<(start + 5)]) == Array("<?xml".utf8)
+        && (bytes[start + 5] == 32 || bytes[start + 5] == 9 || bytes[start + 5] == 10 || bytes[start + 5] == 13) {
+        var j = start + 5
+        while j + 1 < n && !(bytes[j] == UInt8(ascii: "?") && bytes[j + 1] == UInt8(ascii: ">")) { j += 1 }
+        declarationEnd = min(j + 2, n)
+    }
+    i = declarationEnd
+    while i + 1 < n {
+        if bytes[i] == UInt8(ascii: "<") && bytes[i + 1] == UInt8(ascii: "?") {
+            var j = i + 2
+            while j + 1 < n && !(bytes[j] == UInt8(ascii: "?") && bytes[j + 1] == UInt8(ascii: ">")) { j += 1 }
+            let end = j + 1 < n ? j + 2 : n
+            for k in i..<end where out[k] != 10 && out[k] != 13 { out[k] = 32 }
+            i = end
+            continue
+        }
+        i += 1
+    }
+    return out
 }
 
 /// SAX delegate gathering variables and definitions with their locations.
