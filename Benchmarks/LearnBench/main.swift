@@ -102,7 +102,7 @@ for name in ["child", "insurance", "alarm"] {
         let net = load(name)
         let complete = ForwardSampler(net).sample(rows: rows, seed: 3)
         let gappy = ForwardSampler(net).sample(rows: rows, seed: 3, options: .init(missing: 0.2))
-        let em = ExpectationMaximization(maxIterations: 500, tolerance: 1e-5, makeEngine: { try BatchedJunctionTreeExpectation($0) })
+        let em = ExpectationMaximization(maxIterations: 500, tolerance: 1e-5, makeEngine: { try ExpectationEngines.automatic($0) })
         var result: (BayesianNetwork, ExpectationMaximization.Report)!
         let t = try seconds { result = try em.fit(uniform(net), to: gappy) }
         let mleComplete = try ParameterEstimator().fit(uniform(net), to: complete)

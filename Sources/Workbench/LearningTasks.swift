@@ -54,7 +54,7 @@ public enum LearningTasks {
         case .em:
             let em = ExpectationMaximization(estimator: estimator, maxIterations: maxIterations, tolerance: tolerance,
                                              restarts: restarts, seed: seed,
-                                             makeEngine: { try BatchedJunctionTreeExpectation($0) }, progress: progress)
+                                             makeEngine: { try ExpectationEngines.automatic($0) }, progress: progress)
             var initial = network
             if start == .uniform { for v in 0..<network.count { try initial.setParents(v, to: network.parents(of: v)) } }
             let (net, report) = try em.fit(initial, to: data)
@@ -139,7 +139,7 @@ public enum LearningTasks {
                 for (v, ps) in result.parents.enumerated() { try structure.setParents(v, to: ps) }
                 let em = ExpectationMaximization(estimator: ParameterEstimator(method: .bdeu(equivalentSampleSize: 1)),
                                                  maxIterations: 50, tolerance: 1e-5, seed: seed,
-                                                 makeEngine: { try BatchedJunctionTreeExpectation($0) })
+                                                 makeEngine: { try ExpectationEngines.automatic($0) })
                 let (fitted, _) = try em.fit(structure, to: data)
                 let completed = try complete(data, with: fitted, seed: seed &+ UInt64(rounds))
                 result = try search.search(cardinalities: skeleton.cardinalities,
@@ -235,7 +235,7 @@ public enum LearningTasks {
             let refit: (Dataset) throws -> BayesianNetwork = { part in
                 if usesEM {
                     return try ExpectationMaximization(estimator: estimator, maxIterations: 50, tolerance: 1e-5, seed: seed,
-                                                       makeEngine: { try BatchedJunctionTreeExpectation($0) }).fit(network, to: part).0
+                                                       makeEngine: { try ExpectationEngines.automatic($0) }).fit(network, to: part).0
                 }
                 return try estimator.fit(network, to: part)
             }
