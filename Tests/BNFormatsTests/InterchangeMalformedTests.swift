@@ -124,6 +124,25 @@ struct InterchangeMalformedTests {
         #expect(e4?.description.contains("big.uai:1:19") == true)
     }
 
+    @Test func corruptAndTruncatedGzip() throws {
+        let dir = try Shipped.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let mildew = try Data(contentsOf: Shipped.networksDir.appendingPathComponent("mildew.bif.gz"))
+        let truncated = dir.appendingPathComponent("truncated.bif.gz").path
+        try mildew.prefix(1000).write(to: URL(fileURLWithPath: truncated))
+        let e1 = #expect(throws: FormatError.self) { try ModelFile.read(truncated) }
+        #expect(e1?.description == "\(truncated):1:1: error: the gzip stream is truncated")
+        let corrupt = dir.appendingPathComponent("corrupt.bif.gz").path
+        try Data([0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0, 3, 0xff, 0xff, 0xff, 0xff, 0x00, 0x13]).write(to: URL(fileURLWithPath: corrupt))
+        let e2 = #expect(throws: FormatError.self) { try ModelFile.read(corrupt) }
+        #expect(e2?.description.contains("the gzip stream is corrupt") == true)
+        let missing = dir.appendingPathComponent("nope.bif").path
+        let e3 = #expect(throws: FormatError.self) { try ModelFile.read(missing) }
+        #expect(e3?.description.contains("no such file") == true)
+        let e4 = #expect(throws: FormatError.self) { try ModelFile.read(dir.path + "/x.bif/..") }
+        #expect(e4 != nil)
+    }
+
     @Test func randomBytesNeverCrash() {
         var rng = SplitMix64(seed: 1)
         let alphabet = Array("network variable probability table default property type discrete {}()[],;|\"/* 0.5 1e-3 -1 yes no A B\n%=".utf8)

@@ -24,11 +24,12 @@ public enum Gzip {
             let (status, produced, used) = input.withUnsafeBufferPointer { inp in
                 chunk.withUnsafeMutableBufferPointer { out in
                     stream.next_in = UnsafeMutablePointer(mutating: inp.baseAddress.map { $0 + consumed })
-                    stream.avail_in = UInt32(inp.count - consumed)
+                    let offered = min(inp.count - consumed, Int(UInt32.max))
+                    stream.avail_in = UInt32(offered)
                     stream.next_out = out.baseAddress
                     stream.avail_out = UInt32(out.count)
                     let s = inflate(&stream, Z_NO_FLUSH)
-                    return (s, out.count - Int(stream.avail_out), (inp.count - consumed) - Int(stream.avail_in))
+                    return (s, out.count - Int(stream.avail_out), offered - Int(stream.avail_in))
                 }
             }
             consumed += used
@@ -56,6 +57,7 @@ public enum Gzip {
 
     /// Deflates `input` into a gzip stream (default compression level).
     public static func compress(_ input: [UInt8]) throws(GzipError) -> [UInt8] {
+        guard input.count < Int(UInt32.max) else { throw GzipError(message: "cannot compress more than 4 GiB at once") }
         var stream = z_stream()
         guard deflateInit2_(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 16 + 15, 8, Z_DEFAULT_STRATEGY,
                             zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
