@@ -65,7 +65,10 @@ public final class CommandRunner {
         do {
             return try execute(command)
         } catch {
-            let message = String(describing: error)
+            var message = String(describing: error)
+            if case ModelError.unknownVariable(let name) = error, let guess = Self.closest(to: name, in: session.network.names) {
+                message += "; did you mean '\(guess)'?"
+            }
             throw CommandFailure(column: Self.column(of: message, in: line), message: message)
         }
     }
@@ -81,7 +84,28 @@ public final class CommandRunner {
             if let t = tokens.dropFirst().first(where: { $0.text == quoted }) { return t.column }
             k += 2
         }
+        if let t = tokens.dropFirst().first(where: { message.hasPrefix($0.text + ":") }) { return t.column }
         return tokens.first?.column ?? 1
+    }
+
+    /// The name nearest to `name` by edit distance (at most 2, or a case-insensitive match).
+    static func closest(to name: String, in names: [String]) -> String? {
+        func distance(_ a: [Character], _ b: [Character]) -> Int {
+            var row = Array(0...b.count)
+            for i in 1...max(a.count, 1) where !a.isEmpty {
+                var prev = row[0]
+                row[0] = i
+                for j in stride(from: 1, through: b.count, by: 1) {
+                    let cur = row[j]
+                    row[j] = min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] == b[j - 1] ? 0 : 1))
+                    prev = cur
+                }
+            }
+            return a.isEmpty ? b.count : row[b.count]
+        }
+        let target = Array(name.lowercased())
+        let scored = names.map { ($0, distance(target, Array($0.lowercased()))) }.filter { $0.1 <= min(2, max(1, name.count / 3)) }
+        return scored.min { $0.1 < $1.1 }?.0
     }
 
     /// Runs a parsed command.
@@ -133,7 +157,9 @@ public final class CommandRunner {
         case .probabilityOfEvidence:
             let (p, l) = try s.probabilityOfEvidence()
             return .init(output: .probabilityOfEvidence(p: p, log: l),
-                         text: "P(\(s.currentScenario.description(in: s.network))) = \(BarChart.formatProbability(p))  (log \(String(format: "%.6f", l)))")
+                         text: s.currentScenario == Scenario()
+                            ? "P(evidence) = 1 (there is no evidence)"
+                            : "P(\(s.currentScenario.description(in: s.network))) = \(BarChart.formatProbability(p))  (log \(String(format: "%.6f", l)))")
         case .mpe:
             let r = try s.mostProbableExplanation()
             let rows = [["variable", "state"]] + r.variables.map { [$0, r.assignment[$0]!] }
@@ -199,7 +225,7 @@ public final class CommandRunner {
     }
 
     private func describeSize(_ n: BayesianNetwork) -> String {
-        "network \(CommandLanguage.quote(n.name)), \(n.count) variable\(n.count == 1 ? "" : "s"), \(n.dag.edgeCount) edge\(n.dag.edgeCount == 1 ? "" : "s")"
+        "network \(CommandLanguage.quote(n.name)), \(plural(n.count, "variable")), \(plural(n.dag.edgeCount, "edge"))"
     }
 
     private func describe(_ edit: ModelEdit) -> String {
@@ -248,7 +274,7 @@ public final class CommandRunner {
     }
 
     func renderSummary(_ s: NetworkSummary) -> String {
-        var lines = ["network \(s.name): \(s.variableCount) variables, \(s.edgeCount) edges, \(s.freeParameters) free parameters, \(s.cptEntries) table entries"]
+        var lines = ["network \(s.name): \(plural(s.variableCount, "variable")), \(plural(s.edgeCount, "edge")), \(plural(s.freeParameters, "free parameter")), \(plural(s.cptEntries, "table entry", "table entries"))"]
         if let best = s.orders.min(by: { ($0.inducedWidth, $0.totalCliqueEntries) < ($1.inducedWidth, $1.totalCliqueEntries) }), s.variableCount > 0 {
             lines.append("induced width \(best.inducedWidth) (\(best.heuristic)), largest clique \(best.largestCliqueEntries) entries")
         }
@@ -269,7 +295,11 @@ public final class CommandRunner {
         let k = x.cardinality
         let values = n.cpts[v].values
         let given = ps.isEmpty ? "" : " | " + ps.map { n.variables[$0].name }.joined(separator: ", ")
-        var rows = [[ps.isEmpty ? "" : ps.map { n.variables[$0].name }.joined(separator: ", ")] + x.states]
+        if ps.isEmpty {
+            let rows = [x.states, values.map { String(format: "%.4f", $0) }]
+            return "P(\(x.name))\n" + TextTable.render(rows, leftAligned: 0, indent: "  ")
+        }
+        var rows = [[ps.map { n.variables[$0].name }.joined(separator: ", ")] + x.states]
         for r in 0..<(values.count / k) {
             let label = n.parentStates(of: v, row: r).map { String($0.split(separator: "=", maxSplits: 1)[1]) }.joined(separator: ", ")
             rows.append([label] + (0..<k).map { String(format: "%.4f", values[r * k + $0]) })
@@ -348,4 +378,9 @@ public final class CommandRunner {
             return .init(output: .journal(lines), text: "replayed \(lines.count) edit\(lines.count == 1 ? "" : "s") from the journal")
         }
     }
+}
+
+/// `1 edge`, `2 edges`.
+func plural(_ n: Int, _ one: String, _ many: String? = nil) -> String {
+    "\(n) \(n == 1 ? one : (many ?? one + "s"))"
 }

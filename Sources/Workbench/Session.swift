@@ -80,6 +80,9 @@ public final class Session {
     /// Opens a model file: replaces the model, clears evidence, scenarios and history.
     /// A journal left next to the file by a killed session is kept in `pendingJournal`.
     public func load(path: String) throws {
+        guard FileManager.default.fileExists(atPath: resolve(path)) else {
+            throw WorkbenchError.io(path: path, reason: "no such file")
+        }
         let net = try ModelIO.load(path: resolve(path))
         reset(to: net, path: path)
     }
