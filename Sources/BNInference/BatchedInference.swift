@@ -52,7 +52,9 @@ extension VariableElimination {
     ///   - withLogEvidence: also return `log P(observed cells)` per row (prunes barren
     ///     nodes only instead of Bayes-ball, so it can be slower).
     ///   - workingSetEntries: the target size of the largest batched table.
-    ///   - minimumGroupRows: patterns with fewer rows are pooled into the indicator plan.
+    ///   - minimumGroupRows: patterns with fewer rows are pooled into the indicator plan
+    ///     when that is estimated cheaper than one sliced plan per pattern (`Int.max`
+    ///     forces pooling, 1 forces slicing).
     ///   - threads: chunks run on up to this many threads (results do not depend on it).
     /// - Throws: `impossibleEvidenceInRow` naming the row's findings when a row has
     ///   probability zero; `invalidQuery` for a column whose state the variable lacks.
@@ -130,18 +132,34 @@ extension VariableElimination {
         // over the union of their observed variables.
         let sliceMode: Mode = withLogEvidence ? .evidence : .posterior
         var pooled: [Int] = []
+        var small: [(pattern: [Int], rows: [Int])] = []
         var pooledObserved = [Bool](repeating: false, count: n)
         for group in groups {
             if group.rows.count >= minimumGroupRows {
                 try schedule(group.pattern, group.rows, mode: sliceMode)
             } else {
                 pooled += group.rows
+                small.append(group)
                 for v in group.pattern { pooledObserved[v] = true }
             }
         }
         if !pooled.isEmpty {
-            pooled.sort()
-            try schedule((0..<n).filter { pooledObserved[$0] }, pooled, mode: .indicators)
+            let union = (0..<n).filter { pooledObserved[$0] }
+            // The pooled plan cannot slice or prune by pattern: use it when its work per row
+            // is below that of a sliced plan for a typical small group plus the cost of
+            // compiling that plan (about `compileWork` entries per step).
+            let pooledPlan = try plan(PlanKey(targets: [target], fixed: union, mode: .indicators, batched: true, rows: 1), rows: 1)
+            let sample = small[small.count / 2]
+            let sampleTargets = sample.pattern.contains(target) ? [] : [target]
+            let slicedPlan = try plan(PlanKey(targets: sampleTargets, fixed: sample.pattern, mode: sliceMode, batched: true, rows: 1), rows: 1)
+            let rowsPerGroup = max(1, pooled.count / small.count)
+            let slicedWork = slicedPlan.program.work + Self.compileWork * slicedPlan.program.ops.count / rowsPerGroup
+            if minimumGroupRows == Int.max || pooledPlan.program.work <= slicedWork {
+                pooled.sort()
+                try schedule(union, pooled, mode: .indicators)
+            } else {
+                for group in small { try schedule(group.pattern, group.rows, mode: sliceMode) }
+            }
         }
 
         // 2. Run the chunks, on several threads when there are several.
@@ -189,6 +207,12 @@ extension VariableElimination {
         return BatchPosteriors(target: target, stateCount: k, values: values, logEvidence: logEvidence,
                                patternCount: groups.count)
     }
+}
+
+extension VariableElimination {
+    /// The cost of compiling one program step, in table entries of work (measured: a few
+    /// microseconds per step against about a nanosecond per entry).
+    static let compileWork = 3000
 }
 
 /// One chunk of rows sharing a compiled plan.

@@ -60,6 +60,18 @@ struct ContractionProgram: Sendable {
     let largestAxes: Axes
     let largestEntries: Int
 
+    /// A rough work estimate in table entries: `Σ` over steps of the entries read and
+    /// written (for a one-row plan, the work per row).
+    var work: Int {
+        var total = 0
+        for (k, op) in ops.enumerated() {
+            var w = opAxes[k].entries
+            for s in op.operands { w += s < inputAxes.count ? inputAxes[s].entries : opAxes[s - inputAxes.count].entries }
+            total = total.addingReportingOverflow(w).overflow ? Int.max : total + w
+        }
+        return total
+    }
+
     /// `M·N·K` per batch row from which a pairwise step with the batch axis on both
     /// operands calls BLAS once per row instead of running one odometer walk over all rows.
     static let batchedBLASThreshold = 4096
