@@ -8,7 +8,8 @@ import Workbench
 final class LineEditor {
     let historyPath: String
 
-    init(historyPath: String = (NSHomeDirectory() as NSString).appendingPathComponent(".credence_history")) {
+    init(historyPath: String = ((ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory()) as NSString)
+        .appendingPathComponent(".credence_history")) {
         self.historyPath = historyPath
         rl_readline_name = UnsafePointer(strdup("credence"))
         stifle_history(2000)

@@ -87,6 +87,7 @@ struct Repl {
             Interrupt.reset()
             guard let line = editor.readLine(prompt: prompt()) else {
                 print("")
+                if Interrupt.isSet { continue }  // Ctrl-C at the prompt: a fresh line
                 if confirmQuit() { return }
                 continue
             }
@@ -117,6 +118,11 @@ struct Repl {
         let token = CancellationToken()
         runner.cancellation = token
         runner.progress = { iteration, ll in
+            if token.isCancelled {
+                // Abandoned by Ctrl-C: park this worker for good, so that it stops using the
+                // CPU (its partial result is never committed; its memory is not returned).
+                DispatchSemaphore(value: 0).wait()
+            }
             FileHandle.standardError.write(Data("\rEM iteration \(iteration): log-likelihood \(String(format: "%.4f", ll))   ".utf8))
         }
         defer { runner.cancellation = nil; runner.progress = nil }
@@ -160,7 +166,9 @@ struct Repl {
                 report("\(error)")
                 return false
             }
-        case "n": return true
+        case "n":
+            session.journal?.discard()  // the changes are dropped on purpose
+            return true
         default: return false
         }
     }
