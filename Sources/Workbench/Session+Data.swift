@@ -31,6 +31,11 @@ extension Session {
                                                      maxIterations: maxIterations, tolerance: tolerance, restarts: 0,
                                                      seed: seed, progress: progress)
         guard cancellation?.finish() ?? true else { throw WorkbenchError.usage("interrupted: the model is as it was") }
+        // The journal replays a fit on the same file: record where the data came from first.
+        if let p = dataPath, journaledDataPath != resolve(p) {
+            journaledDataPath = resolve(p)
+            journal?.append("data load \(CommandLanguage.quote(resolve(p)))")
+        }
         replaceModel(fitted, journalLine: "fit \(method.rawValue)")
         return report
     }

@@ -32,6 +32,8 @@ public final class Session {
     /// The dataset loaded with `data load`, as given (the path as typed), matched to the model.
     public internal(set) var dataPath: String?
     var dataCache: (network: BayesianNetwork, data: Dataset, notes: [String])?
+    /// The data file last recorded in the journal (so that a replayed `fit` finds its data).
+    var journaledDataPath: String?
 
     var undoStack: [BayesianNetwork] = []
     var redoStack: [BayesianNetwork] = []
@@ -102,6 +104,7 @@ public final class Session {
         cachedService = nil
         dataCache = nil
         journal = nil
+        journaledDataPath = nil
         pendingJournal = []
         if let path { openJournal(for: path) }
     }
@@ -118,6 +121,7 @@ public final class Session {
             journal = journaling ? Journal(path: Journal.path(for: resolve(target))) : nil
         }
         journal?.discard()
+        journaledDataPath = nil
         pendingJournal = []
         isDirty = false
     }

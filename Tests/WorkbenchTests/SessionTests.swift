@@ -212,6 +212,29 @@ struct SessionTests {
         #expect(!FileManager.default.fileExists(atPath: journal))
     }
 
+    @Test func theJournalReplaysAFitWithItsData() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try ModelIO.save(try ModelIO.load(path: sharedRoot + "/networks/asia.bif"), to: dir + "/asia.bif")
+        var fitted: BayesianNetwork
+        do {
+            let s = Session(baseDirectory: dir)
+            try s.load(path: "asia.bif")
+            let r = CommandRunner(session: s)
+            for line in ["sample 300 seed 4 missing 0.1 to data.csv", "data load data.csv", "set cpt smoke 0.8 0.2", "fit bayes",
+                         "remove edge smoke -> bronc"] {
+                _ = try r.run(line: line)
+            }
+            fitted = s.network
+        }
+        // The next session starts somewhere else: the data path was recorded absolute.
+        let s = Session(baseDirectory: "/")
+        try s.load(path: dir + "/asia.bif")
+        #expect(s.pendingJournal.count == 4)
+        try CommandRunner(session: s).replayJournal()
+        #expect(s.network == fitted)
+    }
+
     @Test func scriptsLeaveNoJournal() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
