@@ -155,7 +155,6 @@ extension Session {
 
     private func setNetwork(_ net: BayesianNetwork) {
         network = net
-        isDirty = true
         cachedService = nil
     }
 

@@ -14,8 +14,11 @@ public final class Session {
     public internal(set) var network: BayesianNetwork
     /// The file the model was loaded from or last saved to.
     public internal(set) var path: String?
-    /// True when the model has changes that are not saved.
-    public internal(set) var isDirty = false
+    /// True when the model differs from the one last loaded or saved (undoing back to it
+    /// makes the session clean again).
+    public var isDirty: Bool { network != savedNetwork }
+    /// The network as last loaded, created or saved.
+    var savedNetwork: BayesianNetwork
     /// Relative paths in commands are resolved against this directory.
     public var baseDirectory: String
 
@@ -50,6 +53,7 @@ public final class Session {
                 baseDirectory: String = FileManager.default.currentDirectoryPath, journaling: Bool = true) {
         self.journaling = journaling
         self.network = network
+        self.savedNetwork = network
         self.path = path
         self.baseDirectory = baseDirectory
         if let path { openJournal(for: path) }
@@ -96,8 +100,8 @@ public final class Session {
 
     func reset(to net: BayesianNetwork, path: String?) {
         network = net
+        savedNetwork = net
         self.path = path
-        isDirty = false
         evidence = [:]; soft = [:]; interventions = [:]
         scenarios = [:]; scenarioOrder = []
         undoStack = []; redoStack = []
@@ -123,7 +127,7 @@ public final class Session {
         journal?.discard()
         journaledDataPath = nil
         pendingJournal = []
-        isDirty = false
+        savedNetwork = network
     }
 
     func openJournal(for modelPath: String) {

@@ -154,7 +154,10 @@ struct Repl {
 
     /// True when it is fine to leave (no unsaved changes, or the user said so).
     private func confirmQuit() -> Bool {
-        guard session.isDirty else { return true }
+        guard session.isDirty else {
+            session.journal?.discard()  // edits undone back to the saved model: nothing to restore
+            return true
+        }
         let target = session.path ?? "a file"
         switch editor.ask("Unsaved changes. Save to \(target) first? [y]es / [n]o, quit / [c]ancel: ") {
         case "y":

@@ -45,6 +45,7 @@ struct SessionTests {
         #expect(s.isDirty)
         #expect(s.undo())
         #expect(s.network == before)
+        #expect(!s.isDirty)  // back to the model as loaded
         #expect(s.redo())
         #expect(s.network == after)
         #expect(!s.redo())
