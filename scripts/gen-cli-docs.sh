@@ -23,7 +23,7 @@ HEAD
   echo '```'
   "$BIN" --help
   echo '```'
-  for cmd in $("$BIN" --help | awk '/^SUBCOMMANDS:/{f=1;next} f && NF{print $1}' | grep -v '^help$'); do
+  for cmd in $("$BIN" --help | awk '/^SUBCOMMANDS:/{f=1;next} f && /^  [a-z]/{print $1}' | grep -v '^help$'); do
     echo
     echo "## \`credence $cmd\`"
     echo
