@@ -44,6 +44,7 @@ struct InterchangeMalformedTests {
         // Fuzzer reproducers: Foundation's XMLParser crashed on processing instructions without data.
         Case(file: "xmlbif/crash-pi-without-data.xmlbif", at: "2:", words: ["the document ends inside <HTTML>"]),
         Case(file: "xmlbif/crash-pi-inside.xmlbif", at: "1:1", words: ["no variables found"]),
+        Case(file: "xmlbif/crash-pi-after-bad-declaration.xmlbif", at: "21:1", words: ["the document ends inside <NETWORK>"]),
         Case(file: "xmlbif/bad-not-xmlbif.xmlbif", at: "1:1", words: ["not an XMLBIF document"]),
         // Hugin NET
         Case(file: "net/bad-missing-states.net", at: "5:6", words: ["node 'A' has no 'states'"]),

@@ -55,27 +55,19 @@ public enum XMLBIFReader {
     }
 }
 
-/// The bytes with every processing instruction (`<?target …?>`) other than the XML
-/// declaration at the very start replaced by spaces (line and column numbers are kept).
+/// The bytes with every processing instruction (`<?target …?>`), the XML declaration
+/// included, replaced by spaces (line and column numbers are kept).
 ///
 /// swift-corelibs-foundation's `XMLParser` dereferences a null pointer on a processing
 /// instruction without data (`<?x?>`), crashing the process (found by fuzzing,
-/// Fuzz/run.sh models); XMLBIF never needs processing instructions, so none reach it.
+/// Fuzz/run.sh models). XMLBIF needs no processing instructions, and the declaration only
+/// names the version and encoding: the input has been checked to be UTF-8, which is what
+/// the parser assumes without one. An unterminated `<?` is blanked to the end, which the
+/// parser then reports as a document without a root element.
 func blankingProcessingInstructions(_ bytes: [UInt8]) -> [UInt8] {
     var out = bytes
     var i = 0
     let n = bytes.count
-    // The declaration may only stand at the start (after a byte-order mark).
-    var declarationEnd = 0
-    var start = 0
-    if n >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { start = 3 }
-    if n >= start + 6 && Array(bytes[start..<(start + 5)]) == Array("<?xml".utf8)
-        && (bytes[start + 5] == 32 || bytes[start + 5] == 9 || bytes[start + 5] == 10 || bytes[start + 5] == 13) {
-        var j = start + 5
-        while j + 1 < n && !(bytes[j] == UInt8(ascii: "?") && bytes[j + 1] == UInt8(ascii: ">")) { j += 1 }
-        declarationEnd = min(j + 2, n)
-    }
-    i = declarationEnd
     while i + 1 < n {
         if bytes[i] == UInt8(ascii: "<") && bytes[i + 1] == UInt8(ascii: "?") {
             var j = i + 2
