@@ -12,6 +12,7 @@ public struct CSVOptions: Sendable, Equatable {
     /// Stop after this many problems (all are reported together).
     public var maximumErrors: Int
 
+    /// Options; the defaults read comma-separated RFC 4180 files.
     public init(delimiter: UInt8 = UInt8(ascii: ","), missingValues: [String] = ["", "NA", "?"],
                 trimWhitespace: Bool = true, maximumErrors: Int = 20) {
         self.delimiter = delimiter
@@ -35,6 +36,7 @@ public struct CSVReadResult: Sendable {
         warnings.map { "\($0.location): warning: \($0.message)" + ($0.hint.map { "\n  hint: \($0)" } ?? "") }
     }
 
+    /// A dataset and its notes.
     public init(dataset: Dataset, warnings: [Diagnostic]) {
         self.dataset = dataset
         self.warnings = warnings

@@ -83,6 +83,8 @@ public enum Gzip {
 
 /// A gzip stream that could not be read or written.
 public struct GzipError: Error, Sendable, CustomStringConvertible {
+    /// What went wrong, in user words.
     public var message: String
+    /// The message.
     public var description: String { message }
 }

@@ -9,11 +9,13 @@ public struct SourceText: Sendable {
     /// The (decompressed) content.
     public let bytes: [UInt8]
 
+    /// Bytes already in memory (not decompressed).
     public init(file: String, bytes: [UInt8]) {
         self.file = file
         self.bytes = bytes
     }
 
+    /// The UTF-8 bytes of a string.
     public init(file: String, text: String) {
         self.init(file: file, bytes: Array(text.utf8))
     }
