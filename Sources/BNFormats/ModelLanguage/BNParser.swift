@@ -69,7 +69,7 @@ struct BNParser {
     }
 
     private func number(_ t: BNToken) -> Double? {
-        t.kind == .word ? BNDecimal.parse(bytes, t.start, t.end) : nil
+        t.kind == .word ? bytes.withUnsafeBufferPointer { DecimalParser.parse($0, t.start..<t.end) } : nil
     }
 
     private mutating func report(_ offset: Int, _ message: String, hint: String? = nil) {
