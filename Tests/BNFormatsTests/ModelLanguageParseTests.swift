@@ -131,17 +131,17 @@ struct ModelLanguageParseTests {
                      "1.0", "0.123456789012345678901234567890", "7.", ".5", "1E-3", "+0.25"]
         for t in texts {
             let bytes = Array(t.utf8)
-            #expect(BNDecimal.parse(bytes, 0, bytes.count) == Double(t)!, "\(t)")
+            #expect(bytes.withUnsafeBufferPointer { DecimalParser.parse($0, 0..<bytes.count) } == Double(t)!, "\(t)")
         }
         for bad in ["inf", "nan", "0x1p3", "1e", "--1", "1.2.3", "", "e5", "1e99999"] {
             let bytes = Array(bad.utf8)
-            #expect(BNDecimal.parse(bytes, 0, bytes.count) == nil, "\(bad)")
+            #expect(bytes.withUnsafeBufferPointer { DecimalParser.parse($0, 0..<bytes.count) } == nil, "\(bad)")
         }
         var rng = SplitMix64(seed: 7)
         for _ in 0..<20_000 {
             let x = Double(bitPattern: rng.next() >> 2)   // positive, any exponent
             let t = Array("\(x)".utf8)
-            #expect(BNDecimal.parse(t, 0, t.count) == x)
+            #expect(t.withUnsafeBufferPointer { DecimalParser.parse($0, 0..<t.count) } == x)
         }
     }
 
