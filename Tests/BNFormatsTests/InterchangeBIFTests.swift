@@ -88,4 +88,31 @@ struct InterchangeBIFTests {
         #expect(net.cpts[c][[1, 2, 1]] == 0.8)
         #expect(net.cpts[c][[0, 1, 0]] == 0.5)
     }
+
+    @Test func decimalParsingMatchesStrtodBitForBit() throws {
+        var rng = SplitMix64(seed: 3)
+        var texts = ["0", "-0", "1", "0.1", "0.3333333", "1e-05", "9.999e-01", "2.5E+3", ".5", "7.", "+0.25",
+                     "0.1111111111111111111111", "123456789012345678901234", "1e-400", "4.9e-324", "1.7976931348623157e308",
+                     "0.000000000000000000000000001", "9007199254740993", "0.30000000000000004"]
+        for _ in 0..<3000 {
+            let digits = Int(rng.next() % 22) + 1
+            var t = String(rng.next() % 10)
+            if rng.next() % 2 == 0 { t += "." }
+            for _ in 0..<digits { t += String(rng.next() % 10) }
+            if rng.next() % 4 == 0 { t += "e" + (rng.next() % 2 == 0 ? "-" : "") + String(rng.next() % 30) }
+            texts.append(t)
+        }
+        for t in texts {
+            let expected = try #require(Double(t))
+            #expect(DecimalParser.parse(t)?.bitPattern == expected.bitPattern, "\(t)")
+            // The fused list path of the BIF lexer agrees too.
+            var lexer = TokenLexer(SourceText(file: "n", text: t + ", " + t + ";"), dialect: .bif)
+            var out: [Double] = []
+            #expect(lexer.numberList(into: &out) == nil)
+            #expect(out.map(\.bitPattern) == [expected.bitPattern, expected.bitPattern], "\(t)")
+        }
+        for bad in ["", "-", ".", "e5", "1e", "1e+", "nan", "inf", "0x1p3", "1.2.3", "1,5", "--1"] {
+            #expect(DecimalParser.parse(bad) == nil, "\(bad)")
+        }
+    }
 }
