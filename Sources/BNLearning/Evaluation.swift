@@ -45,15 +45,7 @@ public enum Evaluation {
     public static func logLikelihood(_ network: BayesianNetwork, on data: Dataset) throws -> Double {
         let binding = try DataBinding(network: network, data: data, allowMissingColumns: true)
         let rows = ExpectationMaximization.distinctRows(binding, variables: network.count)
-        let tree = try JunctionTree(network)
-        var total = 0.0
-        for (e, w) in rows {
-            var hard: [Int: Int] = [:]
-            for (v, s) in e.enumerated() where s >= 0 { hard[v] = Int(s) }
-            try tree.setEvidence(Evidence(hard: hard))
-            total += w * (try tree.logProbabilityOfEvidence())
-        }
-        return total
+        return try ExpectationMaximization.logLikelihood(network, rows: rows, makeEngine: { try ExpectationEngines.automatic($0) })
     }
 
     /// The result of k-fold cross-validation.

@@ -114,12 +114,25 @@ public struct ExpectationMaximization {
     /// rows split over `threads` engines.
     private func expectation(_ net: BayesianNetwork, rows: [(evidence: [Int32], weight: Double)], families: [[Int]],
                              cards: [Int]) throws -> ([[Double]], Double) {
+        try Self.expectation(net, rows: rows, families: families, cards: cards, threads: threads, makeEngine: makeEngine)
+    }
+
+    /// `Σ w · ln P(observed cells)` of distinct rows: complete rows by CPT look-ups, the others
+    /// through the engine (the E-step without its counts).
+    static func logLikelihood(_ net: BayesianNetwork, rows: [(evidence: [Int32], weight: Double)], threads: Int = 2,
+                              makeEngine: @escaping @Sendable (BayesianNetwork) throws -> any ExpectationEngine) throws -> Double {
+        let families = (0..<net.count).map { net.parents(of: $0) + [$0] }
+        return try expectation(net, rows: rows, families: families, cards: net.cardinalities, threads: threads,
+                               makeEngine: makeEngine).1
+    }
+
+    static func expectation(_ net: BayesianNetwork, rows: [(evidence: [Int32], weight: Double)], families: [[Int]],
+                            cards: [Int], threads: Int,
+                            makeEngine make: @escaping @Sendable (BayesianNetwork) throws -> any ExpectationEngine) throws -> ([[Double]], Double) {
         let parts = max(1, min(threads, rows.count / 256 + 1))
-        let make = makeEngine
         let partials = parallelMap(parts) { part -> Result<([[Double]], Double), Error> in
             Result {
                 var counts = families.map { [Double](repeating: 0, count: $0.reduce(1) { $0 * cards[$1] }) }
-                var engine = try make(net)
                 var ll = 0.0
                 var incomplete: [(evidence: [Int32], weight: Double)] = []
                 for (e, w) in rows[(rows.count * part / parts)..<(rows.count * (part + 1) / parts)] {
@@ -137,7 +150,10 @@ public struct ExpectationMaximization {
                         incomplete.append((e, w))
                     }
                 }
-                ll += try engine.accumulate(rows: incomplete[...], into: &counts)
+                if !incomplete.isEmpty {
+                    var engine = try make(net)
+                    ll += try engine.accumulate(rows: incomplete[...], into: &counts)
+                }
                 return (counts, ll)
             }
         }
