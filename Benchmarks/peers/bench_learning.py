@@ -54,7 +54,8 @@ def sample(cred, name, rows, seed, missing, folder):
             dst.write(header)
             for line in src:
                 cells = line.rstrip("\n").split(",")
-                dst.write(",".join(c if c != "" else "?" for c in cells) + "\n")
+                # pyAgrum refuses '/' in labels (child's Asy/Patch): '_' on both sides.
+                dst.write(",".join(c.replace("/", "_") if c != "" else "?" for c in cells) + "\n")
     return path, q
 
 
@@ -64,34 +65,79 @@ def loglik(cred, model, data):
     return json.loads(out)["logLikelihood"]
 
 
+def template(name):
+    """The pyAgrum network with '/' in labels replaced by '_' (as in the '?'-coded CSV)."""
+    bn = common.pyagrum_model(name)
+    for v in bn.names():
+        var = bn.variableFromName(v)
+        for i in range(var.domainSize()):
+            label = var.label(i)
+            if "/" in label:
+                bn.changeVariableLabel(v, label, label.replace("/", "_"))
+    return bn
+
+
+SMOOTHING = 0.01
+
+
+def learner_for(csv, bn, smoothing):
+    import pyagrum as gum
+    learner = gum.BNLearner(csv, bn, ["?"])
+    if smoothing:
+        learner.useSmoothingPrior(smoothing)
+    return learner
+
+
+def with_fallback(fn):
+    """pyAgrum stops on parent configurations never seen in the data; then retry with a
+    small smoothing prior and say so."""
+    try:
+        return fn(0.0)
+    except Exception as e:  # noqa: BLE001
+        if "never appears in the database" not in str(e):
+            raise
+        out = fn(SMOOTHING)
+        out["note"] = "pyAgrum refused without a prior (unseen parent configuration); run with smoothing %g" % SMOOTHING
+        return out
+
+
 def pyagrum_em(name, qcsv, out_bif, eps):
     import pyagrum as gum
-    template = common.pyagrum_model(name)
-    t0 = time.perf_counter()
-    learner = gum.BNLearner(qcsv, template, ["?"])
-    learner.useEM(eps)
-    bn = learner.learnParameters(template.dag())
-    dt = time.perf_counter() - t0
-    gum.saveBN(bn, out_bif)
-    return {"seconds": dt, "iterations": learner.EMnbrIterations() if hasattr(learner, "EMnbrIterations") else None}
+    tpl = template(name)
+
+    def go(smoothing):
+        t0 = time.perf_counter()
+        learner = learner_for(qcsv, tpl, smoothing)
+        learner.useEM(eps)
+        bn = learner.learnParameters(tpl.dag())
+        dt = time.perf_counter() - t0
+        gum.saveBN(bn, out_bif)
+        return {"seconds": dt, "iterations": learner.EMnbrIterations() if hasattr(learner, "EMnbrIterations") else None}
+    return with_fallback(go)
 
 
 def pyagrum_mle(name, csv, out_bif):
     import pyagrum as gum
-    template = common.pyagrum_model(name)
-    t0 = time.perf_counter()
-    learner = gum.BNLearner(csv, template, ["?"])
-    bn = learner.learnParameters(template.dag())
-    dt = time.perf_counter() - t0
-    gum.saveBN(bn, out_bif)
-    return {"seconds": dt}
+    tpl = template(name)
+
+    def go(smoothing):
+        t0 = time.perf_counter()
+        bn = learner_for(csv, tpl, smoothing).learnParameters(tpl.dag())
+        dt = time.perf_counter() - t0
+        gum.saveBN(bn, out_bif)
+        return {"seconds": dt}
+    return with_fallback(go)
 
 
 def pyagrum_hc(name, csv, out_bif):
+    return with_fallback(lambda smoothing: _pyagrum_hc(name, csv, out_bif, smoothing))
+
+
+def _pyagrum_hc(name, csv, out_bif, smoothing):
     import pyagrum as gum
-    template = common.pyagrum_model(name)
+    template_bn = template(name)
     t0 = time.perf_counter()
-    learner = gum.BNLearner(csv, template, ["?"])
+    learner = learner_for(csv, template_bn, smoothing)
     learner.useGreedyHillClimbing()
     learner.useScoreBIC()
     learner.setMaxIndegree(4)
@@ -99,6 +145,24 @@ def pyagrum_hc(name, csv, out_bif):
     dt = time.perf_counter() - t0
     gum.saveBN(bn, out_bif)
     return {"seconds": dt, "edges": bn.sizeArcs()}
+
+
+def fix_labels(bif, name):
+    """pyAgrum's output with the original labels back ('_' to '/' where the file had '/')."""
+    import pyagrum as gum
+    original = common.pyagrum_model(name)
+    with open(bif) as f:
+        text = f.read()
+    for v in original.names():
+        var = original.variableFromName(v)
+        for i in range(var.domainSize()):
+            label = var.label(i)
+            if "/" in label:
+                text = text.replace(label.replace("/", "_"), label)
+    out = bif[:-4] + ".labels.bif"
+    with open(out, "w") as f:
+        f.write(text)
+    return out
 
 
 def main():
@@ -129,7 +193,7 @@ def main():
             status, value = common.run_limited(pyagrum_em, (name, qdata, pout, 1e-5), args.timeout, 16)
             if status == "ok":
                 row.update({"pyagrum_seconds": value["seconds"], "pyagrum_iterations": value["iterations"],
-                            "pyagrum_loglik": loglik(cred, pout, data)})
+                            "pyagrum_loglik": loglik(cred, fix_labels(pout, name), data), "pyagrum_note": value.get("note")})
             else:
                 row["pyagrum"] = status
             row["pgmpy"] = "cannot run: pgmpy's ExpectationMaximization needs fully latent columns, not scattered gaps"
@@ -143,6 +207,8 @@ def main():
             row = {"network": name, "rows": 100000, "credence_seconds": dt}
             status, value = common.run_limited(pyagrum_mle, (name, qdata, out + ".agrum.bif"), args.timeout, 16)
             row["pyagrum_seconds"] = value["seconds"] if status == "ok" else status
+            if status == "ok" and value.get("note"):
+                row["pyagrum_note"] = value["note"]
             results["mle"].append(row)
             print(json.dumps(row), file=sys.stderr, flush=True)
     if "hc" not in args.skip:
@@ -156,9 +222,9 @@ def main():
         pout = os.path.join(folder, "alarm-hc-agrum.bif")
         status, value = common.run_limited(pyagrum_hc, (name, qdata, pout), args.timeout, 16)
         if status == "ok":
-            row.update({"pyagrum_seconds": value["seconds"], "pyagrum_edges": value["edges"]})
+            row.update({"pyagrum_seconds": value["seconds"], "pyagrum_edges": value["edges"], "pyagrum_note": value.get("note")})
             # Score pyAgrum's DAG with Credence's BIC: learn starting from it with no moves.
-            _, txt = run([cred, "learn", data, "--score", "bic", "--start", pout, "--max-iterations", "0",
+            _, txt = run([cred, "learn", data, "--score", "bic", "--start", fix_labels(pout, name), "--max-iterations", "0",
                           "--output", pout + ".rescored.bif", "--json"])
             row["pyagrum_bic_by_credence"] = json.loads(txt)["scoreValue"]
         else:
@@ -177,9 +243,10 @@ def print_tables(r):
         print("|---|---:|---:|---:|---:|---:|---:|---|")
         for x in r["em"]:
             ps = x.get("pyagrum_seconds")
-            print("| %s | %d | %.2f (%s) | %s | %s | %.3f | %s | cannot run |" % (
+            print("| %s | %d | %.2f (%s) | %s%s | %s | %.3f | %s | cannot run |" % (
                 x["network"], x["rows"], x["credence_seconds"], x["credence_iterations"],
                 "%.2f (%s)" % (ps, x.get("pyagrum_iterations")) if ps else x.get("pyagrum"),
+                " (smoothing %g)" % SMOOTHING if x.get("pyagrum_note") else "",
                 "%.1fx" % (ps / x["credence_seconds"]) if ps else "–", x["credence_loglik"],
                 "%.3f" % x["pyagrum_loglik"] if "pyagrum_loglik" in x else "–"))
     if r["mle"]:
