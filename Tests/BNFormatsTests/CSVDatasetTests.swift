@@ -101,4 +101,14 @@ struct CSVDatasetTests {
         #expect(back.dataset == data)
         #expect(back.warnings.isEmpty)
     }
+
+    @Test func aColumnNamedWithALeadingByteOrderMarkSurvivesWriting() throws {
+        // Fuzzer reproducer (Fixtures/csv/crash-bom-name.csv): BOM, then a header whose only
+        // name is U+FEFF. Written unquoted, the name became a BOM and the header was empty.
+        let path = Shipped.fixturesDir.appendingPathComponent("csv/crash-bom-name.csv").path
+        let d = try CSVReader.read(path: path).dataset
+        #expect(d.names == ["\u{FEFF}"])
+        let back = try CSVReader.parse(CSVWriter.string(d)).dataset
+        #expect(back == d)
+    }
 }

@@ -43,8 +43,10 @@ public enum CSVWriter {
     /// One field, quoted when needed.
     static func field(_ text: String, _ delimiter: UInt8) -> [UInt8] {
         let u = Array(text.utf8)
+        // A leading U+FEFF would be taken for a byte-order mark at the start of the file.
         let needsQuotes = u.contains { $0 == delimiter || $0 == 34 || $0 == 10 || $0 == 13 }
             || u.first == 32 || u.last == 32 || u.first == 9 || u.last == 9
+            || u.starts(with: [0xEF, 0xBB, 0xBF])
         guard needsQuotes else { return u }
         var out: [UInt8] = [34]
         for c in u {
