@@ -113,6 +113,9 @@ private let credenceComplete: @convention(c) (UnsafePointer<CChar>?, Int32, Int3
     }
     let state = CompletionState.shared
     state.matches = state.candidates(before: before, word: word)
+    // observe/do/soft VAR<Tab> goes on with '=' (then Tab again offers the states).
+    let assigning = ["observe", "do", "soft"].contains(trimmedWords.first.map(String.init) ?? "") && !before.hasSuffix("=")
+    rl_completion_append_character = assigning ? 61 : 32
     if state.matches.isEmpty {
         rl_attempted_completion_over = 1
         return nil

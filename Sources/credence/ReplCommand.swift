@@ -92,6 +92,10 @@ struct Repl {
                 continue
             }
             if Interrupt.isSet { continue }  // Ctrl-C at the prompt: a fresh line
+            if session.isDirty, let c = try? CommandLanguage.parse(line), Self.replacesModel(c),
+               editor.ask("Unsaved changes (kept in the journal until saved). Open another model anyway? [y/N] ") != "y" {
+                continue
+            }
             do {
                 guard let result = try execute(line) else { continue }
                 if case .quit = result.output {
@@ -102,6 +106,13 @@ struct Repl {
             } catch {
                 report(error.message, column: error.column, line: line)
             }
+        }
+    }
+
+    static func replacesModel(_ c: Command) -> Bool {
+        switch c {
+        case .load, .new: return true
+        default: return false
         }
     }
 
