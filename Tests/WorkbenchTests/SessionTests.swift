@@ -116,6 +116,27 @@ struct SessionTests {
         }
     }
 
+    /// A state added to a parent in the middle of a child's family: the child's old rows
+    /// are unchanged (checked entry by entry), the new ones uniform.
+    @Test func addingAStateToAMiddleParentKeepsTheOtherRows() throws {
+        let original = try ModelIO.load(path: sharedRoot + "/networks/asia.bif")
+        var n = original
+        let lung = n.index(of: "lung")!, either = n.index(of: "either")!
+        #expect(n.parents(of: either).first == lung)
+        try n.addState(lung, "unknown")
+        #expect(n.cpts[either].scope.cardinalities == [3, 2, 2])
+        for l in 0..<3 {
+            for t in 0..<2 {
+                for e in 0..<2 {
+                    let v = n.cpts[either][[l, t, e]]
+                    #expect(v == (l < 2 ? original.cpts[either][[l, t, e]] : 0.5))
+                }
+            }
+        }
+        try n.removeState(lung, "unknown")
+        #expect(n == original)
+    }
+
     @Test func renamesFollowIntoEvidenceAndScenarios() throws {
         let s = try asiaSession()
         try s.observe([("smoke", "yes")])
