@@ -25,6 +25,7 @@ including reading the CSV, for both sides.
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -54,8 +55,8 @@ def sample(cred, name, rows, seed, missing, folder):
             dst.write(header)
             for line in src:
                 cells = line.rstrip("\n").split(",")
-                # pyAgrum refuses '/' in labels (child's Asy/Patch): '_' on both sides.
-                dst.write(",".join(c.replace("/", "_") if c != "" else "?" for c in cells) + "\n")
+                # pyAgrum refuses labels such as Asy/Patch or <5: a reversible escape on both sides.
+                dst.write(",".join(safe(c) if c != "" else "?" for c in cells) + "\n")
     return path, q
 
 
@@ -65,15 +66,24 @@ def loglik(cred, model, data):
     return json.loads(out)["logLikelihood"]
 
 
+def safe(label):
+    """A label pyAgrum accepts: every character outside [A-Za-z0-9_] becomes _xHH_."""
+    return re.sub(r"[^A-Za-z0-9_]", lambda m: "_x%02x_" % ord(m.group()), label)
+
+
+def unsafe(text):
+    return re.sub(r"_x([0-9a-f]{2})_", lambda m: chr(int(m.group(1), 16)), text)
+
+
 def template(name):
-    """The pyAgrum network with '/' in labels replaced by '_' (as in the '?'-coded CSV)."""
+    """The pyAgrum network with labels escaped as in the '?'-coded CSV."""
     bn = common.pyagrum_model(name)
     for v in bn.names():
         var = bn.variableFromName(v)
         for i in range(var.domainSize()):
             label = var.label(i)
-            if "/" in label:
-                bn.changeVariableLabel(v, label, label.replace("/", "_"))
+            if safe(label) != label:
+                bn.changeVariableLabel(v, label, safe(label))
     return bn
 
 
@@ -148,17 +158,9 @@ def _pyagrum_hc(name, csv, out_bif, smoothing):
 
 
 def fix_labels(bif, name):
-    """pyAgrum's output with the original labels back ('_' to '/' where the file had '/')."""
-    import pyagrum as gum
-    original = common.pyagrum_model(name)
+    """pyAgrum's output with the original labels back."""
     with open(bif) as f:
-        text = f.read()
-    for v in original.names():
-        var = original.variableFromName(v)
-        for i in range(var.domainSize()):
-            label = var.label(i)
-            if "/" in label:
-                text = text.replace(label.replace("/", "_"), label)
+        text = unsafe(f.read())
     out = bif[:-4] + ".labels.bif"
     with open(out, "w") as f:
         f.write(text)
