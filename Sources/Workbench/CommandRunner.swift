@@ -85,6 +85,8 @@ public final class CommandRunner {
             k += 2
         }
         if let t = tokens.dropFirst().first(where: { message.hasPrefix($0.text + ":") }) { return t.column }
+        // An edit that fails as a whole (a cycle, a row that does not sum to 1): its subject.
+        if tokens.count > 2, ["add", "remove", "rename", "reverse", "set"].contains(tokens[0].text) { return tokens[2].column }
         return tokens.first?.column ?? 1
     }
 

@@ -116,4 +116,34 @@ struct SessionTerminalTests {
         let history = try String(contentsOfFile: dir + "/home/.credence_history", encoding: .utf8)
         #expect(history.contains("set\\040cpt\\040lung"))
     }
+
+    /// Ctrl-C during `fit em` returns to the prompt at once, with the model as it was.
+    @Test(.enabled(if: tmux != nil && CommandLanguageTranscriptTests.binary != nil, "needs tmux and the built credence"))
+    func interruptingAFitKeepsTheModel() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir + "/home", withIntermediateDirectories: true)
+        try ModelIO.save(try ModelIO.load(path: sharedRoot + "/networks/alarm.bif"), to: dir + "/alarm.bif")
+        let t = Terminal()
+        defer { t.stop() }
+        try t.start("cd '\(dir)' && HOME='\(dir)/home' TERM=xterm '\(CommandLanguageTranscriptTests.binary!)' repl alarm.bif")
+        try t.wait(for: "'help' lists the commands")
+        try t.keys("sample 20000 seed 3 missing 0.3 to alarm.csv", "Enter")
+        try t.wait(for: "wrote 20000 rows")
+        try t.keys("data load alarm.csv", "Enter")
+        try t.wait(for: "loaded alarm.csv")
+        try t.keys("fit em", "Enter")
+        try t.wait(for: "EM iteration 0:")
+        let sent = Date()
+        try t.keys("C-c")
+        try t.wait(for: "error: interrupted: the model is as it was")
+        #expect(Date().timeIntervalSince(sent) < 5)
+        try t.keys("undo", "Enter")
+        try t.wait(for: "nothing to undo")
+        try t.keys("show cpt HISTORY", "Enter")
+        let s = try t.wait(for: "FALSE     | 0.0100  0.9900")
+        #expect(!s.contains("fitted 37 variables"))
+        try t.keys("quit", "Enter")
+        try t.wait(for: "EXITED")
+    }
 }
