@@ -67,12 +67,14 @@ def loglik(cred, model, data):
 
 
 def safe(label):
-    """A label pyAgrum accepts: every character outside [A-Za-z0-9_] becomes _xHH_."""
-    return re.sub(r"[^A-Za-z0-9_]", lambda m: "_x%02x_" % ord(m.group()), label)
+    """A label pyAgrum accepts: a letter first (it reads '5-12' as a range) and every
+    character outside [A-Za-z0-9_] as _xHH_. Reversible."""
+    return "zq_" + re.sub(r"[^A-Za-z0-9_]", lambda m: "_x%02x_" % ord(m.group()), label)
 
 
 def unsafe(text):
-    return re.sub(r"_x([0-9a-f]{2})_", lambda m: chr(int(m.group(1), 16)), text)
+    text = re.sub(r"_x([0-9a-f]{2})_", lambda m: chr(int(m.group(1), 16)), text)
+    return text.replace("zq_", "")
 
 
 def template(name):
