@@ -33,8 +33,9 @@ public enum LearningTasks {
         public var logLikelihood: Double
     }
 
-    /// Where EM starts: the model's own CPTs, or uniform rows.
-    public enum FitStart: String, CaseIterable, Sendable { case model, uniform }
+    /// Where EM starts: the model's own CPTs, uniform rows, or the estimates from each
+    /// family's complete cases (`available`, what pyAgrum's EM starts from).
+    public enum FitStart: String, CaseIterable, Sendable { case model, uniform, available }
 
     public static func fit(_ network: BayesianNetwork, data: Dataset, method: FitMethod, prior: Double?,
                            maxIterations: Int, tolerance: Double, restarts: Int, seed: UInt64,
@@ -56,7 +57,10 @@ public enum LearningTasks {
                                              restarts: restarts, seed: seed,
                                              makeEngine: { try ExpectationEngines.automatic($0) }, progress: progress)
             var initial = network
-            if start == .uniform { for v in 0..<network.count { try initial.setParents(v, to: network.parents(of: v)) } }
+            if start != .model { for v in 0..<network.count { try initial.setParents(v, to: network.parents(of: v)) } }
+            if start == .available && latent.isEmpty {
+                initial = try ParameterEstimator(method: .bdeu(equivalentSampleSize: 1)).fit(initial, to: data)
+            }
             let (net, report) = try em.fit(initial, to: data)
             fitted = net
             emReport = report

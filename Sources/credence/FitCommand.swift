@@ -24,7 +24,7 @@ struct FitCommand: ParsableCommand {
     @Option(help: "EM iteration cap.") var maxIter = 100
     @Option(help: "EM stops when the relative log-likelihood change is below this.") var tolerance = 1e-5
     @Option(help: "EM random restarts.") var restarts = 0
-    @Option(help: "Where EM starts: the model's CPTs or uniform rows.") var initial: LearningTasks.FitStart = .model
+    @Option(help: "Where EM starts: the model's CPTs, uniform rows, or each family's complete-case estimates (available).") var initial: LearningTasks.FitStart = .model
     @Option(help: "Random seed.") var seed: UInt64 = 1
     @Option(help: "The fitted model to write (atomically).") var output: String
     @Flag(help: "Print one JSON document on stdout.") var json = false
