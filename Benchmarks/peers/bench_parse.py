@@ -1,102 +1,160 @@
 #!/usr/bin/env python3
-"""Parse time of every network in ../shared/networks: pgmpy's BIFReader().get_model(),
-pyAgrum's loadBN, and Credence (ParseBench's JSON, or run it with --parsebench BIN), in
-one run. Median of --repeat runs per file, after one warm-up. pyAgrum reads float32
-probabilities and fails on child.bif; failures are reported as such.
+"""BIF parse time of pgmpy and pyAgrum on every network of ../shared/networks.
 
+Per network (every *.bif and *.bif.gz): pgmpy `BIFReader(path).get_model()` and pyAgrum
+`gum.loadBN(path)`, each timed --repeat times after one untimed warm-up read (the median
+is reported, in ms; CPU time of the process by default, --clock wall for the wall clock,
+both in the JSON). A .bif.gz is decompressed once to a temporary .bif before timing
+(neither reader takes gzip), so its figure is the parse of the plain text. Each
+library x network runs in a child process with a time (--timeout) and memory limit;
+failures (pyAgrum on child.bif) are reported as "FAIL: message".
+
+  Benchmarks/peers/setup.sh
+  Benchmarks/peers/.venv/bin/python Benchmarks/peers/bench_parse.py --json parse.json
+  # with Credence's own figures (ParseBench --output FILE, or any JSON with
+  # {"networks": {NAME: {"parse_ms": x}}}) merged in as a column, with ratios:
   Benchmarks/peers/.venv/bin/python Benchmarks/peers/bench_parse.py \
-      --parsebench .build/release/ParseBench --json Benchmarks/results/parse-peers.json
+      --credence-json Benchmarks/results/parse.json
 """
 import argparse
 import json
 import os
-import subprocess
 import sys
-import time
 
 import common
 
-
-def parse_pgmpy(path):
-    from pgmpy.readwrite import BIFReader
-    plain, tmp = common.plain_bif(path)
-    try:
-        return time_it(lambda: BIFReader(plain).get_model())
-    finally:
-        if tmp:
-            os.unlink(tmp)
+LIBS = ["pgmpy", "pyagrum"]
 
 
-def parse_pyagrum(path):
-    import pyagrum as gum
-    plain, tmp = common.plain_bif(path)
-    try:
-        return time_it(lambda: gum.loadBN(plain))
-    finally:
-        if tmp:
-            os.unlink(tmp)
+def measure(send, lib, path, repeat, clock):
+    if lib == "pgmpy":
+        from pgmpy.readwrite import BIFReader
 
+        def read():
+            return BIFReader(path).get_model()
 
-REPEAT = 5
+        def shape(m):
+            return len(m.nodes()), len(m.edges())
+    else:
+        import pyagrum as gum
+        common.set_one_thread()
 
+        def read():
+            return gum.loadBN(path)
 
-def time_it(fn):
-    fn()  # warm-up (and the failure, if any)
-    samples = []
-    for _ in range(REPEAT):
-        t0 = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - t0) * 1e3)
-    return common.median(samples)
+        def shape(bn):
+            return bn.size(), bn.sizeArcs()
+    model = read()  # warm-up (imports, caches), untimed
+    wall, cpu = [], []
+    for _ in range(repeat):
+        sw = common.Stopwatch()
+        model = read()
+        w, c = sw.elapsed()
+        wall.append(w)
+        cpu.append(c)
+    nodes, edges = shape(model)
+    chosen = cpu if clock == "cpu" else wall
+    return {"parse_ms": common.median(chosen), "min_ms": min(chosen), "wall_median_ms": common.median(wall),
+            "cpu_median_ms": common.median(cpu), "runs": repeat, "nodes": nodes, "edges": edges}
 
 
 def main():
-    global REPEAT
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--repeat", type=int, default=5)
-    ap.add_argument("--timeout", type=int, default=600)
-    ap.add_argument("--parsebench", help="path of Credence's ParseBench (release); run in this same run")
-    ap.add_argument("--credence-json", help="or: a ParseBench --json output file")
-    ap.add_argument("--json", help="write the figures to this file")
+    ap.add_argument("--networks", nargs="*", help="names (default: every file in ../shared/networks)")
+    ap.add_argument("--repeat", type=int, default=5, help="timed runs per library x network (median kept)")
+    ap.add_argument("--clock", choices=["cpu", "wall"], default="cpu",
+                    help="clock of parse_ms and the table (both are in the JSON); default cpu")
+    ap.add_argument("--timeout", type=float, default=300, help="seconds per library x network (CPU seconds with --clock cpu)")
+    ap.add_argument("--mem-gib", type=float, default=8)
+    ap.add_argument("--json", help="write the results to this file")
+    ap.add_argument("--credence-json", help='Credence figures: {"networks": {NAME: {"parse_ms": x}}}')
+    ap.add_argument("--from-json", help="print the table of an earlier run's JSON (merging --credence-json) "
+                                        "instead of running anything")
     args = ap.parse_args()
-    REPEAT = args.repeat
-    names = sorted({f.split(".")[0] for f in os.listdir(common.NETWORKS) if ".bif" in f},
-                   key=lambda n: os.path.getsize(common.network_path(n)))
-    credence = {}
-    if args.parsebench:
-        out = subprocess.run([args.parsebench, "--json", "--no-csv", "--runs", str(max(args.repeat, 5))],
-                             capture_output=True, text=True, timeout=1800)
-        credence = json.loads(out.stdout)["networks"]
-    elif args.credence_json:
+
+    credence = None
+    if args.credence_json:
         with open(args.credence_json) as f:
-            credence = json.load(f)["networks"]
-    rows = {}
+            credence = json.load(f).get("networks", {})
+    if args.from_json:
+        with open(args.from_json) as f:
+            doc = json.load(f)
+        print_header(doc)
+        print_table(doc["networks"], credence)
+        return
+
+    files = common.network_files()
+    names = args.networks or sorted(files, key=lambda n: os.path.getsize(files[n]))
+    # import both libraries once here, so that forked children do not time imports
+    import pgmpy.readwrite  # noqa: F401
+    import pyagrum  # noqa: F401
+
+    machine = common.machine_note()
+    results = {}
     for name in names:
-        path = common.network_path(name)
-        row = {"bytes": os.path.getsize(path)}
-        for peer, fn in (("pgmpy", parse_pgmpy), ("pyagrum", parse_pyagrum)):
-            print("%s %s ..." % (name, peer), file=sys.stderr, flush=True)
-            status, value = common.run_limited(fn, (path,), args.timeout)
-            row[peer] = value if status == "ok" else status
-        if name in credence:
-            row["credence"] = credence[name]["parse_ms"]
-        rows[name] = row
+        path = files.get(name) or common.network_path(name)
+        row = {"file": os.path.basename(path), "bytes": os.path.getsize(path)}
+        if path.endswith(".gz"):
+            import gzip
+            with gzip.open(path, "rb") as f:
+                row["plain_bytes"] = len(f.read())
+        with common.PlainBIF(path) as plain:
+            for lib in LIBS:
+                common.log("parse %s %s ..." % (name, lib))
+                status, value, _, _ = common.run_child(measure, (lib, plain, args.repeat, args.clock), args.timeout,
+                                                         args.mem_gib, args.clock)
+                if status == "ok":
+                    row[lib] = value
+                else:
+                    row[lib] = {"error": "FAIL: " + common.short_error(status)}
+        results[name] = row
+    doc = {"machine": machine, "clock": args.clock, "repeat": args.repeat, "unit": "ms",
+           "networks": results}
+    doc["machine"]["load_average_at_end"] = common.load_average()
     if args.json:
         with open(args.json, "w") as f:
-            json.dump(rows, f, indent=1)
-    print("| network | file bytes | credence ms | pyAgrum loadBN ms | pgmpy BIFReader ms | vs pyAgrum | vs pgmpy |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
-    for name, r in rows.items():
-        c = r.get("credence")
+            json.dump(doc, f, indent=1)
+    print_header(doc)
+    print_table(results, credence)
 
-        def cell(v):
-            return "%.3f" % v if isinstance(v, float) else str(v).split(":")[0][:40]
 
-        def ratio(v):
-            return "%.0fx" % (v / c) if isinstance(v, float) and c else "–"
-        print("| %s | %d | %s | %s | %s | %s | %s |" % (name, r["bytes"], cell(c) if c else "–", cell(r["pyagrum"]),
-                                                     cell(r["pgmpy"]), ratio(r["pyagrum"]), ratio(r["pgmpy"])))
+def print_header(doc):
+    m = doc["machine"]
+    print("%s, %s CPUs (%s), pyAgrum %s, pgmpy %s. Clock: %s time, median of %d runs after a warm-up. "
+          "Load average at start %s, at end %s.\n" % (
+              m["date"], m["cpus"], m["cpu"], m["pyagrum"], m["pgmpy"], "CPU" if doc["clock"] == "cpu" else "wall-clock",
+              doc["repeat"], "/".join("%.1f" % x for x in m.get("load_average_at_start") or []),
+              "/".join("%.1f" % x for x in m.get("load_average_at_end") or [])))
+
+
+def cell(entry):
+    if entry is None:
+        return "–"
+    if "error" in entry:
+        return entry["error"].replace("|", "\\|")
+    return common.fmt_ms(entry["parse_ms"])
+
+
+def print_table(results, credence):
+    head = "| network | file bytes | pgmpy BIFReader ms | pyAgrum loadBN ms |"
+    rule = "|---|---:|---:|---:|"
+    if credence is not None:
+        head += " Credence ms | pgmpy / Credence | pyAgrum / Credence |"
+        rule += "---:|---:|---:|"
+    print(head)
+    print(rule)
+    for name, row in results.items():
+        size = "{:,}".format(row["bytes"])
+        if row["file"].endswith(".gz"):
+            plain = row.get("plain_bytes")
+            size += " (gzip%s)" % (", {:,} plain".format(plain) if plain else "")
+        line = "| %s | %s | %s | %s |" % (name, size, cell(row.get("pgmpy")), cell(row.get("pyagrum")))
+        if credence is not None:
+            c = (credence.get(name) or {}).get("parse_ms")
+            ratios = [common.fmt_ratio((row.get(lib) or {}).get("parse_ms"), c) for lib in LIBS]
+            line += " %s | %s | %s |" % (common.fmt_ms(c), ratios[0], ratios[1])
+        print(line)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
