@@ -46,6 +46,7 @@ case $TARGET in
          for n in asia cancer child sachs alarm; do cp "../shared/networks/$n.bif" "$CORPUS"/ 2>/dev/null || true; done ;;
     csv) cp Tests/BNFormatsTests/Fixtures/csv/*.csv "$CORPUS"/ 2>/dev/null || true ;;
     models) cp Tests/BNFormatsTests/Fixtures/{xmlbif,net,uai}/* "$CORPUS"/ 2>/dev/null || true ;;
+    bn) cp Tests/BNFormatsTests/Fixtures/bn/*.bn Tests/BNFormatsTests/Fixtures/bn/*/*.bn models/*.bn "$CORPUS"/ 2>/dev/null || true ;;
     *) for d in Tests/BNFormatsTests/Fixtures/*/; do cp "$d"* "$CORPUS"/ 2>/dev/null || true; done ;;
 esac
 

@@ -13,13 +13,13 @@ public enum ModelIO {
     /// returns the notes (ignored columns) as text.
     public static func loadData(path: String, for network: BayesianNetwork) throws -> (Dataset, [String]) {
         let r = try CSVReader.read(path: path, network: network)
-        return (r.dataset, r.warnings.map(\.description))
+        return (r.dataset, r.warningTexts)
     }
 
     /// Reads a CSV dataset without a model: states in order of first appearance.
     public static func loadData(path: String) throws -> (Dataset, [String]) {
         let r = try CSVReader.read(path: path)
-        return (r.dataset, r.warnings.map(\.description))
+        return (r.dataset, r.warningTexts)
     }
 
     public static func saveData(_ data: Dataset, to path: String) throws { try CSVWriter.write(data, to: path) }
