@@ -19,11 +19,22 @@ public struct InferenceBenchmark: Sendable {
     public var maxQueries: Int?
     /// Measured memory bandwidth (bytes/s) for the physical floor; nil skips it.
     public var bandwidth: Double?
+    /// Wall clock, or the process's CPU time (steadier on a shared machine; the peer
+    /// harness measures the peers in CPU time).
+    public var cpuClock: Bool
 
-    public init(repeats: Int = 3, maxQueries: Int? = nil, bandwidth: Double? = nil) {
+    public init(repeats: Int = 3, maxQueries: Int? = nil, bandwidth: Double? = nil, cpuClock: Bool = false) {
         self.repeats = repeats
         self.maxQueries = maxQueries
         self.bandwidth = bandwidth
+        self.cpuClock = cpuClock
+    }
+
+    private func nowNanoseconds() -> UInt64 {
+        guard cpuClock else { return DispatchTime.now().uptimeNanoseconds }
+        var t = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+        return UInt64(t.tv_sec) * 1_000_000_000 + UInt64(t.tv_nsec)
     }
 
     /// One network's figures (times in milliseconds).
@@ -111,9 +122,9 @@ public struct InferenceBenchmark: Sendable {
     private func timesMs(_ body: () throws -> Void) throws -> (cold: Double, warm: Double?) {
         var samples: [Double] = []
         for _ in 0..<max(1, repeats) {
-            let t0 = DispatchTime.now().uptimeNanoseconds
+            let t0 = nowNanoseconds()
             try body()
-            samples.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
+            samples.append(Double(nowNanoseconds() - t0) / 1e6)
         }
         return (samples[0], samples.count > 1 ? median(Array(samples.dropFirst())) : nil)
     }

@@ -33,6 +33,9 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Print one JSON document on stdout.")
     var json = false
 
+    @Option(help: "wall or cpu: what the times measure (cpu is steadier on a busy machine).")
+    var clock = "wall"
+
     @Option(help: "Folder to write generated queries to (for networks without a reference file), so peers can run the same queries.")
     var writeQueries: String?
 
@@ -41,7 +44,8 @@ struct BenchCommand: ParsableCommand {
         let items = try BenchmarkSuite.resolve(models: models, queries: queries,
                                                searchRoot: FileManager.default.currentDirectoryPath)
         let bandwidth = MemoryBandwidth.copyBytesPerSecond()
-        let bench = InferenceBenchmark(repeats: `repeat`, maxQueries: maxQueries, bandwidth: bandwidth)
+        guard clock == "wall" || clock == "cpu" else { throw ValidationError("--clock must be wall or cpu, got '\(clock)'") }
+        let bench = InferenceBenchmark(repeats: `repeat`, maxQueries: maxQueries, bandwidth: bandwidth, cpuClock: clock == "cpu")
         var results: [InferenceBenchmark.Result] = []
         if !json {
             print("memory bandwidth (STREAM-style copy): \(String(format: "%.1f", bandwidth / 1e9)) GB/s")
