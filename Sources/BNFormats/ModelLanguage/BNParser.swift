@@ -473,9 +473,39 @@ struct BNParser {
     /// `evidence { X = s, Y ~ [w1, w2], Z ~ { s: w, … } }` or `do { X = s }`.
     private mutating func parseFindings(intervention: Bool) -> Bool {
         let keyword = intervention ? "do" : "evidence"
+        return parseBlock(keyword, hint: intervention ? "do { Incentive = voucher }" : "evidence { X = state, Y ~ [0.8, 0.2] }",
+                          expecting: "'Variable = state'\(intervention ? "" : " or 'Variable ~ [weights]'") or '}' in the \(keyword) block") { p in
+            let v = p.name("a variable name")!
+            if p.tok.kind == .equals {
+                p.advance()
+                guard let s = p.name("a state of '\(v.text)' after '='") else { return false }
+                let f = BNSyntax.Finding(variable: v, state: s, likelihood: nil)
+                if intervention { p.syntax.interventions.append(f) } else { p.syntax.evidence.append(f) }
+            } else if p.tok.kind == .tilde {
+                if intervention {
+                    p.report(p.tok.start, "do { } sets a state: write '\(v.text) = state'",
+                             hint: "soft evidence '\(v.text) ~ […]' belongs in evidence { }")
+                    return false
+                }
+                p.advance()
+                guard let d = p.parseLikelihood(v.text) else { return false }
+                p.syntax.evidence.append(.init(variable: v, state: nil, likelihood: d))
+            } else {
+                p.expected(intervention ? "'=' and a state after '\(v.text)'" : "'=' (a state) or '~' (likelihoods) after '\(v.text)'")
+                return false
+            }
+            return true
+        }
+    }
+
+    /// `KEYWORD { item, item, … }`: the braces, the commas and a missing `}` (reported at the
+    /// opening brace) are handled here; `item` parses one entry starting at a name and returns
+    /// false after reporting a problem.
+    private mutating func parseBlock(_ keyword: String, hint: String, expecting: String,
+                                     item: (inout BNParser) -> Bool) -> Bool {
         advance()
         guard tok.kind == .leftBrace else {
-            expected("'{' after '\(keyword)'", hint: intervention ? "do { Incentive = voucher }" : "evidence { X = state, Y ~ [0.8, 0.2] }")
+            expected("'{' after '\(keyword)'", hint: hint)
             return false
         }
         let open = tok.start
@@ -495,27 +525,9 @@ struct BNParser {
                     missingBrace("the \(keyword) block", openedAt: open)
                     return true
                 }
-                let v = name("a variable name")!
-                if tok.kind == .equals {
-                    advance()
-                    guard let s = name("a state of '\(v.text)' after '='") else { return false }
-                    let f = BNSyntax.Finding(variable: v, state: s, likelihood: nil)
-                    if intervention { syntax.interventions.append(f) } else { syntax.evidence.append(f) }
-                } else if tok.kind == .tilde {
-                    if intervention {
-                        report(tok.start, "do { } sets a state: write '\(v.text) = state'",
-                               hint: "soft evidence '\(v.text) ~ […]' belongs in evidence { }")
-                        return false
-                    }
-                    advance()
-                    guard let d = parseLikelihood(v.text) else { return false }
-                    syntax.evidence.append(.init(variable: v, state: nil, likelihood: d))
-                } else {
-                    expected(intervention ? "'=' and a state after '\(v.text)'" : "'=' (a state) or '~' (likelihoods) after '\(v.text)'")
-                    return false
-                }
+                if !item(&self) { return false }
             default:
-                expected("'Variable = state'\(intervention ? "" : " or 'Variable ~ [weights]'") or '}' in the \(keyword) block")
+                expected(expecting)
                 return false
             }
         }
@@ -551,33 +563,9 @@ struct BNParser {
 
     /// `query { A, B }`
     private mutating func parseQuery() -> Bool {
-        advance()
-        guard tok.kind == .leftBrace else {
-            expected("'{' after 'query'", hint: "query { Returned, TrueReason }")
-            return false
-        }
-        let open = tok.start
-        advance()
-        while true {
-            switch tok.kind {
-            case .rightBrace:
-                advance()
-                return true
-            case .end:
-                missingBrace("the query block", openedAt: open)
-                return true
-            case .comma:
-                advance()
-            case .word, .string:
-                if startsStatement(tok) {
-                    missingBrace("the query block", openedAt: open)
-                    return true
-                }
-                syntax.query.append(name("a variable name")!)
-            default:
-                expected("a variable name or '}' in the query block")
-                return false
-            }
+        parseBlock("query", hint: "query { Returned, TrueReason }", expecting: "a variable name or '}' in the query block") { p in
+            p.syntax.query.append(p.name("a variable name")!)
+            return true
         }
     }
 }
