@@ -44,11 +44,6 @@ func mae(_ a: BayesianNetwork, _ b: BayesianNetwork) -> Double {
     for v in 0..<a.count { for (x, y) in zip(a.cpts[v].values, b.cpts[v].values) { total += abs(x - y); n += 1 } }
     return total / Double(n)
 }
-func uniform(_ net: BayesianNetwork) -> BayesianNetwork {
-    var u = net
-    for v in 0..<net.count { try! u.setParents(v, to: net.parents(of: v)) }
-    return u
-}
 /// Structural Hamming distance: missing, extra and reversed edges, one each.
 func shd(_ truth: BayesianNetwork, _ parents: [[Int]]) -> Int {
     var d = 0
@@ -90,7 +85,7 @@ for name in ["alarm", "insurance", "child"] {
     let rows = quick ? 10_000 : 100_000
     let data = ForwardSampler(net).sample(rows: rows, seed: 2)
     var fitted = net
-    let t = try medianOf(3) { fitted = try ParameterEstimator().fit(uniform(net), to: data) }
+    let t = try medianOf(3) { fitted = try ParameterEstimator().fit(net.withUniformCPTs(), to: data) }
     report.mle.append(["network": name, "rows": "\(rows)", "seconds": "\(t)", "mae": "\(mae(fitted, net))"])
     print("| \(name) | \(rows) | \(String(format: "%.3f", t)) | \(String(format: "%.5f", mae(fitted, net))) |")
 }
@@ -104,8 +99,8 @@ for name in ["child", "insurance", "alarm"] {
         let gappy = ForwardSampler(net).sample(rows: rows, seed: 3, options: .init(missing: 0.2))
         let em = ExpectationMaximization(maxIterations: 500, tolerance: 1e-5, makeEngine: { try ExpectationEngines.automatic($0) })
         var result: (BayesianNetwork, ExpectationMaximization.Report)!
-        let t = try seconds { result = try em.fit(uniform(net), to: gappy) }
-        let mleComplete = try ParameterEstimator().fit(uniform(net), to: complete)
+        let t = try seconds { result = try em.fit(net.withUniformCPTs(), to: gappy) }
+        let mleComplete = try ParameterEstimator().fit(net.withUniformCPTs(), to: complete)
         let r = result.1
         report.em.append(["network": name, "rows": "\(rows)", "seconds": "\(t)", "iterations": "\(r.iterations)",
                           "converged": "\(r.converged)", "loglik": "\(r.finalLogLikelihood)", "distinct": "\(r.distinctRows)",

@@ -57,7 +57,7 @@ public enum LearningTasks {
                                              restarts: restarts, seed: seed,
                                              makeEngine: { try ExpectationEngines.automatic($0) }, progress: progress)
             var initial = network
-            if start != .model { for v in 0..<network.count { try initial.setParents(v, to: network.parents(of: v)) } }
+            if start != .model { initial = network.withUniformCPTs() }
             if start == .available && latent.isEmpty {
                 initial = try ParameterEstimator(method: .bdeu(equivalentSampleSize: 1)).fit(initial, to: data)
             }

@@ -53,8 +53,7 @@ struct ClassifierAndEvaluationTests {
         let m = ClassificationMetrics(truth: truthStates, predictions: pred)
         #expect(m.auc > 0.8 && m.accuracy > 0.75)
         // The held-out log-likelihood of the true model beats a uniform model's.
-        var uniform = net
-        for v in 0..<net.count { try uniform.setParents(v, to: net.parents(of: v)) }
+        let uniform = net.withUniformCPTs()
         #expect(try Evaluation.logLikelihood(net, on: data) > Evaluation.logLikelihood(uniform, on: data))
     }
 

@@ -13,8 +13,7 @@ struct ExpectationMaximizationTests {
     @Test func completeDataGivesTheMLEInOneStep() throws {
         let truth = try Fixtures.chain()
         let data = Fixtures.sample(truth, rows: 5_000, seed: 1)
-        var start = truth
-        for v in 0..<start.count { try start.setParents(v, to: truth.parents(of: v)) }   // uniform CPTs
+        let start = truth.withUniformCPTs()
         let mle = try ParameterEstimator().fit(start, to: data)
         // One E-step and one M-step already give the MLE …
         let (oneStep, _) = try em(maxIterations: 1).fit(start, to: data)
@@ -32,8 +31,7 @@ struct ExpectationMaximizationTests {
         let truth = try Fixtures.chain()
         let data = ForwardSampler(truth).sample(rows: 20_000, seed: 2, options: .init(missing: 0.2))
         #expect(data.missingCount > 10_000)
-        var start = truth
-        for v in 0..<start.count { try start.setParents(v, to: truth.parents(of: v)) }
+        let start = truth.withUniformCPTs()
         let (fitted, report) = try em().fit(start, to: data)
         #expect(report.converged)
         for (a, b) in zip(report.logLikelihoodTrace, report.logLikelihoodTrace.dropFirst()) { #expect(b >= a - 1e-9) }
@@ -64,8 +62,7 @@ struct JunctionTreeEMTests {
     @Test func junctionTreeEStepMatchesEnumeration() throws {
         let truth = try Fixtures.chain()
         let data = ForwardSampler(truth).sample(rows: 4_000, seed: 12, options: .init(missing: 0.3))
-        var start = truth
-        for v in 0..<start.count { try start.setParents(v, to: truth.parents(of: v)) }
+        let start = truth.withUniformCPTs()
         let viaTree = try ExpectationMaximization(maxIterations: 30, tolerance: 1e-10, makeEngine: { try JunctionTreeExpectation($0) })
             .fit(start, to: data)
         let viaEnumeration = try ExpectationMaximization(maxIterations: 30, tolerance: 1e-10, makeEngine: { try EnumerationExpectation($0) })
@@ -103,8 +100,7 @@ struct BatchedEStepTests {
     @Test func batchedEMEqualsRowByRowEM() throws {
         let truth = try Fixtures.chain()
         let data = ForwardSampler(truth).sample(rows: 5_000, seed: 22, options: .init(missing: 0.25))
-        var start = truth
-        for v in 0..<start.count { try start.setParents(v, to: truth.parents(of: v)) }
+        let start = truth.withUniformCPTs()
         let batched = try ExpectationMaximization(maxIterations: 40, tolerance: 1e-10, makeEngine: { try BatchedJunctionTreeExpectation($0) })
             .fit(start, to: data)
         let rowwise = try ExpectationMaximization(maxIterations: 40, tolerance: 1e-10, makeEngine: { try JunctionTreeExpectation($0) })
