@@ -7,6 +7,9 @@
 ///   `X = s`;
 /// - renaming a state changes no numbers.
 ///
+/// Adding or removing a state of a discretised variable drops its cut points (the intervals
+/// no longer match the states); renaming keeps them.
+///
 /// The network is rebuilt through the validated public edits (`addVariable`, `setParents`,
 /// `setCPT`), so the result satisfies every invariant of `BayesianNetwork`.
 extension BayesianNetwork {
@@ -48,7 +51,10 @@ extension BayesianNetwork {
         net.description = description
         for (i, x) in variables.enumerated() {
             var y = x
-            if i == v { y.states = states }
+            if i == v {
+                if y.states.count != states.count { y.cutPoints = nil }
+                y.states = states
+            }
             try net.addVariable(y)
         }
         for w in 0..<count { try net.setParents(w, to: parents(of: w)) }

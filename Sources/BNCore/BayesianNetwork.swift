@@ -58,6 +58,7 @@ public struct BayesianNetwork: Equatable, Sendable {
         for s in variable.states where !seen.insert(s).inserted {
             throw .duplicateState(variable: variable.name, state: s)
         }
+        if let problem = variable.cutPointsProblem { throw .invalidCutPoints(variable: variable.name, reason: problem) }
         let v = dag.addNode()
         variables.append(variable)
         indexByName[variable.name] = v

@@ -16,6 +16,8 @@ public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
     case rowNotNormalized(variable: String, parentStates: [String], sum: Double)
     case negativeProbability(variable: String, parentStates: [String], value: Double)
     case invalidLikelihood(variable: String, reason: String)
+    /// Cut points that do not fit the variable's states (count, order, finiteness).
+    case invalidCutPoints(variable: String, reason: String)
     case factor(FactorError)
 
     public var description: String {
@@ -39,6 +41,7 @@ public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
             let given = ps.isEmpty ? "" : " given \(ps.joined(separator: ", "))"
             return "P(\(v)\(given)) has a negative entry \(value)"
         case .invalidLikelihood(let v, let reason): return "likelihood evidence on '\(v)': \(reason)"
+        case .invalidCutPoints(_, let reason): return reason
         case .factor(let e): return e.description
         }
     }

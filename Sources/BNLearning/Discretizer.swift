@@ -1,4 +1,5 @@
 import Foundation
+import BNCore
 
 /// Turns a numeric column into discrete states by cut points `c₁ < … < c_{k−1}`: state `i`
 /// holds the values `x` with `c_i < x ≤ c_{i+1}` (with `c₀ = −∞`, `c_k = +∞`), and is
@@ -24,30 +25,13 @@ public struct Discretizer: Sendable, Equatable, Codable {
     /// The number of states.
     public var binCount: Int { cutPoints.count + 1 }
 
-    /// The state names: one interval per bin, in order.
-    public var stateNames: [String] {
-        func text(_ x: Double) -> String {
-            if x == x.rounded() && abs(x) < 1e15 { return String(Int(x)) }
-            return String(format: "%.4g", x)
-        }
-        var names: [String] = []
-        for i in 0..<binCount {
-            let lo = i == 0 ? "-inf" : text(cutPoints[i - 1])
-            names.append(i == binCount - 1 ? "(\(lo),inf)" : "(\(lo),\(text(cutPoints[i]))]")
-        }
-        return names
-    }
+    /// The state names: one interval per bin, in order (`Variable.intervalNames`).
+    public var stateNames: [String] { Variable.intervalNames(cutPoints: cutPoints) }
 
-    /// The state index of a value (nil stays missing).
+    /// The state index of a value (nil and NaN stay missing).
     public func bin(_ x: Double?) -> Int32 {
         guard let x, !x.isNaN else { return -1 }
-        // Binary search: the first cut point ≥ x.
-        var lo = 0, hi = cutPoints.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if cutPoints[mid] < x { lo = mid + 1 } else { hi = mid }
-        }
-        return Int32(lo)
+        return Int32(Variable.interval(of: x, cutPoints: cutPoints))
     }
 
     /// Learns cut points from the observed values (nil = missing). `target` (state indices,
@@ -61,7 +45,11 @@ public struct Discretizer: Sendable, Equatable, Codable {
             let lo = observed.min()!, hi = observed.max()!
             if lo == hi { return Discretizer(cutPoints: []) }
             let width = (hi - lo) / Double(bins)
-            return Discretizer(cutPoints: (1..<bins).map { lo + width * Double($0) })
+            let slack = width / 100
+            return Discretizer(cutPoints: (1..<bins).map { i in
+                let c = lo + width * Double(i)
+                return simplestDecimal(from: c - slack, below: c + slack)
+            })
         case .equalFrequency(let bins):
             guard bins >= 1 else { throw .invalidOption("the number of bins must be at least 1") }
             let sorted = observed.sorted()
@@ -70,7 +58,7 @@ public struct Discretizer: Sendable, Equatable, Codable {
                 let i = sorted.count * b / bins
                 guard i > 0 && i < sorted.count else { continue }
                 // Cut between distinct neighbours so equal values share a bin.
-                let cut = (sorted[i - 1] + sorted[i]) / 2
+                let cut = simplestDecimal(from: sorted[i - 1], below: sorted[i])
                 if sorted[i - 1] != sorted[i], cuts.last.map({ cut > $0 }) ?? true { cuts.append(cut) }
             }
             return Discretizer(cutPoints: cuts)
@@ -115,9 +103,27 @@ public struct Discretizer: Sendable, Equatable, Codable {
         let gain = entS - b.ent
         let delta = log2(pow(3, Double(k)) - 2) - (Double(k) * entS - Double(k1) * entropy(b.left, b.index) - Double(k2) * entropy(right, n - b.index))
         guard gain > (log2(Double(n - 1)) + delta) / Double(n) else { return }
-        cuts.append((s[base + b.index - 1].0 + s[base + b.index].0) / 2)
+        cuts.append(simplestDecimal(from: s[base + b.index - 1].0, below: s[base + b.index].0))
         mdlSplit(s[base..<(base + b.index)], classes: classes, cuts: &cuts)
         mdlSplit(s[(base + b.index)...], classes: classes, cuts: &cuts)
+    }
+
+    /// The decimal with the fewest digits after the point in `[a, b)` (`a < b`): the cut
+    /// between two neighbouring values `a < b` (`a` falls in the lower interval since
+    /// intervals are closed on the right). Integers 11 and 12 are cut at 11, 95.03 and 95.05
+    /// at 95.03, so state names stay short; the midpoint when no short decimal fits.
+    static func simplestDecimal(from a: Double, below b: Double) -> Double {
+        guard a < b else { return a }
+        var scale = 1.0
+        for _ in 0...12 {
+            let x = (a * scale).rounded(.up) / scale
+            if x >= a && x < b { return x }
+            // Rounding error in a * scale can push the candidate just below a.
+            let y = ((a * scale).rounded(.up) + 1) / scale
+            if y >= a && y < b { return y }
+            scale *= 10
+        }
+        return (a + b) / 2
     }
 
     static func entropy(_ counts: [Int], _ n: Int) -> Double {

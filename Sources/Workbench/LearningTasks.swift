@@ -72,6 +72,22 @@ public enum LearningTasks {
 
     // MARK: learn
 
+    /// The discretisation asked for on the command line: `COLUMN=METHOD` items and the
+    /// method for other numeric columns (see `DatasetDiscretization.parseMethod`).
+    public static func discretization(columns: [String], numeric: String, categoricalLimit: Int,
+                                      target: String?) throws -> DatasetDiscretization {
+        var methods: [String: Discretizer.Method?] = [:]
+        for item in columns {
+            guard let eq = item.firstIndex(of: "="), eq != item.startIndex, item.index(after: eq) != item.endIndex else {
+                throw WorkbenchError.usage("--discretize \(item): expected COLUMN=METHOD, e.g. tenure=equal-frequency:4")
+            }
+            methods[String(item[..<eq])] = try DatasetDiscretization.parseMethod(String(item[item.index(after: eq)...]))
+        }
+        guard categoricalLimit >= 0 else { throw WorkbenchError.usage("--categorical-limit must be 0 or more") }
+        return DatasetDiscretization(methods: methods, automatic: try DatasetDiscretization.parseMethod(numeric),
+                                     categoricalLimit: categoricalLimit, target: target)
+    }
+
     public struct LearnReport: Codable, Sendable {
         public var algorithm: String
         public var score: String
@@ -81,6 +97,9 @@ public enum LearningTasks {
         public var familiesScored: Int
         /// Rounds of EM completion used for data with missing cells (0 for complete data).
         public var completionRounds: Int
+        /// The numeric columns that were cut into intervals (their cut points are stored
+        /// with the learned model).
+        public var discretized: [DatasetDiscretization.Column] = []
     }
 
     /// Structure search on a dataset. With missing cells, the search first uses each family's
@@ -101,13 +120,20 @@ public enum LearningTasks {
     public static func learn(_ data: Dataset, algorithm: String, score scoreName: String, ess: Double = 1, maxParents: Int,
                              required: [(String, String)], forbidden: [(String, String)],
                              restarts: Int, seed: UInt64, start: BayesianNetwork? = nil,
-                             maxIterations: Int? = nil) throws -> (BayesianNetwork, LearnReport) {
+                             maxIterations: Int? = nil,
+                             discretization: DatasetDiscretization? = nil) throws -> (BayesianNetwork, LearnReport) {
         guard ["hc", "tabu"].contains(algorithm) else {
             throw WorkbenchError.usage("--algorithm must be hc or tabu, got '\(algorithm)'")
         }
         let score = try structureScore(scoreName, ess: ess)
+        var data = data
+        var discretized: [DatasetDiscretization.Column] = []
+        if let plan = discretization { (data, discretized) = try plan.apply(to: data) }
+        let cuts = Dictionary(uniqueKeysWithValues: discretized.map { ($0.name, $0.cutPoints) })
         var skeleton = BayesianNetwork(name: "learned")
-        for (j, n) in data.names.enumerated() { try skeleton.addVariable(Variable(name: n, states: data.states[j])) }
+        for (j, n) in data.names.enumerated() {
+            try skeleton.addVariable(Variable(name: n, states: data.states[j], cutPoints: cuts[n]))
+        }
         func edge(_ p: (String, String)) throws -> HillClimbing.Edge {
             HillClimbing.Edge(try skeleton.require(p.0), try skeleton.require(p.1))
         }
@@ -161,7 +187,8 @@ public enum LearningTasks {
         case .bdeu(let ess): scoreName = "bdeu(ess=\(ess))"
         }
         return (net, LearnReport(algorithm: algorithm, score: scoreName, scoreValue: result.score, edges: edges,
-                                 iterations: result.iterations, familiesScored: result.familiesScored, completionRounds: rounds))
+                                 iterations: result.iterations, familiesScored: result.familiesScored, completionRounds: rounds,
+                                 discretized: discretized))
     }
 
     /// Fills every missing cell with a draw from its posterior given the row's observed

@@ -6,7 +6,10 @@ struct LearnCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "learn",
         abstract: "Learn a network's structure and parameters from data by score-based search.",
-        discussion: "Example: credence learn asia.csv --score bic --max-parents 3 --require smoke->lung --output asia-learned.bn"
+        discussion: """
+            Numeric columns with many distinct values are cut into intervals first (by default 4 equal-frequency bins;             see --discretize); the cut points are stored with the learned model (.bn), so fit, score and evaluate cut new data the same way.
+            Example: credence learn asia.csv --score bic --max-parents 3 --require smoke->lung --output asia-learned.bn
+            """
     )
 
     @Argument(help: "The data (CSV).") var data: String
@@ -19,6 +22,12 @@ struct LearnCommand: ParsableCommand {
     @Option(help: "Random restarts.") var restarts = 0
     @Option(help: "Start the search from this model's edges (variables matched by name).") var start: String?
     @Option(help: "Most search steps (0 scores the starting DAG).") var maxIterations: Int?
+    @Option(help: ArgumentHelp("How to cut a numeric column, COLUMN=METHOD (repeatable); METHOD is equal-width:K, equal-frequency:K, mdl or none.",
+                               valueName: "column=method")) var discretize: [String] = []
+    @Option(help: ArgumentHelp("How to cut the other numeric columns with more than --categorical-limit distinct values: equal-width:K, equal-frequency:K, mdl or none.",
+                               valueName: "method")) var discretizeNumeric = "equal-frequency:4"
+    @Option(help: "Numeric columns with at most this many distinct values stay categorical unless named in --discretize.") var categoricalLimit = 10
+    @Option(help: "The class column for mdl discretisation.") var discretizeTarget: String?
     @Option(help: "Random seed.") var seed: UInt64 = 1
     @Option(help: "The learned model to write (atomically).") var output: String
     @Flag(help: "Print one JSON document on stdout.") var json = false
@@ -34,14 +43,19 @@ struct LearnCommand: ParsableCommand {
             }
         }
         let (dataset, _) = try ModelIO.loadData(path: data)
+        let plan = try LearningTasks.discretization(columns: discretize, numeric: discretizeNumeric,
+                                                    categoricalLimit: categoricalLimit, target: discretizeTarget)
         let (net, report) = try LearningTasks.learn(dataset, algorithm: algorithm, score: score, ess: ess, maxParents: maxParents,
                                                     required: try edges(required, "--require"),
                                                     forbidden: try edges(forbidden, "--forbid"),
                                                     restarts: restarts, seed: seed,
                                                     start: try start.map { try ModelIO.load(path: $0) },
-                                                    maxIterations: maxIterations)
+                                                    maxIterations: maxIterations, discretization: plan)
         try ModelIO.save(net, to: output)
         if json { try printJSON(report); return }
+        for c in report.discretized {
+            print("discretised \(c.name) (\(c.method), values \(c.minimum) to \(c.maximum)): \(c.states.joined(separator: " "))")
+        }
         print("learned \(report.edges.count) edges over \(net.count) variables (\(report.algorithm), \(report.score) = \(report.scoreValue))")
         for e in report.edges { print("  \(e[0]) -> \(e[1])") }
         print("wrote \(output)")

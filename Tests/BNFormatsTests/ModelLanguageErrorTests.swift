@@ -51,6 +51,11 @@ struct ModelLanguageErrorTests {
             .init(2, 28, "'C' cannot be both latent and decision"),
             .init(6, 10, "parent 'A' of 'D' is listed twice"),
         ]),
+        BadFile(file: "cut_points.bn", expected: [
+            .init(1, 41, "'Tenure' has 3 states, so it needs 2 cut points, not 1", "increasing cut points"),
+            .init(2, 37, "the cut points of 'Charges' must increase: 50.0 is followed by 20.0"),
+            .init(3, 39, "'Age' has two lists of cut points"),
+        ]),
         BadFile(file: "named_distributions.bn", expected: [
             .init(3, 26, "state 't' is given twice in P(A)"),
             .init(5, 8, "the row (t) of P(C | A) gives no probability for state z"),

@@ -1,4 +1,5 @@
 import Testing
+import BNCore
 @testable import BNLearning
 
 @Suite("Discretisation")
@@ -14,9 +15,9 @@ struct DiscretizerTests {
     @Test func equalFrequencyKeepsTiesTogether() throws {
         let values: [Double?] = [1, 1, 1, 1, 2, 3, 4, 5]
         let d = try Discretizer.fit(values, method: .equalFrequency(bins: 2))
-        #expect(d.cutPoints == [1.5])      // the median falls inside the run of 1s, cut after it
+        #expect(d.cutPoints == [1])        // the median falls inside the run of 1s, cut after it
         let q = try Discretizer.fit((1...100).map { Double($0) }, method: .equalFrequency(bins: 4))
-        #expect(q.cutPoints == [25.5, 50.5, 75.5])
+        #expect(q.cutPoints == [25, 50, 75])   // the shortest decimal between neighbours
     }
 
     @Test func mdlFindsTheClassBoundaryAndNothingInNoise() throws {
@@ -24,10 +25,57 @@ struct DiscretizerTests {
         let xs = (0..<100).map { Double($0) }
         let ys = xs.map { Int32($0 < 50 ? 0 : 1) }
         let d = try Discretizer.fit(xs, method: .mdl, target: ys)
-        #expect(d.cutPoints == [49.5])
+        #expect(d.cutPoints == [49])
         // A target unrelated to x (alternating): MDL refuses to cut.
         let noise = xs.map { Int32(Int($0) % 2) }
         #expect(try Discretizer.fit(xs, method: .mdl, target: noise).cutPoints.isEmpty)
         #expect(throws: LearningError.self) { try Discretizer.fit(xs, method: .mdl) }
+    }
+
+    @Test func cutsAreTheShortestDecimalBetweenNeighbours() {
+        #expect(Discretizer.simplestDecimal(from: 11, below: 12) == 11)
+        #expect(Discretizer.simplestDecimal(from: 95.03, below: 95.05) == 95.03)
+        #expect(Discretizer.simplestDecimal(from: 95.031, below: 95.05) == 95.04)
+        #expect(Discretizer.simplestDecimal(from: 0.1234, below: 0.9) == 0.2)
+        #expect(Discretizer.simplestDecimal(from: -3.7, below: -1.2) == -3)
+        #expect(Discretizer.simplestDecimal(from: 1, below: 1 + 1e-14) == 1)
+    }
+
+    static let table = Dataset(
+        names: ["tenure", "senior", "churn", "plan"],
+        states: [["1", "5", "12", "30", "40", "60", "70", "2", "3", "4", "6", "7"], ["0", "1"], ["yes", "no"], ["a", "b"]],
+        columns: [[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, -1, 0],
+                  [0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1],
+                  [0, 0, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 1, 0],
+                  [0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1]])
+
+    @Test func datasetDiscretisationCutsOnlyManyValuedNumericColumns() throws {
+        let plan = DatasetDiscretization(automatic: .equalFrequency(bins: 2), categoricalLimit: 10)
+        let (out, cut) = try plan.apply(to: Self.table)
+        #expect(cut.map(\.name) == ["tenure"])        // senior has 2 values, churn and plan are text
+        // 13 observed values: 1 1 2 3 4 5 | 6 7 12 30 40 60 70, cut at the shortest decimal in [5, 6).
+        #expect(cut[0].cutPoints == [5])
+        #expect(out.states[0] == ["(-inf,5]", "(5,inf)"])
+        #expect(out.columns[0] == [0, 0, 1, 1, 1, 1, 1, 0, 0, 0, 1, 1, -1, 0])
+        #expect(out.columns[1] == Self.table.columns[1] && out.states[1] == ["0", "1"])
+        #expect(cut[0].minimum == 1 && cut[0].maximum == 70)
+    }
+
+    @Test func namedColumnsMethodsAndErrors() throws {
+        let mdl = DatasetDiscretization(methods: ["tenure": .mdl], automatic: nil, target: "churn")
+        let (out, cut) = try mdl.apply(to: Self.table)
+        #expect(cut.count == 1 && cut[0].method == "mdl")
+        #expect(out.columns[0].allSatisfy { $0 >= -1 && $0 < Int32(cut[0].cutPoints.count + 1) })
+        let keepTenure: [String: Discretizer.Method?] = ["tenure": nil]
+        let keep = DatasetDiscretization(methods: keepTenure, automatic: .equalWidth(bins: 3))
+        #expect(try keep.apply(to: Self.table).columns.isEmpty)
+        #expect(throws: LearningError.self) { try DatasetDiscretization(methods: ["plan": .equalWidth(bins: 2)]).apply(to: Self.table) }
+        #expect(throws: LearningError.self) { try DatasetDiscretization(methods: ["nope": .mdl]).apply(to: Self.table) }
+        #expect(throws: LearningError.self) { try DatasetDiscretization(methods: ["tenure": .mdl]).apply(to: Self.table) }
+        #expect(try DatasetDiscretization.parseMethod("equal-width:5") == .equalWidth(bins: 5))
+        #expect(try DatasetDiscretization.parseMethod("quantile:4") == .equalFrequency(bins: 4))
+        #expect(try DatasetDiscretization.parseMethod("none") == nil)
+        #expect(throws: LearningError.self) { try DatasetDiscretization.parseMethod("width") }
+        #expect(throws: LearningError.self) { try DatasetDiscretization.parseMethod("kmeans:3") }
     }
 }

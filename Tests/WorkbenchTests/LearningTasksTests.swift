@@ -44,4 +44,42 @@ struct LearningTasksTests {
         #expect(header == ["row", "P(lung=yes)", "P(lung=no)", "most_probable"])
         #expect(rows.count == 10_000)
     }
+
+    /// Numeric columns: learn cuts them and stores the cut points in the model; the saved
+    /// `.bn` reads new numeric data into the same intervals, so score and evaluate see the
+    /// same states as learning did.
+    @Test func learnedCutPointsTravelWithTheModel() throws {
+        var rng = SplitMix64(seed: 9)
+        var csv = "tenure,charges,churn\n"
+        for _ in 0..<3000 {
+            let tenure = Int(rng.nextUnit() * 73)
+            let charges = 18 + (rng.nextUnit() * 10_000).rounded() / 100
+            let churn = rng.nextUnit() < (tenure < 12 ? 0.5 : 0.1) ? "Yes" : "No"
+            csv += "\(tenure),\(rng.nextUnit() < 0.02 ? "" : "\(charges)"),\(churn)\n"
+        }
+        let dir = NSTemporaryDirectory() + "credence-cuts-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try csv.write(toFile: dir + "/t.csv", atomically: true, encoding: .utf8)
+        let (raw, _) = try ModelIO.loadData(path: dir + "/t.csv")
+        let plan = try LearningTasks.discretization(columns: ["tenure=mdl"], numeric: "equal-width:4", categoricalLimit: 10, target: "churn")
+        let (learned, report) = try LearningTasks.learn(raw, algorithm: "hc", score: "bic", maxParents: 2,
+                                                        required: [], forbidden: [], restarts: 0, seed: 1, discretization: plan)
+        #expect(report.discretized.map(\.name) == ["tenure", "charges"])
+        let tenure = learned.variables[learned.index(of: "tenure")!]
+        // MDL finds the churn boundary at 12 months: the cut falls at 11 (integers 11 | 12).
+        #expect(tenure.cutPoints?.contains(11) == true)
+        #expect(learned.variables[learned.index(of: "charges")!].cutPoints?.count == 3)
+        #expect(report.edges.contains(["tenure", "churn"]) || report.edges.contains(["churn", "tenure"]))
+        try ModelIO.save(learned, to: dir + "/m.bn")
+        let model = try ModelIO.load(path: dir + "/m.bn")
+        #expect(model.variables == learned.variables)
+        let (bound, _) = try ModelIO.loadData(path: dir + "/t.csv", for: model)
+        let (cutAgain, _) = try plan.apply(to: raw)
+        for name in ["tenure", "charges", "churn"] {
+            #expect(bound.columns[bound.column(named: name)!] == cutAgain.columns[cutAgain.column(named: name)!])
+        }
+        let scores = try LearningTasks.score(model, data: bound, target: "churn")
+        #expect(scores.rows.count == 3000)
+    }
 }

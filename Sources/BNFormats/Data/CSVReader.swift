@@ -10,6 +10,8 @@ import BNCore
 ///   a column that names no variable is ignored with a warning; a cell that names no state
 ///   is an error giving the row, the column, the value and the allowed states. Without a
 ///   network, each column's states are collected in order of first appearance.
+/// - A column of a discretised variable (one with `cutPoints`) may hold numbers, which are
+///   cut into the variable's intervals, or the state names themselves.
 /// - Cells in `options.missingValues` (default empty, `NA`, `?`) become `Dataset.missing`.
 /// - Locations: `line` is the record number (the header is row 1), `column` the field
 ///   number, `field` the column name.
@@ -64,6 +66,9 @@ struct CSVScanner {
     var names: [String] = []
     /// Allowed states per dataset column when a network is given.
     var bound: Bool { network != nil }
+    /// Per dataset column: the variable's cut points when the column is numeric (its cells
+    /// are collected as they come and cut into intervals after the read).
+    var numericCuts: [Variable?] = []
     /// Unknown values already reported: entry code -2 - index into `unknownCounts`.
     var unknownCounts: [Int] = []
     var unknownDiagnostic: [Int] = []
@@ -188,6 +193,8 @@ struct CSVScanner {
             columns = Self.split(cells, width: names.count)
         }
         if !diagnostics.isEmpty { throw FormatError(finishDiagnostics()) }
+        for t in numericCuts.indices { if let v = numericCuts[t] { cutColumn(t, v, &columns[t]) } }
+        if !diagnostics.isEmpty { throw FormatError(diagnostics) }
         let dataset = Dataset(names: names, states: states, columns: columns)
         return CSVReadResult(dataset: dataset, warnings: warnings)
     }
@@ -229,9 +236,16 @@ struct CSVScanner {
                                                "column '\(name)' is not a variable of the model; it is ignored"))
                     continue
                 }
-                for (s, state) in net.variables[v].states.enumerated() { table.insert(state, code: Int32(s)) }
-                states.append(net.variables[v].states)
+                if net.variables[v].cutPoints != nil {
+                    numericCuts.append(net.variables[v])
+                    states.append([])
+                } else {
+                    numericCuts.append(nil)
+                    for (s, state) in net.variables[v].states.enumerated() { table.insert(state, code: Int32(s)) }
+                    states.append(net.variables[v].states)
+                }
             } else {
+                numericCuts.append(nil)
                 states.append([])
             }
             for m in options.missingValues { table.insert(m, code: Dataset.missing) }
@@ -379,7 +393,7 @@ struct CSVScanner {
 
     private mutating func newValue(_ p: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int, hash h: UInt64, column: Int, dataColumn t: Int, row: Int) -> Int32 {
         let text = String(validating: UnsafeBufferPointer(rebasing: p[s..<e]), as: UTF8.self)
-        if !bound, let value = text {
+        if !bound || numericCuts[t] != nil, let value = text {
             let code = Int32(states[t].count)
             guard code < Int32.max - 1 else { return Dataset.missing }
             states[t].append(value)
@@ -402,6 +416,35 @@ struct CSVScanner {
                    hint: "byte \(bad + 1) of the cell is not UTF-8; save the file as UTF-8")
         }
         return Dataset.missing
+    }
+
+    /// Cuts a numeric column into the intervals of `variable`: each distinct cell is a state
+    /// name of the variable or a decimal number; anything else is reported once, at its
+    /// first data row.
+    private mutating func cutColumn(_ t: Int, _ variable: Variable, _ column: inout [Int32]) {
+        let raw = states[t]
+        var map = [Int32](repeating: Dataset.missing, count: raw.count)
+        var bad: [Int: String] = [:]
+        for (k, text) in raw.enumerated() {
+            if let s = variable.stateIndex(text) {
+                map[k] = Int32(s)
+            } else if let x = DecimalParser.parse(text), let s = variable.state(forValue: x) {
+                map[k] = Int32(s)
+            } else {
+                bad[k] = text
+            }
+        }
+        if !bad.isEmpty, let c = header.firstIndex(of: names[t]) {
+            for (i, code) in column.enumerated() where code >= 0 {
+                guard let text = bad.removeValue(forKey: Int(code)) else { continue }
+                report(location(row: i + 2, column: c + 1),
+                       "'\(text)' in column '\(names[t])' is neither a number nor a state of '\(variable.name)' (data row \(i + 1))",
+                       hint: "write a decimal number (it is cut at \(variable.cutPoints!.map { "\($0)" }.joined(separator: ", "))) or one of the states \(NetworkAssembler.list(variable.states))")
+                if bad.isEmpty { break }
+            }
+        }
+        for i in column.indices where column[i] >= 0 { column[i] = map[Int(column[i])] }
+        states[t] = variable.states
     }
 
     /// Diagnostics with the number of further occurrences of each unknown value.

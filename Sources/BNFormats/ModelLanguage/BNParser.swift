@@ -163,7 +163,7 @@ struct BNParser {
         return (text, true)
     }
 
-    /// `variable NAME "label"? { s1, s2, … } (latent | decision | description "text")*`
+    /// `variable NAME "label"? { s1, s2, … } (latent | decision | description "text" | cuts [c1, …])*`
     private mutating func parseVariable() -> Bool {
         let offset = tok.start
         advance()
@@ -201,8 +201,18 @@ struct BNParser {
         }
         var role = Variable.Role.chance
         var description: String? = nil
+        var cutPoints: (values: [Double], offset: Int)? = nil
         while true {
-            if isWord(tok, "latent") || isWord(tok, "decision") {
+            if isWord(tok, "cuts") {
+                let at = tok.start
+                advance()
+                guard let cuts = parseNumbers("the cut points of '\(n.text)'", hint: "variable Tenure { short, medium, long } cuts [12, 48]") else {
+                    syntax.brokenVariables.insert(n.text)
+                    return false
+                }
+                if cutPoints != nil { report(at, "'\(n.text)' has two lists of cut points") }
+                cutPoints = (cuts.map(\.value), at)
+            } else if isWord(tok, "latent") || isWord(tok, "decision") {
                 let r: Variable.Role = isWord(tok, "latent") ? .latent : .decision
                 if role != .chance {
                     report(tok.start, role == r ? "'\(n.text)' is marked \(r.rawValue) twice"
@@ -225,7 +235,7 @@ struct BNParser {
         // A doubled mark or description is reported; the variable is kept (with the last
         // one) so that the rest of the file is still checked against it.
         syntax.variables.append(.init(offset: offset, name: n, label: label, description: description,
-                                      states: states, role: role))
+                                      states: states, role: role, cutPoints: cutPoints))
         return true
     }
 
@@ -541,24 +551,35 @@ struct BNParser {
             return nil
         }
         let start = tok.start
-        advance()
-        var values: [Double] = []
+        guard let numbers = parseNumbers("the soft evidence on '\(variable)'", hint: "\(variable) ~ [0.8, 0.2]") else { return nil }
         var valid = true
+        for (x, at) in numbers where x < 0 {
+            report(at, "negative likelihood weight \(x)", hint: "weights must be non-negative")
+            valid = false
+        }
+        let values = numbers.map(\.value)
+        return .init(form: .numbers(values), offset: start, valid: valid)
+    }
+
+    /// `[x1, x2, …]` (commas optional) with each number's offset; nil after reporting a problem.
+    private mutating func parseNumbers(_ what: String, hint: String) -> [(value: Double, offset: Int)]? {
+        guard tok.kind == .leftBracket else {
+            expected("'[' and \(what)", hint: hint)
+            return nil
+        }
+        advance()
+        var values: [(value: Double, offset: Int)] = []
         while tok.kind != .rightBracket {
             guard let x = number(tok) else {
-                expected("a weight, ',' or ']' in the soft evidence on '\(variable)'")
+                expected("a number, ',' or ']' in \(what)")
                 return nil
             }
-            if x < 0 {
-                report(tok.start, "negative likelihood weight \(text(tok))", hint: "weights must be non-negative")
-                valid = false
-            }
-            values.append(x)
+            values.append((x, tok.start))
             advance()
             if tok.kind == .comma { advance() }
         }
         advance()
-        return .init(form: .numbers(values), offset: start, valid: valid)
+        return values
     }
 
     /// `query { A, B }`

@@ -83,6 +83,14 @@ struct BNPrinter {
             out += v.states.map(Self.name).joined(separator: ", ")
             out += " }"
             if v.role != .chance { out += " \(v.role.rawValue)" }
+            if let cuts = v.cutPoints {
+                out += " cuts ["
+                for (j, x) in cuts.enumerated() {
+                    if j > 0 { out += ", " }
+                    number(x)
+                }
+                out += "]"
+            }
             if let d = v.description { out += " description \(Self.quoted(d))" }
             out += "\n"
         }

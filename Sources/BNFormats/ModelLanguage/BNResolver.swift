@@ -166,9 +166,15 @@ struct BNResolver {
                 }
             }
             guard ok else { broken.insert(name); continue }
+            let variable = Variable(name: name, states: d.states.map(\.text), label: d.label,
+                                    description: d.description, role: d.role, cutPoints: d.cutPoints?.values)
+            if let cuts = d.cutPoints, let problem = variable.cutPointsProblem {
+                report(cuts.offset, problem, hint: "\(d.states.count) states take \(d.states.count - 1) increasing cut points: state i holds c(i-1) < x <= c(i)")
+                broken.insert(name)
+                continue
+            }
             do {
-                try network.addVariable(Variable(name: name, states: d.states.map(\.text), label: d.label,
-                                                 description: d.description, role: d.role))
+                try network.addVariable(variable)
                 declaredAt.append(d.name.offset)
                 tableAt.append(nil)
             } catch {

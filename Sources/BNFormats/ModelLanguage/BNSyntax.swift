@@ -54,6 +54,8 @@ struct BNSyntax {
         var description: String?
         var states: [Name]
         var role: Variable.Role
+        /// `cuts [c1, c2, …]` and the offset of the `cuts` word.
+        var cutPoints: (values: [Double], offset: Int)? = nil
     }
 
     struct StructureEntry {

@@ -1,0 +1,140 @@
+import BNCore
+
+/// Discretises the numeric columns of a table read without a model (every cell kept as
+/// text), so that structure and parameter learning see discrete states whose names show the
+/// intervals, and the cut points can be stored with the learned model.
+///
+/// A column is *numeric* when every observed value reads as a finite decimal number. A
+/// numeric column is cut when a method is given for it by name, or, failing that, when it
+/// has more than `categoricalLimit` distinct values and `automatic` is set (a 0/1 flag or a
+/// 1–5 rating stays categorical). Missing cells stay missing.
+///
+/// Methods are those of `Discretizer`: equal width, equal frequency, and the supervised
+/// entropy/MDL splitting of Fayyad & Irani (1993), which needs `target`, a categorical
+/// column. This is what bnlearn's `discretize()` and pyAgrum's `skbn.BNDiscretizer` do
+/// before learning, with the bins kept instead of thrown away.
+public struct DatasetDiscretization: Sendable {
+    /// A method per column name; `nil` keeps that column as it is.
+    public var methods: [String: Discretizer.Method?]
+    /// The method for other numeric columns with many values; nil leaves them alone.
+    public var automatic: Discretizer.Method?
+    /// Numeric columns with at most this many distinct values stay categorical unless named.
+    public var categoricalLimit: Int
+    /// The class column for `.mdl`.
+    public var target: String?
+
+    public init(methods: [String: Discretizer.Method?] = [:], automatic: Discretizer.Method? = .equalFrequency(bins: 4),
+                categoricalLimit: Int = 10, target: String? = nil) {
+        self.methods = methods
+        self.automatic = automatic
+        self.categoricalLimit = categoricalLimit
+        self.target = target
+    }
+
+    /// One column that was cut.
+    public struct Column: Codable, Sendable, Equatable {
+        public var name: String
+        public var method: String
+        public var cutPoints: [Double]
+        public var states: [String]
+        /// The smallest and largest observed values.
+        public var minimum: Double
+        public var maximum: Double
+    }
+
+    /// Cuts the chosen columns of `data`; returns the new table and the columns that were cut.
+    /// Throws when a named column is missing or not numeric, or MDL has no usable target.
+    public func apply(to data: Dataset) throws(LearningError) -> (data: Dataset, columns: [Column]) {
+        for name in methods.keys where data.column(named: name) == nil {
+            throw .invalidOption("--discretize names '\(name)', which is not a column; the columns are \(data.names.joined(separator: ", "))")
+        }
+        var out = data
+        var cut: [Column] = []
+        for (j, name) in data.names.enumerated() {
+            let values = Self.numericValues(data.states[j])
+            let method: Discretizer.Method
+            if let named = methods[name] {
+                guard let m = named else { continue }
+                guard values != nil else {
+                    let example = data.states[j].first { Self.number($0) == nil } ?? ""
+                    throw .invalidOption("column '\(name)' is not numeric (it holds '\(example)'), so it cannot be discretised")
+                }
+                method = m
+            } else {
+                guard let m = automatic, let v = values, Set(v).count > categoricalLimit else { continue }
+                method = m
+            }
+            guard let numbers = values else { continue }
+            let rowValues: [Double?] = data.columns[j].map { $0 < 0 ? nil : numbers[Int($0)] }
+            var targetCodes: [Int32]? = nil
+            if case .mdl = method {
+                guard let t = target else {
+                    throw .invalidOption("MDL discretisation of '\(name)' needs a class column: give --discretize-target VARIABLE")
+                }
+                guard let tc = data.column(named: t) else {
+                    throw .invalidOption("the discretisation target '\(t)' is not a column; the columns are \(data.names.joined(separator: ", "))")
+                }
+                guard tc != j else { throw .invalidOption("'\(name)' cannot be discretised against itself") }
+                targetCodes = data.columns[tc]
+            }
+            let d = try Discretizer.fit(rowValues, method: method, target: targetCodes)
+            out.columns[j] = rowValues.map { d.bin($0) }
+            out.states[j] = d.stateNames
+            let observed = numbers.filter(\.isFinite)
+            cut.append(Column(name: name, method: Self.describe(method), cutPoints: d.cutPoints, states: d.stateNames,
+                              minimum: observed.min() ?? 0, maximum: observed.max() ?? 0))
+        }
+        return (out, cut)
+    }
+
+    /// The numbers of a column's distinct values, or nil when one is not a finite number.
+    static func numericValues(_ states: [String]) -> [Double]? {
+        guard !states.isEmpty else { return nil }
+        var out: [Double] = []
+        out.reserveCapacity(states.count)
+        for s in states {
+            guard let x = number(s) else { return nil }
+            out.append(x)
+        }
+        return out
+    }
+
+    /// A finite decimal number (no `inf`, `nan` or hex).
+    static func number(_ s: String) -> Double? {
+        guard let first = s.utf8.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+") || first == UInt8(ascii: ".")
+                || (first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9")),
+              !s.contains(where: { $0 == "x" || $0 == "X" }),
+              let x = Double(s), x.isFinite else { return nil }
+        return x
+    }
+
+    /// `equal-width:5`, `equal-frequency:4`, `mdl`.
+    public static func describe(_ m: Discretizer.Method) -> String {
+        switch m {
+        case .equalWidth(let k): return "equal-width:\(k)"
+        case .equalFrequency(let k): return "equal-frequency:\(k)"
+        case .mdl: return "mdl"
+        }
+    }
+
+    /// Reads a method: `equal-width:K` (or `width:K`), `equal-frequency:K` (or
+    /// `frequency:K`, `quantile:K`), `mdl`, or `none`/`categorical` (nil: keep the column).
+    public static func parseMethod(_ text: String) throws(LearningError) -> Discretizer.Method? {
+        let parts = text.lowercased().split(separator: ":", maxSplits: 1).map(String.init)
+        let kind = parts.first ?? ""
+        func bins() throws(LearningError) -> Int {
+            guard parts.count == 2, let k = Int(parts[1]), k >= 2 else {
+                throw .invalidOption("'\(text)': give the number of bins (at least 2), e.g. \(kind):4")
+            }
+            return k
+        }
+        switch kind {
+        case "equal-width", "width": return .equalWidth(bins: try bins())
+        case "equal-frequency", "frequency", "quantile": return .equalFrequency(bins: try bins())
+        case "mdl": return .mdl
+        case "none", "categorical": return nil
+        default:
+            throw .invalidOption("unknown discretisation '\(text)': use equal-width:K, equal-frequency:K, mdl or none")
+        }
+    }
+}
