@@ -4,7 +4,7 @@
 // files (Benchmarks/peers/bench_learning.py).
 //
 //   swift build -c release --product LearnBench
-//   .build/release/LearnBench [--quick] [--json FILE]
+//   .build/release/LearnBench [--quick] [--only counting|mle|em|structure]... [--json FILE]
 import BNCore
 import BNFormats
 import BNInference
@@ -14,12 +14,14 @@ import Foundation
 
 var json: String?
 var quick = false
+var only: Set<String> = []
 var args = CommandLine.arguments.dropFirst().makeIterator()
 while let a = args.next() {
     switch a {
     case "--json": json = args.next()
     case "--quick": quick = true
-    default: print("usage: LearnBench [--quick] [--json FILE]"); exit(2)
+    case "--only": if let part = args.next() { only.insert(part) }
+    default: print("usage: LearnBench [--quick] [--only counting|mle|em|structure]... [--json FILE]"); exit(2)
     }
 }
 BLAS.setThreads(1)
@@ -64,9 +66,10 @@ struct Report: Codable {
     var structure: [[String: String]] = []
 }
 var report = Report()
+@MainActor func runs(_ part: String) -> Bool { only.isEmpty || only.contains(part) }
 
 // 1. Family counting: alarm's 37 families over 1,000,000 complete rows.
-do {
+if runs("counting") {
     let net = load("alarm")
     let rows = quick ? 100_000 : 1_000_000
     let data = ForwardSampler(net).sample(rows: rows, seed: 1)
@@ -80,7 +83,7 @@ do {
 
 // 2. Complete-data MLE: recovery of the CPTs.
 print("\n| network | rows | MLE seconds | mean abs error vs true CPTs |\n|---|---:|---:|---:|")
-for name in ["alarm", "insurance", "child"] {
+for name in ["alarm", "insurance", "child"] where runs("mle") {
     let net = load(name)
     let rows = quick ? 10_000 : 100_000
     let data = ForwardSampler(net).sample(rows: rows, seed: 2)
@@ -92,7 +95,7 @@ for name in ["alarm", "insurance", "child"] {
 
 // 3. EM with 20% of cells missing at random, from uniform CPTs, to a relative change < 1e-5.
 print("\n| network | rows | distinct rows | iterations | converged | EM seconds | final log-likelihood | MAE vs truth | MAE of complete-data MLE |\n|---|---:|---:|---:|---|---:|---:|---:|---:|")
-for name in ["child", "insurance", "alarm"] {
+for name in ["child", "insurance", "alarm"] where runs("em") {
     for rows in quick ? [10_000] : [10_000, 100_000] {
         let net = load(name)
         let complete = ForwardSampler(net).sample(rows: rows, seed: 3)
@@ -111,7 +114,7 @@ for name in ["child", "insurance", "alarm"] {
 
 // 4. Structure search: hill climbing with BIC.
 print("\n| network | rows | search seconds | BIC of learned | BIC of true DAG | SHD to true DAG | edges learned / true |\n|---|---:|---:|---:|---:|---:|---|")
-for (name, rows) in quick ? [("asia", 10_000), ("alarm", 10_000)] : [("asia", 10_000), ("alarm", 10_000), ("alarm", 100_000)] {
+for (name, rows) in quick ? [("asia", 10_000), ("alarm", 10_000)] : [("asia", 10_000), ("alarm", 10_000), ("alarm", 100_000)] where runs("structure") {
     let net = load(name)
     let data = ForwardSampler(net).sample(rows: rows, seed: 4)
     let binding = try DataBinding(network: net, data: data)

@@ -108,4 +108,43 @@ struct BatchedEStepTests {
         #expect(batched.1.iterations == rowwise.1.iterations)
         for v in 0..<truth.count { for (x, y) in zip(batched.0.cpts[v].values, rowwise.0.cpts[v].values) { #expect(abs(x - y) < 1e-9) } }
     }
+
+    /// Enumerating the missing cells by independent groups gives the oracle's counts and
+    /// log-likelihood whether every row is enumerated, none is (all through the junction-tree
+    /// fallback), or the limit splits them; a fully latent column joins every group it touches.
+    @Test(arguments: [0, 12, 1 << 20])
+    func missingCellEnumerationMatchesEnumeration(limit: Int) throws {
+        var truth = try Fixtures.chain()
+        let d = try truth.addVariable(Variable(name: "D", states: ["d0", "d1", "d2"]))
+        try truth.setCPT(d, Factor(scope: truth.familyScope(of: d), values: [0.2, 0.5, 0.3]))
+        let data = ForwardSampler(truth).sample(rows: 2_000, seed: 23, options: .init(missing: 0.3))
+        let binding = try DataBinding(network: truth, data: data)
+        var rows = ExpectationMaximization.distinctRows(binding, variables: truth.count)
+        for i in rows.indices where i % 3 == 0 { rows[i].evidence[0] = -1 }    // the first variable latent in a third of the rows
+        rows = rows.filter { $0.evidence.contains(-1) }
+        let cards = truth.cardinalities
+        func zero() -> [[Double]] { (0..<truth.count).map { v in [Double](repeating: 0, count: (truth.parents(of: v) + [v]).reduce(1) { $0 * cards[$1] }) } }
+        var a = zero(), b = zero()
+        var engine = MissingCellEnumeration(truth, enumerationLimit: limit) { try JunctionTreeExpectation(truth) }
+        var oracle = try EnumerationExpectation(truth)
+        let la = try engine.accumulate(rows: rows[...], into: &a)
+        let lb = try oracle.accumulate(rows: rows[...], into: &b)
+        #expect(abs(la - lb) < 1e-10 * abs(lb))
+        for v in 0..<truth.count { for (x, y) in zip(a[v], b[v]) { #expect(abs(x - y) < 1e-8) } }
+        #expect((engine.fallback != nil) == (limit < 1 << 20))
+    }
+
+    @Test func missingCellEnumerationNamesImpossibleEvidence() throws {
+        var net = BayesianNetwork(name: "n")
+        let a = try net.addVariable(Variable(name: "A", states: ["a0", "a1"]))
+        let b = try net.addVariable(Variable(name: "B", states: ["b0", "b1"]))
+        try net.setParents(b, to: [a])
+        try net.setCPT(a, Factor(scope: net.familyScope(of: a), values: [1, 0]))
+        try net.setCPT(b, Factor(scope: net.familyScope(of: b), values: [1, 0, 0.5, 0.5]))
+        var engine = MissingCellEnumeration(net, enumerationLimit: 100) { try JunctionTreeExpectation(net) }
+        var counts: [[Double]] = [[0, 0], [0, 0, 0, 0]]
+        #expect(throws: InferenceError.impossibleEvidence(["B=b1"])) {
+            _ = try engine.accumulate(rows: [(evidence: [-1, 1], weight: 1)][...], into: &counts)
+        }
+    }
 }
