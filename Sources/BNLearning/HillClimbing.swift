@@ -147,16 +147,29 @@ public struct HillClimbing: Sendable {
         return Result(parents: bestParents, score: bestScore, iterations: iterations, familiesScored: 0)
     }
 
+    /// Random moves away from a local optimum: each step reverses or removes a random
+    /// existing edge (the moves greedy climbing is least likely to undo on its own) or adds a
+    /// random one, keeping the graph acyclic and the required edges in place.
     private func perturb(_ parents: inout [[Int]], rng: inout SplitMix64) {
         let n = parents.count
         guard n > 1 else { return }
         for _ in 0..<perturbation {
-            let a = Int.random(in: 0..<n, using: &rng), b = Int.random(in: 0..<n, using: &rng)
-            if a == b { continue }
-            if parents[b].contains(a) {
-                if !required.contains(Edge(a, b)) { parents[b].removeAll { $0 == a } }
-            } else if !forbidden.contains(Edge(a, b)) && parents[b].count < maxParents && !reaches(parents, from: b, to: a) {
-                parents[b] = (parents[b] + [a]).sorted()
+            var edges: [Edge] = []
+            for b in 0..<n { for a in parents[b] where !required.contains(Edge(a, b)) { edges.append(Edge(a, b)) } }
+            let kind = Int.random(in: 0..<3, using: &rng)
+            if kind < 2, !edges.isEmpty {
+                let e = edges[Int.random(in: 0..<edges.count, using: &rng)]
+                parents[e.to].removeAll { $0 == e.from }
+                if kind == 0, !forbidden.contains(Edge(e.to, e.from)), parents[e.from].count < maxParents,
+                   !reaches(parents, from: e.from, to: e.to) {
+                    parents[e.from] = (parents[e.from] + [e.to]).sorted()
+                }
+            } else {
+                let a = Int.random(in: 0..<n, using: &rng), b = Int.random(in: 0..<n, using: &rng)
+                if a != b, !parents[b].contains(a), !forbidden.contains(Edge(a, b)), parents[b].count < maxParents,
+                   !reaches(parents, from: b, to: a) {
+                    parents[b] = (parents[b] + [a]).sorted()
+                }
             }
         }
     }

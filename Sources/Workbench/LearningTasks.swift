@@ -100,6 +100,45 @@ public enum LearningTasks {
         /// The numeric columns that were cut into intervals (their cut points are stored
         /// with the learned model).
         public var discretized: [DatasetDiscretization.Column] = []
+        /// Distances to a known true structure (`credence learn --compare TRUE_MODEL`).
+        public var comparison: StructureComparison?
+    }
+
+    /// A learned structure against the true one, variables matched by name.
+    public struct StructureComparison: Codable, Sendable, Equatable {
+        /// SHD between the equivalence classes (CPDAGs), as bnlearn's `shd()`.
+        public var shd: Int
+        /// SHD between the DAGs (a reversed edge counts 1).
+        public var shdDAG: Int
+        public var trueEdges: Int
+        public var learnedEdges: Int
+        /// True edges absent from the learned DAG in either direction.
+        public var missing: Int
+        /// Learned edges absent from the true DAG in either direction.
+        public var extra: Int
+        /// Edges present in both with opposite directions.
+        public var reversed: Int
+    }
+
+    /// Compares `learned` with `truth`; both must have the same variable names.
+    public static func compare(_ learned: BayesianNetwork, with truth: BayesianNetwork) throws -> StructureComparison {
+        let names = Set(truth.variables.map(\.name))
+        guard Set(learned.variables.map(\.name)) == names else {
+            let a = Set(learned.variables.map(\.name)).subtracting(names).sorted(), b = names.subtracting(learned.variables.map(\.name)).sorted()
+            throw WorkbenchError.usage("the true model has other variables: only learned \(a.joined(separator: ", ")); only true \(b.joined(separator: ", "))")
+        }
+        let order = truth.variables.map { learned.index(of: $0.name)! }     // truth index -> learned index
+        let back = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, $0) })
+        let t = (0..<truth.count).map { truth.parents(of: $0) }
+        let l = order.map { lv in learned.parents(of: lv).map { back[$0]! } }
+        var missing = 0, extra = 0, reversed = 0
+        for b in t.indices {
+            for a in t[b] { if l[b].contains(a) { continue } else if l[a].contains(b) { reversed += 1 } else { missing += 1 } }
+            for a in l[b] where !t[b].contains(a) && !t[a].contains(b) { extra += 1 }
+        }
+        return StructureComparison(shd: StructuralHammingDistance.distance(t, l), shdDAG: StructuralHammingDistance.dagDistance(t, l),
+                                   trueEdges: t.reduce(0) { $0 + $1.count }, learnedEdges: l.reduce(0) { $0 + $1.count },
+                                   missing: missing, extra: extra, reversed: reversed)
     }
 
     /// Structure search on a dataset. With missing cells, the search first uses each family's

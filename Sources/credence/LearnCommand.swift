@@ -28,6 +28,7 @@ struct LearnCommand: ParsableCommand {
                                valueName: "method")) var discretizeNumeric = "equal-frequency:4"
     @Option(help: "Numeric columns with at most this many distinct values stay categorical unless named in --discretize.") var categoricalLimit = 10
     @Option(help: "The class column for mdl discretisation.") var discretizeTarget: String?
+    @Option(help: "A model with the true structure: report the structural Hamming distance to it.") var compare: String?
     @Option(help: "Random seed.") var seed: UInt64 = 1
     @Option(help: "The learned model to write (atomically).") var output: String
     @Flag(help: "Print one JSON document on stdout.") var json = false
@@ -45,12 +46,13 @@ struct LearnCommand: ParsableCommand {
         let (dataset, _) = try ModelIO.loadData(path: data)
         let plan = try LearningTasks.discretization(columns: discretize, numeric: discretizeNumeric,
                                                     categoricalLimit: categoricalLimit, target: discretizeTarget)
-        let (net, report) = try LearningTasks.learn(dataset, algorithm: algorithm, score: score, ess: ess, maxParents: maxParents,
+        var (net, report) = try LearningTasks.learn(dataset, algorithm: algorithm, score: score, ess: ess, maxParents: maxParents,
                                                     required: try edges(required, "--require"),
                                                     forbidden: try edges(forbidden, "--forbid"),
                                                     restarts: restarts, seed: seed,
                                                     start: try start.map { try ModelIO.load(path: $0) },
                                                     maxIterations: maxIterations, discretization: plan)
+        if let path = compare { report.comparison = try LearningTasks.compare(net, with: try ModelIO.load(path: path)) }
         try ModelIO.save(net, to: output)
         if json { try printJSON(report); return }
         for c in report.discretized {
@@ -58,6 +60,9 @@ struct LearnCommand: ParsableCommand {
         }
         print("learned \(report.edges.count) edges over \(net.count) variables (\(report.algorithm), \(report.score) = \(report.scoreValue))")
         for e in report.edges { print("  \(e[0]) -> \(e[1])") }
+        if let c = report.comparison {
+            print("against \(compare!): SHD \(c.shd) between equivalence classes, \(c.shdDAG) between DAGs (\(c.missing) missing, \(c.extra) extra, \(c.reversed) reversed; \(c.learnedEdges) edges learned, \(c.trueEdges) true)")
+        }
         print("wrote \(output)")
     }
 }
