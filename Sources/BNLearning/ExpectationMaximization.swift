@@ -10,7 +10,9 @@ import Foundation
 /// the M-step sets the CPTs from `N̄` through `ParameterEstimator` (so a Dirichlet prior
 /// gives MAP-EM). Rows are deduplicated first (identical rows become one row with a
 /// weight), and fully observed rows skip inference. Iteration stops when the relative change
-/// `|ℓ_t − ℓ_{t−1}| / |ℓ_{t−1}|` falls below `tolerance`, or after `maxIterations`.
+/// `|ℓ_t − ℓ_{t−1}| / |ℓ_{t−1}|` falls below `tolerance`, or after `maxIterations`. The
+/// parameters returned are those of the M-step after the last E-step (EM never lowers ℓ,
+/// so that step is never worse), and `finalLogLikelihood` is their ℓ, from one more E-step.
 /// Random restarts start from seeded random CPTs; the run with the highest final `ℓ` wins.
 public struct ExpectationMaximization {
     public var estimator: ParameterEstimator
@@ -42,8 +44,8 @@ public struct ExpectationMaximization {
     /// What a run produced.
     public struct Report: Sendable, Codable {
         public var iterations: Int
-        /// Observed-data log-likelihood (natural log) before each M-step: `trace[t]` is ℓ under
-        /// the parameters of iteration `t` (t = 0: the start).
+        /// Observed-data log-likelihood (natural log): `trace[t]` is ℓ under the parameters
+        /// after `t` M-steps (t = 0: the start; the last entry: the returned parameters).
         public var logLikelihoodTrace: [Double]
         public var converged: Bool
         public var distinctRows: Int
@@ -95,17 +97,18 @@ public struct ExpectationMaximization {
             progress?(iterations, ll)
             if trace.count >= 2 {
                 let prev = trace[trace.count - 2]
-                if abs(ll - prev) / max(abs(prev), 1e-300) < tolerance { converged = true; break }
+                converged = abs(ll - prev) / max(abs(prev), 1e-300) < tolerance
             }
+            // The M-step of the counts just computed: EM never lowers ℓ, so even on
+            // convergence the returned parameters are these, one step past the last ℓ.
             net = try estimator.apply(counts: counts, to: net)
             iterations += 1
+            if converged { break }
         }
-        // When the loop stopped on the cap, `net` holds parameters one M-step newer than the
-        // last ℓ; report ℓ of what we return.
-        var final = trace.last ?? -.infinity
-        if !converged {
-            final = try expectation(net, rows: rows, families: families, cards: cards).1
-        }
+        // `net` holds parameters one M-step newer than the last ℓ of the trace; report ℓ of
+        // what we return.
+        let final = try expectation(net, rows: rows, families: families, cards: cards).1
+        trace.append(final)
         return (net, Report(iterations: iterations, logLikelihoodTrace: trace, converged: converged,
                             distinctRows: rows.count, restartsRun: 0, finalLogLikelihood: final))
     }

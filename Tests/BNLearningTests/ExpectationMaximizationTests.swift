@@ -22,8 +22,11 @@ struct ExpectationMaximizationTests {
         let (fitted, report) = try em().fit(start, to: data)
         #expect(fitted.cpts == mle.cpts)
         #expect(report.converged)
-        #expect(report.logLikelihoodTrace.count == 3)
+        // ℓ(start), ℓ(MLE), ℓ(MLE) again: converged; the trace ends with ℓ of the returned MLE.
+        #expect(report.logLikelihoodTrace.count == 4)
         #expect(report.logLikelihoodTrace[1] == report.logLikelihoodTrace[2])
+        #expect(report.logLikelihoodTrace[3] == report.logLikelihoodTrace[1])
+        #expect(report.finalLogLikelihood == report.logLikelihoodTrace[1])
         #expect(report.logLikelihoodTrace[0] < report.logLikelihoodTrace[1])
     }
 
