@@ -176,8 +176,16 @@ public enum LearningTasks {
         func edge(_ p: (String, String)) throws -> HillClimbing.Edge {
             HillClimbing.Edge(try skeleton.require(p.0), try skeleton.require(p.1))
         }
+        /// `A->*` and `*->B` stand for every edge out of A or into B.
+        func expand(_ pairs: [(String, String)]) -> [(String, String)] {
+            pairs.flatMap { p -> [(String, String)] in
+                if p.1 == "*" { return data.names.filter { $0 != p.0 }.map { (p.0, $0) } }
+                if p.0 == "*" { return data.names.filter { $0 != p.1 }.map { ($0, p.1) } }
+                return [p]
+            }
+        }
         let search = HillClimbing(score: score, maxParents: maxParents,
-                                  required: Set(try required.map(edge)), forbidden: Set(try forbidden.map(edge)),
+                                  required: Set(try expand(required).map(edge)), forbidden: Set(try expand(forbidden).map(edge)),
                                   tabuLength: algorithm == "tabu" ? 20 : 0,
                                   maxIterations: maxIterations ?? (algorithm == "tabu" ? 500 : 10_000),
                                   restarts: restarts, seed: seed)

@@ -18,7 +18,7 @@ struct LearnCommand: ParsableCommand {
     @Option(help: "BDeu equivalent sample size.") var ess = 1.0
     @Option(help: "Most parents per variable.") var maxParents = 4
     @Option(name: .customLong("require"), help: "An edge that must be present, A->B (repeatable).") var required: [String] = []
-    @Option(name: .customLong("forbid"), help: "An edge that must be absent, A->B (repeatable).") var forbidden: [String] = []
+    @Option(name: .customLong("forbid"), help: "An edge that must be absent, A->B (repeatable); A->* forbids every edge out of A, *->B every edge into B.") var forbidden: [String] = []
     @Option(help: "Random restarts.") var restarts = 0
     @Option(help: "Start the search from this model's edges (variables matched by name).") var start: String?
     @Option(help: "Most search steps (0 scores the starting DAG).") var maxIterations: Int?
