@@ -1,0 +1,130 @@
+import Foundation
+import Testing
+@testable import Workbench
+
+/// The shipped experiments: every `examples/NAME.cred` run from the repository root must
+/// print exactly `examples/expected/NAME.out`, in process (CommandRunner) and through the
+/// built `credence run`. Set CREDENCE_UPDATE_TRANSCRIPTS=1 to rewrite the .out files after
+/// an intended change (then read the diff: the headers of the scripts quote the numbers).
+@Suite("Example scripts (examples/*.cred)", .serialized)
+struct ExampleScriptTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
+    static let folder = root + "/examples"
+    static let names: [String] = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [])
+        .filter { $0.hasSuffix(".cred") }.map { String($0.dropLast(5)) }.sorted()
+
+    static func expected(_ name: String) throws -> String {
+        try String(contentsOfFile: folder + "/expected/\(name).out", encoding: .utf8)
+    }
+
+    /// Runs a script as `credence run examples/NAME.cred` does, in process.
+    static func runInProcess(_ name: String) throws -> String {
+        try FileManager.default.createDirectory(atPath: folder + "/output", withIntermediateDirectories: true)
+        let text = try String(contentsOfFile: folder + "/\(name).cred", encoding: .utf8)
+        let session = Session(baseDirectory: root, journaling: false)
+        var lines: [String] = []
+        Script(name: "examples/\(name).cred", text: text).run(on: CommandRunner(session: session), output: { lines.append($0) },
+                                                              error: { lines.append($0) })
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    @Test func thereAreExamplesForTheManagersQuestions() {
+        // (a) diagnosis, (b) do vs observe, (c) tier and lever, (d) confounding, (e) top 5 %.
+        #expect(Set(Self.names).isSuperset(of: ["winback_diagnosis", "voucher_do_vs_observe", "telecom_tier_and_levers",
+                                                "club_events_referrals", "telecom_top_risk"]), "\(Self.names)")
+        for n in Self.names {
+            #expect(FileManager.default.fileExists(atPath: Self.folder + "/expected/\(n).out"), "examples/expected/\(n).out")
+        }
+    }
+
+    @Test(arguments: names)
+    func inProcess(name: String) throws {
+        let got = try Self.runInProcess(name)
+        if ProcessInfo.processInfo.environment["CREDENCE_UPDATE_TRANSCRIPTS"] == "1" {
+            try got.write(toFile: Self.folder + "/expected/\(name).out", atomically: true, encoding: .utf8)
+        }
+        let want = try Self.expected(name)
+        #expect(!got.contains(": error: "))
+        #expect(got == want)
+        if got != want {
+            let a = got.split(separator: "\n", omittingEmptySubsequences: false)
+            let b = want.split(separator: "\n", omittingEmptySubsequences: false)
+            if let k = zip(a, b).enumerated().first(where: { $0.element.0 != $0.element.1 })?.offset {
+                Issue.record("first difference at line \(k + 1):\n got: \(a[k])\nwant: \(b[k])")
+            }
+        }
+    }
+
+    @Test(.enabled(if: CommandLanguageTranscriptTests.binary != nil, "the credence binary is not built next to the tests"),
+          arguments: names)
+    func throughTheBinary(name: String) throws {
+        try FileManager.default.createDirectory(atPath: Self.folder + "/output", withIntermediateDirectories: true)
+        let (output, status) = try Self.run(["run", "examples/\(name).cred"])
+        #expect(status == 0)
+        #expect(output == (try Self.expected(name)))
+    }
+
+    /// Runs the built binary in the repository root (stdout and stderr on one pipe).
+    static func run(_ arguments: [String]) throws -> (output: String, status: Int32) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: CommandLanguageTranscriptTests.binary!)
+        p.arguments = arguments
+        p.currentDirectoryURL = URL(fileURLWithPath: root)
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = out
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (String(decoding: data, as: UTF8.self), p.terminationStatus)
+    }
+
+    // MARK: what the examples rest on, checked as values
+
+    /// (e): the top 5 % by P(churn) of the shipped telecom table are mostly churners, far
+    /// above the table's base rate, and every listed row has its main factors.
+    @Test func theTopFivePercentAreMostlyChurners() throws {
+        let session = Session(baseDirectory: Self.root, journaling: false)
+        try session.load(path: "models/telecom_retention.bn")
+        try session.loadData(path: "datasets/telecom_retention.csv")
+        let r = try session.rank(target: "Retained", state: "churned", percent: 5, factors: 3)
+        #expect(r.rows == 3000 && r.entries.count == 150)
+        let base = Double(r.rowsInState!) / Double(r.rowsWithTarget!)
+        #expect(base > 0.25 && base < 0.40)
+        #expect(Double(r.listedInState!) / 150 > 0.9)
+        #expect(zip(r.entries, r.entries.dropFirst()).allSatisfy { $0.probability >= $1.probability - 1e-12 })
+        #expect(r.entries.allSatisfy { !$0.factors.isEmpty && $0.factors.count <= 3 && $0.factors.allSatisfy { $0.effect > 0 } })
+        // The listed rows are the highest of `score`'s column P(Retained=churned).
+        let (_, rows) = try LearningTasks.score(session.network, data: try session.dataset(), target: "Retained")
+        let p = rows.map { Double($0[2])! }.sorted(by: >)
+        #expect(abs(r.entries.last!.probability - p[149]) < 1e-9)
+        #expect(abs(r.entries.first!.probability - p[0]) < 1e-9)
+    }
+
+    /// An effect is the drop in P when that one finding is removed: recomputed by hand for
+    /// the first listed row.
+    @Test func aFactorIsTheDropWithoutTheFinding() throws {
+        let session = Session(baseDirectory: Self.root, journaling: false)
+        try session.load(path: "models/telecom_retention.bn")
+        try session.loadData(path: "datasets/telecom_retention.csv")
+        let r = try session.rank(target: "Retained", state: "churned", percent: 1, factors: 10)
+        let top = r.entries[0]
+        let data = try session.dataset()
+        var findings: [String: String] = [:]
+        for (j, name) in data.names.enumerated() where name != "Retained" {
+            let c = data.columns[j][top.row - 1]
+            if c >= 0 { findings[name] = data.states[j][Int(c)] }
+        }
+        let engine = QueryService(network: session.network)
+        func p(_ f: [String: String]) throws -> Double {
+            try engine.answer(QueryRequest(targets: ["Retained"], evidence: f)).marginals[0].probabilities[1]
+        }
+        #expect(abs(try p(findings) - top.probability) < 1e-9)
+        for f in top.factors {
+            var without = findings
+            without[f.variable] = nil
+            #expect(abs(top.probability - (try p(without)) - f.effect) < 1e-9, "\(f.variable)")
+        }
+    }
+}
