@@ -194,8 +194,8 @@ public final class CommandRunner {
         case .evaluate(let target, let folds):
             let r = try s.evaluate(target: target, folds: folds)
             return .init(output: .evaluation(r), text: renderEvaluation(r))
-        case .rank(let target, let state, let percent, let factors):
-            let r = try s.rank(target: target, state: state, percent: percent, factors: factors)
+        case .rank(let target, let state, let percent, let factors, let ignoring):
+            let r = try s.rank(target: target, state: state, percent: percent, factors: factors, ignoring: ignoring)
             return .init(output: .ranking(r), text: r.rendered())
         case .journal(let action):
             return try journal(action)

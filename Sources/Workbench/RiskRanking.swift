@@ -4,10 +4,10 @@ import Foundation
 
 /// The rows of a customer table most likely to be in one state of a target ("the top 5 %
 /// at risk of churn"), each with the findings that push it there: the command `rank
-/// TARGET=STATE [top P%] [factors K]`.
+/// TARGET=STATE [top P%] [factors K] [ignoring VAR ...]`.
 ///
 /// Scoring: each row's posterior P(TARGET = STATE | the row's observed cells), the target's
-/// own column ignored (batched variable elimination, as `score`). Rows are sorted by that
+/// own column and the `ignoring` columns (findings that arrive too late to warn, say) left out (batched variable elimination, as `score`). Rows are sorted by that
 /// probability, highest first (equal to 1e-12: by row number), and the first ceil(P % of the rows)
 /// are listed.
 ///
@@ -41,6 +41,8 @@ public struct RiskRanking: Codable, Sendable, Equatable {
     /// The mean of P(STATE) over all rows (the base rate the listed rows are compared with).
     public var meanProbability: Double
     public var entries: [Entry]
+    /// Columns left out of the scoring.
+    public var ignoring: [String] = []
     /// When the table has the target's column: how many listed rows, and how many of all
     /// rows with the state known, are in `state` (a check of the ranking, like precision at P %).
     public var listedInState: Int?
@@ -49,7 +51,14 @@ public struct RiskRanking: Codable, Sendable, Equatable {
 
     /// Ranks the rows of `data` by P(`target` = `state`) under `network`.
     public static func rank(_ network: BayesianNetwork, data: Dataset, target: String, state: String,
-                            percent: Double, factors: Int) throws -> RiskRanking {
+                            percent: Double, factors: Int, ignoring: [String] = []) throws -> RiskRanking {
+        for name in ignoring where data.column(named: name) == nil {
+            throw WorkbenchError.usage("the data has no column '\(name)' to ignore (columns: \(data.names.joined(separator: ", ")))")
+        }
+        let full = data
+        let keep = data.names.indices.filter { !ignoring.contains(data.names[$0]) }
+        let data = Dataset(names: keep.map { full.names[$0] }, states: keep.map { full.states[$0] },
+                           columns: keep.map { full.columns[$0] }, weights: full.weights)
         guard percent > 0 && percent <= 100 else { throw WorkbenchError.usage("top must be a percentage above 0 and at most 100, got \(percent)") }
         let t = try network.require(target)
         guard let s = network.variables[t].stateIndex(state) else {
@@ -89,6 +98,7 @@ public struct RiskRanking: Codable, Sendable, Equatable {
         }
         let mean = p.isEmpty ? 0 : p.reduce(0, +) / Double(p.count)
         var r = RiskRanking(target: target, state: state, percent: percent, rows: p.count, meanProbability: mean, entries: entries)
+        r.ignoring = ignoring
         if let j = data.column(named: target), let code = data.states[j].firstIndex(of: state).map(Int32.init) {
             let column = data.columns[j]
             r.listedInState = entries.filter { column[$0.row - 1] == code }.count
@@ -102,7 +112,8 @@ public struct RiskRanking: Codable, Sendable, Equatable {
     public func rendered() -> String {
         func f(_ x: Double) -> String { String(format: "%.4f", x) }
         func pct(_ x: Double) -> String { x == x.rounded() ? String(Int(x)) : String(x) }
-        var lines = ["top \(pct(percent))% of \(rows) rows by P(\(target)=\(state)): \(entries.count) rows (mean over all rows \(f(meanProbability)))"]
+        let ignored = ignoring.isEmpty ? "" : ", ignoring " + ignoring.joined(separator: ", ")
+        var lines = ["top \(pct(percent))% of \(rows) rows by P(\(target)=\(state)): \(entries.count) rows (mean over all rows \(f(meanProbability)))" + ignored]
         if let listed = listedInState, let all = rowsInState, let known = rowsWithTarget, known > 0 {
             lines.append("in the table: \(listed) of the \(entries.count) listed rows have \(target)=\(state), against \(all) of \(known) rows (\(String(format: "%.1f", 100 * Double(all) / Double(known)))%) overall")
         }
@@ -120,7 +131,8 @@ public struct RiskRanking: Codable, Sendable, Equatable {
 
 extension Session {
     /// The loaded data's rows most likely to have `target` = `state` (see `RiskRanking`).
-    public func rank(target: String, state: String, percent: Double, factors: Int) throws -> RiskRanking {
-        try RiskRanking.rank(network, data: try dataset(), target: target, state: state, percent: percent, factors: factors)
+    public func rank(target: String, state: String, percent: Double, factors: Int, ignoring: [String] = []) throws -> RiskRanking {
+        try RiskRanking.rank(network, data: try dataset(), target: target, state: state, percent: percent, factors: factors,
+                             ignoring: ignoring)
     }
 }
