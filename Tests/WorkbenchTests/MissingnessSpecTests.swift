@@ -24,7 +24,7 @@ struct MissingnessSpecTests {
                 "s.missingness:2:6: unknown variable 'Nope' (the model has Warranty, CarClass, Distance, Usage, TrueReason, WhereServiced, StatedReason, VisitGap, Complaint, ContactMethod, Reached, Incentive, Returned)")
         #expect(Self.message("missing Complaint rate 1.5") == "s.missingness:1:24: expected a rate between 0 and 1, but found '1.5'")
         #expect(Self.message("missing Complaint by Reached maybe=0.2") ==
-                "s.missingness:1:29: 'maybe' is not a state of Reached (states: reached, not_reached)")
+                "s.missingness:1:30: 'maybe' is not a state of Reached (states: reached, not_reached)")
         #expect(Self.message("skip Complaint when WhereServiced=none") ==
                 "s.missingness:1:21: 'not_applicable' is not a state of Complaint (states: yes, no); add it to the model with its skip rule, so that data with it can be read, or name a state with 'as'")
         #expect(Self.message("# a comment\n\nforget Complaint") == "s.missingness:3:1: expected a rule (hide, skip or missing), but found 'forget'")
