@@ -41,19 +41,8 @@ struct ExampleScriptTests {
     @Test(arguments: names)
     func inProcess(name: String) throws {
         let got = try Self.runInProcess(name)
-        if ProcessInfo.processInfo.environment["CREDENCE_UPDATE_TRANSCRIPTS"] == "1" {
-            try got.write(toFile: Self.folder + "/expected/\(name).out", atomically: true, encoding: .utf8)
-        }
-        let want = try Self.expected(name)
         #expect(!got.contains(": error: "))
-        #expect(got == want)
-        if got != want {
-            let a = got.split(separator: "\n", omittingEmptySubsequences: false)
-            let b = want.split(separator: "\n", omittingEmptySubsequences: false)
-            if let k = zip(a, b).enumerated().first(where: { $0.element.0 != $0.element.1 })?.offset {
-                Issue.record("first difference at line \(k + 1):\n got: \(a[k])\nwant: \(b[k])")
-            }
-        }
+        try checkTranscript(got, against: Self.folder + "/expected/\(name).out")
     }
 
     @Test(.enabled(if: CommandLanguageTranscriptTests.binary != nil, "the credence binary is not built next to the tests"),
