@@ -30,9 +30,11 @@ struct ExampleScriptTests {
     }
 
     @Test func thereAreExamplesForTheManagersQuestions() {
-        // (a) diagnosis, (b) do vs observe, (c) tier and lever, (d) confounding, (e) top 5 %.
+        // (a) diagnosis, (b) do vs observe, (c) tier and lever, (d) confounding, (e) top 5 %,
+        // (g) d-separation.
         #expect(Set(Self.names).isSuperset(of: ["winback_diagnosis", "voucher_do_vs_observe", "telecom_tier_and_levers",
-                                                "club_events_referrals", "telecom_top_risk"]), "\(Self.names)")
+                                                "club_events_referrals", "telecom_top_risk",
+                                                "telecom_complaints_dseparation"]), "\(Self.names)")
         for n in Self.names {
             #expect(FileManager.default.fileExists(atPath: Self.folder + "/expected/\(n).out"), "examples/expected/\(n).out")
         }
