@@ -155,6 +155,31 @@ struct MissingnessSpecTests {
         #expect(em > answered + 0.02 && em < real - 0.01, "EM \(em), answered \(answered), truth \(real)")
     }
 
+    /// What the truth file is for: the win-back model's diagnosis of each customer's latent
+    /// reason (the most probable state of `score TrueReason`) checked against the true
+    /// reason. It beats guessing the commonest reason by far, beats the stated reason where
+    /// there is one, and still says something where the survey is blank.
+    @Test func theTruthFileChecksTheDiagnosis() throws {
+        let net = Self.winback
+        let (table, _) = try ModelIO.loadData(path: Self.root + "/datasets/dealer_winback.csv", for: net)
+        let (truth, _) = try ModelIO.loadData(path: Self.root + "/datasets/dealer_winback.truth.csv", for: net)
+        let (_, scored) = try LearningTasks.score(net, data: table, target: "TrueReason")
+        let trueReason = truth.columns[truth.column(named: "TrueReason")!].map { net.variables[net.index(of: "TrueReason")!].states[Int($0)] }
+        let statedColumn = table.column(named: "StatedReason")!
+        let stated = table.columns[statedColumn].map { $0 < 0 ? "" : table.states[statedColumn][Int($0)] }
+        func accuracy(_ rows: [Int], _ guess: (Int) -> String) -> Double {
+            Double(rows.filter { guess($0) == trueReason[$0] }.count) / Double(rows.count)
+        }
+        let all = Array(0..<3000)
+        let withAnswer = all.filter { !["", "not_applicable", "other"].contains(stated[$0]) }
+        let blank = all.filter { stated[$0].isEmpty }
+        let diagnosis = { (i: Int) in scored[i].last! }
+        #expect(abs(accuracy(all, diagnosis) - 0.612) < 0.001)
+        #expect(accuracy(all, { _ in "service" }) < 0.25)
+        #expect(abs(accuracy(withAnswer, diagnosis) - 0.749) < 0.001 && abs(accuracy(withAnswer, { stated[$0] }) - 0.727) < 0.001)
+        #expect(abs(accuracy(blank, diagnosis) - 0.496) < 0.001)
+    }
+
     /// The real table: wa_churn as exported by datasets/export_wa_churn.sh reads with the
     /// CSV reader (numeric columns as labels until they are discretised).
     @Test func waChurnLoads() throws {
