@@ -90,13 +90,17 @@ public struct MissingnessSpec: Sendable, Equatable {
                 let (c, states) = try tokens.condition()
                 var value = "not_applicable"
                 var valueToken = tokens.last
-                if tokens.accept("as") {
+                let named = tokens.accept("as")
+                if named {
                     let t = try tokens.required("a state after 'as'")
                     value = t.text
                     valueToken = t
                 }
                 guard let s = network.variables[v].states.firstIndex(of: value) else {
-                    throw tokens.error(at: valueToken, "'\(value)' is not a state of \(variables[v]) (states: \(network.variables[v].states.joined(separator: ", "))); add it to the model with its skip rule, so that data with it can be read, or name a state with 'as'")
+                    let states = network.variables[v].states.joined(separator: ", ")
+                    throw tokens.error(at: valueToken, named
+                        ? "'\(value)' is not a state of \(variables[v]) (states: \(states))"
+                        : "'not_applicable' is not a state of \(variables[v]) (states: \(states)); add it to the model with its skip rule, so that data with it can be read, or name a state with 'as'")
                 }
                 rule = .skip(variable: v, condition: c, states: states, value: s)
             case "missing":
