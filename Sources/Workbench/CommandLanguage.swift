@@ -29,6 +29,8 @@ public enum Command: Equatable, Sendable {
     case sample(rows: Int, seed: UInt64, missing: Double, path: String)
     case score(target: String, path: String)
     case evaluate(target: String, folds: Int?)
+    /// `rank TARGET=STATE [top P%] [factors K] [ignoring VAR ...]` (RiskRanking.swift).
+    case rank(target: String, state: String, percent: Double, factors: Int, ignoring: [String])
     case journal(JournalAction)
     case help(String?)
     case quit
@@ -356,6 +358,24 @@ public enum CommandLanguage {
                     folds = k
                 }
                 return .evaluate(target: t, folds: folds)
+            case "rank":
+                let target = try name("TARGET=STATE after 'rank'")
+                try expectSymbol("=", "'=' after '\(target)' (TARGET=STATE)")
+                let a = Command.Assignment(target, try name("a state of '\(target)' after '='"))
+                var percent = 5.0, factors = 3
+                var ignoring: [String] = []
+                while let k = current?.text, ["top", "factors", "ignoring"].contains(k) {
+                    i += 1
+                    if k == "factors" { factors = try integer("the number of factors to list (a whole number)"); continue }
+                    if k == "ignoring" { repeat { ignoring.append(try name("a column to ignore")) } while current != nil; continue }
+                    let col = column
+                    let w = try name("a percentage after 'top' (5%)")
+                    guard let x = Double(w.hasSuffix("%") ? String(w.dropLast()) : w), x > 0, x <= 100 else {
+                        throw CommandSyntaxError(column: col, message: "expected a percentage above 0 and at most 100 after 'top', but found '\(w)'")
+                    }
+                    percent = x
+                }
+                return .rank(target: a.variable, state: a.state, percent: percent, factors: factors, ignoring: ignoring)
             case "journal":
                 let a = try keyword(["replay", "discard", "show"], "replay, discard or show after 'journal'")
                 return .journal(Command.JournalAction(rawValue: a)!)

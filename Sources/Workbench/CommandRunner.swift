@@ -22,6 +22,7 @@ public enum CommandOutput: Sendable {
     case sampled(rows: Int, path: String)
     case scored(rows: Int, path: String)
     case evaluation(LearningTasks.EvaluateReport)
+    case ranking(RiskRanking)
     case help(String)
     case journal([String])
     /// `quit`: the caller decides (ask first when `unsaved`).
@@ -193,6 +194,9 @@ public final class CommandRunner {
         case .evaluate(let target, let folds):
             let r = try s.evaluate(target: target, folds: folds)
             return .init(output: .evaluation(r), text: renderEvaluation(r))
+        case .rank(let target, let state, let percent, let factors, let ignoring):
+            let r = try s.rank(target: target, state: state, percent: percent, factors: factors, ignoring: ignoring)
+            return .init(output: .ranking(r), text: r.rendered())
         case .journal(let action):
             return try journal(action)
         case .help(let topic):

@@ -61,19 +61,7 @@ struct CommandLanguageTranscriptTests {
         var lines: [String] = []
         Script(name: "\(name).cred", text: text).run(on: CommandRunner(session: session), keepGoing: true,
                                                       output: { lines.append($0) }, error: { lines.append($0) })
-        let got = lines.joined(separator: "\n") + "\n"
-        if ProcessInfo.processInfo.environment["CREDENCE_UPDATE_TRANSCRIPTS"] == "1" {
-            try got.write(toFile: Self.folder + "/\(name).out", atomically: true, encoding: .utf8)
-        }
-        let want = try Self.expected(name)
-        #expect(got == want)
-        if got != want {
-            let a = got.split(separator: "\n", omittingEmptySubsequences: false)
-            let b = want.split(separator: "\n", omittingEmptySubsequences: false)
-            if let k = zip(a, b).enumerated().first(where: { $0.element.0 != $0.element.1 })?.offset {
-                Issue.record("first difference at line \(k + 1):\n got: \(a[k])\nwant: \(b[k])")
-            }
-        }
+        try checkTranscript(lines.joined(separator: "\n") + "\n", against: Self.folder + "/\(name).out")
     }
 
     @Test(.enabled(if: binary != nil, "the credence binary is not built next to the tests"), arguments: names)
@@ -89,7 +77,7 @@ struct CommandLanguageTranscriptTests {
         let (output, status) = try Self.runBinary(["run", "errors.cred"])
         #expect(status == 1)
         let lines = output.split(separator: "\n")
-        #expect(lines.last == "errors.cred:3:1: error: expected a command (load, save, new, show, add, remove, rename, reverse, set, undo, redo, observe, soft, do, retract, clear, query, pe, mpe, scenario, data, fit, sample, score, evaluate, journal, help, quit, exit), but found 'lod'")
+        #expect(lines.last == "errors.cred:3:1: error: expected a command (load, save, new, show, add, remove, rename, reverse, set, undo, redo, observe, soft, do, retract, clear, query, pe, mpe, scenario, data, fit, sample, score, evaluate, rank, journal, help, quit, exit), but found 'lod'")
         #expect(lines.count == 4)
     }
 
