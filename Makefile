@@ -1,5 +1,6 @@
 # Credence: the two commands of the README, and a few more.
-#   make demo   installs what is missing, builds in release mode, runs the main job
+#   make demo   installs what is missing, builds in release mode, checks the core and runs the
+#               flagship example (learn the win-back model from a table with gaps, ask a what-if)
 #   make test   installs what is missing, runs the whole test suite
 SHELL := /bin/bash
 export PATH := $(PATH):/opt/swift/usr/bin
@@ -17,6 +18,7 @@ build: deps
 demo: build
 	$(RELEASE_BIN)/credence --version
 	$(RELEASE_BIN)/credence selfcheck
+	$(RELEASE_BIN)/credence run examples/flagship_winback.cred
 
 test: deps
 	$(SWIFT) test
