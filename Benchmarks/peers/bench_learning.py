@@ -134,10 +134,12 @@ def pyagrum_mle(name, csv, out_bif):
 
     def go(smoothing):
         t0 = time.perf_counter()
-        bn = learner_for(csv, tpl, smoothing).learnParameters(tpl.dag())
-        dt = time.perf_counter() - t0
+        learner = learner_for(csv, tpl, smoothing)
+        t1 = time.perf_counter()
+        bn = learner.learnParameters(tpl.dag())
+        t2 = time.perf_counter()
         gum.saveBN(bn, out_bif)
-        return {"seconds": dt}
+        return {"seconds": t2 - t0, "read_seconds": t1 - t0, "learn_seconds": t2 - t1}
     return with_fallback(go)
 
 
@@ -150,13 +152,14 @@ def _pyagrum_hc(name, csv, out_bif, smoothing):
     template_bn = template(name)
     t0 = time.perf_counter()
     learner = learner_for(csv, template_bn, smoothing)
+    t1 = time.perf_counter()
     learner.useGreedyHillClimbing()
     learner.useScoreBIC()
     learner.setMaxIndegree(4)
     bn = learner.learnBN()
-    dt = time.perf_counter() - t0
+    t2 = time.perf_counter()
     gum.saveBN(bn, out_bif)
-    return {"seconds": dt, "edges": bn.sizeArcs()}
+    return {"seconds": t2 - t0, "read_seconds": t1 - t0, "learn_seconds": t2 - t1, "edges": bn.sizeArcs()}
 
 
 def fix_labels(bif, name):
@@ -174,7 +177,8 @@ def main():
     ap.add_argument("--credence", required=True)
     ap.add_argument("--em", nargs="*", default=["child:10000", "child:100000", "insurance:10000", "insurance:100000",
                                                  "alarm:10000", "alarm:100000"])
-    ap.add_argument("--timeout", type=int, default=1800)
+    ap.add_argument("--timeout", type=int, default=1800, help="seconds per pyAgrum run up to 10,000 rows")
+    ap.add_argument("--timeout-large", type=int, default=1800, help="seconds per pyAgrum EM run above 10,000 rows")
     ap.add_argument("--skip", nargs="*", default=[], help="em mle hc")
     ap.add_argument("--json")
     args = ap.parse_args()
@@ -201,12 +205,13 @@ def main():
             print("em %s %d: credence %.2f s (uniform start), %.2f s (complete-case start)" % (name, rows, dt, dt2),
                   file=sys.stderr, flush=True)
             pout = os.path.join(folder, "%s-%d-agrum.bif" % (name, rows))
-            status, value = common.run_limited(pyagrum_em, (name, qdata, pout, 1e-5), args.timeout, 16)
+            limit = args.timeout if rows <= 10000 else args.timeout_large
+            status, value = common.run_limited(pyagrum_em, (name, qdata, pout, 1e-5), limit, 16)
             if status == "ok":
                 row.update({"pyagrum_seconds": value["seconds"], "pyagrum_iterations": value["iterations"],
                             "pyagrum_loglik": loglik(cred, fix_labels(pout, name), data), "pyagrum_note": value.get("note")})
             else:
-                row["pyagrum"] = status
+                row["pyagrum"] = "%s after %d s" % (status, limit)
             row["pgmpy"] = "cannot run: pgmpy's ExpectationMaximization needs fully latent columns, not scattered gaps"
             results["em"].append(row)
             print(json.dumps(row), file=sys.stderr, flush=True)
@@ -214,10 +219,14 @@ def main():
         for name in ["alarm", "insurance"]:
             data, qdata = sample(cred, name, 100000, 2, 0.0, folder)
             out = os.path.join(folder, "%s-mle-cred.bif" % name)
-            dt, _ = run([cred, "fit", common.network_path(name), data, "--method", "mle", "--output", out])
-            row = {"network": name, "rows": 100000, "credence_seconds": dt}
+            dt, txt = run([cred, "fit", common.network_path(name), data, "--method", "mle", "--output", out, "--json"])
+            phases = json.loads(txt)["seconds"]
+            row = {"network": name, "rows": 100000, "credence_seconds": dt,
+                   "credence_read_seconds": phases["read"], "credence_learn_seconds": phases["learn"]}
             status, value = common.run_limited(pyagrum_mle, (name, qdata, out + ".agrum.bif"), args.timeout, 16)
             row["pyagrum_seconds"] = value["seconds"] if status == "ok" else status
+            if status == "ok":
+                row.update({"pyagrum_read_seconds": value["read_seconds"], "pyagrum_learn_seconds": value["learn_seconds"]})
             if status == "ok" and value.get("note"):
                 row["pyagrum_note"] = value["note"]
             results["mle"].append(row)
@@ -225,23 +234,33 @@ def main():
     if "hc" not in args.skip:
         name = "alarm"
         data, qdata = sample(cred, name, 100000, 4, 0.0, folder)
-        out = os.path.join(folder, "alarm-hc-cred.bif")
-        dt, txt = run([cred, "learn", data, "--score", "bic", "--max-parents", "4", "--output", out, "--json"])
-        rep = json.loads(txt)
-        row = {"network": name, "rows": 100000, "credence_seconds": dt, "credence_bic": rep["scoreValue"],
-               "credence_edges": len(rep["edges"])}
         pout = os.path.join(folder, "alarm-hc-agrum.bif")
         status, value = common.run_limited(pyagrum_hc, (name, qdata, pout), args.timeout, 16)
+        agrum = {}
         if status == "ok":
-            row.update({"pyagrum_seconds": value["seconds"], "pyagrum_edges": value["edges"], "pyagrum_note": value.get("note")})
+            agrum = {"pyagrum_seconds": value["seconds"], "pyagrum_read_seconds": value["read_seconds"],
+                     "pyagrum_learn_seconds": value["learn_seconds"], "pyagrum_edges": value["edges"],
+                     "pyagrum_note": value.get("note")}
             # Score pyAgrum's DAG with Credence's BIC: learn starting from it with no moves.
             _, txt = run([cred, "learn", data, "--score", "bic", "--start", fix_labels(pout, name), "--max-iterations", "0",
-                          "--output", pout + ".rescored.bif", "--json"])
-            row["pyagrum_bic_by_credence"] = json.loads(txt)["scoreValue"]
+                          "--compare", common.network_path(name), "--output", pout + ".rescored.bif", "--json"])
+            rescored = json.loads(txt)
+            agrum["pyagrum_bic_by_credence"] = rescored["scoreValue"]
+            agrum["pyagrum_shd"] = rescored["comparison"]["shd"]
         else:
-            row["pyagrum"] = status
-        results["hc"].append(row)
-        print(json.dumps(row), file=sys.stderr, flush=True)
+            agrum["pyagrum"] = status
+        # Greedy hill climbing as pyAgrum runs it, and with 10 seeded restarts.
+        for label, extra in [("greedy", []), ("greedy, 10 restarts", ["--restarts", "10"])]:
+            out = os.path.join(folder, "alarm-hc-cred.bif")
+            dt, txt = run([cred, "learn", data, "--score", "bic", "--max-parents", "4", "--compare", common.network_path(name),
+                           "--output", out, "--json"] + extra)
+            rep = json.loads(txt)
+            row = {"network": name, "rows": 100000, "credence_search": label, "credence_seconds": dt,
+                   "credence_read_seconds": rep["seconds"]["read"], "credence_learn_seconds": rep["seconds"]["learn"],
+                   "credence_bic": rep["scoreValue"], "credence_edges": len(rep["edges"]), "credence_shd": rep["comparison"]["shd"]}
+            row.update(agrum)
+            results["hc"].append(row)
+            print(json.dumps(row), file=sys.stderr, flush=True)
     if args.json:
         with open(args.json, "w") as f:
             json.dump(results, f, indent=1)
@@ -262,24 +281,31 @@ def print_tables(r):
                 " (smoothing %g)" % SMOOTHING if x.get("pyagrum_note") else "",
                 "%.3f" % x["pyagrum_loglik"] if "pyagrum_loglik" in x else "–",
                 "%.0fx" % (ps / x["credence_available_seconds"]) if ps and "credence_available_seconds" in x else "–"))
+    def ratio(a, b):
+        return "%.1fx" % (a / b) if isinstance(a, float) and isinstance(b, float) and b > 0 else "–"
     if r["mle"]:
-        print("\n| MLE | rows | credence s | pyAgrum s | speedup |")
-        print("|---|---:|---:|---:|---:|")
+        print("\n| MLE | rows | Credence s: total (read / learn) | pyAgrum s: total (read / learn) | speedup total | speedup learn |")
+        print("|---|---:|---:|---:|---:|---:|")
         for x in r["mle"]:
             ps = x["pyagrum_seconds"]
-            print("| %s | %d | %.3f | %s | %s |" % (x["network"], x["rows"], x["credence_seconds"],
-                                                   "%.3f" % ps if isinstance(ps, float) else ps,
-                                                   "%.1fx" % (ps / x["credence_seconds"]) if isinstance(ps, float) else "–"))
+            print("| %s | %d | %.3f (%.3f / %.3f) | %s | %s | %s |" % (
+                x["network"], x["rows"], x["credence_seconds"], x["credence_read_seconds"], x["credence_learn_seconds"],
+                "%.3f (%.3f / %.3f)%s" % (ps, x["pyagrum_read_seconds"], x["pyagrum_learn_seconds"],
+                                          " (smoothing %g)" % SMOOTHING if x.get("pyagrum_note") else "") if isinstance(ps, float) else ps,
+                ratio(ps, x["credence_seconds"]), ratio(x.get("pyagrum_learn_seconds"), x["credence_learn_seconds"])))
     if r["hc"]:
-        print("\n| hill climbing, BIC | rows | credence s | pyAgrum s | speedup | BIC credence | BIC pyAgrum (scored by Credence) | edges credence / pyAgrum |")
-        print("|---|---:|---:|---:|---:|---:|---:|---|")
+        print("\n| hill climbing, BIC | rows | Credence search | Credence s: total (read / search) | pyAgrum s: total (read / search) | speedup total | speedup search | BIC Credence | BIC pyAgrum (scored by Credence) | SHD (CPDAG) Credence / pyAgrum | edges Credence / pyAgrum |")
+        print("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---|")
         for x in r["hc"]:
             ps = x.get("pyagrum_seconds")
-            print("| %s | %d | %.2f | %s | %s | %.1f | %s | %s / %s |" % (
-                x["network"], x["rows"], x["credence_seconds"], "%.2f" % ps if ps else x.get("pyagrum"),
-                "%.1fx" % (ps / x["credence_seconds"]) if ps else "–", x["credence_bic"],
-                "%.1f" % x["pyagrum_bic_by_credence"] if "pyagrum_bic_by_credence" in x else "–",
-                x["credence_edges"], x.get("pyagrum_edges", "–")))
+            print("| %s | %d | %s | %.2f (%.2f / %.2f) | %s | %s | %s | %.1f | %s | %s / %s | %s / %s |" % (
+                x["network"], x["rows"], x["credence_search"], x["credence_seconds"], x["credence_read_seconds"],
+                x["credence_learn_seconds"],
+                "%.2f (%.2f / %.2f)%s" % (ps, x["pyagrum_read_seconds"], x["pyagrum_learn_seconds"],
+                                          " (smoothing %g)" % SMOOTHING if x.get("pyagrum_note") else "") if ps else x.get("pyagrum"),
+                ratio(ps, x["credence_seconds"]), ratio(x.get("pyagrum_learn_seconds"), x["credence_learn_seconds"]),
+                x["credence_bic"], "%.1f" % x["pyagrum_bic_by_credence"] if "pyagrum_bic_by_credence" in x else "–",
+                x["credence_shd"], x.get("pyagrum_shd", "–"), x["credence_edges"], x.get("pyagrum_edges", "–")))
 
 
 if __name__ == "__main__":

@@ -10,6 +10,8 @@ public struct DataBinding: Sendable {
     public let codes: [[Int32]?]
     public let rowCount: Int
     public let weights: [Double]?
+    /// `hasMissing[v]`: whether the column of `v` has a missing cell (true when it has no column).
+    public let hasMissing: [Bool]
 
     /// Binds by variable name. A variable without a column is allowed only when
     /// `allowMissingColumns` is true (EM treats it as latent).
@@ -32,8 +34,38 @@ public struct DataBinding: Sendable {
             codes.append(identity ? data.columns[j] : data.columns[j].map { $0 < 0 ? -1 : map[Int($0)] })
         }
         self.codes = codes
+        hasMissing = codes.map { c in c.map { $0.contains { $0 < 0 } } ?? true }
         self.rowCount = data.rowCount
         self.weights = data.weights
+    }
+
+    init(codes: [[Int32]?], rowCount: Int, weights: [Double]?) {
+        self.codes = codes
+        self.rowCount = rowCount
+        self.weights = weights
+        hasMissing = codes.map { c in c.map { $0.contains { $0 < 0 } } ?? true }
+    }
+
+    /// The same data with identical rows merged into one row whose weight is their total
+    /// weight: every weighted count, and so every score, is unchanged (`N` sums of whole
+    /// numbers are exact in Double), while a counting pass visits fewer rows (alarm, 100,000
+    /// sampled rows: 40,520 distinct). Returns `self` when merging would save less than a
+    /// quarter of the rows.
+    public func deduplicated() -> DataBinding {
+        let present = codes.indices.filter { codes[$0] != nil }
+        var index: [[Int32]: Int] = [:]
+        index.reserveCapacity(rowCount)
+        var firstRow: [Int] = []
+        var merged: [Double] = []
+        var key = [Int32](repeating: 0, count: present.count)
+        for i in 0..<rowCount {
+            for (k, v) in present.enumerated() { key[k] = codes[v]![i] }
+            let w = weights?[i] ?? 1
+            if let r = index[key] { merged[r] += w } else { index[key] = merged.count; firstRow.append(i); merged.append(w) }
+        }
+        guard merged.count * 4 < rowCount * 3 else { return self }
+        let newCodes = codes.map { c in c.map { col in firstRow.map { col[$0] } } }
+        return DataBinding(codes: newCodes, rowCount: merged.count, weights: merged)
     }
 
     /// Whether every cell of the bound columns is observed and no variable is latent.

@@ -50,10 +50,20 @@ public enum FamilyCounter {
                 for v in fam {
                     let card = cardinalities[v]
                     binding.codes[v]!.withUnsafeBufferPointer { col in
-                        for t in 0..<len {
-                            let x = Int(col[start + t])
-                            // A missing cell poisons the index (negative) for this row.
-                            index[t] = (x < 0 || index[t] < 0) ? -1 : index[t] * card + x
+                        if binding.hasMissing[v] {
+                            for t in 0..<len {
+                                let x = Int(col[start + t])
+                                // A missing cell poisons the index (negative) for this row.
+                                index[t] = (x < 0 || index[t] < 0) ? -1 : index[t] * card + x
+                            }
+                        } else {
+                            // A complete column: no checks, so the loop vectorises. A row
+                            // already poisoned stays negative (index · card + x < 0 while
+                            // index ≤ −1, since x < card).
+                            index.withUnsafeMutableBufferPointer { idx in
+                                let c = col.baseAddress! + start
+                                for t in 0..<len { idx[t] = idx[t] &* card &+ Int(c[t]) }
+                            }
                         }
                     }
                 }

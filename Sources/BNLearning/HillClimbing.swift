@@ -61,7 +61,7 @@ public struct HillClimbing: Sendable {
         for e in required where forbidden.contains(e) {
             throw .invalidOption("edge \(e.from) -> \(e.to) is both required and forbidden")
         }
-        let cache = FamilyScoreCache(score: score, cardinalities: cardinalities, binding: binding)
+        let cache = FamilyScoreCache(score: score, cardinalities: cardinalities, binding: binding.deduplicated())
         var parents = start ?? Array(repeating: [], count: n)
         for e in required where !parents[e.to].contains(e.from) { parents[e.to].append(e.from); parents[e.to].sort() }
         guard isAcyclic(parents) else { throw .invalidOption("the required edges form a cycle") }
@@ -95,7 +95,12 @@ public struct HillClimbing: Sendable {
         while iterations < maxIterations {
             iterations += 1
             var bestMove: (delta: Double, apply: [(Int, [Int])])? = nil
+            var dryRun = true
             func consider(_ changes: [(Int, [Int])]) {
+                if dryRun {
+                    for (v, ps) in changes { _ = cache.score(v, ps) }
+                    return
+                }
                 var delta = 0.0
                 for (v, ps) in changes { delta += cache.score(v, ps) - current[v] }
                 if tabuLength > 0 {
@@ -104,6 +109,15 @@ public struct HillClimbing: Sendable {
                     if tabu.contains(candidate) { return }
                 }
                 if bestMove == nil || delta > bestMove!.delta + 1e-12 { bestMove = (delta, changes) }
+            }
+            // First a dry run gathers the families no move has scored yet, counted together
+            // in one pass; then every move is evaluated from the cache.
+            cache.collecting = true
+            for pass in 0..<2 {
+            if pass == 1 {
+                cache.collecting = false
+                cache.resolvePending()
+                dryRun = false
             }
             for a in 0..<n {
                 for b in 0..<n where a != b {
@@ -126,6 +140,7 @@ public struct HillClimbing: Sendable {
                         consider([(b, (parents[b] + [a]).sorted())])
                     }
                 }
+            }
             }
             guard let move = bestMove else { break }
             if move.delta <= 1e-9 && tabuLength == 0 { break }
@@ -201,7 +216,10 @@ public struct HillClimbing: Sendable {
 }
 
 /// Family scores memoised by (child, sorted parent list): hill climbing re-asks for the
-/// same families thousands of times.
+/// same families thousands of times. Misses can be gathered first (`collecting`: the score
+/// of an unknown family is recorded and 0 returned) and then counted together in one
+/// blocked pass over the rows on two threads (`resolvePending`), which is how the search
+/// asks: a dry run over all moves, the counts, then the real evaluation.
 final class FamilyScoreCache: @unchecked Sendable {
     let score: StructureScore
     let cardinalities: [Int]
@@ -209,6 +227,10 @@ final class FamilyScoreCache: @unchecked Sendable {
     let sampleSize: Double
     private var table: [[Int]: Double] = [:]
     private(set) var misses = 0
+    /// While true, `score` records unknown families instead of counting them.
+    var collecting = false
+    private var pending: [[Int]] = []
+    private var pendingSet: Set<[Int]> = []
 
     init(score: StructureScore, cardinalities: [Int], binding: DataBinding) {
         self.score = score
@@ -220,10 +242,64 @@ final class FamilyScoreCache: @unchecked Sendable {
     func score(_ child: Int, _ parents: [Int]) -> Double {
         let key = parents + [child]
         if let s = table[key] { return s }
+        if collecting {
+            if pendingSet.insert(key).inserted { pending.append(key) }
+            return 0
+        }
         misses += 1
         let counts = FamilyCounter.counts(family: key, cardinalities: cardinalities, binding: binding)
         let s = score.familyScore(counts: counts, childStates: cardinalities[child], sampleSize: sampleSize)
         table[key] = s
         return s
+    }
+
+    /// Counts and scores every family recorded while `collecting`, in one pass. Families
+    /// over the same set of variables (`b | a` and `a | b`, a reversal's two sides) share one
+    /// count: the joint table over the sorted set, permuted into each family's layout.
+    func resolvePending() {
+        guard !pending.isEmpty else { return }
+        var sets: [[Int]] = []
+        var setIndex: [[Int]: Int] = [:]
+        for key in pending {
+            let sorted = key.sorted()
+            if setIndex[sorted] == nil { setIndex[sorted] = sets.count; sets.append(sorted) }
+        }
+        let all = FamilyCounter.counts(families: sets, cardinalities: cardinalities, binding: binding)
+        for key in pending {
+            let sorted = key.sorted()
+            let joint = all[setIndex[sorted]!]
+            let counts = key == sorted ? joint : Self.permute(joint, from: sorted, to: key, cardinalities: cardinalities)
+            table[key] = score.familyScore(counts: counts, childStates: cardinalities[key.last!], sampleSize: sampleSize)
+        }
+        misses += sets.count
+        pending.removeAll(keepingCapacity: true)
+        pendingSet.removeAll(keepingCapacity: true)
+    }
+
+    /// A row-major table over the variables `from` rewritten row-major over `to` (the same
+    /// variables in another order).
+    static func permute(_ values: [Double], from: [Int], to: [Int], cardinalities: [Int]) -> [Double] {
+        let k = from.count
+        var fromStride = [Int](repeating: 1, count: k)
+        for i in stride(from: k - 2, through: 0, by: -1) { fromStride[i] = fromStride[i + 1] * cardinalities[from[i + 1]] }
+        // For each axis of `to`: its stride in `from`, and its cardinality.
+        let strides = to.map { v in fromStride[from.firstIndex(of: v)!] }
+        let cards = to.map { cardinalities[$0] }
+        var out = [Double](repeating: 0, count: values.count)
+        var digits = [Int](repeating: 0, count: k)
+        var source = 0
+        for i in 0..<values.count {
+            out[i] = values[source]
+            var a = k - 1
+            while a >= 0 {
+                digits[a] += 1
+                source += strides[a]
+                if digits[a] < cards[a] { break }
+                source -= strides[a] * cards[a]
+                digits[a] = 0
+                a -= 1
+            }
+        }
+        return out
     }
 }

@@ -31,6 +31,21 @@ public enum LearningTasks {
         public var em: ExpectationMaximization.Report?
         /// Observed-data log-likelihood of the fitted model (natural log).
         public var logLikelihood: Double
+        /// Wall-clock phases, filled by the command line.
+        public var seconds: Timings?
+    }
+
+    /// Wall-clock seconds of a command's phases (`--json` output of fit and learn), so that
+    /// benchmarks can compare reading and learning separately.
+    public struct Timings: Codable, Sendable {
+        /// Reading the model and the CSV.
+        public var read: Double
+        /// Estimating (fit: with the log-likelihood of the result; learn: search and parameters).
+        public var learn: Double
+        public init(read: Double, learn: Double) { self.read = read; self.learn = learn }
+
+        /// Seconds since `start` (a `DispatchTime.now().uptimeNanoseconds`).
+        public static func since(_ start: UInt64) -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
     }
 
     /// Where EM starts: the model's own CPTs, uniform rows, or the estimates from each
@@ -51,7 +66,15 @@ public enum LearningTasks {
             if !latent.isEmpty {
                 throw WorkbenchError.usage("the data has no column for \(latent.joined(separator: ", ")); use --method em to estimate latent variables")
             }
-            fitted = try estimator.fit(network, to: data)
+            // One counting pass gives the estimates and, for complete data, the log-likelihood.
+            let binding = try DataBinding(network: network, data: data)
+            let families = (0..<network.count).map { network.parents(of: $0) + [$0] }
+            let counts = FamilyCounter.counts(families: families, cardinalities: network.cardinalities, binding: binding)
+            fitted = try estimator.apply(counts: counts, to: network)
+            if data.missingCount == 0 {
+                return (fitted, FitReport(method: method.rawValue, rows: data.rowCount, missingCells: 0, latentVariables: [],
+                                          em: nil, logLikelihood: Evaluation.logLikelihood(fitted, familyCounts: counts)))
+            }
         case .em:
             let em = ExpectationMaximization(estimator: estimator, maxIterations: maxIterations, tolerance: tolerance,
                                              restarts: restarts, seed: seed,
@@ -102,6 +125,8 @@ public enum LearningTasks {
         public var discretized: [DatasetDiscretization.Column] = []
         /// Distances to a known true structure (`credence learn --compare TRUE_MODEL`).
         public var comparison: StructureComparison?
+        /// Wall-clock phases, filled by the command line.
+        public var seconds: Timings?
     }
 
     /// A learned structure against the true one, variables matched by name.

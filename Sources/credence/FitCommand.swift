@@ -30,14 +30,18 @@ struct FitCommand: ParsableCommand {
     @Flag(help: "Print one JSON document on stdout.") var json = false
 
     func run() throws {
+        let t0 = DispatchTime.now().uptimeNanoseconds
         let network = try ModelIO.load(path: model)
         let (dataset, notes) = try ModelIO.loadData(path: data, for: network)
+        let read = LearningTasks.Timings.since(t0)
+        let t1 = DispatchTime.now().uptimeNanoseconds
         for n in notes { FileHandle.standardError.write(Data("note: \(n)\n".utf8)) }
-        let (fitted, report) = try LearningTasks.fit(network, data: dataset, method: method, prior: prior,
+        var (fitted, report) = try LearningTasks.fit(network, data: dataset, method: method, prior: prior,
                                                      maxIterations: maxIter, tolerance: tolerance,
                                                      restarts: restarts, seed: seed, start: initial) { iteration, ll in
             FileHandle.standardError.write(Data("EM iteration \(iteration): log-likelihood \(ll)\n".utf8))
         }
+        report.seconds = LearningTasks.Timings(read: read, learn: LearningTasks.Timings.since(t1))
         try ModelIO.save(fitted, to: output)
         if json { try printJSON(report); return }
         print("fitted \(network.count) variables on \(report.rows) rows (\(report.missingCells) missing cells) by \(report.method)")

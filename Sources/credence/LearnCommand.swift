@@ -43,7 +43,10 @@ struct LearnCommand: ParsableCommand {
                 return (parts[0].trimmingCharacters(in: .whitespaces), parts[1].trimmingCharacters(in: .whitespaces))
             }
         }
+        let t0 = DispatchTime.now().uptimeNanoseconds
         let (dataset, _) = try ModelIO.loadData(path: data)
+        let read = LearningTasks.Timings.since(t0)
+        let t1 = DispatchTime.now().uptimeNanoseconds
         let plan = try LearningTasks.discretization(columns: discretize, numeric: discretizeNumeric,
                                                     categoricalLimit: categoricalLimit, target: discretizeTarget)
         var (net, report) = try LearningTasks.learn(dataset, algorithm: algorithm, score: score, ess: ess, maxParents: maxParents,
@@ -52,6 +55,7 @@ struct LearnCommand: ParsableCommand {
                                                     restarts: restarts, seed: seed,
                                                     start: try start.map { try ModelIO.load(path: $0) },
                                                     maxIterations: maxIterations, discretization: plan)
+        report.seconds = LearningTasks.Timings(read: read, learn: LearningTasks.Timings.since(t1))
         if let path = compare { report.comparison = try LearningTasks.compare(net, with: try ModelIO.load(path: path)) }
         try ModelIO.save(net, to: output)
         if json { try printJSON(report); return }

@@ -22,6 +22,19 @@ struct ClassifierAndEvaluationTests {
         return net
     }
 
+    /// Complete data: the log-likelihood from family counts equals the row-by-row sum.
+    @Test func completeDataLogLikelihoodFromCountsEqualsRowSum() throws {
+        let net = try Fixtures.chain()
+        let data = Fixtures.sample(net, rows: 4_000, seed: 31)
+        #expect(data.missingCount == 0)
+        let binding = try DataBinding(network: net, data: data)
+        let rows = ExpectationMaximization.distinctRows(binding, variables: net.count)
+        let bySum = try ExpectationMaximization.logLikelihood(net, rows: rows, makeEngine: { try EnumerationExpectation($0) })
+        let byCounts = try Evaluation.logLikelihood(net, on: data)
+        #expect(abs(bySum - byCounts) < 1e-9 * abs(bySum))
+        #expect(byCounts < 0)
+    }
+
     @Test func naiveBayesAndTANStructures() throws {
         let data = ForwardSampler(try truth()).sample(rows: 20_000, seed: 1)
         let nb = try Classifiers.naiveBayes(data, target: "C")

@@ -5,6 +5,25 @@ import BNCore
 
 @Suite("Scores and structure search")
 struct StructureSearchTests {
+    /// Merging identical rows keeps every family count; a joint count permuted into another
+    /// variable order equals counting in that order.
+    @Test func deduplicatedRowsAndPermutedCountsGiveTheSameCounts() throws {
+        let net = try Fixtures.chain()
+        let data = Fixtures.sample(net, rows: 3_000, seed: 41)
+        let binding = try DataBinding(network: net, data: data)
+        let merged = binding.deduplicated()
+        #expect(merged.rowCount < binding.rowCount && merged.weights?.reduce(0, +) == 3_000)
+        let cards = net.cardinalities
+        let families = [[0], [0, 1], [2, 0], [1, 2, 0], [2, 1, 0]]
+        #expect(FamilyCounter.counts(families: families, cardinalities: cards, binding: merged)
+                == FamilyCounter.counts(families: families, cardinalities: cards, binding: binding))
+        for order in [[1, 0, 2], [2, 1, 0], [0, 2, 1]] {
+            let joint = FamilyCounter.counts(family: [0, 1, 2], cardinalities: cards, binding: binding)
+            #expect(FamilyScoreCache.permute(joint, from: [0, 1, 2], to: order, cardinalities: cards)
+                    == FamilyCounter.counts(family: order, cardinalities: cards, binding: binding))
+        }
+    }
+
     @Test func bicByHand() {
         // Counts of a binary child with one binary parent: rows (2, 1), (0, 1); N = 4.
         let counts: [Double] = [2, 1, 0, 1]
