@@ -124,16 +124,43 @@ struct StructureTests {
         }
     }
 
-    @Test("VE compiles one plan per query pattern and reuses it")
+    @Test("VE answers a new query pattern directly, compiles it on its second sight and reuses the plan")
     func planCache() throws {
         let net = RandomNetworks.make(seed: 77, variables: 8)
         let ve = VariableElimination(net)
+        let oracle = { (e: Evidence) in BruteForce(net: net, evidence: e).joint([0]) }
+        var answers: [[Double]] = []
         for s in 0..<net.variables[3].cardinality {
-            _ = try ve.posterior(of: 0, given: Evidence(hard: [3: s]))
+            let e = Evidence(hard: [3: s])
+            answers.append(try ve.posterior(of: 0, given: e))
+            #expect(maxAbsDiff(answers.last!, oracle(e)) < 1e-12, "state \(s): direct, then compiled, then cached")
+            #expect(ve.cachedPlanCount == (s == 0 ? 0 : 1))
         }
-        #expect(ve.cachedPlanCount == 1)
         _ = try ve.posterior(of: 0, given: Evidence(hard: [5: 0]))
+        #expect(ve.cachedPlanCount == 1)
+        let again = try ve.posterior(of: 0, given: Evidence(hard: [5: 0]))
         #expect(ve.cachedPlanCount == 2)
+        #expect(maxAbsDiff(again, oracle(Evidence(hard: [5: 0]))) < 1e-12)
+    }
+
+    @Test("junction tree: one-shot and compiled contractions give the same calibration")
+    func compiledAndDirectMessages() throws {
+        // The same evidence patterns again and again: the first sightings of each message
+        // shape run DirectElimination, later ones a compiled ContractionProgram.
+        let net = RandomNetworks.make(seed: 19, variables: 10, maxParents: 3)
+        let jt = try JunctionTree(net)
+        let ve = VariableElimination(net)
+        for round in 0..<(JunctionTree.compileOnSight + 2) {
+            for (v, s) in [(2, 0), (7, 1), (9, 0)] {
+                let e = Evidence(hard: [v: s % net.variables[v].cardinality, (v + 5) % 10: 0])
+                let all = try jt.allMarginals(given: e)
+                for t in 0..<net.count {
+                    #expect(maxAbsDiff(all[t], try ve.posterior(of: t, given: e)) < 1e-12, "round \(round) variable \(t)")
+                }
+                #expect(abs(try jt.logProbabilityOfEvidence(e) - log(BruteForce(net: net, evidence: e).probabilityOfEvidence)) < 1e-10)
+                try jt.setEvidence(Evidence())
+            }
+        }
     }
 
     @Test("junction tree re-calibrates incrementally")
