@@ -139,7 +139,21 @@ enum DirectElimination {
             store.append(Table(axes: outAxes, values: out))
             live = rest
         }
-        let remaining = live.map { store[$0] }
+        var remaining = live.map { store[$0] }
+        if remaining.count > 1 {
+            // Each factor of the final product divided by its sum first: hundreds of
+            // observed scalars (each a probability) must not underflow when multiplied.
+            for i in remaining.indices {
+                var s = 0.0
+                for x in remaining[i].values { s += x }
+                guard s > 0, s.isFinite else { return zero(keep: keep, count: count, card: card) }
+                if s != 1 {
+                    let inverse = 1 / s
+                    for j in remaining[i].values.indices { remaining[i].values[j] *= inverse }
+                    logScale += log(s)
+                }
+            }
+        }
         // What remains mentions kept labels only: their product over the kept labels present.
         var resultAxes = Axes.empty
         for l in keep where count[l] > 0 { resultAxes.labels.append(l); resultAxes.cardinalities.append(card[l]) }
@@ -156,8 +170,8 @@ enum DirectElimination {
         return (values, resultAxes, logScale + log(s))
     }
 
-    /// Divides `values` by their sum `s` when `s` is far from 1 (outside `[2⁻³⁰⁰, 2³⁰⁰]`),
-    /// so that long products neither underflow nor overflow, and returns the factor
+    /// Divides `values` by their sum `s` when `s` is far from 1 (outside `[2⁻³², 2³²]`),
+    /// so that products of a few such tables neither underflow nor overflow, and returns the factor
     /// divided out (1 when the table was left as it is, 0 when it sums to zero).
     static func rescale(_ values: inout [Double]) -> Double {
         var s = 0.0
@@ -170,7 +184,7 @@ enum DirectElimination {
             s = (s0 + s1) + (s2 + s3)
         }
         guard s > 0, s.isFinite else { return 0 }
-        if s >= 0x1p-300 && s <= 0x1p300 { return 1 }
+        if s >= 0x1p-32 && s <= 0x1p32 { return 1 }
         let inverse = 1 / s
         for i in values.indices { values[i] *= inverse }
         return s

@@ -11,9 +11,10 @@ import FactorKernels
 ///
 /// `μ_{i→j}(S_ij) = Σ_{C_i \ S_ij} ∏ φ_i · ∏_{k ∈ nb(i) \ j} μ_{k→i}`
 ///
-/// is one compiled `ContractionProgram` (pairwise GEMM contractions along an elimination
-/// order, barren CPTs dropped, so a message may mention fewer variables than its
-/// separator). Programs depend only on shapes and are cached. Every message is stored
+/// is one sum-product along an elimination order with barren CPTs dropped (so a message
+/// may mention fewer variables than its separator): `DirectElimination` for a shape met
+/// the first few times, a compiled `ContractionProgram` (pairwise GEMM contractions,
+/// cached by shape) once the shape has come back `compileOnSight` times. Every message is stored
 /// normalised with the log of its scale, `ℓ_{i→j} = log Σ μ_raw + Σ_k ℓ_{k→i}`, so
 /// `log P(e) = log Σ_{C_r} ∏ φ_r ∏ μ_{k→r} + Σ_k ℓ_{k→r}` at the root never underflows.
 /// A message that sums to zero means `P(e) = 0` and raises `impossibleEvidence`.

@@ -19,7 +19,10 @@ import Synchronization
 /// hard / soft findings or interventions, and the mode), not on the observed states, so
 /// the compiled plan is cached under that key and reused for every later query with the
 /// same pattern: the next query only slices the CPTs at the new states and runs the
-/// program. The cache is thread-safe; one engine may serve many threads.
+/// program. Compiling costs several times more than running, so a pattern seen for the
+/// first time skips step 3 and is answered by `DirectElimination` on the same pruned,
+/// sliced tables; its plan is compiled on the pattern's second sight. The cache is
+/// thread-safe; one engine may serve many threads.
 ///
 /// Pruning note: evidence d-separated from the targets is not evaluated by `posterior`
 /// and `joint` (it cannot change the answer), so an impossible finding there is not
