@@ -103,19 +103,7 @@ struct ContractionProgram: Sendable {
                 count[l] += 1
             }
         }
-        var used = [Bool](repeating: true, count: inputs.count)
-        // Barren removal, to a fixpoint.
-        var changed = true
-        while changed {
-            changed = false
-            for i in inputs.indices where used[i] {
-                if let h = heads[i], h <= maxLabel, !kept[h], count[h] == 1, inputs[i].labels.contains(h) {
-                    used[i] = false
-                    for l in inputs[i].labels { count[l] -= 1 }
-                    changed = true
-                }
-            }
-        }
+        let used = dropBarren(inputs, heads: heads, kept: kept, count: &count)
 
         var slotAxes: [Axes] = inputs
         var live: [Int] = inputs.indices.filter { used[$0] }
@@ -280,6 +268,26 @@ struct ContractionProgram: Sendable {
         return ContractionProgram(inputAxes: inputs, usedInputs: used, ops: ops, opAxes: opAxes, release: release,
                                   result: result, resultAxes: resultAxes, batchLabel: batchLabel,
                                   largestAxes: largestAxes, largestEntries: largestEntries)
+    }
+
+    /// Barren removal to a fixpoint: a table with a head `h` (a conditional distribution
+    /// of `h`) that is the only live table mentioning `h`, `h` not kept, sums to one over
+    /// `h` and is dropped (Madsen & Jensen 1999). `count[l]` (live tables mentioning label
+    /// `l`) is updated; returns which tables survive.
+    static func dropBarren(_ inputs: [Axes], heads: [Int?], kept: [Bool], count: inout [Int]) -> [Bool] {
+        var used = [Bool](repeating: true, count: inputs.count)
+        var changed = true
+        while changed {
+            changed = false
+            for i in inputs.indices where used[i] {
+                if let h = heads[i], h < kept.count, !kept[h], count[h] == 1, inputs[i].labels.contains(h) {
+                    used[i] = false
+                    for l in inputs[i].labels { count[l] -= 1 }
+                    changed = true
+                }
+            }
+        }
+        return used
     }
 
     /// Runs the program on tables laid out as `inputAxes` (unused inputs may be empty).

@@ -63,19 +63,7 @@ enum DirectElimination {
                                             bytes: o ? Int.max : bytes, budget: budget)
             }
         }
-        // Barren removal, to a fixpoint.
-        var used = [Bool](repeating: true, count: tables.count)
-        var changed = true
-        while changed {
-            changed = false
-            for i in tables.indices where used[i] {
-                if let h = heads[i], h <= maxLabel, !kept[h], count[h] == 1, tables[i].axes.labels.contains(h) {
-                    used[i] = false
-                    for l in tables[i].axes.labels { count[l] -= 1 }
-                    changed = true
-                }
-            }
-        }
+        let used = ContractionProgram.dropBarren(tables.map(\.axes), heads: heads, kept: kept, count: &count)
         var store: [Table] = []
         store.reserveCapacity(2 * tables.count)
         for i in tables.indices where used[i] {

@@ -12,9 +12,10 @@ import FactorKernels
 /// `μ_{i→j}(S_ij) = Σ_{C_i \ S_ij} ∏ φ_i · ∏_{k ∈ nb(i) \ j} μ_{k→i}`
 ///
 /// is one sum-product along an elimination order with barren CPTs dropped (so a message
-/// may mention fewer variables than its separator): `DirectElimination` for a shape met
-/// the first few times, a compiled `ContractionProgram` (pairwise GEMM contractions,
-/// cached by shape) once the shape has come back `compileOnSight` times. Every message is stored
+/// may mention fewer variables than its separator): a compiled `ContractionProgram`
+/// (pairwise GEMM contractions, cached by shape), or, for contractions of many tables
+/// whose compile would cost more than their run, `DirectElimination` until the shape has
+/// come back `compileOnSight` times. Every message is stored
 /// normalised with the log of its scale, `ℓ_{i→j} = log Σ μ_raw + Σ_k ℓ_{k→i}`, so
 /// `log P(e) = log Σ_{C_r} ∏ φ_r ∏ μ_{k→r} + Σ_k ℓ_{k→r}` at the root never underflows.
 /// A message that sums to zero means `P(e) = 0` and raises `impossibleEvidence`.
@@ -66,9 +67,14 @@ public final class JunctionTree: InferenceEngine {
     private var programs: [ProgramKey: ContractionProgram] = [:]
     /// How many times each shape not compiled yet was answered by `DirectElimination`.
     private var sightings: [ProgramKey: Int] = [:]
-    /// The sighting of a contraction shape on which its program is compiled: shapes that
-    /// come back (EM over many rows, repeated questions) run compiled; shapes met once or
-    /// twice (a new evidence pattern) never pay a compile.
+    /// Contractions of more than this many tables (a clique holding many CPTs, such as
+    /// pathfinder's `Fault` family) are answered by `DirectElimination` until their shape
+    /// comes back `compileOnSight` times: compiling them costs more than running them
+    /// (the pairwise merge of the compiler grows with the cube of the operand count).
+    /// Smaller ones compile on first sight, as their compiled runs are the faster.
+    /// Both thresholds were chosen on the reference networks (`credence bench`): 6, 10,
+    /// 16 and never tried for the first, 1, 2, 3 and 8 for the second.
+    static let manyInputs = 16
     static let compileOnSight = 8
     private var cachedLogEvidence: Double?
     private var cachedMarginals: [[Double]?]
@@ -372,9 +378,10 @@ public final class JunctionTree: InferenceEngine {
         return (values, r.axes)
     }
 
-    /// `Σ_{not keep} ∏ inputs`: through the cached `ContractionProgram` of these shapes
-    /// when they were seen before (compiled on their second sight), else by one-shot
-    /// `DirectElimination` (a message whose shapes never come back pays no compile).
+    /// `Σ_{not keep} ∏ inputs`: through the cached `ContractionProgram` of these shapes,
+    /// compiled on first sight, except for contractions of more than `manyInputs` tables:
+    /// those run by one-shot `DirectElimination` until their shape has come back
+    /// `compileOnSight` times (a message whose shape never returns pays no compile).
     /// Both compute the same sum; the result axes are the kept labels present, in `keep`
     /// order, and the true result is `values · exp(logScale)`.
     private func contract(_ inputs: [(axes: Axes, values: [Double])], _ heads: [Int?], keep: [Int]) throws(InferenceError)
@@ -382,7 +389,7 @@ public final class JunctionTree: InferenceEngine {
         let key = ProgramKey(inputs: inputs.map(\.axes), heads: heads.map { $0 ?? -1 }, keep: keep)
         if programs[key] == nil {
             let seen = sightings[key, default: 0]
-            if seen + 1 < Self.compileOnSight {
+            if seen + 1 < (inputs.count > Self.manyInputs ? Self.compileOnSight : 1) {
                 if sightings.count >= 1 << 16 { sightings.removeAll(keepingCapacity: true) }
                 sightings[key] = seen + 1
                 return try DirectElimination.run(inputs.map { DirectElimination.Table(axes: $0.axes, values: $0.values) },

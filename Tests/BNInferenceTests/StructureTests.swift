@@ -146,28 +146,38 @@ struct StructureTests {
 
     @Test("junction tree: one-shot and compiled contractions give the same calibration")
     func compiledAndDirectMessages() throws {
-        // The same evidence patterns again and again: the first sightings of each message
-        // shape run DirectElimination, later ones a compiled ContractionProgram.
-        let net = RandomNetworks.make(seed: 19, variables: 10, maxParents: 3)
-        let jt = try JunctionTree(net)
-        let ve = VariableElimination(net)
-        // Three evidence patterns of positive probability.
-        var patterns: [Evidence] = []
-        for v in 0..<net.count where patterns.count < 3 {
-            let e = Evidence(hard: [v: 0, (v + 5) % net.count: 1])
-            if BruteForce(net: net, evidence: e).probabilityOfEvidence > 0 { patterns.append(e) }
+        // A hub with 20 children: the junction tree is a star of cliques {Hub, Cᵢ}, so a
+        // message out of the centre multiplies ~20 tables (more than `manyInputs`: run by
+        // DirectElimination until its shape's `compileOnSight`-th sighting, compiled after);
+        // the leaves' messages are compiled at once. The same evidence patterns come back
+        // round after round, so every message is computed both ways.
+        var net = BayesianNetwork(name: "hub")
+        var rng = SplitMix64(seed: 11)
+        try net.addVariable(Variable(name: "Hub", states: ["a", "b", "c"]))
+        try net.setCPT(0, Factor(scope: net.familyScope(of: 0), values: [0.2, 0.5, 0.3]))
+        for i in 1...20 {
+            try net.addVariable(Variable(name: "C\(i)", states: ["y", "n"]))
+            try net.addEdge(from: 0, to: i)
+            let values = (0..<3).flatMap { _ -> [Double] in let p = 0.05 + 0.9 * rng.nextUnit(); return [p, 1 - p] }
+            try net.setCPT(i, Factor(scope: net.familyScope(of: i), values: values))
         }
-        #expect(patterns.count == 3)
+        let jt = try JunctionTree(net)
+        let hubCliques = jt.structure.cliquesContaining[0].count
+        #expect(hubCliques == 20)
+        let ve = VariableElimination(net)
+        let patterns = [Evidence(hard: [3: 0, 9: 1]), Evidence(hard: [5: 1]), Evidence(hard: [1: 0, 2: 0, 20: 1])]
         for round in 0..<(JunctionTree.compileOnSight + 2) {
             for e in patterns {
                 let all = try jt.allMarginals(given: e)
                 for t in 0..<net.count {
                     #expect(maxAbsDiff(all[t], try ve.posterior(of: t, given: e)) < 1e-12, "round \(round) variable \(t)")
                 }
-                #expect(abs(try jt.logProbabilityOfEvidence(e) - log(BruteForce(net: net, evidence: e).probabilityOfEvidence)) < 1e-10)
+                #expect(abs(try jt.logProbabilityOfEvidence(e) - (try ve.logProbabilityOfEvidence(e))) < 1e-12)
                 try jt.setEvidence(Evidence())
             }
         }
+        // The hub's marginal without evidence is its prior.
+        #expect(maxAbsDiff(try jt.marginal(0), [0.2, 0.5, 0.3]) < 1e-12)
     }
 
     @Test("junction tree re-calibrates incrementally")
