@@ -70,7 +70,11 @@ enum DirectElimination {
             try check(tables[i].axes)
             store.append(tables[i])
         }
-        var live = Array(store.indices)
+        // Which tables mention each label (indices into `store`, dead ones included) and
+        // which tables are alive: a bucket is found without scanning every live table.
+        var alive = [Bool](repeating: true, count: store.count)
+        var mentions = [[Int]](repeating: [], count: maxLabel + 1)
+        for (i, t) in store.enumerated() { for l in t.axes.labels { mentions[l].append(i) } }
 
         // The order over the labels that must go.
         var eliminate: [Int] = []
@@ -85,12 +89,10 @@ enum DirectElimination {
         var inBucket = [Int](repeating: 0, count: maxLabel + 1)
         for x in order where !done[x] {
             // Tables are referred to by index: partitioning never copies them.
-            var bucketAt: [Int] = []
-            var rest: [Int] = []
-            for i in live { if store[i].axes.labels.contains(x) { bucketAt.append(i) } else { rest.append(i) } }
+            let bucketAt = mentions[x].filter { alive[$0] }
             if bucketAt.isEmpty { continue }
             let bucket = bucketAt.map { store[$0] }
-            for i in bucketAt { store[i] = Table(axes: .empty, values: []) }
+            for i in bucketAt { store[i] = Table(axes: .empty, values: []); alive[i] = false }
             // U and E: a label of U goes when it is not kept and no table outside B mentions it.
             var union = Axes.empty
             for t in bucket {
@@ -116,18 +118,18 @@ enum DirectElimination {
                 out = t.values
                 outAxes = t.axes
             } else {
-                out = productSum(bucket, out: outAxes, summed: sumAxes)
+                out = productSum(premultiplied(bucket, unionEntries: union.entries), out: outAxes, summed: sumAxes)
             }
             for t in bucket { for l in t.axes.labels { count[l] -= 1 } }
             for l in outAxes.labels { count[l] += 1 }
             let s = rescale(&out)
             if !(s > 0) { return zero(keep: keep, count: count, card: card) }
             logScale += log(s)
-            rest.append(store.count)
+            for l in outAxes.labels { mentions[l].append(store.count) }
             store.append(Table(axes: outAxes, values: out))
-            live = rest
+            alive.append(true)
         }
-        var remaining = live.map { store[$0] }
+        var remaining = store.indices.filter { alive[$0] }.map { store[$0] }
         if remaining.count > 1 {
             // Each factor of the final product divided by its sum first: hundreds of
             // observed scalars (each a probability) must not underflow when multiplied.
@@ -182,6 +184,34 @@ enum DirectElimination {
         var axes = Axes.empty
         for l in keep where l < count.count && count[l] > 0 { axes.labels.append(l); axes.cardinalities.append(card[l]) }
         return ([Double](repeating: 0, count: axes.entries), axes, -.infinity)
+    }
+
+    /// `tables` with small ones multiplied together first, while there are more than
+    /// three and the pair with the smallest joint scope has at most a quarter of
+    /// `unionEntries`: the product-sum kernel is specialised for up to three operands, and
+    /// a product of two small tables costs little next to one more operand on every entry
+    /// of the bucket's joint scope.
+    static func premultiplied(_ tables: [Table], unionEntries: Int) -> [Table] {
+        var tables = tables
+        while tables.count > 3 {
+            var best = (i: 0, j: 1, axes: Axes.empty, entries: Int.max)
+            for i in 0..<tables.count {
+                for j in (i + 1)..<tables.count {
+                    var axes = tables[i].axes
+                    for (l, c) in zip(tables[j].axes.labels, tables[j].axes.cardinalities) where !axes.labels.contains(l) {
+                        axes.labels.append(l); axes.cardinalities.append(c)
+                    }
+                    let e = axes.entries
+                    if e < best.entries { best = (i, j, axes, e) }
+                }
+            }
+            if best.entries > unionEntries / 4 { break }
+            let product = productSum([tables[best.i], tables[best.j]], out: best.axes, summed: .empty)
+            tables.remove(at: best.j)
+            tables.remove(at: best.i)
+            tables.append(Table(axes: best.axes, values: product))
+        }
+        return tables
     }
 
     /// Contracts `bucket` pairwise (the pair with the smallest result first), summing each

@@ -221,8 +221,7 @@ public final class VariableElimination: InferenceEngine, Sendable {
         var heads: [Int?] = []
         let batch = key.batched ? batchLabel : nil
         for v in 0..<n where cptNeeded[v] && !intervened.contains(v) {
-            let scope = network.familyScope(of: v)
-            let full = scope.axes
+            let full = network.cpts[v].scope.axes // parents(v) + [v]
             let keptLabels = full.labels.filter { !isFixed[$0] }
             var slice: CompiledQuery.Slice? = nil
             var reduced = full.selecting(keptLabels)
