@@ -18,9 +18,10 @@ import FactorKernels
 /// neither kept nor mentioned by another table sums to one and is removed, repeatedly
 /// (Madsen & Jensen 1999 apply the same rule inside lazy propagation).
 ///
-/// Numerics: every intermediate table is divided by its sum and the log of that sum is
-/// carried (per batch row when the table has the batch axis), so long products of small
-/// probabilities never underflow: the true result is `values · exp(logScale)`.
+/// Numerics: every intermediate table whose sum is far from 1 is divided by it and the log
+/// of that sum is carried (per batch row, always, when the table has the batch axis), so
+/// long products of small probabilities never underflow: the true result is
+/// `values · exp(logScale)`.
 struct ContractionProgram: Sendable {
     /// A pairwise step, boxed so running a program retains one reference per step rather
     /// than every array inside the plan.
@@ -313,13 +314,16 @@ struct ContractionProgram: Sendable {
                     let sums = TableKernels.normalize(&out, axes, along: b)
                     for r in 0..<rows { logScale[r] += log(sums[r]) }
                 } else {
-                    let s = TableKernels.normalize(&out)
+                    // Rescaled only when far from 1 (one pass to sum, the second skipped).
+                    let s = DirectElimination.rescale(&out)
                     if s == 0 {
                         return ([Double](repeating: 0, count: resultAxes.entries),
                                 [Double](repeating: -.infinity, count: rows))
                     }
-                    let ls = log(s)
-                    for r in 0..<rows { logScale[r] += ls }
+                    if s != 1 {
+                        let ls = log(s)
+                        for r in 0..<rows { logScale[r] += ls }
+                    }
                 }
             }
             slots.append(out)

@@ -112,7 +112,8 @@ enum DirectElimination {
             for l in union.labels { inBucket[l] = 0 }
             try check(outAxes)
             var out: [Double]
-            if bucket.count >= 2 && union.count <= 64 && saturatingEntries(union.cardinalities) > directEntriesLimit {
+            if bucket.count >= 2 && union.count <= 64 && saturatingEntries(union.cardinalities) > directEntriesLimit
+                && worthAMatrixProduct(bucket, summed: sumAxes.labels) {
                 // Intermediate tables may have any axis order: keep the pairwise result's.
                 let t = try pairwise(bucket, union: union, summing: sumAxes.labels, check: check)
                 out = t.values
@@ -184,6 +185,23 @@ enum DirectElimination {
         var axes = Axes.empty
         for l in keep where l < count.count && count[l] > 0 { axes.labels.append(l); axes.cardinalities.append(card[l]) }
         return ([Double](repeating: 0, count: axes.entries), axes, -.infinity)
+    }
+
+    /// Whether contracting `bucket` pairwise (GEMM after permuting operands) can beat one
+    /// odometer pass: always for three tables or more; for two, only when each keeps a
+    /// part of its own of 8 entries or more (`M, N ≥ 8`): a matrix-vector product such as
+    /// a large CPT times a message on its child costs no less through BLAS than in place,
+    /// and the permuted copy comes on top.
+    static func worthAMatrixProduct(_ bucket: [Table], summed: [Int]) -> Bool {
+        guard bucket.count == 2 else { return true }
+        func ownKept(_ t: Table, _ other: Table) -> Int {
+            var e = 1
+            for (l, c) in zip(t.axes.labels, t.axes.cardinalities) where !other.axes.labels.contains(l) && !summed.contains(l) {
+                e = e.multipliedReportingOverflow(by: c).overflow ? Int.max : e * c
+            }
+            return e
+        }
+        return ownKept(bucket[0], bucket[1]) >= 8 && ownKept(bucket[1], bucket[0]) >= 8
     }
 
     /// `tables` with small ones multiplied together first, while there are more than
