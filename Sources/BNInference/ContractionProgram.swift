@@ -18,10 +18,10 @@ import FactorKernels
 /// neither kept nor mentioned by another table sums to one and is removed, repeatedly
 /// (Madsen & Jensen 1999 apply the same rule inside lazy propagation).
 ///
-/// Numerics: every intermediate table whose sum is far from 1 is divided by it and the log
-/// of that sum is carried (per batch row, always, when the table has the batch axis), so
-/// long products of small probabilities never underflow: the true result is
-/// `values · exp(logScale)`.
+/// Numerics: every intermediate table is divided by its sum (a large one only when that sum
+/// is far from 1, see `rescaleOnlyFrom`) and the log of that sum is carried (per batch row
+/// when the table has the batch axis), so long products of small probabilities never
+/// underflow: the true result is `values · exp(logScale)`.
 struct ContractionProgram: Sendable {
     /// A pairwise step, boxed so running a program retains one reference per step rather
     /// than every array inside the plan.
@@ -271,6 +271,10 @@ struct ContractionProgram: Sendable {
                                   largestAxes: largestAxes, largestEntries: largestEntries)
     }
 
+    /// Tables of at least this many entries are divided by their sum only when it leaves
+    /// `[2⁻³², 2³²]` (`DirectElimination.rescale`); smaller ones are always normalised.
+    static let rescaleOnlyFrom = 1 << 12
+
     /// Barren removal to a fixpoint: a table with a head `h` (a conditional distribution
     /// of `h`) that is the only live table mentioning `h`, `h` not kept, sums to one over
     /// `h` and is dropped (Madsen & Jensen 1999). `count[l]` (live tables mentioning label
@@ -314,8 +318,9 @@ struct ContractionProgram: Sendable {
                     let sums = TableKernels.normalize(&out, axes, along: b)
                     for r in 0..<rows { logScale[r] += log(sums[r]) }
                 } else {
-                    // Rescaled only when far from 1 (one pass to sum, the second skipped).
-                    let s = DirectElimination.rescale(&out)
+                    // Large tables are rescaled only when far from 1 (one pass to sum, the
+                    // second skipped); small ones, where that pass costs nothing, always.
+                    let s = out.count >= Self.rescaleOnlyFrom ? DirectElimination.rescale(&out) : TableKernels.normalize(&out)
                     if s == 0 {
                         return ([Double](repeating: 0, count: resultAxes.entries),
                                 [Double](repeating: -.infinity, count: rows))
