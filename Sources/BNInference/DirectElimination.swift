@@ -311,7 +311,9 @@ enum DirectElimination {
     }
 
     /// The product-sum kernel: `dst[o] += ∏ᵢ src_i[offᵢ]` along `walk` (operand 0 is the
-    /// output, operand `i + 1` is `src[i]`).
+    /// output, operand `i + 1` is `src[i]`). The two innermost axes are loops of their own
+    /// (odometer steps only on the outer ones: with three- or four-state variables the
+    /// innermost run alone is too short to carry an odometer step each time).
     private static func accumulate(into dst: UnsafeMutableBufferPointer<Double>, _ src: [UnsafePointer<Double>],
                                    _ walk: StridedWalk) {
         let k = src.count
@@ -327,69 +329,95 @@ enum DirectElimination {
         var st = [Int](repeating: 0, count: d * (k + 1))
         for j in 0...k { for a in 0..<d { st[a * (k + 1) + j] = walk.strides[j][a] } }
         let inner = ext[d - 1]
-        var outer = 1
-        for a in 0..<(d - 1) { outer &*= ext[a] }
-        var index = [Int](repeating: 0, count: max(d - 1, 1))
-        var off = [Int](repeating: 0, count: k + 1)
         let base = (d - 1) * (k + 1)
+        // The middle axis (second innermost), or a single step when there is none.
+        let mid = d >= 2 ? ext[d - 2] : 1
+        let midBase = d >= 2 ? (d - 2) * (k + 1) : -1
+        let outerAxes = max(d - 2, 0)
+        var outer = 1
+        for a in 0..<outerAxes { outer &*= ext[a] }
+        var index = [Int](repeating: 0, count: max(outerAxes, 1))
+        var off = [Int](repeating: 0, count: k + 1)
+        var cur = [Int](repeating: 0, count: k + 1)
         let so = st[base]
+        let mo = midBase >= 0 ? st[midBase] : 0
         st.withUnsafeBufferPointer { st in
             off.withUnsafeMutableBufferPointer { off in
-                for _ in 0..<outer {
-                    switch k {
-                    case 1:
-                        let a = src[0], sa = st[base + 1]
-                        var o = off[0], i = off[1]
-                        if so == 0 {
-                            var s = 0.0
-                            for _ in 0..<inner { s += a[i]; i &+= sa }
-                            dst[o] += s
-                        } else {
-                            for _ in 0..<inner { dst[o] += a[i]; o &+= so; i &+= sa }
-                        }
-                    case 2:
-                        let a = src[0], b = src[1], sa = st[base + 1], sb = st[base + 2]
-                        var o = off[0], i = off[1], j = off[2]
-                        if so == 0 {
-                            var s = 0.0
-                            for _ in 0..<inner { s += a[i] * b[j]; i &+= sa; j &+= sb }
-                            dst[o] += s
-                        } else {
-                            for _ in 0..<inner { dst[o] += a[i] * b[j]; o &+= so; i &+= sa; j &+= sb }
-                        }
-                    case 3:
-                        let a = src[0], b = src[1], c = src[2]
-                        let sa = st[base + 1], sb = st[base + 2], sc = st[base + 3]
-                        var o = off[0], i = off[1], j = off[2], l = off[3]
-                        if so == 0 {
-                            var s = 0.0
-                            for _ in 0..<inner { s += a[i] * b[j] * c[l]; i &+= sa; j &+= sb; l &+= sc }
-                            dst[o] += s
-                        } else {
-                            for _ in 0..<inner {
-                                dst[o] += a[i] * b[j] * c[l]; o &+= so; i &+= sa; j &+= sb; l &+= sc
+                cur.withUnsafeMutableBufferPointer { cur in
+                    func ms(_ j: Int) -> Int { midBase >= 0 ? st[midBase + j] : 0 }
+                    for _ in 0..<outer {
+                        switch k {
+                        case 1:
+                            let a = src[0], sa = st[base + 1], ma = ms(1)
+                            var o0 = off[0], i0 = off[1]
+                            for _ in 0..<mid {
+                                var o = o0, i = i0
+                                if so == 0 {
+                                    var s = 0.0
+                                    for _ in 0..<inner { s += a[i]; i &+= sa }
+                                    dst[o] += s
+                                } else {
+                                    for _ in 0..<inner { dst[o] += a[i]; o &+= so; i &+= sa }
+                                }
+                                o0 &+= mo; i0 &+= ma
+                            }
+                        case 2:
+                            let a = src[0], b = src[1], sa = st[base + 1], sb = st[base + 2], ma = ms(1), mb = ms(2)
+                            var o0 = off[0], i0 = off[1], j0 = off[2]
+                            for _ in 0..<mid {
+                                var o = o0, i = i0, j = j0
+                                if so == 0 {
+                                    var s = 0.0
+                                    for _ in 0..<inner { s += a[i] * b[j]; i &+= sa; j &+= sb }
+                                    dst[o] += s
+                                } else {
+                                    for _ in 0..<inner { dst[o] += a[i] * b[j]; o &+= so; i &+= sa; j &+= sb }
+                                }
+                                o0 &+= mo; i0 &+= ma; j0 &+= mb
+                            }
+                        case 3:
+                            let a = src[0], b = src[1], c = src[2]
+                            let sa = st[base + 1], sb = st[base + 2], sc = st[base + 3]
+                            let ma = ms(1), mb = ms(2), mc = ms(3)
+                            var o0 = off[0], i0 = off[1], j0 = off[2], l0 = off[3]
+                            for _ in 0..<mid {
+                                var o = o0, i = i0, j = j0, l = l0
+                                if so == 0 {
+                                    var s = 0.0
+                                    for _ in 0..<inner { s += a[i] * b[j] * c[l]; i &+= sa; j &+= sb; l &+= sc }
+                                    dst[o] += s
+                                } else {
+                                    for _ in 0..<inner {
+                                        dst[o] += a[i] * b[j] * c[l]; o &+= so; i &+= sa; j &+= sb; l &+= sc
+                                    }
+                                }
+                                o0 &+= mo; i0 &+= ma; j0 &+= mb; l0 &+= mc
+                            }
+                        default:
+                            for j in 0...k { cur[j] = off[j] }
+                            for _ in 0..<mid {
+                                var o = cur[0]
+                                var s = 0.0
+                                for t in 0..<inner {
+                                    var p = 1.0
+                                    for m in 0..<k { p *= src[m][cur[m + 1] &+ t &* st[base + m + 1]] }
+                                    if so == 0 { s += p } else { dst[o] += p; o &+= so }
+                                }
+                                if so == 0 { dst[o] += s }
+                                for j in 0...k { cur[j] &+= ms(j) }
                             }
                         }
-                    default:
-                        var o = off[0]
-                        var s = 0.0
-                        for t in 0..<inner {
-                            var p = 1.0
-                            for m in 0..<k { p *= src[m][off[m + 1] &+ t &* st[base + m + 1]] }
-                            if so == 0 { s += p } else { dst[o] += p; o &+= so }
+                        // Advance the outer axes like an odometer.
+                        var a = outerAxes - 1
+                        while a >= 0 {
+                            index[a] &+= 1
+                            let row = a * (k + 1)
+                            for j in 0...k { off[j] &+= st[row + j] }
+                            if index[a] < ext[a] { break }
+                            for j in 0...k { off[j] &-= st[row + j] &* ext[a] }
+                            index[a] = 0
+                            a -= 1
                         }
-                        if so == 0 { dst[o] += s }
-                    }
-                    // Advance the outer axes like an odometer.
-                    var a = d - 2
-                    while a >= 0 {
-                        index[a] &+= 1
-                        let row = a * (k + 1)
-                        for j in 0...k { off[j] &+= st[row + j] }
-                        if index[a] < ext[a] { break }
-                        for j in 0...k { off[j] &-= st[row + j] &* ext[a] }
-                        index[a] = 0
-                        a -= 1
                     }
                 }
             }
