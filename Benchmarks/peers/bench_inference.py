@@ -524,9 +524,12 @@ def print_tables(results, engines, tasks, with_credence):
         print_verdicts(results, engines, tasks)
     marked = [name for name, row in results.items() if row.get("queries_from") != "reference"]
     if marked:
-        print("\n† no reference file: %s; answers checked against %s." % (
+        print("\n† no reference file: %s; answers checked against %s%s." % (
             ", ".join("%s (queries: %s)" % (n, results[n]["queries_from"]) for n in marked),
-            "; ".join(sorted({results[n]["answers_checked_against"] for n in marked}))))
+            "; ".join(sorted({results[n]["answers_checked_against"] for n in marked})),
+            "; Credence ran %s" % "; ".join(sorted({results[n]["credence_queries"] for n in marked
+                                                    if results[n].get("credence_queries")}))
+            if any(results[n].get("credence_queries") for n in marked) else ""))
     notes, skipped = [], {}
     for name, row in results.items():
         for e in engines:
