@@ -56,7 +56,16 @@ generated here (10 % of the variables as evidence, from a forward sample); witho
 reference answers, each engine is checked against the first engine that answered
 (pyAgrum LazyPropagation by default).
 
-  Benchmarks/peers/.venv/bin/python Benchmarks/peers/bench_inference.py --json inference.json
+With --credence BIN, Credence runs in the same invocation, network by network, right
+after the peers: `credence bench NET --queries FILE --repeat 1 --clock CLOCK --threads N
+--json` for each N of --credence-threads (default 1 and 2; the ratios use the first), on
+the same queries (for generated queries, a file of them with pyAgrum LazyPropagation's
+answers, so Credence is checked by an independent engine). The tables then carry
+Credence's times, the ratios, the two-thread column, the physical floor of the
+all-marginals task, and the goal-by-goal verdict.
+
+  Benchmarks/peers/.venv/bin/python Benchmarks/peers/bench_inference.py --json inference.json \\
+      --credence .build/release/credence        # everything, one run (~20 min)
   Benchmarks/peers/.venv/bin/python Benchmarks/peers/bench_inference.py --networks alarm child \\
       --credence-json credence-bench.json     # from: credence bench --json (same queries)
 """
@@ -65,6 +74,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 
 import common
 
@@ -189,11 +199,11 @@ def load_queries(name, queries_dir, pg_model, max_queries):
     return common.generate_queries(pg_model, order, max_queries), "generated"
 
 
-def run_credence(binary, name, queries_file, max_queries, timeout):
-    """Optional convenience: `credence bench --queries FILE --repeat 1 --json` on the same
-    queries (for generated queries, `credence bench NET`: Credence's own seeded queries)."""
-    cmd = [binary, "bench"] + (["--queries", queries_file] if queries_file else [common.network_path(name)])
-    cmd += ["--max-queries", str(max_queries), "--repeat", "1", "--json"]
+def run_credence(binary, name, queries_file, max_queries, timeout, clock="cpu", threads=1):
+    """`credence bench --queries FILE --repeat 1 --clock CLOCK --threads N --json` on the
+    same queries as the peers: one cold run per query, like the peers' first run."""
+    cmd = [binary, "bench", common.network_path(name)] + (["--queries", queries_file] if queries_file else [])
+    cmd += ["--max-queries", str(max_queries), "--repeat", "1", "--clock", clock, "--threads", str(threads), "--json"]
     try:
         out = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -202,9 +212,40 @@ def run_credence(binary, name, queries_file, max_queries, timeout):
         result = json.loads(out.stdout)["networks"][name]
     except (ValueError, KeyError):
         return {"error": "exit %d: %s" % (out.returncode, out.stderr.strip()[-200:])}
-    if not queries_file:
-        result["note"] = "Credence's own generated queries, not the peers'"
+    result["threads"] = threads
+    result["command"] = " ".join(cmd)
     return result
+
+
+def write_answered_queries(path, name, ref, queries, gum_bn):
+    """Writes `queries` in the reference format (../shared/reference/README.md) with the
+    target posterior and P(evidence) from pyAgrum's LazyPropagation, so that `credence
+    bench --queries` runs exactly the peers' queries and is checked by an independent engine."""
+    import pyagrum as gum
+    out = []
+    for q in queries:
+        ie = gum.LazyPropagation(gum_bn)
+        if hasattr(ie, "setNumberOfThreads"):
+            ie.setNumberOfThreads(1)
+        ie.setEvidence(q["evidence"])
+        ie.addTarget(q["target"])
+        ie.makeInference()
+        out.append({"target": q["target"], "evidence": q["evidence"],
+                    "posterior": ie.posterior(q["target"]).tolist(), "p_evidence": ie.evidenceProbability()})
+    doc = {"network": name, "states": ref["states"], "queries": out,
+           "reference": "pyAgrum %s LazyPropagation (bench_inference.py, generated queries)" % gum.__version__}
+    with open(path, "w") as f:
+        json.dump(doc, f)
+
+
+def credence_commit(binary):
+    """The git commit of the checkout the binary was built in (…/.build/release/credence)."""
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(binary))))
+    try:
+        out = subprocess.run(["git", "-C", root, "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+        return out.stdout.strip() or None
+    except OSError:
+        return None
 
 
 def main():
@@ -227,7 +268,12 @@ def main():
     ap.add_argument("--json", help="write all figures to this file")
     ap.add_argument("--credence-json", help='Credence figures to merge: {"networks": {NAME: {"single_target_ms", '
                                             '"all_marginals_ms", "max_abs_diff"}}} (credence bench --json)')
-    ap.add_argument("--credence", help="or: a credence binary; runs `credence bench --queries REF --repeat 1 --json`")
+    ap.add_argument("--credence", help="or: a credence binary, run network by network after the peers in this "
+                                       "same invocation (`credence bench --queries REF --repeat 1 --clock CLOCK "
+                                       "--threads N --json`)")
+    ap.add_argument("--credence-threads", type=int, nargs="*", default=[1, 2],
+                    help="with --credence: thread counts to run Credence with (the first is the one the ratios "
+                         "use); default 1 2")
     ap.add_argument("--from-json", help="print the tables of an earlier run's JSON (merging --credence-json) "
                                         "instead of running anything")
     args = ap.parse_args()
@@ -261,6 +307,8 @@ def main():
         credence = {}
 
     doc = {"machine": common.machine_note(), "clock": args.clock, "max_queries": args.max_queries,
+           "command": " ".join([os.path.basename(sys.executable)] + sys.argv),
+           "credence_commit": credence_commit(args.credence) if args.credence else None,
            "repeat": args.repeat,
            "timeout_s": args.timeout, "give_up": args.give_up, "mem_gib": args.mem_gib, "unit": "ms",
            "networks": {}}
@@ -279,7 +327,8 @@ def main():
         checked = "reference" if source == "reference" else \
             ("file" if queries and "posterior" in queries[0] else "engines")
         row = {"queries": len(queries), "nodes": len(ref["states"]), "queries_from": source,
-               "answers_checked_against": {"reference": "reference posteriors", "file": "the queries file's posteriors",
+               "answers_checked_against": {"reference": "reference posteriors",
+                                           "file": "the queries file's posteriors",
                                            "engines": "the first engine that answered (%s)" % args.engines[0]}[checked],
                "all_marginals_checked": all("all_marginals" in q for q in queries),
                "pgmpy_read_ms": pgmpy_read_ms, "pyagrum_build_ms": pyagrum_build_ms}
@@ -316,8 +365,24 @@ def main():
         if args.credence and not args.credence_json:
             qfile = {"reference": os.path.join(common.REFERENCE, name + ".json"),
                      "queries-dir": os.path.join(args.queries_dir or "", name + ".json")}.get(source)
-            common.log("%s credence bench ..." % name)
-            credence[name] = run_credence(args.credence, name, qfile, args.max_queries, args.timeout * 10)
+            if qfile is None or checked != "reference" and "posterior" not in queries[0]:
+                # Generated queries: give Credence the very same ones, with answers from
+                # pyAgrum's LazyPropagation (computed here, untimed) to be checked against.
+                qfile = os.path.join(tempfile.mkdtemp(prefix="credence-queries-"), name + ".json")
+                common.log("%s: answering the generated queries with pyAgrum for Credence's check ..." % name)
+                write_answered_queries(qfile, name, ref, queries, gum_bn)
+                row["credence_queries"] = "the peers' generated queries, answers by pyAgrum LazyPropagation"
+            runs = {}
+            for threads in args.credence_threads:
+                common.log("%s credence bench --threads %d ..." % (name, threads))
+                runs[threads] = run_credence(args.credence, name, qfile, args.max_queries, args.timeout * 10,
+                                             args.clock, threads)
+            credence[name] = runs[args.credence_threads[0]]
+            row["credence_by_threads"] = {str(t): r for t, r in runs.items()}
+            c = credence[name]
+            common.log("  credence: single %s ms, all %s ms, max diff %s" % (
+                common.fmt_ms(c.get("single_target_ms")), common.fmt_ms(c.get("all_marginals_ms")),
+                c.get("max_abs_diff", c.get("error"))))
         if credence is not None and name in credence:
             row["credence"] = credence[name]
         doc["networks"][name] = row
@@ -340,6 +405,9 @@ def print_header(doc):
               m["date"], m["cpus"], m["cpu"], m["pyagrum"], m["pgmpy"], "CPU" if doc["clock"] == "cpu" else "wall-clock",
               doc["timeout_s"], doc["mem_gib"], fmt_load(m.get("load_average_at_start")),
               fmt_load(m.get("load_average_at_end"))))
+    if doc.get("command"):
+        print("Command: `%s`%s." % (doc["command"], ", Credence at commit %s" % doc["credence_commit"]
+                                    if doc.get("credence_commit") else ""))
 
 
 def fmt_load(xs):
@@ -371,6 +439,46 @@ def best(row, engines, prefix, task):
     return min(cands) if cands else (None, None)
 
 
+GOALS = [("pyagrum", 2.0, "the best pyAgrum engine"), ("pgmpy", 10.0, "the best pgmpy engine")]
+
+
+def print_verdicts(results, engines, tasks):
+    """The issue's goals, network by network: Credence at least 2x faster than the faster
+    pyAgrum engine and at least 10x faster than the faster pgmpy engine, per task."""
+    ckeys = {"single": "single_target_ms", "all": "all_marginals_ms"}
+    names = {"single": "Single target", "all": "All marginals"}
+    print("\nGoals, network by network (ratio = peer median / Credence median, one thread):")
+    for task in tasks:
+        for prefix, goal, who in GOALS:
+            met, missed, unanswered = [], [], []
+            for name, row in results.items():
+                cv = (row.get("credence") or {}).get(ckeys[task])
+                peer, _ = best(row, engines, prefix, task)
+                if cv is None:
+                    continue
+                if peer is None:
+                    unanswered.append(name)
+                    continue
+                (met if peer / cv >= goal else missed).append((name, peer / cv))
+            total = len(met) + len(missed)
+            if total == 0:
+                continue
+            text = "- %s at least %gx faster than %s: " % (names[task], goal, who)
+            span = ""
+            if met:
+                lo, hi = min(met, key=lambda m: m[1]), max(met, key=lambda m: m[1])
+                span = "%.2fx %s to %.1fx %s" % (lo[1], lo[0], hi[1], hi[0]) if len(met) > 1 else "%.2fx %s" % lo[::-1]
+            if not missed:
+                text += "**met on all %d** compared (%s)" % (total, span)
+            else:
+                text += "**missed on %d of %d**: %s" % (len(missed), total, ", ".join("%s %.2fx" % m for m in missed))
+                if met:
+                    text += "; met on the other %d (%s)" % (len(met), span)
+            if unanswered:
+                text += "; no %s answer on %s, which Credence answers" % (prefix, ", ".join(unanswered))
+            print(text + ".")
+
+
 def print_tables(results, engines, tasks, with_credence):
     titles = {"single": "Single-target posterior P(target | evidence): median ms per query",
               "all": "All marginals (every variable without evidence): median ms per query"}
@@ -379,9 +487,19 @@ def print_tables(results, engines, tasks, with_credence):
         print("\n#### %s\n" % titles[task])
         head = "| network | nodes | queries | " + " | ".join(ENGINE_TITLES[e] for e in engines) + " |"
         rule = "|---|---:|---:|" + "---:|" * len(engines)
+        more = sorted({t for row in results.values() for t in (row.get("credence_by_threads") or {})
+                       if int(t) != (row.get("credence") or {}).get("threads", 1)}, key=int)
+        floor = with_credence and task == "all" and any(
+            (row.get("credence") or {}).get("physicalFloorMs") is not None for row in results.values())
         if with_credence:
             head += " Credence | best pyAgrum / Credence | best pgmpy / Credence |"
             rule += "---:|---:|---:|"
+            for t in more:
+                head += " Credence, %s threads |" % t
+                rule += "---:|"
+            if floor:
+                head += " physical floor | Credence / floor |"
+                rule += "---:|---:|"
         print(head)
         print(rule)
         for name, row in results.items():
@@ -394,12 +512,24 @@ def print_tables(results, engines, tasks, with_credence):
                 bg, _ = best(row, engines, "pgmpy", task)
                 line += " %s | %s | %s |" % (common.fmt_ms(cv) if cv is not None else c.get("error", "–"),
                                              common.fmt_ratio(bp, cv), common.fmt_ratio(bg, cv))
+                for t in more:
+                    ct = (row.get("credence_by_threads") or {}).get(t) or {}
+                    line += " %s |" % (common.fmt_ms(ct[ckeys[task]]) if ckeys[task] in ct else ct.get("error", "–"))
+                if floor:
+                    f, r = c.get("physicalFloorMs"), c.get("floorRatio")
+                    line += " %s | %s |" % (common.fmt_ms(f) if f is not None else "–",
+                                            ("%.2f×" % r if r < 10 else "%.0f×" % r) if r is not None else "–")
             print(line)
+    if with_credence:
+        print_verdicts(results, engines, tasks)
     marked = [name for name, row in results.items() if row.get("queries_from") != "reference"]
     if marked:
-        print("\n† no reference file: %s; answers checked against %s." % (
+        print("\n† no reference file: %s; answers checked against %s%s." % (
             ", ".join("%s (queries: %s)" % (n, results[n]["queries_from"]) for n in marked),
-            "; ".join(sorted({results[n]["answers_checked_against"] for n in marked}))))
+            "; ".join(sorted({results[n]["answers_checked_against"] for n in marked})),
+            "; Credence ran %s" % "; ".join(sorted({results[n]["credence_queries"] for n in marked
+                                                    if results[n].get("credence_queries")}))
+            if any(results[n].get("credence_queries") for n in marked) else ""))
     notes, skipped = [], {}
     for name, row in results.items():
         for e in engines:

@@ -18,9 +18,10 @@ import FactorKernels
 /// neither kept nor mentioned by another table sums to one and is removed, repeatedly
 /// (Madsen & Jensen 1999 apply the same rule inside lazy propagation).
 ///
-/// Numerics: every intermediate table is divided by its sum and the log of that sum is
-/// carried (per batch row when the table has the batch axis), so long products of small
-/// probabilities never underflow: the true result is `values · exp(logScale)`.
+/// Numerics: every intermediate table is divided by its sum (a large one only when that sum
+/// is far from 1, see `rescaleOnlyFrom`) and the log of that sum is carried (per batch row
+/// when the table has the batch axis), so long products of small probabilities never
+/// underflow: the true result is `values · exp(logScale)`.
 struct ContractionProgram: Sendable {
     /// A pairwise step, boxed so running a program retains one reference per step rather
     /// than every array inside the plan.
@@ -103,19 +104,7 @@ struct ContractionProgram: Sendable {
                 count[l] += 1
             }
         }
-        var used = [Bool](repeating: true, count: inputs.count)
-        // Barren removal, to a fixpoint.
-        var changed = true
-        while changed {
-            changed = false
-            for i in inputs.indices where used[i] {
-                if let h = heads[i], h <= maxLabel, !kept[h], count[h] == 1, inputs[i].labels.contains(h) {
-                    used[i] = false
-                    for l in inputs[i].labels { count[l] -= 1 }
-                    changed = true
-                }
-            }
-        }
+        let used = dropBarren(inputs, heads: heads, kept: kept, count: &count)
 
         var slotAxes: [Axes] = inputs
         var live: [Int] = inputs.indices.filter { used[$0] }
@@ -282,6 +271,30 @@ struct ContractionProgram: Sendable {
                                   largestAxes: largestAxes, largestEntries: largestEntries)
     }
 
+    /// Tables of at least this many entries are divided by their sum only when it leaves
+    /// `[2⁻³², 2³²]` (`DirectElimination.rescale`); smaller ones are always normalised.
+    static let rescaleOnlyFrom = 1 << 12
+
+    /// Barren removal to a fixpoint: a table with a head `h` (a conditional distribution
+    /// of `h`) that is the only live table mentioning `h`, `h` not kept, sums to one over
+    /// `h` and is dropped (Madsen & Jensen 1999). `count[l]` (live tables mentioning label
+    /// `l`) is updated; returns which tables survive.
+    static func dropBarren(_ inputs: [Axes], heads: [Int?], kept: [Bool], count: inout [Int]) -> [Bool] {
+        var used = [Bool](repeating: true, count: inputs.count)
+        var changed = true
+        while changed {
+            changed = false
+            for i in inputs.indices where used[i] {
+                if let h = heads[i], h < kept.count, !kept[h], count[h] == 1, inputs[i].labels.contains(h) {
+                    used[i] = false
+                    for l in inputs[i].labels { count[l] -= 1 }
+                    changed = true
+                }
+            }
+        }
+        return used
+    }
+
     /// Runs the program on tables laid out as `inputAxes` (unused inputs may be empty).
     /// - Parameter rows: the batch size (the cardinality of `batchLabel`), 1 without one.
     /// - Returns: the result over `resultAxes`, normalised as it went, and `logScale[r]`
@@ -305,13 +318,17 @@ struct ContractionProgram: Sendable {
                     let sums = TableKernels.normalize(&out, axes, along: b)
                     for r in 0..<rows { logScale[r] += log(sums[r]) }
                 } else {
-                    let s = TableKernels.normalize(&out)
+                    // Large tables are rescaled only when far from 1 (one pass to sum, the
+                    // second skipped); small ones, where that pass costs nothing, always.
+                    let s = out.count >= Self.rescaleOnlyFrom ? DirectElimination.rescale(&out) : TableKernels.normalize(&out)
                     if s == 0 {
                         return ([Double](repeating: 0, count: resultAxes.entries),
                                 [Double](repeating: -.infinity, count: rows))
                     }
-                    let ls = log(s)
-                    for r in 0..<rows { logScale[r] += ls }
+                    if s != 1 {
+                        let ls = log(s)
+                        for r in 0..<rows { logScale[r] += ls }
+                    }
                 }
             }
             slots.append(out)

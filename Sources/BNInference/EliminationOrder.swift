@@ -26,7 +26,7 @@ public enum EliminationOrdering {
     /// An elimination order of every variable of `network` on its moral graph.
     public static func order(for network: BayesianNetwork, heuristic: EliminationHeuristic = .minFill) -> [Int] {
         var graph = InteractionGraph(moralGraphOf: network)
-        return eliminate(&graph, phases: [Array(0..<network.count)], heuristic: heuristic).order.map { graph.labels[$0] }
+        return eliminate(&graph, phases: [Array(0..<network.count)], heuristic: heuristic).map { graph.labels[$0] }
     }
 
     /// An order over the variables of `scopes` (factor scopes given as variable ids),
@@ -35,84 +35,135 @@ public enum EliminationOrdering {
     /// count as neighbours. `cardinality` gives each variable's number of states.
     static func order(scopes: [[Int]], phases: [[Int]], cardinality: (Int) -> Int,
                       heuristic: EliminationHeuristic) -> [Int] {
+        // Labels are small non-negative integers (variable ids, a batch label): dense node
+        // ids come from an array, not a dictionary.
+        var maxLabel = -1
+        for s in scopes { for l in s where l > maxLabel { maxLabel = l } }
+        for p in phases { for l in p where l > maxLabel { maxLabel = l } }
+        var dense = [Int](repeating: -1, count: maxLabel + 1)
         var labels: [Int] = []
-        var seen: [Int: Int] = [:]
-        for s in scopes { for l in s where seen[l] == nil { seen[l] = labels.count; labels.append(l) } }
-        for p in phases { for l in p where seen[l] == nil { seen[l] = labels.count; labels.append(l) } }
-        var graph = InteractionGraph(labels: labels, cardinalities: labels.map(cardinality), scopes: scopes)
-        let densePhases = phases.map { $0.map { seen[$0]! } }
-        return eliminate(&graph, phases: densePhases, heuristic: heuristic).order.map { labels[$0] }
+        for s in scopes { for l in s where dense[l] < 0 { dense[l] = labels.count; labels.append(l) } }
+        for p in phases { for l in p where dense[l] < 0 { dense[l] = labels.count; labels.append(l) } }
+        var graph = InteractionGraph(labels: labels, cardinalities: labels.map(cardinality),
+                                     denseScopes: scopes.map { $0.map { dense[$0] } })
+        let densePhases = phases.map { $0.map { dense[$0] } }
+        return eliminate(&graph, phases: densePhases, heuristic: heuristic).map { labels[$0] }
     }
 
     /// Greedy elimination of the nodes of each phase in turn, adding fill-in edges to
-    /// `graph`. Returns the order (dense node ids) and the elimination clique of each step.
+    /// `graph`. Returns the order (dense node ids).
+    ///
+    /// Scores are word operations on the adjacency bitsets: the fill-in of `v` is
+    /// `½ Σ_{a ∈ N(v)} |N(v) \ (N(a) ∪ {a})|`; after eliminating `v` only the nodes within
+    /// distance two of it are rescored.
     static func eliminate(_ graph: inout InteractionGraph, phases: [[Int]],
-                          heuristic: EliminationHeuristic) -> (order: [Int], cliques: [[Int]]) {
+                          heuristic: EliminationHeuristic) -> [Int] {
         let n = graph.count
+        let words = graph.words
         let logCard = graph.cardinalities.map { log(Double($0)) }
+        let cards = graph.cardinalities.map(Double.init)
         var eliminated = [Bool](repeating: false, count: n)
         var score = [Double](repeating: 0, count: n)
         var weight = [Double](repeating: 0, count: n)
         var order: [Int] = []
-        var cliques: [[Int]] = []
         order.reserveCapacity(n)
 
-        func rescore(_ v: Int) {
-            let nb = graph.neighbours(of: v)
-            var w = logCard[v]
-            for u in nb { w += logCard[u] }
-            weight[v] = w
-            switch heuristic {
-            case .minDegree: score[v] = Double(nb.count)
-            case .minWeight: score[v] = w
-            case .minFill, .weightedMinFill:
+        graph.adjacency.withUnsafeMutableBufferPointer { adj in
+            func rescore(_ v: Int) {
+                let row = v &* words
+                var w = logCard[v]
+                var degree = 0
                 var fill = 0.0
-                for i in 0..<nb.count {
-                    let a = nb[i]
-                    for j in (i + 1)..<nb.count where !graph.adjacent(a, nb[j]) {
-                        fill += heuristic == .minFill ? 1
-                            : Double(graph.cardinalities[a]) * Double(graph.cardinalities[nb[j]])
+                for x in 0..<words {
+                    var bits = adj[row &+ x]
+                    while bits != 0 {
+                        let a = x << 6 | bits.trailingZeroBitCount
+                        bits &= bits &- 1
+                        w += logCard[a]
+                        degree += 1
+                        let rowA = a &* words
+                        switch heuristic {
+                        case .minFill:
+                            var missing = 0
+                            for y in 0..<words { missing += (adj[row &+ y] & ~adj[rowA &+ y]).nonzeroBitCount }
+                            fill += Double(missing - 1) // a itself is in N(v) but not in N(a)
+                        case .weightedMinFill:
+                            // Pairs {a, b} with b > a, b ∈ N(v), not adjacent to a.
+                            for y in (a >> 6)..<words {
+                                var other = adj[row &+ y] & ~adj[rowA &+ y]
+                                if y == a >> 6 { other &= (a & 63) == 63 ? 0 : ~UInt64(0) << UInt64((a & 63) + 1) }
+                                while other != 0 {
+                                    let b = y << 6 | other.trailingZeroBitCount
+                                    other &= other &- 1
+                                    fill += cards[a] * cards[b]
+                                }
+                            }
+                        case .minDegree, .minWeight:
+                            break
+                        }
                     }
                 }
-                score[v] = fill
+                weight[v] = w
+                switch heuristic {
+                case .minDegree: score[v] = Double(degree)
+                case .minWeight: score[v] = w
+                case .minFill: score[v] = fill / 2
+                case .weightedMinFill: score[v] = fill
+                }
             }
-        }
-        for v in 0..<n { rescore(v) }
-        var stamp = [Int](repeating: -1, count: n)
+            for v in 0..<n { rescore(v) }
+            var affected = [UInt64](repeating: 0, count: words)
 
-        for (phaseIndex, phase) in phases.enumerated() {
-            var remaining = phase.filter { !eliminated[$0] }
-            _ = phaseIndex
-            while !remaining.isEmpty {
-                var bestAt = 0
-                for i in 1..<remaining.count {
-                    let v = remaining[i], b = remaining[bestAt]
-                    if score[v] < score[b] || (score[v] == score[b] && (weight[v] < weight[b] || (weight[v] == weight[b] && v < b))) {
-                        bestAt = i
+            for phase in phases {
+                var remaining = phase.filter { !eliminated[$0] }
+                while !remaining.isEmpty {
+                    var bestAt = 0
+                    for i in 1..<remaining.count {
+                        let v = remaining[i], b = remaining[bestAt]
+                        if score[v] < score[b] || (score[v] == score[b] && (weight[v] < weight[b] || (weight[v] == weight[b] && v < b))) {
+                            bestAt = i
+                        }
                     }
-                }
-                let v = remaining.remove(at: bestAt)
-                let nb = graph.neighbours(of: v)
-                order.append(v)
-                cliques.append([v] + nb)
-                for i in 0..<nb.count {
-                    for j in (i + 1)..<nb.count where !graph.adjacent(nb[i], nb[j]) { graph.addEdge(nb[i], nb[j]) }
-                }
-                for u in nb { graph.removeEdge(v, u) }
-                eliminated[v] = true
-                // Scores change within distance two of v.
-                let step = order.count
-                for u in nb where stamp[u] != step {
-                    stamp[u] = step
-                    rescore(u)
-                    for w in graph.neighbours(of: u) where stamp[w] != step && !eliminated[w] {
-                        stamp[w] = step
-                        rescore(w)
+                    let v = remaining.remove(at: bestAt)
+                    order.append(v)
+                    eliminated[v] = true
+                    // Connect the neighbours pairwise, detach v.
+                    let row = v &* words
+                    for x in 0..<words { affected[x] = adj[row &+ x] }
+                    for x in 0..<words {
+                        var bits = adj[row &+ x]
+                        while bits != 0 {
+                            let a = x << 6 | bits.trailingZeroBitCount
+                            bits &= bits &- 1
+                            let rowA = a &* words
+                            for y in 0..<words { adj[rowA &+ y] |= adj[row &+ y] }
+                            adj[rowA &+ (a >> 6)] &= ~(1 << UInt64(a & 63))
+                            adj[rowA &+ (v >> 6)] &= ~(1 << UInt64(v & 63))
+                        }
+                    }
+                    for x in 0..<words { adj[row &+ x] = 0 }
+                    // Scores change within distance two of v: the neighbours and theirs.
+                    for x in 0..<words {
+                        var bits = affected[x]
+                        while bits != 0 {
+                            let a = x << 6 | bits.trailingZeroBitCount
+                            bits &= bits &- 1
+                            let rowA = a &* words
+                            for y in 0..<words { affected[y] |= adj[rowA &+ y] }
+                        }
+                    }
+                    for x in 0..<words {
+                        var bits = affected[x]
+                        while bits != 0 {
+                            let a = x << 6 | bits.trailingZeroBitCount
+                            bits &= bits &- 1
+                            if !eliminated[a] { rescore(a) }
+                        }
                     }
                 }
             }
         }
-        return (order, cliques)
+        return order
     }
 
     /// The cost of eliminating `order` (every variable of `network`, each once) on the
@@ -131,6 +182,21 @@ public enum EliminationOrdering {
             for u in nb { graph.removeEdge(v, u) }
         }
         return EliminationOrderReport(network: network, order: order, eliminationCliques: cliques)
+    }
+
+    /// The order, among those of every `EliminationHeuristic`, whose triangulation has the
+    /// smallest total clique table size `Σ_C ∏_{v ∈ C} |v|` (the state space of the junction
+    /// tree built from it, Kjaerulff 1990); ties go to the heuristic listed first. No single
+    /// greedy heuristic wins everywhere: on munin1 weighted min-fill gives 188 M entries and
+    /// min-fill 430 M; on andes min-fill 0.39 M and min-weight 0.56 M.
+    public static func smallestTotal(for network: BayesianNetwork) -> (heuristic: EliminationHeuristic, order: [Int],
+                                                                       report: EliminationOrderReport) {
+        var best: (heuristic: EliminationHeuristic, order: [Int], report: EliminationOrderReport)? = nil
+        for h in EliminationHeuristic.allCases {
+            let r = report(for: network, heuristic: h)
+            if best == nil || r.totalCliqueEntries < best!.report.totalCliqueEntries { best = (h, r.order, r) }
+        }
+        return best!
     }
 
     /// The report of the order chosen by `heuristic`.

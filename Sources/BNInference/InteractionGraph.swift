@@ -35,6 +35,16 @@ struct InteractionGraph {
         }
     }
 
+    /// The graph over `labels` whose cliques include every scope in `denseScopes`, given as
+    /// node ids `0..<labels.count`.
+    init(labels: [Int], cardinalities: [Int], denseScopes: [[Int]]) {
+        self.labels = labels
+        self.cardinalities = cardinalities
+        words = max(1, (labels.count + 63) / 64)
+        adjacency = [UInt64](repeating: 0, count: labels.count * words)
+        for scope in denseScopes { for a in scope { for b in scope where a != b { addEdge(a, b) } } }
+    }
+
     /// The moral graph of a network (all variables).
     init(moralGraphOf network: BayesianNetwork) {
         let n = network.count

@@ -11,9 +11,11 @@ import FactorKernels
 ///
 /// `μ_{i→j}(S_ij) = Σ_{C_i \ S_ij} ∏ φ_i · ∏_{k ∈ nb(i) \ j} μ_{k→i}`
 ///
-/// is one compiled `ContractionProgram` (pairwise GEMM contractions along an elimination
-/// order, barren CPTs dropped, so a message may mention fewer variables than its
-/// separator). Programs depend only on shapes and are cached. Every message is stored
+/// is one sum-product along an elimination order with barren CPTs dropped (so a message
+/// may mention fewer variables than its separator): a compiled `ContractionProgram`
+/// (pairwise GEMM contractions, cached by shape), or, for contractions of many tables
+/// whose compile would cost more than their run, `DirectElimination` until the shape has
+/// come back `compileOnSight` times. Every message is stored
 /// normalised with the log of its scale, `ℓ_{i→j} = log Σ μ_raw + Σ_k ℓ_{k→i}`, so
 /// `log P(e) = log Σ_{C_r} ∏ φ_r ∏ μ_{k→r} + Σ_k ℓ_{k→r}` at the root never underflows.
 /// A message that sums to zero means `P(e) = 0` and raises `impossibleEvidence`.
@@ -63,12 +65,25 @@ public final class JunctionTree: InferenceEngine {
     private var up: [Message?]
     private var down: [Message?]
     private var programs: [ProgramKey: ContractionProgram] = [:]
+    /// How many times each shape not compiled yet was answered by `DirectElimination`.
+    private var sightings: [ProgramKey: Int] = [:]
+    /// Contractions of more than this many tables (a clique holding many CPTs, such as
+    /// pathfinder's `Fault` family) are answered by `DirectElimination` until their shape
+    /// comes back `compileOnSight` times: compiling them costs more than running them
+    /// (the pairwise merge of the compiler grows with the cube of the operand count).
+    /// Smaller ones compile on first sight, as their compiled runs are the faster.
+    /// Both thresholds were chosen on the reference networks (`credence bench`): 6, 10,
+    /// 16 and never tried for the first, 1, 2, 3 and 8 for the second.
+    static let manyInputs = 16
+    static let compileOnSight = 8
     private var cachedLogEvidence: Double?
     private var cachedMarginals: [[Double]?]
 
-    /// Builds the junction tree of `network` (triangulated with `heuristic`).
+    /// Builds the junction tree of `network`, triangulated with `heuristic`, or by default
+    /// (nil) with the heuristic whose triangulation has the smallest total clique table
+    /// size (`EliminationOrdering.smallestTotal(for:)`).
     /// - Throws: `memoryBudgetExceeded` when a clique would exceed `MemoryBudget.current`.
-    public init(_ network: BayesianNetwork, heuristic: EliminationHeuristic = .minFill) throws(InferenceError) {
+    public init(_ network: BayesianNetwork, heuristic: EliminationHeuristic? = nil) throws(InferenceError) {
         self.network = network
         structure = try JunctionTreeStructure(network, heuristic: heuristic)
         let k = structure.cliques.count
@@ -194,11 +209,10 @@ public final class JunctionTree: InferenceEngine {
         try ensureMessages(toward: root)
         _ = try potentialsOf(root)
         let (inputs, heads, logScale) = gather(root, excluding: -1)
-        let program = try self.program(inputs.map(\.axes), heads, keep: [])
-        let r = program.run(inputs.map(\.values))
+        let r = try contract(inputs, heads, keep: [])
         let z = r.values.reduce(0, +)
-        guard z > 0, r.logScale[0] > -.infinity else { throw .impossibleEvidence(findings.words) }
-        let l = log(z) + r.logScale[0] + logScale + findings.logConstant
+        guard z > 0, r.logScale > -.infinity else { throw .impossibleEvidence(findings.words) }
+        let l = log(z) + r.logScale + logScale + findings.logConstant
         cachedLogEvidence = l
         return l
     }
@@ -239,9 +253,8 @@ public final class JunctionTree: InferenceEngine {
                 for ch in structure.children[c] where !inTree[ch] { let m = up[ch]!; inputs.append((m.axes, m.values)); heads.append(nil) }
                 if c == top && structure.parent[c] >= 0 { let m = down[c]!; inputs.append((m.axes, m.values)); heads.append(nil) }
             }
-            let program = try self.program(inputs.map(\.axes), heads, keep: free)
-            let r = program.run(inputs.map(\.values))
-            axes = program.resultAxes
+            let r = try contract(inputs, heads, keep: free)
+            axes = r.axes
             values = r.values
             let z = TableKernels.normalize(&values)
             guard z > 0 else { throw .impossibleEvidence(findings.words) }
@@ -345,13 +358,12 @@ public final class JunctionTree: InferenceEngine {
     private func message(from i: Int, to j: Int, separator: [Int]) throws(InferenceError) -> Message {
         let (inputs, heads, incoming) = gather(i, excluding: j)
         let keep = separator.filter { findings.fixed[$0] < 0 }
-        let program = try self.program(inputs.map(\.axes), heads, keep: keep)
-        let r = program.run(inputs.map(\.values))
+        let r = try contract(inputs, heads, keep: keep)
         var values = r.values
         let s = TableKernels.normalize(&values)
-        guard s > 0, r.logScale[0] > -.infinity else { throw .impossibleEvidence(findings.words) }
+        guard s > 0, r.logScale > -.infinity else { throw .impossibleEvidence(findings.words) }
         messagesComputed += 1
-        return Message(axes: program.resultAxes, values: values, logScale: log(s) + r.logScale[0] + incoming)
+        return Message(axes: r.axes, values: values, logScale: log(s) + r.logScale + incoming)
     }
 
     /// The normalised belief at clique `c` over `keep` (those of them present), all
@@ -359,15 +371,39 @@ public final class JunctionTree: InferenceEngine {
     private func belief(_ c: Int, keep: [Int]) throws(InferenceError) -> ([Double], Axes) {
         _ = try potentialsOf(c)
         let (inputs, heads, _) = gather(c, excluding: -1)
-        let program = try self.program(inputs.map(\.axes), heads, keep: keep)
-        var values = program.run(inputs.map(\.values)).values
+        let r = try contract(inputs, heads, keep: keep)
+        var values = r.values
         let z = TableKernels.normalize(&values)
         guard z > 0 else { throw .impossibleEvidence(findings.words) }
-        return (values, program.resultAxes)
+        return (values, r.axes)
     }
 
-    private func program(_ inputs: [Axes], _ heads: [Int?], keep: [Int]) throws(InferenceError) -> ContractionProgram {
-        let key = ProgramKey(inputs: inputs, heads: heads.map { $0 ?? -1 }, keep: keep)
+    /// `Σ_{not keep} ∏ inputs`: through the cached `ContractionProgram` of these shapes,
+    /// compiled on first sight, except for contractions of more than `manyInputs` tables:
+    /// those run by one-shot `DirectElimination` until their shape has come back
+    /// `compileOnSight` times (a message whose shape never returns pays no compile).
+    /// Both compute the same sum; the result axes are the kept labels present, in `keep`
+    /// order, and the true result is `values · exp(logScale)`.
+    private func contract(_ inputs: [(axes: Axes, values: [Double])], _ heads: [Int?], keep: [Int]) throws(InferenceError)
+        -> (values: [Double], axes: Axes, logScale: Double) {
+        let key = ProgramKey(inputs: inputs.map(\.axes), heads: heads.map { $0 ?? -1 }, keep: keep)
+        if programs[key] == nil {
+            let seen = sightings[key, default: 0]
+            if seen + 1 < (inputs.count > Self.manyInputs ? Self.compileOnSight : 1) {
+                if sightings.count >= 1 << 16 { sightings.removeAll(keepingCapacity: true) }
+                sightings[key] = seen + 1
+                return try DirectElimination.run(inputs.map { DirectElimination.Table(axes: $0.axes, values: $0.values) },
+                                                 heads: heads, keep: keep, budget: MemoryBudget.current.bytes,
+                                                 name: { self.network.variables[$0].name })
+            }
+            sightings[key] = nil
+        }
+        let program = try self.program(key, heads)
+        let r = program.run(inputs.map(\.values))
+        return (r.values, program.resultAxes, r.logScale[0])
+    }
+
+    private func program(_ key: ProgramKey, _ heads: [Int?]) throws(InferenceError) -> ContractionProgram {
         if let p = programs[key] {
             let budget = MemoryBudget.current.bytes
             let (bytes, o) = p.largestEntries.multipliedReportingOverflow(by: MemoryLayout<Double>.stride)
@@ -377,7 +413,7 @@ public final class JunctionTree: InferenceEngine {
             }
             return p
         }
-        let p = try ContractionProgram.compile(inputs: inputs, heads: heads, keep: keep,
+        let p = try ContractionProgram.compile(inputs: key.inputs, heads: heads, keep: key.keep,
                                                budget: MemoryBudget.current.bytes,
                                                name: { self.network.variables[$0].name })
         programs[key] = p

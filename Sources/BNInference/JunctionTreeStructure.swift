@@ -4,8 +4,10 @@ import BNCore
 /// Spiegelhalter 1988; Jensen, Lauritzen & Olesen 1990).
 ///
 /// 1. Moralise the DAG and triangulate it by eliminating variables in an order chosen by
-///    an `EliminationHeuristic` (Kjaerulff 1990); the maximal elimination cliques are the
-///    cliques of the triangulated graph.
+///    an `EliminationHeuristic` (Kjaerulff 1990), by default the one of the four whose
+///    triangulation has the smallest total clique state space `Σ_C ∏_{v ∈ C} |v|` (the
+///    cost of one calibration); the maximal elimination cliques are the cliques of the
+///    triangulated graph.
 /// 2. Join the cliques by a maximum-weight spanning tree, the weight of an edge being the
 ///    number of variables the two cliques share (Kruskal; ties prefer the smaller
 ///    separator table, then lower clique numbers). Such a tree has the running
@@ -43,11 +45,14 @@ public struct JunctionTreeStructure: Sendable {
     let entry: [Int]
     let exit: [Int]
 
-    /// Builds the tree for `network`.
+    /// Builds the tree for `network`, triangulated with `heuristic`, or, when `heuristic`
+    /// is nil (the default), with the order of `EliminationOrdering.smallestTotal(for:)`:
+    /// the heuristic whose triangulation has the smallest total clique table size.
     /// - Throws: `InferenceError.memoryBudgetExceeded` when a clique table would exceed
     ///   `MemoryBudget.current`, naming the largest clique; nothing is allocated then.
-    public init(_ network: BayesianNetwork, heuristic: EliminationHeuristic = .minFill) throws(InferenceError) {
-        let order = EliminationOrdering.order(for: network, heuristic: heuristic)
+    public init(_ network: BayesianNetwork, heuristic: EliminationHeuristic? = nil) throws(InferenceError) {
+        let order = heuristic.map { EliminationOrdering.order(for: network, heuristic: $0) }
+            ?? EliminationOrdering.smallestTotal(for: network).order
         try self.init(network, order: order)
     }
 

@@ -19,7 +19,10 @@ import Synchronization
 /// hard / soft findings or interventions, and the mode), not on the observed states, so
 /// the compiled plan is cached under that key and reused for every later query with the
 /// same pattern: the next query only slices the CPTs at the new states and runs the
-/// program. The cache is thread-safe; one engine may serve many threads.
+/// program. Compiling costs several times more than running, so a pattern seen for the
+/// first time skips step 3 and is answered by `DirectElimination` on the same pruned,
+/// sliced tables; its plan is compiled on the pattern's second sight. The cache is
+/// thread-safe; one engine may serve many threads.
 ///
 /// Pruning note: evidence d-separated from the targets is not evaluated by `posterior`
 /// and `joint` (it cannot change the answer), so an impossible finding there is not
@@ -30,6 +33,8 @@ public final class VariableElimination: InferenceEngine, Sendable {
     /// The largest number of plans kept; the cache is cleared when it would grow past it.
     public let planCacheLimit: Int
     private let cache = Mutex<[PlanKey: CompiledQuery]>([:])
+    /// Query structures seen once: the second query of a structure compiles its plan.
+    private let seen = Mutex<Set<PlanKey>>([])
 
     /// An engine for `network` ordering eliminations with `heuristic`.
     public init(_ network: BayesianNetwork, heuristic: EliminationHeuristic = .minFill, planCacheLimit: Int = 4096) {
@@ -53,22 +58,20 @@ public final class VariableElimination: InferenceEngine, Sendable {
         let free = targets.filter { f.fixed[$0] < 0 }
         // Nothing to compute for observed targets; still refuse impossible evidence.
         if free.isEmpty { _ = try logProbabilityOfEvidence(evidence) }
-        let query = try plan(PlanKey(targets: free, findings: f, mode: .posterior, batched: false))
-        let (values, logScale) = try execute(query, f)
+        let (values, axes, logScale) = try answer(PlanKey(targets: free, findings: f, mode: .posterior, batched: false), f)
         let z = values.reduce(0, +)
-        guard z > 0, logScale[0] > -.infinity else { throw .impossibleEvidence(f.words) }
+        guard z > 0, logScale > -.infinity else { throw .impossibleEvidence(f.words) }
         return try assembleJoint(network: network, targets: targets, fixed: f.fixed,
-                                 axes: query.program.resultAxes, values: values.map { $0 / z })
+                                 axes: axes, values: values.map { $0 / z })
     }
 
     public func logProbabilityOfEvidence(_ evidence: Evidence) throws(InferenceError) -> Double {
         let f = try Findings(evidence, in: network)
         if f.isEmpty { return 0 }
-        let query = try plan(PlanKey(targets: [], findings: f, mode: .evidence, batched: false))
-        let (values, logScale) = try execute(query, f)
+        let (values, _, logScale) = try answer(PlanKey(targets: [], findings: f, mode: .evidence, batched: false), f)
         let z = values.reduce(0, +)
-        guard z > 0, logScale[0] > -.infinity else { throw .impossibleEvidence(f.words) }
-        return log(z) + logScale[0] + f.logConstant
+        guard z > 0, logScale > -.infinity else { throw .impossibleEvidence(f.words) }
+        return log(z) + logScale + f.logConstant
     }
 
     /// One posterior query per variable (each plan cached); the junction tree answers this
@@ -148,7 +151,46 @@ public final class VariableElimination: InferenceEngine, Sendable {
         return compiled
     }
 
+    /// The answer to a query of structure `key` with findings `f`: from the cached plan
+    /// when `key` was seen before (compiling it on its second sight), else by one-shot
+    /// `DirectElimination` on the same pruned, sliced tables (no plan is built for a
+    /// pattern that may never come back; the answer is the same sum).
+    /// Returns the unnormalised result over `axes` and its log scale.
+    func answer(_ key: PlanKey, _ f: Findings) throws(InferenceError) -> (values: [Double], axes: Axes, logScale: Double) {
+        if let query = try planIfRepeated(key) {
+            let (values, logScale) = try execute(query, f)
+            return (values, query.program.resultAxes, logScale[0])
+        }
+        let ops = operands(key)
+        let values = prepare(ops.inputs, used: nil, f)
+        let tables = zip(ops.axes, values).map { DirectElimination.Table(axes: $0, values: $1) }
+        return try DirectElimination.run(tables, heads: ops.heads, keep: ops.keep, heuristic: heuristic,
+                                         budget: MemoryBudget.current.bytes, name: labelName)
+    }
+
+    /// The cached plan for `key`, compiling it when the key has been seen before; nil on
+    /// the first sight of a key (which is remembered).
+    func planIfRepeated(_ key: PlanKey) throws(InferenceError) -> CompiledQuery? {
+        if let hit = cache.withLock({ $0[key] }) { return hit }
+        let first = seen.withLock { s in
+            if s.count >= planCacheLimit { s.removeAll(keepingCapacity: true) }
+            return s.insert(key).inserted
+        }
+        return first ? nil : try plan(key)
+    }
+
     func compile(_ key: PlanKey) throws(InferenceError) -> CompiledQuery {
+        let ops = operands(key)
+        let program = try ContractionProgram.compile(inputs: ops.axes, heads: ops.heads, keep: ops.keep, heuristic: heuristic,
+                                                     batchLabel: ops.batch, budget: MemoryBudget.current.bytes,
+                                                     name: labelName)
+        return CompiledQuery(inputs: ops.inputs, program: program)
+    }
+
+    /// The operands of a query of structure `key` after relevance pruning: where each table
+    /// comes from (CPT, sliced or not; likelihood; indicator), its axes and head, and the
+    /// labels to keep.
+    func operands(_ key: PlanKey) -> (inputs: [CompiledQuery.Input], axes: [Axes], heads: [Int?], keep: [Int], batch: Int?) {
         let rows = key.rows
         let n = network.count
         var pattern = Evidence()
@@ -179,8 +221,7 @@ public final class VariableElimination: InferenceEngine, Sendable {
         var heads: [Int?] = []
         let batch = key.batched ? batchLabel : nil
         for v in 0..<n where cptNeeded[v] && !intervened.contains(v) {
-            let scope = network.familyScope(of: v)
-            let full = scope.axes
+            let full = network.cpts[v].scope.axes // parents(v) + [v]
             let keptLabels = full.labels.filter { !isFixed[$0] }
             var slice: CompiledQuery.Slice? = nil
             var reduced = full.selecting(keptLabels)
@@ -211,19 +252,22 @@ public final class VariableElimination: InferenceEngine, Sendable {
             }
         }
         let keep = (batch.map { [$0] } ?? []) + key.targets
-        let program = try ContractionProgram.compile(inputs: axes, heads: heads, keep: keep, heuristic: heuristic,
-                                                     batchLabel: batch, budget: MemoryBudget.current.bytes,
-                                                     name: labelName)
-        return CompiledQuery(inputs: inputs, program: program)
+        return (inputs, axes, heads, keep, batch)
     }
 
     /// Slices the CPTs at the findings' states and runs the plan.
     func execute(_ q: CompiledQuery, _ f: Findings) throws(InferenceError) -> (values: [Double], logScale: [Double]) {
         try checkBudget(q.program)
+        return q.program.run(prepare(q.inputs, used: q.program.usedInputs, f))
+    }
+
+    /// The tables of `inputs` at the findings `f` (CPTs sliced at the observed states);
+    /// inputs not `used` get an empty table.
+    func prepare(_ inputs: [CompiledQuery.Input], used: [Bool]?, _ f: Findings) -> [[Double]] {
         var tables: [[Double]] = []
-        tables.reserveCapacity(q.inputs.count)
-        for (i, input) in q.inputs.enumerated() {
-            guard q.program.usedInputs[i] else { tables.append([]); continue }
+        tables.reserveCapacity(inputs.count)
+        for (i, input) in inputs.enumerated() {
+            guard used?[i] ?? true else { tables.append([]); continue }
             switch input.source {
             case .cpt(let v):
                 let values = network.cpts[v].values
@@ -240,7 +284,7 @@ public final class VariableElimination: InferenceEngine, Sendable {
                 preconditionFailure("indicator plans run through the batched path")
             }
         }
-        return q.program.run(tables)
+        return tables
     }
 
     func checkBudget(_ p: ContractionProgram) throws(InferenceError) {

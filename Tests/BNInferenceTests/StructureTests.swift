@@ -1,4 +1,5 @@
 import Testing
+import Foundation
 import BNCore
 @testable import BNInference
 
@@ -124,16 +125,59 @@ struct StructureTests {
         }
     }
 
-    @Test("VE compiles one plan per query pattern and reuses it")
+    @Test("VE answers a new query pattern directly, compiles it on its second sight and reuses the plan")
     func planCache() throws {
         let net = RandomNetworks.make(seed: 77, variables: 8)
         let ve = VariableElimination(net)
+        let oracle = { (e: Evidence) in BruteForce(net: net, evidence: e).joint([0]) }
+        var answers: [[Double]] = []
         for s in 0..<net.variables[3].cardinality {
-            _ = try ve.posterior(of: 0, given: Evidence(hard: [3: s]))
+            let e = Evidence(hard: [3: s])
+            answers.append(try ve.posterior(of: 0, given: e))
+            #expect(maxAbsDiff(answers.last!, oracle(e)) < 1e-12, "state \(s): direct, then compiled, then cached")
+            #expect(ve.cachedPlanCount == (s == 0 ? 0 : 1))
         }
-        #expect(ve.cachedPlanCount == 1)
         _ = try ve.posterior(of: 0, given: Evidence(hard: [5: 0]))
+        #expect(ve.cachedPlanCount == 1)
+        let again = try ve.posterior(of: 0, given: Evidence(hard: [5: 0]))
         #expect(ve.cachedPlanCount == 2)
+        #expect(maxAbsDiff(again, oracle(Evidence(hard: [5: 0]))) < 1e-12)
+    }
+
+    @Test("junction tree: one-shot and compiled contractions give the same calibration")
+    func compiledAndDirectMessages() throws {
+        // A hub with 20 children: the junction tree is a star of cliques {Hub, Cᵢ}, so a
+        // message out of the centre multiplies ~20 tables (more than `manyInputs`: run by
+        // DirectElimination until its shape's `compileOnSight`-th sighting, compiled after);
+        // the leaves' messages are compiled at once. The same evidence patterns come back
+        // round after round, so every message is computed both ways.
+        var net = BayesianNetwork(name: "hub")
+        var rng = SplitMix64(seed: 11)
+        try net.addVariable(Variable(name: "Hub", states: ["a", "b", "c"]))
+        try net.setCPT(0, Factor(scope: net.familyScope(of: 0), values: [0.2, 0.5, 0.3]))
+        for i in 1...20 {
+            try net.addVariable(Variable(name: "C\(i)", states: ["y", "n"]))
+            try net.addEdge(from: 0, to: i)
+            let values = (0..<3).flatMap { _ -> [Double] in let p = 0.05 + 0.9 * rng.nextUnit(); return [p, 1 - p] }
+            try net.setCPT(i, Factor(scope: net.familyScope(of: i), values: values))
+        }
+        let jt = try JunctionTree(net)
+        let hubCliques = jt.structure.cliquesContaining[0].count
+        #expect(hubCliques == 20)
+        let ve = VariableElimination(net)
+        let patterns = [Evidence(hard: [3: 0, 9: 1]), Evidence(hard: [5: 1]), Evidence(hard: [1: 0, 2: 0, 20: 1])]
+        for round in 0..<(JunctionTree.compileOnSight + 2) {
+            for e in patterns {
+                let all = try jt.allMarginals(given: e)
+                for t in 0..<net.count {
+                    #expect(maxAbsDiff(all[t], try ve.posterior(of: t, given: e)) < 1e-12, "round \(round) variable \(t)")
+                }
+                #expect(abs(try jt.logProbabilityOfEvidence(e) - (try ve.logProbabilityOfEvidence(e))) < 1e-12)
+                try jt.setEvidence(Evidence())
+            }
+        }
+        // The hub's marginal without evidence is its prior.
+        #expect(maxAbsDiff(try jt.marginal(0), [0.2, 0.5, 0.3]) < 1e-12)
     }
 
     @Test("junction tree re-calibrates incrementally")

@@ -1,0 +1,432 @@
+import BNCore
+import FactorKernels
+
+/// One-shot bucket elimination: `Σ_{labels not kept} ∏ᵢ φᵢ` computed straight from the
+/// tables, without compiling a reusable `ContractionProgram`.
+///
+/// The sum is the one `ContractionProgram` computes (bucket elimination, Dechter 1999;
+/// Zhang & Poole 1994), with the same barren rule (a table with a head `h` that no other
+/// table mentions and that is not kept sums to one and is dropped, Madsen & Jensen 1999)
+/// and the same result axes (the kept labels present in a surviving table, in `keep`
+/// order). What differs is the cost model: a compiled program pays for its plan once and
+/// wins when the same shapes come back; a query seen for the first time pays that compile
+/// every time. Here, for each variable `x` of a greedy order, the bucket
+/// `B_x = {φ : x ∈ scope(φ)}` becomes one table
+///
+/// `ψ(U \ E) = Σ_E ∏_{φ ∈ B_x} φ`, `U = ∪ scope(φ)`, `E = {x} ∪ {y ∈ U : y not kept and in no other table}`
+///
+/// in a single odometer pass over `U` (a multi-operand product-sum; `U` itself is never
+/// materialised) when `|U|` is at most `directEntriesLimit`, and by pairwise
+/// `ContractionPlan`s (GEMM) otherwise. Each `ψ` is divided by its sum and the log of the
+/// sum is carried, as in the compiled program.
+enum DirectElimination {
+    /// Above this many entries of the bucket's joint scope `U`, a bucket of two or more
+    /// tables is contracted pairwise through `ContractionPlan` (BLAS for large operands)
+    /// instead of one multi-operand odometer pass.
+    /// Chosen by measurement on water, barley, pathfinder, mildew and andes (2¹⁰ to 2²⁰
+    /// tried; 2¹³ to 2¹⁴ best, larger limits lose the GEMM on big buckets, smaller ones pay
+    /// a `ContractionPlan` per pair for little work).
+    static let directEntriesLimit = 1 << 13
+
+    /// A table: axes (labels are variable ids or a batch label) and row-major values.
+    struct Table {
+        var axes: Axes
+        var values: [Double]
+    }
+
+    /// Computes `Σ_{not kept} ∏ tables`.
+    /// - Parameters:
+    ///   - heads: for each table, the label it is a conditional distribution of, if any.
+    ///   - keep: the labels of the result, in order.
+    ///   - budget: the largest table allowed, in bytes (inputs and every table allocated).
+    ///   - name: a variable's name, for the memory error.
+    /// - Returns: the result over `axes` divided by its sum, and `logScale` such that the
+    ///   true result is `values · exp(logScale)`; `logScale = -∞` when the result is zero.
+    static func run(_ tables: [Table], heads: [Int?], keep: [Int], heuristic: EliminationHeuristic = .minFill,
+                    budget: Int, name: (Int) -> String) throws(InferenceError)
+        -> (values: [Double], axes: Axes, logScale: Double) {
+        precondition(heads.count == tables.count)
+        var maxLabel = keep.max() ?? -1
+        for t in tables { for l in t.axes.labels where l > maxLabel { maxLabel = l } }
+        var card = [Int](repeating: 0, count: maxLabel + 1)
+        var count = [Int](repeating: 0, count: maxLabel + 1)
+        var kept = [Bool](repeating: false, count: maxLabel + 1)
+        for l in keep { kept[l] = true }
+        for t in tables {
+            for (l, c) in zip(t.axes.labels, t.axes.cardinalities) { card[l] = c; count[l] += 1 }
+        }
+        func check(_ axes: Axes) throws(InferenceError) {
+            let e = saturatingEntries(axes.cardinalities)
+            let (bytes, o) = e.multipliedReportingOverflow(by: MemoryLayout<Double>.stride)
+            if o || bytes > budget {
+                throw .memoryBudgetExceeded(clique: axes.labels.map(name), entries: e,
+                                            bytes: o ? Int.max : bytes, budget: budget)
+            }
+        }
+        let used = ContractionProgram.dropBarren(tables.map(\.axes), heads: heads, kept: kept, count: &count)
+        var store: [Table] = []
+        store.reserveCapacity(2 * tables.count)
+        for i in tables.indices where used[i] {
+            try check(tables[i].axes)
+            store.append(tables[i])
+        }
+        // Which tables mention each label (indices into `store`, dead ones included) and
+        // which tables are alive: a bucket is found without scanning every live table.
+        var alive = [Bool](repeating: true, count: store.count)
+        var mentions = [[Int]](repeating: [], count: maxLabel + 1)
+        for (i, t) in store.enumerated() { for l in t.axes.labels { mentions[l].append(i) } }
+
+        // The order over the labels that must go.
+        var eliminate: [Int] = []
+        var listed = [Bool](repeating: false, count: maxLabel + 1)
+        for t in store { for l in t.axes.labels where !kept[l] && !listed[l] { listed[l] = true; eliminate.append(l) } }
+        let order = eliminate.count <= 1 ? eliminate
+            : EliminationOrdering.order(scopes: store.map(\.axes.labels), phases: [eliminate],
+                                        cardinality: { card[$0] }, heuristic: heuristic)
+
+        var logScale = 0.0
+        var done = [Bool](repeating: false, count: maxLabel + 1)
+        var inBucket = [Int](repeating: 0, count: maxLabel + 1)
+        for x in order where !done[x] {
+            // Tables are referred to by index: partitioning never copies them.
+            let bucketAt = mentions[x].filter { alive[$0] }
+            if bucketAt.isEmpty { continue }
+            let bucket = bucketAt.map { store[$0] }
+            for i in bucketAt { store[i] = Table(axes: .empty, values: []); alive[i] = false }
+            // U and E: a label of U goes when it is not kept and no table outside B mentions it.
+            var union = Axes.empty
+            for t in bucket {
+                for (l, c) in zip(t.axes.labels, t.axes.cardinalities) {
+                    if inBucket[l] == 0 { union.labels.append(l); union.cardinalities.append(c) }
+                    inBucket[l] += 1
+                }
+            }
+            var outAxes = Axes.empty, sumAxes = Axes.empty
+            for (l, c) in zip(union.labels, union.cardinalities) {
+                if !kept[l] && count[l] == inBucket[l] {
+                    sumAxes.labels.append(l); sumAxes.cardinalities.append(c); done[l] = true
+                } else {
+                    outAxes.labels.append(l); outAxes.cardinalities.append(c)
+                }
+            }
+            for l in union.labels { inBucket[l] = 0 }
+            try check(outAxes)
+            var out: [Double]
+            if bucket.count >= 2 && union.count <= 64 && saturatingEntries(union.cardinalities) > directEntriesLimit
+                && worthAMatrixProduct(bucket, summed: sumAxes.labels) {
+                // Intermediate tables may have any axis order: keep the pairwise result's.
+                let t = try pairwise(bucket, union: union, summing: sumAxes.labels, check: check)
+                out = t.values
+                outAxes = t.axes
+            } else {
+                out = productSum(premultiplied(bucket, unionEntries: union.entries), out: outAxes, summed: sumAxes)
+            }
+            for t in bucket { for l in t.axes.labels { count[l] -= 1 } }
+            for l in outAxes.labels { count[l] += 1 }
+            let s = rescale(&out)
+            if !(s > 0) { return zero(keep: keep, count: count, card: card) }
+            logScale += log(s)
+            for l in outAxes.labels { mentions[l].append(store.count) }
+            store.append(Table(axes: outAxes, values: out))
+            alive.append(true)
+        }
+        var remaining = store.indices.filter { alive[$0] }.map { store[$0] }
+        if remaining.count > 1 {
+            // Each factor of the final product divided by its sum first: hundreds of
+            // observed scalars (each a probability) must not underflow when multiplied.
+            for i in remaining.indices {
+                var s = 0.0
+                for x in remaining[i].values { s += x }
+                guard s > 0, s.isFinite else { return zero(keep: keep, count: count, card: card) }
+                if s != 1 {
+                    let inverse = 1 / s
+                    for j in remaining[i].values.indices { remaining[i].values[j] *= inverse }
+                    logScale += log(s)
+                }
+            }
+        }
+        // What remains mentions kept labels only: their product over the kept labels present.
+        var resultAxes = Axes.empty
+        for l in keep where count[l] > 0 { resultAxes.labels.append(l); resultAxes.cardinalities.append(card[l]) }
+        if remaining.isEmpty { return ([1], resultAxes, logScale) }
+        try check(resultAxes)
+        var values: [Double]
+        if remaining.count == 1 && remaining[0].axes == resultAxes {
+            values = remaining[0].values
+        } else {
+            values = productSum(remaining, out: resultAxes, summed: .empty)
+        }
+        let s = TableKernels.normalize(&values)
+        if !(s > 0) { return zero(keep: keep, count: count, card: card) }
+        return (values, resultAxes, logScale + log(s))
+    }
+
+    /// Divides `values` by their sum `s` when `s` is far from 1 (outside `[2⁻³², 2³²]`),
+    /// so that products of a few such tables neither underflow nor overflow, and returns the factor
+    /// divided out (1 when the table was left as it is, 0 when it sums to zero).
+    static func rescale(_ values: inout [Double]) -> Double {
+        var s = 0.0
+        values.withUnsafeBufferPointer { p in
+            // Four partial sums: independent chains the compiler can keep in vector registers.
+            var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+            var i = 0
+            while i &+ 4 <= p.count { s0 += p[i]; s1 += p[i &+ 1]; s2 += p[i &+ 2]; s3 += p[i &+ 3]; i &+= 4 }
+            while i < p.count { s0 += p[i]; i &+= 1 }
+            s = (s0 + s1) + (s2 + s3)
+        }
+        guard s > 0, s.isFinite else { return 0 }
+        if s >= 0x1p-32 && s <= 0x1p32 { return 1 }
+        let inverse = 1 / s
+        for i in values.indices { values[i] *= inverse }
+        return s
+    }
+
+    private static func zero(keep: [Int], count: [Int], card: [Int]) -> (values: [Double], axes: Axes, logScale: Double) {
+        var axes = Axes.empty
+        for l in keep where l < count.count && count[l] > 0 { axes.labels.append(l); axes.cardinalities.append(card[l]) }
+        return ([Double](repeating: 0, count: axes.entries), axes, -.infinity)
+    }
+
+    /// Whether contracting `bucket` pairwise (GEMM after permuting operands) can beat one
+    /// odometer pass: always for three tables or more; for two, only when each keeps a
+    /// part of its own of 8 entries or more (`M, N ≥ 8`): a matrix-vector product such as
+    /// a large CPT times a message on its child costs no less through BLAS than in place,
+    /// and the permuted copy comes on top.
+    static func worthAMatrixProduct(_ bucket: [Table], summed: [Int]) -> Bool {
+        guard bucket.count == 2 else { return true }
+        func ownKept(_ t: Table, _ other: Table) -> Int {
+            var e = 1
+            for (l, c) in zip(t.axes.labels, t.axes.cardinalities) where !other.axes.labels.contains(l) && !summed.contains(l) {
+                e = e.multipliedReportingOverflow(by: c).overflow ? Int.max : e * c
+            }
+            return e
+        }
+        return ownKept(bucket[0], bucket[1]) >= 8 && ownKept(bucket[1], bucket[0]) >= 8
+    }
+
+    /// `tables` with small ones multiplied together first, while there are more than
+    /// three and the pair with the smallest joint scope has at most a quarter of
+    /// `unionEntries`: the product-sum kernel is specialised for up to three operands, and
+    /// a product of two small tables costs little next to one more operand on every entry
+    /// of the bucket's joint scope.
+    static func premultiplied(_ tables: [Table], unionEntries: Int) -> [Table] {
+        var tables = tables
+        while tables.count > 3 {
+            var best = (i: 0, j: 1, axes: Axes.empty, entries: Int.max)
+            for i in 0..<tables.count {
+                for j in (i + 1)..<tables.count {
+                    var axes = tables[i].axes
+                    for (l, c) in zip(tables[j].axes.labels, tables[j].axes.cardinalities) where !axes.labels.contains(l) {
+                        axes.labels.append(l); axes.cardinalities.append(c)
+                    }
+                    let e = axes.entries
+                    if e < best.entries { best = (i, j, axes, e) }
+                }
+            }
+            if best.entries > unionEntries / 4 { break }
+            let product = productSum([tables[best.i], tables[best.j]], out: best.axes, summed: .empty)
+            tables.remove(at: best.j)
+            tables.remove(at: best.i)
+            tables.append(Table(axes: best.axes, values: product))
+        }
+        return tables
+    }
+
+    /// Contracts `bucket` pairwise (the pair with the smallest result first), summing each
+    /// label of `summing` out as soon as no other table of the bucket mentions it. Label
+    /// sets are bit masks over the bucket's joint scope `union` (at most 64 labels; wider
+    /// buckets fall back to one odometer pass).
+    private static func pairwise(_ bucket: [Table], union: Axes, summing: [Int],
+                                 check: (Axes) throws(InferenceError) -> Void) throws(InferenceError) -> Table {
+        var bucket = bucket
+        func mask(_ labels: [Int]) -> UInt64 {
+            var m: UInt64 = 0
+            for l in labels { m |= 1 << UInt64(union.labels.firstIndex(of: l)!) }
+            return m
+        }
+        var masks = bucket.map { mask($0.axes.labels) }
+        let summed = mask(summing)
+        let logCard = union.cardinalities.map { log2(Double($0)) }
+        while bucket.count > 1 {
+            var best = (i: 0, j: 1, keep: UInt64(0), size: Double.infinity)
+            for i in 0..<bucket.count {
+                for j in (i + 1)..<bucket.count {
+                    var others: UInt64 = 0
+                    for (k, m) in masks.enumerated() where k != i && k != j { others |= m }
+                    let keep = (masks[i] | masks[j]) & (~summed | others)
+                    var size = 0.0
+                    var bits = keep
+                    while bits != 0 { size += logCard[bits.trailingZeroBitCount]; bits &= bits &- 1 }
+                    if size < best.size { best = (i, j, keep, size) }
+                }
+            }
+            var keep = Set<Int>()
+            var bits = best.keep
+            while bits != 0 { keep.insert(union.labels[bits.trailingZeroBitCount]); bits &= bits &- 1 }
+            let plan = ContractionPlan(a: bucket[best.i].axes, b: bucket[best.j].axes, keep: keep)
+            try check(plan.output)
+            let values = plan.execute(bucket[best.i].values, bucket[best.j].values)
+            bucket.remove(at: best.j); masks.remove(at: best.j)
+            bucket.remove(at: best.i); masks.remove(at: best.i)
+            bucket.append(Table(axes: plan.output, values: values)); masks.append(best.keep)
+        }
+        let t = bucket[0]
+        let left = t.axes.labels.filter { !summing.contains($0) }
+        if left.count == t.axes.count { return t }
+        let r = TableKernels.sumOut(t.values, t.axes, keeping: left)
+        return Table(axes: r.axes, values: r.values)
+    }
+
+    /// `ψ(out) = Σ_{summed} ∏ᵢ tables[i]`: one odometer walk over `out ++ summed` (summed
+    /// innermost) carrying one offset per table; no table over the joint scope is built.
+    /// Every label of a table must be in `out` or `summed`.
+    static func productSum(_ tables: [Table], out: Axes, summed: Axes) -> [Double] {
+        let walkLabels = out.labels + summed.labels
+        let extents = out.cardinalities + summed.cardinalities
+        var strides: [[Int]] = [out.strides(along: walkLabels)]
+        for t in tables { strides.append(t.axes.strides(along: walkLabels)) }
+        let walk = StridedWalk(extents: extents, strides: strides)
+        let total = out.entries
+        return withPointers(tables.map(\.values)) { operands in
+            [Double](unsafeUninitializedCapacity: total) { dst, initialized in
+                dst.initialize(repeating: 0)
+                accumulate(into: dst, operands, walk)
+                initialized = total
+            }
+        }
+    }
+
+    /// Runs `body` with a base pointer for each array (kept alive for the call).
+    private static func withPointers<R>(_ arrays: [[Double]], _ body: ([UnsafePointer<Double>]) -> R) -> R {
+        var pointers: [UnsafePointer<Double>] = []
+        pointers.reserveCapacity(arrays.count)
+        func nest(_ i: Int) -> R {
+            if i == arrays.count { return body(pointers) }
+            return arrays[i].withUnsafeBufferPointer { p in
+                pointers.append(p.baseAddress ?? UnsafePointer(bitPattern: 8)!)
+                return nest(i + 1)
+            }
+        }
+        return nest(0)
+    }
+
+    /// The product-sum kernel: `dst[o] += ∏ᵢ src_i[offᵢ]` along `walk` (operand 0 is the
+    /// output, operand `i + 1` is `src[i]`). The two innermost axes are loops of their own
+    /// (odometer steps only on the outer ones: with three- or four-state variables the
+    /// innermost run alone is too short to carry an odometer step each time).
+    private static func accumulate(into dst: UnsafeMutableBufferPointer<Double>, _ src: [UnsafePointer<Double>],
+                                   _ walk: StridedWalk) {
+        let k = src.count
+        let d = walk.extents.count
+        if d == 0 {
+            var p = 1.0
+            for i in 0..<k { p *= src[i][0] }
+            dst[0] += p
+            return
+        }
+        let ext = walk.extents
+        // Flattened strides: stride of operand j (0 = output) on axis a at [a * (k + 1) + j].
+        var st = [Int](repeating: 0, count: d * (k + 1))
+        for j in 0...k { for a in 0..<d { st[a * (k + 1) + j] = walk.strides[j][a] } }
+        let inner = ext[d - 1]
+        let base = (d - 1) * (k + 1)
+        // The middle axis (second innermost), or a single step when there is none.
+        let mid = d >= 2 ? ext[d - 2] : 1
+        let midBase = d >= 2 ? (d - 2) * (k + 1) : -1
+        let outerAxes = max(d - 2, 0)
+        var outer = 1
+        for a in 0..<outerAxes { outer &*= ext[a] }
+        var index = [Int](repeating: 0, count: max(outerAxes, 1))
+        var off = [Int](repeating: 0, count: k + 1)
+        var cur = [Int](repeating: 0, count: k + 1)
+        let so = st[base]
+        let mo = midBase >= 0 ? st[midBase] : 0
+        st.withUnsafeBufferPointer { st in
+            off.withUnsafeMutableBufferPointer { off in
+                cur.withUnsafeMutableBufferPointer { cur in
+                    func ms(_ j: Int) -> Int { midBase >= 0 ? st[midBase + j] : 0 }
+                    for _ in 0..<outer {
+                        switch k {
+                        case 1:
+                            let a = src[0], sa = st[base + 1], ma = ms(1)
+                            var o0 = off[0], i0 = off[1]
+                            for _ in 0..<mid {
+                                var o = o0, i = i0
+                                if so == 0 {
+                                    var s = 0.0
+                                    for _ in 0..<inner { s += a[i]; i &+= sa }
+                                    dst[o] += s
+                                } else {
+                                    for _ in 0..<inner { dst[o] += a[i]; o &+= so; i &+= sa }
+                                }
+                                o0 &+= mo; i0 &+= ma
+                            }
+                        case 2:
+                            let a = src[0], b = src[1], sa = st[base + 1], sb = st[base + 2], ma = ms(1), mb = ms(2)
+                            var o0 = off[0], i0 = off[1], j0 = off[2]
+                            for _ in 0..<mid {
+                                var o = o0, i = i0, j = j0
+                                if so == 0 {
+                                    var s = 0.0
+                                    for _ in 0..<inner { s += a[i] * b[j]; i &+= sa; j &+= sb }
+                                    dst[o] += s
+                                } else {
+                                    for _ in 0..<inner { dst[o] += a[i] * b[j]; o &+= so; i &+= sa; j &+= sb }
+                                }
+                                o0 &+= mo; i0 &+= ma; j0 &+= mb
+                            }
+                        case 3:
+                            let a = src[0], b = src[1], c = src[2]
+                            let sa = st[base + 1], sb = st[base + 2], sc = st[base + 3]
+                            let ma = ms(1), mb = ms(2), mc = ms(3)
+                            var o0 = off[0], i0 = off[1], j0 = off[2], l0 = off[3]
+                            for _ in 0..<mid {
+                                var o = o0, i = i0, j = j0, l = l0
+                                if so == 0 {
+                                    var s = 0.0
+                                    for _ in 0..<inner { s += a[i] * b[j] * c[l]; i &+= sa; j &+= sb; l &+= sc }
+                                    dst[o] += s
+                                } else {
+                                    for _ in 0..<inner {
+                                        dst[o] += a[i] * b[j] * c[l]; o &+= so; i &+= sa; j &+= sb; l &+= sc
+                                    }
+                                }
+                                o0 &+= mo; i0 &+= ma; j0 &+= mb; l0 &+= mc
+                            }
+                        default:
+                            for j in 0...k { cur[j] = off[j] }
+                            for _ in 0..<mid {
+                                var o = cur[0]
+                                var s = 0.0
+                                for t in 0..<inner {
+                                    var p = 1.0
+                                    for m in 0..<k { p *= src[m][cur[m + 1] &+ t &* st[base + m + 1]] }
+                                    if so == 0 { s += p } else { dst[o] += p; o &+= so }
+                                }
+                                if so == 0 { dst[o] += s }
+                                for j in 0...k { cur[j] &+= ms(j) }
+                            }
+                        }
+                        // Advance the outer axes like an odometer.
+                        var a = outerAxes - 1
+                        while a >= 0 {
+                            index[a] &+= 1
+                            let row = a * (k + 1)
+                            for j in 0...k { off[j] &+= st[row + j] }
+                            if index[a] < ext[a] { break }
+                            for j in 0...k { off[j] &-= st[row + j] &* ext[a] }
+                            index[a] = 0
+                            a -= 1
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
