@@ -63,8 +63,8 @@ public enum CommandHelp {
 
     /// The help text: every command, or those whose name starts with `topic`.
     public static func text(for topic: String?) throws -> String {
-        let width = entries.map(\.syntax.count).max()!
-        func line(_ e: Entry) -> String { e.syntax.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + e.summary }
+        let width = entries.map { displayWidth($0.syntax) }.max()!
+        func line(_ e: Entry) -> String { padToWidth(e.syntax, width) + "  " + e.summary }
         guard let topic else {
             return (entries.map(line) + ["", "Names with spaces or other characters go in double quotes: observe \"满意度\"=高. '#' starts a comment."])
                 .joined(separator: "\n")

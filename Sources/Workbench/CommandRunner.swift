@@ -275,12 +275,10 @@ public final class CommandRunner {
             let v = try n.require(name)
             return .init(output: .cpt(variable: name), text: renderCPT(n, v))
         case .graph:
-            let width = n.names.map(TextTable.displayWidth).max() ?? 0
+            let width = n.names.map(displayWidth).max() ?? 0
             let lines = (0..<n.count).map { v -> String in
-                let name = n.variables[v].name
-                let pad = String(repeating: " ", count: width - TextTable.displayWidth(name))
                 let ps = n.parents(of: v).map { n.variables[$0].name }
-                return name + pad + (ps.isEmpty ? "  (no parents)" : "  <- " + ps.joined(separator: ", "))
+                return padToWidth(n.variables[v].name, width) + (ps.isEmpty ? "  (no parents)" : "  <- " + ps.joined(separator: ", "))
             }
             return .init(output: .graph, text: lines.isEmpty ? "(no variables)" : lines.joined(separator: "\n"))
         case .dot:

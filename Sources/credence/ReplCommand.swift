@@ -191,7 +191,9 @@ struct Repl {
         var text = ""
         if let column, let line, column > 1 || message.hasPrefix("expected") {
             text += "  " + line + "\n"
-            text += "  " + String(repeating: " ", count: max(0, column - 1)) + "^\n"
+            // The caret sits under the column's character on the terminal: wide characters
+            // before it (满意度) take two columns each.
+            text += "  " + String(repeating: " ", count: displayWidth(String(line.prefix(max(0, column - 1))))) + "^\n"
         }
         let head = colour ? "\u{1B}[31merror:\u{1B}[0m" : "error:"
         text += "\(head) \(message)\n"
