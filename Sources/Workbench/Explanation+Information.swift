@@ -7,22 +7,32 @@ extension Explainer {
     /// intervention (soft-observed variables can still be asked about):
     ///
     /// `I(T; V | e) = H(T | e) − Σ_v P(v | e) H(T | e, V = v)
-    ///              = Σ_{t,v} P(t, v | e) log₂ [P(t, v | e) / (P(t | e) P(v | e))]`,
+    ///              = Σ_t P(t | e) Σ_v P(v | e, t) log₂ [P(v | e, t) / P(v | e)]`,
     ///
     /// the expected reduction in the entropy of `T` (bits) from observing `V` (Cover &
-    /// Thomas 2006, ch. 2; Pearl 1988, §6.4 on test selection). Each term comes from one
-    /// joint `P(T, V | e)` on the tree calibrated for `e`, with no further evidence set.
-    /// Ranked by value, ties (to 1e-12 bits) in network order. The tree must hold `evidence`.
+    /// Thomas 2006, ch. 2; Pearl 1988, §6.4 on test selection). The second form (mutual
+    /// information as the expected divergence of `V`'s posterior once `T` is known) needs
+    /// only all marginals under `e` and under `e, T = t` for each state `t` of `T`: `1 + |T|`
+    /// junction-tree calibrations for every `V` at once, instead of one joint `P(T, V | e)`
+    /// per variable. Ranked by value, ties (to 1e-12 bits) in network order. The tree must
+    /// hold `evidence`, and holds it again on return.
     func information(target t: Int, posterior pt: [Double], evidence: Evidence) throws -> [Explanation.Information] {
+        let base = try tree.allMarginals()
+        var given: [[[Double]]?] = []
+        for s in pt.indices {
+            guard pt[s] > 0 else { given.append(nil); continue }
+            var et = evidence
+            et.hard[t] = s
+            try tree.setEvidence(et)
+            given.append(try tree.allMarginals())
+        }
+        try tree.setEvidence(evidence)
         var out: [Explanation.Information] = []
         for v in 0..<network.count where v != t && evidence.hard[v] == nil && evidence.interventions[v] == nil {
-            let joint = try tree.joint(of: [t, v]).values
-            let k = network.variables[v].cardinality
-            var pv = [Double](repeating: 0, count: k)
-            for (i, x) in joint.enumerated() { pv[i % k] += x }
             var bits = 0.0
-            for (i, x) in joint.enumerated() where x > 0 {
-                bits += x * log2(x / (pt[i / k] * pv[i % k]))
+            for (s, m) in given.enumerated() {
+                guard let m else { continue }
+                for (j, p) in m[v].enumerated() where p > 0 { bits += pt[s] * p * log2(p / base[v][j]) }
             }
             out.append(.init(variable: network.variables[v].name, bits: max(0, bits)))
         }
