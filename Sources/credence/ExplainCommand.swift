@@ -10,15 +10,9 @@ struct ExplainCommand: ParsableCommand {
         commandName: "explain",
         abstract: "Explain a target's posterior: each finding's impact, the CPT parameters it is most sensitive to, and the value of information of each unobserved variable.",
         discussion: """
-        For P(TARGET=STATE | evidence) (STATE defaults to the target's most probable state), prints:
-        the impact of each finding (the posterior without it, the change, Good's weight of evidence in nats),
-        the --top N CPT parameters with the largest |dP/dθ| under proportional co-variation of their row,
-        and each unobserved variable's mutual information with the target in bits.
+        For P(TARGET=STATE | evidence) (STATE defaults to the target's most probable state), prints the impact of each finding (the posterior without it, the change, Good's weight of evidence in nats), the --top N CPT parameters with the largest |dP/dθ| when the rest of their row co-varies proportionally, and each unobserved variable's value of information (mutual information with the target, in bits). The target may not be observed or set by --do.
 
-        With --json, one document: target, state, findings, probability, impacts [{variable, finding, without,
-        change, weightOfEvidence}], sensitivities [{variable, state, parentStates, value, derivative}],
-        parametersExamined, parametersSkipped, entropy, information [{variable, bits}]; an infinite weight of
-        evidence is the string "inf" or "-inf".
+        With --json, one document: target, state, findings, probability, impacts [{variable, state (absent for soft evidence), finding, without, change, weightOfEvidence}], sensitivities [{variable, state, parentStates, value, derivative}], parametersExamined, parametersSkipped, entropy, information [{variable, bits}]; an infinite weight of evidence is the string "inf" or "-inf".
 
         Example: credence explain ../shared/networks/asia.bif lung=yes --evidence xray=yes --evidence smoke=yes --top 5
         """

@@ -156,3 +156,28 @@ struct ExplainCommandTests {
         #expect(r.text.contains("value of information for lung"))
     }
 }
+
+@Suite("credence explain", .serialized)
+struct ExplainSubcommandTests {
+    @Test(.enabled(if: CommandLanguageTranscriptTests.binary != nil, "the credence binary is not built next to the tests"))
+    func jsonAndErrorsThroughTheBinary() throws {
+        let asia = "../../../../shared/networks/asia.bif"
+        let (out, status) = try CommandLanguageTranscriptTests.runBinary(["explain", asia, "lung=yes", "--evidence", "xray=yes",
+                                                                          "--evidence", "smoke=yes", "--top", "2", "--json"])
+        #expect(status == 0)
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any])
+        #expect(doc["target"] as? String == "lung")
+        #expect(abs((doc["probability"] as? Double ?? 0) - 0.6460) < 1e-4)
+        #expect((doc["sensitivities"] as? [Any])?.count == 2)
+        #expect((doc["impacts"] as? [[String: Any]])?.first?["finding"] as? String == "xray=yes")
+        #expect(doc["parametersExamined"] as? Int == 14)
+        let text = try CommandLanguageTranscriptTests.runBinary(["explain", asia, "lung=yes", "--evidence", "xray=yes", "--top", "1"])
+        #expect(text.output.hasPrefix("P(lung=yes | xray=yes) = "))
+        let (bad, badStatus) = try CommandLanguageTranscriptTests.runBinary(["explain", asia, "lung", "--evidence", "lung=no"])
+        #expect(badStatus != 0)
+        #expect(bad.contains("'lung' is observed (lung=no); retract lung to explain it"))
+        let (state, stateStatus) = try CommandLanguageTranscriptTests.runBinary(["explain", asia, "lung=maybe"])
+        #expect(stateStatus != 0)
+        #expect(state.contains("maybe"))
+    }
+}
