@@ -49,7 +49,7 @@ public enum CommandHelp {
         Entry(syntax: "scenario list", summary: "the saved scenarios", example: "scenario list"),
         Entry(syntax: "data load CSV", summary: "load a dataset (columns named like the variables; empty cells missing)", example: "data load customers.csv"),
         Entry(syntax: "fit [mle|bayes|em]", summary: "fit the tables to the loaded data (undoable; em for missing cells and latent variables)", example: "fit em"),
-        Entry(syntax: "learn [hc|tabu] [score bic|aic|bdeu|k2] [max-parents K] [restarts R] [seed S]", summary: "learn the structure and tables from the loaded data (hill climbing by default, BIC, at most 4 parents) and make it the model (undoable)", example: "learn tabu score bdeu max-parents 3"),
+        Entry(syntax: "learn [hc|tabu] [score S] [max-parents K] [restarts R] [seed S]", summary: "learn the structure and tables from the loaded data and make them the model (undoable): hill climbing or tabu search, score bic (default), aic, bdeu or k2, at most 4 parents unless K is given", example: "learn tabu score bdeu max-parents 3"),
         Entry(syntax: "sample N [seed S] [missing F] to PATH", summary: "draw N rows from the model into a CSV file", example: "sample 1000 seed 7 missing 0.1 to sample.csv"),
         Entry(syntax: "score TARGET to PATH", summary: "write each data row's posterior of TARGET to a CSV file", example: "score Returned to scores.csv"),
         Entry(syntax: "evaluate TARGET [folds K]", summary: "accuracy, log-loss and AUC on the loaded data; with folds, k-fold cross-validation", example: "evaluate Returned folds 5"),
@@ -63,8 +63,12 @@ public enum CommandHelp {
 
     /// The help text: every command, or those whose name starts with `topic`.
     public static func text(for topic: String?) throws -> String {
-        let width = entries.map { displayWidth($0.syntax) }.max()!
-        func line(_ e: Entry) -> String { padToWidth(e.syntax, width) + "  " + e.summary }
+        // The syntax column is as wide as the usual forms; a longer form gets a line of its own.
+        let width = entries.map { displayWidth($0.syntax) }.filter { $0 <= 40 }.max()!
+        func line(_ e: Entry) -> String {
+            displayWidth(e.syntax) <= width ? padToWidth(e.syntax, width) + "  " + e.summary
+                : e.syntax + "\n" + padToWidth("", width) + "  " + e.summary
+        }
         guard let topic else {
             return (entries.map(line) + ["", "Names with spaces or other characters go in double quotes: observe \"满意度\"=高. '#' starts a comment."])
                 .joined(separator: "\n")

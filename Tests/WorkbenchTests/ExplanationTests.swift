@@ -57,6 +57,31 @@ struct ExplainCommandTests {
         #expect(abs(x.sensitivities[0].derivative) >= abs(x.sensitivities[1].derivative))
     }
 
+    /// The often-quoted slope [P(t,x,u|e) − P(t|e) P(x,u|e)] / [θ(1 − θ)] alone is wrong when
+    /// the parents U depend on the target given e: here either (the parent of xray) depends
+    /// on lung. The term −[P(t,u|e) − P(t|e) P(u|e)] / (1 − θ) makes up
+    /// the difference (and the sum matches finite differences above).
+    @Test func theParentTermOfTheSlopeIsNeeded() throws {
+        let n = try load("asia")
+        let e = ["xray": "yes", "smoke": "yes"]
+        let service = QueryService(network: n)
+        func joint(_ evidence: [String: String]) throws -> [[String]: Double] {
+            let r = try service.answer(QueryRequest(targets: ["either", "xray"], evidence: evidence))
+            return Dictionary(uniqueKeysWithValues: r.joint!.map { ($0.states, $0.probability) })
+        }
+        let pt = try posterior(n, "lung", "yes", e)
+        let given = try joint(e), withT = try joint(e.merging(["lung": "yes"]) { a, _ in a })
+        let theta = 0.05   // P(xray=yes | either=no): slope -3.7925 (finite differences agree); the first term alone gives -3.9921
+        let pxu = given[["no", "yes"]]!, ptxu = pt * withT[["no", "yes"]]!
+        let pu = given[["no", "yes"]]! + given[["no", "no"]]!, ptu = pt * (withT[["no", "yes"]]! + withT[["no", "no"]]!)
+        let short = (ptxu - pt * pxu) / (theta * (1 - theta))
+        let full = short - (ptu - pt * pu) / (1 - theta)
+        let x = try Explainer(network: n).explain(target: "lung", state: "yes", evidence: try Evidence(in: n, hard: e), top: 100)
+        let s = try #require(x.sensitivities.first { $0.variable == "xray" && $0.parentStates == ["either=no"] })
+        #expect(abs(s.derivative - full) < 1e-9)
+        #expect(abs(s.derivative - short) > 0.1, "short \(short), full \(full)")
+    }
+
     @Test func sensitivityMatchesFiniteDifferencesWithManyStatesOnChild() throws {
         let n = try load("child")
         let checked = try checkAgainstFiniteDifferences(n, target: "Disease", state: "TGA", evidence: ["LowerBodyO2": "<5", "Age": "0-3_days"])
