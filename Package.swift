@@ -64,6 +64,11 @@ let package = Package(
             dependencies: ["BNLearning", "BNFormats", "BNInference", "BNCore", "FactorKernels"],
             path: "Benchmarks/LearnBench"
         ),
+        .executableTarget(
+            name: "ReplLatencyBench",
+            dependencies: ["Workbench", "BNCore", "FactorKernels"],
+            path: "Benchmarks/ReplLatencyBench"
+        ),
         .testTarget(name: "FactorKernelsTests", dependencies: ["FactorKernels"]),
         .testTarget(name: "BNCoreTests", dependencies: ["BNCore"]),
         .testTarget(name: "BNInferenceTests", dependencies: ["BNInference", "BNFormats"]),

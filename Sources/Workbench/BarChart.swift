@@ -3,9 +3,10 @@
 ///     Churn  yes  ██████▌              0.3271
 ///            no   █████████████▌       0.6729
 public enum BarChart {
-    /// Renders `labels`/`values` (values in [0, 1]) with bars `width` cells wide.
+    /// Renders `labels`/`values` (values in [0, 1]) with bars `width` cells wide; labels
+    /// and the title are padded by terminal columns (`displayWidth`), so bars of 满意度 line up.
     public static func render(title: String, labels: [String], values: [Double], width: Int = 30) -> String {
-        let labelWidth = labels.map(\.count).max() ?? 0
+        let labelWidth = labels.map(displayWidth).max() ?? 0
         let eighths = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"]
         var lines: [String] = []
         for (i, (label, v)) in zip(labels, values).enumerated() {
@@ -14,9 +15,8 @@ public enum BarChart {
             let part = Int((cells - Double(full)) * 8)
             var bar = String(repeating: "█", count: full) + eighths[part]
             bar += String(repeating: " ", count: max(0, width + 1 - bar.count))
-            let head = i == 0 ? title : String(repeating: " ", count: title.count)
-            let pad = String(repeating: " ", count: labelWidth - label.count)
-            lines.append("\(head)  \(label)\(pad)  \(bar) \(formatProbability(v))")
+            let head = i == 0 ? title : padToWidth("", displayWidth(title))
+            lines.append("\(head)  \(padToWidth(label, labelWidth))  \(bar) \(formatProbability(v))")
         }
         return lines.joined(separator: "\n")
     }

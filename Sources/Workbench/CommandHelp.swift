@@ -11,7 +11,7 @@ public enum CommandHelp {
     /// The first word of every command.
     public static let commandWords = ["load", "save", "new", "show", "add", "remove", "rename", "reverse", "set", "undo", "redo",
                                       "observe", "soft", "do", "retract", "clear", "query", "pe", "mpe", "scenario", "data",
-                                      "fit", "sample", "score", "evaluate", "rank", "journal", "help", "quit", "exit"]
+                                      "fit", "learn", "sample", "score", "evaluate", "rank", "explain", "bench", "journal", "help", "quit", "exit"]
 
     public static let entries: [Entry] = [
         Entry(syntax: "load PATH", summary: "open a model file (.bn, .bif, .bif.gz, .xmlbif, .net, .uai)", example: "load models/dealer_winback.bn"),
@@ -49,10 +49,13 @@ public enum CommandHelp {
         Entry(syntax: "scenario list", summary: "the saved scenarios", example: "scenario list"),
         Entry(syntax: "data load CSV", summary: "load a dataset (columns named like the variables; empty cells missing)", example: "data load customers.csv"),
         Entry(syntax: "fit [mle|bayes|em]", summary: "fit the tables to the loaded data (undoable; em for missing cells and latent variables)", example: "fit em"),
+        Entry(syntax: "learn [hc|tabu] [score S] [max-parents K] [restarts R] [seed S]", summary: "learn the structure and tables from the loaded data and make them the model (undoable): hill climbing or tabu search, score bic (default), aic, bdeu or k2, at most 4 parents unless K is given", example: "learn tabu score bdeu max-parents 3"),
         Entry(syntax: "sample N [seed S] [missing F] to PATH", summary: "draw N rows from the model into a CSV file", example: "sample 1000 seed 7 missing 0.1 to sample.csv"),
         Entry(syntax: "score TARGET to PATH", summary: "write each data row's posterior of TARGET to a CSV file", example: "score Returned to scores.csv"),
         Entry(syntax: "evaluate TARGET [folds K]", summary: "accuracy, log-loss and AUC on the loaded data; with folds, k-fold cross-validation", example: "evaluate Returned folds 5"),
         Entry(syntax: "rank TARGET=STATE [top P%] [factors K] [ignoring VAR ...]", summary: "the loaded data's rows most likely to have TARGET=STATE (top 5% by default), each with its K main findings; ignoring: columns left out", example: "rank Retained=churned top 5% factors 3 ignoring LifeEvent"),
+        Entry(syntax: "explain TARGET[=STATE] [top N]", summary: "why P(TARGET=STATE) is what it is (default: its most probable state): each finding's impact and weight of evidence, the N CPT parameters it is most sensitive to (10 by default), and each unobserved variable's value of information in bits", example: "explain lung=yes top 5"),
+        Entry(syntax: "bench [MODEL ...] [repeat N] [queries N]", summary: "time exact inference and check the answers: on the current model with N generated queries (20), or on model files with their reference queries (../reference/NAME.json beside them)", example: "bench ../shared/networks/asia.bif ../shared/networks/alarm.bif"),
         Entry(syntax: "journal (replay|discard|show)", summary: "replay, discard or list the unsaved edits a killed session left behind", example: "journal replay"),
         Entry(syntax: "help [COMMAND]", summary: "list the commands, or explain one", example: "help add edge"),
         Entry(syntax: "quit", summary: "leave (asks first when there are unsaved changes; 'exit' works too)", example: "quit"),
@@ -60,8 +63,12 @@ public enum CommandHelp {
 
     /// The help text: every command, or those whose name starts with `topic`.
     public static func text(for topic: String?) throws -> String {
-        let width = entries.map(\.syntax.count).max()!
-        func line(_ e: Entry) -> String { e.syntax.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + e.summary }
+        // The syntax column is as wide as the usual forms; a longer form gets a line of its own.
+        let width = entries.map { displayWidth($0.syntax) }.filter { $0 <= 40 }.max()!
+        func line(_ e: Entry) -> String {
+            displayWidth(e.syntax) <= width ? padToWidth(e.syntax, width) + "  " + e.summary
+                : e.syntax + "\n" + padToWidth("", width) + "  " + e.summary
+        }
         guard let topic else {
             return (entries.map(line) + ["", "Names with spaces or other characters go in double quotes: observe \"满意度\"=高. '#' starts a comment."])
                 .joined(separator: "\n")

@@ -31,6 +31,12 @@ public enum Command: Equatable, Sendable {
     case evaluate(target: String, folds: Int?)
     /// `rank TARGET=STATE [top P%] [factors K] [ignoring VAR ...]` (RiskRanking.swift).
     case rank(target: String, state: String, percent: Double, factors: Int, ignoring: [String])
+    /// `explain TARGET[=STATE] [top N]` (Explanation.swift).
+    case explain(target: String, state: String?, top: Int)
+    /// `bench [MODEL ...] [repeat N] [queries N]` (Session+BenchLearn.swift).
+    case bench(models: [String], repeats: Int, queries: Int?)
+    /// `learn [hc|tabu] [score S] [max-parents K] [restarts R] [seed S]`.
+    case learn(Session.LearnSettings)
     case journal(JournalAction)
     case help(String?)
     case quit
@@ -376,6 +382,47 @@ public enum CommandLanguage {
                     percent = x
                 }
                 return .rank(target: a.variable, state: a.state, percent: percent, factors: factors, ignoring: ignoring)
+            case "explain":
+                let target = try name("a target variable after 'explain' (TARGET or TARGET=STATE)")
+                var state: String?
+                if acceptSymbol("=") { state = try name("a state of '\(target)' after '='") }
+                var top = 10
+                if accept("top") { top = try integer("the number of parameters to list after 'top' (a whole number)") }
+                return .explain(target: target, state: state, top: top)
+            case "bench":
+                var models: [String] = []
+                var repeats = 3
+                var queries: Int?
+                while current != nil {
+                    if accept("repeat") {
+                        let col = column
+                        repeats = try integer("the number of timed runs per query after 'repeat' (a whole number)")
+                        guard repeats >= 1 else { throw CommandSyntaxError(column: col, message: "expected at least 1 run per query after 'repeat', but found 0") }
+                    } else if accept("queries") {
+                        let col = column
+                        let q = try integer("the number of queries per network after 'queries' (a whole number)")
+                        guard q >= 1 else { throw CommandSyntaxError(column: col, message: "expected at least 1 query after 'queries', but found 0") }
+                        queries = q
+                    } else {
+                        models.append(try name("a model file, 'repeat N' or 'queries N'"))
+                    }
+                }
+                return .bench(models: models, repeats: repeats, queries: queries)
+            case "learn":
+                var settings = Session.LearnSettings()
+                if let a = current?.text, ["hc", "tabu"].contains(a) { settings.algorithm = a; i += 1 }
+                while current != nil {
+                    switch try keyword(["score", "max-parents", "restarts", "seed"], "score S, max-parents K, restarts R or seed S (the search is hc or tabu, given first)") {
+                    case "score": settings.score = try keyword(["bic", "aic", "bdeu", "k2"], "bic, aic, bdeu or k2 after 'score'")
+                    case "max-parents":
+                        let col = column
+                        settings.maxParents = try integer("the most parents per variable after 'max-parents' (a whole number)")
+                        guard settings.maxParents >= 1 else { throw CommandSyntaxError(column: col, message: "expected at least 1 parent after 'max-parents', but found 0") }
+                    case "restarts": settings.restarts = try integer("the number of random restarts (a whole number)")
+                    default: settings.seed = UInt64(try integer("a seed (a whole number)"))
+                    }
+                }
+                return .learn(settings)
             case "journal":
                 let a = try keyword(["replay", "discard", "show"], "replay, discard or show after 'journal'")
                 return .journal(Command.JournalAction(rawValue: a)!)

@@ -23,6 +23,9 @@ public enum CommandOutput: Sendable {
     case scored(rows: Int, path: String)
     case evaluation(LearningTasks.EvaluateReport)
     case ranking(RiskRanking)
+    case explained(Explanation)
+    case benchmarked([BenchLine])
+    case learned(LearningTasks.LearnReport)
     case help(String)
     case journal([String])
     /// `quit`: the caller decides (ask first when `unsaved`).
@@ -197,6 +200,18 @@ public final class CommandRunner {
         case .rank(let target, let state, let percent, let factors, let ignoring):
             let r = try s.rank(target: target, state: state, percent: percent, factors: factors, ignoring: ignoring)
             return .init(output: .ranking(r), text: r.rendered())
+        case .explain(let target, let state, let top):
+            let r = try s.explain(target: target, state: state, top: top)
+            return .init(output: .explained(r), text: r.rendered())
+        case .bench(let models, let repeats, let queries):
+            let lines = try s.bench(models: models, repeats: repeats, queries: queries)
+            return .init(output: .benchmarked(lines), text: renderBench(lines))
+        case .learn(let settings):
+            let r = try s.learn(settings, cancellation: cancellation)
+            var text = r.discretized.map { "discretised \($0.name) (\($0.method)): \($0.states.joined(separator: " "))" }
+            text.append("learned \(plural(r.edges.count, "edge")) over \(plural(s.network.count, "variable")) (\(r.algorithm), \(r.score) = \(String(format: "%.4f", r.scoreValue))); undo restores the previous model")
+            text += r.edges.map { "  \($0[0]) -> \($0[1])" }
+            return .init(output: .learned(r), text: text.joined(separator: "\n"))
         case .journal(let action):
             return try journal(action)
         case .help(let topic):
@@ -260,12 +275,10 @@ public final class CommandRunner {
             let v = try n.require(name)
             return .init(output: .cpt(variable: name), text: renderCPT(n, v))
         case .graph:
-            let width = n.names.map(TextTable.displayWidth).max() ?? 0
+            let width = n.names.map(displayWidth).max() ?? 0
             let lines = (0..<n.count).map { v -> String in
-                let name = n.variables[v].name
-                let pad = String(repeating: " ", count: width - TextTable.displayWidth(name))
                 let ps = n.parents(of: v).map { n.variables[$0].name }
-                return name + pad + (ps.isEmpty ? "  (no parents)" : "  <- " + ps.joined(separator: ", "))
+                return padToWidth(n.variables[v].name, width) + (ps.isEmpty ? "  (no parents)" : "  <- " + ps.joined(separator: ", "))
             }
             return .init(output: .graph, text: lines.isEmpty ? "(no variables)" : lines.joined(separator: "\n"))
         case .dot:
@@ -347,6 +360,17 @@ public final class CommandRunner {
         }
         return "predicting \(r.target) on \(r.rows) rows; log-likelihood \(String(format: "%.4f", r.logLikelihood))\n"
             + TextTable.render(rows, leftAligned: 1, indent: "  ")
+    }
+
+    func renderBench(_ lines: [BenchLine]) -> String {
+        func ms(_ x: Double) -> String { String(format: "%.3f", x) }
+        let rows = [["network", "queries", "from", "JT build ms", "single target ms (VE / JT)", "all marginals ms", "max abs diff"]] + lines.map {
+            let r = $0.result
+            return [$0.network, String(r.queries), $0.queries, ms(r.junctionTreeBuildMs),
+                    "\(ms(r.single_target_ms)) (\(ms(r.singleTargetVEMs)) / \(ms(r.singleTargetJTMs)))", ms(r.all_marginals_ms),
+                    String(format: "%.1e", r.max_abs_diff)]
+        }
+        return "median time per query, cold (first run of each query)\n" + TextTable.render(rows, leftAligned: 1, indent: "  ")
     }
 
     private func scenario(_ action: Command.ScenarioAction) throws -> CommandResult {

@@ -118,12 +118,12 @@ public struct RiskRanking: Codable, Sendable, Equatable {
             lines.append("in the table: \(listed) of the \(entries.count) listed rows have \(target)=\(state), against \(all) of \(known) rows (\(String(format: "%.1f", 100 * Double(all) / Double(known)))%) overall")
         }
         let width = max(3, String(rows).count)
-        func pad(_ s: String, _ w: Int) -> String { String(repeating: " ", count: max(0, w - s.count)) + s }
+        func pad(_ s: String, _ w: Int) -> String { padToWidth(s, w, alignRight: true) }
         let head = "P(\(state))"
-        lines.append("  " + pad("row", width) + "  " + pad(head, max(6, head.count)) + "  main factors (how much lower P would be without the finding)")
+        lines.append("  " + pad("row", width) + "  " + pad(head, max(6, displayWidth(head))) + "  main factors (how much lower P would be without the finding)")
         for e in entries {
             let factors = e.factors.map { "\($0.variable)=\($0.state) +\(f($0.effect))" }.joined(separator: ", ")
-            lines.append("  " + pad(String(e.row), width) + "  " + pad(f(e.probability), max(6, head.count)) + "  " + (factors.isEmpty ? "-" : factors))
+            lines.append("  " + pad(String(e.row), width) + "  " + pad(f(e.probability), max(6, displayWidth(head))) + "  " + (factors.isEmpty ? "-" : factors))
         }
         return lines.joined(separator: "\n")
     }

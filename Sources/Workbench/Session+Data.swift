@@ -2,12 +2,15 @@ import BNCore
 import BNLearning
 
 extension Session {
-    /// Loads a CSV dataset (columns matched to the model's variables by name); returns the
+    /// Loads a CSV dataset (columns matched to the model's variables by name, or all columns
+    /// when the model has no variables yet); returns the
     /// reader's notes (ignored columns). The path is kept as typed and the file re-read
     /// when the model's variables change.
     @discardableResult
     public func loadData(path: String) throws -> (Dataset, [String]) {
-        let (d, notes) = try ModelIO.loadData(path: resolve(path), for: network)
+        // An empty model (before `learn`) takes every column, states in order of appearance.
+        let (d, notes) = network.count == 0 ? try ModelIO.loadData(path: resolve(path))
+            : try ModelIO.loadData(path: resolve(path), for: network)
         dataPath = path
         dataCache = (network, d, notes)
         return (d, notes)
@@ -31,13 +34,18 @@ extension Session {
                                                      maxIterations: maxIterations, tolerance: tolerance, restarts: 0,
                                                      seed: seed, progress: progress)
         guard cancellation?.finish() ?? true else { throw WorkbenchError.usage("interrupted: the model is as it was") }
-        // The journal replays a fit on the same file: record where the data came from first.
+        journalDataSource()
+        replaceModel(fitted, journalLine: "fit \(method.rawValue)")
+        return report
+    }
+
+    /// The journal replays a fit or a learn on the same file: records where the data came
+    /// from first (once per file).
+    func journalDataSource() {
         if let p = dataPath, journaledDataPath != resolve(p) {
             journaledDataPath = resolve(p)
             journal?.append("data load \(CommandLanguage.quote(resolve(p)))")
         }
-        replaceModel(fitted, journalLine: "fit \(method.rawValue)")
-        return report
     }
 
     /// Draws `rows` forward samples of the model into a CSV file.

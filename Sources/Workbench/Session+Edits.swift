@@ -156,6 +156,7 @@ extension Session {
     private func setNetwork(_ net: BayesianNetwork) {
         network = net
         cachedService = nil
+        cachedExplainer = nil
     }
 
     private func renameInEvidence(variable a: String, to b: String) {

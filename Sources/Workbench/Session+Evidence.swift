@@ -115,3 +115,15 @@ public struct ScenarioComparison: Codable, Sendable, Equatable {
     public var states: [String]
     public var columns: [Column]
 }
+
+extension Session {
+    /// Explains `P(target = state | current findings)` (`state` nil: the target's most
+    /// probable state): the impact of each finding, the `top` most sensitive CPT parameters
+    /// and the value of information of each unobserved variable (`Explainer`).
+    public func explain(target: String, state: String?, top: Int = 10) throws -> Explanation {
+        let e = try Evidence(in: network, hard: evidence, soft: soft, interventions: interventions)
+        let x: Explainer
+        if let cached = cachedExplainer { x = cached } else { x = try Explainer(network: network); cachedExplainer = x }
+        return try x.explain(target: target, state: state, evidence: e, top: top)
+    }
+}

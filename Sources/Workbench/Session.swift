@@ -41,6 +41,7 @@ public final class Session {
     var undoStack: [BayesianNetwork] = []
     var redoStack: [BayesianNetwork] = []
     var cachedService: QueryService?
+    var cachedExplainer: Explainer?
     /// The crash journal of the current model (nil when the model has no path).
     public internal(set) var journal: Journal?
     /// Journal lines found when the model was opened (a session that was killed before saving).
@@ -106,6 +107,7 @@ public final class Session {
         scenarios = [:]; scenarioOrder = []
         undoStack = []; redoStack = []
         cachedService = nil
+        cachedExplainer = nil
         dataCache = nil
         journal = nil
         journaledDataPath = nil

@@ -14,6 +14,7 @@ struct Credence: ParsableCommand {
             SelfCheckCommand.self,
             BenchCommand.self,
             QueryCommand.self,
+            ExplainCommand.self,
             InfoCommand.self,
             ConvertCommand.self,
             SampleCommand.self,

@@ -9,7 +9,7 @@ struct ReplCommand: ParsableCommand {
         commandName: "repl",
         abstract: "The interactive workbench: edit, fit, query and compare scenarios (the default command).",
         discussion: """
-        Opens MODEL, or the shipped models/dealer_winback.bn (else an empty network). Type 'help' for the commands (docs/repl.md). Line editing, history in ~/.credence_history, Tab completes commands, variables and states (after VAR=). Every edit is journaled next to the model until it is saved, so a killed session can be restored; quitting with unsaved changes asks first; Ctrl-C during 'fit' returns to the prompt with the model as it was.
+        Opens MODEL, or the shipped models/dealer_winback.bn (else an empty network). Type 'help' for the commands (docs/repl.md). Line editing, history in ~/.credence_history, Tab completes commands, variables and states (after VAR=). Every edit is journaled next to the model until it is saved, so a killed session can be restored; quitting with unsaved changes asks first; Ctrl-C during 'fit', 'learn' or 'bench' returns to the prompt with the model as it was.
 
         When stdin is not a terminal, the lines of stdin run as a script: no prompt, no echo, errors on stderr as <stdin>:LINE:COLUMN, exit status 1 at the first error.
 
@@ -121,10 +121,15 @@ struct Repl {
         return "\(name)\(session.isDirty ? "*" : "")> "
     }
 
-    /// Runs a line; `fit` runs on a worker thread so that Ctrl-C can abandon it.
+    /// Runs a line; `fit`, `learn` and `bench` run on a worker thread so that Ctrl-C can
+    /// abandon them (a structure search or a benchmark abandoned runs on in the background
+    /// and its result is dropped: the model stays as it was).
     private func execute(_ line: String) throws(CommandFailure) -> CommandResult? {
         let isLong: Bool
-        if case .fit? = try? CommandLanguage.parse(line) { isLong = true } else { isLong = false }
+        switch try? CommandLanguage.parse(line) {
+        case .fit?, .learn?, .bench?: isLong = true
+        default: isLong = false
+        }
         guard isLong else { return try runner.run(line: line) }
         let token = CancellationToken()
         runner.cancellation = token
@@ -191,7 +196,9 @@ struct Repl {
         var text = ""
         if let column, let line, column > 1 || message.hasPrefix("expected") {
             text += "  " + line + "\n"
-            text += "  " + String(repeating: " ", count: max(0, column - 1)) + "^\n"
+            // The caret sits under the column's character on the terminal: wide characters
+            // before it (满意度) take two columns each.
+            text += "  " + String(repeating: " ", count: displayWidth(String(line.prefix(max(0, column - 1))))) + "^\n"
         }
         let head = colour ? "\u{1B}[31merror:\u{1B}[0m" : "error:"
         text += "\(head) \(message)\n"

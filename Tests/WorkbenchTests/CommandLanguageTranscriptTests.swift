@@ -77,7 +77,7 @@ struct CommandLanguageTranscriptTests {
         let (output, status) = try Self.runBinary(["run", "errors.cred"])
         #expect(status == 1)
         let lines = output.split(separator: "\n")
-        #expect(lines.last == "errors.cred:3:1: error: expected a command (load, save, new, show, add, remove, rename, reverse, set, undo, redo, observe, soft, do, retract, clear, query, pe, mpe, scenario, data, fit, sample, score, evaluate, rank, journal, help, quit, exit), but found 'lod'")
+        #expect(lines.last == "errors.cred:3:1: error: expected a command (load, save, new, show, add, remove, rename, reverse, set, undo, redo, observe, soft, do, retract, clear, query, pe, mpe, scenario, data, fit, learn, sample, score, evaluate, rank, explain, bench, journal, help, quit, exit), but found 'lod'")
         #expect(lines.count == 4)
     }
 

@@ -1,0 +1,61 @@
+import ArgumentParser
+import BNCore
+import Foundation
+import Workbench
+
+/// `credence explain`: why a target has its posterior (impact of each finding, parameter
+/// sensitivity, value of information), as the REPL's `explain` command.
+struct ExplainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "explain",
+        abstract: "Explain a target's posterior: each finding's impact, the CPT parameters it is most sensitive to, and the value of information of each unobserved variable.",
+        discussion: """
+        For P(TARGET=STATE | evidence) (STATE defaults to the target's most probable state), prints the impact of each finding (the posterior without it, the change, Good's weight of evidence in nats), the --top N CPT parameters with the largest |dP/dθ| when the rest of their row co-varies proportionally, and each unobserved variable's value of information (mutual information with the target, in bits). The target may not be observed or set by --do.
+
+        With --json, one document: target, state, findings, probability, impacts [{variable, state (absent for soft evidence), finding, without, change, weightOfEvidence}], sensitivities [{variable, state, parentStates, value, derivative}], parametersExamined, parametersSkipped, entropy, information [{variable, bits}]; an infinite weight of evidence is the string "inf" or "-inf".
+
+        Example: credence explain ../shared/networks/asia.bif lung=yes --evidence xray=yes --evidence smoke=yes --top 5
+        """
+    )
+
+    @Argument(help: "The model file.")
+    var model: String
+
+    @Argument(help: "The target, TARGET or TARGET=STATE.")
+    var target: String
+
+    @Option(name: .customLong("evidence"), help: "Hard evidence VAR=STATE (repeatable).")
+    var evidence: [String] = []
+
+    @Option(name: .customLong("soft"), help: "Likelihood evidence VAR=P1,P2,... (repeatable).")
+    var soft: [String] = []
+
+    @Option(name: .customLong("do"), help: "Intervention do(VAR=STATE) (repeatable).")
+    var interventions: [String] = []
+
+    @Option(help: "How many CPT parameters to list, most sensitive first.")
+    var top = 10
+
+    @Flag(help: "Print one JSON document on stdout.")
+    var json = false
+
+    func run() throws {
+        let network = try ModelIO.load(path: model)
+        let parts = target.split(separator: "=", maxSplits: 1).map(String.init)
+        guard let name = parts.first, !name.isEmpty, parts.count == 1 || !parts[1].isEmpty else {
+            throw ValidationError("the target '\(target)' should be TARGET or TARGET=STATE")
+        }
+        let e = try Evidence(in: network, hard: try QueryRequest.assignments(evidence, option: "--evidence"),
+                             soft: try QueryRequest.likelihoods(soft),
+                             interventions: try QueryRequest.assignments(interventions, option: "--do"))
+        let x = try Explainer(network: network).explain(target: name, state: parts.count == 2 ? parts[1] : nil, evidence: e, top: top)
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+            print(String(decoding: try encoder.encode(x), as: UTF8.self))
+            return
+        }
+        print(x.rendered())
+    }
+}
