@@ -24,14 +24,7 @@ struct ExplainCommand: ParsableCommand {
     @Argument(help: "The target, TARGET or TARGET=STATE.")
     var target: String
 
-    @Option(name: .customLong("evidence"), help: "Hard evidence VAR=STATE (repeatable).")
-    var evidence: [String] = []
-
-    @Option(name: .customLong("soft"), help: "Likelihood evidence VAR=P1,P2,... (repeatable).")
-    var soft: [String] = []
-
-    @Option(name: .customLong("do"), help: "Intervention do(VAR=STATE) (repeatable).")
-    var interventions: [String] = []
+    @OptionGroup var findings: FindingOptions
 
     @Option(help: "How many CPT parameters to list, most sensitive first.")
     var top = 10
@@ -45,9 +38,9 @@ struct ExplainCommand: ParsableCommand {
         guard let name = parts.first, !name.isEmpty, parts.count == 1 || !parts[1].isEmpty else {
             throw ValidationError("the target '\(target)' should be TARGET or TARGET=STATE")
         }
-        let e = try Evidence(in: network, hard: try QueryRequest.assignments(evidence, option: "--evidence"),
-                             soft: try QueryRequest.likelihoods(soft),
-                             interventions: try QueryRequest.assignments(interventions, option: "--do"))
+        let e = try Evidence(in: network, hard: try QueryRequest.assignments(findings.evidence, option: "--evidence"),
+                             soft: try QueryRequest.likelihoods(findings.soft),
+                             interventions: try QueryRequest.assignments(findings.interventions, option: "--do"))
         let x = try Explainer(network: network).explain(target: name, state: parts.count == 2 ? parts[1] : nil, evidence: e, top: top)
         if json {
             let encoder = JSONEncoder()

@@ -23,14 +23,7 @@ struct QueryCommand: ParsableCommand {
     @Argument(help: "Target variables (with --mpe, none needed).")
     var targets: [String] = []
 
-    @Option(name: .customLong("evidence"), help: "Hard evidence VAR=STATE (repeatable).")
-    var evidence: [String] = []
-
-    @Option(name: .customLong("soft"), help: "Likelihood evidence VAR=P1,P2,... (repeatable).")
-    var soft: [String] = []
-
-    @Option(name: .customLong("do"), help: "Intervention do(VAR=STATE) (repeatable).")
-    var interventions: [String] = []
+    @OptionGroup var findings: FindingOptions
 
     @Flag(help: "The most probable explanation: a state for every variable, with its probability.")
     var mpe = false
@@ -44,9 +37,9 @@ struct QueryCommand: ParsableCommand {
     func run() throws {
         let network = try ModelIO.load(path: model)
         let request = QueryRequest(targets: targets,
-                                   evidence: try QueryRequest.assignments(evidence, option: "--evidence"),
-                                   soft: try QueryRequest.likelihoods(soft),
-                                   interventions: try QueryRequest.assignments(interventions, option: "--do"))
+                                   evidence: try QueryRequest.assignments(findings.evidence, option: "--evidence"),
+                                   soft: try QueryRequest.likelihoods(findings.soft),
+                                   interventions: try QueryRequest.assignments(findings.interventions, option: "--do"))
         if mpe || map {
             let r = try QueryService(network: network).explain(request, mapOverTargets: map)
             if json { try printJSON(r); return }
