@@ -76,7 +76,8 @@ public struct RiskRanking: Codable, Sendable, Equatable {
             guard let v = network.index(of: name), v != t else { return nil }
             return (v, j, data.states[j].map { network.variables[v].stateIndex($0) ?? -1 })
         }
-        let tree = try JunctionTree(network)
+        // A row's main factors are the leave-one-out impacts `explain` computes.
+        let explainer = try Explainer(network: network)
         var entries: [Entry] = []
         for i in order.prefix(count) {
             var hard: [Int: Int] = [:]
@@ -84,15 +85,11 @@ public struct RiskRanking: Codable, Sendable, Equatable {
                 let code = data.columns[c.column][i]
                 if code >= 0 { hard[c.variable] = c.codes[Int(code)] }
             }
-            let all = try tree.posterior(of: t, given: Evidence(hard: hard))[s]
-            var effects: [Factor] = []
-            for c in columns {
-                guard let x = hard[c.variable] else { continue }
-                var without = hard
-                without[c.variable] = nil
-                let e = all - (try tree.posterior(of: t, given: Evidence(hard: without))[s])
-                if e > 0 { effects.append(Factor(variable: network.variables[c.variable].name, state: network.variables[c.variable].states[x], effect: e)) }
-            }
+            let evidence = Evidence(hard: hard)
+            let all = try explainer.tree.posterior(of: t, given: evidence)[s]
+            var effects = try explainer.impacts(target: t, state: s, evidence: evidence, probability: all)
+                .filter { $0.change > 0 }
+                .map { Factor(variable: $0.variable, state: $0.state!, effect: $0.change) }
             effects.sort { $0.effect != $1.effect ? $0.effect > $1.effect : $0.variable < $1.variable }
             entries.append(Entry(row: i + 1, probability: p[i], factors: Array(effects.prefix(factors))))
         }
