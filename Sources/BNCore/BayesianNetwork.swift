@@ -42,6 +42,9 @@ public struct BayesianNetwork: Equatable, Sendable {
     public func children(of v: Int) -> [Int] { dag.children[v] }
     public var names: [String] { variables.map(\.name) }
     public var cardinalities: [Int] { variables.map(\.cardinality) }
+    /// Each variable's family, its parents then itself: the axis order of its CPT and of the
+    /// family counts that estimate it.
+    public var families: [[Int]] { (0..<count).map { dag.parents[$0] + [$0] } }
 
     /// The scope `parents(v) + [v]` of `v`'s CPT.
     public func familyScope(of v: Int) -> Scope {

@@ -49,7 +49,7 @@ struct InteractionGraph {
     init(moralGraphOf network: BayesianNetwork) {
         let n = network.count
         self.init(labels: Array(0..<n), cardinalities: network.cardinalities,
-                  scopes: (0..<n).map { network.parents(of: $0) + [$0] })
+                  scopes: network.families)
     }
 
     @inline(__always)

@@ -52,6 +52,15 @@ public struct DataBinding: Sendable {
     /// sampled rows: 40,520 distinct). Returns `self` when merging would save less than a
     /// quarter of the rows.
     public func deduplicated() -> DataBinding {
+        let (firstRow, merged) = distinctRows()
+        guard merged.count * 4 < rowCount * 3 else { return self }
+        let newCodes = codes.map { c in c.map { col in firstRow.map { col[$0] } } }
+        return DataBinding(codes: newCodes, rowCount: merged.count, weights: merged)
+    }
+
+    /// The distinct rows over the bound columns, in order of first appearance: the index of
+    /// each one's first row and the total weight of its copies.
+    public func distinctRows() -> (firstRow: [Int], weight: [Double]) {
         let present = codes.indices.filter { codes[$0] != nil }
         var index: [[Int32]: Int] = [:]
         index.reserveCapacity(rowCount)
@@ -63,9 +72,7 @@ public struct DataBinding: Sendable {
             let w = weights?[i] ?? 1
             if let r = index[key] { merged[r] += w } else { index[key] = merged.count; firstRow.append(i); merged.append(w) }
         }
-        guard merged.count * 4 < rowCount * 3 else { return self }
-        let newCodes = codes.map { c in c.map { col in firstRow.map { col[$0] } } }
-        return DataBinding(codes: newCodes, rowCount: merged.count, weights: merged)
+        return (firstRow, merged)
     }
 
     /// Whether every cell of the bound columns is observed and no variable is latent.

@@ -48,7 +48,7 @@ public enum Evaluation {
     public static func logLikelihood(_ network: BayesianNetwork, on data: Dataset) throws -> Double {
         let binding = try DataBinding(network: network, data: data, allowMissingColumns: true)
         if data.missingCount == 0 && binding.codes.allSatisfy({ $0 != nil }) {
-            let families = (0..<network.count).map { network.parents(of: $0) + [$0] }
+            let families = network.families
             return logLikelihood(network, familyCounts: FamilyCounter.counts(families: families, cardinalities: network.cardinalities,
                                                                             binding: binding))
         }

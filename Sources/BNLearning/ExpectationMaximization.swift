@@ -73,15 +73,12 @@ public struct ExpectationMaximization {
 
     /// Distinct rows of the bound data with their total weights, as evidence vectors.
     static func distinctRows(_ binding: DataBinding, variables: Int) -> [(evidence: [Int32], weight: Double)] {
-        var index: [[Int32]: Int] = [:]
-        var out: [(evidence: [Int32], weight: Double)] = []
-        for i in 0..<binding.rowCount {
+        let (firstRow, weight) = binding.distinctRows()
+        return zip(firstRow, weight).map { i, w in
             var e = [Int32](repeating: -1, count: variables)
             for v in 0..<variables { if let c = binding.codes[v] { e[v] = c[i] } }
-            let w = binding.weights?[i] ?? 1
-            if let k = index[e] { out[k].weight += w } else { index[e] = out.count; out.append((e, w)) }
+            return (e, w)
         }
-        return out
     }
 
     private func run(_ start: BayesianNetwork, rows: [(evidence: [Int32], weight: Double)]) throws -> (BayesianNetwork, Report) {
@@ -89,7 +86,7 @@ public struct ExpectationMaximization {
         var trace: [Double] = []
         var converged = false
         let cards = net.cardinalities
-        let families = (0..<net.count).map { net.parents(of: $0) + [$0] }
+        let families = net.families
         var iterations = 0
         while iterations < maxIterations {
             let (counts, ll) = try expectation(net, rows: rows, families: families, cards: cards)
@@ -124,7 +121,7 @@ public struct ExpectationMaximization {
     /// through the engine (the E-step without its counts).
     static func logLikelihood(_ net: BayesianNetwork, rows: [(evidence: [Int32], weight: Double)], threads: Int = 2,
                               makeEngine: @escaping @Sendable (BayesianNetwork) throws -> any ExpectationEngine) throws -> Double {
-        let families = (0..<net.count).map { net.parents(of: $0) + [$0] }
+        let families = net.families
         return try expectation(net, rows: rows, families: families, cards: net.cardinalities, threads: threads,
                                makeEngine: makeEngine).1
     }

@@ -12,7 +12,7 @@ public struct JunctionTreeExpectation: ExpectationEngine {
 
     public init(_ network: BayesianNetwork) throws {
         tree = try JunctionTree(network)
-        families = (0..<network.count).map { network.parents(of: $0) + [$0] }
+        families = network.families
         cardinalities = network.cardinalities
     }
 

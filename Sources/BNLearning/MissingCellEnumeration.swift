@@ -42,7 +42,7 @@ public struct MissingCellEnumeration: ExpectationEngine {
         cpts = network.cpts.map(\.values)
         variables = network.variables
         cards = network.cardinalities
-        families = (0..<network.count).map { network.parents(of: $0) + [$0] }
+        families = network.families
         var member = [[Int]](repeating: [], count: network.count)
         for (f, fam) in families.enumerated() { for u in fam { member[u].append(f) } }
         memberOf = member

@@ -67,10 +67,15 @@ public struct ParameterEstimator: Sendable {
 
     /// Fits every CPT of `network` to complete-case counts of `data` (one pass over the data).
     public func fit(_ network: BayesianNetwork, to data: Dataset) throws(LearningError) -> BayesianNetwork {
+        try fitWithCounts(network, to: data).network
+    }
+
+    /// `fit`, also returning the family counts it estimated from (complete cases per family),
+    /// for callers that need them again (the log-likelihood of complete data).
+    public func fitWithCounts(_ network: BayesianNetwork, to data: Dataset) throws(LearningError) -> (network: BayesianNetwork, counts: [[Double]]) {
         let binding = try DataBinding(network: network, data: data)
-        let families = (0..<network.count).map { network.parents(of: $0) + [$0] }
-        let counts = FamilyCounter.counts(families: families, cardinalities: network.cardinalities, binding: binding)
-        return try apply(counts: counts, to: network)
+        let counts = FamilyCounter.counts(families: network.families, cardinalities: network.cardinalities, binding: binding)
+        return (try apply(counts: counts, to: network), counts)
     }
 
     /// Sets every CPT of `network` from the given family counts.

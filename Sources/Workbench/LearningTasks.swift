@@ -67,10 +67,8 @@ public enum LearningTasks {
                 throw WorkbenchError.usage("the data has no column for \(latent.joined(separator: ", ")); use --method em to estimate latent variables")
             }
             // One counting pass gives the estimates and, for complete data, the log-likelihood.
-            let binding = try DataBinding(network: network, data: data)
-            let families = (0..<network.count).map { network.parents(of: $0) + [$0] }
-            let counts = FamilyCounter.counts(families: families, cardinalities: network.cardinalities, binding: binding)
-            fitted = try estimator.apply(counts: counts, to: network)
+            let counts: [[Double]]
+            (fitted, counts) = try estimator.fitWithCounts(network, to: data)
             if data.missingCount == 0 {
                 return (fitted, FitReport(method: method.rawValue, rows: data.rowCount, missingCells: 0, latentVariables: [],
                                           em: nil, logLikelihood: Evaluation.logLikelihood(fitted, familyCounts: counts)))
