@@ -43,9 +43,9 @@ struct QueryCommand: ParsableCommand {
         if mpe || map {
             let r = try QueryService(network: network).explain(request, mapOverTargets: map)
             if json { try printJSON(r); return }
-            let width = r.variables.map(\.count).max() ?? 0
+            let width = r.variables.map(displayWidth).max() ?? 0
             print("\(r.kind) given the evidence:")
-            for v in r.variables { print("  \(v.padding(toLength: width, withPad: " ", startingAt: 0))  \(r.assignment[v]!)") }
+            for v in r.variables { print("  \(padToWidth(v, width))  \(r.assignment[v]!)") }
             print("P(\(r.kind), evidence) = \(BarChart.formatProbability(r.jointProbability)); P(\(r.kind) | evidence) = \(BarChart.formatProbability(r.posteriorProbability))")
             return
         }
