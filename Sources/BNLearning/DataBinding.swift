@@ -34,7 +34,7 @@ public struct DataBinding: Sendable {
             codes.append(identity ? data.columns[j] : data.columns[j].map { $0 < 0 ? -1 : map[Int($0)] })
         }
         self.codes = codes
-        hasMissing = codes.map { c in c.map { $0.contains { $0 < 0 } } ?? true }
+        hasMissing = codes.map { c in c.map { Dataset.missingCells(in: $0) > 0 } ?? true }
         self.rowCount = data.rowCount
         self.weights = data.weights
     }
@@ -43,7 +43,7 @@ public struct DataBinding: Sendable {
         self.codes = codes
         self.rowCount = rowCount
         self.weights = weights
-        hasMissing = codes.map { c in c.map { $0.contains { $0 < 0 } } ?? true }
+        hasMissing = codes.map { c in c.map { Dataset.missingCells(in: $0) > 0 } ?? true }
     }
 
     /// The same data with identical rows merged into one row whose weight is their total

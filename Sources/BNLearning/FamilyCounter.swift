@@ -36,46 +36,66 @@ public enum FamilyCounter {
         countRange(families: [family], cardinalities: cardinalities, binding: binding, rows: 0..<binding.rowCount)[0]
     }
 
+    /// Accumulator copies for a small family table: consecutive rows add into different
+    /// copies (row `t` into copy `t % lanes`), so an increment does not wait for the one
+    /// before it when both hit the same cell, as they mostly do in a table of a few cells
+    /// (store-to-load forwarding would otherwise serialise the whole pass).
+    static let lanes = 4
+    /// Tables up to this many cells get `lanes` copies (they stay in the L1/L2 cache).
+    static let lanedCellLimit = 2048
+
     static func countRange(families: [[Int]], cardinalities: [Int], binding: DataBinding, rows: Range<Int>) -> [[Double]] {
-        var result = families.map { fam in [Double](repeating: 0, count: fam.reduce(1) { $0 * cardinalities[$1] }) }
-        var index = [Int](repeating: 0, count: blockSize)
+        let sizes = families.map { fam in fam.reduce(1) { $0 * cardinalities[$1] } }
+        // The offset between copies: the table size for a laned table, 0 otherwise.
+        let laneStride = sizes.map { $0 <= lanedCellLimit ? $0 : 0 }
+        var result = sizes.indices.map { f in [Double](repeating: 0, count: laneStride[f] > 0 ? lanes * sizes[f] : sizes[f]) }
+        // Cell indices are Int32 (twice as many per vector as Int): no family table can
+        // reach 2^31 cells, which would be 16 GiB of counts.
+        precondition(sizes.allSatisfy { $0 <= Int(Int32.max) }, "FamilyCounter: a family table has 2^31 cells or more")
+        let index = UnsafeMutablePointer<Int32>.allocate(capacity: blockSize)
+        defer { index.deallocate() }
+        // Families with a variable absent from the data have no complete rows.
+        let countable = families.map { fam in fam.allSatisfy { binding.codes[$0] != nil } }
         var start = rows.lowerBound
         while start < rows.upperBound {
             let end = min(start + blockSize, rows.upperBound)
             let len = end - start
-            for (f, fam) in families.enumerated() {
-                // A family with a variable absent from the data has no complete rows.
-                guard fam.allSatisfy({ binding.codes[$0] != nil }) else { continue }
-                for t in 0..<len { index[t] = 0 }
+            for (f, fam) in families.enumerated() where countable[f] {
+                index.update(repeating: 0, count: len)
                 for v in fam {
-                    let card = cardinalities[v]
+                    let card = Int32(cardinalities[v])
                     binding.codes[v]!.withUnsafeBufferPointer { col in
+                        let c = col.baseAddress! + start
                         if binding.hasMissing[v] {
                             for t in 0..<len {
-                                let x = Int(col[start + t])
+                                let x = c[t]
                                 // A missing cell poisons the index (negative) for this row.
-                                index[t] = (x < 0 || index[t] < 0) ? -1 : index[t] * card + x
+                                index[t] = (x < 0 || index[t] < 0) ? -1 : index[t] &* card &+ x
                             }
                         } else {
                             // A complete column: no checks, so the loop vectorises. A row
                             // already poisoned stays negative (index · card + x < 0 while
-                            // index ≤ −1, since x < card).
-                            index.withUnsafeMutableBufferPointer { idx in
-                                let c = col.baseAddress! + start
-                                for t in 0..<len { idx[t] = idx[t] &* card &+ Int(c[t]) }
-                            }
+                            // index ≤ −1, since x < card; |index| stays below the table size).
+                            for t in 0..<len { index[t] = index[t] &* card &+ c[t] }
                         }
                     }
                 }
+                let stride = laneStride[f]
                 result[f].withUnsafeMutableBufferPointer { out in
                     if let w = binding.weights {
-                        for t in 0..<len where index[t] >= 0 { out[index[t]] += w[start + t] }
+                        for t in 0..<len where index[t] >= 0 { out[(t & (lanes - 1)) &* stride &+ Int(index[t])] += w[start + t] }
                     } else {
-                        for t in 0..<len where index[t] >= 0 { out[index[t]] += 1 }
+                        for t in 0..<len where index[t] >= 0 { out[(t & (lanes - 1)) &* stride &+ Int(index[t])] += 1 }
                     }
                 }
             }
             start = end
+        }
+        // Fold the copies of each laned table into the first.
+        for f in result.indices where laneStride[f] > 0 {
+            let size = sizes[f]
+            for lane in 1..<lanes { for k in 0..<size { result[f][k] += result[f][lane * size + k] } }
+            result[f].removeLast((lanes - 1) * size)
         }
         return result
     }

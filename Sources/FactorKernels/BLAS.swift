@@ -3,9 +3,13 @@ import _COpenBLAS
 /// The only door to OpenBLAS. Every BLAS call of Credence goes through this file.
 public enum BLAS {
     /// Sets the number of threads OpenBLAS may use (1 keeps it from competing with
-    /// Credence's own parallel loops on this 2-core machine).
+    /// Credence's own parallel loops on this 2-core machine). With 1 the worker threads
+    /// OpenBLAS started when it was loaded are stopped too: each spins in `sched_yield`
+    /// for about 0.1 s before it sleeps, which took most of a core from short commands
+    /// such as `credence fit` (a later call with more threads starts them again).
     public static func setThreads(_ n: Int) {
         openblas_set_num_threads(Int32(max(1, n)))
+        if n <= 1 { _ = blas_thread_shutdown_() }
     }
 
     /// The number of threads OpenBLAS currently uses.

@@ -1,4 +1,5 @@
 import BNCore
+import Foundation
 
 /// Reads CSV datasets (RFC 4180) into an integer-coded, columnar `Dataset`.
 ///
@@ -21,12 +22,20 @@ import BNCore
 public enum CSVReader {
     /// Reads a CSV file, matching columns and states to `network`.
     public static func read(path: String, network: BayesianNetwork, options: CSVOptions = CSVOptions()) throws(FormatError) -> CSVReadResult {
-        try parse(loadCSV(path), network: network, options: options)
+        try read(path: path, network: Optional(network), options: options)
     }
 
     /// Reads a CSV file without a model: states in order of first appearance.
     public static func read(path: String, options: CSVOptions = CSVOptions()) throws(FormatError) -> CSVReadResult {
-        try parse(loadCSV(path), network: nil, options: options)
+        try read(path: path, network: nil, options: options)
+    }
+
+    /// Reads a file in place (mapped, not copied; see `withFileBytes`).
+    private static func read(path: String, network: BayesianNetwork?, options: CSVOptions) throws(FormatError) -> CSVReadResult {
+        try withFileBytes(path: path) { (b: UnsafeBufferPointer<UInt8>) throws(FormatError) -> CSVReadResult in
+            var reader = CSVScanner(file: path, network: network, options: options)
+            return try reader.run(b)
+        }
     }
 
     /// Parses CSV text (with or without a model).
@@ -37,22 +46,29 @@ public enum CSVReader {
 
     /// Parses CSV bytes (with or without a model).
     public static func parse(_ source: SourceText, network: BayesianNetwork?, options: CSVOptions = CSVOptions()) throws(FormatError) -> CSVReadResult {
-        var reader = CSVScanner(source: source, network: network, options: options)
-        return try reader.run()
-    }
-
-    private static func loadCSV(_ path: String) throws(FormatError) -> SourceText {
-        do {
-            return SourceText(file: path, bytes: try readBytes(path: path))
-        } catch {
-            throw FormatError(SourceLocation(file: path, line: 0, column: 0), error.message)
+        try source.bytes.withUnsafeBufferPointer { (b: UnsafeBufferPointer<UInt8>) throws(FormatError) -> CSVReadResult in
+            var reader = CSVScanner(file: source.file, network: network, options: options)
+            return try reader.run(b)
         }
     }
 }
 
+/// What one half of a parallel read found.
+struct CSVHalf: Sendable {
+    var records: Int
+}
+
+/// The file's bytes and the column pointers, shared by the two halves of a parallel read:
+/// each half reads only its own byte range and writes only its own rows.
+struct SharedBuffers: @unchecked Sendable {
+    let bytes: UnsafeBufferPointer<UInt8>
+    let columns: UnsafeBufferPointer<UnsafeMutablePointer<Int32>>
+}
+
 /// The state of one CSV read.
-struct CSVScanner {
-    let source: SourceText
+struct CSVScanner: Sendable {
+    /// The file name used in diagnostics.
+    let file: String
     let network: BayesianNetwork?
     let options: CSVOptions
     var diagnostics: [Diagnostic] = []
@@ -72,15 +88,16 @@ struct CSVScanner {
     /// Unknown values already reported: entry code -2 - index into `unknownCounts`.
     var unknownCounts: [Int] = []
     var unknownDiagnostic: [Int] = []
-    /// A first-level cache per dataset column for cells of at most 7 bytes: the bytes and
-    /// length packed into one UInt64 (never 0), 64 open-addressing slots per column.
+    /// A first-level cache per dataset column for cells of at most 15 bytes: the bytes and
+    /// the length packed into two words (`lo`, then `hi` whose top byte is the length + 1,
+    /// so never 0), 64 open-addressing slots per column, `fastKeys[2 * slot ...]`.
     var fastKeys: [UInt64] = []
     var fastCodes: [Int32] = []
     var fastCount: [Int] = []
     static let fastSlots = 64
 
-    init(source: SourceText, network: BayesianNetwork?, options: CSVOptions) {
-        self.source = source
+    init(file: String, network: BayesianNetwork?, options: CSVOptions) {
+        self.file = file
         self.network = network
         self.options = options
     }
@@ -95,7 +112,7 @@ struct CSVScanner {
     /// A located error at a record and field.
     func location(row: Int, column: Int) -> SourceLocation {
         let field = column >= 1 && column <= header.count ? header[column - 1] : nil
-        return SourceLocation(file: source.file, line: row, column: column, field: field)
+        return SourceLocation(file: file, line: row, column: column, field: field)
     }
 
     mutating func report(_ loc: SourceLocation, _ message: String, hint: String? = nil) {
@@ -139,16 +156,11 @@ struct CSVScanner {
             return (.quoted, nil)
         }
         let start = i
-        // Eight bytes at a time: the first delimiter, LF or CR in a word (Mycroft's
-        // zero-byte test on the word XOR each byte pattern; exact for the lowest match).
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        let d = UInt64(delimiter) &* ones
+        // Eight bytes at a time: the first delimiter, LF or CR in a word.
         found: do {
             while i + 8 <= n {
                 let w = UnsafeRawPointer(b.baseAddress! + i).loadUnaligned(as: UInt64.self)
-                let x = w ^ d, y = w ^ (10 &* ones), z = w ^ (13 &* ones)
-                let m = ((x &- ones) & ~x | (y &- ones) & ~y | (z &- ones) & ~z) & highs
+                let m = stopBytes(w, delimiter: delimiter)
                 if m != 0 { i += m.trailingZeroBitCount >> 3; break found }
                 i += 8
             }
@@ -172,31 +184,104 @@ struct CSVScanner {
         return false
     }
 
-    mutating func run() throws(FormatError) -> CSVReadResult {
-        let bytes = source.bytes
-        var columns: [[Int32]] = []
-        try bytes.withUnsafeBufferPointer { (b: UnsafeBufferPointer<UInt8>) throws(FormatError) in
-            var i = 0
-            if b.count >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF { i = 3 }
-            var row = 1
-            // Skip leading blank lines.
-            while i < b.count && (b[i] == 10 || b[i] == 13) { _ = Self.skipLineEnd(b, &i); row += 1 }
-            guard i < b.count else {
-                throw FormatError(SourceLocation(file: source.file, line: 1, column: 1), "the file is empty: expected a header row naming the columns")
-            }
-            try readHeader(b, &i, row: row)
-            row += 1
-            let estimate = min(b.count / max(i, 1) + 16, b.count / max(header.count, 1) + 16)
-            var cells: [Int32] = []
-            cells.reserveCapacity(estimate * names.count)
-            try readBody(b, &i, row: row, cells: &cells)
-            columns = Self.split(cells, width: names.count)
+    mutating func run(_ b: UnsafeBufferPointer<UInt8>) throws(FormatError) -> CSVReadResult {
+        var i = 0
+        if b.count >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF { i = 3 }
+        var row = 1
+        // Skip leading blank lines.
+        while i < b.count && (b[i] == 10 || b[i] == 13) { _ = Self.skipLineEnd(b, &i); row += 1 }
+        guard i < b.count else {
+            throw FormatError(SourceLocation(file: file, line: 1, column: 1), "the file is empty: expected a header row naming the columns")
         }
+        try readHeader(b, &i, row: row)
+        row += 1
+        // Every record but the last ends in a line end, so their count bounds the records
+        // and each column can be filled in place, with no growth and no row-major copy.
+        let capacity = Self.lineEndCount(b, from: i) + 1
+        var failure: FormatError? = nil
+        var columns = ColumnFill.columns(count: names.count, capacity: capacity) { pointers in
+            do throws(FormatError) {
+                if let records = readBodyInParallel(b, from: i, columns: pointers) { return records }
+                return try readBody(b, &i, row: row, columns: pointers)
+            } catch {
+                failure = error
+                return 0
+            }
+        }
+        if let failure { throw failure }
         if !diagnostics.isEmpty { throw FormatError(finishDiagnostics()) }
         for t in numericCuts.indices { if let v = numericCuts[t] { cutColumn(t, v, &columns[t]) } }
         if !diagnostics.isEmpty { throw FormatError(diagnostics) }
         let dataset = Dataset(names: names, states: states, columns: columns)
         return CSVReadResult(dataset: dataset, warnings: warnings)
+    }
+
+    /// Files smaller than this are read on one thread.
+    static let parallelMinimumBytes = 1 << 20
+
+    /// Reads the body as two halves on two threads, split after the line end nearest the
+    /// middle; each half has its own copy of the state tables and writes its records into
+    /// the columns, the second from an offset bounded by the line ends of the first (its
+    /// cells are moved down if the first half had fewer records, e.g. blank lines).
+    ///
+    /// Only for a read bound to a model (codes are fixed by the model, not by the order in
+    /// which values appear), with no numeric columns to cut and no quote character in the
+    /// body (a quoted field may hold a line end, so a split could fall inside it). Returns
+    /// nil, having written nothing that counts, when the file does not qualify or when a
+    /// half found any problem: the serial pass then reports it with exact row numbers.
+    mutating func readBodyInParallel(_ b: UnsafeBufferPointer<UInt8>, from start: Int,
+                                     columns: UnsafeBufferPointer<UnsafeMutablePointer<Int32>>) -> Int? {
+        let n = b.count
+        guard bound, !numericCuts.contains(where: { $0 != nil }), n - start >= Self.parallelMinimumBytes,
+              ProcessInfo.processInfo.activeProcessorCount >= 2, let base = b.baseAddress,
+              memchr(base + start, 34, n - start) == nil else { return nil }
+        let middle = start + (n - start) / 2
+        guard let lf = memchr(base + middle, 10, n - middle) else { return nil }
+        let split = UnsafeRawPointer(lf) - UnsafeRawPointer(base) + 1
+        guard split < n else { return nil }
+        let firstBound = Self.lineEndCount(UnsafeBufferPointer(rebasing: b[..<split]), from: start)
+        let halves = [(from: start, to: split, offset: 0), (from: split, to: n, offset: firstBound)]
+        let shared = SharedBuffers(bytes: b, columns: columns)
+        let template = self
+        let results = parallelMap(2) { k -> CSVHalf? in
+            var scanner = template
+            let half = halves[k]
+            let part = UnsafeBufferPointer(rebasing: shared.bytes[..<half.to])
+            var i = half.from
+            let shifted = shared.columns.map { $0 + half.offset }
+            let records = try? shifted.withUnsafeBufferPointer { (p) throws(FormatError) -> Int in
+                try scanner.readBody(part, &i, row: 2, columns: p)
+            }
+            guard let records, scanner.diagnostics.isEmpty else { return nil }
+            return CSVHalf(records: records)
+        }
+        guard let first = results[0], let second = results[1] else { return nil }
+        if first.records < firstBound {
+            for column in columns {
+                memmove(column + first.records, column + firstBound, second.records * MemoryLayout<Int32>.stride)
+            }
+        }
+        return first.records + second.records
+    }
+
+    /// The number of line ends (LF, CR) in `b[from...]`: an upper bound on the records
+    /// there (a CRLF counts twice, a line break inside quotes once too many). `memchr` scans
+    /// at memory speed; the CR pass runs only when the file has a CR at all.
+    static func lineEndCount(_ b: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        guard let base = b.baseAddress, start < b.count else { return 0 }
+        func count(_ byte: Int32) -> Int {
+            var n = 0
+            var p = UnsafeRawPointer(base + start)
+            var left = b.count - start
+            while left > 0, let hit = memchr(p, byte, left) {
+                n += 1
+                let next = UnsafeRawPointer(hit) + 1
+                left -= next - p
+                p = next
+            }
+            return n
+        }
+        return count(10) + count(13)
     }
 
     private mutating func readHeader(_ b: UnsafeBufferPointer<UInt8>, _ i: inout Int, row: Int) throws(FormatError) {
@@ -253,24 +338,59 @@ struct CSVScanner {
             names.append(name)
             tables.append(table)
         }
-        fastKeys = [UInt64](repeating: 0, count: names.count * Self.fastSlots)
+        fastKeys = [UInt64](repeating: 0, count: 2 * names.count * Self.fastSlots)
         fastCodes = [Int32](repeating: 0, count: names.count * Self.fastSlots)
         fastCount = [Int](repeating: 0, count: names.count)
     }
 
-    /// The hot loop: every record after the header.
-    /// Codes go to a row buffer and each finished record is appended to `cells` (row-major
-    /// over the dataset columns) in one step; `run` splits `cells` into columns.
-    private mutating func readBody(_ b: UnsafeBufferPointer<UInt8>, _ i: inout Int, row startRow: Int,
-                                   cells: inout [Int32]) throws(FormatError) {
-        let nData = names.count
+    /// A cell of at most 15 bytes as two words: bytes 0–7 little-endian in `lo`, bytes 8–14
+    /// in `hi` with the length + 1 in its top byte (so `hi` is never 0).
+    @inline(__always)
+    static func packKey(_ b: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> (UInt64, UInt64) {
+        var lo: UInt64 = 0
+        var hi = UInt64(e - s + 1) &<< 56
+        var shift: UInt64 = 0
+        for k in s..<e {
+            if shift < 64 { lo |= UInt64(b[k]) &<< shift } else { hi |= UInt64(b[k]) &<< (shift - 64) }
+            shift &+= 8
+        }
+        return (lo, hi)
+    }
+
+    /// The slot of a packed cell in one column's cache (`base` = column × `fastSlots`):
+    /// where it is, with its code, or the empty slot where it would go.
+    @inline(__always)
+    static func fastProbe(_ keys: [UInt64], _ codes: [Int32], base: Int, lo: UInt64, hi: UInt64) -> (slot: Int, code: Int32?) {
+        var slot = Int(truncatingIfNeeded: (lo &* 0x9E37_79B9_7F4A_7C15 &+ hi &* 0xC2B2_AE3D_27D4_EB4F) >> 58)
+        while true {
+            let at = 2 * (base + slot)
+            let storedHi = keys[at + 1]
+            if storedHi == hi && keys[at] == lo { return (slot, codes[base + slot]) }
+            if storedHi == 0 { return (slot, nil) }
+            slot = (slot + 1) & (fastSlots - 1)
+        }
+    }
+
+    /// The high bit of each byte of `w` that is the delimiter, LF or CR (Mycroft's zero-byte
+    /// test on `w` XOR each pattern; exact for the lowest match, which is all that is used).
+    @inline(__always)
+    static func stopBytes(_ w: UInt64, delimiter: UInt8) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let x = w ^ (UInt64(delimiter) &* ones), y = w ^ (10 &* ones), z = w ^ (13 &* ones)
+        return ((x &- ones) & ~x | (y &- ones) & ~y | (z &- ones) & ~z) & 0x8080_8080_8080_8080
+    }
+
+    /// The hot loop: every record after the header. The code of each cell is written
+    /// straight into its column, `columns[t][record]`; returns the number of records.
+    mutating func readBody(_ b: UnsafeBufferPointer<UInt8>, _ i: inout Int, row startRow: Int,
+                                   columns: UnsafeBufferPointer<UnsafeMutablePointer<Int32>>) throws(FormatError) -> Int {
         var fatal = false
         // Locals, so the loop does not go through `self` (which `lookup` mutates) per cell.
         let target = self.target
         var fastKeys = self.fastKeys, fastCodes = self.fastCodes, fastCount = self.fastCount
         self.fastKeys = []
         self.fastCodes = []
-        withUnsafeTemporaryAllocation(of: Int32.self, capacity: max(nData, 1)) { rowBuf in
+        var record = 0
         let n = b.count
         let delimiter = options.delimiter
         let trim = options.trimWhitespace
@@ -284,11 +404,33 @@ struct CSVScanner {
             var column = 0
             var extraLines = 0
             while true {
+                // The common cell first: at most 15 bytes, already in this column's cache,
+                // found from the same two words that locate its end.
+                if i + 16 <= n && column < width && target[column] >= 0 {
+                    let p = UnsafeRawPointer(b.baseAddress! + i)
+                    let w0 = p.loadUnaligned(as: UInt64.self)
+                    let w1 = p.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+                    let m0 = Self.stopBytes(w0, delimiter: delimiter)
+                    let len = m0 != 0 ? m0.trailingZeroBitCount >> 3 : 8 + (Self.stopBytes(w1, delimiter: delimiter).trailingZeroBitCount >> 3)
+                    if len <= 15 {
+                        let lo = len >= 8 ? w0 : (len == 0 ? 0 : w0 & (UInt64.max &>> UInt64(64 - 8 * len)))
+                        let hi = UInt64(len + 1) &<< 56 | (len > 8 ? w1 & (UInt64.max &>> UInt64(128 - 8 * len)) : 0)
+                        let t = target[column]
+                        if let code = Self.fastProbe(fastKeys, fastCodes, base: t * Self.fastSlots, lo: lo, hi: hi).code {
+                            columns[t][record] = code
+                            i += len
+                            column += 1
+                            if b[i] == delimiter { i += 1; continue }
+                            _ = Self.skipLineEnd(b, &i)
+                            break
+                        }
+                    }
+                }
                 let (field, problem) = Self.scanField(b, &i, delimiter: delimiter, trim: trim, scratch: &scratch, extraLines: &extraLines)
                 if let p = problem {
                     report(location(row: row, column: column + 1), p)
                     fatal = true
-                    return
+                    break
                 }
                 if column >= width {
                     report(location(row: row, column: column + 1),
@@ -302,27 +444,10 @@ struct CSVScanner {
                     let code: Int32
                     switch field! {
                     case .plain(let s, let e):
-                        if e - s <= 7 {
-                            // Pack the cell, then probe this column's slots.
-                            let len = e - s
-                            var key = UInt64(len + 1) &<< 56
-                            if s + 8 <= n {
-                                let w = UnsafeRawPointer(b.baseAddress! + s).loadUnaligned(as: UInt64.self)
-                                key |= len == 0 ? 0 : w & (UInt64.max &>> UInt64(64 - 8 * len))
-                            } else {
-                                var k = s
-                                var shift: UInt64 = 0
-                                while k < e { key |= UInt64(b[k]) &<< shift; shift &+= 8; k += 1 }
-                            }
+                        if e - s <= 15 {
+                            let (lo, hi) = Self.packKey(b, s, e)
                             let base = t * Self.fastSlots
-                            var slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 58)
-                            var found: Int32? = nil
-                            while true {
-                                let stored = fastKeys[base + slot]
-                                if stored == key { found = fastCodes[base + slot]; break }
-                                if stored == 0 { break }
-                                slot = (slot + 1) & (Self.fastSlots - 1)
-                            }
+                            let (slot, found) = Self.fastProbe(fastKeys, fastCodes, base: base, lo: lo, hi: hi)
                             if let f = found {
                                 code = f
                             } else {
@@ -330,7 +455,8 @@ struct CSVScanner {
                                 if code >= Dataset.missing && fastCount[t] < Self.fastSlots / 2 && !full {
                                     let entry = tables[t].find(b, s, e, hash: StateTable.hash(b, s, e))
                                     if let en = entry, tables[t].codes[en] == code {
-                                        fastKeys[base + slot] = key
+                                        fastKeys[2 * (base + slot)] = lo
+                                        fastKeys[2 * (base + slot) + 1] = hi
                                         fastCodes[base + slot] = code
                                         fastCount[t] += 1
                                     }
@@ -342,39 +468,25 @@ struct CSVScanner {
                     case .quoted:
                         code = scratch.withUnsafeBufferPointer { lookup($0, 0, $0.count, column: column, dataColumn: t, row: row) }
                     }
-                    rowBuf[t] = code
+                    columns[t][record] = code
                 }
                 column += 1
                 if i < n && b[i] == delimiter { i += 1; continue }
                 _ = Self.skipLineEnd(b, &i)
                 break
             }
+            if fatal { break }
             if column < width {
                 report(location(row: row, column: column + 1),
                        "row \(row) has \(column) field\(column == 1 ? "" : "s"); the header has \(width)",
                        hint: "the first missing column is '\(header[column])'; write an empty field for a missing value")
-                for c in column..<width where target[c] >= 0 { rowBuf[target[c]] = Dataset.missing }
+                for c in column..<width where target[c] >= 0 { columns[target[c]][record] = Dataset.missing }
             }
-            cells.append(contentsOf: UnsafeBufferPointer(rebasing: rowBuf[0..<nData]))
+            record += 1
             row += 1 + extraLines
         }
-        }
         if fatal { throw FormatError(finishDiagnostics()) }
-    }
-
-    /// Splits row-major cells into columns.
-    static func split(_ cells: [Int32], width: Int) -> [[Int32]] {
-        guard width > 0 else { return [] }
-        let rows = cells.count / width
-        return cells.withUnsafeBufferPointer { c in
-            (0..<width).map { j in
-                [Int32](unsafeUninitializedCapacity: rows) { out, count in
-                    var k = j
-                    for r in 0..<rows { out[r] = c[k]; k += width }
-                    count = rows
-                }
-            }
-        }
+        return record
     }
 
     /// The code of a cell: a known entry, a new state (schema-free) or an unknown value

@@ -1,7 +1,7 @@
 /// A byte-string → code map for one CSV column (open addressing, FNV-1a hashes): maps the
 /// bytes of a cell to its state code, `Dataset.missing`, or a marker for a value already
 /// reported as unknown. Used by the CSV reader's hot loop; no Strings are made per cell.
-struct StateTable {
+struct StateTable: Sendable {
     private var slots: [Int32]
     private var mask: Int
     private var starts: [Int] = []
