@@ -62,44 +62,68 @@ public struct ContractionPlan: Sendable {
     /// Labels shared by `a` and `b` must have equal cardinalities.
     public init(a: Axes, b: Axes, keep: Set<Int>, path: Path = .automatic,
                 blasThreshold: Int = ContractionPlan.defaultBLASThreshold) {
+        self.init(a: a, b: b, isKept: { keep.contains($0) }, path: path, blasThreshold: blasThreshold)
+    }
+
+    /// Plans `Σ_{labels not kept} A·B` where a label is kept when `isKept` says so (called
+    /// only for labels of `a` or `b`). Builds no hash sets: operands have a handful of
+    /// labels, and plans are built per bucket of one-shot eliminations, where hashing was
+    /// a tenth of a cold query's time (barley).
+    public init(a: Axes, b: Axes, isKept: (Int) -> Bool, path: Path = .automatic,
+                blasThreshold: Int = ContractionPlan.defaultBLASThreshold) {
         self.a = a
         self.b = b
-        let aSet = Set(a.labels), bSet = Set(b.labels)
+        let aLabels = a.labels, bLabels = b.labels
+        func inA(_ l: Int) -> Bool { aLabels.contains(l) }
+        func inB(_ l: Int) -> Bool { bLabels.contains(l) }
         for (label, card) in zip(a.labels, a.cardinalities) {
             if let other = b.cardinality(of: label) {
                 precondition(other == card, "label \(label) has cardinality \(card) in A and \(other) in B")
             }
         }
         // A-only and B-only summed labels are reduced first.
-        aReduced = a.selecting(a.labels.filter { bSet.contains($0) || keep.contains($0) })
-        bReduced = b.selecting(b.labels.filter { aSet.contains($0) || keep.contains($0) })
+        aReduced = a.selecting(a.labels.filter { inB($0) || isKept($0) })
+        bReduced = b.selecting(b.labels.filter { inA($0) || isKept($0) })
 
         // Two candidate orders for the shared groups (batch, K): A's or B's. Pick the one
         // that needs fewer copied entries.
         func groups(sharedOrderFrom ref: Axes) -> (batch: Axes, m: Axes, n: Axes, k: Axes) {
-            let batchLabels = ref.labels.filter { aSet.contains($0) && bSet.contains($0) && keep.contains($0) }
-            let kLabels = ref.labels.filter { aSet.contains($0) && bSet.contains($0) && !keep.contains($0) }
-            let mLabels = a.labels.filter { !bSet.contains($0) && keep.contains($0) }
-            let nLabels = b.labels.filter { !aSet.contains($0) && keep.contains($0) }
+            let batchLabels = ref.labels.filter { inA($0) && inB($0) && isKept($0) }
+            let kLabels = ref.labels.filter { inA($0) && inB($0) && !isKept($0) }
+            let mLabels = a.labels.filter { !inB($0) && isKept($0) }
+            let nLabels = b.labels.filter { !inA($0) && isKept($0) }
             return (a.selecting(batchLabels), a.selecting(mLabels), b.selecting(nLabels), a.selecting(kLabels))
         }
+        // Whether `x` is `p ++ q ++ r`, compared in place (no concatenated copies).
+        func isConcatenation(_ x: [Int], _ p: [Int], _ q: [Int], _ r: [Int]) -> Bool {
+            guard x.count == p.count + q.count + r.count else { return false }
+            var i = 0
+            func matches(_ part: [Int]) -> Bool {
+                for l in part {
+                    if x[i] != l { return false }
+                    i += 1
+                }
+                return true
+            }
+            return matches(p) && matches(q) && matches(r)
+        }
         func layout(_ x: Axes, batch: Axes, rows: Axes, inner: Axes) -> Layout {
-            if x.labels == batch.labels + rows.labels + inner.labels { return .direct }
-            if x.labels == batch.labels + inner.labels + rows.labels { return .transposed }
+            if isConcatenation(x.labels, batch.labels, rows.labels, inner.labels) { return .direct }
+            if isConcatenation(x.labels, batch.labels, inner.labels, rows.labels) { return .transposed }
             return .permuted(Axes(labels: batch.labels + rows.labels + inner.labels,
                                   cardinalities: batch.cardinalities + rows.cardinalities + inner.cardinalities))
         }
-        func copies(_ l: Layout, _ x: Axes) -> Int {
-            if case .permuted = l { return x.entries }
-            return 0
+        // The entries copied to bring `x` to `[batch, rows, inner]` (0 when it is there or transposed).
+        func copies(_ x: Axes, batch: Axes, rows: Axes, inner: Axes) -> Int {
+            if isConcatenation(x.labels, batch.labels, rows.labels, inner.labels)
+                || isConcatenation(x.labels, batch.labels, inner.labels, rows.labels) { return 0 }
+            return x.entries
         }
         let ga = groups(sharedOrderFrom: aReduced)
         let gb = groups(sharedOrderFrom: bReduced)
-        let la = (layout(aReduced, batch: ga.batch, rows: ga.m, inner: ga.k),
-                  layout(bReduced, batch: ga.batch, rows: ga.n, inner: ga.k))
-        let lb = (layout(aReduced, batch: gb.batch, rows: gb.m, inner: gb.k),
-                  layout(bReduced, batch: gb.batch, rows: gb.n, inner: gb.k))
-        let useB = copies(lb.0, aReduced) + copies(lb.1, bReduced) < copies(la.0, aReduced) + copies(la.1, bReduced)
+        let copiesA = copies(aReduced, batch: ga.batch, rows: ga.m, inner: ga.k) + copies(bReduced, batch: ga.batch, rows: ga.n, inner: ga.k)
+        let copiesB = copies(aReduced, batch: gb.batch, rows: gb.m, inner: gb.k) + copies(bReduced, batch: gb.batch, rows: gb.n, inner: gb.k)
+        let useB = copiesB < copiesA
         let g = useB ? gb : ga
         (batch, m, n, k) = (g.batch, g.m, g.n, g.k)
         // B is stored [batch, K, N] (direct) or [batch, N, K] (transposed): its "rows" in

@@ -5,7 +5,8 @@
 public enum TableKernels {
     /// Copies `source` (axes `from`) into the axis order `to` (same labels, permuted).
     public static func permute(_ source: [Double], from: Axes, to: Axes) -> [Double] {
-        precondition(Set(from.labels) == Set(to.labels) && from.count == to.count)
+        precondition(from.count == to.count && to.labels.allSatisfy { from.labels.contains($0) },
+                     "permute: the axes must hold the same labels")
         if from.labels == to.labels { return source }
         let n = to.entries
         let walk = StridedWalk(extents: to.cardinalities,

@@ -100,14 +100,7 @@ struct BruteForce {
             for (v, s) in evidence.hard where x[v] != s { w = 0 }
             for (v, l) in evidence.soft { w *= l[x[v]] }
             rows.append((x, w))
-            var i = net.count - 1
-            while i >= 0 {
-                x[i] += 1
-                if x[i] < cards[i] { break }
-                x[i] = 0
-                i -= 1
-            }
-            if i < 0 { break outer }
+            if !advanceOdometer(&x, cards) { break outer }
         }
         table = rows
     }
@@ -190,4 +183,17 @@ struct BruteForce {
 func maxAbsDiff(_ a: [Double], _ b: [Double]) -> Double {
     precondition(a.count == b.count, "length \(a.count) vs \(b.count)")
     return zip(a, b).map { abs($0 - $1) }.max() ?? 0
+}
+
+/// Steps the mixed-radix counter `x` (digit `i` below `cards[i]`, last digit fastest);
+/// returns false once every assignment has been visited (x is back to all zeros).
+func advanceOdometer(_ x: inout [Int], _ cards: [Int]) -> Bool {
+    var i = x.count - 1
+    while i >= 0 {
+        x[i] += 1
+        if x[i] < cards[i] { return true }
+        x[i] = 0
+        i -= 1
+    }
+    return false
 }
