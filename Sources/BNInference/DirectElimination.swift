@@ -214,19 +214,24 @@ enum DirectElimination {
     static func premultiplied(_ tables: [Table], unionEntries: Int) -> [Table] {
         var tables = tables
         while tables.count > 3 {
-            var best = (i: 0, j: 1, axes: Axes.empty, entries: Int.max)
+            // The pair with the smallest joint scope, sized without building it.
+            var best = (i: 0, j: 1, entries: Int.max)
             for i in 0..<tables.count {
+                let first = tables[i].axes
                 for j in (i + 1)..<tables.count {
-                    var axes = tables[i].axes
-                    for (l, c) in zip(tables[j].axes.labels, tables[j].axes.cardinalities) where !axes.labels.contains(l) {
-                        axes.labels.append(l); axes.cardinalities.append(c)
+                    var e = first.entries
+                    for (l, c) in zip(tables[j].axes.labels, tables[j].axes.cardinalities) where !first.labels.contains(l) {
+                        e = e.multipliedReportingOverflow(by: c).overflow ? Int.max : e * c
                     }
-                    let e = axes.entries
-                    if e < best.entries { best = (i, j, axes, e) }
+                    if e < best.entries { best = (i, j, e) }
                 }
             }
             if best.entries > unionEntries / 4 { break }
-            let product = productSumInLargestOrder([tables[best.i], tables[best.j]], out: best.axes, summed: .empty)
+            var joint = tables[best.i].axes
+            for (l, c) in zip(tables[best.j].axes.labels, tables[best.j].axes.cardinalities) where !joint.labels.contains(l) {
+                joint.labels.append(l); joint.cardinalities.append(c)
+            }
+            let product = productSumInLargestOrder([tables[best.i], tables[best.j]], out: joint, summed: .empty)
             tables.remove(at: best.j)
             tables.remove(at: best.i)
             tables.append(Table(axes: product.axes, values: product.values))
@@ -363,8 +368,16 @@ enum DirectElimination {
             return
         }
         let ext = walk.extents
-        // Flattened strides: stride of operand j (0 = output) on axis a at [a * (k + 1) + j].
-        var st = [Int](repeating: 0, count: d * (k + 1))
+        // Scratch on the stack (this runs once per bucket; four small heap arrays per call
+        // were a visible part of a cold query): the flattened strides (operand j, 0 = the
+        // output, on axis a at [a * (k + 1) + j]), the outer odometer digits, the offsets.
+        let stCount = d * (k + 1), indexCount = max(d - 2, 1)
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: stCount + indexCount + 2 * (k + 1)) { scratch in
+        scratch.initialize(repeating: 0)
+        let st = UnsafeMutableBufferPointer(rebasing: scratch[0..<stCount])
+        let index = UnsafeMutableBufferPointer(rebasing: scratch[stCount..<(stCount + indexCount)])
+        let off = UnsafeMutableBufferPointer(rebasing: scratch[(stCount + indexCount)..<(stCount + indexCount + k + 1)])
+        let cur = UnsafeMutableBufferPointer(rebasing: scratch[(stCount + indexCount + k + 1)...])
         for j in 0...k { for a in 0..<d { st[a * (k + 1) + j] = walk.strides[j][a] } }
         let inner = ext[d - 1]
         let base = (d - 1) * (k + 1)
@@ -374,14 +387,11 @@ enum DirectElimination {
         let outerAxes = max(d - 2, 0)
         var outer = 1
         for a in 0..<outerAxes { outer &*= ext[a] }
-        var index = [Int](repeating: 0, count: max(outerAxes, 1))
-        var off = [Int](repeating: 0, count: k + 1)
-        var cur = [Int](repeating: 0, count: k + 1)
         let so = st[base]
         let mo = midBase >= 0 ? st[midBase] : 0
-        st.withUnsafeBufferPointer { st in
-            off.withUnsafeMutableBufferPointer { off in
-                cur.withUnsafeMutableBufferPointer { cur in
+        do {
+            do {
+                do {
                     func ms(_ j: Int) -> Int { midBase >= 0 ? st[midBase + j] : 0 }
                     for _ in 0..<outer {
                         switch k {
@@ -468,6 +478,7 @@ enum DirectElimination {
                     }
                 }
             }
+        }
         }
     }
 }
