@@ -119,12 +119,27 @@ public struct ContractionPlan: Sendable {
                 || isConcatenation(x.labels, batch.labels, inner.labels, rows.labels) { return 0 }
             return x.entries
         }
+        // Whether A and B list their shared labels in the same order: then both candidate
+        // orders are one and the same (the usual case), and the second is not built.
+        let aReducedLabels = aReduced.labels, bReducedLabels = bReduced.labels
+        func sameSharedOrder() -> Bool {
+            var j = 0
+            let bl = bReducedLabels
+            for l in aReducedLabels where inB(l) {
+                while j < bl.count && !inA(bl[j]) { j += 1 }
+                if j == bl.count || bl[j] != l { return false }
+                j += 1
+            }
+            return true
+        }
         let ga = groups(sharedOrderFrom: aReduced)
-        let gb = groups(sharedOrderFrom: bReduced)
-        let copiesA = copies(aReduced, batch: ga.batch, rows: ga.m, inner: ga.k) + copies(bReduced, batch: ga.batch, rows: ga.n, inner: ga.k)
-        let copiesB = copies(aReduced, batch: gb.batch, rows: gb.m, inner: gb.k) + copies(bReduced, batch: gb.batch, rows: gb.n, inner: gb.k)
-        let useB = copiesB < copiesA
-        let g = useB ? gb : ga
+        var g = ga
+        if !sameSharedOrder() {
+            let gb = groups(sharedOrderFrom: bReduced)
+            let copiesA = copies(aReduced, batch: ga.batch, rows: ga.m, inner: ga.k) + copies(bReduced, batch: ga.batch, rows: ga.n, inner: ga.k)
+            let copiesB = copies(aReduced, batch: gb.batch, rows: gb.m, inner: gb.k) + copies(bReduced, batch: gb.batch, rows: gb.n, inner: gb.k)
+            if copiesB < copiesA { g = gb }
+        }
         (batch, m, n, k) = (g.batch, g.m, g.n, g.k)
         // B is stored [batch, K, N] (direct) or [batch, N, K] (transposed): its "rows" in
         // the sense of `layout` are N and its inner dimension K, with the roles swapped.
