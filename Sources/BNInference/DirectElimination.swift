@@ -424,9 +424,17 @@ enum DirectElimination {
                                     let d = dst.baseAddress! + o, u = a + i, v = b + j
                                     for t in 0..<inner { d[t] += u[t] * v[t] }
                                 } else if so == 0 {
-                                    var s = 0.0
-                                    for _ in 0..<inner { s += a[i] * b[j]; i &+= sa; j &+= sb }
-                                    dst[o] += s
+                                    // Two partial sums: one running sum waits four cycles
+                                    // on every add; two chains overlap.
+                                    var s0 = 0.0, s1 = 0.0
+                                    var t = 1
+                                    while t < inner {
+                                        s0 += a[i] * b[j]
+                                        s1 += a[i &+ sa] * b[j &+ sb]
+                                        i &+= 2 &* sa; j &+= 2 &* sb; t &+= 2
+                                    }
+                                    if t == inner { s0 += a[i] * b[j] }
+                                    dst[o] += s0 + s1
                                 } else {
                                     for _ in 0..<inner { dst[o] += a[i] * b[j]; o &+= so; i &+= sa; j &+= sb }
                                 }
@@ -440,9 +448,15 @@ enum DirectElimination {
                             for _ in 0..<mid {
                                 var o = o0, i = i0, j = j0, l = l0
                                 if so == 0 {
-                                    var s = 0.0
-                                    for _ in 0..<inner { s += a[i] * b[j] * c[l]; i &+= sa; j &+= sb; l &+= sc }
-                                    dst[o] += s
+                                    var s0 = 0.0, s1 = 0.0
+                                    var t = 1
+                                    while t < inner {
+                                        s0 += a[i] * b[j] * c[l]
+                                        s1 += a[i &+ sa] * b[j &+ sb] * c[l &+ sc]
+                                        i &+= 2 &* sa; j &+= 2 &* sb; l &+= 2 &* sc; t &+= 2
+                                    }
+                                    if t == inner { s0 += a[i] * b[j] * c[l] }
+                                    dst[o] += s0 + s1
                                 } else {
                                     for _ in 0..<inner {
                                         dst[o] += a[i] * b[j] * c[l]; o &+= so; i &+= sa; j &+= sb; l &+= sc
