@@ -53,11 +53,6 @@ public enum CSVReader {
     }
 }
 
-/// What one half of a parallel read found.
-struct CSVHalf: Sendable {
-    var records: Int
-}
-
 /// The file's bytes and the column pointers, shared by the two halves of a parallel read:
 /// each half reads only its own byte range and writes only its own rows.
 struct SharedBuffers: @unchecked Sendable {
@@ -243,7 +238,8 @@ struct CSVScanner: Sendable {
         let halves = [(from: start, to: split, offset: 0), (from: split, to: n, offset: firstBound)]
         let shared = SharedBuffers(bytes: b, columns: columns)
         let template = self
-        let results = parallelMap(2) { k -> CSVHalf? in
+        // Each half's record count, or nil when it found a problem.
+        let counts = parallelMap(2) { k -> Int? in
             var scanner = template
             let half = halves[k]
             let part = UnsafeBufferPointer(rebasing: shared.bytes[..<half.to])
@@ -253,15 +249,15 @@ struct CSVScanner: Sendable {
                 try scanner.readBody(part, &i, row: 2, columns: p)
             }
             guard let records, scanner.diagnostics.isEmpty else { return nil }
-            return CSVHalf(records: records)
+            return records
         }
-        guard let first = results[0], let second = results[1] else { return nil }
-        if first.records < firstBound {
+        guard let first = counts[0], let second = counts[1] else { return nil }
+        if first < firstBound {
             for column in columns {
-                memmove(column + first.records, column + firstBound, second.records * MemoryLayout<Int32>.stride)
+                memmove(column + first, column + firstBound, second * MemoryLayout<Int32>.stride)
             }
         }
-        return first.records + second.records
+        return first + second
     }
 
     /// The number of line ends (LF, CR) in `b[from...]`: an upper bound on the records
