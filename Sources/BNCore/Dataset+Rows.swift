@@ -1,9 +1,15 @@
 extension Dataset {
     /// The rows at `indices`, in that order (weights carried along).
     public func rows(_ indices: [Int]) -> Dataset {
-        Dataset(names: names, states: states,
-                columns: columns.map { col in indices.map { col[$0] } },
-                weights: weights.map { w in indices.map { w[$0] } })
+        var out = Dataset(names: names, states: states,
+                          columns: columns.map { col in indices.map { col[$0] } },
+                          weights: weights.map { w in indices.map { w[$0] } })
+        out.source = source.map { s in
+            var t = s
+            t.rowNumbers = indices.map { s.rowNumbers?[$0] ?? $0 + 1 }
+            return t
+        }
+        return out
     }
 
     /// Row `i` as evidence over the given column-to-variable map: `result[v]` is the state of

@@ -12,6 +12,9 @@ public struct Dataset: Equatable, Sendable {
     public var columns: [[Int32]]
     /// Optional row weights (counts); nil means every row has weight 1.
     public var weights: [Double]?
+    /// The file the table was read from, for messages that point back into it (not part of
+    /// the table's value: `==` ignores it).
+    public var source: DataSource?
 
     public init(names: [String], states: [[String]], columns: [[Int32]], weights: [Double]? = nil) {
         precondition(names.count == states.count && names.count == columns.count)
@@ -23,6 +26,18 @@ public struct Dataset: Equatable, Sendable {
     }
 
     public var rowCount: Int { columns.first?.count ?? 0 }
+
+    /// Tables are equal when their names, states, cells and weights are.
+    public static func == (a: Dataset, b: Dataset) -> Bool {
+        a.names == b.names && a.states == b.states && a.columns == b.columns && a.weights == b.weights
+    }
+
+    /// Row `i` in user words: `row 12 of churn.csv` (1-based, the header not counted), or
+    /// `row 12` for a table built in memory.
+    public func describeRow(_ i: Int) -> String {
+        guard let s = source else { return "row \(i + 1)" }
+        return "row \(s.rowNumbers?[i] ?? i + 1) of \(s.file)"
+    }
     public var columnCount: Int { columns.count }
 
     /// The column index of a name.
@@ -50,5 +65,30 @@ public struct Dataset: Equatable, Sendable {
             }
             return total
         }
+    }
+}
+
+/// Where a `Dataset` came from: its file, the header columns that named no variable, and,
+/// for a subset of the rows, each row's number in the file.
+public struct DataSource: Equatable, Sendable {
+    /// A header column that binds to no variable of the model.
+    public struct Column: Equatable, Sendable {
+        public var name: String
+        /// 1-based.
+        public var column: Int
+        public init(name: String, column: Int) { self.name = name; self.column = column }
+    }
+    /// The file name as the user gave it.
+    public var file: String
+    /// Header columns that were ignored, in file order.
+    public var ignoredColumns: [Column]
+    /// `rowNumbers[i]`: the 1-based data row (header not counted) of row `i`; nil when row
+    /// `i` is data row `i + 1`.
+    public var rowNumbers: [Int]?
+
+    public init(file: String, ignoredColumns: [Column] = [], rowNumbers: [Int]? = nil) {
+        self.file = file
+        self.ignoredColumns = ignoredColumns
+        self.rowNumbers = rowNumbers
     }
 }

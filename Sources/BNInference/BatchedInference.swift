@@ -15,6 +15,9 @@ public struct BatchPosteriors: Sendable, Equatable {
     public let logEvidence: [Double]?
     /// The number of distinct observation patterns, i.e. compiled plans used.
     public let patternCount: Int
+    /// Rows whose observed cells have probability zero, increasing (only when asked to skip
+    /// them; their posterior is NaN and their `logEvidence` is `-inf`).
+    public var impossibleRows: [Int] = []
 
     public var rowCount: Int { values.count / max(stateCount, 1) }
 
@@ -56,10 +59,13 @@ extension VariableElimination {
     ///     when that is estimated cheaper than one sliced plan per pattern (`Int.max`
     ///     forces pooling, 1 forces slicing).
     ///   - threads: chunks run on up to this many threads (results do not depend on it).
+    ///   - skippingImpossibleRows: a row with probability zero gets NaN posteriors and is
+    ///     listed in `impossibleRows` instead of failing the call.
     /// - Throws: `impossibleEvidenceInRow` naming the row's findings when a row has
-    ///   probability zero; `invalidQuery` for a column whose state the variable lacks.
+    ///   probability zero (unless skipped); `invalidQuery` for a column whose state the variable lacks.
     public func posteriors(of target: Int, for data: Dataset, ignoringTargetColumn: Bool = true,
                            withLogEvidence: Bool = false,
+                           skippingImpossibleRows: Bool = false,
                            workingSetEntries: Int = 1 << 21,
                            minimumGroupRows: Int = 32,
                            threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws(InferenceError) -> BatchPosteriors {
@@ -177,7 +183,8 @@ extension VariableElimination {
                 while true {
                     let i = next.wrappingAdd(1, ordering: .relaxed).oldValue
                     if i >= work.count { break }
-                    let r = Result { () throws(InferenceError) in try self.runBatch(work[i], target: target, state: state) }
+                    let r = Result { () throws(InferenceError) in try self.runBatch(work[i], target: target, state: state,
+                                                                                              skippingImpossibleRows: skippingImpossibleRows) }
                     outcomes.withLock { $0[i] = r }
                 }
             }
@@ -187,6 +194,7 @@ extension VariableElimination {
         var values = [Double](repeating: 0, count: rows * k)
         var logEvidence = withLogEvidence ? [Double](repeating: 0, count: rows) : nil
         var firstError: (row: Int, error: InferenceError)? = nil
+        var impossible: [Int] = []
         let results = outcomes.withLock { $0 }
         for (t, result) in zip(work, results) {
             switch result! {
@@ -201,11 +209,14 @@ extension VariableElimination {
                     for s in 0..<k { values[r * k + s] = out.values[i * k + s] }
                     logEvidence?[r] = out.logEvidence[i]
                 }
+                impossible += out.impossible
             }
         }
         if let e = firstError { throw e.error }
-        return BatchPosteriors(target: target, stateCount: k, values: values, logEvidence: logEvidence,
-                               patternCount: groups.count)
+        var result = BatchPosteriors(target: target, stateCount: k, values: values, logEvidence: logEvidence,
+                                     patternCount: groups.count)
+        result.impossibleRows = impossible.sorted()
+        return result
     }
 }
 
@@ -227,11 +238,14 @@ struct BatchTask: Sendable {
 struct BatchOutcome: Sendable {
     let values: [Double]
     let logEvidence: [Double]
+    /// Dataset rows of the chunk with probability zero (when skipped).
+    var impossible: [Int] = []
 }
 
 extension VariableElimination {
     /// Gathers the chunk's evidence into batched tables and runs its plan.
-    func runBatch(_ task: BatchTask, target: Int, state: (Int, Int) -> Int) throws(InferenceError) -> BatchOutcome {
+    func runBatch(_ task: BatchTask, target: Int, state: (Int, Int) -> Int,
+                  skippingImpossibleRows: Bool = false) throws(InferenceError) -> BatchOutcome {
         let q = task.plan
         let slice = task.rows
         let k = network.variables[target].cardinality
@@ -270,11 +284,18 @@ extension VariableElimination {
         let width = batched ? axes.entries / slice.count : axes.entries
         var values = [Double](repeating: 0, count: slice.count * k)
         var logEvidence = [Double](repeating: 0, count: slice.count)
+        var impossible: [Int] = []
         for (i, r) in slice.enumerated() {
             var z = 0.0
             let base = batched ? i * width : 0
             for s in 0..<width { z += out.values[base + s] }
             if !(z > 0) || out.logScale[i] == -.infinity {
+                if skippingImpossibleRows {
+                    impossible.append(r)
+                    for s in 0..<k { values[i * k + s] = .nan }
+                    logEvidence[i] = -.infinity
+                    continue
+                }
                 throw .impossibleEvidenceInRow(row: r, evidence: task.pattern.compactMap { v in
                     let x = state(v, r)
                     return x < 0 ? nil : "\(network.variables[v].name)=\(network.variables[v].states[x])"
@@ -288,7 +309,7 @@ extension VariableElimination {
             }
             logEvidence[i] = log(z) + out.logScale[i]
         }
-        return BatchOutcome(values: values, logEvidence: logEvidence)
+        return BatchOutcome(values: values, logEvidence: logEvidence, impossible: impossible)
     }
 }
 

@@ -6,7 +6,8 @@ public enum InferenceError: Error, Equatable, Sendable, CustomStringConvertible 
     /// findings as `Variable=state` (soft findings as `Variable~[λ…]`, interventions as
     /// `do(Variable=state)`).
     case impossibleEvidence([String])
-    /// The evidence of one dataset row has probability zero (row numbers start at 0).
+    /// The evidence of one dataset row has probability zero (`row` counts from 0; the
+    /// message counts from 1, as a user does).
     case impossibleEvidenceInRow(row: Int, evidence: [String])
     /// A table the query or junction tree needs is larger than `MemoryBudget.current`.
     /// `entries` is `Int.max` when the size does not even fit in a machine integer.
@@ -24,7 +25,7 @@ public enum InferenceError: Error, Equatable, Sendable, CustomStringConvertible 
         case .impossibleEvidence(let findings):
             return "the evidence \(findings.joined(separator: ", ")) has probability zero under this model"
         case .impossibleEvidenceInRow(let row, let findings):
-            return "row \(row): the evidence \(findings.joined(separator: ", ")) has probability zero under this model"
+            return "row \(row + 1): the evidence \(findings.joined(separator: ", ")) has probability zero under this model"
         case .memoryBudgetExceeded(let clique, let entries, let bytes, let budget):
             let size = entries == Int.max ? "more entries than a 64-bit size can hold"
                 : "\(entries) entries (\(MemoryBudget.format(bytes)))"

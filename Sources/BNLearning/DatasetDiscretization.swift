@@ -40,6 +40,15 @@ public struct DatasetDiscretization: Sendable {
         /// The smallest and largest observed values.
         public var minimum: Double
         public var maximum: Double
+        /// Rows per state (missing cells not counted), so a bin that holds nothing shows.
+        public var counts: [Int]
+
+        /// `tenure (equal-frequency:4, 0 to 72, 7043 rows): (-inf,9] 1854 · (9,29] 1731 · …`
+        public var summary: String {
+            func number(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : "\(x)" }
+            let bins = zip(states, counts).map { "\($0) \($1)" }.joined(separator: " · ")
+            return "\(name) (\(method), \(number(minimum)) to \(number(maximum)), \(counts.reduce(0, +)) values): \(bins)"
+        }
     }
 
     /// Cuts the chosen columns of `data`; returns the new table and the columns that were cut.
@@ -61,8 +70,18 @@ public struct DatasetDiscretization: Sendable {
                 }
                 method = m
             } else {
-                guard let m = automatic, let v = values, Set(v).count > categoricalLimit else { continue }
-                method = m
+                guard automatic != nil, let v = values else { continue }
+                if Set(v).count <= categoricalLimit {
+                    // Few values: one state per value, named by it, cut halfway between
+                    // neighbours so a value never seen here (72 months) is cut like any other.
+                    let (codes, states, cuts) = Self.valueStates(data.states[j], numbers: v, column: data.columns[j])
+                    out.columns[j] = codes
+                    out.states[j] = states
+                    cut.append(Column(name: name, method: "values", cutPoints: cuts, states: states,
+                                      minimum: v.min() ?? 0, maximum: v.max() ?? 0, counts: Self.counts(codes, states.count)))
+                    continue
+                }
+                method = automatic!
             }
             guard let numbers = values else { continue }
             let rowValues: [Double?] = data.columns[j].map { $0 < 0 ? nil : numbers[Int($0)] }
@@ -82,9 +101,34 @@ public struct DatasetDiscretization: Sendable {
             out.states[j] = d.stateNames
             let observed = numbers.filter(\.isFinite)
             cut.append(Column(name: name, method: Self.describe(method), cutPoints: d.cutPoints, states: d.stateNames,
-                              minimum: observed.min() ?? 0, maximum: observed.max() ?? 0))
+                              minimum: observed.min() ?? 0, maximum: observed.max() ?? 0,
+                              counts: Self.counts(out.columns[j], d.binCount)))
         }
         return (out, cut)
+    }
+
+    /// Rows per state code.
+    static func counts(_ codes: [Int32], _ states: Int) -> [Int] {
+        var c = [Int](repeating: 0, count: states)
+        for x in codes where x >= 0 { c[Int(x)] += 1 }
+        return c
+    }
+
+    /// A numeric column with few distinct values as one state per value, in numeric order,
+    /// named by its text ("1" and "1.0" are one state, named by the shorter), with cut points
+    /// halfway between neighbouring values: a new value falls in the state of the nearest
+    /// known value (ties to the lower), and one beyond either end in the end state.
+    static func valueStates(_ texts: [String], numbers: [Double], column: [Int32]) -> (codes: [Int32], states: [String], cuts: [Double]) {
+        let distinct = Array(Set(numbers)).sorted()
+        var names = [String?](repeating: nil, count: distinct.count)
+        var recode = [Int32](repeating: -1, count: texts.count)
+        for (k, x) in numbers.enumerated() {
+            let s = distinct.firstIndex(of: x)!
+            recode[k] = Int32(s)
+            if names[s].map({ texts[k].count < $0.count }) ?? true { names[s] = texts[k] }
+        }
+        let cuts = zip(distinct, distinct.dropFirst()).map { ($0 + $1) / 2 }
+        return (column.map { $0 < 0 ? $0 : recode[Int($0)] }, names.map { $0! }, cuts)
     }
 
     /// The numbers of a column's distinct values, or nil when one is not a finite number.

@@ -192,8 +192,12 @@ public final class CommandRunner {
             return .init(output: .sampled(rows: d.rowCount, path: path),
                          text: "wrote \(d.rowCount) rows (seed \(seed), \(d.missingCount) missing cells) to \(path)")
         case .score(let target, let path):
-            let n = try s.score(target: target, to: path)
-            return .init(output: .scored(rows: n, path: path), text: "wrote P(\(target)) for \(n) rows to \(path)")
+            let (n, impossible) = try s.score(target: target, to: path)
+            var text = "wrote P(\(target)) for \(n) rows to \(path)"
+            if let first = impossible.first {
+                text += "\nwarning: \(impossible.count) row\(impossible.count == 1 ? " has" : "s have") probability zero and \(impossible.count == 1 ? "was" : "were") left empty; the first: \(first.description)"
+            }
+            return .init(output: .scored(rows: n, path: path), text: text)
         case .evaluate(let target, let folds):
             let r = try s.evaluate(target: target, folds: folds)
             return .init(output: .evaluation(r), text: renderEvaluation(r))
@@ -208,7 +212,7 @@ public final class CommandRunner {
             return .init(output: .benchmarked(lines), text: renderBench(lines))
         case .learn(let settings):
             let r = try s.learn(settings, cancellation: cancellation)
-            var text = r.discretized.map { "discretised \($0.name) (\($0.method)): \($0.states.joined(separator: " "))" }
+            var text = r.discretized.map { "discretised \($0.summary)" }
             text.append("learned \(plural(r.edges.count, "edge")) over \(plural(s.network.count, "variable")) (\(r.algorithm), \(r.score) = \(String(format: "%.4f", r.scoreValue))); undo restores the previous model")
             text += r.edges.map { "  \($0[0]) -> \($0[1])" }
             return .init(output: .learned(r), text: text.joined(separator: "\n"))

@@ -29,8 +29,13 @@ public enum LearningTasks {
         public var missingCells: Int
         public var latentVariables: [String]
         public var em: ExpectationMaximization.Report?
-        /// Observed-data log-likelihood of the fitted model (natural log).
+        /// Observed-data log-likelihood of the fitted model (natural log); `-inf` (null in
+        /// JSON) when a row has probability zero under it.
         public var logLikelihood: Double
+        /// Rows with probability zero under the fitted model (complete-case estimates can
+        /// rule out a row with gaps), and the first of them explained.
+        public var impossibleRows: Int = 0
+        public var firstImpossibleRow: ImpossibleRow?
         /// Wall-clock phases, filled by the command line.
         public var seconds: Timings?
     }
@@ -58,14 +63,13 @@ public enum LearningTasks {
                            progress: ((Int, Double) -> Void)? = nil) throws -> (BayesianNetwork, FitReport) {
         let estimator = ParameterEstimator(method: prior.map { .bdeu(equivalentSampleSize: $0) }
             ?? (method == .bayes ? .bdeu(equivalentSampleSize: 1) : .maximumLikelihood))
+        try (method == .em ? DataRequirement.someVariable : .everyVariable)
+            .check(data, against: network, operation: "fit (\(method.rawValue))")
         let latent = network.variables.filter { data.column(named: $0.name) == nil }.map(\.name)
         let fitted: BayesianNetwork
         var emReport: ExpectationMaximization.Report?
         switch method {
         case .mle, .bayes:
-            if !latent.isEmpty {
-                throw WorkbenchError.usage("the data has no column for \(latent.joined(separator: ", ")); use --method em to estimate latent variables")
-            }
             // One counting pass gives the estimates and, for complete data, the log-likelihood.
             let counts: [[Double]]
             (fitted, counts) = try estimator.fitWithCounts(network, to: data)
@@ -82,13 +86,24 @@ public enum LearningTasks {
             if start == .available && latent.isEmpty {
                 initial = try ParameterEstimator(method: .bdeu(equivalentSampleSize: 1)).fit(initial, to: data)
             }
-            let (net, report) = try em.fit(initial, to: data)
+            let (net, report) = try data.locatingImpossibleRows(initial) { try em.fit(initial, to: data) }
             fitted = net
             emReport = report
         }
-        let ll = try emReport?.finalLogLikelihood ?? Evaluation.logLikelihood(fitted, on: data)
-        return (fitted, FitReport(method: method.rawValue, rows: data.rowCount, missingCells: data.missingCount,
-                                  latentVariables: latent, em: emReport, logLikelihood: ll))
+        // Complete-case estimates can rule out a row with gaps (its missing cells can only be
+        // filled with combinations no complete row showed): the fit stands, its
+        // log-likelihood is -inf, and the rows are named.
+        if let ll = emReport?.finalLogLikelihood {
+            return (fitted, FitReport(method: method.rawValue, rows: data.rowCount, missingCells: data.missingCount,
+                                      latentVariables: latent, em: emReport, logLikelihood: ll))
+        }
+        let impossible = try ImpossibleRow.find(in: data, network: fitted)
+        var report = FitReport(method: method.rawValue, rows: data.rowCount, missingCells: data.missingCount,
+                               latentVariables: latent, em: nil,
+                               logLikelihood: impossible.isEmpty ? try Evaluation.logLikelihood(fitted, on: data) : -.infinity)
+        report.impossibleRows = impossible.count
+        report.firstImpossibleRow = impossible.first.map { ImpossibleRow.explain($0, in: data, network: fitted) }
+        return (fitted, report)
     }
 
     // MARK: learn
@@ -290,26 +305,40 @@ public enum LearningTasks {
     // MARK: score
 
     /// Per-row posteriors of `target`: one column `P(target=state)` per state, plus the row's
-    /// most probable state.
-    public static func score(_ network: BayesianNetwork, data: Dataset, target: String) throws -> (header: [String], rows: [[String]]) {
+    /// most probable state. A row whose findings have probability zero under the model gets
+    /// empty cells and is listed in `impossible` (with `strict`, it is an error instead): its
+    /// findings contradict each other even when the contradiction is far from the target, as
+    /// `query` refuses the same evidence.
+    public static func score(_ network: BayesianNetwork, data: Dataset, target: String,
+                             strict: Bool = false) throws -> (header: [String], rows: [[String]], impossible: [ImpossibleRow]) {
         let t = try network.require(target)
+        try DataRequirement.findings(target: target).check(data, against: network, operation: "score")
         // Batched: rows grouped by observation pattern, each group one compiled plan with the
-        // rows as a batch axis.
-        let batch = try VariableElimination(network).posteriors(of: t, for: data)
+        // rows as a batch axis; barren nodes pruned only, so every finding counts.
+        let batch = try VariableElimination(network).posteriors(of: t, for: data, withLogEvidence: true,
+                                                                skippingImpossibleRows: true)
+        let impossible = batch.impossibleRows.map { ImpossibleRow.explain($0, in: data, network: network) }
+        if strict, let first = impossible.first {
+            throw WorkbenchError.usage(first.description + (impossible.count > 1 ? " (and \(impossible.count - 1) more rows)" : ""))
+        }
         let states = network.variables[t].states
         let header = ["row"] + states.map { "P(\(target)=\($0))" } + ["most_probable"]
         var rows: [[String]] = []
         rows.reserveCapacity(batch.rowCount)
         for i in 0..<batch.rowCount {
             let p: [Double] = Array(batch[i])
-            var best = 0
-            for k in p.indices where p[k] > p[best] { best = k }
-            var row: [String] = [String(i + 1)]
-            for x in p { row.append("\(x)") }
-            row.append(states[best])
+            var row: [String] = [String(data.source?.rowNumbers?[i] ?? i + 1)]
+            if p.contains(where: \.isNaN) {
+                row += [String](repeating: "", count: states.count + 1)
+            } else {
+                var best = 0
+                for k in p.indices where p[k] > p[best] { best = k }
+                for x in p { row.append("\(x)") }
+                row.append(states[best])
+            }
             rows.append(row)
         }
-        return (header, rows)
+        return (header, rows, impossible)
     }
 
     // MARK: evaluate
@@ -327,8 +356,9 @@ public enum LearningTasks {
 
     public static func evaluate(_ network: BayesianNetwork, data: Dataset, target: String,
                                 folds: Int?, seed: UInt64) throws -> EvaluateReport {
-        let (truth, predictions) = try Evaluation.predict(network, on: data, target: target)
-        let ll = try Evaluation.logLikelihood(network, on: data)
+        try DataRequirement.targetAndFindings(target: target).check(data, against: network, operation: "evaluate")
+        let (truth, predictions) = try data.locatingImpossibleRows(network) { try Evaluation.predict(network, on: data, target: target) }
+        let ll = try data.locatingImpossibleRows(network) { try Evaluation.logLikelihood(network, on: data) }
         var cv: [String: Evaluation.CrossValidation]?
         if let k = folds {
             let estimator = ParameterEstimator(method: .bdeu(equivalentSampleSize: 1))

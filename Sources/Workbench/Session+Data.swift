@@ -55,11 +55,12 @@ extension Session {
         return d
     }
 
-    /// Writes per-row posteriors of `target` for the loaded data to a CSV file; returns the row count.
-    public func score(target: String, to path: String) throws -> Int {
-        let (header, rows) = try LearningTasks.score(network, data: try dataset(), target: target)
+    /// Writes per-row posteriors of `target` for the loaded data to a CSV file; returns the
+    /// row count and the rows that have probability zero (written with empty cells).
+    public func score(target: String, to path: String) throws -> (rows: Int, impossible: [ImpossibleRow]) {
+        let (header, rows, impossible) = try LearningTasks.score(network, data: try dataset(), target: target)
         try AtomicFile.write(csv: [header] + rows, to: resolve(path))
-        return rows.count
+        return (rows.count, impossible)
     }
 
     /// Accuracy, log-loss and friends of the model predicting `target` on the loaded data,

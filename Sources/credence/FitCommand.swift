@@ -49,6 +49,9 @@ struct FitCommand: ParsableCommand {
             print("EM: \(em.iterations) iterations, \(em.converged ? "converged" : "stopped at the cap"), \(em.distinctRows) distinct rows")
         }
         print("log-likelihood: \(report.logLikelihood)")
+        if let first = report.firstImpossibleRow {
+            FileHandle.standardError.write(Data("warning: \(report.impossibleRows) row\(report.impossibleRows == 1 ? " has" : "s have") probability zero under the fitted tables, so the log-likelihood is -inf; the first: \(first.description)\n  hint: complete-case estimates can rule out rows with gaps; --method bayes (a prior) or --method em keeps every row possible\n".utf8))
+        }
         print("wrote \(output)")
     }
 }

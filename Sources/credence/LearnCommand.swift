@@ -60,7 +60,7 @@ struct LearnCommand: ParsableCommand {
         try ModelIO.save(net, to: output)
         if json { try printJSON(report); return }
         for c in report.discretized {
-            print("discretised \(c.name) (\(c.method), values \(c.minimum) to \(c.maximum)): \(c.states.joined(separator: " "))")
+            print("discretised \(c.summary)")
         }
         print("learned \(report.edges.count) edges over \(net.count) variables (\(report.algorithm), \(report.score) = \(report.scoreValue))")
         for e in report.edges { print("  \(e[0]) -> \(e[1])") }

@@ -14,6 +14,7 @@ struct ScoreCommand: ParsableCommand {
     @Argument(help: "The data (CSV).") var data: String
     @Option(help: "The target variable.") var target: String
     @Option(help: "The CSV of scores to write (atomically).") var output: String
+    @Flag(help: "Fail when a row's findings have probability zero under the model (by default such a row gets empty cells and a warning).") var strict = false
     @Flag(help: "Print one JSON document on stdout.") var json = false
 
     func run() throws {
@@ -21,11 +22,13 @@ struct ScoreCommand: ParsableCommand {
         let (dataset, notes) = try ModelIO.loadData(path: data, for: network)
         for n in notes { FileHandle.standardError.write(Data("note: \(n)\n".utf8)) }
         let start = DispatchTime.now().uptimeNanoseconds
-        let (header, rows) = try LearningTasks.score(network, data: dataset, target: target)
+        let (header, rows, impossible) = try LearningTasks.score(network, data: dataset, target: target, strict: strict)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         try AtomicFile.write(csv: [header] + rows, to: output)
-        struct Report: Encodable { var output: String; var rows: Int; var target: String; var scoringSeconds: Double }
-        if json { try printJSON(Report(output: output, rows: rows.count, target: target, scoringSeconds: seconds)) } else {
+        for r in impossible.prefix(5) { FileHandle.standardError.write(Data("warning: \(r.description); its cells are left empty\n".utf8)) }
+        if impossible.count > 5 { FileHandle.standardError.write(Data("warning: \(impossible.count - 5) more rows have probability zero\n".utf8)) }
+        struct Report: Encodable { var output: String; var rows: Int; var target: String; var scoringSeconds: Double; var impossibleRows: [ImpossibleRow] }
+        if json { try printJSON(Report(output: output, rows: rows.count, target: target, scoringSeconds: seconds, impossibleRows: impossible)) } else {
             print("wrote \(output): P(\(target)) for \(rows.count) rows (\(String(format: "%.3f", seconds)) s of inference)")
         }
     }

@@ -36,8 +36,13 @@ struct SelfCheckCommand: ParsableCommand {
 }
 
 /// Prints one pretty JSON document on stdout.
+/// Prints one JSON document. Numbers that JSON cannot hold (an infinite log-likelihood, a
+/// NaN) are written as `null`.
 func printJSON<T: Encodable>(_ value: T) throws {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+    let marker = "\u{1}credence-non-finite\u{1}"
+    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: marker, negativeInfinity: marker, nan: marker)
+    let text = String(decoding: try encoder.encode(value), as: UTF8.self)
+    print(text.replacingOccurrences(of: "\"\\u0001credence-non-finite\\u0001\"", with: "null"))
 }

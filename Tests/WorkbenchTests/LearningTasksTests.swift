@@ -40,7 +40,7 @@ struct LearningTasksTests {
         #expect(truth.subtracting(found).count <= 2)
         #expect(found.subtracting(truth).count <= 2)
         #expect(learned.count == 8)
-        let (header, rows) = try LearningTasks.score(net, data: data, target: "lung")
+        let (header, rows, _) = try LearningTasks.score(net, data: data, target: "lung")
         #expect(header == ["row", "P(lung=yes)", "P(lung=no)", "most_probable"])
         #expect(rows.count == 10_000)
     }

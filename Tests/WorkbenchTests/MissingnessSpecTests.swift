@@ -163,7 +163,7 @@ struct MissingnessSpecTests {
         let net = Self.winback
         let (table, _) = try ModelIO.loadData(path: Self.root + "/datasets/dealer_winback.csv", for: net)
         let (truth, _) = try ModelIO.loadData(path: Self.root + "/datasets/dealer_winback.truth.csv", for: net)
-        let (_, scored) = try LearningTasks.score(net, data: table, target: "TrueReason")
+        let (_, scored, _) = try LearningTasks.score(net, data: table, target: "TrueReason")
         let trueReason = truth.columns[truth.column(named: "TrueReason")!].map { net.variables[net.index(of: "TrueReason")!].states[Int($0)] }
         let statedColumn = table.column(named: "StatedReason")!
         let stated = table.columns[statedColumn].map { $0 < 0 ? "" : table.states[statedColumn][Int($0)] }

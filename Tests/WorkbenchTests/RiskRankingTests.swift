@@ -43,7 +43,7 @@ struct RiskRankingTests {
         #expect(zip(r.entries, r.entries.dropFirst()).allSatisfy { $0.probability >= $1.probability - 1e-12 })
         #expect(r.entries.allSatisfy { !$0.factors.isEmpty && $0.factors.count <= 3 && $0.factors.allSatisfy { $0.effect > 0 } })
         // The listed rows are the highest of `score`'s column P(Retained=churned).
-        let (_, rows) = try LearningTasks.score(session.network, data: try session.dataset(), target: "Retained")
+        let (_, rows, _) = try LearningTasks.score(session.network, data: try session.dataset(), target: "Retained")
         let p = rows.map { Double($0[2])! }.sorted(by: >)
         #expect(abs(r.entries.last!.probability - p[149]) < 1e-9)
         #expect(abs(r.entries.first!.probability - p[0]) < 1e-9)

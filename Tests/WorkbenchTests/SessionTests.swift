@@ -297,7 +297,7 @@ struct SessionTests {
         #expect(abs(s.network.cpts[smoke].values[0] - 0.5) < 0.05)
         s.undo()
         #expect(s.network == truth)
-        #expect(try s.score(target: "lung", to: "scores.csv") == 2000)
+        #expect(try s.score(target: "lung", to: "scores.csv").rows == 2000)
         let e = try s.evaluate(target: "either", folds: nil)
         #expect(e.model.accuracy > 0.9)
         // A cancelled fit leaves the model as it was.

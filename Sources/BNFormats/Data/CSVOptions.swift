@@ -11,6 +11,9 @@ public struct CSVOptions: Sendable, Equatable {
     public var trimWhitespace: Bool
     /// Stop after this many problems (all are reported together).
     public var maximumErrors: Int
+    /// With the default `,`: read a file whose header has no `,` but has `;` or tabs with
+    /// that delimiter instead (with a note).
+    public var detectDelimiter: Bool = true
 
     /// Options; the defaults read comma-separated RFC 4180 files.
     public init(delimiter: UInt8 = UInt8(ascii: ","), missingValues: [String] = ["", "NA", "?"],

@@ -65,7 +65,9 @@ struct CSVScanner: Sendable {
     /// The file name used in diagnostics.
     let file: String
     let network: BayesianNetwork?
-    let options: CSVOptions
+    var options: CSVOptions
+    /// Header columns bound to no variable (1-based), for `Dataset.source`.
+    var ignored: [DataSource.Column] = []
     var diagnostics: [Diagnostic] = []
     var warnings: [Diagnostic] = []
     var header: [String] = []
@@ -188,6 +190,7 @@ struct CSVScanner: Sendable {
         guard i < b.count else {
             throw FormatError(SourceLocation(file: file, line: 1, column: 1), "the file is empty: expected a header row naming the columns")
         }
+        detectDelimiter(b, from: i, row: row)
         try readHeader(b, &i, row: row)
         row += 1
         // Every record but the last ends in a line end, so their count bounds the records
@@ -207,7 +210,8 @@ struct CSVScanner: Sendable {
         if !diagnostics.isEmpty { throw FormatError(finishDiagnostics()) }
         for t in numericCuts.indices { if let v = numericCuts[t] { cutColumn(t, v, &columns[t]) } }
         if !diagnostics.isEmpty { throw FormatError(diagnostics) }
-        let dataset = Dataset(names: names, states: states, columns: columns)
+        var dataset = Dataset(names: names, states: states, columns: columns)
+        dataset.source = DataSource(file: file, ignoredColumns: ignored)
         return CSVReadResult(dataset: dataset, warnings: warnings)
     }
 
@@ -280,6 +284,26 @@ struct CSVScanner: Sendable {
         return count(10) + count(13)
     }
 
+    /// When the options keep the default `,`, and the header line has no `,` outside quotes
+    /// but has `;` or a tab, reads the file with that delimiter (Excel writes `;` where the
+    /// decimal mark is a comma) and notes it.
+    mutating func detectDelimiter(_ b: UnsafeBufferPointer<UInt8>, from start: Int, row: Int) {
+        guard options.detectDelimiter, options.delimiter == UInt8(ascii: ",") else { return }
+        var counts: [UInt8: Int] = [:]
+        var quoted = false
+        var i = start
+        while i < b.count && (quoted || (b[i] != 10 && b[i] != 13)) {
+            if b[i] == 34 { quoted.toggle() } else if !quoted { counts[b[i], default: 0] += 1 }
+            i += 1
+        }
+        guard counts[UInt8(ascii: ","), default: 0] == 0 else { return }
+        let semicolons = counts[UInt8(ascii: ";"), default: 0], tabs = counts[9, default: 0]
+        guard semicolons + tabs > 0 else { return }
+        options.delimiter = semicolons >= tabs ? UInt8(ascii: ";") : 9
+        warnings.append(Diagnostic(SourceLocation(file: file, line: row, column: 1),
+                                   "the header has no ',' but has \(semicolons >= tabs ? "';'" : "tabs"): read as \(semicolons >= tabs ? "';'" : "tab")-separated"))
+    }
+
     private mutating func readHeader(_ b: UnsafeBufferPointer<UInt8>, _ i: inout Int, row: Int) throws(FormatError) {
         var scratch: [UInt8] = []
         var extra = 0
@@ -296,8 +320,9 @@ struct CSVScanner: Sendable {
             guard let name = text else {
                 throw FormatError(location(row: row, column: column), "invalid UTF-8 in the name of column \(column)", hint: "save the file as UTF-8")
             }
-            if name.isEmpty {
-                throw FormatError(location(row: row, column: column), "column \(column) of the header has no name")
+            if name.isEmpty && column > 1 {
+                throw FormatError(location(row: row, column: column), "column \(column) of the header has no name",
+                                  hint: "name it, or remove the column")
             }
             if let first = seen[name] {
                 throw FormatError(location(row: row, column: column), "column '\(name)' appears twice in the header (columns \(first) and \(column))")
@@ -310,11 +335,21 @@ struct CSVScanner: Sendable {
         }
         for (j, name) in header.enumerated() {
             var table = StateTable()
+            if name.isEmpty {
+                // pandas' `to_csv()` writes the row index as a first column with no name.
+                target.append(-1)
+                ignored.append(DataSource.Column(name: name, column: j + 1))
+                warnings.append(Diagnostic(location(row: row, column: j + 1),
+                                           "column 1 has no name (a row index, as pandas writes); it is ignored"))
+                continue
+            }
             if let net = network {
                 guard let v = net.index(of: name) else {
                     target.append(-1)
+                    ignored.append(DataSource.Column(name: name, column: j + 1))
                     warnings.append(Diagnostic(location(row: row, column: j + 1),
-                                               "column '\(name)' is not a variable of the model; it is ignored"))
+                                               "column '\(name)' is not a variable of the model; it is ignored",
+                                               hint: CSVReader.nearMatch(name, in: net).map { "did you mean '\($0)'? (names are case-sensitive)" }))
                     continue
                 }
                 if net.variables[v].cutPoints != nil {
@@ -431,8 +466,10 @@ struct CSVScanner: Sendable {
                 if column >= width {
                     report(location(row: row, column: column + 1),
                            "row \(row) has more fields than the header's \(width)", hint: "quote fields that contain '\(Character(Unicode.Scalar(delimiter)))'")
-                    // Skip the rest of the record.
+                    // Skip the rest of the record and its line end (left in place, the line end
+                    // read as a blank line and every later row was numbered one too far).
                     while i < n && b[i] != 10 && b[i] != 13 { i += 1 }
+                    _ = Self.skipLineEnd(b, &i)
                     break
                 }
                 let t = target[column]
@@ -562,5 +599,17 @@ struct CSVScanner: Sendable {
             out[d].message += "; it appears \(unknownCounts[k]) times in this column"
         }
         return out
+    }
+}
+
+extension CSVReader {
+    /// The variable a column name was meant to name: the same letters ignoring case, spaces,
+    /// `_`, `-` and `.` (`Monthly Charges` for `monthly_charges`), when exactly one variable
+    /// matches.
+    public static func nearMatch(_ name: String, in network: BayesianNetwork) -> String? {
+        func key(_ s: String) -> String { s.lowercased().filter { !" _-.".contains($0) } }
+        let k = key(name)
+        let hits = network.variables.filter { key($0.name) == k }
+        return hits.count == 1 ? hits[0].name : nil
     }
 }

@@ -1,0 +1,75 @@
+import BNCore
+import BNInference
+
+/// Rows of a table that have probability zero under a model, located and explained in user
+/// words: the file and 1-based row, the row's findings, and the family whose table gives the
+/// row's observed cells probability zero.
+public struct ImpossibleRow: Codable, Sendable, Equatable {
+    /// 1-based data row in the file (the header not counted).
+    public var row: Int
+    /// The file the row came from, when known.
+    public var file: String?
+    /// The row's findings, `Variable=state`.
+    public var findings: [String]
+    /// `P(x | u) = 0` for the first family whose cells are all observed in the row and whose
+    /// table entry for them is zero, as `P(tenure=(-inf,5] | total_charges=(3795,inf)) = 0`;
+    /// nil when no single family rules the row out (its missing cells cannot be completed in
+    /// any way that every family allows).
+    public var family: String?
+
+    /// `row 12 of churn.csv: tenure=0, … has probability zero (P(tenure=… | …) = 0)`.
+    public var description: String {
+        let place = file.map { "row \(row) of \($0)" } ?? "row \(row)"
+        let shown = findings.prefix(8).joined(separator: ", ") + (findings.count > 8 ? ", …" : "")
+        let why = family.map { "\($0) = 0" } ?? "no completion of its missing cells is possible under every family"
+        return "\(place): the findings \(shown) have probability zero under the model (\(why))"
+    }
+}
+
+extension ImpossibleRow {
+    /// Row `i` of `data` explained against `network`.
+    static func explain(_ i: Int, in data: Dataset, network: BayesianNetwork) -> ImpossibleRow {
+        var observed = [Int?](repeating: nil, count: network.count)
+        for v in 0..<network.count {
+            guard let j = data.column(named: network.variables[v].name), data.columns[j][i] >= 0,
+                  let s = network.variables[v].stateIndex(data.states[j][Int(data.columns[j][i])]) else { continue }
+            observed[v] = s
+        }
+        func word(_ v: Int) -> String { "\(network.variables[v].name)=\(network.variables[v].states[observed[v]!])" }
+        let findings = (0..<network.count).filter { observed[$0] != nil }.map(word)
+        var family: String? = nil
+        for v in 0..<network.count where observed[v] != nil {
+            let parents = network.parents(of: v)
+            guard parents.allSatisfy({ observed[$0] != nil }) else { continue }
+            // CPT scope: parents then the variable, row-major.
+            var offset = 0
+            for u in parents + [v] { offset = offset * network.variables[u].cardinality + observed[u]! }
+            if network.cpts[v].values[offset] == 0 {
+                family = "P(\(word(v))" + (parents.isEmpty ? ")" : " | " + parents.map(word).joined(separator: ", ") + ")")
+                break
+            }
+        }
+        let number = data.source?.rowNumbers?[i] ?? i + 1
+        return ImpossibleRow(row: number, file: data.source?.file, findings: findings, family: family)
+    }
+
+    /// The rows of `data` whose observed cells have probability zero under `network` (every
+    /// bound column counts, the target's too), by batched variable elimination with barren
+    /// nodes pruned only, so a contradiction far from any target is still found.
+    static func find(in data: Dataset, network: BayesianNetwork) throws -> [Int] {
+        guard network.count > 0, data.rowCount > 0 else { return [] }
+        return try VariableElimination(network).posteriors(of: 0, for: data, ignoringTargetColumn: false, withLogEvidence: true,
+                                                           skippingImpossibleRows: true).impossibleRows
+    }
+}
+
+extension Dataset {
+    /// Runs `body`, turning an impossible row reported by inference (0-based, no file) into
+    /// an error naming the file, the 1-based row and the family that rules it out.
+    func locatingImpossibleRows<T>(_ network: BayesianNetwork, _ body: () throws -> T) throws -> T {
+        do { return try body() } catch let e as InferenceError {
+            guard case .impossibleEvidenceInRow(let row, _) = e, row < rowCount else { throw e }
+            throw WorkbenchError.usage(ImpossibleRow.explain(row, in: self, network: network).description)
+        }
+    }
+}
