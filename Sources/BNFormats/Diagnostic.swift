@@ -16,7 +16,8 @@ public struct SourceLocation: Hashable, Sendable, CustomStringConvertible {
         self.field = field
     }
 
-    public var description: String { "\(file):\(line):\(column)" }
+    /// `file:line:column`, or just `file` for a problem with the whole file (line 0).
+    public var description: String { line > 0 ? "\(file):\(line):\(column)" : file }
 }
 
 /// One problem found in an input, with where it is and, when we can tell, what would be right.

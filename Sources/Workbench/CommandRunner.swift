@@ -70,7 +70,7 @@ public final class CommandRunner {
             return try execute(command)
         } catch {
             var message = String(describing: error)
-            if case ModelError.unknownVariable(let name) = error, let guess = Self.closest(to: name, in: session.network.names) {
+            if case ModelError.unknownVariable(let name) = error, let guess = NameSuggestion.closest(to: name, in: session.network.names) {
                 message += "; did you mean '\(guess)'?"
             }
             throw CommandFailure(column: Self.column(of: message, in: line), message: message)
@@ -94,25 +94,9 @@ public final class CommandRunner {
         return tokens.first?.column ?? 1
     }
 
-    /// The name nearest to `name` by edit distance (at most 2, or a case-insensitive match).
-    static func closest(to name: String, in names: [String]) -> String? {
-        func distance(_ a: [Character], _ b: [Character]) -> Int {
-            var row = Array(0...b.count)
-            for i in 1...max(a.count, 1) where !a.isEmpty {
-                var prev = row[0]
-                row[0] = i
-                for j in stride(from: 1, through: b.count, by: 1) {
-                    let cur = row[j]
-                    row[j] = min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] == b[j - 1] ? 0 : 1))
-                    prev = cur
-                }
-            }
-            return a.isEmpty ? b.count : row[b.count]
-        }
-        let target = Array(name.lowercased())
-        let scored = names.map { ($0, distance(target, Array($0.lowercased()))) }.filter { $0.1 <= min(2, max(1, name.count / 3)) }
-        return scored.min { $0.1 < $1.1 }?.0
-    }
+    /// The name nearest to `name` (BNCore's `NameSuggestion`), for front ends that do not
+    /// import BNCore.
+    public static func closest(to name: String, in names: [String]) -> String? { NameSuggestion.closest(to: name, in: names) }
 
     /// Runs a parsed command.
     public func execute(_ command: Command) throws -> CommandResult {

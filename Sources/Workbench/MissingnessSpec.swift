@@ -1,5 +1,6 @@
 import BNCore
 import Foundation
+import BNFormats
 
 /// A declarative description of how a customer table loses cells: which variables are
 /// hidden, which questions are skipped by design, and which cells go missing by which
@@ -74,7 +75,7 @@ public struct MissingnessSpec: Sendable, Equatable {
     public init(text: String, file: String, network: BayesianNetwork) throws {
         variables = network.variables.map(\.name)
         lines = []
-        for (k, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (k, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let content = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
             var tokens = SpecTokens(file: file, line: k + 1, text: String(content), network: network)
             guard let head = tokens.next() else { continue }
@@ -205,10 +206,7 @@ public struct MissingnessSpec: Sendable, Equatable {
     /// Returns the table, the complete sample (the truth) and what each rule did.
     public static func sample(_ network: BayesianNetwork, rows: Int, seed: UInt64, specPath: String)
         throws -> (table: Dataset, truth: Dataset, report: [RuleReport]) {
-        let text: String
-        do { text = try String(contentsOfFile: specPath, encoding: .utf8) } catch {
-            throw WorkbenchError.io(path: specPath, reason: "cannot read the missingness spec (\(error.localizedDescription))")
-        }
+        let text = try SourceText.loadText(path: specPath)
         let spec = try MissingnessSpec(text: text, file: specPath, network: network)
         let truth = try LearningTasks.sample(network, rows: rows, seed: seed, missing: 0, dropLatent: false)
         let (table, report) = spec.apply(to: truth, seed: seed)

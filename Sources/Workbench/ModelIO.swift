@@ -22,5 +22,8 @@ public enum ModelIO {
         return (r.dataset, r.warningTexts)
     }
 
+    /// Reads a UTF-8 text file (a script, a spec); `-` reads standard input.
+    public static func readText(path: String) throws -> String { try SourceText.loadText(path: path) }
+
     public static func saveData(_ data: Dataset, to path: String) throws { try CSVWriter.write(data, to: path) }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import BNFormats
 
 /// A file of seeded queries with exact answers (format: ../shared/reference/README.md):
 /// the network's name, its states, and for each query a target, hard evidence by names,
@@ -36,10 +37,7 @@ public struct ReferenceQueries: Codable, Sendable {
 
     /// Reads a reference file; errors name the file.
     public static func load(path: String) throws -> ReferenceQueries {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw WorkbenchError.io(path: path, reason: "cannot read the file (\(error.localizedDescription))")
-        }
+        let data = Data(try SourceText.load(path: path).bytes)
         do { return try JSONDecoder().decode(ReferenceQueries.self, from: data) } catch {
             throw WorkbenchError.io(path: path, reason: "not a reference-query file: \(error)")
         }

@@ -7,9 +7,11 @@ public struct Script {
 
     public init(name: String, text: String) {
         self.name = name
-        var ls = text.split(separator: "\n", omittingEmptySubsequences: false).map { String($0) }
+        // "\r\n" is one Character in Swift, so splitting on "\n" kept CRLF scripts as one line.
+        var ls = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
+            .map { String($0) }
         if ls.last == "" { ls.removeLast() }
-        lines = ls.map { $0.hasSuffix("\r") ? String($0.dropLast()) : $0 }
+        lines = ls
     }
 
     /// What a run did: how many errors, and whether it ended with `quit`.

@@ -40,6 +40,12 @@ struct BenchCommand: ParsableCommand {
     var writeQueries: String?
 
     func run() throws {
+        if let dir = writeQueries {
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: dir, isDirectory: &isFolder), isFolder.boolValue else {
+                throw WorkbenchError.usage("--write-queries \(dir): no such folder; create it first")
+            }
+        }
         BLAS.setThreads(threads)
         let items = try BenchmarkSuite.resolve(models: models, queries: queries,
                                                searchRoot: FileManager.default.currentDirectoryPath)
@@ -64,7 +70,8 @@ struct BenchCommand: ParsableCommand {
                 if let dir = writeQueries {
                     let encoder = JSONEncoder()
                     encoder.outputFormatting = [.sortedKeys]
-                    try encoder.encode(reference).write(to: URL(fileURLWithPath: dir).appendingPathComponent(name + ".json"))
+                    try AtomicFile.write(String(decoding: try encoder.encode(reference), as: UTF8.self),
+                                         to: URL(fileURLWithPath: dir).appendingPathComponent(name + ".json").path)
                 }
             }
             let r = try bench.run(network: network, reference: reference)

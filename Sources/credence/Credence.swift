@@ -1,5 +1,7 @@
 import ArgumentParser
 import FactorKernels
+import Foundation
+import Workbench
 
 /// The `credence` command: the subcommands of the command-line contract (docs/cli.md).
 @main
@@ -34,13 +36,46 @@ struct Credence: ParsableCommand {
         let env = ProcessInfo.processInfo.environment
         BLAS.setThreads(env["CREDENCE_BLAS_THREADS"].flatMap(Int.init) ?? 1)
         AllocatorTuning.keepLargeBlocks()
+        if let problem = unknownSubcommand(Array(CommandLine.arguments.dropFirst())) {
+            FileHandle.standardError.write(Data("Error: \(problem)\n".utf8))
+            Foundation.exit(ExitCode.validationFailure.rawValue)
+        }
         do {
             var command = try parseAsRoot()
             try command.run()
+        } catch let error as CocoaError {
+            // Foundation's own text ("NSCocoaErrorDomain error 256") never reaches the user.
+            let path = (error.userInfo[NSFilePathErrorKey] as? String) ?? error.userInfo[NSURLErrorKey].map { "\($0)" }
+            let what = (256..<512).contains(error.code.rawValue) ? "cannot read" : ((512..<1024).contains(error.code.rawValue) ? "cannot write" : "cannot use")
+            FileHandle.standardError.write(Data("Error: \(what) \(path.map { "'\($0)'" } ?? "a file"): \(Self.words(error.code))\n".utf8))
+            Foundation.exit(1)
         } catch {
             exit(withError: error)
         }
     }
-}
 
-import Foundation
+    /// A Foundation file error in user words.
+    static func words(_ code: CocoaError.Code) -> String {
+        switch code {
+        case .fileNoSuchFile, .fileReadNoSuchFile: return "no such file"
+        case .fileReadNoPermission, .fileWriteNoPermission: return "permission denied"
+        case .fileWriteOutOfSpace: return "the disk is full"
+        case .fileWriteVolumeReadOnly: return "the file system is read-only"
+        case .fileReadInapplicableStringEncoding, .fileReadCorruptFile: return "it is not UTF-8 text"
+        default: return "it is a folder, missing, or not readable"
+        }
+    }
+
+    /// A first argument that is neither a command nor a model file (`credence selfchek`,
+    /// `credence querry x`): without this it was taken as the REPL's model ("no such file") or
+    /// made ArgumentParser print the usage of `repl`. A word with no `.` or `/` that names no
+    /// file is a mistyped command.
+    static func unknownSubcommand(_ arguments: [String]) -> String? {
+        guard let first = arguments.first, !first.hasPrefix("-"), !first.contains("."), !first.contains("/"),
+              !FileManager.default.fileExists(atPath: first) else { return nil }
+        let names = configuration.subcommands.map { $0.configuration.commandName ?? "" } + ["help"]
+        guard !names.contains(first) else { return nil }
+        let guess = CommandRunner.closest(to: first, in: names).map { "; did you mean '\($0)'?" } ?? ""
+        return "'\(first)' is not a credence command\(guess)\n  the commands are: \(names.joined(separator: ", "))\n  (to open a model in the REPL, give its file name: credence repl MODEL.bn)"
+    }
+}

@@ -11,6 +11,13 @@ final class LineEditor {
     init(historyPath: String = ((ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory()) as NSString)
         .appendingPathComponent(".credence_history")) {
         self.historyPath = historyPath
+        // libedit decodes multibyte input by the locale: under the default "C" locale typed
+        // UTF-8 (满意度) arrived as empty strings. Take the user's locale, else C.UTF-8.
+        if let name = setlocale(LC_CTYPE, ""), ["C", "POSIX"].contains(String(cString: name)) {
+            _ = setlocale(LC_CTYPE, "C.UTF-8")
+        } else if setlocale(LC_CTYPE, nil) == nil {
+            _ = setlocale(LC_CTYPE, "C.UTF-8")
+        }
         rl_readline_name = UnsafePointer(strdup("credence"))
         stifle_history(2000)
         _ = read_history(historyPath)

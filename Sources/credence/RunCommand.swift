@@ -14,15 +14,13 @@ struct RunCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: "The script (one command per line, '#' comments).") var script: String
+    @Argument(help: "The script (one command per line, '#' comments); - reads standard input.") var script: String
     @Option(help: "A model to open before the script runs.") var model: String?
     @Flag(help: "Run every line even after an error.") var keepGoing = false
     @Flag(help: "Do not echo the commands.") var quiet = false
 
     func run() throws {
-        guard let data = FileManager.default.contents(atPath: script), let text = String(data: data, encoding: .utf8) else {
-            throw WorkbenchError.io(path: script, reason: "cannot read the script")
-        }
+        let text = try ModelIO.readText(path: script)
         let session = Session(journaling: false)
         if let model { try session.load(path: model) }
         let runner = CommandRunner(session: session)

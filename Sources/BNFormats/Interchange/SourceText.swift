@@ -36,6 +36,16 @@ public struct SourceText: Sendable {
         }
     }
 
+    /// Reads a UTF-8 text file (`-` or `/dev/stdin` read standard input); invalid UTF-8 is an
+    /// error at its line and column.
+    public static func loadText(path: String) throws(FormatError) -> String {
+        let source = try load(path: path == "-" ? "/dev/stdin" : path)
+        if let bad = firstInvalidUTF8Offset(source.bytes, in: 0..<source.bytes.count) {
+            throw FormatError(source.location(at: bad), "invalid UTF-8", hint: "save the file as UTF-8")
+        }
+        return String(decoding: source.bytes, as: UTF8.self)
+    }
+
     /// The 1-based line and column (in Unicode scalars) of a byte offset.
     public func location(at offset: Int, field: String? = nil) -> SourceLocation {
         let end = min(max(offset, 0), bytes.count)
@@ -103,35 +113,56 @@ struct IOFailure: Error {
     var message: String
 }
 
-/// Reads a whole file into bytes.
-func readBytes(path: String) throws(IOFailure) -> [UInt8] {
-    guard let handle = FileHandle(forReadingAtPath: path) else {
-        var isDir: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDir) {
-            throw IOFailure(message: isDir.boolValue ? "'\(path)' is a directory, not a file" : "cannot open '\(path)' (permission denied?)")
-        }
-        throw IOFailure(message: "no such file '\(path)'")
-    }
-    defer { try? handle.close() }
-    do {
-        let data = try handle.readToEnd() ?? Data()
-        return [UInt8](data)
-    } catch {
-        throw IOFailure(message: "cannot read '\(path)': \(error.localizedDescription)")
+/// Why a file operation failed, in user words (never Foundation's own text): `errno` after
+/// reading (`writing == false`) or writing `path`.
+public func fileProblem(_ code: Int32, path: String, writing: Bool) -> String {
+    let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+    switch code {
+    case ENOENT: return writing ? "the folder '\(folder)' does not exist" : "no such file"
+    case EISDIR: return "it is a folder, not a file"
+    case ENOTDIR: return "a part of the path is not a folder"
+    case EACCES, EPERM: return writing ? "permission denied (the folder '\(folder)' is not writable)" : "permission denied"
+    case ENOSPC, EDQUOT: return "the disk is full"
+    case EROFS: return "the file system is read-only"
+    case ENAMETOOLONG: return "the name is too long"
+    default: return String(cString: strerror(code))
     }
 }
 
+/// Reads a whole file into bytes (a pipe such as /dev/stdin too).
+func readBytes(path: String) throws(IOFailure) -> [UInt8] {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { throw IOFailure(message: "cannot read '\(path)': \(fileProblem(errno, path: path, writing: false))") }
+    defer { close(fd) }
+    var info = stat()
+    if fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
+        throw IOFailure(message: "cannot read '\(path)': \(fileProblem(EISDIR, path: path, writing: false))")
+    }
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 1 << 16)
+    while true {
+        let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
+        if n < 0 { if errno == EINTR { continue }; throw IOFailure(message: "cannot read '\(path)': \(fileProblem(errno, path: path, writing: false))") }
+        if n == 0 { break }
+        bytes.append(contentsOf: chunk[0..<n])
+    }
+    return bytes
+}
+
 /// Writes `bytes` to `path` atomically: a temporary file in the same directory is written,
-/// flushed and renamed over the destination, so a failed save never damages what was there.
-func writeAtomically(_ bytes: [UInt8], to path: String) throws(FormatError) {
+/// flushed and renamed over the destination, so a failed save never damages what was there
+/// and leaves no temporary file behind.
+public func writeAtomically(_ bytes: [UInt8], to path: String) throws(FormatError) {
     let url = URL(fileURLWithPath: path)
     let dir = url.deletingLastPathComponent().path
-    let tmp = dir + "/." + url.lastPathComponent + ".tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
-    let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0o644)
-    guard fd >= 0 else {
-        throw FormatError(SourceLocation(file: path, line: 0, column: 0),
-                          "cannot write '\(path)': \(String(cString: strerror(errno)))")
+    func failure(_ code: Int32) -> FormatError {
+        FormatError(SourceLocation(file: path, line: 0, column: 0), "cannot write '\(path)': \(fileProblem(code, path: path, writing: true))")
     }
+    var info = stat()
+    if stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR { throw failure(EISDIR) }
+    let tmp = dir + "/." + url.lastPathComponent + ".tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
+    let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+    guard fd >= 0 else { throw failure(errno) }
     var ok = true
     bytes.withUnsafeBufferPointer { buf in
         var off = 0
@@ -145,8 +176,8 @@ func writeAtomically(_ bytes: [UInt8], to path: String) throws(FormatError) {
     if ok && fsync(fd) != 0 { ok = false }
     close(fd)
     guard ok, rename(tmp, path) == 0 else {
-        let reason = String(cString: strerror(ok ? errno : err))
+        let code = ok ? errno : err
         unlink(tmp)
-        throw FormatError(SourceLocation(file: path, line: 0, column: 0), "cannot write '\(path)': \(reason)")
+        throw failure(code)
     }
 }

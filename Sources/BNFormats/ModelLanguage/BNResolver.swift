@@ -70,7 +70,7 @@ struct BNResolver {
         if broken.contains(n.text) || declaredNames[n.text] != nil { return nil }
         let names = network.names
         report(n.offset, "unknown variable '\(n.text)'",
-               hint: Self.suggestion(n.text, names).map { "did you mean '\($0)'?" }
+               hint: NameSuggestion.closest(to: n.text, in: names).map { "did you mean '\($0)'?" }
                    ?? (names.isEmpty ? "no variable is declared" : "declared variables: \(Self.list(names))"))
         return nil
     }
@@ -82,40 +82,10 @@ struct BNResolver {
         }
         if let i = stateIndex[v]![s.text] { return i }
         let variable = network.variables[v]
-        let hint = Self.suggestion(s.text, variable.states).map { "did you mean '\($0)'? " } ?? ""
+        let hint = NameSuggestion.closest(to: s.text, in: variable.states).map { "did you mean '\($0)'? " } ?? ""
         report(s.offset, "'\(s.text)' is not a state of '\(variable.name)'\(context())",
                hint: hint + "the states of \(variable.name) are \(Self.list(variable.states))")
         return nil
-    }
-
-    /// A close name, if any: equal ignoring case, or within an edit distance (insertions,
-    /// deletions, substitutions and swaps of neighbours) of 1 for names of 3–5 scalars and 2
-    /// for longer ones.
-    static func suggestion(_ name: String, _ candidates: [String]) -> String? {
-        let a = Array(name.unicodeScalars)
-        let allowed = a.count <= 2 ? 0 : (a.count <= 5 ? 1 : 2)
-        var best: (String, Int)? = nil
-        for c in candidates {
-            if c.lowercased() == name.lowercased() { return c }
-            let b = Array(c.unicodeScalars)
-            guard allowed > 0, abs(a.count - b.count) <= allowed, !b.isEmpty else { continue }
-            var older = [Int](repeating: 0, count: b.count + 1)
-            var previous = Array(0...b.count)
-            var current = previous
-            for i in 1...a.count {
-                current[0] = i
-                for j in 1...b.count {
-                    current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-                    if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
-                        current[j] = min(current[j], older[j - 2] + 1)
-                    }
-                }
-                (older, previous, current) = (previous, current, older)
-            }
-            let d = previous[b.count]
-            if d <= allowed, best == nil || d < best!.1 { best = (c, d) }
-        }
-        return best?.0
     }
 
     /// A sum for messages, rounded to 12 decimals (0.9, not 0.8999999999999999).
