@@ -34,7 +34,9 @@ public struct BayesianNetwork: Equatable, Sendable {
 
     /// The index of a variable by name, or an error naming it.
     public func require(_ name: String) throws(ModelError) -> Int {
-        guard let i = indexByName[name] else { throw .unknownVariable(name) }
+        guard let i = indexByName[name] else {
+            throw .unknownVariable(name, suggestion: NameSuggestion.closest(to: name, in: variables.map(\.name)))
+        }
         return i
     }
 

@@ -1,7 +1,8 @@
 /// Errors raised when a network or its evidence is not valid, in user words.
 public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
     case duplicateVariable(String)
-    case unknownVariable(String)
+    /// A name that is no variable, with the nearest variable name when one is close.
+    case unknownVariable(String, suggestion: String? = nil)
     case duplicateState(variable: String, state: String)
     case unknownState(variable: String, state: String, allowed: [String])
     case noStates(variable: String)
@@ -23,7 +24,7 @@ public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .duplicateVariable(let v): return "variable '\(v)' is defined twice"
-        case .unknownVariable(let v): return "unknown variable '\(v)'"
+        case .unknownVariable(let v, let near): return "unknown variable '\(v)'" + (near.map { "; did you mean '\($0)'?" } ?? "")
         case .duplicateState(let v, let s): return "variable '\(v)' lists state '\(s)' twice"
         case .unknownState(let v, let s, let allowed):
             return "variable '\(v)' has no state '\(s)'; its states are \(allowed.joined(separator: ", "))"

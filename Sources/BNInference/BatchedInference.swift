@@ -174,7 +174,8 @@ extension VariableElimination {
         let workers = max(1, min(threads, work.count))
         if workers == 1 {
             for (i, t) in work.enumerated() {
-                let r = Result { () throws(InferenceError) in try runBatch(t, target: target, state: state) }
+                let r = Result { () throws(InferenceError) in try runBatch(t, target: target, state: state,
+                                                                                     skippingImpossibleRows: skippingImpossibleRows) }
                 outcomes.withLock { $0[i] = r }
             }
         } else {

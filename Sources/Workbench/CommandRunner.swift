@@ -69,10 +69,7 @@ public final class CommandRunner {
         do {
             return try execute(command)
         } catch {
-            var message = String(describing: error)
-            if case ModelError.unknownVariable(let name) = error, let guess = NameSuggestion.closest(to: name, in: session.network.names) {
-                message += "; did you mean '\(guess)'?"
-            }
+            let message = String(describing: error)
             throw CommandFailure(column: Self.column(of: message, in: line), message: message)
         }
     }

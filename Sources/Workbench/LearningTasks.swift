@@ -203,6 +203,9 @@ public enum LearningTasks {
             throw WorkbenchError.usage("--algorithm must be hc or tabu, got '\(algorithm)'")
         }
         let score = try structureScore(scoreName, ess: ess)
+        guard data.rowCount > 0 else {
+            throw WorkbenchError.usage("\(data.source?.file ?? "the data") has no data rows (only a header), so there is nothing to learn from")
+        }
         var data = data
         var discretized: [DatasetDiscretization.Column] = []
         if let plan = discretization { (data, discretized) = try plan.apply(to: data) }

@@ -11,6 +11,9 @@ extension Session {
         // An empty model (before `learn`) takes every column, states in order of appearance.
         let (d, notes) = network.count == 0 ? try ModelIO.loadData(path: resolve(path))
             : try ModelIO.loadData(path: resolve(path), for: network)
+        // A table that binds to no variable (a header in other case, another delimiter) is
+        // refused here, not after a fit on 0 rows.
+        if network.count > 0 { try DataRequirement.someVariable.check(d, against: network, operation: "load") }
         dataPath = path
         dataCache = (network, d, notes)
         return (d, notes)

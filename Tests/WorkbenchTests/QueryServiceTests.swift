@@ -40,7 +40,7 @@ struct QueryServiceTests {
         #expect(throws: ModelError.unknownState(variable: "smoke", state: "maybe", allowed: ["yes", "no"])) {
             try service.answer(QueryRequest(targets: ["lung"], evidence: ["smoke": "maybe"]))
         }
-        #expect(throws: ModelError.unknownVariable("lungs")) { try service.answer(QueryRequest(targets: ["lungs"])) }
+        #expect(throws: ModelError.unknownVariable("lungs", suggestion: "lung")) { try service.answer(QueryRequest(targets: ["lungs"])) }
         #expect(throws: WorkbenchError.usage("--evidence smoke: expected VARIABLE=STATE")) {
             try QueryRequest.assignments(["smoke"], option: "--evidence")
         }
