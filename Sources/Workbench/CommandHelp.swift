@@ -56,7 +56,7 @@ public enum CommandHelp {
         Entry(syntax: "rank TARGET=STATE [top P%] [factors K] [ignoring VAR ...]", summary: "the loaded data's rows most likely to have TARGET=STATE (top 5% by default), each with its K main findings; ignoring: columns left out", example: "rank Retained=churned top 5% factors 3 ignoring LifeEvent"),
         Entry(syntax: "explain TARGET[=STATE] [top N]", summary: "why P(TARGET=STATE) is what it is (default: its most probable state): each finding's impact and weight of evidence, the N CPT parameters it is most sensitive to (10 by default), and each unobserved variable's value of information in bits", example: "explain lung=yes top 5"),
         Entry(syntax: "bench [MODEL ...] [repeat N] [queries N]", summary: "time exact inference and check the answers: on the current model with N generated queries (20), or on model files with their reference queries (../reference/NAME.json beside them)", example: "bench ../shared/networks/asia.bif ../shared/networks/alarm.bif"),
-        Entry(syntax: "journal (replay|discard|show)", summary: "replay, discard or list the unsaved edits a killed session left behind", example: "journal replay"),
+        Entry(syntax: "journal (replay|discard|show)", summary: "replay, delete or list the unsaved edits a session left without saving (oldest journal first)", example: "journal replay"),
         Entry(syntax: "help [COMMAND]", summary: "list the commands, or explain one", example: "help add edge"),
         Entry(syntax: "quit", summary: "leave (asks first when there are unsaved changes; 'exit' works too)", example: "quit"),
     ]
