@@ -11,9 +11,9 @@ public struct BayesianNetwork: Equatable, Sendable {
     public var label: String?
     public var description: String?
     public private(set) var variables: [Variable]
-    public private(set) var dag: DAG
+    public internal(set) var dag: DAG
     /// `cpts[v]` is `P(v | parents(v))` with scope `parents(v) + [v]`.
-    public private(set) var cpts: [Factor]
+    public internal(set) var cpts: [Factor]
     private var indexByName: [String: Int]
 
     /// Tolerance on `|Σ row − 1|` accepted by `setCPT` (rows are renormalised exactly).
@@ -74,11 +74,18 @@ public struct BayesianNetwork: Equatable, Sendable {
         return v
     }
 
-    /// Removes a variable, its edges and its CPT. Each child's table is averaged over the
-    /// removed parent's states (uniform weights), which keeps its rows normalised; variables
-    /// above `v` shift down by one index.
-    public mutating func removeVariable(_ v: Int) {
-        for c in dag.children[v] { removeParent(v, from: c) }
+    /// Removes a variable, its edges and its CPT; variables above `v` shift down by one index.
+    ///
+    /// Each child `c` loses `v` as in `removeEdge(from:to:weights:)`:
+    /// `P'(c | C) = Σ_v w_c(v | C) · P(c | v, C)` with `C = pa(c) \ {v}` and `childWeights[c]`
+    /// a factor over `C ∪ {v}` proportional to `P(v | C)` in each row (the caller computes it
+    /// by inference on the network before the removal). Then each child keeps its
+    /// distribution given its other parents, `P'(c | C) = P(c | C)`.
+    public mutating func removeVariable(_ v: Int, childWeights: [Int: Factor]) throws(ModelError) {
+        for c in dag.children[v] {
+            guard let w = childWeights[c] else { preconditionFailure("no weights for child #\(c) of #\(v)") }
+            try removeParent(v, from: c, weights: w)
+        }
         dag.removeNode(v)
         variables.remove(at: v)
         cpts.remove(at: v)
@@ -123,37 +130,6 @@ public struct BayesianNetwork: Equatable, Sendable {
         }
         let grown = try wrap { () throws(FactorError) in try old.multiplying(ones) }
         cpts[child] = grown.reordered(to: newScope.variables)
-    }
-
-    /// Removes the edge `parent → child`; the child's rows are averaged over the parent's
-    /// states, so every row stays normalised.
-    public mutating func removeEdge(from parent: Int, to child: Int) throws(ModelError) {
-        guard dag.hasEdge(from: parent, to: child) else {
-            throw .missingEdge(from: variables[parent].name, to: variables[child].name)
-        }
-        removeParent(parent, from: child)
-    }
-
-    private mutating func removeParent(_ parent: Int, from child: Int) {
-        let k = Double(variables[parent].cardinality)
-        let summed = cpts[child].summingOut([parent])
-        dag.removeEdge(from: parent, to: child)
-        let averaged = Factor(unchecked: summed.scope, summed.values.map { $0 / k })
-        cpts[child] = averaged.reordered(to: familyScope(of: child).variables)
-    }
-
-    /// Reverses `a → b` into `b → a` (refused if another path from `a` to `b` would close a
-    /// cycle). CPTs are reset to keep rows normalised: `b`'s CPT loses `a` (averaged), and
-    /// `a`'s CPT gains `b` with its rows copied.
-    public mutating func reverseEdge(from a: Int, to b: Int) throws(ModelError) {
-        try removeEdge(from: a, to: b)
-        do {
-            try addEdge(from: b, to: a)
-        } catch {
-            // Put the original edge back (cannot fail: it existed a moment ago).
-            try? addEdge(from: a, to: b)
-            throw error
-        }
     }
 
     /// Sets the parents of `v` in the given order and gives `v` a uniform CPT over them.
@@ -231,7 +207,7 @@ public struct BayesianNetwork: Equatable, Sendable {
         indexByName = Dictionary(uniqueKeysWithValues: variables.enumerated().map { ($1.name, $0) })
     }
 
-    private func wrap<T>(_ body: () throws(FactorError) -> T) throws(ModelError) -> T {
+    func wrap<T>(_ body: () throws(FactorError) -> T) throws(ModelError) -> T {
         do { return try body() } catch { throw .factor(error) }
     }
 }

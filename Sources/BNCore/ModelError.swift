@@ -8,6 +8,9 @@ public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
     case noStates(variable: String)
     /// Adding the edge would close this directed cycle (first = last).
     case cycle([String])
+    /// Reversing `from → to` would close a cycle: `path` is another directed path from
+    /// `from` to `to` (Shachter 1986 reverses an arc only when there is none).
+    case reversalCycle(from: String, to: String, path: [String])
     case duplicateEdge(from: String, to: String)
     case missingEdge(from: String, to: String)
     case selfLoop(String)
@@ -30,6 +33,9 @@ public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
             return "variable '\(v)' has no state '\(s)'; its states are \(allowed.joined(separator: ", "))"
         case .noStates(let v): return "variable '\(v)' needs at least one state"
         case .cycle(let path): return "this edge would create the cycle \(path.joined(separator: " -> "))"
+        case .reversalCycle(let a, let b, let path):
+            return "cannot reverse \(a) -> \(b): \(a) also reaches \(b) through \(path.joined(separator: " -> ")), so \(b) -> \(a) "
+                + "would create a cycle; remove or reverse an edge on that path first"
         case .duplicateEdge(let a, let b): return "edge \(a) -> \(b) already exists"
         case .missingEdge(let a, let b): return "there is no edge \(a) -> \(b)"
         case .selfLoop(let v): return "a variable cannot be its own parent ('\(v)')"

@@ -101,10 +101,7 @@ public final class CommandRunner {
         switch command {
         case .load(let path):
             try s.load(path: path)
-            var text = "loaded \(path): \(describeSize(s.network))"
-            if !s.pendingJournal.isEmpty {
-                text += "\nnote: \(s.pendingJournal.count) unsaved edit\(s.pendingJournal.count == 1 ? "" : "s") from a session that ended without saving; 'journal replay' restores them, 'journal discard' forgets them"
-            }
+            let text = (["loaded \(path): \(describeSize(s.network))"] + s.journalNotes.map { "note: " + $0 }).joined(separator: "\n")
             return .init(output: .message(text), text: text)
         case .save(let path):
             try s.save(to: path)
@@ -207,17 +204,21 @@ public final class CommandRunner {
         }
     }
 
-    /// Replays the journal a killed session left behind; returns the replayed lines.
+    /// Replays the oldest journal a session left behind without saving (its edits go to this
+    /// session's own journal, then the old journal is deleted); returns the replayed lines.
+    /// When a line fails, the lines before it stay applied (undoable) and the old journal
+    /// stays on disk.
     @discardableResult
     public func replayJournal() throws(CommandFailure) -> [String] {
-        let lines = session.pendingJournal
-        session.pendingJournal = []
-        session.journal?.discard()
+        guard let j = session.pendingJournals.first else { return [] }
+        let lines = j.lines()
         for (k, line) in lines.enumerated() {
             do { _ = try run(line: line) } catch {
-                throw CommandFailure(column: error.column, message: "journal line \(k + 1) (\(line)): \(error.message)")
+                throw CommandFailure(column: error.column, message: "journal line \(k + 1) (\(line)): \(error.message); "
+                    + "the lines before it are applied ('undo' takes them back), the journal stays in \(j.path)")
             }
         }
+        session.discardPendingJournal()
         return lines
     }
 
@@ -378,19 +379,27 @@ public final class CommandRunner {
 
     private func journal(_ action: Command.JournalAction) throws -> CommandResult {
         let s = session
+        let pending = s.pendingJournals.first
         switch action {
         case .show:
-            let lines = s.pendingJournal.isEmpty ? (s.journal?.lines() ?? []) : s.pendingJournal
-            return .init(output: .journal(lines), text: lines.isEmpty ? "the journal is empty" : lines.joined(separator: "\n"))
+            let lines = (pending ?? s.journal)?.lines() ?? []
+            let head = (pending ?? s.journal).map { "# \($0.path)" + (pending == nil ? " (this session)" : "") }
+            return .init(output: .journal(lines),
+                         text: lines.isEmpty ? "the journal is empty" : ([head].compactMap { $0 } + lines).joined(separator: "\n"))
         case .discard:
-            let n = s.pendingJournal.count
+            guard let j = pending else {
+                throw WorkbenchError.usage("there is no journal to discard: no session left unsaved edits of this model "
+                    + "(this session's own journal is cleared by 'save', or by 'quit' answered n)")
+            }
+            let n = j.lines().count
             s.discardPendingJournal()
-            return .init(output: .journal([]), text: "discarded \(n) journal line\(n == 1 ? "" : "s")")
+            return message("discarded \(plural(n, "journal line")) (\(j.path))"
+                + (s.pendingJournals.isEmpty ? "" : "; \(plural(s.pendingJournals.count, "more journal")) left"))
         case .replay:
-            guard !s.pendingJournal.isEmpty else { throw WorkbenchError.usage("there is no journal to replay") }
+            guard pending != nil else { throw WorkbenchError.usage("there is no journal to replay: no session left unsaved edits of this model") }
             let lines: [String]
             do { lines = try replayJournal() } catch { throw WorkbenchError.usage(error.message) }
-            return .init(output: .journal(lines), text: "replayed \(lines.count) edit\(lines.count == 1 ? "" : "s") from the journal")
+            return .init(output: .journal(lines), text: "replayed \(plural(lines.count, "edit")) from the journal")
         }
     }
 }

@@ -1,4 +1,5 @@
 import BNCore
+import BNInference
 
 /// One validated change to a model's structure or tables, by names.
 public enum ModelEdit: Equatable, Sendable {
@@ -22,7 +23,8 @@ public enum ModelEdit: Equatable, Sendable {
         case .addVariable(let name, let states):
             try net.addVariable(Variable(name: name, states: states))
         case .removeVariable(let name):
-            net.removeVariable(try net.require(name))
+            let v = try net.require(name)
+            try net.removeVariable(v, childWeights: try Self.weights(in: net, removing: v, from: net.children(of: v)))
         case .renameVariable(let old, let new):
             try net.renameVariable(try net.require(old), to: new)
         case .addState(let v, let s):
@@ -34,7 +36,9 @@ public enum ModelEdit: Equatable, Sendable {
         case .addEdge(let a, let b):
             try net.addEdge(from: try net.require(a), to: try net.require(b))
         case .removeEdge(let a, let b):
-            try net.removeEdge(from: try net.require(a), to: try net.require(b))
+            let (p, c) = (try net.require(a), try net.require(b))
+            guard net.dag.hasEdge(from: p, to: c) else { throw ModelError.missingEdge(from: a, to: b) }
+            try net.removeEdge(from: p, to: c, weights: try Self.weights(in: net, removing: p, from: [c])[c]!)
         case .reverseEdge(let a, let b):
             try net.reverseEdge(from: try net.require(a), to: try net.require(b))
         case .setCPT(let name, let parentStates, let probabilities):
@@ -42,6 +46,20 @@ public enum ModelEdit: Equatable, Sendable {
             try Self.setTable(&net, v, parentStates: parentStates, probabilities: probabilities)
         }
         network = net
+    }
+
+    /// For each child `c`, the joint `P(p, C)` of the removed parent `p` and the child's
+    /// other parents `C = pa(c) \ {p}` in `net` (variable elimination, before the removal):
+    /// the weights with which `BayesianNetwork.removeEdge(from:to:weights:)` marginalises `p`
+    /// out of `c`'s table, `P'(c | C) = Σ_p P(p | C) · P(c | p, C)`, so that `c` keeps its
+    /// distribution given `C`.
+    static func weights(in net: BayesianNetwork, removing p: Int, from children: [Int]) throws -> [Int: Factor] {
+        let engine = VariableElimination(net)
+        var out: [Int: Factor] = [:]
+        for c in children {
+            out[c] = try engine.joint(of: net.parents(of: c).filter { $0 != p } + [p], given: .none)
+        }
+        return out
     }
 
     private static func setTable(_ net: inout BayesianNetwork, _ v: Int, parentStates: [String]?, probabilities: [Double]) throws {

@@ -42,10 +42,14 @@ public final class Session {
     var redoStack: [BayesianNetwork] = []
     var cachedService: QueryService?
     var cachedExplainer: Explainer?
-    /// The crash journal of the current model (nil when the model has no path).
+    /// This session's crash journal of the current model (nil when the model has no path or
+    /// the session does not journal); see `Journal`.
     public internal(set) var journal: Journal?
-    /// Journal lines found when the model was opened (a session that was killed before saving).
-    public internal(set) var pendingJournal: [String] = []
+    /// Journals of this model left by sessions that ended without saving, oldest first: they
+    /// stay on disk until replayed (`journal replay`) or discarded (`journal discard`).
+    public internal(set) var pendingJournals: [Journal] = []
+    /// Journals of this model held by other sessions that are editing it now (found at open).
+    public internal(set) var otherSessions: [Journal] = []
     /// Whether edits are journaled (the interactive REPL); scripts leave no journal behind.
     public let journaling: Bool
 
@@ -85,7 +89,9 @@ public final class Session {
     // MARK: opening and saving
 
     /// Opens a model file: replaces the model, clears evidence, scenarios and history.
-    /// A journal left next to the file by a killed session is kept in `pendingJournal`.
+    /// Journals left next to the file by sessions that ended without saving are listed in
+    /// `pendingJournals`; this session's own journal of the previous model is closed first
+    /// (kept when it holds unsaved edits).
     public func load(path: String) throws {
         guard FileManager.default.fileExists(atPath: resolve(path)) else {
             throw WorkbenchError.io(path: path, reason: "no such file")
@@ -100,6 +106,7 @@ public final class Session {
     }
 
     func reset(to net: BayesianNetwork, path: String?) {
+        closeJournal()
         network = net
         savedNetwork = net
         self.path = path
@@ -109,13 +116,15 @@ public final class Session {
         cachedService = nil
         cachedExplainer = nil
         dataCache = nil
-        journal = nil
         journaledDataPath = nil
-        pendingJournal = []
+        pendingJournals = []
+        otherSessions = []
         if let path { openJournal(for: path) }
     }
 
-    /// Saves atomically to `path` (or the current path); clears the dirty flag and the journal.
+    /// Saves atomically to `path` (or the current path); clears the dirty flag and this
+    /// session's journal (other sessions' journals are theirs: a save never touches them).
+    /// Saving to another path moves the session to that model and its journal with it.
     public func save(to newPath: String? = nil) throws {
         guard let target = newPath ?? path else {
             throw WorkbenchError.usage("this model has no file yet: save PATH")
@@ -123,25 +132,13 @@ public final class Session {
         try ModelIO.save(network, to: resolve(target))
         if target != path {
             journal?.discard()
+            journal = nil
             path = target
-            journal = journaling ? Journal(path: Journal.path(for: resolve(target))) : nil
+            openJournal(for: target)
         }
-        journal?.discard()
+        journal?.clear()
         journaledDataPath = nil
-        pendingJournal = []
         savedNetwork = network
-    }
-
-    func openJournal(for modelPath: String) {
-        let j = Journal(path: Journal.path(for: resolve(modelPath)))
-        pendingJournal = j.lines()
-        journal = journaling ? j : nil
-    }
-
-    /// Forgets the journal found at open (the user declined to replay it).
-    public func discardPendingJournal() {
-        pendingJournal = []
-        if let path { Journal(path: Journal.path(for: resolve(path))).discard() }
     }
 }
 

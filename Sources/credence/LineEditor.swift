@@ -37,10 +37,13 @@ final class LineEditor {
     }
 
     /// Asks a question; the answer's first letter in lower case ("" at end of input).
-    func ask(_ question: String) -> String {
+    func ask(_ question: String) -> String { String(answer(question).prefix(1)) }
+
+    /// The whole answer to a question, trimmed and lowercased ("" at end of input).
+    func answer(_ question: String) -> String {
         guard let raw = readline(question) else { return "" }
         defer { free(raw) }
-        return String(String(cString: raw).trimmingCharacters(in: .whitespaces).lowercased().prefix(1))
+        return String(cString: raw).trimmingCharacters(in: .whitespaces).lowercased()
     }
 
     /// What completion offers, refreshed before each prompt.

@@ -70,18 +70,7 @@ struct Repl {
     func loop(opening: String) throws {
         Interrupt.install()
         print("Credence \(Credence.version): \(opening) (\(session.network.count) variables). 'help' lists the commands.")
-        if !session.pendingJournal.isEmpty {
-            let n = session.pendingJournal.count
-            print("A session on this model ended without saving \(n) edit\(n == 1 ? "" : "s"):")
-            for line in session.pendingJournal.prefix(10) { print("  \(line)") }
-            if n > 10 { print("  ...") }
-            if editor.ask("Replay them? [y/N] ") == "y" {
-                do { try runner.replayJournal(); print("replayed \(n) edit\(n == 1 ? "" : "s")") } catch { report(error.message) }
-            } else {
-                session.discardPendingJournal()
-                print("discarded")
-            }
-        }
+        offerPendingJournals()
         while true {
             editor.update(from: session)
             Interrupt.reset()
@@ -105,6 +94,33 @@ struct Repl {
                 if !result.text.isEmpty { print(result.text) }
             } catch {
                 report(error.message, column: error.column, line: line)
+            }
+        }
+    }
+
+    /// Notes other sessions editing the model, then asks about each journal a session left
+    /// without saving. Only 'y' replays and only 'discard' deletes: Enter (or anything
+    /// else) keeps the journal on disk for later and says where it is.
+    private func offerPendingJournals() {
+        for note in session.otherSessionNotes { print("note: " + note) }
+        while let j = session.pendingJournals.first {
+            let lines = j.lines()
+            let n = lines.count
+            print("A \(j.owner) on this model ended without saving \(n) edit\(n == 1 ? "" : "s"):")
+            for line in lines.prefix(10) { print("  \(line)") }
+            if n > 10 { print("  ...") }
+            switch editor.answer("Replay them? [y]es / [N]o, keep them for later / 'discard' deletes them: ") {
+            case "y", "yes":
+                do { try runner.replayJournal(); print("replayed \(n) edit\(n == 1 ? "" : "s")") } catch {
+                    report(error.message)
+                    return
+                }
+            case "discard":
+                session.discardPendingJournal()
+                print("discarded \(j.path)")
+            default:
+                print("kept in \(j.path); 'journal replay' restores them, 'journal discard' deletes them")
+                return
             }
         }
     }
@@ -171,7 +187,7 @@ struct Repl {
     /// True when it is fine to leave (no unsaved changes, or the user said so).
     private func confirmQuit() -> Bool {
         guard session.isDirty else {
-            session.journal?.discard()  // edits undone back to the saved model: nothing to restore
+            session.closeJournal()  // edits undone back to the saved model: nothing to restore
             return true
         }
         let target = session.path ?? "a file"
@@ -181,7 +197,7 @@ struct Repl {
                 print("no file yet: use 'save PATH', then quit")
                 return false
             }
-            do { try session.save(); print("saved \(session.path!)"); return true } catch {
+            do { try session.save(); session.closeJournal(); print("saved \(session.path!)"); return true } catch {
                 report("\(error)")
                 return false
             }

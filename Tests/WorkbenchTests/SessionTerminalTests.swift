@@ -93,26 +93,49 @@ struct SessionTerminalTests {
         try t.keys("c", "Enter")
         try t.keys("show cpt lung", "Enter")
         try t.wait(for: "0.2000")
-        #expect(FileManager.default.fileExists(atPath: dir + "/.asia.bif.credence-journal"))
-        // Kill the terminal: the edit survives in the journal.
+        let journals = { try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".credence-journal") } }
+        #expect(try journals().count == 1)
+        // A second session on the same model is told about the first and its journal.
+        let second = Terminal()
+        defer { second.stop() }
+        try second.start(command)
+        try second.wait(for: "note: another session (pid ")
+        try second.wait(for: "is editing this model; its journal is")
+        #expect(try !second.screen().contains("Replay them?"))
+        try second.keys("quit", "Enter")
+        try second.wait(for: "EXITED")
+        #expect(try journals().count == 1)  // the second session, clean, took its journal away
+        // Kill the first terminal: the edit survives in its journal.
         t.stop()
 
+        // Enter at the question keeps the journal for later and says where it is.
         let u = Terminal()
         defer { u.stop() }
         try u.start(command)
-        try u.wait(for: "Replay them? [y/N]")
-        try u.keys("y", "Enter")
-        try u.wait(for: "replayed 1 edit")
-        try u.keys("show cpt lung", "Enter")
-        try u.wait(for: "0.2000")
-        // History from the first session: Up brings back the last line.
-        try u.keys("Up")
-        try u.wait(for: "asia.bif*> show cpt lung")
-        try u.keys("C-u", "quit", "Enter")
-        try u.wait(for: "Unsaved changes.")
-        try u.keys("n", "Enter")
+        try u.wait(for: "Replay them? [y]es / [N]o, keep them for later / 'discard' deletes them:")
+        try u.keys("Enter")
+        try u.wait(for: "kept in /")
+        try u.wait(for: "'journal replay' restores them, 'journal discard' deletes them")
+        try u.keys("quit", "Enter")
         try u.wait(for: "EXITED")
-        #expect(!FileManager.default.fileExists(atPath: dir + "/.asia.bif.credence-journal"))
+        #expect(try journals().count == 1)
+
+        let v = Terminal()
+        defer { v.stop() }
+        try v.start(command)
+        try v.wait(for: "Replay them?")
+        try v.keys("y", "Enter")
+        try v.wait(for: "replayed 1 edit")
+        try v.keys("show cpt lung", "Enter")
+        try v.wait(for: "0.2000")
+        // History from the earlier sessions: Up brings back the last line.
+        try v.keys("Up")
+        try v.wait(for: "asia.bif*> show cpt lung")
+        try v.keys("C-u", "quit", "Enter")
+        try v.wait(for: "Unsaved changes.")
+        try v.keys("n", "Enter")
+        try v.wait(for: "EXITED")
+        #expect(try journals().isEmpty)
         let history = try String(contentsOfFile: dir + "/home/.credence_history", encoding: .utf8)
         #expect(history.contains("set\\040cpt\\040lung"))
     }

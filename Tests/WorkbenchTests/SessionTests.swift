@@ -189,7 +189,13 @@ struct SessionTests {
         #expect(abs(try s.query(["asia"]).marginals[0].probabilities[0] - 0.01) < 1e-12)
     }
 
-    /// A session that is killed after some edits leaves a journal; the next session that
+    /// The journal files of a model (every session's), by name.
+    func journals(_ dir: String, _ model: String = "asia.bn") throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: dir)
+            .filter { $0.hasPrefix(".\(model).") && $0.hasSuffix(".credence-journal") }.sorted()
+    }
+
+    /// A session that is killed after some edits leaves its journal; the next session that
     /// opens the model replays it and gets the same network; saving clears it.
     @Test func theJournalRestoresEditsAfterACrash() throws {
         let dir = try temporaryDirectory()
@@ -197,9 +203,13 @@ struct SessionTests {
         let model = dir + "/asia.bn"
         try ModelIO.save(try ModelIO.load(path: sharedRoot + "/networks/asia.bif"), to: model)
         var edited: BayesianNetwork
+        var crashed: String
         do {
             let s = Session(baseDirectory: dir)
             try s.load(path: "asia.bn")
+            crashed = s.journal!.path
+            #expect(crashed == Journal.path(for: model, session: s.journal!.sessionID!))
+            #expect(s.journal!.pid == getpid())
             let r = CommandRunner(session: s)
             for line in ["add variable \"满意度\" {高, 低}", "add edge 满意度 -> smoke", "set cpt smoke (高): 0.3 0.7",
                          "rename state lung yes present", "remove edge either -> xray", "undo", "add state xray unclear",
@@ -209,29 +219,69 @@ struct SessionTests {
             edited = s.network
             // The session is dropped here without saving: as if it had been killed.
         }
-        let journal = Journal.path(for: model)
-        #expect(FileManager.default.fileExists(atPath: journal))
+        #expect(try journals(dir) == [URL(fileURLWithPath: crashed).lastPathComponent])
         let s = Session(baseDirectory: dir)
         try s.load(path: "asia.bn")
-        #expect(s.pendingJournal.count == 10)  // every edit, undo and redo; not 'observe'
+        #expect(s.pendingJournals.map(\.path) == [crashed] && s.otherSessions.isEmpty)
+        #expect(s.pendingJournals[0].lines().count == 10)  // every edit, undo and redo; not 'observe'
         #expect(s.network != edited)
         let r = CommandRunner(session: s)
         try r.replayJournal()
         #expect(s.network == edited)
-        #expect(s.isDirty && s.pendingJournal.isEmpty)
-        // Replaying rewrote the journal, so a second crash loses nothing either.
-        #expect(Journal(path: journal).lines().count == 10)
+        #expect(s.isDirty && s.pendingJournals.isEmpty)
+        // The edits moved into this session's journal, so a second crash loses nothing either.
+        #expect(s.journal!.lines().count == 10)
+        #expect(try journals(dir) == [URL(fileURLWithPath: s.journal!.path).lastPathComponent])
         try s.save()
-        #expect(!FileManager.default.fileExists(atPath: journal))
+        #expect(s.journal!.lines().isEmpty)
         #expect(!s.isDirty)
         #expect(try ModelIO.load(path: model).names == edited.names)
-        // Declining a replay deletes the journal.
+        // Opening the model without replaying keeps the journal; only 'journal discard' deletes it.
         try s.perform(.removeVariable("asia"))
+        let left = s.journal!.path
+        try s.load(path: "asia.bn")  // unsaved: the journal stays for the next session
+        #expect(s.pendingJournals.map(\.path) == [left])
         let t = Session(baseDirectory: dir)
         try t.load(path: "asia.bn")
-        #expect(t.pendingJournal == ["remove variable asia"])
-        t.discardPendingJournal()
-        #expect(!FileManager.default.fileExists(atPath: journal))
+        #expect(t.pendingJournals.map(\.path) == [left] && t.pendingJournals[0].lines() == ["remove variable asia"])
+        let note = try CommandRunner(session: t).run(line: "load asia.bn")?.text ?? ""
+        #expect(note.contains("note: 1 unsaved edit from a session (pid \(getpid())) that ended without saving, kept in \(left)"))
+        #expect(FileManager.default.fileExists(atPath: left))
+        let discarded = try CommandRunner(session: t).run(line: "journal discard")?.text ?? ""
+        #expect(discarded == "discarded 1 journal line (\(left))")
+        #expect(!FileManager.default.fileExists(atPath: left) && t.pendingJournals.isEmpty)
+        #expect(throws: CommandFailure.self) { try CommandRunner(session: t).run(line: "journal discard") }
+    }
+
+    /// Two sessions on one model: each has its own journal, the second is told about the
+    /// first, and a save in one leaves the other's journalled edits alone.
+    @Test func twoSessionsOnOneModelKeepTheirOwnJournals() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try ModelIO.save(try ModelIO.load(path: sharedRoot + "/networks/asia.bif"), to: dir + "/asia.bn")
+        let first = Session(baseDirectory: dir)
+        try first.load(path: "asia.bn")
+        try first.perform(.removeEdge(from: "smoke", to: "bronc"))
+        let second = Session(baseDirectory: dir)
+        let opened = try CommandRunner(session: second).run(line: "load asia.bn")?.text ?? ""
+        #expect(second.otherSessions.map(\.path) == [first.journal!.path] && second.pendingJournals.isEmpty)
+        #expect(second.journal!.path != first.journal!.path)
+        #expect(opened.contains("note: another session (pid \(getpid())) is editing this model; its journal is \(first.journal!.path)"))
+        try second.perform(.setCPT(variable: "asia", parentStates: nil, probabilities: [0.3, 0.7]))
+        try second.save()
+        #expect(second.journal!.lines().isEmpty)
+        #expect(first.journal!.lines() == ["remove edge smoke -> bronc"])
+        #expect(try journals(dir).count == 2)
+        // The first session is killed: a third session finds its edits, and the second still live.
+        let firstJournal = first.journal!.path
+        first.journal!.release()
+        let third = Session(baseDirectory: dir)
+        try third.load(path: "asia.bn")
+        #expect(third.pendingJournals.map(\.path) == [firstJournal])
+        #expect(third.otherSessions.map(\.path) == [second.journal!.path])
+        // A clean session lets go of its journal when it opens another model.
+        try second.load(path: "asia.bn")
+        #expect(!FileManager.default.fileExists(atPath: third.otherSessions[0].path))
     }
 
     @Test func theJournalReplaysAFitWithItsData() throws {
@@ -252,7 +302,7 @@ struct SessionTests {
         // The next session starts somewhere else: the data path was recorded absolute.
         let s = Session(baseDirectory: "/")
         try s.load(path: dir + "/asia.bif")
-        #expect(s.pendingJournal.count == 4)
+        #expect(s.pendingJournals.count == 1 && s.pendingJournals[0].lines().count == 4)
         try CommandRunner(session: s).replayJournal()
         #expect(s.network == fitted)
     }
@@ -264,7 +314,8 @@ struct SessionTests {
         let s = Session(baseDirectory: dir, journaling: false)
         try s.load(path: "asia.bif")
         try s.perform(.removeVariable("asia"))
-        #expect(!FileManager.default.fileExists(atPath: Journal.path(for: dir + "/asia.bif")))
+        #expect(s.journal == nil)
+        #expect(try journals(dir, "asia.bif").isEmpty)
     }
 
     @Test func saveWritesAtomicallyAndNeedsAPathForANewModel() throws {
@@ -278,8 +329,13 @@ struct SessionTests {
         #expect(s.path == "churn.bn" && !s.isDirty)
         let back = try ModelIO.load(path: dir + "/churn.bn")
         #expect(back.names == ["Churn"])
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0 != "churn.bn" }
+        // No temporary file is left; the session's own (empty) journal stays while it runs.
+        let own = URL(fileURLWithPath: s.journal!.path).lastPathComponent
+        #expect(s.journal!.lines().isEmpty)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0 != "churn.bn" && $0 != own }
         #expect(leftovers.isEmpty)
+        s.closeJournal()
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["churn.bn"])
     }
 
     @Test func fitSampleScoreEvaluateThroughTheSession() throws {
