@@ -33,8 +33,12 @@ public struct Evidence: Hashable, Sendable {
             guard weights.count == k else {
                 throw .invalidLikelihood(variable: name, reason: "needs \(k) weights (one per state), got \(weights.count)")
             }
-            guard weights.allSatisfy({ $0 >= 0 && $0.isFinite }), weights.contains(where: { $0 > 0 }) else {
-                throw .invalidLikelihood(variable: name, reason: "weights must be finite, non-negative and not all zero")
+            // Typed likelihoods are P(finding | state), in [0, 1]: above 1 they make P(evidence)
+            // more than a probability (1e308 overflowed it to inf). Only ratios move the
+            // posterior, so any vector can be scaled into range.
+            guard weights.allSatisfy({ $0 >= 0 && $0 <= 1 }), weights.contains(where: { $0 > 0 }) else {
+                let bad = weights.first { !($0 >= 0 && $0 <= 1) }.map { "got \($0)" } ?? "all are zero"
+                throw .invalidLikelihood(variable: name, reason: "weights are P(finding | state): between 0 and 1 and not all zero (\(bad)); only their ratios matter, so divide them by the largest")
             }
             s[v] = weights
         }

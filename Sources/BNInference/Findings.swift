@@ -61,11 +61,8 @@ struct Findings: Sendable {
             guard w.count == k else {
                 throw .invalidEvidence("the likelihood on '\(name(v))' needs \(k) weights (one per state), got \(w.count)")
             }
-            // Likelihoods are P(finding | state): above 1 they make P(evidence) more than a
-            // probability (1e308 overflowed it to inf); only their ratios move the posterior.
-            guard w.allSatisfy({ $0 >= 0 && $0 <= 1 }), w.contains(where: { $0 > 0 }) else {
-                let bad = w.first { !($0 >= 0 && $0 <= 1) }.map { "\($0)" } ?? "all zeros"
-                throw .invalidEvidence("the likelihood on '\(name(v))' must hold values P(finding | state) between 0 and 1, not all zero (got \(bad)); only their ratios matter, so divide them by the largest")
+            guard w.allSatisfy({ $0 >= 0 && $0.isFinite }), w.contains(where: { $0 > 0 }) else {
+                throw .invalidEvidence("the likelihood on '\(name(v))' must be finite, non-negative and not all zero")
             }
             let text = "\(name(v))~[\(w.map { "\($0)" }.joined(separator: ", "))]"
             words.append(text)

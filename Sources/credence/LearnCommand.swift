@@ -7,7 +7,7 @@ struct LearnCommand: ParsableCommand {
         commandName: "learn",
         abstract: "Learn a network's structure and parameters from data by score-based search.",
         discussion: """
-            Numeric columns with many distinct values are cut into intervals first (by default 4 equal-frequency bins;             see --discretize); the cut points are stored with the learned model (.bn), so fit, score and evaluate cut new data the same way.
+            Numeric columns with many distinct values are cut into intervals first (by default 4 equal-frequency bins, never splitting a run of equal values; see --discretize); numeric columns with few values keep one state per value. Every cut column is printed with its bins and their counts. The cut points are stored with the learned model (.bn), so fit, score and evaluate cut new data the same way, values never seen included.
             Example: credence learn asia.csv --score bic --max-parents 3 --require smoke->lung --output asia-learned.bn
             """
     )
@@ -26,7 +26,7 @@ struct LearnCommand: ParsableCommand {
                                valueName: "column=method")) var discretize: [String] = []
     @Option(help: ArgumentHelp("How to cut the other numeric columns with more than --categorical-limit distinct values: equal-width:K, equal-frequency:K, mdl or none.",
                                valueName: "method")) var discretizeNumeric = "equal-frequency:4"
-    @Option(help: "Numeric columns with at most this many distinct values stay categorical unless named in --discretize.") var categoricalLimit = 10
+    @Option(help: "Numeric columns with at most this many distinct values keep one state per value (named by it, cut halfway between values, so new values are cut like any other) unless named in --discretize.") var categoricalLimit = 10
     @Option(help: "The class column for mdl discretisation.") var discretizeTarget: String?
     @Option(help: "A model with the true structure: report the structural Hamming distance to it.") var compare: String?
     @Option(help: "Random seed.") var seed: UInt64 = 1

@@ -24,7 +24,7 @@ struct RunCommand: ParsableCommand {
         let session = Session(journaling: false)
         if let model { try session.load(path: model) }
         let runner = CommandRunner(session: session)
-        let outcome = Script(name: script, text: text).run(on: runner, echo: !quiet, keepGoing: keepGoing,
+        let outcome = Script(name: script == "-" ? "<stdin>" : script, text: text).run(on: runner, echo: !quiet, keepGoing: keepGoing,
                                                            output: writeOut, error: writeErr)
         if outcome.errors > 0 { throw ExitCode(1) }
     }

@@ -29,6 +29,43 @@ struct CSVDatasetTests {
         #expect(result.warningTexts == ["d.csv:1:1: warning: column 'id' is not a variable of the model; it is ignored"])
     }
 
+    @Test func semicolonsAndTabsAreDetectedFromTheHeader() throws {
+        for sep in [";", "\t"] {
+            let csv = ["smoke", "lung", "asia"].joined(separator: sep) + "\n" + ["yes", "no", "no"].joined(separator: sep) + "\n"
+            let r = try CSVReader.parse(csv, file: "s.csv", network: try Self.asia())
+            #expect(r.dataset.names == ["smoke", "lung", "asia"])
+            #expect(r.dataset.columns == [[0], [1], [1]])
+            #expect(r.warnings.count == 1 && r.warnings[0].message.contains("-separated"))
+        }
+        // A comma in the header keeps the comma, even with semicolons in the cells.
+        let r = try CSVReader.parse("smoke,lung\nyes,no\n", file: "c.csv", network: try Self.asia())
+        #expect(r.warnings.isEmpty)
+    }
+
+    @Test func aPandasIndexColumnIsIgnoredAndNearMissesAreSuggested() throws {
+        let r = try CSVReader.parse(",SMOKE,lung\n0,yes,no\n1,no,yes\n", file: "p.csv", network: try Self.asia())
+        #expect(r.dataset.names == ["lung"])
+        #expect(r.dataset.source?.ignoredColumns == [DataSource.Column(name: "", column: 1), DataSource.Column(name: "SMOKE", column: 2)])
+        #expect(r.warnings.map(\.location.column) == [1, 2])
+        #expect(r.warnings[1].hint == "did you mean 'smoke'? (names are case-sensitive)")
+        var churn = BayesianNetwork(name: "churn")
+        try churn.addVariable(Variable(name: "monthly_charges", states: ["low", "high"]))
+        try churn.addVariable(Variable(name: "tenure", states: ["short", "long"]))
+        #expect(CSVReader.nearMatch("Monthly Charges", in: churn) == "monthly_charges")
+        #expect(CSVReader.nearMatch("charges", in: churn) == nil)
+        // An empty header cell other than the first is still an error.
+        #expect(throws: FormatError.self) { try CSVReader.parse("smoke,,lung\nyes,1,no\n", network: try Self.asia()) }
+    }
+
+    @Test func rowNumbersDoNotDriftAfterARowWithAnExtraField() throws {
+        let csv = "smoke,lung\nyes,no\nyes,no,extra\nno,no\nmaybe,no\n"
+        let asia = try Self.asia()
+        let result = Result { () throws(FormatError) in try CSVReader.parse(csv, file: "d.csv", network: asia) }
+        guard case .failure(let error) = result else { Issue.record("expected an error"); return }
+        let locations = error.diagnostics.map { [$0.location.line, $0.location.column] }
+        #expect(locations == [[3, 3], [5, 1]])
+    }
+
     @Test func schemaFreeCollectsStatesInOrderOfAppearance() throws {
         let csv = "colour,size\r\nred,S\r\nblue,M\r\nred,\r\n\r\ngreen,S\r\n"
         let d = try CSVReader.parse(csv).dataset

@@ -20,6 +20,29 @@ struct DiscretizerTests {
         #expect(q.cutPoints == [25, 50, 75])   // the shortest decimal between neighbours
     }
 
+    @Test func equalFrequencyMovesCutsOffTiesInsteadOfDroppingThem() throws {
+        // Every quantile of 1 1 1 1 1 1 2 3 lands inside or at the end of the run of ones: the
+        // cuts move to the boundaries 1|2 and 2|3 (dropping the tied ones kept only [1]).
+        #expect(try Discretizer.fit([1, 1, 1, 1, 1, 1, 2, 3], method: .equalFrequency(bins: 4)).cutPoints == [1, 2])
+        // A tenure-like column: 11 zeros, 613 ones, then 2..72 (100 each): 4 bins, never 1.
+        var tenure: [Double?] = Array(repeating: 0, count: 11) + Array(repeating: 1, count: 613)
+        for v in 2...72 { tenure += Array(repeating: Double(v), count: 100) }
+        let d = try Discretizer.fit(tenure, method: .equalFrequency(bins: 4))
+        #expect(d.binCount == 4)
+        #expect(d.cutPoints == [14, 33, 53])   // the nearest boundaries to positions 1931, 3862, 5793
+    }
+
+    @Test func fewValuedNumericColumnsKeepOneStatePerValueAndCutNewOnes() throws {
+        // "6" and "6.0" are one value, named by the shorter text; cuts halfway between values.
+        let table = Dataset(names: ["Time"], states: [["12", "6", "60", "6.0"]], columns: [[0, 1, 2, 3, 1, -1]])
+        let (out, cut) = try DatasetDiscretization(categoricalLimit: 10).apply(to: table)
+        #expect(out.states[0] == ["6", "12", "60"])
+        #expect(out.columns[0] == [1, 0, 2, 0, 0, -1])
+        #expect(cut[0].cutPoints == [9, 36] && cut[0].counts == [3, 1, 1])
+        let time = Variable(name: "Time", states: out.states[0], cutPoints: cut[0].cutPoints)
+        #expect([72, 7, 9, 10, -3].map { time.state(forValue: $0) } == [2, 0, 0, 1, 0])
+    }
+
     @Test func mdlFindsTheClassBoundaryAndNothingInNoise() throws {
         // Class 0 below 50, class 1 above: one cut at the boundary.
         let xs = (0..<100).map { Double($0) }
@@ -52,12 +75,15 @@ struct DiscretizerTests {
     @Test func datasetDiscretisationCutsOnlyManyValuedNumericColumns() throws {
         let plan = DatasetDiscretization(automatic: .equalFrequency(bins: 2), categoricalLimit: 10)
         let (out, cut) = try plan.apply(to: Self.table)
-        #expect(cut.map(\.name) == ["tenure"])        // senior has 2 values, churn and plan are text
+        // senior has 2 values: one state per value, cut halfway; churn and plan are text.
+        #expect(cut.map(\.name) == ["tenure", "senior"])
         // 13 observed values: 1 1 2 3 4 5 | 6 7 12 30 40 60 70, cut at the shortest decimal in [5, 6).
         #expect(cut[0].cutPoints == [5])
         #expect(out.states[0] == ["(-inf,5]", "(5,inf)"])
         #expect(out.columns[0] == [0, 0, 1, 1, 1, 1, 1, 0, 0, 0, 1, 1, -1, 0])
+        #expect(cut[0].counts == [6, 7])
         #expect(out.columns[1] == Self.table.columns[1] && out.states[1] == ["0", "1"])
+        #expect(cut[1].method == "values" && cut[1].cutPoints == [0.5] && cut[1].counts == [7, 7])
         #expect(cut[0].minimum == 1 && cut[0].maximum == 70)
     }
 
@@ -68,7 +94,7 @@ struct DiscretizerTests {
         #expect(out.columns[0].allSatisfy { $0 >= -1 && $0 < Int32(cut[0].cutPoints.count + 1) })
         let keepTenure: [String: Discretizer.Method?] = ["tenure": nil]
         let keep = DatasetDiscretization(methods: keepTenure, automatic: .equalWidth(bins: 3))
-        #expect(try keep.apply(to: Self.table).columns.isEmpty)
+        #expect(try keep.apply(to: Self.table).columns.map(\.name) == ["senior"])   // two values: one state each
         #expect(throws: LearningError.self) { try DatasetDiscretization(methods: ["plan": .equalWidth(bins: 2)]).apply(to: Self.table) }
         #expect(throws: LearningError.self) { try DatasetDiscretization(methods: ["nope": .mdl]).apply(to: Self.table) }
         #expect(throws: LearningError.self) { try DatasetDiscretization(methods: ["tenure": .mdl]).apply(to: Self.table) }

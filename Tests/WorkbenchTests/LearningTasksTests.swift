@@ -28,6 +28,65 @@ struct LearningTasksTests {
         }
     }
 
+    /// A table with an impossible row (tub=yes, either=no: `either` is tub OR lung) and a
+    /// possible one, read from a file so rows are named by file and number.
+    func impossibleTable(_ net: BayesianNetwork) throws -> Dataset {
+        let csv = "asia,tub,smoke,lung,bronc,either,xray,dysp\nno,no,yes,no,no,no,no,no\nno,yes,no,no,no,no,,\n"
+        let path = NSTemporaryDirectory() + "credence-impossible-\(UUID().uuidString).csv"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try csv.write(toFile: path, atomically: true, encoding: .utf8)
+        return try ModelIO.loadData(path: path, for: net).0
+    }
+
+    @Test func scoreLeavesImpossibleRowsEmptyAndNamesTheirFamily() throws {
+        let net = try asia()
+        let data = try impossibleTable(net)
+        // The target smoke is far from the contradiction, which pruning used to drop.
+        let (_, rows, impossible) = try LearningTasks.score(net, data: data, target: "smoke")
+        #expect(rows.count == 2)
+        #expect(rows[0][1] != "" && rows[1] == ["2", "", "", ""])
+        #expect(impossible.count == 1 && impossible[0].row == 2)
+        #expect(impossible[0].family == "P(either=no | lung=no, tub=yes)")
+        #expect(impossible[0].description.hasPrefix("row 2 of "))
+        // P(smoke=yes | asia=no, tub=no, lung=no, bronc=no, either=no, xray=no, dysp=no), by query.
+        let q = try QueryService(network: net).answer(QueryRequest(targets: ["smoke"], evidence: [
+            "asia": "no", "tub": "no", "lung": "no", "bronc": "no", "either": "no", "xray": "no", "dysp": "no"]))
+        #expect(abs(Double(rows[0][1])! - q.marginals[0].probabilities[0]) < 1e-12)
+        #expect(throws: WorkbenchError.self) { try LearningTasks.score(net, data: data, target: "smoke", strict: true) }
+    }
+
+    @Test func tablesThatBindToTooLittleAreErrors() throws {
+        let net = try asia()
+        let empty = Dataset(names: ["asia"], states: [["yes", "no"]], columns: [[]])
+        #expect(throws: WorkbenchError.self) {
+            try LearningTasks.fit(net, data: empty, method: .em, prior: nil, maxIterations: 5, tolerance: 1e-5, restarts: 0, seed: 1)
+        }
+        let some = try LearningTasks.sample(net, rows: 50, seed: 2, missing: 0, dropLatent: false)
+        let partial = Dataset(names: Array(some.names.prefix(3)), states: Array(some.states.prefix(3)), columns: Array(some.columns.prefix(3)))
+        // MLE needs every variable; EM takes the rest as latent.
+        #expect(throws: WorkbenchError.self) {
+            try LearningTasks.fit(net, data: partial, method: .mle, prior: nil, maxIterations: 5, tolerance: 1e-5, restarts: 0, seed: 1)
+        }
+        let (_, report) = try LearningTasks.fit(net, data: partial, method: .em, prior: nil, maxIterations: 5, tolerance: 1e-5, restarts: 0, seed: 1)
+        #expect(report.latentVariables.count == 5 && report.rows == 50)
+        // evaluate needs the target's column.
+        #expect(throws: WorkbenchError.self) { try LearningTasks.evaluate(net, data: partial, target: "dysp", folds: nil, seed: 1) }
+    }
+
+    @Test func mleWhoseEstimatesRuleOutARowReportsMinusInfinityAndTheRow() throws {
+        let net = try asia()
+        // smoke is missing in the last row; complete rows never show bronc=yes, so the MLE of
+        // P(bronc | smoke) is 0 for yes and the last row (bronc=yes) is impossible.
+        var rows = [[Int32]](repeating: [1, 1, 0, 1, 1, 1, 1, 1], count: 6)
+        rows += [[1, 1, 1, 1, 1, 1, 1, 1], [1, 1, -1, 1, 0, 1, 1, 0]]
+        let columns = (0..<8).map { v in rows.map { $0[v] } }
+        let data = Dataset(names: net.names, states: net.variables.map(\.states), columns: columns)
+        let (_, report) = try LearningTasks.fit(net, data: data, method: .mle, prior: nil, maxIterations: 5, tolerance: 1e-5, restarts: 0, seed: 1)
+        #expect(report.logLikelihood == -.infinity)
+        #expect(report.impossibleRows == 1 && report.firstImpossibleRow?.row == 8)
+        #expect(report.firstImpossibleRow?.family == nil)   // no single observed family rules it out
+    }
+
     @Test func learnRecoversMostOfAsiaAndScoresRows() throws {
         let net = try asia()
         let data = try LearningTasks.sample(net, rows: 10_000, seed: 5, missing: 0, dropLatent: false)
