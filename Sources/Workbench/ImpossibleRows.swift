@@ -64,12 +64,20 @@ extension ImpossibleRow {
 }
 
 extension Dataset {
-    /// Runs `body`, turning an impossible row reported by inference (0-based, no file) into
-    /// an error naming the file, the 1-based row and the family that rules it out.
-    func locatingImpossibleRows<T>(_ network: BayesianNetwork, _ body: () throws -> T) throws -> T {
+    /// Runs `body`, turning an impossible row reported by inference (0-based, or with no row
+    /// at all, as EM's engines report a distinct pattern) into an error naming the file, the
+    /// 1-based row and the family that rules it out; `hint` is added when given.
+    func locatingImpossibleRows<T>(_ network: BayesianNetwork, hint: String? = nil, _ body: () throws -> T) throws -> T {
         do { return try body() } catch let e as InferenceError {
-            guard case .impossibleEvidenceInRow(let row, _) = e, row < rowCount else { throw e }
-            throw WorkbenchError.usage(ImpossibleRow.explain(row, in: self, network: network).description)
+            let row: Int
+            switch e {
+            case .impossibleEvidenceInRow(let r, _) where r < rowCount: row = r
+            case .impossibleEvidence:
+                guard let r = try ImpossibleRow.find(in: self, network: network).first else { throw e }
+                row = r
+            default: throw e
+            }
+            throw WorkbenchError.usage(ImpossibleRow.explain(row, in: self, network: network).description + (hint.map { "\n  hint: \($0)" } ?? ""))
         }
     }
 }

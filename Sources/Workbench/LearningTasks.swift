@@ -86,7 +86,10 @@ public enum LearningTasks {
             if start == .available && latent.isEmpty {
                 initial = try ParameterEstimator(method: .bdeu(equivalentSampleSize: 1)).fit(initial, to: data)
             }
-            let (net, report) = try data.locatingImpossibleRows(initial) { try em.fit(initial, to: data) }
+            let (net, report) = try data.locatingImpossibleRows(initial, hint: start == .model
+                ? "EM starts from the model's own tables, which rule this row out; --initial uniform or --initial available starts elsewhere" : nil) {
+                try em.fit(initial, to: data)
+            }
             fitted = net
             emReport = report
         }
