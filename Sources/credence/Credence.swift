@@ -1,4 +1,5 @@
 import ArgumentParser
+import BNCore
 import FactorKernels
 
 /// The `credence` command: the subcommands of the command-line contract (docs/cli.md).
@@ -34,6 +35,7 @@ struct Credence: ParsableCommand {
         let env = ProcessInfo.processInfo.environment
         BLAS.setThreads(env["CREDENCE_BLAS_THREADS"].flatMap(Int.init) ?? 1)
         AllocatorTuning.keepLargeBlocks()
+        if let problem = MemoryBudget.environmentProblem { exit(withError: problem) }
         do {
             var command = try parseAsRoot()
             try command.run()
