@@ -28,8 +28,13 @@ public enum HuginNetWriter {
             out.line("{")
             if let l = v.label { out.line("    label = \(BIFWriter.quoted(l));") }
             out.line("    states = (\(names.states[i].map(BIFWriter.quoted).joined(separator: " ")));")
+            // NET strings carry any text: the records are written plainly, not as `records` escapes `=`.
             for (key, value) in names.records(for: i, of: network) {
-                out.line(key == PortableNames.Key.states ? "    \(key) = (\(value));" : "    \(key) = \(value);")
+                switch key {
+                case PortableNames.Key.states: out.line("    \(key) = (\(v.states.map(BIFWriter.quoted).joined(separator: " ")));")
+                case PortableNames.Key.name: out.line("    \(key) = \(BIFWriter.quoted(v.name));")
+                default: out.line("    \(key) = \(value);")
+                }
             }
             if let d = v.description { out.line("    credence_description = \(BIFWriter.quoted(d));") }
             if v.role != .chance { out.line("    credence_role = \"\(v.role.rawValue)\";") }
