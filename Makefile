@@ -1,7 +1,9 @@
 # Credence: the two commands of the README, and a few more.
 #   make demo   installs what is missing, builds in release mode, checks the core and runs the
 #               flagship example (learn the win-back model from a table with gaps, ask a what-if)
-#   make test   installs what is missing, runs the whole test suite
+#   make test   installs what is missing, runs the whole test suite, then checks that pyAgrum
+#               and pgmpy read every export of every shipped model with the same numbers
+#               (Benchmarks/peers/check_interop.py, in the venv of Benchmarks/peers/setup.sh)
 SHELL := /bin/bash
 export PATH := $(PATH):/opt/swift/usr/bin
 SWIFT ?= swift
@@ -22,6 +24,9 @@ demo: build
 
 test: deps
 	$(SWIFT) test
+	$(SWIFT) build -c release --product credence
+	bash Benchmarks/peers/setup.sh
+	Benchmarks/peers/.venv/bin/python Benchmarks/peers/check_interop.py --credence $(RELEASE_BIN)/credence
 
 # The contraction benchmark of BENCHMARKS.md (release build; takes ~15 minutes to 512 MiB).
 bench-kernels: deps

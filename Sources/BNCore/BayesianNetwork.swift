@@ -97,6 +97,17 @@ public struct BayesianNetwork: Equatable, Sendable {
         rebuildIndex()
     }
 
+    /// Renames every state of `v` at once: state `i` is called `names[i]` (as many names as
+    /// states, all distinct). No number changes, and cut points are kept.
+    public mutating func renameStates(_ v: Int, to names: [String]) throws(ModelError) {
+        precondition(names.count == variables[v].cardinality, "one name per state")
+        var seen = Set<String>()
+        for s in names where !seen.insert(s).inserted {
+            throw .duplicateState(variable: variables[v].name, state: s)
+        }
+        variables[v].states = names
+    }
+
     /// Renames a variable.
     public mutating func renameVariable(_ v: Int, to newName: String) throws(ModelError) {
         if newName == variables[v].name { return }

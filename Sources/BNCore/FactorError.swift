@@ -14,7 +14,7 @@ public enum FactorError: Error, Equatable, Sendable, CustomStringConvertible {
         func scopeText(_ s: Scope) -> String {
             let parts = zip(s.variables, s.cardinalities).map { v, c -> String in
                 let name = names.flatMap { v < $0.count ? $0[v] : nil } ?? "#\(v)"
-                return "\(name) (\(c) states)"
+                return "\(Quote.short(name)) (\(c) states)"
             }
             return parts.isEmpty ? "no variables" : parts.joined(separator: ", ")
         }

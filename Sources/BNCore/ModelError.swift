@@ -26,28 +26,28 @@ public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .duplicateVariable(let v): return "variable '\(v)' is defined twice"
-        case .unknownVariable(let v, let near): return "unknown variable '\(v)'" + (near.map { "; did you mean '\($0)'?" } ?? "")
-        case .duplicateState(let v, let s): return "variable '\(v)' lists state '\(s)' twice"
+        case .duplicateVariable(let v): return "variable \(Quote.name(v)) is defined twice"
+        case .unknownVariable(let v, let near): return "unknown variable \(Quote.name(v))" + (near.map { "; did you mean \(Quote.name($0))?" } ?? "")
+        case .duplicateState(let v, let s): return "variable \(Quote.name(v)) lists state \(Quote.name(s)) twice"
         case .unknownState(let v, let s, let allowed):
-            return "variable '\(v)' has no state '\(s)'; its states are \(allowed.joined(separator: ", "))"
-        case .noStates(let v): return "variable '\(v)' needs at least one state"
+            return "variable \(Quote.name(v)) has no state \(Quote.name(s)); its states are \(allowed.joined(separator: ", "))"
+        case .noStates(let v): return "variable \(Quote.name(v)) needs at least one state"
         case .cycle(let path): return "this edge would create the cycle \(path.joined(separator: " -> "))"
         case .reversalCycle(let a, let b, let path):
             return "cannot reverse \(a) -> \(b): \(a) also reaches \(b) through \(path.joined(separator: " -> ")), so \(b) -> \(a) "
                 + "would create a cycle; remove or reverse an edge on that path first"
         case .duplicateEdge(let a, let b): return "edge \(a) -> \(b) already exists"
         case .missingEdge(let a, let b): return "there is no edge \(a) -> \(b)"
-        case .selfLoop(let v): return "a variable cannot be its own parent ('\(v)')"
+        case .selfLoop(let v): return "a variable cannot be its own parent (\(Quote.name(v)))"
         case .cptScope(let v, let expected, let got):
-            return "the table of '\(v)' must be over \(expected.joined(separator: ", ")), got \(got.joined(separator: ", "))"
+            return "the table of \(Quote.name(v)) must be over \(expected.joined(separator: ", ")), got \(got.joined(separator: ", "))"
         case .rowNotNormalized(let v, let ps, let sum):
             let given = ps.isEmpty ? "" : " given \(ps.joined(separator: ", "))"
             return "P(\(v)\(given)) sums to \(sum), not 1"
         case .negativeProbability(let v, let ps, let value):
             let given = ps.isEmpty ? "" : " given \(ps.joined(separator: ", "))"
             return "P(\(v)\(given)) has a negative entry \(value)"
-        case .invalidLikelihood(let v, let reason): return "likelihood evidence on '\(v)': \(reason)"
+        case .invalidLikelihood(let v, let reason): return "likelihood evidence on \(Quote.name(v)): \(reason)"
         case .invalidCutPoints(_, let reason): return reason
         case .factor(let e): return e.description
         }

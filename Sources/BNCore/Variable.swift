@@ -82,11 +82,11 @@ extension Variable {
     public var cutPointsProblem: String? {
         guard let cuts = cutPoints else { return nil }
         if cuts.count != states.count - 1 {
-            return "'\(name)' has \(states.count) states, so it needs \(states.count - 1) cut points, not \(cuts.count)"
+            return "\(Quote.name(name)) has \(states.count) states, so it needs \(states.count - 1) cut points, not \(cuts.count)"
         }
-        if let bad = cuts.first(where: { !$0.isFinite }) { return "cut point \(bad) of '\(name)' is not a finite number" }
+        if let bad = cuts.first(where: { !$0.isFinite }) { return "cut point \(bad) of \(Quote.name(name)) is not a finite number" }
         for i in cuts.indices.dropFirst() where !(cuts[i - 1] < cuts[i]) {
-            return "the cut points of '\(name)' must increase: \(cuts[i - 1]) is followed by \(cuts[i])"
+            return "the cut points of \(Quote.name(name)) must increase: \(cuts[i - 1]) is followed by \(cuts[i])"
         }
         return nil
     }

@@ -80,7 +80,7 @@ extension VariableElimination {
             var codes: [Int32] = []
             for s in data.states[j] {
                 guard let i = network.variables[v].stateIndex(s) else {
-                    throw .invalidQuery("column '\(name)' has state '\(s)', which variable '\(name)' does not have (its states are \(network.variables[v].states.joined(separator: ", ")))")
+                    throw .invalidQuery("column \(Quote.name(name)) has state \(Quote.name(s)), which variable \(Quote.name(name)) does not have (its states are \(network.variables[v].states.joined(separator: ", ")))")
                 }
                 codes.append(Int32(i))
             }

@@ -60,6 +60,9 @@ struct ContractionProgram: Sendable {
     /// The largest table the program allocates, and its size.
     let largestAxes: Axes
     let largestEntries: Int
+    /// The most entries of intermediate tables alive at once while the program runs (each
+    /// table from its step to its last use): what the memory budget bounds.
+    let peakEntries: Int
 
     /// A rough work estimate in table entries: `Σ` over steps of the entries read and
     /// written (for a one-row plan, the work per row).
@@ -266,9 +269,26 @@ struct ContractionProgram: Sendable {
         var release = [[Int]](repeating: [], count: ops.count)
         for (s, k) in lastUse.enumerated() where k >= 0 && s != result { release[k].append(s) }
 
+        // The whole run must fit: intermediate tables alive at once, not only the largest.
+        var alive = 0, peak = 0
+        for (k, out) in opAxes.enumerated() {
+            alive = alive.addingReportingOverflow(saturatingEntries(out.cardinalities)).overflow ? Int.max : alive + saturatingEntries(out.cardinalities)
+            if alive > peak {
+                peak = alive
+                try checkTotal(out, entries: saturatingEntries(out.cardinalities), holding: alive, budget: budget, name: name)
+            }
+            for s in release[k] where s >= inputs.count { alive -= saturatingEntries(slotAxes[s].cardinalities) }
+        }
+
         return ContractionProgram(inputAxes: inputs, usedInputs: used, ops: ops, opAxes: opAxes, release: release,
                                   result: result, resultAxes: resultAxes, batchLabel: batchLabel,
-                                  largestAxes: largestAxes, largestEntries: largestEntries)
+                                  largestAxes: largestAxes, largestEntries: largestEntries, peakEntries: peak)
+    }
+
+    /// Checks this program against `budget` (which may be smaller than the one it was
+    /// compiled under): its peak of live tables must fit.
+    func checkBudget(_ budget: Int, name: (Int) -> String) throws(InferenceError) {
+        try checkTotal(largestAxes, entries: largestEntries, holding: peakEntries, budget: budget, name: name)
     }
 
     /// Tables of at least this many entries are divided by their sum only when it leaves
@@ -344,3 +364,12 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+
+/// Throws `memoryBudgetExceeded` when `holding` entries alive at once (among them a table
+/// over `axes` of `entries` entries, named in the message) exceed `budget` bytes.
+func checkTotal(_ axes: Axes, entries: Int, holding: Int, budget: Int, name: (Int) -> String) throws(InferenceError) {
+    let (bytes, o) = holding.multipliedReportingOverflow(by: MemoryLayout<Double>.stride)
+    if o || bytes > budget {
+        throw .memoryBudgetExceeded(clique: axes.labels.map(name), entries: entries, bytes: o ? Int.max : bytes, budget: budget)
+    }
+}

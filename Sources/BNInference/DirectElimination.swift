@@ -38,7 +38,8 @@ enum DirectElimination {
     /// - Parameters:
     ///   - heads: for each table, the label it is a conditional distribution of, if any.
     ///   - keep: the labels of the result, in order.
-    ///   - budget: the largest table allowed, in bytes (inputs and every table allocated).
+    ///   - budget: the most bytes of tables held at once: each input, and the tables this
+    ///     run allocates (every intermediate alive, plus the one being computed).
     ///   - name: a variable's name, for the memory error.
     /// - Returns: the result over `axes` divided by its sum, and `logScale` such that the
     ///   true result is `values · exp(logScale)`; `logScale = -∞` when the result is zero.
@@ -70,6 +71,10 @@ enum DirectElimination {
             try check(tables[i].axes)
             store.append(tables[i])
         }
+        // Entries of each table of `store`; `live` sums those this run allocated and still holds.
+        let inputCount = store.count
+        var sizes = store.map(\.values.count)
+        var live = 0
         // Which tables mention each label (indices into `store`, dead ones included) and
         // which tables are alive: a bucket is found without scanning every live table.
         var alive = [Bool](repeating: true, count: store.count)
@@ -111,6 +116,7 @@ enum DirectElimination {
             }
             for l in union.labels { inBucket[l] = 0 }
             try check(outAxes)
+            try checkTotal(outAxes, entries: outAxes.entries, holding: live + outAxes.entries, budget: budget, name: name)
             var out: [Double]
             if bucket.count >= 2 && union.count <= 64 && saturatingEntries(union.cardinalities) > directEntriesLimit
                 && worthAMatrixProduct(bucket, summed: sumAxes.labels) {
@@ -122,12 +128,15 @@ enum DirectElimination {
                 (out, outAxes) = productSumInLargestOrder(premultiplied(bucket, unionEntries: union.entries), out: outAxes, summed: sumAxes)
             }
             for t in bucket { for l in t.axes.labels { count[l] -= 1 } }
+            for i in bucketAt where i >= inputCount { live -= sizes[i] }
             for l in outAxes.labels { count[l] += 1 }
             let s = rescale(&out)
             if !(s > 0) { return zero(keep: keep, count: count, card: card) }
             logScale += log(s)
             for l in outAxes.labels { mentions[l].append(store.count) }
             store.append(Table(axes: outAxes, values: out))
+            sizes.append(out.count)
+            live += out.count
             alive.append(true)
         }
         var remaining = store.indices.filter { alive[$0] }.map { store[$0] }

@@ -36,7 +36,7 @@ struct Findings: Sendable {
         func checkState(_ v: Int, _ s: Int) throws(InferenceError) {
             let k = network.variables[v].cardinality
             guard s >= 0 && s < k else {
-                throw .invalidEvidence("state #\(s) of '\(name(v))' is out of range (it has \(k) states)")
+                throw .invalidEvidence("state #\(s) of \(Quote.name(name(v))) is out of range (it has \(k) states)")
             }
         }
         for (v, s) in evidence.interventions.sorted(by: { $0.key < $1.key }) {
@@ -59,10 +59,10 @@ struct Findings: Sendable {
             try checkVariable(v)
             let k = network.variables[v].cardinality
             guard w.count == k else {
-                throw .invalidEvidence("the likelihood on '\(name(v))' needs \(k) weights (one per state), got \(w.count)")
+                throw .invalidEvidence("the likelihood on \(Quote.name(name(v))) needs \(k) weights (one per state), got \(w.count)")
             }
             guard w.allSatisfy({ $0 >= 0 && $0.isFinite }), w.contains(where: { $0 > 0 }) else {
-                throw .invalidEvidence("the likelihood on '\(name(v))' must be finite, non-negative and not all zero")
+                throw .invalidEvidence("the likelihood on \(Quote.name(name(v))) must be finite, non-negative and not all zero")
             }
             let text = "\(name(v))~[\(w.map { "\($0)" }.joined(separator: ", "))]"
             words.append(text)

@@ -405,12 +405,7 @@ public final class JunctionTree: InferenceEngine {
 
     private func program(_ key: ProgramKey, _ heads: [Int?]) throws(InferenceError) -> ContractionProgram {
         if let p = programs[key] {
-            let budget = MemoryBudget.current.bytes
-            let (bytes, o) = p.largestEntries.multipliedReportingOverflow(by: MemoryLayout<Double>.stride)
-            if o || bytes > budget {
-                throw .memoryBudgetExceeded(clique: p.largestAxes.labels.map { network.variables[$0].name },
-                                            entries: p.largestEntries, bytes: o ? Int.max : bytes, budget: budget)
-            }
+            try p.checkBudget(MemoryBudget.current.bytes, name: { self.network.variables[$0].name })
             return p
         }
         let p = try ContractionProgram.compile(inputs: key.inputs, heads: heads, keep: key.keep,

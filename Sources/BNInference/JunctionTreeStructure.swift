@@ -48,8 +48,10 @@ public struct JunctionTreeStructure: Sendable {
     /// Builds the tree for `network`, triangulated with `heuristic`, or, when `heuristic`
     /// is nil (the default), with the order of `EliminationOrdering.smallestTotal(for:)`:
     /// the heuristic whose triangulation has the smallest total clique table size.
-    /// - Throws: `InferenceError.memoryBudgetExceeded` when a clique table would exceed
-    ///   `MemoryBudget.current`, naming the largest clique; nothing is allocated then.
+    /// - Throws: `InferenceError.memoryBudgetExceeded` when a calibration would hold more
+    ///   than `MemoryBudget.current` at once (the largest clique's table and every message,
+    ///   one up and one down per separator), naming the largest clique; no table is
+    ///   allocated then.
     public init(_ network: BayesianNetwork, heuristic: EliminationHeuristic? = nil) throws(InferenceError) {
         let order = heuristic.map { EliminationOrdering.order(for: network, heuristic: $0) }
             ?? EliminationOrdering.smallestTotal(for: network).order
@@ -61,12 +63,6 @@ public struct JunctionTreeStructure: Sendable {
         let n = network.count
         let report = EliminationOrdering.report(for: network, order: order)
         self.report = report
-        let budget = MemoryBudget.current.bytes
-        let (bytes, o) = report.largestCliqueEntries.multipliedReportingOverflow(by: MemoryLayout<Double>.stride)
-        if o || bytes > budget {
-            throw .memoryBudgetExceeded(clique: report.largestCliqueNames, entries: report.largestCliqueEntries,
-                                        bytes: o ? Int.max : bytes, budget: budget)
-        }
         var cliques = report.cliques
         if cliques.isEmpty { cliques = [[]] }
         self.cliques = cliques
@@ -152,6 +148,20 @@ public struct JunctionTreeStructure: Sendable {
         self.exit = exit
         separators = (0..<k).map { c in
             parent[c] < 0 ? [] : cliques[c].filter { v in bits[parent[c] * words + v >> 6] & (1 << UInt64(v & 63)) != 0 }
+        }
+        // A calibration holds every message (one up and one down per separator) while the
+        // largest clique's tables are contracted: all of it must fit the budget.
+        var held = report.largestCliqueEntries
+        for sep in separators {
+            let e = saturatingEntries(sep.map { cards[$0] })
+            let (sum, o) = held.addingReportingOverflow(e.multipliedReportingOverflow(by: 2).overflow ? Int.max : 2 * e)
+            held = o ? Int.max : sum
+        }
+        let budget = MemoryBudget.current.bytes
+        let (bytes, o) = held.multipliedReportingOverflow(by: MemoryLayout<Double>.stride)
+        if o || bytes > budget {
+            throw .memoryBudgetExceeded(clique: report.largestCliqueNames, entries: report.largestCliqueEntries,
+                                        bytes: o ? Int.max : bytes, budget: budget)
         }
 
         var containing = [[Int]](repeating: [], count: n)

@@ -288,12 +288,7 @@ public final class VariableElimination: InferenceEngine, Sendable {
     }
 
     func checkBudget(_ p: ContractionProgram) throws(InferenceError) {
-        let budget = MemoryBudget.current.bytes
-        let (bytes, o) = p.largestEntries.multipliedReportingOverflow(by: MemoryLayout<Double>.stride)
-        if o || bytes > budget {
-            throw .memoryBudgetExceeded(clique: p.largestAxes.labels.map(labelName), entries: p.largestEntries,
-                                        bytes: o ? Int.max : bytes, budget: budget)
-        }
+        try p.checkBudget(MemoryBudget.current.bytes, name: labelName)
     }
 
     func checkTargets(_ targets: [Int]) throws(InferenceError) {

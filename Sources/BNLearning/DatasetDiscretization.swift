@@ -55,7 +55,7 @@ public struct DatasetDiscretization: Sendable {
     /// Throws when a named column is missing or not numeric, or MDL has no usable target.
     public func apply(to data: Dataset) throws(LearningError) -> (data: Dataset, columns: [Column]) {
         for name in methods.keys where data.column(named: name) == nil {
-            throw .invalidOption("--discretize names '\(name)', which is not a column; the columns are \(data.names.joined(separator: ", "))")
+            throw .invalidOption("--discretize names \(Quote.name(name)), which is not a column; the columns are \(data.names.joined(separator: ", "))")
         }
         var out = data
         var cut: [Column] = []
@@ -66,7 +66,7 @@ public struct DatasetDiscretization: Sendable {
                 guard let m = named else { continue }
                 guard values != nil else {
                     let example = data.states[j].first { Self.number($0) == nil } ?? ""
-                    throw .invalidOption("column '\(name)' is not numeric (it holds '\(example)'), so it cannot be discretised")
+                    throw .invalidOption("column \(Quote.name(name)) is not numeric (it holds \(Quote.name(example))), so it cannot be discretised")
                 }
                 method = m
             } else {
@@ -88,12 +88,12 @@ public struct DatasetDiscretization: Sendable {
             var targetCodes: [Int32]? = nil
             if case .mdl = method {
                 guard let t = target else {
-                    throw .invalidOption("MDL discretisation of '\(name)' needs a class column: give --discretize-target VARIABLE")
+                    throw .invalidOption("MDL discretisation of \(Quote.name(name)) needs a class column: give --discretize-target VARIABLE")
                 }
                 guard let tc = data.column(named: t) else {
-                    throw .invalidOption("the discretisation target '\(t)' is not a column; the columns are \(data.names.joined(separator: ", "))")
+                    throw .invalidOption("the discretisation target \(Quote.name(t)) is not a column; the columns are \(data.names.joined(separator: ", "))")
                 }
-                guard tc != j else { throw .invalidOption("'\(name)' cannot be discretised against itself") }
+                guard tc != j else { throw .invalidOption("\(Quote.name(name)) cannot be discretised against itself") }
                 targetCodes = data.columns[tc]
             }
             let d = try Discretizer.fit(rowValues, method: method, target: targetCodes)
@@ -168,7 +168,7 @@ public struct DatasetDiscretization: Sendable {
         let kind = parts.first ?? ""
         func bins() throws(LearningError) -> Int {
             guard parts.count == 2, let k = Int(parts[1]), k >= 2 else {
-                throw .invalidOption("'\(text)': give the number of bins (at least 2), e.g. \(kind):4")
+                throw .invalidOption("\(Quote.name(text)): give the number of bins (at least 2), e.g. \(kind):4")
             }
             return k
         }
@@ -178,7 +178,7 @@ public struct DatasetDiscretization: Sendable {
         case "mdl": return .mdl
         case "none", "categorical": return nil
         default:
-            throw .invalidOption("unknown discretisation '\(text)': use equal-width:K, equal-frequency:K, mdl or none")
+            throw .invalidOption("unknown discretisation \(Quote.name(text)): use equal-width:K, equal-frequency:K, mdl or none")
         }
     }
 }

@@ -15,9 +15,9 @@ public enum LearningError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .missingColumn(let v):
-            return "the data has no column '\(v)'; add it, or mark the variable latent so EM can estimate it"
+            return "the data has no column \(Quote.name(v)); add it, or mark the variable latent so EM can estimate it"
         case .stateMismatch(let v, let m, let d):
-            return "column '\(v)' has states \(d.joined(separator: ", ")) but the model's are \(m.joined(separator: ", "))"
+            return "column \(Quote.name(v)) has states \(d.joined(separator: ", ")) but the model's are \(m.joined(separator: ", "))"
         case .unseenParentConfiguration(let v, let ps):
             return "no row of the data has \(ps.joined(separator: ", ")), so P(\(v) | …) for it cannot be estimated; use a prior (--prior) or the uniform policy"
         case .invalidOption(let text): return text

@@ -34,14 +34,14 @@ extension DataRequirement {
         func columnsText() -> String {
             guard !ignored.isEmpty else { return "" }
             let items = ignored.prefix(12).map { c -> String in
-                let guess = meant.first { $0.0 == c }.map { ", did you mean '\($0.1)'?" } ?? ""
-                return c.name.isEmpty ? "column \(c.column) (no name)" : "'\(c.name)' (column \(c.column)\(guess))"
+                let guess = meant.first { $0.0 == c }.map { ", did you mean \(Quote.name($0.1))?" } ?? ""
+                return c.name.isEmpty ? "column \(c.column) (no name)" : "\(Quote.name(c.name)) (column \(c.column)\(guess))"
             }
             return "\n  columns that name no variable: " + items.joined(separator: ", ")
                 + (ignored.count > 12 ? ", and \(ignored.count - 12) more" : "")
         }
         func fail(_ what: String, hint: String) throws -> Never {
-            let missing = unbound.isEmpty ? "" : "\n  variables with no column: " + unbound.prefix(12).joined(separator: ", ")
+            let missing = unbound.isEmpty ? "" : "\n  variables with no column: " + unbound.prefix(12).map(Quote.short).joined(separator: ", ")
                 + (unbound.count > 12 ? ", and \(unbound.count - 12) more" : "")
             throw WorkbenchError.usage("\(what)\(missing)\(columnsText())\n  hint: \(hint)")
         }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BNCore
 import FactorKernels
 import Foundation
 import Workbench
@@ -36,6 +37,7 @@ struct Credence: ParsableCommand {
         let env = ProcessInfo.processInfo.environment
         BLAS.setThreads(env["CREDENCE_BLAS_THREADS"].flatMap(Int.init) ?? 1)
         AllocatorTuning.keepLargeBlocks()
+        if let problem = MemoryBudget.environmentProblem { exit(withError: problem) }
         if let problem = unknownSubcommand(Array(CommandLine.arguments.dropFirst())) {
             FileHandle.standardError.write(Data("Error: \(problem)\n".utf8))
             Foundation.exit(ExitCode.validationFailure.rawValue)

@@ -40,6 +40,32 @@ struct SizeAndBudgetTests {
         #expect(MemoryBudget.parse("1234") == 1234)
         #expect(MemoryBudget.parse("lots") == nil)
         #expect(MemoryBudget.parse("99999999999999999999G") == nil)
+        #expect(MemoryBudget.parse("1.5G") == 1_610_612_736)
+        #expect(MemoryBudget.parse("0.5k") == 512)
+        #expect(MemoryBudget.parse(" 4GiB ") == 4 << 30)
+        #expect(MemoryBudget.parse("512MB") == 512 << 20)
+        #expect(MemoryBudget.parse("100B") == 100)
+        for bad in ["abc", "-1", "0", "1.5", "1.G", ".5G", "1e9", "4iB", "G", "", "1.5.2G", "+4G"] {
+            #expect(MemoryBudget.parse(bad) == nil, "\(bad)")
+        }
+    }
+
+    @Test func unparsableBudgetIsAnErrorNamingTheVariable() throws {
+        #expect(try MemoryBudget.fromEnvironment([:]).bytes == 4 << 30)
+        #expect(try MemoryBudget.fromEnvironment(["CREDENCE_MEMORY_BUDGET": "1.5G"]).bytes == 1_610_612_736)
+        for bad in ["abc", "-1", "1.5"] {
+            let e = #expect(throws: BudgetError.self) { try MemoryBudget.fromEnvironment(["CREDENCE_MEMORY_BUDGET": bad]) }
+            #expect(e?.description == "CREDENCE_MEMORY_BUDGET='\(bad)' is not a memory size; use \(MemoryBudget.acceptedForms)")
+        }
+    }
+
+    @Test func quotesShowAShortPrefixOfLongNames() {
+        #expect(Quote.name("Churn") == "'Churn'")
+        let long = String(repeating: "x", count: 1 << 20)
+        #expect(Quote.name(long) == "'\(String(repeating: "x", count: Quote.limit))…' (1048576 bytes)")
+        #expect(Quote.short(long) == String(repeating: "x", count: Quote.limit) + "…")
+        let e = ModelError.unknownVariable(long)
+        #expect(e.description.count < 120)
     }
 
     @Test func stridesAreRowMajor() throws {

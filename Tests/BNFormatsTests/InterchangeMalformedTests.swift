@@ -35,6 +35,10 @@ struct InterchangeMalformedTests {
         Case(file: "bif/bad-unterminated-comment.bif", at: "9:1", words: ["unterminated comment", "'*/'"]),
         Case(file: "bif/bad-no-table.bif", at: "6:10", words: ["'B' has no probability table"]),
         Case(file: "bif/bad-nan.bif", at: "10:9", words: ["expected a probability", "'nan'"]),
+        // The records of PortableNames (names and cut points of an exported model).
+        Case(file: "bif/bad-credence-states-count.bif", at: "3:10", words: ["credence_outcomes of 'Age' lists 3 states; the variable has 2"]),
+        Case(file: "bif/bad-credence-cuts.bif", at: "5:12", words: ["credence_cuts must be decimal numbers", "'30 thirty'"]),
+        Case(file: "bif/bad-credence-cuts-count.bif", at: "3:10", words: ["'Age' has 2 states, so it needs 1 cut points, not 2"]),
         // XMLBIF
         Case(file: "xmlbif/bad-malformed.xmlbif", at: "25:", words: ["the document ends inside <BIF>", "not properly closed"]),
         Case(file: "xmlbif/bad-table-count.xmlbif", at: "22:", words: ["the table of 'B' has 3 probabilities; it needs 4"]),
@@ -51,6 +55,7 @@ struct InterchangeMalformedTests {
         Case(file: "net/bad-data-count.net", at: "21:5", words: ["the data of 'B' has 3 probabilities; it needs 4"]),
         Case(file: "net/bad-syntax.net", at: "17:10", words: ["expected '=' after the attribute 'data'"]),
         Case(file: "net/bad-unterminated-string.net", at: "3:12", words: ["unterminated string"]),
+        Case(file: "net/bad-credence-states.net", at: "7:5", words: ["credence_outcomes of 'Age' must be a list"]),
         // UAI
         Case(file: "uai/bad-markov.uai", at: "1:1", words: ["MARKOV", "not a Bayesian network"]),
         Case(file: "uai/bad-truncated.uai", at: "13:1", words: ["expected a probability of function 1", "truncated"]),

@@ -110,17 +110,16 @@ struct InterchangeRoundTripTests {
     @Test func atomicWriteLeavesTheOldFileOnFailure() throws {
         let dir = try Shipped.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let path = dir.appendingPathComponent("m.net").path
-        try ModelFile.write(try Shipped.load("asia"), to: path)
-        let before = try String(contentsOfFile: path, encoding: .utf8)
-        var bad = BayesianNetwork(name: "bad")
-        try bad.addVariable(Variable(name: "has space", states: ["a", "b"]))
-        let e = #expect(throws: FormatError.self) { try ModelFile.write(bad, to: path) }
-        #expect(e?.description.contains("'has space' cannot be written to Hugin NET") == true)
-        #expect(try String(contentsOfFile: path, encoding: .utf8) == before)
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path)
-        #expect(leftovers == ["m.net"])
-        #expect(throws: FormatError.self) { try ModelFile.write(bad, to: "/nonexistent-dir/x.bif") }
+        // The destination is a directory that is not empty: the rename fails after the
+        // temporary file is written, and nothing is left behind.
+        let blocked = dir.appendingPathComponent("m.net")
+        try FileManager.default.createDirectory(at: blocked, withIntermediateDirectories: false)
+        try Data("keep".utf8).write(to: blocked.appendingPathComponent("inside"))
+        let e = #expect(throws: FormatError.self) { try ModelFile.write(try Shipped.load("asia"), to: blocked.path) }
+        #expect(e?.description.contains("cannot write '\(blocked.path)'") == true)
+        #expect(try String(contentsOfFile: blocked.appendingPathComponent("inside").path, encoding: .utf8) == "keep")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["m.net"])
+        #expect(throws: FormatError.self) { try ModelFile.write(try Shipped.load("asia"), to: "/nonexistent-dir/x.bif") }
     }
 
     @Test func formatsByExtension() {

@@ -325,7 +325,7 @@ struct CSVScanner: Sendable {
                                   hint: "name it, or remove the column")
             }
             if let first = seen[name] {
-                throw FormatError(location(row: row, column: column), "column '\(name)' appears twice in the header (columns \(first) and \(column))")
+                throw FormatError(location(row: row, column: column), "column \(Quote.name(name)) appears twice in the header (columns \(first) and \(column))")
             }
             seen[name] = column
             header.append(name)
@@ -348,7 +348,7 @@ struct CSVScanner: Sendable {
                     target.append(-1)
                     ignored.append(DataSource.Column(name: name, column: j + 1))
                     warnings.append(Diagnostic(location(row: row, column: j + 1),
-                                               "column '\(name)' is not a variable of the model; it is ignored",
+                                               "column \(Quote.name(name)) is not a variable of the model; it is ignored",
                                                hint: CSVReader.nearMatch(name, in: net).map { "did you mean '\($0)'? (names are case-sensitive)" }))
                     continue
                 }
@@ -512,7 +512,7 @@ struct CSVScanner: Sendable {
             if column < width {
                 report(location(row: row, column: column + 1),
                        "row \(row) has \(column) field\(column == 1 ? "" : "s"); the header has \(width)",
-                       hint: "the first missing column is '\(header[column])'; write an empty field for a missing value")
+                       hint: "the first missing column is \(Quote.name(header[column])); write an empty field for a missing value")
                 for c in column..<width where target[c] >= 0 { columns[target[c]][record] = Dataset.missing }
             }
             record += 1
@@ -553,8 +553,8 @@ struct CSVScanner: Sendable {
         let loc = location(row: row, column: column + 1)
         if let value = text {
             let v = network!.index(of: header[column])!
-            report(loc, "'\(value)' is not a state of '\(header[column])' (row \(row), column \(column + 1))",
-                   hint: "its states are \(NetworkAssembler.list(network!.variables[v].states)); missing values are written as \(options.missingValues.map { "'\($0)'" }.joined(separator: ", "))")
+            report(loc, "\(Quote.name(value)) is not a state of \(Quote.name(header[column])) (row \(row), column \(column + 1))",
+                   hint: "its states are \(NetworkAssembler.list(network!.variables[v].states)); missing values are written as \(options.missingValues.map { "\(Quote.name($0))" }.joined(separator: ", "))")
         } else {
             let bad = firstInvalidUTF8Offset(Array(UnsafeBufferPointer(rebasing: p[s..<e])), in: 0..<(e - s)) ?? 0
             report(loc, "invalid UTF-8 in row \(row), column \(column + 1): \(preview(Array(UnsafeBufferPointer(rebasing: p[s..<e])), 0..<(e - s)))",
@@ -583,7 +583,7 @@ struct CSVScanner: Sendable {
             for (i, code) in column.enumerated() where code >= 0 {
                 guard let text = bad.removeValue(forKey: Int(code)) else { continue }
                 report(location(row: i + 2, column: c + 1),
-                       "'\(text)' in column '\(names[t])' is neither a number nor a state of '\(variable.name)' (data row \(i + 1))",
+                       "\(Quote.name(text)) in column \(Quote.name(names[t])) is neither a number nor a state of \(Quote.name(variable.name)) (data row \(i + 1))",
                        hint: "write a decimal number (it is cut at \(variable.cutPoints!.map { "\($0)" }.joined(separator: ", "))) or one of the states \(NetworkAssembler.list(variable.states))")
                 if bad.isEmpty { break }
             }

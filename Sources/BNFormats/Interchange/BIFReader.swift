@@ -17,7 +17,8 @@ import BNCore
 /// names may be quoted. Probabilities are read exactly (the correctly rounded Double of the
 /// decimal text). Each row must sum to 1 within 1e-6 and is divided by its sum on load
 /// (several repository files have rows off by up to 3e-7). Recognised properties:
-/// `label = "…"`, `description = "…"`, `role = latent|decision`; others are ignored.
+/// `label = "…"`, `description = "…"`, `role = latent|decision`, and the `PortableNames`
+/// records `credence_name`, `credence_outcomes`, `credence_cuts`; others are ignored.
 public enum BIFReader {
     /// Reads a `.bif` or `.bif.gz` file.
     public static func read(path: String) throws(FormatError) -> BayesianNetwork {
@@ -37,11 +38,13 @@ public enum BIFReader {
     }
 }
 
-/// Properties understood in BIF and XMLBIF: `label`, `description`, `role`.
+/// Properties understood in BIF and XMLBIF: `label`, `description`, `role`, and the
+/// `credence_name`, `credence_outcomes`, `credence_cuts` records of `PortableNames`.
 struct ModelProperties {
     var label: String?
     var description: String?
     var role: Variable.Role = .chance
+    var original = OriginalNames()
 
     /// Applies one `key = value` property text (value optionally quoted); unknown keys are
     /// ignored. Returns an error message for a bad role.
@@ -49,6 +52,7 @@ struct ModelProperties {
         guard let eq = text.firstIndex(of: "=") else { return nil }
         let key = text[..<eq].trimmingCharacters(in: .whitespaces)
         var value = text[text.index(after: eq)...].trimmingCharacters(in: .whitespacesAndNewlines)
+        let raw = value
         if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") {
             value = TokenLexer.unescape(String(value.dropFirst().dropLast()))
         }
@@ -57,9 +61,11 @@ struct ModelProperties {
         case "description": description = value
         case "role":
             guard let r = Variable.Role(rawValue: value) else {
-                return "unknown role '\(value)'; roles are \(Variable.Role.allCases.map(\.rawValue).joined(separator: ", "))"
+                return "unknown role \(Quote.name(value)); roles are \(Variable.Role.allCases.map(\.rawValue).joined(separator: ", "))"
             }
             role = r
+        case _ where OriginalNames.isRecord(key):
+            return original.apply(key: key, value: value, rawValue: raw)
         default: break
         }
         return nil
@@ -220,7 +226,7 @@ struct BIFParser {
     private mutating func parseVariable() throws(FormatError) {
         let (n, at) = try name("a variable name")
         var draft = VariableDraft(name: n, offset: at)
-        try expect("{", "after the variable name '\(n)'")
+        try expect("{", "after the variable name \(Quote.name(n))")
         var sawType = false
         while true {
             let t = lexer.next()
@@ -231,41 +237,41 @@ struct BIFParser {
                 continue
             }
             guard lexer.isWord(t, "type") else {
-                throw fail(t, "expected 'type', 'property' or '}' in variable '\(n)', found \(lexer.describe(t))")
+                throw fail(t, "expected 'type', 'property' or '}' in variable \(Quote.name(n)), found \(lexer.describe(t))")
             }
-            if sawType { throw fail(t, "variable '\(n)' has two 'type' lines") }
+            if sawType { throw fail(t, "variable \(Quote.name(n)) has two 'type' lines") }
             sawType = true
             let kind = lexer.next()
             guard lexer.isWord(kind, "discrete") else {
-                throw fail(kind, "variable '\(n)' must be of type 'discrete', found \(lexer.describe(kind))",
+                throw fail(kind, "variable \(Quote.name(n)) must be of type 'discrete', found \(lexer.describe(kind))",
                            hint: "only discrete variables are supported")
             }
             try expect("[", "after 'discrete'")
             let countToken = lexer.next()
             guard let countValue = lexer.number(countToken), countValue >= 1, countValue == countValue.rounded(), countValue < 1e9 else {
-                throw fail(countToken, "expected the number of states of '\(n)', found \(lexer.describe(countToken))")
+                throw fail(countToken, "expected the number of states of \(Quote.name(n)), found \(lexer.describe(countToken))")
             }
             try expect("]", "after the number of states")
-            try expect("{", "before the states of '\(n)'")
+            try expect("{", "before the states of \(Quote.name(n))")
             while true {
                 let s = lexer.peek()
                 if s.kind == .punct(UInt8(ascii: "}")) { _ = lexer.next(); break }
                 if s.kind == .punct(UInt8(ascii: ",")) { _ = lexer.next(); continue }
-                let (state, _) = try name("a state name of '\(n)' or '}'")
+                let (state, _) = try name("a state name of \(Quote.name(n)) or '}'")
                 draft.states.append(state)
             }
             if draft.states.count != Int(countValue) {
                 throw source.error(at: countToken.start,
-                                   "variable '\(n)' declares \(Int(countValue)) states but lists \(draft.states.count)",
+                                   "variable \(Quote.name(n)) declares \(Int(countValue)) states but lists \(draft.states.count)",
                                    hint: "states: \(NetworkAssembler.list(draft.states))")
             }
             let semi = lexer.next()
             guard semi.kind == .punct(UInt8(ascii: ";")) else {
-                throw fail(semi, "expected ';' after the states of '\(n)', found \(lexer.describe(semi))")
+                throw fail(semi, "expected ';' after the states of \(Quote.name(n)), found \(lexer.describe(semi))")
             }
         }
         if !sawType {
-            throw source.error(at: at, "variable '\(n)' has no 'type discrete [ N ] { … };' line")
+            throw source.error(at: at, "variable \(Quote.name(n)) has no 'type discrete [ N ] { … };' line")
         }
         variables.append(draft)
     }
@@ -289,11 +295,11 @@ struct BIFParser {
             let t = lexer.peek()
             if t.kind == .punct(UInt8(ascii: ")")) { _ = lexer.next(); break }
             if t.kind == .punct(UInt8(ascii: ",")) { _ = lexer.next(); continue }
-            let (parent, pAt) = try name("a parent of '\(child)' or ')'")
+            let (parent, pAt) = try name("a parent of \(Quote.name(child)) or ')'")
             p.parents.append((parent, pAt))
         }
-        try expect("{", "to open the table of '\(child)'")
-        let context = "in the table of '\(child)'"
+        try expect("{", "to open the table of \(Quote.name(child))")
+        let context = "in the table of \(Quote.name(child))"
         while true {
             let t = lexer.next()
             if t.kind == .punct(UInt8(ascii: "}")) { break }
@@ -336,7 +342,7 @@ struct BIFParser {
         for d in variables {
             asm.addVariable(Variable(name: d.name, states: d.states, label: d.properties.label,
                                      description: d.properties.description, role: d.properties.role),
-                            at: src.location(at: d.offset))
+                            original: d.properties.original, at: src.location(at: d.offset))
         }
         if !asm.diagnostics.isEmpty { throw FormatError(asm.diagnostics) }
         var stateTables = [StateTable?](repeating: nil, count: asm.network.count)
@@ -392,7 +398,7 @@ struct BIFParser {
         if let t = p.table {
             if t.count != rows * k {
                 let shape = parents.isEmpty ? "\(k) states" : "\(k) states × \(rows) parent configurations"
-                asm.report(src.location(at: p.tableOffset), "the table of '\(p.child)' has \(t.count) probabilities; it needs \(rows * k) (\(shape))")
+                asm.report(src.location(at: p.tableOffset), "the table of \(Quote.name(p.child)) has \(t.count) probabilities; it needs \(rows * k) (\(shape))")
                 return
             }
             // JavaBayes order: the child varies slowest.
@@ -411,7 +417,7 @@ struct BIFParser {
             guard row.keyCount == parents.count else {
                 let names = parentVars.map(\.name).joined(separator: ", ")
                 asm.report(src.location(at: row.offset),
-                           "a row of '\(p.child)' names \(row.keyCount) parent state\(row.keyCount == 1 ? "" : "s"); it needs \(parents.count) (\(names))")
+                           "a row of \(Quote.name(p.child)) names \(row.keyCount) parent state\(row.keyCount == 1 ? "" : "s"); it needs \(parents.count) (\(names))")
                 ok = false
                 continue
             }
@@ -422,7 +428,7 @@ struct BIFParser {
                 guard let s = stateIndex(key, parentTables[i], bytesPointer) else {
                     let state = lexer.string(key) ?? lexer.describe(key)
                     asm.report(src.location(at: key.start),
-                               "'\(state)' is not a state of '\(parentVars[i].name)' (parent of '\(p.child)')",
+                               "\(Quote.name(state)) is not a state of \(Quote.name(parentVars[i].name)) (parent of \(Quote.name(p.child)))",
                                hint: "its states are \(NetworkAssembler.list(parentVars[i].states))")
                     known = false
                     break
@@ -438,7 +444,7 @@ struct BIFParser {
             }
             guard row.valueCount == k else {
                 asm.report(src.location(at: row.offset),
-                           "the row \(asm.given(child, r)) has \(row.valueCount) probabilities; '\(p.child)' has \(k) states",
+                           "the row \(asm.given(child, r)) has \(row.valueCount) probabilities; \(Quote.name(p.child)) has \(k) states",
                            hint: "states: \(NetworkAssembler.list(childVar.states))")
                 ok = false
                 continue
@@ -452,7 +458,7 @@ struct BIFParser {
         if let d = p.defaultRow {
             guard d.count == k else {
                 asm.report(src.location(at: p.defaultOffset),
-                           "the default row of '\(p.child)' has \(d.count) probabilities; '\(p.child)' has \(k) states")
+                           "the default row of \(Quote.name(p.child)) has \(d.count) probabilities; \(Quote.name(p.child)) has \(k) states")
                 return
             }
             for r in 0..<rows where rowOffset[r] < 0 {
@@ -463,7 +469,7 @@ struct BIFParser {
         let missing = rowOffset.indices.filter { rowOffset[$0] < 0 }
         if let first = missing.first {
             let more = missing.count > 1 ? " (and \(missing.count - 1) more row\(missing.count == 2 ? "" : "s"))" : ""
-            asm.report(src.location(at: p.offset), "the table of '\(p.child)' has no row for \(asm.given(child, first))\(more)",
+            asm.report(src.location(at: p.offset), "the table of \(Quote.name(p.child)) has no row for \(asm.given(child, first))\(more)",
                        hint: "give every parent configuration a row, or a 'default' row")
             return
         }

@@ -13,14 +13,16 @@ public enum BIFWriter {
 
     /// The BIF text as UTF-8 bytes.
     public static func bytes(_ network: BayesianNetwork) -> [UInt8] {
+        let names = PortableNames(network)
         var out = TextSink()
         out.line("network \(word(network.name)) {")
         if let l = network.label { out.line("  property label = \(quoted(l)) ;") }
         if let d = network.description { out.line("  property description = \(quoted(d)) ;") }
         out.line("}")
-        for v in network.variables {
-            out.line("variable \(word(v.name)) {")
-            out.line("  type discrete [ \(v.cardinality) ] { \(v.states.map(word).joined(separator: ", ")) };")
+        for (i, v) in network.variables.enumerated() {
+            out.line("variable \(names.variables[i]) {")
+            out.line("  type discrete [ \(v.cardinality) ] { \(names.states[i].joined(separator: ", ")) };")
+            for (key, value) in names.records(for: i, of: network) { out.line("  property \(key) = \(value) ;") }
             if let l = v.label { out.line("  property label = \(quoted(l)) ;") }
             if let d = v.description { out.line("  property description = \(quoted(d)) ;") }
             if v.role != .chance { out.line("  property role = \(v.role.rawValue) ;") }
@@ -32,14 +34,14 @@ public enum BIFWriter {
             let k = v.cardinality
             let values = network.cpts[c].values
             if parents.isEmpty {
-                out.line("probability ( \(word(v.name)) ) {")
+                out.line("probability ( \(names.variables[c]) ) {")
                 out.write("  table ")
                 row(values[...], into: &out)
                 out.line("}")
                 continue
             }
-            out.line("probability ( \(word(v.name)) | \(parents.map { word(network.variables[$0].name) }.joined(separator: ", ")) ) {")
-            let parentStates = parents.map { network.variables[$0].states.map(word) }
+            out.line("probability ( \(names.variables[c]) | \(parents.map { names.variables[$0] }.joined(separator: ", ")) ) {")
+            let parentStates = parents.map { names.states[$0] }
             let cards = parents.map { network.variables[$0].cardinality }
             var config = [Int](repeating: 0, count: parents.count)
             for r in 0..<(values.count / k) {

@@ -1,8 +1,9 @@
 import BNCore
 
 /// Writes a network's graph in Graphviz DOT (write only): one node per variable, labelled
-/// with its label or name and its number of states, one edge per parent; latent
-/// variables are dashed and decision variables boxed.
+/// with its name, its label when it has one (`Satisfaction\n满意度\n(3 states)`) and
+/// its number of states, one edge per parent; latent variables are dashed and decision
+/// variables boxed.
 public enum DOTWriter {
     /// The DOT text of a network's graph.
     public static func string(_ network: BayesianNetwork) -> String {
@@ -11,7 +12,8 @@ public enum DOTWriter {
                      "  node [shape=ellipse, fontname=\"Helvetica\"];"]
         if let l = network.label { lines.append("  label=\(quoted(l));") }
         for v in network.variables {
-            var attrs = ["label=\(quoted("\(v.label ?? v.name)\n(\(v.cardinality) states)"))"]
+            let caption = [v.name] + (v.label.map { $0 == v.name ? [] : [$0] } ?? []) + ["(\(v.cardinality) states)"]
+            var attrs = ["label=\(quoted(caption.joined(separator: "\n")))"]
             switch v.role {
             case .latent: attrs.append("style=dashed")
             case .decision: attrs.append("shape=box")

@@ -1,3 +1,4 @@
+import BNCore
 import _CZlib
 
 /// gzip (RFC 1952) compression and decompression through zlib, for `.bif.gz` models.
@@ -7,9 +8,11 @@ public enum Gzip {
         bytes.count >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b
     }
 
-    /// Inflates a gzip stream (concatenated members are joined). Throws a message in user
-    /// words for a truncated or corrupt stream.
-    public static func decompress(_ input: [UInt8]) throws(GzipError) -> [UInt8] {
+    /// Inflates a gzip stream (concatenated members are joined), stopping as soon as the
+    /// output would pass `limit` bytes, so a small file that expands to gigabytes (a
+    /// "zip bomb") is refused instead of exhausting memory. Throws a message in user words
+    /// for a truncated or corrupt stream, or one naming the limit.
+    public static func decompress(_ input: [UInt8], limit: Int = .max) throws(GzipError) -> [UInt8] {
         var stream = z_stream()
         // 16 + MAX_WBITS: expect a gzip header and trailer.
         guard inflateInit2_(&stream, 16 + 15, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
@@ -17,7 +20,7 @@ public enum Gzip {
         }
         defer { inflateEnd(&stream) }
         var output = [UInt8]()
-        output.reserveCapacity(max(input.count * 8, 1 << 16))
+        output.reserveCapacity(min(max(input.count.multipliedReportingOverflow(by: 8).partialValue, 1 << 16), limit))
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         var consumed = 0
         while true {
@@ -33,6 +36,9 @@ public enum Gzip {
                 }
             }
             consumed += used
+            if produced > limit - output.count {
+                throw GzipError(message: "the gzip stream expands to more than \(MemoryBudget.format(limit)), the most a compressed model may expand to (half the memory budget, \(MemoryBudget.variable))")
+            }
             output.append(contentsOf: chunk[0..<produced])
             switch status {
             case Z_STREAM_END:

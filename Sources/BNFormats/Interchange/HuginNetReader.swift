@@ -10,7 +10,8 @@ import BNCore
 /// layout); nesting parentheses are optional. Node kinds `node`, `discrete node`,
 /// `decision` (decision role; uniform table when it has no `data`) are read; continuous
 /// and utility nodes are refused with a located error. `%` starts a comment. Attributes
-/// other than `states`, `label`, `credence_description` and `credence_role` are skipped.
+/// other than `states`, `label`, `credence_description`, `credence_role` and the
+/// `PortableNames` records `credence_name`, `credence_outcomes`, `credence_cuts` are skipped.
 /// Probabilities are read exactly; rows are checked and renormalised as in `BIFReader`.
 public enum HuginNetReader {
     /// Reads a `.net` file.
@@ -48,6 +49,7 @@ struct HuginNetParser {
         var description: String? = nil
         var role: Variable.Role = .chance
         var hasStates = false
+        var original = OriginalNames()
     }
 
     struct PotentialDraft {
@@ -132,9 +134,9 @@ struct HuginNetParser {
             if t.kind == .punct(UInt8(ascii: "}")) { return }
             guard t.kind == .word else { throw fail(t, "expected an attribute name or '}' in \(context), found \(lexer.describe(t))") }
             let key = try text(t, "an attribute name")
-            try expect("=", "after the attribute '\(key)'")
+            try expect("=", "after the attribute \(Quote.name(key))")
             let v = try value(depth: 0)
-            try expect(";", "after the value of '\(key)'")
+            try expect(";", "after the value of \(Quote.name(key))")
             try body(&self, key, t.start, v)
         }
     }
@@ -162,7 +164,7 @@ struct HuginNetParser {
         switch v {
         case .string(let s, _): return s
         case .word(let t): return try text(t, "a value")
-        case .list(_, let o): throw source.error(at: o, "the attribute '\(key)' must be a string, not a list")
+        case .list(_, let o): throw source.error(at: o, "the attribute \(Quote.name(key)) must be a string, not a list")
         }
     }
 
@@ -180,11 +182,11 @@ struct HuginNetParser {
     private mutating func parseNode(role: Variable.Role) throws(FormatError) {
         let (name, at) = try identifier("a node name")
         var node = NodeDraft(name: name, offset: at, statesOffset: at, role: role)
-        try attributes("node '\(name)'") { (p: inout Self, key, kat, v) throws(FormatError) in
+        try attributes("node \(Quote.name(name))") { (p: inout Self, key, kat, v) throws(FormatError) in
             switch key {
             case "states":
                 guard case .list(let items, let o) = v else {
-                    throw p.source.error(at: kat, "the states of '\(name)' must be a list such as (\"yes\" \"no\")")
+                    throw p.source.error(at: kat, "the states of \(Quote.name(name)) must be a list such as (\"yes\" \"no\")")
                 }
                 node.states = []
                 for item in items { node.states.append(try p.string(item, key, at: o)) }
@@ -195,14 +197,24 @@ struct HuginNetParser {
             case "credence_role":
                 let r = try p.string(v, key, at: kat)
                 guard let role = Variable.Role(rawValue: r) else {
-                    throw p.source.error(at: kat, "unknown role '\(r)'; roles are \(Variable.Role.allCases.map(\.rawValue).joined(separator: ", "))")
+                    throw p.source.error(at: kat, "unknown role \(Quote.name(r)); roles are \(Variable.Role.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
                 node.role = role
+            case PortableNames.Key.states:
+                guard case .list(let items, let o) = v else {
+                    throw p.source.error(at: kat, "\(key) of \(Quote.name(name)) must be a list such as (\"(-inf,5]\" \"(5,inf)\")")
+                }
+                var states: [String] = []
+                for item in items { states.append(try p.string(item, key, at: o)) }
+                node.original.states = states
+            case _ where OriginalNames.isRecord(key):
+                let text = try p.string(v, key, at: kat)
+                if let problem = node.original.apply(key: key, value: text, rawValue: text) { throw p.source.error(at: kat, problem) }
             default: break
             }
         }
         guard node.hasStates else {
-            throw source.error(at: at, "node '\(name)' has no 'states' attribute", hint: "add states = (\"s1\" \"s2\");")
+            throw source.error(at: at, "node \(Quote.name(name)) has no 'states' attribute", hint: "add states = (\"s1\" \"s2\");")
         }
         nodes.append(node)
     }
@@ -215,10 +227,10 @@ struct HuginNetParser {
             let t = lexer.next()
             if t.kind == .punct(UInt8(ascii: ")")) { break }
             if t.kind == .punct(UInt8(ascii: "|")) || t.kind == .punct(UInt8(ascii: ",")) { continue }
-            guard t.kind == .word else { throw fail(t, "expected a parent of '\(child)' or ')', found \(lexer.describe(t))") }
+            guard t.kind == .word else { throw fail(t, "expected a parent of \(Quote.name(child)) or ')', found \(lexer.describe(t))") }
             p.parents.append((try text(t, "a parent name"), t.start))
         }
-        try attributes("the potential of '\(child)'") { (me: inout Self, key, kat, v) throws(FormatError) in
+        try attributes("the potential of \(Quote.name(child))") { (me: inout Self, key, kat, v) throws(FormatError) in
             guard key == "data" else { return }
             var values: [Double] = []
             var offsets: [Int] = []
@@ -234,12 +246,12 @@ struct HuginNetParser {
         switch v {
         case .word(let t):
             guard let x = lexer.number(t) else {
-                throw fail(t, "expected a probability in the data of '\(child)', found \(lexer.describe(t))", hint: "probabilities are decimal numbers such as 0.25")
+                throw fail(t, "expected a probability in the data of \(Quote.name(child)), found \(lexer.describe(t))", hint: "probabilities are decimal numbers such as 0.25")
             }
             values.append(x)
             offsets.append(t.start)
         case .string(_, let o):
-            throw source.error(at: o - 1, "expected a probability in the data of '\(child)', found a string")
+            throw source.error(at: o - 1, "expected a probability in the data of \(Quote.name(child)), found a string")
         case .list(let items, _):
             for item in items { try flatten(item, into: &values, &offsets, child: child) }
         }
@@ -252,7 +264,7 @@ struct HuginNetParser {
         var decision = Set<Int>()
         for n in nodes {
             if let v = asm.addVariable(Variable(name: n.name, states: n.states, label: n.label, description: n.description, role: n.role),
-                                       at: src.location(at: n.offset)), n.role == .decision {
+                                       original: n.original, at: src.location(at: n.offset)), n.role == .decision {
                 decision.insert(v)
             }
         }
@@ -265,13 +277,13 @@ struct HuginNetParser {
                   let rows = asm.rowCount(child, at: src.location(at: p.offset)) else { continue }
             guard let data = p.data else {
                 if decision.contains(child) { continue }   // a decision keeps its uniform table
-                asm.report(src.location(at: p.offset), "the potential of '\(p.child)' has no 'data'")
+                asm.report(src.location(at: p.offset), "the potential of \(Quote.name(p.child)) has no 'data'")
                 continue
             }
             let k = asm.network.variables[child].cardinality
             guard data.count == rows * k else {
                 let shape = parents.isEmpty ? "\(k) states" : "\(k) states × \(rows) parent configurations"
-                asm.report(src.location(at: p.dataOffset), "the data of '\(p.child)' has \(data.count) probabilities; it needs \(rows * k) (\(shape))")
+                asm.report(src.location(at: p.dataOffset), "the data of \(Quote.name(p.child)) has \(data.count) probabilities; it needs \(rows * k) (\(shape))")
                 continue
             }
             asm.setTable(child, data, at: src.location(at: p.dataOffset)) { r in src.location(at: p.dataOffsets[r * k]) }

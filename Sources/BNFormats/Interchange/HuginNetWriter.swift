@@ -1,10 +1,11 @@
 import BNCore
 
 /// Writes the Hugin NET format read by `HuginNetReader` (and Hugin, GeNIe, SamIam,
-/// pgmpy). `data` is nested one parenthesis level per parent. Node names must be NET
-/// identifiers (no white space or `{ } ( ) = ; | , " %`); a name that is not is refused
-/// with an error naming it. Descriptions and latent roles use the custom attributes
-/// `credence_description` and `credence_role`.
+/// pgmpy). `data` is nested one parenthesis level per parent. Node and state names are
+/// `PortableNames`; the originals and the cut points of a discretised variable are kept
+/// in the custom attributes `credence_name`, `credence_outcomes` and `credence_cuts`, as
+/// descriptions and roles are in `credence_description` and `credence_role` (a decision
+/// variable is written as a `node`: pyAgrum and pgmpy refuse `decision` in a network).
 public enum HuginNetWriter {
     /// The NET text of a network.
     public static func string(_ network: BayesianNetwork) throws(FormatError) -> String {
@@ -13,11 +14,7 @@ public enum HuginNetWriter {
 
     /// The NET text as UTF-8 bytes.
     public static func bytes(_ network: BayesianNetwork, file: String = "<output>") throws(FormatError) -> [UInt8] {
-        for v in network.variables where !isIdentifier(v.name) {
-            throw FormatError(SourceLocation(file: file, line: 0, column: 0),
-                              "the variable name '\(v.name)' cannot be written to Hugin NET",
-                              hint: "NET node names may not contain white space or { } ( ) = ; | , \" %; rename it first")
-        }
+        let names = PortableNames(network)
         var out = TextSink()
         out.line("net")
         out.line("{")
@@ -25,21 +22,29 @@ public enum HuginNetWriter {
         if let l = network.label { out.line("    label = \(BIFWriter.quoted(l));") }
         if let d = network.description { out.line("    credence_description = \(BIFWriter.quoted(d));") }
         out.line("}")
-        for v in network.variables {
+        for (i, v) in network.variables.enumerated() {
             out.line()
-            out.line(v.role == .decision ? "decision \(v.name)" : "node \(v.name)")
+            out.line("node \(names.variables[i])")
             out.line("{")
             if let l = v.label { out.line("    label = \(BIFWriter.quoted(l));") }
-            out.line("    states = (\(v.states.map(BIFWriter.quoted).joined(separator: " ")));")
+            out.line("    states = (\(names.states[i].map(BIFWriter.quoted).joined(separator: " ")));")
+            // NET strings carry any text: the records are written plainly, not as `records` escapes `=`.
+            for (key, value) in names.records(for: i, of: network) {
+                switch key {
+                case PortableNames.Key.states: out.line("    \(key) = (\(v.states.map(BIFWriter.quoted).joined(separator: " ")));")
+                case PortableNames.Key.name: out.line("    \(key) = \(BIFWriter.quoted(v.name));")
+                default: out.line("    \(key) = \(value);")
+                }
+            }
             if let d = v.description { out.line("    credence_description = \(BIFWriter.quoted(d));") }
-            if v.role == .latent { out.line("    credence_role = \"latent\";") }
+            if v.role != .chance { out.line("    credence_role = \"\(v.role.rawValue)\";") }
             out.line("}")
         }
         for c in 0..<network.count {
             let parents = network.parents(of: c)
-            let name = network.variables[c].name
+            let name = names.variables[c]
             out.line()
-            out.line(parents.isEmpty ? "potential ( \(name) )" : "potential ( \(name) | \(parents.map { network.variables[$0].name }.joined(separator: " ")) )")
+            out.line(parents.isEmpty ? "potential ( \(name) )" : "potential ( \(name) | \(parents.map { names.variables[$0] }.joined(separator: " ")) )")
             out.line("{")
             out.write("    data = ")
             let cards = parents.map { network.variables[$0].cardinality } + [network.variables[c].cardinality]
@@ -69,9 +74,5 @@ public enum HuginNetWriter {
             for _ in 0..<cards[level] { nest(values, cards, level: level + 1, index: &index, into: &out) }
         }
         out.write(")")
-    }
-
-    static func isIdentifier(_ name: String) -> Bool {
-        !name.isEmpty && name.utf8.allSatisfy { c in !(c <= 32 || c == 127 || "{}()=;|,\"%".utf8.contains(c)) }
     }
 }

@@ -15,6 +15,8 @@ struct NetworkAssembler {
     private(set) var diagnostics: [Diagnostic] = []
     private var declaredAt: [() -> SourceLocation] = []
     private var tableAt: [(() -> SourceLocation)?] = []
+    /// Variables read under portable names, renamed back at `finish`.
+    private var restorations: [(variable: Int, original: OriginalNames)] = []
     /// Stop collecting beyond this many problems.
     static let maximumDiagnostics = 50
 
@@ -46,7 +48,7 @@ struct NetworkAssembler {
     @discardableResult
     mutating func addVariable(_ variable: Variable, at location: @escaping @autoclosure () -> SourceLocation) -> Int? {
         if let first = network.index(of: variable.name) {
-            report(location(), "variable '\(variable.name)' is declared twice",
+            report(location(), "variable \(Quote.name(variable.name)) is declared twice",
                    hint: "first declared at \(declaredAt[first]())")
             return nil
         }
@@ -61,11 +63,28 @@ struct NetworkAssembler {
         }
     }
 
+    /// Declares a variable read under its `PortableNames`, with the `credence_*` records
+    /// of the file: the cut points are set now, the original names at `finish` (the tables
+    /// still name the portable ones).
+    @discardableResult
+    mutating func addVariable(_ variable: Variable, original: OriginalNames,
+                              at location: @escaping @autoclosure () -> SourceLocation) -> Int? {
+        var variable = variable
+        if let cuts = original.cutPoints { variable.cutPoints = cuts }
+        guard let v = addVariable(variable, at: location()) else { return nil }
+        if let states = original.states, states.count != variable.cardinality {
+            report(location(), "\(PortableNames.Key.states) of \(Quote.name(variable.name)) lists \(states.count) states; the variable has \(variable.cardinality)")
+        } else if original.name != nil || original.states != nil {
+            restorations.append((v, original))
+        }
+        return v
+    }
+
     /// The index of a variable named in a table; reports an unknown name.
     mutating func lookup(_ name: String, at location: @autoclosure () -> SourceLocation) -> Int? {
         if let v = network.index(of: name) { return v }
         let known = network.names
-        report(location(), "unknown variable '\(name)'",
+        report(location(), "unknown variable \(Quote.name(name))",
                hint: known.isEmpty ? "no variable is declared" : "declared variables: \(Self.list(known))")
         return nil
     }
@@ -75,13 +94,13 @@ struct NetworkAssembler {
     mutating func setParents(_ child: Int, _ parents: [Int], at location: @escaping @autoclosure () -> SourceLocation) -> Bool {
         let name = network.variables[child].name
         if let previous = tableAt[child] {
-            report(location(), "a second probability table for '\(name)'", hint: "the first is at \(previous())")
+            report(location(), "a second probability table for \(Quote.name(name))", hint: "the first is at \(previous())")
             return false
         }
         tableAt[child] = location
         var seen = Set<Int>()
         for p in parents where !seen.insert(p).inserted {
-            report(location(), "parent '\(network.variables[p].name)' of '\(name)' is listed twice")
+            report(location(), "parent \(Quote.name(network.variables[p].name)) of \(Quote.name(name)) is listed twice")
             return false
         }
         if parents.isEmpty { return true }
@@ -89,7 +108,7 @@ struct NetworkAssembler {
         for p in parents {
             let (e, overflow) = entries.multipliedReportingOverflow(by: network.variables[p].cardinality)
             if overflow || e > entryLimit {
-                report(location(), "the table of '\(name)' would have more than \(entryLimit) entries",
+                report(location(), "the table of \(Quote.name(name)) would have more than \(entryLimit) entries",
                        hint: "its \(parents.count) parents have \(parents.map { network.variables[$0].cardinality }.map(String.init).joined(separator: " × ")) states")
                 return false
             }
@@ -101,7 +120,7 @@ struct NetworkAssembler {
         } catch {
             switch error {
             case .cycle(let path):
-                report(location(), "the parents of '\(name)' close the directed cycle \(path.joined(separator: " -> "))",
+                report(location(), "the parents of \(Quote.name(name)) close the directed cycle \(path.map(Quote.short).joined(separator: " -> "))",
                        hint: "a Bayesian network must be acyclic")
             default:
                 report(location(), error.description)
@@ -118,7 +137,7 @@ struct NetworkAssembler {
             let n = try MemoryBudget.current.check(scope)
             return n / network.variables[child].cardinality
         } catch {
-            report(location(), "the table of '\(network.variables[child].name)' is too large: \(error.describe(names: network.names))")
+            report(location(), "the table of \(Quote.name(network.variables[child].name)) is too large: \(error.describe(names: network.names))")
             return nil
         }
     }
@@ -131,7 +150,7 @@ struct NetworkAssembler {
         let k = v.cardinality
         let scope = network.familyScope(of: child)
         guard let expected = try? scope.entries(), values.count == expected else {
-            report(location(), "the table of '\(v.name)' has \(values.count) entries; it needs \(entriesText(scope))")
+            report(location(), "the table of \(Quote.name(v.name)) has \(values.count) entries; it needs \(entriesText(scope))")
             return
         }
         var ok = true
@@ -174,7 +193,7 @@ struct NetworkAssembler {
     /// `P(X | A=a, B=b)` text of a row.
     func given(_ child: Int, _ row: Int) -> String {
         let ps = network.parentStates(of: child, row: row)
-        return "P(\(network.variables[child].name)\(ps.isEmpty ? "" : " | " + ps.joined(separator: ", ")))"
+        return "P(\(Quote.short(network.variables[child].name))\(ps.isEmpty ? "" : " | " + ps.map(Quote.short).joined(separator: ", ")))"
     }
 
     /// Finishes: every variable needs a table unless `requireTables` is false.
@@ -183,7 +202,16 @@ struct NetworkAssembler {
             for v in 0..<network.count where tableAt[v] == nil {
                 let at = declaredAt[v]()
                 let name = network.variables[v].name
-                report(at, "variable '\(name)' has no probability table")
+                report(at, "variable \(Quote.name(name)) has no probability table")
+            }
+        }
+        for (v, original) in restorations where diagnostics.isEmpty {
+            do {
+                if let states = original.states { try network.renameStates(v, to: states) }
+                if let name = original.name { try network.renameVariable(v, to: name) }
+            } catch {
+                let at = declaredAt[v]
+                report(at(), "cannot restore the names recorded in the file: \(error.description)")
             }
         }
         if network.count == 0 && diagnostics.isEmpty {
@@ -195,6 +223,7 @@ struct NetworkAssembler {
 
     /// A list of names for hints, shortened past 12.
     static func list(_ names: [String]) -> String {
-        names.count <= 12 ? names.joined(separator: ", ") : names.prefix(12).joined(separator: ", ") + ", … (\(names.count) in all)"
+        let shown = names.prefix(12).map(Quote.short).joined(separator: ", ")
+        return names.count <= 12 ? shown : shown + ", … (\(names.count) in all)"
     }
 }

@@ -1,3 +1,4 @@
+import BNCore
 import Foundation
 
 /// The bytes of an input file (decompressed when gzip) and how to turn a byte offset into
@@ -20,7 +21,8 @@ public struct SourceText: Sendable {
         self.init(file: file, bytes: Array(text.utf8))
     }
 
-    /// Reads a file; a gzip stream (magic `1f 8b`) is decompressed whatever the extension.
+    /// Reads a file; a gzip stream (magic `1f 8b`) is decompressed whatever the extension,
+    /// to at most half of `MemoryBudget.current` (the rest is for the model read from it).
     public static func load(path: String) throws(FormatError) -> SourceText {
         let raw: [UInt8]
         do {
@@ -30,7 +32,7 @@ public struct SourceText: Sendable {
         }
         guard Gzip.isCompressed(raw) else { return SourceText(file: path, bytes: raw) }
         do {
-            return SourceText(file: path, bytes: try Gzip.decompress(raw))
+            return SourceText(file: path, bytes: try Gzip.decompress(raw, limit: max(MemoryBudget.current.bytes / 2, 1 << 16)))
         } catch {
             throw FormatError(SourceLocation(file: path, line: 1, column: 1), error.message)
         }

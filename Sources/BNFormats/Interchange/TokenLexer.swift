@@ -1,3 +1,4 @@
+import BNCore
 /// A token of the text model formats (BIF, Hugin NET, UAI).
 struct Token {
     /// What was left open at the end of the input.
@@ -279,7 +280,7 @@ func preview(_ bytes: [UInt8], _ range: Range<Int>, quoted: Bool = false) -> Str
         chars += 1
     }
     if i < range.upperBound { out += "…" }
-    return quoted ? "'\"\(out)\"'" : "'\(out)'"
+    return quoted ? "'\"\(out)\"'" : "\(Quote.name(out))"
 }
 
 extension String {

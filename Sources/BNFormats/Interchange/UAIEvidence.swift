@@ -53,7 +53,7 @@ public enum UAIEvidence {
                 }
                 guard s < net.variables[v].cardinality else {
                     throw source.error(at: tokens[i + 1].start,
-                                       "state \(s) of variable \(v) ('\(net.variables[v].name)') is out of range: it has \(net.variables[v].cardinality) states")
+                                       "state \(s) of variable \(v) (\(Quote.name(net.variables[v].name))) is out of range: it has \(net.variables[v].cardinality) states")
                 }
             }
             if hard[v] != nil { throw source.error(at: tokens[i].start, "variable \(v) is observed twice") }

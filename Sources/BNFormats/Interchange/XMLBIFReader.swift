@@ -183,7 +183,7 @@ private final class XMLBIFCollector: NSObject, XMLParserDelegate {
         case ("GIVEN", "DEFINITION"), ("GIVEN", "PROBABILITY"):
             definition?.parents.append((value, at))
         case ("TABLE", "DEFINITION"), ("TABLE", "PROBABILITY"):
-            if definition?.table != nil { fail(parser, at, "a second <TABLE> for '\(definition?.child ?? "")'") }
+            if definition?.table != nil { fail(parser, at, "a second <TABLE> for \(Quote.name(definition?.child ?? ""))") }
             definition?.table = text
             definition?.tableAt = at
         case ("DEFINITION", _), ("PROBABILITY", _):
@@ -203,7 +203,8 @@ private final class XMLBIFCollector: NSObject, XMLParserDelegate {
         asm.setNetworkInfo(label: networkProperties.label, description: networkProperties.description)
         for d in variables {
             asm.addVariable(Variable(name: d.name, states: d.states, label: d.properties.label,
-                                     description: d.properties.description, role: d.properties.role), at: d.at)
+                                     description: d.properties.description, role: d.properties.role),
+                            original: d.properties.original, at: d.at)
         }
         if !asm.diagnostics.isEmpty { throw FormatError(asm.diagnostics) }
         for d in definitions where !asm.isFull {
@@ -213,7 +214,7 @@ private final class XMLBIFCollector: NSObject, XMLParserDelegate {
             guard parents.count == d.parents.count, asm.setParents(child, parents, at: d.at),
                   let rows = asm.rowCount(child, at: d.at) else { continue }
             guard let table = d.table else {
-                asm.report(d.at, "the definition of '\(d.child)' has no <TABLE>")
+                asm.report(d.at, "the definition of \(Quote.name(d.child)) has no <TABLE>")
                 continue
             }
             var values: [Double] = []
@@ -223,7 +224,7 @@ private final class XMLBIFCollector: NSObject, XMLParserDelegate {
             for token in table.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" || $0 == "," }) {
                 index += 1
                 guard let x = DecimalParser.parse(token) else {
-                    asm.report(d.tableAt, "entry \(index) of the table of '\(d.child)' is not a number: '\(token.prefix(40))'",
+                    asm.report(d.tableAt, "entry \(index) of the table of \(Quote.name(d.child)) is not a number: \(Quote.name(token.prefix(40)))",
                                hint: "probabilities are decimal numbers such as 0.25")
                     bad = true
                     break
@@ -234,7 +235,7 @@ private final class XMLBIFCollector: NSObject, XMLParserDelegate {
             let k = asm.network.variables[child].cardinality
             if values.count != rows * k {
                 let shape = parents.isEmpty ? "\(k) states" : "\(k) states × \(rows) parent configurations"
-                asm.report(d.tableAt, "the table of '\(d.child)' has \(values.count) probabilities; it needs \(rows * k) (\(shape))")
+                asm.report(d.tableAt, "the table of \(Quote.name(d.child)) has \(values.count) probabilities; it needs \(rows * k) (\(shape))")
                 continue
             }
             asm.setTable(child, values, at: d.tableAt) { _ in d.tableAt }

@@ -3,7 +3,8 @@ import BNCore
 /// Writes XMLBIF 0.3 (the format `XMLBIFReader` reads): one `VARIABLE` per variable and
 /// one `DEFINITION` per CPT, `TABLE` in `BayesianNetwork` layout (the `FOR` variable
 /// fastest). Labels, descriptions and latent roles become `PROPERTY` elements; a decision
-/// variable gets `TYPE="decision"`.
+/// variable gets `TYPE="decision"`. Names are `PortableNames`, the originals and cut
+/// points kept as `credence_name`, `credence_outcomes` and `credence_cuts` properties.
 public enum XMLBIFWriter {
     /// The XMLBIF text of a network.
     public static func string(_ network: BayesianNetwork) -> String {
@@ -12,6 +13,7 @@ public enum XMLBIFWriter {
 
     /// The XMLBIF text as UTF-8 bytes.
     public static func bytes(_ network: BayesianNetwork) -> [UInt8] {
+        let names = PortableNames(network)
         var out = TextSink()
         out.line("<?xml version=\"1.0\" encoding=\"UTF-8\"?>")
         out.line("<BIF VERSION=\"0.3\">")
@@ -19,10 +21,11 @@ public enum XMLBIFWriter {
         out.line("<NAME>\(escape(network.name))</NAME>")
         if let l = network.label { out.line("<PROPERTY>label = \(escape(BIFWriter.quoted(l)))</PROPERTY>") }
         if let d = network.description { out.line("<PROPERTY>description = \(escape(BIFWriter.quoted(d)))</PROPERTY>") }
-        for v in network.variables {
+        for (i, v) in network.variables.enumerated() {
             out.line("<VARIABLE TYPE=\"\(v.role == .decision ? "decision" : "nature")\">")
-            out.line("  <NAME>\(escape(v.name))</NAME>")
-            for s in v.states { out.line("  <OUTCOME>\(escape(s))</OUTCOME>") }
+            out.line("  <NAME>\(names.variables[i])</NAME>")
+            for s in names.states[i] { out.line("  <OUTCOME>\(s)</OUTCOME>") }
+            for (key, value) in names.records(for: i, of: network) { out.line("  <PROPERTY>\(key) = \(escape(value))</PROPERTY>") }
             if let l = v.label { out.line("  <PROPERTY>label = \(escape(BIFWriter.quoted(l)))</PROPERTY>") }
             if let d = v.description { out.line("  <PROPERTY>description = \(escape(BIFWriter.quoted(d)))</PROPERTY>") }
             if v.role == .latent { out.line("  <PROPERTY>role = latent</PROPERTY>") }
@@ -30,8 +33,8 @@ public enum XMLBIFWriter {
         }
         for c in 0..<network.count {
             out.line("<DEFINITION>")
-            out.line("  <FOR>\(escape(network.variables[c].name))</FOR>")
-            for p in network.parents(of: c) { out.line("  <GIVEN>\(escape(network.variables[p].name))</GIVEN>") }
+            out.line("  <FOR>\(names.variables[c])</FOR>")
+            for p in network.parents(of: c) { out.line("  <GIVEN>\(names.variables[p])</GIVEN>") }
             out.write("  <TABLE>")
             var first = true
             for x in network.cpts[c].values {

@@ -1,3 +1,4 @@
+import BNCore
 /// The hand-written lexer of the `.bn` model language. It works on UTF-8 bytes, validates
 /// the encoding as it goes (an invalid byte is reported where it is), and hands out one
 /// token at a time, so even a 10 MB line is one linear pass with no token array.
@@ -145,7 +146,7 @@ struct BNLexer {
                     }
                     if Self.isSpace(u) { position += len; continue }
                     if let (kind, ascii) = Self.fullWidth(u) {
-                        problems.report(i, "full-width '\(Character(Unicode.Scalar(u)!))' (U+\(String(u, radix: 16, uppercase: true))) is not allowed here; use '\(ascii)'")
+                        problems.report(i, "full-width '\(Character(Unicode.Scalar(u)!))' (U+\(String(u, radix: 16, uppercase: true))) is not allowed here; use \(Quote.name(ascii))")
                         return token(kind, i, i + len, startsLine)
                     }
                     if Self.isCurlyQuote(u) {

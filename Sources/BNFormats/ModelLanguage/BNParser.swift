@@ -59,7 +59,7 @@ struct BNParser {
         switch t.kind {
         case .word:
             let s = text(t)
-            return s.unicodeScalars.count > 40 ? "'\(String(s.unicodeScalars.prefix(40)))…'" : "'\(s)'"
+            return s.unicodeScalars.count > 40 ? "'\(String(s.unicodeScalars.prefix(40)))…'" : "\(Quote.name(s))"
         case .string:
             let s = t.value ?? ""
             return s.unicodeScalars.count > 40 ? "the string \"\(String(s.unicodeScalars.prefix(40)))…\"" : "the string \"\(s)\""
@@ -171,7 +171,7 @@ struct BNParser {
         var label: String? = nil
         if tok.kind == .string { label = tok.value; advance() }
         guard tok.kind == .leftBrace else {
-            expected("'{' and the states of '\(n.text)'", hint: "variable \(n.text) { state1, state2 }")
+            expected("'{' and the states of \(Quote.name(n.text))", hint: "variable \(n.text) { state1, state2 }")
             syntax.brokenVariables.insert(n.text)
             return false
         }
@@ -185,16 +185,16 @@ struct BNParser {
                 break list
             case .word, .string:
                 if startsStatement(tok) {
-                    missingBrace("the states of '\(n.text)'", openedAt: open)
+                    missingBrace("the states of \(Quote.name(n.text))", openedAt: open)
                     break list
                 }
                 states.append(name("a state name")!)
                 if tok.kind == .comma { advance() }
             case .end:
-                missingBrace("the states of '\(n.text)'", openedAt: open)
+                missingBrace("the states of \(Quote.name(n.text))", openedAt: open)
                 break list
             default:
-                expected("a state name, ',' or '}' in the states of '\(n.text)'")
+                expected("a state name, ',' or '}' in the states of \(Quote.name(n.text))")
                 syntax.brokenVariables.insert(n.text)
                 return false
             }
@@ -206,17 +206,17 @@ struct BNParser {
             if isWord(tok, "cuts") {
                 let at = tok.start
                 advance()
-                guard let cuts = parseNumbers("the cut points of '\(n.text)'", hint: "variable Tenure { short, medium, long } cuts [12, 48]") else {
+                guard let cuts = parseNumbers("the cut points of \(Quote.name(n.text))", hint: "variable Tenure { short, medium, long } cuts [12, 48]") else {
                     syntax.brokenVariables.insert(n.text)
                     return false
                 }
-                if cutPoints != nil { report(at, "'\(n.text)' has two lists of cut points") }
+                if cutPoints != nil { report(at, "\(Quote.name(n.text)) has two lists of cut points") }
                 cutPoints = (cuts.map(\.value), at)
             } else if isWord(tok, "latent") || isWord(tok, "decision") {
                 let r: Variable.Role = isWord(tok, "latent") ? .latent : .decision
                 if role != .chance {
-                    report(tok.start, role == r ? "'\(n.text)' is marked \(r.rawValue) twice"
-                                                : "'\(n.text)' cannot be both \(role.rawValue) and \(r.rawValue)")
+                    report(tok.start, role == r ? "\(Quote.name(n.text)) is marked \(r.rawValue) twice"
+                                                : "\(Quote.name(n.text)) cannot be both \(role.rawValue) and \(r.rawValue)")
                 }
                 role = r
                 advance()
@@ -226,7 +226,7 @@ struct BNParser {
                     syntax.brokenVariables.insert(n.text)
                     return false
                 }
-                if description != nil { report(at, "'\(n.text)' has two descriptions") }
+                if description != nil { report(at, "\(Quote.name(n.text)) has two descriptions") }
                 description = d.text
             } else {
                 break
@@ -253,13 +253,13 @@ struct BNParser {
             if tok.kind == .pipe {
                 advance()
                 while true {
-                    guard let p = name("a parent of '\(child.text)' after '|'") else { return false }
+                    guard let p = name("a parent of \(Quote.name(child.text)) after '|'") else { return false }
                     parents.append(p)
                     if tok.kind == .colon || tok.kind == .comma { advance() } else { break }
                 }
             }
             guard tok.kind == .rightBracket else {
-                expected("']' (or ':' and another parent) in the structure entry of '\(child.text)'")
+                expected("']' (or ':' and another parent) in the structure entry of \(Quote.name(child.text))")
                 return false
             }
             advance()
@@ -282,7 +282,7 @@ struct BNParser {
         if tok.kind == .pipe {
             advance()
             while true {
-                guard let p = name("a parent of '\(child.text)'") else {
+                guard let p = name("a parent of \(Quote.name(child.text))") else {
                     syntax.brokenTables.insert(child.text)
                     return false
                 }
@@ -420,7 +420,7 @@ struct BNParser {
                     }
                     let n = name("a state name")!
                     guard tok.kind == .colon else {
-                        expected("':' and a probability after '\(n.text)'")
+                        expected("':' and a probability after \(Quote.name(n.text))")
                         return nil
                     }
                     advance()
@@ -488,7 +488,7 @@ struct BNParser {
             let v = p.name("a variable name")!
             if p.tok.kind == .equals {
                 p.advance()
-                guard let s = p.name("a state of '\(v.text)' after '='") else { return false }
+                guard let s = p.name("a state of \(Quote.name(v.text)) after '='") else { return false }
                 let f = BNSyntax.Finding(variable: v, state: s, likelihood: nil)
                 if intervention { p.syntax.interventions.append(f) } else { p.syntax.evidence.append(f) }
             } else if p.tok.kind == .tilde {
@@ -501,7 +501,7 @@ struct BNParser {
                 guard let d = p.parseLikelihood(v.text) else { return false }
                 p.syntax.evidence.append(.init(variable: v, state: nil, likelihood: d))
             } else {
-                p.expected(intervention ? "'=' and a state after '\(v.text)'" : "'=' (a state) or '~' (likelihoods) after '\(v.text)'")
+                p.expected(intervention ? "'=' and a state after \(Quote.name(v.text))" : "'=' (a state) or '~' (likelihoods) after \(Quote.name(v.text))")
                 return false
             }
             return true
@@ -515,7 +515,7 @@ struct BNParser {
                                      item: (inout BNParser) -> Bool) -> Bool {
         advance()
         guard tok.kind == .leftBrace else {
-            expected("'{' after '\(keyword)'", hint: hint)
+            expected("'{' after \(Quote.name(keyword))", hint: hint)
             return false
         }
         let open = tok.start
@@ -545,13 +545,13 @@ struct BNParser {
 
     /// `[w1, w2, …]` or `{ state: w, … }`.
     private mutating func parseLikelihood(_ variable: String) -> BNSyntax.Distribution? {
-        if tok.kind == .leftBrace { return parseDistribution("the soft evidence on '\(variable)'", keepOffsets: false) }
+        if tok.kind == .leftBrace { return parseDistribution("the soft evidence on \(Quote.name(variable))", keepOffsets: false) }
         guard tok.kind == .leftBracket else {
             expected("'[' and likelihood weights after '\(variable) ~'", hint: "\(variable) ~ [0.8, 0.2]")
             return nil
         }
         let start = tok.start
-        guard let numbers = parseNumbers("the soft evidence on '\(variable)'", hint: "\(variable) ~ [0.8, 0.2]") else { return nil }
+        guard let numbers = parseNumbers("the soft evidence on \(Quote.name(variable))", hint: "\(variable) ~ [0.8, 0.2]") else { return nil }
         var valid = true
         for (x, at) in numbers where x < 0 {
             report(at, "negative likelihood weight \(x)", hint: "weights must be non-negative")

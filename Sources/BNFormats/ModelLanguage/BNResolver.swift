@@ -48,7 +48,7 @@ struct BNResolver {
             let name = network.variables[v].name
             let parents = (structureEntries[v]?.parents ?? []).map { network.variables[$0].name }
             let h = BNSyntax.heading(name, parents)
-            report(declaredAt[v], "variable '\(name)' has no probability table",
+            report(declaredAt[v], "variable \(Quote.name(name)) has no probability table",
                    hint: parents.isEmpty ? "add \(h) = { … } or \(h) = uniform" : "add \(h) { (…): … } or \(h) = uniform")
         }
         let question = self.question()
@@ -69,8 +69,8 @@ struct BNResolver {
         if let v = network.index(of: n.text) { return v }
         if broken.contains(n.text) || declaredNames[n.text] != nil { return nil }
         let names = network.names
-        report(n.offset, "unknown variable '\(n.text)'",
-               hint: NameSuggestion.closest(to: n.text, in: names).map { "did you mean '\($0)'?" }
+        report(n.offset, "unknown variable \(Quote.name(n.text))",
+               hint: NameSuggestion.closest(to: n.text, in: names).map { "did you mean \(Quote.name($0))?" }
                    ?? (names.isEmpty ? "no variable is declared" : "declared variables: \(Self.list(names))"))
         return nil
     }
@@ -82,8 +82,8 @@ struct BNResolver {
         }
         if let i = stateIndex[v]![s.text] { return i }
         let variable = network.variables[v]
-        let hint = NameSuggestion.closest(to: s.text, in: variable.states).map { "did you mean '\($0)'? " } ?? ""
-        report(s.offset, "'\(s.text)' is not a state of '\(variable.name)'\(context())",
+        let hint = NameSuggestion.closest(to: s.text, in: variable.states).map { "did you mean \(Quote.name($0))? " } ?? ""
+        report(s.offset, "\(Quote.name(s.text)) is not a state of \(Quote.name(variable.name))\(context())",
                hint: hint + "the states of \(variable.name) are \(Self.list(variable.states))")
         return nil
     }
@@ -116,12 +116,12 @@ struct BNResolver {
         for d in syntax.variables {
             let name = d.name.text
             if let first = declaredNames[name] {
-                report(d.name.offset, "variable '\(name)' is declared twice", hint: "it is first declared at \(problems.place(first))")
+                report(d.name.offset, "variable \(Quote.name(name)) is declared twice", hint: "it is first declared at \(problems.place(first))")
                 continue
             }
             declaredNames[name] = d.name.offset
             if d.states.isEmpty {
-                report(d.name.offset, "variable '\(name)' has no states", hint: "variable \(name) { yes, no }")
+                report(d.name.offset, "variable \(Quote.name(name)) has no states", hint: "variable \(name) { yes, no }")
                 broken.insert(name)
                 continue
             }
@@ -129,7 +129,7 @@ struct BNResolver {
             var ok = true
             for s in d.states {
                 if let first = seen[s.text] {
-                    report(s.offset, "variable '\(name)' lists state '\(s.text)' twice", hint: "it is first listed at \(problems.place(first))")
+                    report(s.offset, "variable \(Quote.name(name)) lists state \(Quote.name(s.text)) twice", hint: "it is first listed at \(problems.place(first))")
                     ok = false
                 } else {
                     seen[s.text] = s.offset
@@ -162,10 +162,10 @@ struct BNResolver {
         for p in names {
             guard let v = lookup(p) else { ok = false; continue }
             if v == child {
-                report(p.offset, "'\(childName)' cannot be its own parent")
+                report(p.offset, "\(Quote.name(childName)) cannot be its own parent")
                 ok = false
             } else if out.contains(v) {
-                report(p.offset, "parent '\(p.text)' of '\(childName)' is listed twice")
+                report(p.offset, "parent \(Quote.name(p.text)) of \(Quote.name(childName)) is listed twice")
                 ok = false
             } else {
                 out.append(v)
@@ -178,7 +178,7 @@ struct BNResolver {
         for e in syntax.structure {
             guard let c = lookup(e.child) else { continue }
             if let first = structureEntries[c] {
-                report(e.child.offset, "'\(e.child.text)' appears twice in the structure",
+                report(e.child.offset, "\(Quote.name(e.child.text)) appears twice in the structure",
                        hint: "it first appears at \(problems.place(first.offset))")
                 continue
             }
@@ -193,14 +193,14 @@ struct BNResolver {
         let childName = t.child.text
         let heading = BNSyntax.heading(childName, t.parents.map(\.text))
         if let first = tableAt[c] {
-            report(t.offset, "a second probability table for '\(childName)'", hint: "the first is at \(problems.place(first))")
+            report(t.offset, "a second probability table for \(Quote.name(childName))", hint: "the first is at \(problems.place(first))")
             return
         }
         tableAt[c] = t.offset
         guard let ps = parents(of: c, t.parents) else { return }
         if let s = structureEntries[c], let sp = s.parents, Set(sp) != Set(ps) {
             let given = sp.isEmpty ? "no parents" : "the parents \(sp.map { network.variables[$0].name }.joined(separator: ", "))"
-            report(t.offset, "\(heading) does not match the structure, which gives '\(childName)' \(given)",
+            report(t.offset, "\(heading) does not match the structure, which gives \(Quote.name(childName)) \(given)",
                    hint: "the structure entry is at \(problems.place(s.offset)); list the same parents in both places")
             return
         }
@@ -218,14 +218,14 @@ struct BNResolver {
         let budget = MemoryBudget.current.bytes
         if entries > budget / MemoryLayout<Double>.stride {
             report(t.offset, "the table \(heading) has \(entries) entries, more than the memory budget of \(budget) bytes allows",
-                   hint: "raise CREDENCE_MEMORY_BUDGET or give '\(childName)' fewer parents")
+                   hint: "raise CREDENCE_MEMORY_BUDGET or give \(Quote.name(childName)) fewer parents")
             return
         }
         do {
             try network.setParents(c, to: ps)
         } catch {
             if case .cycle(let path) = error {
-                report(t.offset, "the parents of '\(childName)' close the directed cycle \(path.joined(separator: " -> "))",
+                report(t.offset, "the parents of \(Quote.name(childName)) close the directed cycle \(path.joined(separator: " -> "))",
                        hint: "a Bayesian network must be acyclic")
             } else {
                 report(t.offset, error.description)
@@ -271,7 +271,7 @@ struct BNResolver {
             if xs.count == k { return xs }
             let variable = network.variables[v]
             let unit = weights ? (xs.count == 1 ? "weight" : "weights") : (xs.count == 1 ? "probability" : "probabilities")
-            report(d.offset, "\(what()) has \(xs.count) \(unit); expected \(k), one per state of '\(variable.name)'",
+            report(d.offset, "\(what()) has \(xs.count) \(unit); expected \(k), one per state of \(Quote.name(variable.name))",
                    hint: "the states of \(variable.name) are \(Self.list(variable.states))")
             return nil
         case .named(let entries):
@@ -282,7 +282,7 @@ struct BNResolver {
             for (n, x) in entries {
                 guard let s = state(v, n, " in \(what)") else { ok = false; continue }
                 if !out[s].isNaN {
-                    report(n.offset, "state '\(n.text)' is given twice in \(what)")
+                    report(n.offset, "state \(Quote.name(n.text)) is given twice in \(what)")
                     ok = false
                     continue
                 }
@@ -335,10 +335,10 @@ struct BNResolver {
             guard xs.count == rows * k else {
                 let name = network.variables[c].name
                 if rows == 1 {
-                    report(d.offset, "\(heading) has \(xs.count) \(xs.count == 1 ? "probability" : "probabilities"); expected \(k), one per state of '\(name)'",
+                    report(d.offset, "\(heading) has \(xs.count) \(xs.count == 1 ? "probability" : "probabilities"); expected \(k), one per state of \(Quote.name(name))",
                            hint: "the states of \(name) are \(Self.list(network.variables[c].states))")
                 } else {
-                    report(d.offset, "\(heading) has \(xs.count) probabilities; expected \(rows * k) (\(rows) rows × \(k) states of '\(name)')",
+                    report(d.offset, "\(heading) has \(xs.count) probabilities; expected \(rows * k) (\(rows) rows × \(k) states of \(Quote.name(name)))",
                            hint: "a whole table lists the rows in order, the last parent varying fastest")
                 }
                 return nil
@@ -463,7 +463,7 @@ struct BNResolver {
             guard let v = lookup(f.variable) else { continue }
             let name = network.variables[v].name
             if let first = observedAt[v] {
-                report(f.variable.offset, "evidence on '\(name)' is given twice", hint: "the first is at \(problems.place(first))")
+                report(f.variable.offset, "evidence on \(Quote.name(name)) is given twice", hint: "the first is at \(problems.place(first))")
                 continue
             }
             observedAt[v] = f.variable.offset
@@ -471,9 +471,9 @@ struct BNResolver {
                 guard let i = state(v, s, " (evidence)") else { continue }
                 evidence.append(.state(variable: name, state: network.variables[v].states[i]))
             } else if let d = f.likelihood {
-                guard let w = values(of: d, v, "the soft evidence on '\(name)'", weights: true) else { continue }
+                guard let w = values(of: d, v, "the soft evidence on \(Quote.name(name))", weights: true) else { continue }
                 guard w.contains(where: { $0 > 0 }) else {
-                    report(d.offset, "the soft evidence on '\(name)' has only zero weights", hint: "at least one state must stay possible")
+                    report(d.offset, "the soft evidence on \(Quote.name(name)) has only zero weights", hint: "at least one state must stay possible")
                     continue
                 }
                 evidence.append(.likelihood(variable: name, weights: w))
@@ -485,12 +485,12 @@ struct BNResolver {
             guard let v = lookup(f.variable), let s = f.state else { continue }
             let name = network.variables[v].name
             if let first = doneAt[v] {
-                report(f.variable.offset, "'\(name)' is set by do twice", hint: "the first is at \(problems.place(first))")
+                report(f.variable.offset, "\(Quote.name(name)) is set by do twice", hint: "the first is at \(problems.place(first))")
                 continue
             }
             doneAt[v] = f.variable.offset
             if let seen = observedAt[v] {
-                report(f.variable.offset, "'\(name)' is both observed and set by do",
+                report(f.variable.offset, "\(Quote.name(name)) is both observed and set by do",
                        hint: "the evidence on it is at \(problems.place(seen)); keep one of the two")
                 continue
             }
@@ -502,7 +502,7 @@ struct BNResolver {
         for n in syntax.query {
             guard let v = lookup(n) else { continue }
             if let first = queriedAt[v] {
-                report(n.offset, "'\(n.text)' is queried twice", hint: "the first is at \(problems.place(first))")
+                report(n.offset, "\(Quote.name(n.text)) is queried twice", hint: "the first is at \(problems.place(first))")
                 continue
             }
             queriedAt[v] = n.offset
