@@ -32,6 +32,7 @@ struct LearnCommand: ParsableCommand {
     @Option(help: "Random seed.") var seed: UInt64 = 1
     @Option(help: "The learned model to write (atomically).") var output: String
     @Flag(help: "Print one JSON document on stdout.") var json = false
+    @Flag(help: "No progress line on stderr (there is none either with --json or when stderr is not a terminal).") var quiet = false
 
     func run() throws {
         func edges(_ items: [String], _ option: String) throws -> [(String, String)] {
@@ -49,12 +50,23 @@ struct LearnCommand: ParsableCommand {
         let t1 = DispatchTime.now().uptimeNanoseconds
         let plan = try LearningTasks.discretization(columns: discretize, numeric: discretizeNumeric,
                                                     categoricalLimit: categoricalLimit, target: discretizeTarget)
+        let line = ProgressLine(quiet: quiet || json)
+        defer { line.finish() }
+        let scoreName = score.uppercased()
         var (net, report) = try LearningTasks.learn(dataset, algorithm: algorithm, score: score, ess: ess, maxParents: maxParents,
                                                     required: try edges(required, "--require"),
                                                     forbidden: try edges(forbidden, "--forbid"),
                                                     restarts: restarts, seed: seed,
                                                     start: try start.map { try ModelIO.load(path: $0) },
-                                                    maxIterations: maxIterations, discretization: plan)
+                                                    maxIterations: maxIterations, discretization: plan) { p in
+            line.update({
+                let round = p.round > 0 ? "structural EM round \(p.round), " : ""
+                let value = p.stage == .search ? "\(scoreName) \(String(format: "%.1f", p.score))"
+                                               : "EM log-likelihood \(String(format: "%.1f", p.score))"
+                return "learn: \(round)iteration \(p.iteration), \(value), \(p.arcs) arcs"
+            }())
+        }
+        line.finish()
         report.seconds = LearningTasks.Timings(read: read, learn: LearningTasks.Timings.since(t1))
         if let path = compare { report.comparison = try LearningTasks.compare(net, with: try ModelIO.load(path: path)) }
         try ModelIO.save(net, to: output)
