@@ -80,12 +80,16 @@ public struct MissingCellEnumeration: ExpectationEngine {
 
     /// Reused buffers for one row.
     struct Scratch {
+        /// Union-find parents of the missing variables (indexed by variable).
         var group: [Int]
+        /// The group number of each union-find root while a row's groups are listed.
+        var slot: [Int]
         var familySeen: [Bool]
         var probabilities: [Double] = []
         var cells: [Int] = []
         init(variables: Int, families: Int) {
             group = [Int](repeating: -1, count: variables)
+            slot = [Int](repeating: -1, count: variables)
             familySeen = [Bool](repeating: false, count: families)
         }
     }
@@ -100,11 +104,11 @@ public struct MissingCellEnumeration: ExpectationEngine {
     /// (a family links all of its missing variables). Groups come in the order of their first
     /// variable.
     func groups(of e: [Int32], scratch: inout Scratch) -> [Group] {
-        let missing = e.indices.filter { e[$0] < 0 }
-        var parent = Dictionary(uniqueKeysWithValues: missing.map { ($0, $0) })
-        func find(_ x: Int) -> Int {
+        var missing: [Int] = []
+        for v in e.indices where e[v] < 0 { missing.append(v); scratch.group[v] = v }
+        func find(_ x: Int, _ parent: inout [Int]) -> Int {
             var x = x
-            while parent[x]! != x { parent[x] = parent[parent[x]!]!; x = parent[x]! }
+            while parent[x] != x { parent[x] = parent[parent[x]]; x = parent[x] }
             return x
         }
         var touching: [Int] = []
@@ -112,23 +116,34 @@ public struct MissingCellEnumeration: ExpectationEngine {
             for f in memberOf[m] where !scratch.familySeen[f] {
                 scratch.familySeen[f] = true
                 touching.append(f)
-                var first: Int? = nil
+                var first = -1
                 for u in families[f] where e[u] < 0 {
-                    if let a = first { let ra = find(a), rb = find(u); if ra != rb { parent[ra] = rb } } else { first = u }
+                    if first >= 0 {
+                        let ra = find(first, &scratch.group), rb = find(u, &scratch.group)
+                        if ra != rb { scratch.group[ra] = rb }
+                    } else {
+                        first = u
+                    }
                 }
             }
         }
         for f in touching { scratch.familySeen[f] = false }
         var groups: [Group] = []
-        var slot: [Int: Int] = [:]
         for m in missing {
-            let root = find(m)
-            if let g = slot[root] { groups[g].vars.append(m) } else { slot[root] = groups.count; groups.append(Group(vars: [m], families: [])) }
+            let root = find(m, &scratch.group)
+            if scratch.slot[root] >= 0 {
+                groups[scratch.slot[root]].vars.append(m)
+            } else {
+                scratch.slot[root] = groups.count
+                groups.append(Group(vars: [m], families: []))
+            }
         }
         for f in touching {
             let u = families[f].first { e[$0] < 0 }!
-            groups[slot[find(u)]!].families.append(f)
+            groups[scratch.slot[find(u, &scratch.group)]].families.append(f)
         }
+        for m in missing { scratch.slot[m] = -1 }
+        for m in missing { scratch.group[m] = -1 }
         return groups
     }
 

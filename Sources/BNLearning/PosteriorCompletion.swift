@@ -93,6 +93,7 @@ public struct PosteriorCompletion: FamilyStatistics {
                 var scratch = MissingCellEnumeration.Scratch(variables: n, families: n)
                 var tree: JunctionTree?
                 var e = [Int32](repeating: 0, count: n)
+                var digits: [Int32] = []
                 for i in range {
                     var incomplete = false
                     for v in 0..<n { e[v] = columns[v * rows + i]; if e[v] < 0 { incomplete = true } }
@@ -116,27 +117,42 @@ public struct PosteriorCompletion: FamilyStatistics {
                         guard enumeration.cost(of: g, limit: Self.enumerationLimit) != nil else { tooLarge += g.vars; continue }
                         let z = enumeration.enumerateGroup(g, e, scratch: &scratch)
                         guard z > 0 else { throw enumeration.impossible(e) }
-                        let groupCards = g.vars.map { cards[$0] }
-                        var marginal = groupCards.map { [Double](repeating: 0, count: $0) }
-                        var digits = [Int32](repeating: 0, count: g.vars.count)
+                        // Entries of positive probability, with each variable's marginal
+                        // summed in place (the odometer runs over the group, last fastest).
+                        let width = g.vars.count
+                        digits.removeAll(keepingCapacity: true)
+                        digits.append(contentsOf: repeatElement(0, count: width))
+                        var offsets: [Int] = []
+                        var size = 1
+                        for (k, v) in g.vars.enumerated() {
+                            out.groupOf[v][local] = Int32(out.width.count)
+                            out.positionOf[v][local] = Int32(k)
+                            out.marginalOf[v][local] = Int32(out.marginals.count)
+                            offsets.append(out.marginals.count)
+                            out.marginals.append(contentsOf: repeatElement(0, count: cards[v]))
+                            size *= cards[v]
+                        }
                         var kept = 0
-                        for a in 0..<groupCards.reduce(1, *) {
+                        for a in 0..<size {
                             let p = scratch.probabilities[a] / z
                             if p > 0 {
                                 out.codes.append(contentsOf: digits)
                                 out.probabilities.append(p)
-                                for k in digits.indices { marginal[k][Int(digits[k])] += p }
+                                for k in 0..<width { out.marginals[offsets[k] + Int(digits[k])] += p }
                                 kept += 1
                             }
-                            var k = digits.count - 1
+                            var k = width - 1
                             while k >= 0 {
                                 digits[k] += 1
-                                if Int(digits[k]) < groupCards[k] { break }
+                                if Int(digits[k]) < cards[g.vars[k]] { break }
                                 digits[k] = 0
                                 k -= 1
                             }
                         }
-                        add(g.vars, entries: kept, marginal: marginal)
+                        out.width.append(width)
+                        out.entryCount.append(kept)
+                        out.variables.append(contentsOf: g.vars.map { Int32($0) })
+                        out.row.append(Int32(i))
                     }
                     if !tooLarge.isEmpty {
                         // Too entangled to enumerate: each of these cells its own group, with

@@ -8,6 +8,7 @@ struct LearnCommand: ParsableCommand {
         abstract: "Learn a network's structure and parameters from data by score-based search.",
         discussion: """
             Numeric columns with many distinct values are cut into intervals first (by default 4 equal-frequency bins;             see --discretize); the cut points are stored with the learned model (.bn), so fit, score and evaluate cut new data the same way.
+            Data with missing cells are learned by structural EM (Friedman 1997): rounds of completing the gaps by the current model's posterior (one imputation seeded by --seed) and searching again, until the structure repeats; the report's completionRounds counts them.
             Example: credence learn asia.csv --score bic --max-parents 3 --require smoke->lung --output asia-learned.bn
             """
     )
