@@ -14,6 +14,7 @@ public protocol FamilyStatistics: Sendable {
 }
 
 extension DataBinding: FamilyStatistics {
+    /// The total row weight (rows with gaps included).
     public var sampleSize: Double { weights?.reduce(0, +) ?? Double(rowCount) }
 
     /// Complete-case counts (`FamilyCounter`).

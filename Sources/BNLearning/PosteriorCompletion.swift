@@ -49,6 +49,7 @@ public struct PosteriorCompletion: FamilyStatistics {
     let codes: [Int32]
     /// `P(assignment | observed cells)` of every entry.
     let probabilities: [Double]
+    /// The total row weight `N`.
     public let sampleSize: Double
     /// Rows with a group too entangled to enumerate: each missing cell of such a group
     /// keeps its exact posterior marginal (one junction-tree calibration per row), and a

@@ -51,10 +51,12 @@ public struct StructuralEM: Sendable {
     public var freshSearch: Bool
     /// Seeds the imputations.
     public var seed: UInt64
+    /// Threads for EM, the completion and the counts.
     public var threads: Int
     /// Called after every search step and every EM iteration.
     public var progress: (@Sendable (Progress) -> Void)?
 
+    /// A run with the search's settings; the defaults are the measured ones (BENCHMARKS.md).
     public init(search: HillClimbing, estimator: ParameterEstimator = ParameterEstimator(method: .bdeu(equivalentSampleSize: 1)),
                 maxRounds: Int = 10, emIterations: Int = 0, tolerance: Double = 1e-5, finalEMIterations: Int = 0,
                 imputations: Int = 1, freshSearch: Bool = true, seed: UInt64 = 1, threads: Int = 2, progress: (@Sendable (Progress) -> Void)? = nil) {
@@ -73,6 +75,7 @@ public struct StructuralEM: Sendable {
 
     /// Where a run is.
     public struct Progress: Sendable, Equatable {
+        /// What the run is doing: searching for a structure, or EM on one.
         public enum Stage: String, Sendable { case search, parameters }
         public var stage: Stage
         /// 0: the search on available cases; then the structural EM round.
@@ -85,6 +88,7 @@ public struct StructuralEM: Sendable {
         /// Arcs of the current DAG.
         public var arcs: Int
 
+        /// A report (hill climbing on complete data reports `.search`, round 0).
         public init(stage: Stage, round: Int, iteration: Int, score: Double, arcs: Int) {
             self.stage = stage
             self.round = round
