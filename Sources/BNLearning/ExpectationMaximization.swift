@@ -71,6 +71,12 @@ public struct ExpectationMaximization {
         return (net, report)
     }
 
+    /// Fits `network` to rows given as evidence vectors with weights (already distinct, as
+    /// `distinctRows` makes them), from `network`'s own parameters: no restarts.
+    func fit(_ network: BayesianNetwork, rows: [(evidence: [Int32], weight: Double)]) throws -> (BayesianNetwork, Report) {
+        try run(network, rows: rows)
+    }
+
     /// Distinct rows of the bound data with their total weights, as evidence vectors.
     static func distinctRows(_ binding: DataBinding, variables: Int) -> [(evidence: [Int32], weight: Double)] {
         let (firstRow, weight) = binding.distinctRows()

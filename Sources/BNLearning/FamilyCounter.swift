@@ -22,7 +22,7 @@ public enum FamilyCounter {
         let parts = max(1, min(threads, n / 20_000 + 1))
         let partials = parallelMap(parts) { part in
             countRange(families: families, cardinalities: cardinalities, binding: binding,
-                       rows: (n * part / parts)..<(n * (part + 1) / parts))
+                       rows: (n * part / parts)..<(n * (part + 1) / parts), incomplete: nil)
         }
         var total = partials[0]
         for p in partials.dropFirst() {
@@ -33,8 +33,15 @@ public enum FamilyCounter {
 
     /// The counts of one family (parents first, child last).
     public static func counts(family: [Int], cardinalities: [Int], binding: DataBinding) -> [Double] {
-        countRange(families: [family], cardinalities: cardinalities, binding: binding, rows: 0..<binding.rowCount)[0]
+        countRange(families: [family], cardinalities: cardinalities, binding: binding, rows: 0..<binding.rowCount,
+                   incomplete: nil)[0]
     }
+
+    /// What to do with a row that has a missing cell in a family, instead of skipping it:
+    /// called with the family's position in the list, the row, and the family's table
+    /// (parents row-major, child last) to add into. `PosteriorCompletion` adds the row's
+    /// expected counts here.
+    typealias IncompleteRowHandler = (_ family: Int, _ row: Int, _ table: UnsafeMutableBufferPointer<Double>) -> Void
 
     /// Accumulator copies for a small family table: consecutive rows add into different
     /// copies (row `t` into copy `t % lanes`), so an increment does not wait for the one
@@ -44,7 +51,8 @@ public enum FamilyCounter {
     /// Tables up to this many cells get `lanes` copies (they stay in the L1/L2 cache).
     static let lanedCellLimit = 2048
 
-    static func countRange(families: [[Int]], cardinalities: [Int], binding: DataBinding, rows: Range<Int>) -> [[Double]] {
+    static func countRange(families: [[Int]], cardinalities: [Int], binding: DataBinding, rows: Range<Int>,
+                           incomplete: IncompleteRowHandler?) -> [[Double]] {
         let sizes = families.map { fam in fam.reduce(1) { $0 * cardinalities[$1] } }
         // The offset between copies: the table size for a laned table, 0 otherwise.
         let laneStride = sizes.map { $0 <= lanedCellLimit ? $0 : 0 }
@@ -87,6 +95,8 @@ public enum FamilyCounter {
                     } else {
                         for t in 0..<len where index[t] >= 0 { out[(t & (lanes - 1)) &* stride &+ Int(index[t])] += 1 }
                     }
+                    // Lane 0 is the table itself (the copies are folded into it below).
+                    if let incomplete { for t in 0..<len where index[t] < 0 { incomplete(f, start + t, out) } }
                 }
             }
             start = end

@@ -22,6 +22,9 @@ public struct HillClimbing: Sendable {
     /// Random edge changes applied to the best DAG before each restart.
     public var perturbation: Int
     public var seed: UInt64
+    /// Called after every step with the step number (counting on across restarts, so it only
+    /// grows), the score of the DAG just reached, and its number of arcs.
+    public var progress: (@Sendable (_ step: Int, _ score: Double, _ arcs: Int) -> Void)?
 
     /// A directed edge `from → to`.
     public struct Edge: Hashable, Sendable {
@@ -31,7 +34,8 @@ public struct HillClimbing: Sendable {
     }
 
     public init(score: StructureScore = .bic, maxParents: Int = 4, required: Set<Edge> = [], forbidden: Set<Edge> = [],
-                tabuLength: Int = 0, maxIterations: Int = 10_000, restarts: Int = 0, perturbation: Int = 5, seed: UInt64 = 1) {
+                tabuLength: Int = 0, maxIterations: Int = 10_000, restarts: Int = 0, perturbation: Int = 5, seed: UInt64 = 1,
+                progress: (@Sendable (_ step: Int, _ score: Double, _ arcs: Int) -> Void)? = nil) {
         self.score = score
         self.maxParents = maxParents
         self.required = required
@@ -41,6 +45,7 @@ public struct HillClimbing: Sendable {
         self.restarts = restarts
         self.perturbation = perturbation
         self.seed = seed
+        self.progress = progress
     }
 
     /// What a search found.
@@ -53,25 +58,33 @@ public struct HillClimbing: Sendable {
         public var familiesScored: Int
     }
 
-    /// Searches for the best-scoring DAG over the variables of `data` (complete-case counts).
-    /// `cardinalities[v]` and the binding's columns define the variables.
+    /// Searches for the best-scoring DAG over the variables of `data` (complete-case counts:
+    /// a row counts for every family it observes fully). `cardinalities[v]` and the binding's
+    /// columns define the variables.
     public func search(cardinalities: [Int], binding: DataBinding, start: [[Int]]? = nil) throws(LearningError) -> Result {
+        try search(cardinalities: cardinalities, statistics: binding.deduplicated(), start: start)
+    }
+
+    /// Searches for the best-scoring DAG with family counts from `statistics`: complete-case
+    /// counts of a `DataBinding`, or the expected counts of a `PosteriorCompletion` (the
+    /// structure step of structural EM, Friedman 1997).
+    public func search(cardinalities: [Int], statistics: any FamilyStatistics, start: [[Int]]? = nil) throws(LearningError) -> Result {
         let n = cardinalities.count
         guard maxParents >= 0 else { throw .invalidOption("max parents must be at least 0") }
         for e in required where forbidden.contains(e) {
             throw .invalidOption("edge \(e.from) -> \(e.to) is both required and forbidden")
         }
-        let cache = FamilyScoreCache(score: score, cardinalities: cardinalities, binding: binding.deduplicated())
+        let cache = FamilyScoreCache(score: score, cardinalities: cardinalities, statistics: statistics)
         var parents = start ?? Array(repeating: [], count: n)
         for e in required where !parents[e.to].contains(e.from) { parents[e.to].append(e.from); parents[e.to].sort() }
         guard isAcyclic(parents) else { throw .invalidOption("the required edges form a cycle") }
         var rng = SplitMix64(seed: seed)
-        var best = climb(from: parents, cache: cache)
+        var best = climb(from: parents, cache: cache, stepsBefore: 0)
         var iterations = best.iterations
         for _ in 0..<restarts {
             var p = best.parents
             perturb(&p, rng: &rng)
-            let r = climb(from: p, cache: cache)
+            let r = climb(from: p, cache: cache, stepsBefore: iterations)
             iterations += r.iterations
             if r.score > best.score + 1e-9 { best = r }
         }
@@ -84,7 +97,7 @@ public struct HillClimbing: Sendable {
         parents.indices.reduce(0) { $0 + cache.score($1, parents[$1]) }
     }
 
-    private func climb(from start: [[Int]], cache: FamilyScoreCache) -> Result {
+    private func climb(from start: [[Int]], cache: FamilyScoreCache, stepsBefore: Int) -> Result {
         var parents = start
         var current = parents.indices.map { cache.score($0, parents[$0]) }
         var bestParents = parents
@@ -150,6 +163,7 @@ public struct HillClimbing: Sendable {
             }
             for (v, ps) in move.apply { parents[v] = ps; current[v] = cache.score(v, ps) }
             let s = current.reduce(0, +)
+            progress?(stepsBefore + iterations, s, parents.reduce(0) { $0 + $1.count })
             if s > bestScore + 1e-9 {
                 bestScore = s
                 bestParents = parents
@@ -218,12 +232,12 @@ public struct HillClimbing: Sendable {
 /// Family scores memoised by (child, sorted parent list): hill climbing re-asks for the
 /// same families thousands of times. Misses can be gathered first (`collecting`: the score
 /// of an unknown family is recorded and 0 returned) and then counted together in one
-/// blocked pass over the rows on two threads (`resolvePending`), which is how the search
+/// blocked pass over the rows on two threads (`resolvePending`, through the `statistics`), which is how the search
 /// asks: a dry run over all moves, the counts, then the real evaluation.
 final class FamilyScoreCache: @unchecked Sendable {
     let score: StructureScore
     let cardinalities: [Int]
-    let binding: DataBinding
+    let statistics: any FamilyStatistics
     let sampleSize: Double
     private var table: [[Int]: Double] = [:]
     private(set) var misses = 0
@@ -232,11 +246,11 @@ final class FamilyScoreCache: @unchecked Sendable {
     private var pending: [[Int]] = []
     private var pendingSet: Set<[Int]> = []
 
-    init(score: StructureScore, cardinalities: [Int], binding: DataBinding) {
+    init(score: StructureScore, cardinalities: [Int], statistics: any FamilyStatistics) {
         self.score = score
         self.cardinalities = cardinalities
-        self.binding = binding
-        sampleSize = binding.weights?.reduce(0, +) ?? Double(binding.rowCount)
+        self.statistics = statistics
+        sampleSize = statistics.sampleSize
     }
 
     func score(_ child: Int, _ parents: [Int]) -> Double {
@@ -247,7 +261,7 @@ final class FamilyScoreCache: @unchecked Sendable {
             return 0
         }
         misses += 1
-        let counts = FamilyCounter.counts(family: key, cardinalities: cardinalities, binding: binding)
+        let counts = statistics.counts(families: [key], cardinalities: cardinalities)[0]
         let s = score.familyScore(counts: counts, childStates: cardinalities[child], sampleSize: sampleSize)
         table[key] = s
         return s
@@ -264,7 +278,7 @@ final class FamilyScoreCache: @unchecked Sendable {
             let sorted = key.sorted()
             if setIndex[sorted] == nil { setIndex[sorted] = sets.count; sets.append(sorted) }
         }
-        let all = FamilyCounter.counts(families: sets, cardinalities: cardinalities, binding: binding)
+        let all = statistics.counts(families: sets, cardinalities: cardinalities)
         for key in pending {
             let sorted = key.sorted()
             let joint = all[setIndex[sorted]!]

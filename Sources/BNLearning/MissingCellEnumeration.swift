@@ -80,24 +80,35 @@ public struct MissingCellEnumeration: ExpectationEngine {
 
     /// Reused buffers for one row.
     struct Scratch {
+        /// Union-find parents of the missing variables (indexed by variable).
         var group: [Int]
+        /// The group number of each union-find root while a row's groups are listed.
+        var slot: [Int]
         var familySeen: [Bool]
         var probabilities: [Double] = []
         var cells: [Int] = []
         init(variables: Int, families: Int) {
             group = [Int](repeating: -1, count: variables)
+            slot = [Int](repeating: -1, count: variables)
             familySeen = [Bool](repeating: false, count: families)
         }
     }
 
-    /// Enumerates one row; nil (with nothing added) when its groups are too large.
-    private func enumerate(_ e: [Int32], weight w: Double, into counts: inout [[Double]], scratch: inout Scratch) throws -> Double? {
-        // Groups of missing variables: union-find over the families that touch them.
-        let missing = e.indices.filter { e[$0] < 0 }
-        var parent = Dictionary(uniqueKeysWithValues: missing.map { ($0, $0) })
-        func find(_ x: Int) -> Int {
+    /// The missing variables of a row and the families that touch them, in independent groups.
+    struct Group {
+        var vars: [Int]
+        var families: [Int]
+    }
+
+    /// The groups of a row's missing variables: union-find over the families that touch them
+    /// (a family links all of its missing variables). Groups come in the order of their first
+    /// variable.
+    func groups(of e: [Int32], scratch: inout Scratch) -> [Group] {
+        var missing: [Int] = []
+        for v in e.indices where e[v] < 0 { missing.append(v); scratch.group[v] = v }
+        func find(_ x: Int, _ parent: inout [Int]) -> Int {
             var x = x
-            while parent[x]! != x { parent[x] = parent[parent[x]!]!; x = parent[x]! }
+            while parent[x] != x { parent[x] = parent[parent[x]]; x = parent[x] }
             return x
         }
         var touching: [Int] = []
@@ -105,28 +116,56 @@ public struct MissingCellEnumeration: ExpectationEngine {
             for f in memberOf[m] where !scratch.familySeen[f] {
                 scratch.familySeen[f] = true
                 touching.append(f)
-                var first: Int? = nil
+                var first = -1
                 for u in families[f] where e[u] < 0 {
-                    if let a = first { let ra = find(a), rb = find(u); if ra != rb { parent[ra] = rb } } else { first = u }
+                    if first >= 0 {
+                        let ra = find(first, &scratch.group), rb = find(u, &scratch.group)
+                        if ra != rb { scratch.group[ra] = rb }
+                    } else {
+                        first = u
+                    }
                 }
             }
         }
-        defer { for f in touching { scratch.familySeen[f] = false } }
-        var groups: [Int: (vars: [Int], families: [Int])] = [:]
-        for m in missing { groups[find(m), default: ([], [])].vars.append(m) }
+        for f in touching { scratch.familySeen[f] = false }
+        var groups: [Group] = []
+        for m in missing {
+            let root = find(m, &scratch.group)
+            if scratch.slot[root] >= 0 {
+                groups[scratch.slot[root]].vars.append(m)
+            } else {
+                scratch.slot[root] = groups.count
+                groups.append(Group(vars: [m], families: []))
+            }
+        }
         for f in touching {
             let u = families[f].first { e[$0] < 0 }!
-            groups[find(u)]!.families.append(f)
+            groups[scratch.slot[find(u, &scratch.group)]].families.append(f)
         }
+        for m in missing { scratch.slot[m] = -1 }
+        for m in missing { scratch.group[m] = -1 }
+        return groups
+    }
+
+    /// `|x_C| · |F|`, the products that enumerating a group costs, or nil when over `limit`.
+    func cost(of group: Group, limit: Int) -> Int? {
+        var size = 1
+        for v in group.vars {
+            size *= cards[v]
+            if size > limit { return nil }
+        }
+        let cost = size * group.families.count
+        return cost > limit ? nil : cost
+    }
+
+    /// Enumerates one row; nil (with nothing added) when its groups are too large.
+    private func enumerate(_ e: [Int32], weight w: Double, into counts: inout [[Double]], scratch: inout Scratch) throws -> Double? {
+        let groups = groups(of: e, scratch: &scratch)
         // Cost check before any work.
         var cost = 0
-        for g in groups.values {
-            var size = 1
-            for v in g.vars {
-                size *= cards[v]
-                if size > enumerationLimit { return nil }
-            }
-            cost += size * g.families.count
+        for g in groups {
+            guard let c = self.cost(of: g, limit: enumerationLimit) else { return nil }
+            cost += c
             if cost > enumerationLimit { return nil }
         }
         // Families with every variable observed: constants.
@@ -139,17 +178,28 @@ public struct MissingCellEnumeration: ExpectationEngine {
             logP += log(p)
             counts[f][cell] += w
         }
-        for g in groups.values {
-            let z = enumerateGroup(g.vars, g.families, e, weight: w, into: &counts, scratch: &scratch)
+        for g in groups {
+            let z = enumerateGroup(g, e, scratch: &scratch)
             if !(z > 0) { throw impossible(e) }
             logP += log(z)
+            let scale = w / z, nf = g.families.count, size = g.vars.reduce(1) { $0 * cards[$1] }
+            for k in 0..<nf {
+                counts[g.families[k]].withUnsafeMutableBufferPointer { out in
+                    for a in 0..<size {
+                        let p = scratch.probabilities[a]
+                        if p > 0 { out[scratch.cells[a * nf + k]] += scale * p }
+                    }
+                }
+            }
         }
         return logP
     }
 
-    /// `Z` of one group; adds `w · p(x) / Z` to each of its families' cells.
-    private func enumerateGroup(_ vars: [Int], _ fams: [Int], _ e: [Int32], weight w: Double,
-                                into counts: inout [[Double]], scratch: inout Scratch) -> Double {
+    /// `Z = Σ_{x_C} Π_{f ∈ F} f(x_C, e)` of one group. Leaves in `scratch.probabilities[a]`
+    /// the unnormalised `Π_f f` of every assignment `a` of the group's variables (row-major,
+    /// the last variable fastest) and in `scratch.cells[a · |F| + k]` the cell of family `k`.
+    func enumerateGroup(_ group: Group, _ e: [Int32], scratch: inout Scratch) -> Double {
+        let vars = group.vars, fams = group.families
         let m = vars.count, nf = fams.count
         var size = 1
         for v in vars { size *= cards[v] }
@@ -192,20 +242,10 @@ public struct MissingCellEnumeration: ExpectationEngine {
             }
         }
         }
-        guard z > 0 else { return z }
-        let scale = w / z
-        for k in 0..<nf {
-            counts[fams[k]].withUnsafeMutableBufferPointer { out in
-                for a in 0..<size {
-                    let p = scratch.probabilities[a]
-                    if p > 0 { out[scratch.cells[a * nf + k]] += scale * p }
-                }
-            }
-        }
         return z
     }
 
-    private func impossible(_ e: [Int32]) -> InferenceError {
+    func impossible(_ e: [Int32]) -> InferenceError {
         .impossibleEvidence(e.indices.compactMap { v in e[v] >= 0 ? "\(variables[v].name)=\(variables[v].states[Int(e[v])])" : nil })
     }
 }

@@ -130,11 +130,12 @@ public enum LearningTasks {
     public struct LearnReport: Codable, Sendable {
         public var algorithm: String
         public var score: String
+        /// The score of the learned DAG (with missing cells: on the last round's completion).
         public var scoreValue: Double
         public var edges: [[String]]
         public var iterations: Int
         public var familiesScored: Int
-        /// Rounds of EM completion used for data with missing cells (0 for complete data).
+        /// Rounds of structural EM for data with missing cells (0 for complete data).
         public var completionRounds: Int
         /// The numeric columns that were cut into intervals (their cut points are stored
         /// with the learned model).
@@ -182,10 +183,6 @@ public enum LearningTasks {
                                    missing: missing, extra: extra, reversed: reversed)
     }
 
-    /// Structure search on a dataset. With missing cells, the search first uses each family's
-    /// available cases, then alternates: fit parameters by EM on the found structure, complete
-    /// the missing cells by drawing from their posterior (seeded), search again on the
-    /// completed data; until the structure repeats (at most 3 rounds).
     /// A structure score by name: `bic`, `aic`, `k2` or `bdeu` (with its equivalent sample size).
     public static func structureScore(_ name: String, ess: Double) throws -> StructureScore {
         switch name {
@@ -197,11 +194,18 @@ public enum LearningTasks {
         }
     }
 
+    /// Structure search on a dataset, then parameters (BDeu, ESS 1). With missing cells,
+    /// structural EM (`StructuralEM`, Friedman 1997): from the empty DAG (or `start`), rounds
+    /// of {the completion of the gaps by the current model's posterior; the search, from the
+    /// current DAG, on a seeded imputation of it} until the structure repeats; the parameters
+    /// are the M-step of the last completion. `progress` hears of every search step (and EM
+    /// iteration).
     public static func learn(_ data: Dataset, algorithm: String, score scoreName: String, ess: Double = 1, maxParents: Int,
                              required: [(String, String)], forbidden: [(String, String)],
                              restarts: Int, seed: UInt64, start: BayesianNetwork? = nil,
                              maxIterations: Int? = nil,
-                             discretization: DatasetDiscretization? = nil) throws -> (BayesianNetwork, LearnReport) {
+                             discretization: DatasetDiscretization? = nil,
+                             progress: (@Sendable (StructuralEM.Progress) -> Void)? = nil) throws -> (BayesianNetwork, LearnReport) {
         guard ["hc", "tabu"].contains(algorithm) else {
             throw WorkbenchError.usage("--algorithm must be hc or tabu, got '\(algorithm)'")
         }
@@ -243,31 +247,27 @@ public enum LearningTasks {
             }
             startParents = ps
         }
-        func build(_ parents: [[Int]], on d: Dataset) throws -> BayesianNetwork {
-            var net = skeleton
-            for (v, ps) in parents.enumerated() { try net.setParents(v, to: ps) }
-            return try ParameterEstimator(method: .bdeu(equivalentSampleSize: 1)).fit(net, to: d)
-        }
-        var result = try search.search(cardinalities: skeleton.cardinalities,
-                                       binding: DataBinding(network: skeleton, data: data), start: startParents)
-        var rounds = 0
+        let net: BayesianNetwork
+        let found: (score: Double, iterations: Int, familiesScored: Int, rounds: Int)
         if data.missingCount > 0 {
-            var previous: [[Int]] = []
-            while rounds < 3 && result.parents != previous {
-                previous = result.parents
-                rounds += 1
-                var structure = skeleton
-                for (v, ps) in result.parents.enumerated() { try structure.setParents(v, to: ps) }
-                let em = ExpectationMaximization(estimator: ParameterEstimator(method: .bdeu(equivalentSampleSize: 1)),
-                                                 maxIterations: 50, tolerance: 1e-5, seed: seed,
-                                                 makeEngine: { try ExpectationEngines.automatic($0) })
-                let (fitted, _) = try em.fit(structure, to: data)
-                let completed = try complete(data, with: fitted, seed: seed &+ UInt64(rounds))
-                result = try search.search(cardinalities: skeleton.cardinalities,
-                                           binding: DataBinding(network: skeleton, data: completed), start: result.parents)
+            let sem = try StructuralEM(search: search, seed: seed, progress: progress)
+                .learn(skeleton, data: data, start: startParents)
+            net = sem.network
+            found = (sem.score, sem.iterations, sem.familiesScored, sem.rounds)
+        } else {
+            var climbing = search
+            if let progress {
+                climbing.progress = { step, score, arcs in
+                    progress(.init(stage: .search, round: 0, iteration: step, score: score, arcs: arcs))
+                }
             }
+            let result = try climbing.search(cardinalities: skeleton.cardinalities,
+                                             binding: DataBinding(network: skeleton, data: data), start: startParents)
+            var structure = skeleton
+            for (v, ps) in result.parents.enumerated() { try structure.setParents(v, to: ps) }
+            net = try ParameterEstimator(method: .bdeu(equivalentSampleSize: 1)).fit(structure, to: data)
+            found = (result.score, result.iterations, result.familiesScored, 0)
         }
-        let net = try build(result.parents, on: data)
         var edges: [[String]] = []
         for v in 0..<net.count { for p in net.parents(of: v) { edges.append([net.variables[p].name, net.variables[v].name]) } }
         let scoreName: String
@@ -277,75 +277,60 @@ public enum LearningTasks {
         case .k2: scoreName = "k2"
         case .bdeu(let ess): scoreName = "bdeu(ess=\(ess))"
         }
-        return (net, LearnReport(algorithm: algorithm, score: scoreName, scoreValue: result.score, edges: edges,
-                                 iterations: result.iterations, familiesScored: result.familiesScored, completionRounds: rounds,
+        return (net, LearnReport(algorithm: algorithm, score: scoreName, scoreValue: found.score, edges: edges,
+                                 iterations: found.iterations, familiesScored: found.familiesScored, completionRounds: found.rounds,
                                  discretized: discretized))
-    }
-
-    /// Fills every missing cell with a draw from its posterior given the row's observed
-    /// cells (one joint draw per row, by sequential conditioning).
-    static func complete(_ data: Dataset, with network: BayesianNetwork, seed: UInt64) throws -> Dataset {
-        var out = data
-        var rng = SplitMix64(seed: seed)
-        let tree = try JunctionTree(network)
-        let cols = network.variables.map { data.column(named: $0.name)! }
-        for i in 0..<data.rowCount {
-            var hard: [Int: Int] = [:]
-            var missing: [Int] = []
-            for v in 0..<network.count {
-                let s = data.columns[cols[v]][i]
-                if s >= 0 { hard[v] = Int(s) } else { missing.append(v) }
-            }
-            for v in missing {
-                let p = try tree.posterior(of: v, given: Evidence(hard: hard))
-                var u = rng.nextUnit()
-                var s = p.count - 1
-                for (k, x) in p.enumerated() { u -= x; if u < 0 { s = k; break } }
-                hard[v] = s
-                out.columns[cols[v]][i] = Int32(s)
-            }
-        }
-        return out
     }
 
     // MARK: score
 
     /// Per-row posteriors of `target`: one column `P(target=state)` per state, plus the row's
-    /// most probable state. A row whose findings have probability zero under the model gets
-    /// empty cells and is listed in `impossible` (with `strict`, it is an error instead): its
-    /// findings contradict each other even when the contradiction is far from the target, as
-    /// `query` refuses the same evidence.
-    public static func score(_ network: BayesianNetwork, data: Dataset, target: String,
-                             strict: Bool = false) throws -> (header: [String], rows: [[String]], impossible: [ImpossibleRow]) {
+    /// most probable state. Rows go through in chunks of `scoreChunkRows`; `progress` hears
+    /// (rows done, rows) after each. A row whose findings have probability zero under the
+    /// model gets empty cells and is listed in `impossible` (with `strict`, it is an error
+    /// instead): its findings contradict each other even when the contradiction is far from
+    /// the target, as `query` refuses the same evidence.
+    public static func score(_ network: BayesianNetwork, data: Dataset, target: String, strict: Bool = false,
+                             progress: ((_ done: Int, _ rows: Int) -> Void)? = nil) throws -> (header: [String], rows: [[String]], impossible: [ImpossibleRow]) {
         let t = try network.require(target)
         try DataRequirement.findings(target: target).check(data, against: network, operation: "score")
-        // Batched: rows grouped by observation pattern, each group one compiled plan with the
-        // rows as a batch axis; barren nodes pruned only, so every finding counts.
-        let batch = try VariableElimination(network).posteriors(of: t, for: data, withLogEvidence: true,
-                                                                skippingImpossibleRows: true)
-        let impossible = batch.impossibleRows.map { ImpossibleRow.explain($0, in: data, network: network) }
-        if strict, let first = impossible.first {
-            throw WorkbenchError.usage(first.description + (impossible.count > 1 ? " (and \(impossible.count - 1) more rows)" : ""))
-        }
+        let engine = try VariableElimination(network)
         let states = network.variables[t].states
         let header = ["row"] + states.map { "P(\(target)=\($0))" } + ["most_probable"]
         var rows: [[String]] = []
-        rows.reserveCapacity(batch.rowCount)
-        for i in 0..<batch.rowCount {
-            let p: [Double] = Array(batch[i])
-            var row: [String] = [String(data.source?.rowNumbers?[i] ?? i + 1)]
-            if p.contains(where: \.isNaN) {
-                row += [String](repeating: "", count: states.count + 1)
-            } else {
-                var best = 0
-                for k in p.indices where p[k] > p[best] { best = k }
-                for x in p { row.append("\(x)") }
-                row.append(states[best])
+        var impossible: [ImpossibleRow] = []
+        rows.reserveCapacity(data.rowCount)
+        for start in stride(from: 0, to: data.rowCount, by: scoreChunkRows) {
+            let end = min(start + scoreChunkRows, data.rowCount)
+            let part = start == 0 && end == data.rowCount ? data : data.rows(Array(start..<end))
+            // Batched: rows grouped by observation pattern, each group one compiled plan with
+            // the rows as a batch axis; barren nodes pruned only, so every finding counts.
+            let batch = try engine.posteriors(of: t, for: part, withLogEvidence: true, skippingImpossibleRows: true)
+            let found = batch.impossibleRows.map { ImpossibleRow.explain($0, in: part, network: network) }
+            if strict, let first = found.first {
+                throw WorkbenchError.usage(first.description + (found.count > 1 ? " (and \(found.count - 1) more rows)" : ""))
             }
-            rows.append(row)
+            impossible += found
+            for i in 0..<batch.rowCount {
+                let p: [Double] = Array(batch[i])
+                var row: [String] = [String(data.source?.rowNumbers?[start + i] ?? start + i + 1)]
+                if p.contains(where: \.isNaN) {
+                    row += [String](repeating: "", count: states.count + 1)
+                } else {
+                    var best = 0
+                    for k in p.indices where p[k] > p[best] { best = k }
+                    for x in p { row.append("\(x)") }
+                    row.append(states[best])
+                }
+                rows.append(row)
+            }
+            progress?(end, data.rowCount)
         }
         return (header, rows, impossible)
     }
+
+    /// Rows per chunk of `score` (large enough that every chunk batches well).
+    public static let scoreChunkRows = 65_536
 
     // MARK: evaluate
 

@@ -28,6 +28,7 @@ struct FitCommand: ParsableCommand {
     @Option(help: "Random seed.") var seed: UInt64 = 1
     @Option(help: "The fitted model to write (atomically).") var output: String
     @Flag(help: "Print one JSON document on stdout.") var json = false
+    @Flag(help: "No progress line on stderr (there is none either with --json or when stderr is not a terminal).") var quiet = false
 
     func run() throws {
         let t0 = DispatchTime.now().uptimeNanoseconds
@@ -36,11 +37,14 @@ struct FitCommand: ParsableCommand {
         let read = LearningTasks.Timings.since(t0)
         let t1 = DispatchTime.now().uptimeNanoseconds
         for n in notes { FileHandle.standardError.write(Data("note: \(n)\n".utf8)) }
+        let line = ProgressLine(quiet: quiet || json)
+        defer { line.finish() }
         var (fitted, report) = try LearningTasks.fit(network, data: dataset, method: method, prior: prior,
                                                      maxIterations: maxIter, tolerance: tolerance,
                                                      restarts: restarts, seed: seed, start: initial) { iteration, ll in
-            FileHandle.standardError.write(Data("EM iteration \(iteration): log-likelihood \(ll)\n".utf8))
+            line.update("fit: EM iteration \(iteration + 1), log-likelihood \(String(format: "%.4f", ll))")
         }
+        line.finish()
         report.seconds = LearningTasks.Timings(read: read, learn: LearningTasks.Timings.since(t1))
         try ModelIO.save(fitted, to: output)
         if json { try printJSON(report); return }

@@ -8,6 +8,7 @@ struct LearnCommand: ParsableCommand {
         abstract: "Learn a network's structure and parameters from data by score-based search.",
         discussion: """
             Numeric columns with many distinct values are cut into intervals first (by default 4 equal-frequency bins, never splitting a run of equal values; see --discretize); numeric columns with few values keep one state per value. Every cut column is printed with its bins and their counts. The cut points are stored with the learned model (.bn), so fit, score and evaluate cut new data the same way, values never seen included.
+            Data with missing cells are learned by structural EM (Friedman 1997): rounds of completing the gaps by the current model's posterior (one imputation seeded by --seed) and searching again, until the structure repeats; the report's completionRounds counts them.
             Example: credence learn asia.csv --score bic --max-parents 3 --require smoke->lung --output asia-learned.bn
             """
     )
@@ -32,6 +33,7 @@ struct LearnCommand: ParsableCommand {
     @Option(help: "Random seed.") var seed: UInt64 = 1
     @Option(help: "The learned model to write (atomically).") var output: String
     @Flag(help: "Print one JSON document on stdout.") var json = false
+    @Flag(help: "No progress line on stderr (there is none either with --json or when stderr is not a terminal).") var quiet = false
 
     func run() throws {
         func edges(_ items: [String], _ option: String) throws -> [(String, String)] {
@@ -49,12 +51,23 @@ struct LearnCommand: ParsableCommand {
         let t1 = DispatchTime.now().uptimeNanoseconds
         let plan = try LearningTasks.discretization(columns: discretize, numeric: discretizeNumeric,
                                                     categoricalLimit: categoricalLimit, target: discretizeTarget)
+        let line = ProgressLine(quiet: quiet || json)
+        defer { line.finish() }
+        let scoreName = score.uppercased()
         var (net, report) = try LearningTasks.learn(dataset, algorithm: algorithm, score: score, ess: ess, maxParents: maxParents,
                                                     required: try edges(required, "--require"),
                                                     forbidden: try edges(forbidden, "--forbid"),
                                                     restarts: restarts, seed: seed,
                                                     start: try start.map { try ModelIO.load(path: $0) },
-                                                    maxIterations: maxIterations, discretization: plan)
+                                                    maxIterations: maxIterations, discretization: plan) { p in
+            line.update({
+                let round = p.round > 0 ? "structural EM round \(p.round), " : ""
+                let value = p.stage == .search ? "\(scoreName) \(String(format: "%.1f", p.score))"
+                                               : "EM log-likelihood \(String(format: "%.1f", p.score))"
+                return "learn: \(round)iteration \(p.iteration), \(value), \(p.arcs) arcs"
+            }())
+        }
+        line.finish()
         report.seconds = LearningTasks.Timings(read: read, learn: LearningTasks.Timings.since(t1))
         if let path = compare { report.comparison = try LearningTasks.compare(net, with: try ModelIO.load(path: path)) }
         try ModelIO.save(net, to: output)

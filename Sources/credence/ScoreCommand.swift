@@ -16,13 +16,19 @@ struct ScoreCommand: ParsableCommand {
     @Option(help: "The CSV of scores to write (atomically).") var output: String
     @Flag(help: "Fail when a row's findings have probability zero under the model (by default such a row gets empty cells and a warning).") var strict = false
     @Flag(help: "Print one JSON document on stdout.") var json = false
+    @Flag(help: "No progress line on stderr (there is none either with --json or when stderr is not a terminal).") var quiet = false
 
     func run() throws {
         let network = try ModelIO.load(path: model)
         let (dataset, notes) = try ModelIO.loadData(path: data, for: network)
         for n in notes { FileHandle.standardError.write(Data("note: \(n)\n".utf8)) }
         let start = DispatchTime.now().uptimeNanoseconds
-        let (header, rows, impossible) = try LearningTasks.score(network, data: dataset, target: target, strict: strict)
+        let line = ProgressLine(quiet: quiet || json)
+        defer { line.finish() }
+        let (header, rows, impossible) = try LearningTasks.score(network, data: dataset, target: target, strict: strict) { done, total in
+            line.update("score: \(done) of \(total) rows")
+        }
+        line.finish()
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         try AtomicFile.write(csv: [header] + rows, to: output)
         for r in impossible.prefix(5) { FileHandle.standardError.write(Data("warning: \(r.description); its cells are left empty\n".utf8)) }

@@ -45,7 +45,7 @@ struct StructureSearchTests {
         let binding = try DataBinding(network: truth, data: data)
         let cards = truth.cardinalities
         for score in [StructureScore.bic, .bdeu(equivalentSampleSize: 10)] {
-            let cache = FamilyScoreCache(score: score, cardinalities: cards, binding: binding)
+            let cache = FamilyScoreCache(score: score, cardinalities: cards, statistics: binding)
             let ab = cache.score(0, []) + cache.score(1, [0])
             let ba = cache.score(1, []) + cache.score(0, [1])
             #expect(abs(ab - ba) < 1e-8)

@@ -1,0 +1,135 @@
+import Testing
+import Foundation
+import BNCore
+@testable import BNLearning
+
+@Suite("Structural EM and posterior completion")
+struct StructuralEMTests {
+    /// Asia (Lauritzen & Spiegelhalter 1988), states yes/no, as in ../shared/networks/asia.bif.
+    static func asia() throws -> BayesianNetwork {
+        var net = BayesianNetwork(name: "asia")
+        let names = ["asia", "tub", "smoke", "lung", "bronc", "either", "xray", "dysp"]
+        for n in names { try net.addVariable(Variable(name: n, states: ["yes", "no"])) }
+        func i(_ n: String) -> Int { names.firstIndex(of: n)! }
+        for (p, c) in [("asia", "tub"), ("smoke", "lung"), ("smoke", "bronc"), ("tub", "either"), ("lung", "either"),
+                       ("either", "xray"), ("bronc", "dysp"), ("either", "dysp")] {
+            try net.addEdge(from: i(p), to: i(c))
+        }
+        let tables: [String: [Double]] = [
+            "asia": [0.01, 0.99], "tub": [0.05, 0.95, 0.01, 0.99], "smoke": [0.5, 0.5],
+            "lung": [0.1, 0.9, 0.01, 0.99], "bronc": [0.6, 0.4, 0.3, 0.7],
+            "either": [1, 0, 1, 0, 1, 0, 0, 1],                       // tub, lung: either = tub or lung
+            "xray": [0.98, 0.02, 0.05, 0.95],
+            "dysp": [0.9, 0.1, 0.8, 0.2, 0.7, 0.3, 0.1, 0.9],         // bronc, either
+        ]
+        for v in 0..<net.count {
+            try net.setCPT(v, Factor(scope: net.familyScope(of: v), values: tables[names[v]]!))
+        }
+        return net
+    }
+
+    /// Every cell hidden with probability `fraction` (seeded): missing completely at random.
+    static func hiding(_ data: Dataset, fraction: Double, seed: UInt64) -> Dataset {
+        var out = data
+        var rng = SplitMix64(seed: seed)
+        for v in out.columns.indices { for i in 0..<out.rowCount where rng.nextUnit() < fraction { out.columns[v][i] = -1 } }
+        return out
+    }
+
+    static func skeleton(_ net: BayesianNetwork) throws -> BayesianNetwork {
+        var s = BayesianNetwork(name: "skeleton")
+        for v in net.variables { try s.addVariable(Variable(name: v.name, states: v.states)) }
+        return s
+    }
+
+    /// Asia, 10,000 rows, 20 % of cells missing: structural EM ends within 2 (SHD between
+    /// equivalence classes) of hill climbing on the same rows without gaps, where the search
+    /// on available cases alone (what `learn` did before) ends far away.
+    @Test func asiaWithGapsComesWithinTwoOfCompleteData() throws {
+        let truth = try Self.asia()
+        let parents = (0..<truth.count).map { truth.parents(of: $0) }
+        let complete = Fixtures.sample(truth, rows: 10_000, seed: 11)
+        let gaps = Self.hiding(complete, fraction: 0.2, seed: 12)
+        let search = HillClimbing(score: .bic, maxParents: 4)
+        let onComplete = try search.search(cardinalities: truth.cardinalities,
+                                           binding: DataBinding(network: truth, data: complete))
+        let shdComplete = StructuralHammingDistance.distance(parents, onComplete.parents)
+        let result = try StructuralEM(search: search).learn(try Self.skeleton(truth), data: gaps)
+        let shdGaps = StructuralHammingDistance.distance(parents, result.parents)
+        #expect(shdComplete <= 2)
+        #expect(shdGaps <= shdComplete + 2, "SHD \(shdGaps) with gaps against \(shdComplete) without")
+        #expect(result.rounds >= 1 && result.rounds <= 10)
+        // The returned network carries the learned structure.
+        #expect((0..<result.network.count).map { result.network.parents(of: $0).sorted() } == result.parents)
+    }
+
+    /// Friedman's expected counts, exactly: for families inside and outside the completing
+    /// network, `Σ_rows w · P(x_F | observed cells)` by brute force over the joint.
+    @Test func expectedCountsMatchTheBruteForcePosterior() throws {
+        let net = try Fixtures.chain()    // A → B → C
+        let data = Self.hiding(Fixtures.sample(net, rows: 400, seed: 21), fraction: 0.3, seed: 22)
+        let completion = try PosteriorCompletion(network: net, data: data)
+        let cards = net.cardinalities
+        let families = [[0], [0, 1], [1, 2], [0, 2], [2, 1, 0], [1, 0]]
+        let counts = completion.counts(families: families, cardinalities: cards)
+        // The joint P(a, b, c) from the CPTs.
+        func joint(_ x: [Int]) -> Double {
+            net.cpts[0].values[x[0]] * net.cpts[1].values[x[0] * 2 + x[1]] * net.cpts[2].values[x[1] * 3 + x[2]]
+        }
+        let states = (0..<2).flatMap { a in (0..<2).flatMap { b in (0..<3).map { c in [a, b, c] } } }
+        for (f, fam) in families.enumerated() {
+            var expected = [Double](repeating: 0, count: fam.reduce(1) { $0 * cards[$1] })
+            for i in 0..<data.rowCount {
+                let e = (0..<3).map { data.columns[$0][i] }
+                let consistent = states.filter { x in (0..<3).allSatisfy { e[$0] < 0 || Int(e[$0]) == x[$0] } }
+                let z = consistent.reduce(0) { $0 + joint($1) }
+                for x in consistent {
+                    var cell = 0
+                    for u in fam { cell = cell * cards[u] + x[u] }
+                    expected[cell] += joint(x) / z
+                }
+            }
+            #expect(zip(counts[f], expected).allSatisfy { abs($0 - $1) < 1e-9 }, "family \(fam)")
+            #expect(abs(counts[f].reduce(0, +) - 400) < 1e-9)
+        }
+        // One imputation keeps every observed cell and the total weight.
+        let imputed = completion.imputed(1, seed: 3)
+        #expect(imputed.isComplete && abs(imputed.sampleSize - 400) < 1e-9)
+        let observed = FamilyCounter.counts(families: [[0, 1, 2]], cardinalities: cards,
+                                            binding: try DataBinding(network: net, data: data))[0]
+        let filled = FamilyCounter.counts(families: [[0, 1, 2]], cardinalities: cards, binding: imputed)[0]
+        #expect(zip(observed, filled).allSatisfy { $0 <= $1 + 1e-9 })
+    }
+
+    /// Progress reports come after every search step and EM iteration, numbered upwards,
+    /// and the last search report gives the arcs of the result.
+    @Test func progressIsReportedWithIncreasingIterations() throws {
+        let truth = try Self.asia()
+        let gaps = Self.hiding(Fixtures.sample(truth, rows: 3_000, seed: 31), fraction: 0.2, seed: 32)
+        final class Log: @unchecked Sendable {
+            let lock = NSLock()
+            var reports: [StructuralEM.Progress] = []
+            func add(_ p: StructuralEM.Progress) { lock.lock(); reports.append(p); lock.unlock() }
+        }
+        let log = Log()
+        let result = try StructuralEM(search: HillClimbing(), emIterations: 2, progress: { log.add($0) })
+            .learn(try Self.skeleton(truth), data: gaps)
+        let reports = log.reports
+        #expect(reports.count >= result.iterations)
+        #expect(zip(reports, reports.dropFirst()).allSatisfy { $0.iteration < $1.iteration })
+        #expect(reports.contains { $0.stage == .search } && reports.contains { $0.stage == .parameters })
+        #expect(zip(reports, reports.dropFirst()).allSatisfy { $0.round <= $1.round })
+        if let last = reports.last(where: { $0.stage == .search }) {
+            #expect(last.arcs == result.parents.reduce(0) { $0 + $1.count })
+        }
+        // Hill climbing alone: one report per step, steps 1, 2, 3, ...
+        let steps = Log()
+        var climbing = HillClimbing()
+        climbing.progress = { step, score, arcs in steps.add(.init(stage: .search, round: 0, iteration: step, score: score, arcs: arcs)) }
+        let found = try climbing.search(cardinalities: truth.cardinalities,
+                                        binding: DataBinding(network: truth, data: Fixtures.sample(truth, rows: 2_000, seed: 33)))
+        #expect(steps.reports.map(\.iteration) == Array(1...steps.reports.count))
+        #expect(steps.reports.count >= found.iterations - 1 && steps.reports.count <= found.iterations)
+        #expect(zip(steps.reports, steps.reports.dropFirst()).allSatisfy { $0.score < $1.score })
+    }
+}
