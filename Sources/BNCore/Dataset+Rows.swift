@@ -6,7 +6,7 @@ extension Dataset {
                           weights: weights.map { w in indices.map { w[$0] } })
         out.source = source.map { s in
             var t = s
-            t.rowNumbers = indices.map { s.rowNumbers?[$0] ?? $0 + 1 }
+            t.rowNumbers = indices.map(rowNumber)
             return t
         }
         return out

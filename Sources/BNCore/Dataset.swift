@@ -32,12 +32,9 @@ public struct Dataset: Equatable, Sendable {
         a.names == b.names && a.states == b.states && a.columns == b.columns && a.weights == b.weights
     }
 
-    /// Row `i` in user words: `row 12 of churn.csv` (1-based, the header not counted), or
-    /// `row 12` for a table built in memory.
-    public func describeRow(_ i: Int) -> String {
-        guard let s = source else { return "row \(i + 1)" }
-        return "row \(s.rowNumbers?[i] ?? i + 1) of \(s.file)"
-    }
+    /// The 1-based number of row `i` in the file it was read from (the header not counted),
+    /// as messages name it; `i + 1` for a table built in memory or read whole.
+    public func rowNumber(_ i: Int) -> Int { source?.rowNumbers?[i] ?? i + 1 }
     public var columnCount: Int { columns.count }
 
     /// The column index of a name.

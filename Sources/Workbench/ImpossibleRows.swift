@@ -49,8 +49,7 @@ extension ImpossibleRow {
                 break
             }
         }
-        let number = data.source?.rowNumbers?[i] ?? i + 1
-        return ImpossibleRow(row: number, file: data.source?.file, findings: findings, family: family)
+        return ImpossibleRow(row: data.rowNumber(i), file: data.source?.file, findings: findings, family: family)
     }
 
     /// The rows of `data` whose observed cells have probability zero under `network` (every

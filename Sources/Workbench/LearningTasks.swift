@@ -313,7 +313,7 @@ public enum LearningTasks {
             impossible += found
             for i in 0..<batch.rowCount {
                 let p: [Double] = Array(batch[i])
-                var row: [String] = [String(data.source?.rowNumbers?[start + i] ?? start + i + 1)]
+                var row: [String] = [String(data.rowNumber(start + i))]
                 if p.contains(where: \.isNaN) {
                     row += [String](repeating: "", count: states.count + 1)
                 } else {
