@@ -43,7 +43,7 @@ public struct DatasetDiscretization: Sendable {
         /// Rows per state (missing cells not counted), so a bin that holds nothing shows.
         public var counts: [Int]
 
-        /// `tenure (equal-frequency:4, 0 to 72, 7043 rows): (-inf,9] 1854 · (9,29] 1731 · …`
+        /// `tenure (equal-frequency:4, 0 to 72, 7043 values): (-inf,8] 1735 · (8,28] 1762 · …`
         public var summary: String {
             func number(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : "\(x)" }
             let bins = zip(states, counts).map { "\($0) \($1)" }.joined(separator: " · ")

@@ -91,10 +91,6 @@ public final class CommandRunner {
         return tokens.first?.column ?? 1
     }
 
-    /// The name nearest to `name` (BNCore's `NameSuggestion`), for front ends that do not
-    /// import BNCore.
-    public static func closest(to name: String, in names: [String]) -> String? { NameSuggestion.closest(to: name, in: names) }
-
     /// Runs a parsed command.
     public func execute(_ command: Command) throws -> CommandResult {
         let s = session

@@ -20,6 +20,12 @@ public enum DataRequirement: Sendable, Equatable {
 }
 
 extension DataRequirement {
+    /// Throws when `data` has no rows: no command succeeds on an empty table.
+    public static func requireRows(_ data: Dataset, operation: String) throws {
+        guard data.rowCount == 0 else { return }
+        throw WorkbenchError.usage("\(data.source?.file ?? "the data") has no data rows (only a header), so there is nothing to \(operation)")
+    }
+
     /// Throws `WorkbenchError.usage` when `data` (bound to `network`) does not meet the
     /// requirement of `operation` (a name for messages: `fit (mle)`, `score`).
     public func check(_ data: Dataset, against network: BayesianNetwork, operation: String) throws {
@@ -54,9 +60,7 @@ extension DataRequirement {
             try fail("\(file): \(meant.count == 1 ? "a column seems" : "\(meant.count) columns seem") to be meant for a variable but \(meant.count == 1 ? "does" : "do") not match its name",
                      hint: "rename the column\(meant.count == 1 ? "" : "s") to the variable's name (names are case-sensitive)")
         }
-        if data.rowCount == 0 {
-            throw WorkbenchError.usage("\(file) has no data rows (only a header), so there is nothing to \(operation)")
-        }
+        try Self.requireRows(data, operation: operation)
         switch self {
         case .someVariable:
             break

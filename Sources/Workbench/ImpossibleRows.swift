@@ -52,13 +52,15 @@ extension ImpossibleRow {
         return ImpossibleRow(row: data.rowNumber(i), file: data.source?.file, findings: findings, family: family)
     }
 
-    /// The rows of `data` whose observed cells have probability zero under `network` (every
-    /// bound column counts, the target's too), by batched variable elimination with barren
-    /// nodes pruned only, so a contradiction far from any target is still found.
-    static func find(in data: Dataset, network: BayesianNetwork) throws -> [Int] {
-        guard network.count > 0, data.rowCount > 0 else { return [] }
-        return try VariableElimination(network).posteriors(of: 0, for: data, ignoringTargetColumn: false, withLogEvidence: true,
-                                                           skippingImpossibleRows: true).impossibleRows
+    /// `log P(observed cells)` of every row of `data` under `network` (every bound column
+    /// counts), and the rows whose cells have probability zero (`-inf`), by batched variable
+    /// elimination with barren nodes pruned only, so a contradiction far from any target is
+    /// still found.
+    static func logEvidence(in data: Dataset, network: BayesianNetwork) throws -> (perRow: [Double], impossible: [Int]) {
+        guard network.count > 0, data.rowCount > 0 else { return ([], []) }
+        let batch = try VariableElimination(network).posteriors(of: 0, for: data, ignoringTargetColumn: false, withLogEvidence: true,
+                                                                skippingImpossibleRows: true)
+        return (batch.logEvidence ?? [], batch.impossibleRows)
     }
 }
 
@@ -72,7 +74,7 @@ extension Dataset {
             switch e {
             case .impossibleEvidenceInRow(let r, _) where r < rowCount: row = r
             case .impossibleEvidence:
-                guard let r = try ImpossibleRow.find(in: self, network: network).first else { throw e }
+                guard let r = try ImpossibleRow.logEvidence(in: self, network: network).impossible.first else { throw e }
                 row = r
             default: throw e
             }

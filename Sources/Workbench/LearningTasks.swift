@@ -100,10 +100,11 @@ public enum LearningTasks {
             return (fitted, FitReport(method: method.rawValue, rows: data.rowCount, missingCells: data.missingCount,
                                       latentVariables: latent, em: emReport, logLikelihood: ll))
         }
-        let impossible = try ImpossibleRow.find(in: data, network: fitted)
+        // One batched pass finds the impossible rows and gives every row's log P(cells).
+        let (perRow, impossible) = try ImpossibleRow.logEvidence(in: data, network: fitted)
+        let ll = impossible.isEmpty ? perRow.indices.reduce(0.0) { $0 + (data.weights?[$1] ?? 1) * perRow[$1] } : -.infinity
         var report = FitReport(method: method.rawValue, rows: data.rowCount, missingCells: data.missingCount,
-                               latentVariables: latent, em: nil,
-                               logLikelihood: impossible.isEmpty ? try Evaluation.logLikelihood(fitted, on: data) : -.infinity)
+                               latentVariables: latent, em: nil, logLikelihood: ll)
         report.impossibleRows = impossible.count
         report.firstImpossibleRow = impossible.first.map { ImpossibleRow.explain($0, in: data, network: fitted) }
         return (fitted, report)
@@ -210,9 +211,7 @@ public enum LearningTasks {
             throw WorkbenchError.usage("--algorithm must be hc or tabu, got '\(algorithm)'")
         }
         let score = try structureScore(scoreName, ess: ess)
-        guard data.rowCount > 0 else {
-            throw WorkbenchError.usage("\(data.source?.file ?? "the data") has no data rows (only a header), so there is nothing to learn from")
-        }
+        try DataRequirement.requireRows(data, operation: "learn from")
         var data = data
         var discretized: [DatasetDiscretization.Column] = []
         if let plan = discretization { (data, discretized) = try plan.apply(to: data) }

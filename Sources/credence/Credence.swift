@@ -77,7 +77,7 @@ struct Credence: ParsableCommand {
               !FileManager.default.fileExists(atPath: first) else { return nil }
         let names = configuration.subcommands.map { $0.configuration.commandName ?? "" } + ["help"]
         guard !names.contains(first) else { return nil }
-        let guess = CommandRunner.closest(to: first, in: names).map { "; did you mean '\($0)'?" } ?? ""
+        let guess = NameSuggestion.closest(to: first, in: names).map { "; did you mean '\($0)'?" } ?? ""
         return "'\(first)' is not a credence command\(guess)\n  the commands are: \(names.joined(separator: ", "))\n  (to open a model in the REPL, give its file name: credence repl MODEL.bn)"
     }
 }

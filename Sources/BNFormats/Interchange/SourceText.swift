@@ -117,7 +117,7 @@ struct IOFailure: Error {
 
 /// Why a file operation failed, in user words (never Foundation's own text): `errno` after
 /// reading (`writing == false`) or writing `path`.
-public func fileProblem(_ code: Int32, path: String, writing: Bool) -> String {
+func fileProblem(_ code: Int32, path: String, writing: Bool) -> String {
     let folder = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
     switch code {
     case ENOENT: return writing ? "the folder '\(folder)' does not exist" : "no such file"
