@@ -5,23 +5,29 @@ import Foundation
 /// Held-out evaluation of a network on data with missing cells.
 public enum Evaluation {
     /// For every row, `P(target | the row's other observed cells)` and the row's true target
-    /// state (-1 when missing). Identical evidence rows are answered once.
+    /// state (-1 when missing). A row that observes the target's whole Markov blanket is
+    /// answered from the blanket's families alone (`MarkovBlanketPosterior`, exact since the
+    /// target is independent of the rest given its blanket); any other row goes through the
+    /// junction tree, identical evidence rows once.
     public static func predict(_ network: BayesianNetwork, on data: Dataset, target: String) throws -> (truth: [Int32], predictions: [[Double]]) {
         let t = try network.require(target)
         let binding = try DataBinding(network: network, data: data, allowMissingColumns: true)
-        let tree = try JunctionTree(network)
+        let blanket = MarkovBlanketPosterior(network, target: t)
+        var tree: JunctionTree?
         var cache: [[Int32]: [Double]] = [:]
         var truth: [Int32] = [], predictions: [[Double]] = []
         truth.reserveCapacity(data.rowCount)
         predictions.reserveCapacity(data.rowCount)
+        var e = [Int32](repeating: -1, count: network.count)
         for i in 0..<data.rowCount {
-            var e = [Int32](repeating: -1, count: network.count)
-            for v in 0..<network.count where v != t { if let c = binding.codes[v] { e[v] = c[i] } }
+            for v in 0..<network.count where v != t { e[v] = binding.codes[v]?[i] ?? -1 }
             truth.append(binding.codes[t]?[i] ?? -1)
+            if let p = blanket.posterior(e) { predictions.append(p); continue }
             if let p = cache[e] { predictions.append(p); continue }
             var hard: [Int: Int] = [:]
             for (v, s) in e.enumerated() where s >= 0 { hard[v] = Int(s) }
-            let p = try posterior(tree, t, Evidence(hard: hard), row: i)
+            if tree == nil { tree = try JunctionTree(network) }
+            let p = try posterior(tree!, t, Evidence(hard: hard), row: i)
             cache[e] = p
             predictions.append(p)
         }
@@ -75,37 +81,154 @@ public enum Evaluation {
         public var pooled: ClassificationMetrics
         /// Metrics per fold.
         public var perFold: [ClassificationMetrics]
+        /// The mean and standard deviation over the folds of each metric.
+        public var foldMean: MetricSummary
+        public var foldStandardDeviation: MetricSummary
         /// Held-out log-likelihood summed over folds (natural log).
         public var heldOutLogLikelihood: Double
+        /// Held-out cells whose value the fold's model had never seen, summed out.
+        public var unseenCells: Int
+        /// Every held-out row's true class and predicted distribution, fold after fold (for
+        /// ROC and reliability plots; not in JSON).
+        public var heldOutTruth: [Int32] = []
+        public var heldOutPredictions: [[Double]] = []
+
+        enum CodingKeys: String, CodingKey {
+            case folds, seed, pooled, perFold, foldMean, foldStandardDeviation, heldOutLogLikelihood, unseenCells
+        }
+
+        init(folds: Int, seed: UInt64, pooled: ClassificationMetrics, perFold: [ClassificationMetrics],
+             heldOutLogLikelihood: Double, unseenCells: Int) {
+            self.folds = folds
+            self.seed = seed
+            self.pooled = pooled
+            self.perFold = perFold
+            (foldMean, foldStandardDeviation) = MetricSummary.meanAndDeviation(perFold)
+            self.heldOutLogLikelihood = heldOutLogLikelihood
+            self.unseenCells = unseenCells
+        }
     }
 
-    /// k-fold cross-validation of `learner` for predicting `target`: rows are shuffled with
-    /// the seed, split into `folds` nearly equal parts, and each part is predicted by a model
-    /// learned on the others.
+    /// Accuracy, AUC, log loss and Brier score: a mean or a standard deviation over folds.
+    public struct MetricSummary: Codable, Sendable, Equatable {
+        public var accuracy: Double
+        public var auc: Double
+        public var logLoss: Double
+        public var brier: Double
+
+        /// The mean and the sample standard deviation (n − 1) of each metric over `folds`.
+        static func meanAndDeviation(_ folds: [ClassificationMetrics]) -> (MetricSummary, MetricSummary) {
+            func stats(_ x: [Double]) -> (Double, Double) {
+                let n = Double(x.count)
+                guard n > 0 else { return (.nan, .nan) }
+                let mean = x.reduce(0, +) / n
+                guard n > 1 else { return (mean, 0) }
+                return (mean, (x.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (n - 1)).squareRoot())
+            }
+            let a = stats(folds.map(\.accuracy)), u = stats(folds.map(\.auc))
+            let l = stats(folds.map(\.logLoss)), b = stats(folds.map(\.brier))
+            return (MetricSummary(accuracy: a.0, auc: u.0, logLoss: l.0, brier: b.0),
+                    MetricSummary(accuracy: a.1, auc: u.1, logLoss: l.1, brier: b.1))
+        }
+    }
+
+    /// Stratified fold assignment: `fold[i]` in `0..<folds` for every row. Rows are shuffled
+    /// with the seed, grouped by their class (a missing class is a group of its own) and dealt
+    /// to the folds in turn, so every fold has nearly the same size and class proportions.
+    public static func stratifiedFolds(classes: [Int32], folds: Int, seed: UInt64) -> [Int] {
+        var order = Array(classes.indices)
+        var rng = SplitMix64(seed: seed)
+        order.shuffle(using: &rng)
+        let groups = Dictionary(grouping: order) { classes[$0] }
+        var fold = [Int](repeating: 0, count: classes.count)
+        var next = 0
+        for c in groups.keys.sorted() {
+            for i in groups[c]! { fold[i] = next % folds; next += 1 }
+        }
+        return fold
+    }
+
+    /// Stratified k-fold cross-validation of `learner` for predicting `target`
+    /// (`stratifiedFolds`): each fold is predicted by a model learned on the others. The
+    /// held-out rows are put in the model's states first (`Dataset.encoded(for:)`), so a
+    /// learner may cut numeric columns and choose its states from its training rows alone.
     public static func crossValidate(_ data: Dataset, target: String, folds: Int, seed: UInt64,
                                      learner: (Dataset) throws -> BayesianNetwork) throws -> CrossValidation {
         guard folds >= 2, folds <= data.rowCount else {
             throw LearningError.invalidOption("folds must be between 2 and the number of rows (\(data.rowCount)), got \(folds)")
         }
-        var order = Array(0..<data.rowCount)
-        var rng = SplitMix64(seed: seed)
-        order.shuffle(using: &rng)
+        guard let c = data.column(named: target) else { throw LearningError.missingColumn(variable: target) }
+        let assignment = stratifiedFolds(classes: data.columns[c], folds: folds, seed: seed)
         var allTruth: [Int32] = [], allPred: [[Double]] = []
         var perFold: [ClassificationMetrics] = []
         var ll = 0.0
+        var unseen = 0
         for f in 0..<folds {
-            let lo = data.rowCount * f / folds, hi = data.rowCount * (f + 1) / folds
-            let test = Array(order[lo..<hi])
-            let train = Array(order[..<lo] + order[hi...])
+            let test = assignment.indices.filter { assignment[$0] == f }
+            let train = assignment.indices.filter { assignment[$0] != f }
             let model = try learner(data.rows(train))
-            let held = data.rows(test)
+            let (held, missed) = data.rows(test).encoded(for: model)
+            unseen += missed
             let (truth, pred) = try predict(model, on: held, target: target)
             perFold.append(ClassificationMetrics(truth: truth, predictions: pred))
             allTruth += truth
             allPred += pred
             ll += try logLikelihood(model, on: held)
         }
-        return CrossValidation(folds: folds, seed: seed, pooled: ClassificationMetrics(truth: allTruth, predictions: allPred),
-                               perFold: perFold, heldOutLogLikelihood: ll)
+        var cv = CrossValidation(folds: folds, seed: seed, pooled: ClassificationMetrics(truth: allTruth, predictions: allPred),
+                                 perFold: perFold, heldOutLogLikelihood: ll, unseenCells: unseen)
+        cv.heldOutTruth = allTruth
+        cv.heldOutPredictions = allPred
+        return cv
+    }
+}
+
+/// `P(T | x)` for a row that observes every variable of the target's Markov blanket (its
+/// parents, children and the children's other parents): given its blanket `T` is
+/// independent of everything else, and
+/// `P(t | x) ∝ θ(t | pa_T) · ∏_{Y child of T} θ(y | pa_Y with T = t)` (Pearl 1988, §3.3),
+/// a few table lookups per row instead of a propagation.
+struct MarkovBlanketPosterior {
+    let target: Int
+    let states: Int
+    /// Every variable of the blanket.
+    let blanket: [Int]
+    /// The families that hold `T`: their CPT values, variables and strides (row-major, child
+    /// last), and the stride of `T` in each.
+    let families: [(values: [Double], variables: [Int], strides: [Int], targetStride: Int)]
+
+    init(_ network: BayesianNetwork, target t: Int) {
+        target = t
+        states = network.variables[t].cardinality
+        var members = Set(network.parents(of: t))
+        var fams: [(values: [Double], variables: [Int], strides: [Int], targetStride: Int)] = []
+        for v in [t] + network.children(of: t) {
+            let family = network.parents(of: v) + [v]
+            var strides = [Int](repeating: 0, count: family.count)
+            var stride = 1
+            for k in family.indices.reversed() { strides[k] = stride; stride *= network.variables[family[k]].cardinality }
+            let at = family.firstIndex(of: t)!
+            fams.append((network.cpts[v].values, family, strides, strides[at]))
+            members.formUnion(family)
+        }
+        members.remove(t)
+        blanket = members.sorted()
+        families = fams
+    }
+
+    /// The posterior of `T` given the row's states (`row[v]`, -1 missing), or nil when a
+    /// blanket variable is missing or every state of `T` has probability zero.
+    func posterior(_ row: [Int32]) -> [Double]? {
+        for v in blanket where row[v] < 0 { return nil }
+        var p = [Double](repeating: 1, count: states)
+        for f in families {
+            var base = 0
+            for (k, v) in f.variables.enumerated() where v != target { base += Int(row[v]) * f.strides[k] }
+            for s in 0..<states { p[s] *= f.values[base + s * f.targetStride] }
+        }
+        let total = p.reduce(0, +)
+        guard total > 0, total.isFinite else { return nil }
+        for s in 0..<states { p[s] /= total }
+        return p
     }
 }

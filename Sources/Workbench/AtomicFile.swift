@@ -2,9 +2,6 @@ import Foundation
 import BNLearning
 import BNFormats
 
-/// The metrics type of evaluation reports, re-exported for the command line.
-public typealias BNLearningMetrics = ClassificationMetrics
-
 /// Atomic writes: a temporary file in the same folder, then a rename, so a failed save
 /// never damages the file that was there.
 public enum AtomicFile {

@@ -281,6 +281,70 @@ public enum LearningTasks {
                                  discretized: discretized))
     }
 
+    // MARK: learn --target
+
+    /// The classifier pipeline of `learn --target` (`TargetedLearner`) from command-line
+    /// options: structure family names (`nb`, `tan`, `kdb1`–`kdb3`, `ban`, `mb-hc`; nil for
+    /// all), BDeu priors (nil for the defaults) and the discretisation (nil: MDL against the
+    /// target).
+    public static func targetedLearner(target: String, structures: [String]?, priors: [Double]?, innerFolds: Int,
+                                       discretization: DatasetDiscretization?, maxParents: Int, seed: UInt64) throws -> TargetedLearner {
+        let families = try structures.map { names in
+            try names.map { name in
+                guard let s = ClassifierStructure(name: name) else {
+                    let known = ClassifierStructure.all.map(\.description)
+                    let hint = NameSuggestion.closest(to: name, in: known).map { " (did you mean '\($0)'?)" } ?? ""
+                    throw WorkbenchError.usage("--structures: unknown family \(Quote.name(name))\(hint); the families are \(known.joined(separator: ", "))")
+                }
+                return s
+            }
+        }
+        guard innerFolds >= 2 else { throw WorkbenchError.usage("--inner-folds must be at least 2, got \(innerFolds)") }
+        if let p = priors, p.isEmpty || p.contains(where: { !($0 > 0) || !$0.isFinite }) {
+            throw WorkbenchError.usage("--priors must be positive numbers (BDeu equivalent sample sizes), e.g. 1,5,20")
+        }
+        var learner = TargetedLearner(target: target, discretization: discretization, maxParents: maxParents, seed: seed)
+        if let f = families { learner.structures = f }
+        if let p = priors { learner.priors = p }
+        learner.innerFolds = innerFolds
+        return learner
+    }
+
+    /// `learn --target`: the learner's model and report, after the table's checks.
+    public static func learn(_ data: Dataset, with learner: TargetedLearner) throws -> (BayesianNetwork, TargetedLearner.Report) {
+        try DataRequirement.requireRows(data, operation: "learn from")
+        return try learner.learn(data)
+    }
+
+    /// Nested cross-validation of `learn --target` (`evaluate DATA --target T --learn`): bins,
+    /// structure family, graph, prior and tables all learned inside every outer fold from its
+    /// training rows alone; the held-out rows are cut with that fold's bins.
+    public struct NestedEvaluation: Codable, Sendable {
+        public var target: String
+        public var rows: Int
+        public var crossValidation: Evaluation.CrossValidation
+        /// What each outer fold's pipeline chose.
+        public var chosen: [TargetedLearner.Candidate]
+    }
+
+    public static func nestedCrossValidation(_ data: Dataset, learner: TargetedLearner, folds: Int, seed: UInt64,
+                                             progress: ((_ fold: Int, _ folds: Int) -> Void)? = nil) throws -> NestedEvaluation {
+        try DataRequirement.requireRows(data, operation: "evaluate")
+        guard data.column(named: learner.target) != nil else {
+            throw WorkbenchError.usage("the target \(Quote.name(learner.target)) is not a column of the data; the columns are \(data.names.joined(separator: ", "))")
+        }
+        var chosen: [TargetedLearner.Candidate] = []
+        var done = 0
+        let cv = try Evaluation.crossValidate(data, target: learner.target, folds: folds, seed: seed) { train in
+            let (net, report) = try learner.learn(train)
+            chosen.append(report.chosen)
+            done += 1
+            progress?(done, folds)
+            return net
+        }
+        return NestedEvaluation(target: learner.target, rows: data.rowCount, crossValidation: cv, chosen: chosen)
+    }
+
     // MARK: score
 
     /// Per-row posteriors of `target`: one column `P(target=state)` per state, plus the row's

@@ -23,12 +23,10 @@ struct LearnCommand: ParsableCommand {
     @Option(help: "Random restarts.") var restarts = 0
     @Option(help: "Start the search from this model's edges (variables matched by name).") var start: String?
     @Option(help: "Most search steps (0 scores the starting DAG).") var maxIterations: Int?
-    @Option(help: ArgumentHelp("How to cut a numeric column, COLUMN=METHOD (repeatable); METHOD is equal-width:K, equal-frequency:K, mdl or none.",
-                               valueName: "column=method")) var discretize: [String] = []
-    @Option(help: ArgumentHelp("How to cut the other numeric columns with more than --categorical-limit distinct values: equal-width:K, equal-frequency:K, mdl or none.",
-                               valueName: "method")) var discretizeNumeric = "equal-frequency:4"
-    @Option(help: "Numeric columns with at most this many distinct values keep one state per value (named by it, cut halfway between values, so new values are cut like any other) unless named in --discretize.") var categoricalLimit = 10
-    @Option(help: "The class column for mdl discretisation.") var discretizeTarget: String?
+    @OptionGroup var binning: BinningOptions
+    @Option(help: "The class column for mdl discretisation (with --target: the target).") var discretizeTarget: String?
+    @Option(help: "Learn the network that best predicts this variable: MDL bins against it, then the structure family (naive Bayes, TAN, KDB-1..3, BAN, Markov-blanket hill climbing) and BDeu prior with the lowest inner cross-validated log loss; --algorithm, --score, --require, --forbid and --start do not apply.") var target: String?
+    @OptionGroup var classifier: ClassifierOptions
     @Option(help: "A model with the true structure: report the structural Hamming distance to it.") var compare: String?
     @Option(help: "Random seed.") var seed: UInt64 = 1
     @Option(help: "The learned model to write (atomically).") var output: String
@@ -46,11 +44,11 @@ struct LearnCommand: ParsableCommand {
             }
         }
         let t0 = DispatchTime.now().uptimeNanoseconds
+        if let target { return try learnClassifier(target: target, started: t0) }
         let (dataset, _) = try ModelIO.loadData(path: data)
         let read = LearningTasks.Timings.since(t0)
         let t1 = DispatchTime.now().uptimeNanoseconds
-        let plan = try LearningTasks.discretization(columns: discretize, numeric: discretizeNumeric,
-                                                    categoricalLimit: categoricalLimit, target: discretizeTarget)
+        let plan = try binning.plan(defaultMethod: "equal-frequency:4", target: discretizeTarget)
         let line = ProgressLine(quiet: quiet || json)
         defer { line.finish() }
         let scoreName = score.uppercased()
@@ -80,6 +78,60 @@ struct LearnCommand: ParsableCommand {
         if let c = report.comparison {
             print("against \(compare!): SHD \(c.shd) between equivalence classes, \(c.shdDAG) between DAGs (\(c.missing) missing, \(c.extra) extra, \(c.reversed) reversed; \(c.learnedEdges) edges learned, \(c.trueEdges) true)")
         }
+        print("wrote \(output)")
+    }
+
+    /// `learn --target`: the classifier pipeline, its choice and inner figures.
+    func learnClassifier(target: String, started t0: UInt64) throws {
+        let misplaced = [(required.isEmpty, "--require"), (forbidden.isEmpty, "--forbid"), (start == nil, "--start"),
+                         (algorithm == "hc", "--algorithm"), (score == "bic", "--score"), (restarts == 0, "--restarts"),
+                         (maxIterations == nil, "--max-iterations")].filter { !$0.0 }.map(\.1)
+        if let first = misplaced.first {
+            throw ValidationError("\(first) does not apply with --target: the structure comes from the classifier families (--structures) chosen by inner cross-validation")
+        }
+        if let d = discretizeTarget, d != target {
+            throw ValidationError("--discretize-target \(d) differs from --target \(target): with --target, numeric columns are cut against the target")
+        }
+        let learner = try classifier.learner(target: target, binning: binning, maxParents: maxParents, seed: seed)
+        let (dataset, _) = try ModelIO.loadData(path: data)
+        let read = LearningTasks.Timings.since(t0)
+        let t1 = DispatchTime.now().uptimeNanoseconds
+        let (net, report) = try LearningTasks.learn(dataset, with: learner)
+        let seconds = LearningTasks.Timings(read: read, learn: LearningTasks.Timings.since(t1))
+        var comparison: LearningTasks.StructureComparison?
+        if let path = compare { comparison = try LearningTasks.compare(net, with: try ModelIO.load(path: path)) }
+        try ModelIO.save(net, to: output)
+        if json {
+            struct Out: Encodable {
+                var report: ClassifierReport
+                var comparison: LearningTasks.StructureComparison?
+                var seconds: LearningTasks.Timings
+                func encode(to encoder: Encoder) throws {
+                    try report.encode(to: encoder)
+                    var c = encoder.container(keyedBy: Keys.self)
+                    try c.encodeIfPresent(comparison, forKey: .comparison)
+                    try c.encode(seconds, forKey: .seconds)
+                }
+                enum Keys: String, CodingKey { case comparison, seconds }
+            }
+            try printJSON(Out(report: report, comparison: comparison, seconds: seconds))
+            return
+        }
+        for c in report.discretized { print("discretised \(c.summary)") }
+        print("inner \(report.innerFolds)-fold cross-validation of \(report.target) (\(report.rows) rows): structure family and BDeu prior")
+        print("| structure | prior | log loss | AUC | accuracy | Brier |")
+        print("|---|---:|---:|---:|---:|---:|")
+        for c in report.candidates {
+            let mark = c == report.chosen ? " ← chosen" : ""
+            print(String(format: "| %@ | %g | %.4f | %.4f | %.4f | %.4f |%@", c.structure, c.prior, c.logLoss, c.auc, c.accuracy, c.brier, mark))
+        }
+        let em = report.em.map { ", EM on \(report.missingCells) missing cells in \($0.iterations) iterations" } ?? ""
+        print("chose \(report.chosen.structure) with BDeu prior \(String(format: "%g", report.chosen.prior))\(em): \(report.edges.count) arcs over \(net.count) variables")
+        for e in report.edges { print("  \(e[0]) -> \(e[1])") }
+        if let c = comparison {
+            print("against \(compare!): SHD \(c.shd) between equivalence classes, \(c.shdDAG) between DAGs")
+        }
+        print(String(format: "learned in %.2f s", seconds.learn))
         print("wrote \(output)")
     }
 }

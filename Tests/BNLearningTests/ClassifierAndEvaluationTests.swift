@@ -49,8 +49,8 @@ struct ClassifierAndEvaluationTests {
 
     @Test func conditionalMutualInformationByHand() {
         // One class; Xi and Xj independent (uniform 2x2 counts): I = 0. Perfectly copied: I = ln 2.
-        #expect(Classifiers.conditionalMutualInformation([5, 5, 5, 5], classes: 1, ri: 2, rj: 2) == 0)
-        #expect(abs(Classifiers.conditionalMutualInformation([10, 0, 0, 10], classes: 1, ri: 2, rj: 2) - log(2)) < 1e-12)
+        #expect(PairwiseInformation.conditionalMutualInformation([5, 5, 5, 5], classes: 1, ri: 2, rj: 2) == 0)
+        #expect(abs(PairwiseInformation.conditionalMutualInformation([10, 0, 0, 10], classes: 1, ri: 2, rj: 2) - log(2)) < 1e-12)
     }
 
     @Test func predictionsMatchTheEngineAndTheTruthModelWins() throws {

@@ -1,0 +1,41 @@
+import Foundation
+import ArgumentParser
+import Workbench
+
+/// How numeric columns are cut, shared by `learn` and `evaluate --learn`.
+struct BinningOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("How to cut a numeric column, COLUMN=METHOD (repeatable); METHOD is equal-width:K, equal-frequency:K, mdl or none.",
+                               valueName: "column=method")) var discretize: [String] = []
+    @Option(help: ArgumentHelp("How to cut the other numeric columns with more than --categorical-limit distinct values: equal-width:K, equal-frequency:K, mdl or none (default: mdl against the target with --target, equal-frequency:4 otherwise).",
+                               valueName: "method")) var discretizeNumeric: String?
+    @Option(help: "Numeric columns with at most this many distinct values keep one state per value (named by it, cut halfway between values, so new values are cut like any other) unless named in --discretize.") var categoricalLimit = 10
+
+    /// The plan, with `defaultMethod` for numeric columns unless one was given.
+    func plan(defaultMethod: String, target: String?) throws -> BinningPlan {
+        try LearningTasks.discretization(columns: discretize, numeric: discretizeNumeric ?? defaultMethod,
+                                         categoricalLimit: categoricalLimit, target: target)
+    }
+}
+
+/// The classifier pipeline's choices, shared by `learn --target` and `evaluate --learn`.
+struct ClassifierOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("With --target: the structure families to choose from, comma-separated: nb, tan, kdb1, kdb2, kdb3, ban, mb-hc (default: all).",
+                               valueName: "list")) var structures: String?
+    @Option(help: ArgumentHelp("With --target: the BDeu equivalent sample sizes to choose from, comma-separated (default: 1,5,20,50).",
+                               valueName: "list")) var priors: String?
+    @Option(help: "With --target: inner cross-validation folds for choosing the family and the prior.") var innerFolds = 5
+
+    func learner(target: String, binning: BinningOptions, maxParents: Int, seed: UInt64) throws -> ClassifierLearner {
+        let names = structures.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+        let sizes = try priors.map { text in
+            try text.split(separator: ",").map { item -> Double in
+                let t = item.trimmingCharacters(in: .whitespaces)
+                guard let x = Double(t) else { throw ValidationError("--priors: '\(t)' is not a number; give BDeu equivalent sample sizes, e.g. 1,5,20") }
+                return x
+            }
+        }
+        return try LearningTasks.targetedLearner(target: target, structures: names, priors: sizes, innerFolds: innerFolds,
+                                                 discretization: try binning.plan(defaultMethod: "mdl", target: target),
+                                                 maxParents: maxParents, seed: seed)
+    }
+}
