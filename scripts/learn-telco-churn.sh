@@ -1,6 +1,6 @@
 #!/bin/sh
 # Learns models/telco_churn.bn from the IBM telco churn table (datasets/wa_churn.csv, 7,043
-# customers; export it with datasets/export_wa_churn.sh). Deterministic: running it again
+# customers; export it with datasets/export_modeldata.sh wa_churn). Deterministic: running it again
 # gives the same file byte for byte (the test suite checks this).
 #
 #   scripts/learn-telco-churn.sh [CREDENCE_BINARY] [DATA.csv] [OUT.bn]
