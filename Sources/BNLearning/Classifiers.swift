@@ -23,8 +23,16 @@ import Foundation
 ///   refines the class's Markov blanket (removes, reverses and adds arcs around `C`)
 ///   rather than starting from nothing and possibly never connecting `C`.
 ///
-/// Mutual information is estimated from complete-case counts (a row counts for a pair when
-/// both cells and `C` are observed); the searches read complete-case family counts.
+/// Every dependency must pay for its parameters: mutual information enters as its BIC gain
+/// (Schwarz 1978), the log-likelihood gain of the arc minus `½ log N` per extra parameter,
+/// `N·I(Xᵢ; C) − ½ log N · (rᵢ − 1)(|C| − 1)` for the class arc and
+/// `N·I(Xᵢ; Xⱼ | C) − ½ log N · |C|(rᵢ − 1)(rⱼ − 1)` for a feature arc. A feature whose class
+/// gain is not positive is left out of the naive Bayes, TAN, KDB and BAN graphs (a
+/// selective classifier, Langley & Sage 1994), TAN keeps only the tree arcs of positive gain
+/// (a forest), and KDB only parents of positive gain: without this a 51-state column such
+/// as a US state wins every pairing on raw mutual information and the tables overfit.
+/// Counts are complete-case (a row counts for a pair when both cells and `C` are observed);
+/// the searches read complete-case family counts.
 public enum ClassifierStructure: Sendable, Hashable, CustomStringConvertible {
     case naiveBayes
     case tan
@@ -70,80 +78,108 @@ public enum ClassifierStructure: Sendable, Hashable, CustomStringConvertible {
                         seed: UInt64 = 1) throws(LearningError) -> [[Int]] {
         let n = cardinalities.count
         let features = (0..<n).filter { $0 != c }
-        let naive = (0..<n).map { $0 == c ? [] : [c] }
         switch self {
-        case .naiveBayes, .kdb(0):
-            return naive
-        case .tan, .kdb:
+        case .naiveBayes, .tan, .kdb:
             let info = PairwiseInformation(target: c, features: features, cardinalities: cardinalities, binding: binding)
-            var parents = naive
-            if case .kdb(let k) = self {
-                let ranked = features.sorted { info.classInformation[$0] > info.classInformation[$1] || (info.classInformation[$0] == info.classInformation[$1] && $0 < $1) }
+            let selected = info.selected
+            var parents = [[Int]](repeating: [], count: n)
+            for f in selected { parents[f] = [c] }
+            switch self {
+            case .kdb(let k):
+                let ranked = selected.sorted { info.classGain[$0] > info.classGain[$1] || (info.classGain[$0] == info.classGain[$1] && $0 < $1) }
                 for (rank, f) in ranked.enumerated() {
-                    let best = ranked[..<rank].filter { info.conditional[f][$0] > 0 }
-                        .sorted { info.conditional[f][$0] > info.conditional[f][$1] }.prefix(k)
+                    let best = ranked[..<rank].filter { info.pairGain[f][$0] > 0 }
+                        .sorted { info.pairGain[f][$0] > info.pairGain[f][$1] }.prefix(k)
                     parents[f] += best
                 }
-            } else {
-                for (child, parent) in info.spanningTree() { parents[child].append(parent) }
+            case .tan:
+                for (child, parent) in info.spanningForest() { parents[child].append(parent) }
+            default:
+                break
             }
             return parents.map { $0.sorted() }
         case .ban, .markovBlanket:
             var search = HillClimbing(score: .bic, maxParents: maxParents, seed: seed)
+            var start = [[Int]](repeating: [], count: n)
             if self == .ban {
-                search.required = Set(features.map { HillClimbing.Edge(c, $0) })
+                // The class is a parent of every feature worth its parameters (`selected`),
+                // never a child.
+                let selected = PairwiseInformation(target: c, features: features, cardinalities: cardinalities,
+                                                   binding: binding, pairs: false).selected
+                search.required = Set(selected.map { HillClimbing.Edge(c, $0) })
                 search.forbidden = Set(features.map { HillClimbing.Edge($0, c) })
+            } else {
+                for f in features { start[f] = [c] }
             }
-            return try search.search(cardinalities: cardinalities, binding: binding, start: naive).parents
+            return try search.search(cardinalities: cardinalities, binding: binding, start: start).parents
         }
     }
 }
 
-/// The mutual information of every feature with the class, `I(Xᵢ; C)`, and of every pair of
-/// features given the class, `I(Xᵢ; Xⱼ | C)` (natural log), from one counting pass over the
-/// families `[C, Xᵢ]` and `[C, Xᵢ, Xⱼ]`.
+/// The BIC gains of the arcs a classifier may use (see `ClassifierStructure`): of the class
+/// arc into every feature, `N·I(Xᵢ; C) − ½ log N · (rᵢ − 1)(|C| − 1)`, and of every feature
+/// arc given the class, `N·I(Xᵢ; Xⱼ | C) − ½ log N · |C|(rᵢ − 1)(rⱼ − 1)` (natural log, `N`
+/// the complete cases of the family), from one counting pass over `[C, Xᵢ]` and `[C, Xᵢ, Xⱼ]`.
 struct PairwiseInformation {
     var features: [Int]
-    /// `classInformation[i] = I(Xᵢ; C)` (0 for the class itself).
-    var classInformation: [Double]
-    /// `conditional[i][j] = I(Xᵢ; Xⱼ | C)`, symmetric.
-    var conditional: [[Double]]
+    /// `classGain[i]` (0 for the class itself).
+    var classGain: [Double]
+    /// `pairGain[i][j]`, symmetric (empty without `pairs`).
+    var pairGain: [[Double]]
 
-    init(target c: Int, features: [Int], cardinalities: [Int], binding: DataBinding) {
+    init(target c: Int, features: [Int], cardinalities: [Int], binding: DataBinding, pairs withPairs: Bool = true) {
         self.features = features
         let n = cardinalities.count
         var families = features.map { [c, $0] }
         var pairs: [(Int, Int)] = []
-        for (a, i) in features.enumerated() { for j in features[(a + 1)...] { pairs.append((i, j)); families.append([c, i, j]) } }
-        let counts = FamilyCounter.counts(families: families, cardinalities: cardinalities, binding: binding)
-        classInformation = [Double](repeating: 0, count: n)
-        for (a, f) in features.enumerated() {
-            classInformation[f] = Self.conditionalMutualInformation(counts[a], classes: 1, ri: cardinalities[c], rj: cardinalities[f])
+        if withPairs {
+            for (a, i) in features.enumerated() { for j in features[(a + 1)...] { pairs.append((i, j)); families.append([c, i, j]) } }
         }
-        conditional = [[Double]](repeating: [Double](repeating: 0, count: n), count: n)
+        let counts = FamilyCounter.counts(families: families, cardinalities: cardinalities, binding: binding)
+        func gain(_ counts: [Double], classes: Int, ri: Int, rj: Int, parameters: Int) -> Double {
+            let total = counts.reduce(0, +)
+            guard total > 1 else { return 0 }
+            return total * Self.conditionalMutualInformation(counts, classes: classes, ri: ri, rj: rj)
+                - 0.5 * log(total) * Double(parameters)
+        }
+        let k = cardinalities[c]
+        classGain = [Double](repeating: 0, count: n)
+        for (a, f) in features.enumerated() {
+            classGain[f] = gain(counts[a], classes: 1, ri: k, rj: cardinalities[f], parameters: (k - 1) * (cardinalities[f] - 1))
+        }
+        pairGain = withPairs ? [[Double]](repeating: [Double](repeating: 0, count: n), count: n) : []
         for (p, (i, j)) in pairs.enumerated() {
-            let w = Self.conditionalMutualInformation(counts[features.count + p], classes: cardinalities[c],
-                                                      ri: cardinalities[i], rj: cardinalities[j])
-            conditional[i][j] = w
-            conditional[j][i] = w
+            let w = gain(counts[features.count + p], classes: k, ri: cardinalities[i], rj: cardinalities[j],
+                         parameters: k * (cardinalities[i] - 1) * (cardinalities[j] - 1))
+            pairGain[i][j] = w
+            pairGain[j][i] = w
         }
     }
 
-    /// Prim's maximum-weight spanning tree over the features under `I(Xᵢ; Xⱼ | C)`, rooted at
-    /// the first feature: (child, parent) pairs.
-    func spanningTree() -> [(Int, Int)] {
-        guard let root = features.first else { return [] }
-        var inTree: Set<Int> = [root]
+    /// The features whose class arc has a positive gain.
+    var selected: [Int] { features.filter { classGain[$0] > 0 } }
+
+    /// Prim's maximum-weight spanning forest over the selected features under `pairGain`,
+    /// arcs of positive gain only, each tree rooted at its first feature: (child, parent).
+    func spanningForest() -> [(Int, Int)] {
+        let nodes = selected
+        var inTree = Set<Int>()
         var arcs: [(Int, Int)] = []
-        while inTree.count < features.count {
-            var best: (from: Int, to: Int, w: Double)? = nil
-            for u in features where inTree.contains(u) {
-                for v in features where !inTree.contains(v) && (best == nil || conditional[u][v] > best!.w) {
-                    best = (u, v, conditional[u][v])
+        for root in nodes where !inTree.contains(root) {
+            inTree.insert(root)
+            var tree = [root]
+            while true {
+                var best: (from: Int, to: Int, w: Double)? = nil
+                for u in tree {
+                    for v in nodes where !inTree.contains(v) && pairGain[u][v] > 0 && (best == nil || pairGain[u][v] > best!.w) {
+                        best = (u, v, pairGain[u][v])
+                    }
                 }
+                guard let b = best else { break }
+                arcs.append((b.to, b.from))
+                inTree.insert(b.to)
+                tree.append(b.to)
             }
-            arcs.append((best!.to, best!.from))
-            inTree.insert(best!.to)
         }
         return arcs
     }

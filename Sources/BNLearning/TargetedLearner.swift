@@ -38,6 +38,10 @@ public struct TargetedLearner: Sendable {
     public var maxParents: Int
     /// EM iterations for data with missing cells.
     public var emIterations: Int
+    /// Bootstrap replicates of the chosen family (0: no bagging; see `bag`).
+    public var bagging: Int = 0
+    /// The arc strength an arc needs to enter the averaged graph of bagging.
+    public var baggingThreshold: Double = 0.5
     public var seed: UInt64
 
     /// The defaults are the pipeline of `credence learn --target`.
@@ -85,6 +89,8 @@ public struct TargetedLearner: Sendable {
         public var edges: [[String]]
         /// EM on the final graph, for data with missing cells.
         public var em: ExpectationMaximization.Report?
+        /// Bagging's arc strengths and mixture (with `bagging > 0`).
+        public var bagging: BaggingReport?
     }
 
     /// Learns the model from `data` (raw cells: numeric columns not yet cut).
@@ -94,6 +100,9 @@ public struct TargetedLearner: Sendable {
         }
         guard !structures.isEmpty, !priors.isEmpty, priors.allSatisfy({ $0 > 0 && $0.isFinite }) else {
             throw LearningError.invalidOption("give at least one structure family and positive priors")
+        }
+        guard (0...200).contains(bagging) else {
+            throw LearningError.invalidOption("--bagging must be between 0 and 200 replicates, got \(bagging)")
         }
         let classes = data.states[c].count
         guard classes >= 2 else {
@@ -114,11 +123,18 @@ public struct TargetedLearner: Sendable {
         var chosen = candidates[0]
         for x in candidates.dropFirst() where x.logLoss < chosen.logLoss - 1e-12 { chosen = x }
         let structure = ClassifierStructure(name: chosen.structure)!
-        let (net, em) = try fit(structure, prior: chosen.prior, skeleton: skeleton, data: cut, target: c)
+        var net: BayesianNetwork
+        var em: ExpectationMaximization.Report?
+        var bagged: BaggingReport?
+        if bagging > 0 {
+            (net, bagged) = try bag(structure, prior: chosen.prior, skeleton: skeleton, data: cut, target: c)
+        } else {
+            (net, em) = try fit(structure, prior: chosen.prior, skeleton: skeleton, data: cut, target: c)
+        }
         var edges: [[String]] = []
         for v in 0..<net.count { for p in net.parents(of: v) { edges.append([net.variables[p].name, net.variables[v].name]) } }
         return (net, Report(target: target, rows: data.rowCount, missingCells: data.missingCount, innerFolds: innerFolds,
-                            discretized: columns, candidates: candidates, chosen: chosen, edges: edges, em: em))
+                            discretized: columns, candidates: candidates, chosen: chosen, edges: edges, em: em, bagging: bagged))
     }
 
     /// The most states a class may have.

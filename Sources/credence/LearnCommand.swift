@@ -127,6 +127,13 @@ struct LearnCommand: ParsableCommand {
         }
         let em = report.em.map { ", EM on \(report.missingCells) missing cells in \($0.iterations) iterations" } ?? ""
         print("chose \(report.chosen.structure) with BDeu prior \(String(format: "%g", report.chosen.prior))\(em): \(report.edges.count) arcs over \(net.count) variables")
+        if let b = report.bagging {
+            print("bagged \(b.replicates) bootstrap graphs: averaged graph of the arcs in at least \(Int(b.threshold * 100)) % of them, tables of every bootstrap mixed under the latent root '\(b.mixtureRoot)'")
+            print("| arc | strength | direction |")
+            print("|---|---:|---:|")
+            for a in b.arcStrengths.prefix(30) { print(String(format: "| %@ -> %@ | %.2f | %.2f |", a.from, a.to, a.strength, a.direction)) }
+            if b.arcStrengths.count > 30 { print("(\(b.arcStrengths.count - 30) weaker arcs in --json)") }
+        }
         for e in report.edges { print("  \(e[0]) -> \(e[1])") }
         if let c = comparison {
             print("against \(compare!): SHD \(c.shd) between equivalence classes, \(c.shdDAG) between DAGs")

@@ -24,6 +24,7 @@ struct ClassifierOptions: ParsableArguments {
     @Option(help: ArgumentHelp("With --target: the BDeu equivalent sample sizes to choose from, comma-separated (default: 1,5,20,50).",
                                valueName: "list")) var priors: String?
     @Option(help: "With --target: inner cross-validation folds for choosing the family and the prior.") var innerFolds = 5
+    @Option(help: "With --target: bag this many bootstrap graphs of the chosen family into one model, a mixture over a latent root, and report bnlearn-style arc strengths (0: no bagging).") var bagging = 0
 
     func learner(target: String, binning: BinningOptions, maxParents: Int, seed: UInt64) throws -> ClassifierLearner {
         let names = structures.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
@@ -34,8 +35,10 @@ struct ClassifierOptions: ParsableArguments {
                 return x
             }
         }
-        return try LearningTasks.targetedLearner(target: target, structures: names, priors: sizes, innerFolds: innerFolds,
+        var learner = try LearningTasks.targetedLearner(target: target, structures: names, priors: sizes, innerFolds: innerFolds,
                                                  discretization: try binning.plan(defaultMethod: "mdl", target: target),
                                                  maxParents: maxParents, seed: seed)
+        learner.bagging = bagging
+        return learner
     }
 }

@@ -1,0 +1,251 @@
+import Testing
+import Foundation
+import BNCore
+import BNInference
+@testable import BNLearning
+
+/// The classifier families, the learn --target pipeline, bagging and nested cross-validation,
+/// checked against brute force on small data.
+@Suite("Targeted learning")
+struct TargetedLearnerTests {
+    /// C → X1, X2, X3; X1 → X2; N, a noise column independent of everything.
+    func truth() throws -> BayesianNetwork {
+        var net = BayesianNetwork(name: "cls")
+        let c = try net.addVariable(Variable(name: "C", states: ["yes", "no"]))
+        let x1 = try net.addVariable(Variable(name: "X1", states: ["a", "b"]))
+        let x2 = try net.addVariable(Variable(name: "X2", states: ["a", "b"]))
+        let x3 = try net.addVariable(Variable(name: "X3", states: ["a", "b", "c"]))
+        let noise = try net.addVariable(Variable(name: "N", states: ["p", "q", "r", "s"]))
+        try net.addEdge(from: c, to: x1); try net.addEdge(from: c, to: x2); try net.addEdge(from: c, to: x3)
+        try net.addEdge(from: x1, to: x2)
+        try net.setCPT(c, Factor(scope: net.familyScope(of: c), values: [0.3, 0.7]))
+        try net.setCPT(x1, Factor(scope: net.familyScope(of: x1), values: [0.8, 0.2, 0.3, 0.7]))
+        try net.setCPT(x2, Factor(scope: net.familyScope(of: x2), values: [0.9, 0.1, 0.1, 0.9, 0.6, 0.4, 0.4, 0.6]))
+        try net.setCPT(x3, Factor(scope: net.familyScope(of: x3), values: [0.5, 0.3, 0.2, 0.2, 0.3, 0.5]))
+        try net.setCPT(noise, Factor(scope: net.familyScope(of: noise), values: [0.25, 0.25, 0.25, 0.25]))
+        return net
+    }
+
+    /// `ln P(row)` by the chain rule, one CPT lookup per variable (every cell observed).
+    func bruteForceLogLikelihood(_ net: BayesianNetwork, _ data: Dataset) throws -> Double {
+        let binding = try DataBinding(network: net, data: data)
+        var ll = 0.0
+        for i in 0..<data.rowCount {
+            for v in 0..<net.count {
+                var index = 0
+                for u in net.parents(of: v) + [v] { index = index * net.variables[u].cardinality + Int(binding.codes[u]![i]) }
+                ll += log(net.cpts[v].values[index])
+            }
+        }
+        return ll
+    }
+
+    /// `P(C | the other cells)` by summing the full joint over C's states.
+    func bruteForcePosterior(_ net: BayesianNetwork, _ row: [Int32], target: Int) -> [Double] {
+        var p = (0..<net.variables[target].cardinality).map { s -> Double in
+            var r = row
+            r[target] = Int32(s)
+            var joint = 1.0
+            for v in 0..<net.count {
+                var index = 0
+                for u in net.parents(of: v) + [v] { index = index * net.variables[u].cardinality + Int(r[u]) }
+                joint *= net.cpts[v].values[index]
+            }
+            return joint
+        }
+        let z = p.reduce(0, +)
+        for k in p.indices { p[k] /= z }
+        return p
+    }
+
+    @Test func everyFamilyFitsItsCountsAndPredictsLikeTheJoint() throws {
+        let data = ForwardSampler(try truth()).sample(rows: 3_000, seed: 4)
+        for s in ClassifierStructure.all {
+            let net = try Classifiers.build(s, data, target: "C")
+            // The fitted tables reproduce the complete-data log-likelihood computed row by row.
+            let byCounts = try Evaluation.logLikelihood(net, on: data)
+            let byRows = try bruteForceLogLikelihood(net, data)
+            #expect(abs(byCounts - byRows) < 1e-9 * abs(byRows), "\(s)")
+            // Predictions (Markov-blanket shortcut) equal the normalised joint.
+            let (_, predictions) = try Evaluation.predict(net, on: data, target: "C")
+            for i in [0, 17, 2_999] {
+                let row = (0..<net.count).map { v in data.columns[data.column(named: net.variables[v].name)!][i] }
+                let exact = bruteForcePosterior(net, row, target: 0)
+                #expect(abs(predictions[i][0] - exact[0]) < 1e-12, "\(s) row \(i)")
+            }
+        }
+    }
+
+    @Test func structuresHaveTheirShapes() throws {
+        let data = ForwardSampler(try truth()).sample(rows: 20_000, seed: 1)
+        let nb = try Classifiers.build(.naiveBayes, data, target: "C")
+        // The noise column does not pay for its parameters: it is left out.
+        #expect(nb.parents(of: 4).isEmpty && nb.children(of: 4).isEmpty)
+        #expect((1...3).allSatisfy { nb.parents(of: $0) == [0] })
+        let tan = try Classifiers.build(.tan, data, target: "C")
+        #expect(tan.parents(of: 2) == [0, 1])                  // the X1–X2 dependency
+        #expect(tan.parents(of: 3) == [0])                     // X3 gains nothing from a feature parent: a forest
+        for k in 1...3 {
+            let kdb = try Classifiers.build(.kdb(k), data, target: "C")
+            for f in 1...4 { #expect(kdb.parents(of: f).filter { $0 != 0 }.count <= k) }
+            #expect(kdb.parents(of: 2).contains(1) || kdb.parents(of: 1).contains(2))
+        }
+        let ban = try Classifiers.build(.ban, data, target: "C")
+        #expect(ban.parents(of: 0).isEmpty)
+        #expect((1...3).allSatisfy { ban.parents(of: $0).contains(0) })
+        let mb = try Classifiers.build(.markovBlanket, data, target: "C")
+        #expect(try mb.require("C") == 0)
+        #expect(!mb.children(of: 0).isEmpty || !mb.parents(of: 0).isEmpty)
+    }
+
+    @Test func bicGainsByHand() {
+        // Ten rows; X copies the binary class, Y is independent of both.
+        let c: [Int32] = [0, 0, 0, 0, 0, 1, 1, 1, 1, 1]
+        let x: [Int32] = c
+        let y: [Int32] = [0, 1, 0, 1, 0, 1, 0, 1, 0, 1]
+        let binding = DataBinding(codes: [c, x, y], rowCount: 10, weights: nil)
+        let info = PairwiseInformation(target: 0, features: [1, 2], cardinalities: [2, 2, 2], binding: binding)
+        // N·I(X; C) = 10 ln 2, minus ½ ln 10 for its one extra parameter.
+        #expect(abs(info.classGain[1] - (10 * log(2) - 0.5 * log(10))) < 1e-12)
+        // Y: I(Y; C) is small and does not pay for its parameter.
+        #expect(info.classGain[2] < 0)
+        #expect(info.selected == [1])
+        // Given C, X is constant: I(X; Y | C) = 0, and the arc costs |C| = 2 parameters.
+        #expect(abs(info.pairGain[1][2] - (0 - 0.5 * log(10) * 2)) < 1e-12)
+    }
+
+    @Test func thePipelineChoosesByInnerLogLossAndCutsAgainstTheTarget() throws {
+        // A numeric feature that matters only above 50, a categorical one, and the class.
+        var rng = SplitMix64(seed: 11)
+        var x: [String] = [], g: [String] = [], y: [String] = []
+        for _ in 0..<1_200 {
+            let v = Double(rng.next() % 100)
+            let grp = rng.next() % 2 == 0 ? "u" : "v"
+            let p = (v > 50 ? 0.8 : 0.2) * (grp == "u" ? 1.0 : 0.6)
+            x.append(String(Int(v))); g.append(grp)
+            y.append(Double(rng.next() % 10_000) / 10_000 < p ? "churn" : "stay")
+        }
+        let data = try table(["x": x, "g": g, "y": y], order: ["x", "g", "y"])
+        let learner = TargetedLearner(target: "y", structures: [.naiveBayes, .tan], priors: [1, 10], innerFolds: 4)
+        let (net, report) = try learner.learn(data)
+        // MDL finds the cut between 50 and 51 (the only change in P(y | x)).
+        let cut = try #require(report.discretized.first { $0.name == "x" })
+        #expect(cut.method == "mdl")
+        #expect(cut.cutPoints.contains { $0 >= 50 && $0 < 51 })
+        #expect(net.variables[try net.require("x")].cutPoints == cut.cutPoints)
+        // Four candidates; the chosen one has the lowest inner log loss.
+        #expect(report.candidates.count == 4)
+        #expect(report.candidates.allSatisfy { report.chosen.logLoss <= $0.logLoss })
+        #expect(report.chosen.auc > 0.6)
+        // The target keeps its own states.
+        #expect(Set(net.variables[try net.require("y")].states) == ["churn", "stay"])
+    }
+
+    @Test func rowsWithGapsAreUsedByEM() throws {
+        let truth = try truth()
+        let data = ForwardSampler(truth).sample(rows: 2_000, seed: 5, options: .init(missing: 0.2, missingColumns: [1, 2, 3]))
+        let learner = TargetedLearner(target: "C", structures: [.naiveBayes], priors: [1], innerFolds: 3)
+        let (net, report) = try learner.learn(data)
+        #expect(report.missingCells == data.missingCount && data.missingCount > 0)
+        let em = try #require(report.em)
+        #expect(em.iterations >= 1)
+        // EM's estimate of P(C) uses every row: close to the truth (0.3), where complete cases
+        // alone would not move it, and the observed-data likelihood is EM's.
+        #expect(abs(net.cpts[0].values[0] - 0.3) < 0.03)
+    }
+
+    @Test func baggingMixesTheBootstrapFits() throws {
+        let data = ForwardSampler(try truth()).sample(rows: 1_500, seed: 6)
+        var learner = TargetedLearner(target: "C", structures: [.tan], priors: [1], innerFolds: 3)
+        learner.bagging = 5
+        let (net, report) = try learner.learn(data)
+        let bag = try #require(report.bagging)
+        #expect(bag.replicates == 5)
+        let root = try net.require(bag.mixtureRoot)
+        #expect(net.variables[root].role == .latent && net.variables[root].cardinality == 5)
+        #expect(net.cpts[root].values.allSatisfy { abs($0 - 0.2) < 1e-12 })
+        // Strengths are shares of the 5 graphs; the class arcs are in all of them.
+        for a in bag.arcStrengths {
+            #expect(a.strength > 0 && a.strength <= 1 && a.direction >= 0.5 && a.direction <= 1)
+            #expect((a.strength * 5).rounded() == a.strength * 5)
+        }
+        #expect(bag.arcStrengths.contains { $0.from == "C" && $0.to == "X1" && $0.strength == 1 })
+        // The posterior of C sums the latent root out: brute force over (C, root) agrees.
+        let row: [Int32] = [0, 1, 0, 2, 3]
+        var joint = [0.0, 0.0]
+        for c in 0..<2 {
+            for b in 0..<5 {
+                let r: [Int32] = (0..<net.count).map { v in v == root ? Int32(b) : v == 0 ? Int32(c) : row[v] }
+                var p = 1.0
+                for v in 0..<net.count {
+                    var index = 0
+                    for u in net.parents(of: v) + [v] { index = index * net.variables[u].cardinality + Int(r[u]) }
+                    p *= net.cpts[v].values[index]
+                }
+                joint[c] += p
+            }
+        }
+        let one = try table(["C": ["yes"], "X1": [net.variables[1].states[1]], "X2": [net.variables[2].states[0]],
+                             "X3": [net.variables[3].states[2]], "N": [net.variables[4].states[3]]],
+                            order: ["C", "X1", "X2", "X3", "N"]).encoded(for: net).data
+        let (_, p) = try Evaluation.predict(net, on: one, target: "C")
+        #expect(abs(p[0][0] - joint[0] / (joint[0] + joint[1])) < 1e-12)
+    }
+
+    @Test func nestedCrossValidationMatchesAHandSplitFold() throws {
+        let data = ForwardSampler(try truth()).sample(rows: 900, seed: 8)
+        let learner = TargetedLearner(target: "C", structures: [.naiveBayes, .kdb(1)], priors: [1, 5], innerFolds: 3)
+        let cv = try Evaluation.crossValidate(data, target: "C", folds: 3, seed: 21) { try learner.learn($0).0 }
+        // Fold 1 by hand: the same stratified assignment, learned on the other rows only.
+        let fold = Evaluation.stratifiedFolds(classes: data.columns[0], folds: 3, seed: 21)
+        let test = fold.indices.filter { fold[$0] == 1 }, train = fold.indices.filter { fold[$0] != 1 }
+        #expect(Set(test).isDisjoint(with: train) && test.count + train.count == 900)
+        let model = try learner.learn(data.rows(train)).0
+        let (truth, predictions) = try Evaluation.predict(model, on: data.rows(test).encoded(for: model).data, target: "C")
+        let byHand = ClassificationMetrics(truth: truth, predictions: predictions)
+        #expect(byHand == cv.perFold[1])
+        // Stratified: every fold holds a third of each class, give or take one row.
+        for c: Int32 in [0, 1] {
+            let total = data.columns[0].filter { $0 == c }.count
+            for f in 0..<3 {
+                let n = fold.indices.filter { fold[$0] == f && data.columns[0][$0] == c }.count
+                #expect(abs(n * 3 - total) <= 3)
+            }
+        }
+        // Mean and standard deviation over the folds.
+        let aucs = cv.perFold.map(\.auc)
+        let mean = aucs.reduce(0, +) / 3
+        #expect(abs(cv.foldMean.auc - mean) < 1e-12)
+        let sd = (aucs.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / 2).squareRoot()
+        #expect(abs(cv.foldStandardDeviation.auc - sd) < 1e-12)
+        #expect(cv.heldOutTruth.count == 900 && cv.heldOutPredictions.count == 900)
+    }
+
+    @Test func heldOutRowsAreCutWithTheFoldsBinsAndUnseenValuesSummedOut() throws {
+        var net = BayesianNetwork(name: "m")
+        _ = try net.addVariable(Variable(name: "age", states: Variable.intervalNames(cutPoints: [30, 60]), cutPoints: [30, 60]))
+        _ = try net.addVariable(Variable(name: "plan", states: ["basic", "pro"]))
+        let raw = try table(["age": ["25", "45", "61", ""], "plan": ["pro", "gold", "basic", "pro"], "extra": ["1", "2", "3", "4"]],
+                            order: ["age", "plan", "extra"])
+        let (coded, unseen) = raw.encoded(for: net)
+        #expect(coded.names == ["age", "plan"])
+        #expect(coded.columns[0] == [0, 1, 2, -1])
+        #expect(coded.columns[1] == [1, -1, 0, 1])
+        #expect(unseen == 1)
+    }
+
+    /// A table from string columns (empty = missing), states in order of first appearance.
+    func table(_ cells: [String: [String]], order: [String]) throws -> Dataset {
+        var states: [[String]] = [], columns: [[Int32]] = []
+        for name in order {
+            var seen: [String: Int32] = [:], list: [String] = []
+            columns.append(cells[name]!.map { s in
+                if s.isEmpty { return -1 }
+                if let k = seen[s] { return k }
+                seen[s] = Int32(list.count); list.append(s); return Int32(list.count - 1)
+            })
+            states.append(list)
+        }
+        return Dataset(names: order, states: states, columns: columns)
+    }
+}
