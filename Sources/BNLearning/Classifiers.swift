@@ -69,19 +69,23 @@ public enum ClassifierStructure: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// Whether the family reads the feature selection (the searches of `markovBlanket` do not).
+    public var usesFeatureSelection: Bool { self != .markovBlanket }
+
     /// The parents of every variable (sorted by index) for class `target`.
     ///
     /// - Parameters:
     ///   - cardinalities: the states of every variable (the binding's columns).
     ///   - maxParents: the most parents of a variable in the searches (`ban`, `markovBlanket`).
+    ///   - features: which features get the class arc (`FeatureSelection`).
     public func parents(target c: Int, cardinalities: [Int], binding: DataBinding, maxParents: Int = 4,
-                        seed: UInt64 = 1) throws(LearningError) -> [[Int]] {
+                        features selection: FeatureSelection = .relevant, seed: UInt64 = 1) throws(LearningError) -> [[Int]] {
         let n = cardinalities.count
         let features = (0..<n).filter { $0 != c }
         switch self {
         case .naiveBayes, .tan, .kdb:
             let info = PairwiseInformation(target: c, features: features, cardinalities: cardinalities, binding: binding)
-            let selected = info.selected
+            let selected = info.selected(selection)
             var parents = [[Int]](repeating: [], count: n)
             for f in selected { parents[f] = [c] }
             switch self {
@@ -93,7 +97,7 @@ public enum ClassifierStructure: Sendable, Hashable, CustomStringConvertible {
                     parents[f] += best
                 }
             case .tan:
-                for (child, parent) in info.spanningForest() { parents[child].append(parent) }
+                for (child, parent) in info.spanningForest(selected) { parents[child].append(parent) }
             default:
                 break
             }
@@ -105,7 +109,7 @@ public enum ClassifierStructure: Sendable, Hashable, CustomStringConvertible {
                 // The class is a parent of every feature worth its parameters (`selected`),
                 // never a child.
                 let selected = PairwiseInformation(target: c, features: features, cardinalities: cardinalities,
-                                                   binding: binding, pairs: false).selected
+                                                   binding: binding, pairs: selection == .cmim).selected(selection)
                 search.required = Set(selected.map { HillClimbing.Edge(c, $0) })
                 search.forbidden = Set(features.map { HillClimbing.Edge($0, c) })
             } else {
@@ -114,6 +118,19 @@ public enum ClassifierStructure: Sendable, Hashable, CustomStringConvertible {
             return try search.search(cardinalities: cardinalities, binding: binding, start: start).parents
         }
     }
+}
+
+/// Which features a classifier gives the class arc.
+///
+/// - `relevant`: every feature whose class arc has a positive BIC gain.
+/// - `cmim`: conditional-mutual-information maximisation (Fleuret 2004) with the same gains:
+///   repeatedly the feature whose least gain given any feature already chosen,
+///   `min(N·I(Xᵢ; C) − pen, min_j N·I(Xᵢ; C | Xⱼ) − pen_j)`, is largest, while it is positive;
+///   a feature that mostly repeats a chosen one (the "No internet service" copies of
+///   `internet_service`, day charge beside day minutes) is left out rather than counted twice.
+public enum FeatureSelection: String, Sendable, Hashable, CaseIterable, Codable {
+    case relevant
+    case cmim
 }
 
 /// The BIC gains of the arcs a classifier may use (see `ClassifierStructure`): of the class
@@ -126,6 +143,9 @@ struct PairwiseInformation {
     var classGain: [Double]
     /// `pairGain[i][j]`, symmetric (empty without `pairs`).
     var pairGain: [[Double]]
+    /// `classGainGiven[i][j]`: the gain of the class arc into `Xᵢ` when `Xⱼ` is already known,
+    /// `N·I(Xᵢ; C | Xⱼ) − ½ log N · rⱼ(rᵢ − 1)(|C| − 1)` (empty without `pairs`).
+    var classGainGiven: [[Double]]
 
     init(target c: Int, features: [Int], cardinalities: [Int], binding: DataBinding, pairs withPairs: Bool = true) {
         self.features = features
@@ -148,21 +168,42 @@ struct PairwiseInformation {
             classGain[f] = gain(counts[a], classes: 1, ri: k, rj: cardinalities[f], parameters: (k - 1) * (cardinalities[f] - 1))
         }
         pairGain = withPairs ? [[Double]](repeating: [Double](repeating: 0, count: n), count: n) : []
+        classGainGiven = pairGain
         for (p, (i, j)) in pairs.enumerated() {
-            let w = gain(counts[features.count + p], classes: k, ri: cardinalities[i], rj: cardinalities[j],
-                         parameters: k * (cardinalities[i] - 1) * (cardinalities[j] - 1))
+            let t = counts[features.count + p]          // (C, Xi, Xj), row-major
+            let ri = cardinalities[i], rj = cardinalities[j]
+            let w = gain(t, classes: k, ri: ri, rj: rj, parameters: k * (ri - 1) * (rj - 1))
             pairGain[i][j] = w
             pairGain[j][i] = w
+            // The same counts laid out (Xj, C, Xi) and (Xi, C, Xj): I(C; Xi | Xj) and I(C; Xj | Xi).
+            var byJ = [Double](repeating: 0, count: t.count), byI = byJ
+            for cc in 0..<k { for a in 0..<ri { for b in 0..<rj {
+                let x = t[(cc * ri + a) * rj + b]
+                byJ[(b * k + cc) * ri + a] = x
+                byI[(a * k + cc) * rj + b] = x
+            } } }
+            classGainGiven[i][j] = gain(byJ, classes: rj, ri: k, rj: ri, parameters: rj * (ri - 1) * (k - 1))
+            classGainGiven[j][i] = gain(byI, classes: ri, ri: k, rj: rj, parameters: ri * (rj - 1) * (k - 1))
         }
     }
 
-    /// The features whose class arc has a positive gain.
-    var selected: [Int] { features.filter { classGain[$0] > 0 } }
+    /// The features a classifier uses (see `FeatureSelection`).
+    func selected(_ selection: FeatureSelection) -> [Int] {
+        guard selection == .cmim, !classGainGiven.isEmpty else { return features.filter { classGain[$0] > 0 } }
+        var score = classGain
+        var chosen: [Int] = []
+        var left = Set(features)
+        while let best = left.max(by: { score[$0] < score[$1] || (score[$0] == score[$1] && $0 > $1) }), score[best] > 0 {
+            chosen.append(best)
+            left.remove(best)
+            for i in left { score[i] = min(score[i], classGainGiven[i][best]) }
+        }
+        return chosen.sorted()
+    }
 
-    /// Prim's maximum-weight spanning forest over the selected features under `pairGain`,
+    /// Prim's maximum-weight spanning forest over the features `nodes` under `pairGain`,
     /// arcs of positive gain only, each tree rooted at its first feature: (child, parent).
-    func spanningForest() -> [(Int, Int)] {
-        let nodes = selected
+    func spanningForest(_ nodes: [Int]) -> [(Int, Int)] {
         var inTree = Set<Int>()
         var arcs: [(Int, Int)] = []
         for root in nodes where !inTree.contains(root) {
@@ -217,12 +258,12 @@ public enum Classifiers {
     /// The network of `structure` for class `target` over the columns of `data`, fitted.
     public static func build(_ structure: ClassifierStructure, _ data: Dataset, target: String,
                              estimator: ParameterEstimator = ParameterEstimator(method: .bdeu(equivalentSampleSize: 1)),
-                             maxParents: Int = 4, seed: UInt64 = 1) throws -> BayesianNetwork {
+                             features: FeatureSelection = .relevant, maxParents: Int = 4, seed: UInt64 = 1) throws -> BayesianNetwork {
         guard let c = data.column(named: target) else { throw LearningError.missingColumn(variable: target) }
         var net = try skeleton(data, name: "\(structure)_\(target)")
         let binding = try DataBinding(network: net, data: data)
         let parents = try structure.parents(target: c, cardinalities: net.cardinalities, binding: binding,
-                                            maxParents: maxParents, seed: seed)
+                                            maxParents: maxParents, features: features, seed: seed)
         for (v, ps) in parents.enumerated() { try net.setParents(v, to: ps) }
         return try estimator.fit(net, to: data)
     }

@@ -39,7 +39,7 @@ extension TargetedLearner {
     }
 
     /// The bagged mixture of `structure` with BDeu(`prior`) on `data` (already cut).
-    func bag(_ structure: ClassifierStructure, prior: Double, skeleton: BayesianNetwork, data: Dataset,
+    func bag(_ structure: ClassifierStructure, features: FeatureSelection, prior: Double, skeleton: BayesianNetwork, data: Dataset,
              target c: Int) throws -> (BayesianNetwork, BaggingReport) {
         let n = skeleton.count
         let replicates = bagging
@@ -53,7 +53,8 @@ extension TargetedLearner {
         let graphs: [Result<[[Int]], LearningError>] = parallelMap(replicates) { b in
             Result { () throws(LearningError) in
                 let binding = try DataBinding(network: skeleton, data: data.rows(samples[b]))
-                return try structure.parents(target: c, cardinalities: cards, binding: binding, maxParents: maxParents, seed: seed)
+                return try structure.parents(target: c, cardinalities: cards, binding: binding, maxParents: maxParents,
+                                             features: features, seed: seed)
             }
         }
         var count = [[Int]](repeating: [Int](repeating: 0, count: n), count: n)   // count[from][to]

@@ -28,6 +28,8 @@ public struct TargetedLearner: Sendable {
     public var target: String
     /// The structure families to choose from.
     public var structures: [ClassifierStructure]
+    /// Feature selections to choose from (for the families that read one).
+    public var featureSelections: [FeatureSelection] = FeatureSelection.allCases
     /// BDeu equivalent sample sizes to choose from.
     public var priors: [Double]
     /// Inner cross-validation folds.
@@ -60,10 +62,13 @@ public struct TargetedLearner: Sendable {
         self.seed = seed
     }
 
-    /// One structure family with one prior, scored by inner cross-validation.
+    /// One structure family with one feature selection and one prior, scored by inner
+    /// cross-validation.
     public struct Candidate: Codable, Sendable, Equatable {
         /// `nb`, `tan`, `kdb1`, `kdb2`, `kdb3`, `ban` or `mb-hc`.
         public var structure: String
+        /// `relevant` or `cmim` (`FeatureSelection`; `relevant` for `mb-hc`, which reads none).
+        public var features: String
         /// BDeu equivalent sample size.
         public var prior: Double
         /// Pooled over the inner folds' held-out rows.
@@ -123,13 +128,14 @@ public struct TargetedLearner: Sendable {
         var chosen = candidates[0]
         for x in candidates.dropFirst() where x.logLoss < chosen.logLoss - 1e-12 { chosen = x }
         let structure = ClassifierStructure(name: chosen.structure)!
+        let selection = FeatureSelection(rawValue: chosen.features)!
         var net: BayesianNetwork
         var em: ExpectationMaximization.Report?
         var bagged: BaggingReport?
         if bagging > 0 {
-            (net, bagged) = try bag(structure, prior: chosen.prior, skeleton: skeleton, data: cut, target: c)
+            (net, bagged) = try bag(structure, features: selection, prior: chosen.prior, skeleton: skeleton, data: cut, target: c)
         } else {
-            (net, em) = try fit(structure, prior: chosen.prior, skeleton: skeleton, data: cut, target: c)
+            (net, em) = try fit(structure, features: selection, prior: chosen.prior, skeleton: skeleton, data: cut, target: c)
         }
         var edges: [[String]] = []
         for v in 0..<net.count { for p in net.parents(of: v) { edges.append([net.variables[p].name, net.variables[v].name]) } }
@@ -142,12 +148,12 @@ public struct TargetedLearner: Sendable {
 
     /// The graph of `structure` on `data`, fitted with BDeu(`prior`): by counts, or by EM
     /// from the available-case estimates when a cell is missing.
-    func fit(_ structure: ClassifierStructure, prior: Double, skeleton: BayesianNetwork, data: Dataset,
+    func fit(_ structure: ClassifierStructure, features: FeatureSelection, prior: Double, skeleton: BayesianNetwork, data: Dataset,
              target c: Int) throws -> (BayesianNetwork, ExpectationMaximization.Report?) {
         var net = skeleton
         let binding = try DataBinding(network: net, data: data)
         let parents = try structure.parents(target: c, cardinalities: net.cardinalities, binding: binding,
-                                            maxParents: maxParents, seed: seed)
+                                            maxParents: maxParents, features: features, seed: seed)
         for (v, ps) in parents.enumerated() { try net.setParents(v, to: ps) }
         let estimator = ParameterEstimator(method: .bdeu(equivalentSampleSize: prior))
         let counts = FamilyCounter.counts(families: net.families, cardinalities: net.cardinalities, binding: binding)
@@ -159,24 +165,31 @@ public struct TargetedLearner: Sendable {
         return (fitted, report)
     }
 
-    /// Every (family, prior) pair's pooled held-out metrics over stratified inner folds. The
-    /// folds run on separate threads; within a fold each family's graph is learned once and
+    /// The (family, feature selection) designs tried, in order.
+    var designs: [(ClassifierStructure, FeatureSelection)] {
+        structures.flatMap { s in
+            s.usesFeatureSelection ? featureSelections.map { (s, $0) } : [(s, FeatureSelection.relevant)]
+        }
+    }
+
+    /// Every (design, prior) pair's pooled held-out metrics over stratified inner folds. The
+    /// folds run on separate threads; within a fold each design's graph is learned once and
     /// its counts fitted with every prior.
     func innerCrossValidation(_ data: Dataset, skeleton: BayesianNetwork, target c: Int) throws -> [Candidate] {
         let k = max(2, min(innerFolds, data.rowCount))
         let fold = Evaluation.stratifiedFolds(classes: data.columns[c], folds: k, seed: seed)
-        let structures = self.structures, priors = self.priors, maxParents = self.maxParents, seed = self.seed
+        let designs = self.designs, priors = self.priors, maxParents = self.maxParents, seed = self.seed
         let perFold: [Result<[[[Double]]], Error>] = parallelMap(k) { f in
             Result {
                 let train = data.rows(fold.indices.filter { fold[$0] != f })
                 let test = data.rows(fold.indices.filter { fold[$0] == f })
                 let binding = try DataBinding(network: skeleton, data: train)
-                // predictions[structure * priors + prior][row]
+                // predictions[design * priors + prior][row]
                 var out: [[[Double]]] = []
-                for s in structures {
+                for (s, selection) in designs {
                     var net = skeleton
                     let parents = try s.parents(target: c, cardinalities: skeleton.cardinalities, binding: binding,
-                                                maxParents: maxParents, seed: seed)
+                                                maxParents: maxParents, features: selection, seed: seed)
                     for (v, ps) in parents.enumerated() { try net.setParents(v, to: ps) }
                     let counts = FamilyCounter.counts(families: net.families, cardinalities: net.cardinalities,
                                                       binding: binding, threads: 1)
@@ -188,7 +201,7 @@ public struct TargetedLearner: Sendable {
                 return out
             }
         }
-        var pooled = [[[Double]]](repeating: [], count: structures.count * priors.count)
+        var pooled = [[[Double]]](repeating: [], count: designs.count * priors.count)
         var truth: [Int32] = []
         for f in 0..<k {
             let predictions = try perFold[f].get()
@@ -196,11 +209,11 @@ public struct TargetedLearner: Sendable {
             truth += fold.indices.filter { fold[$0] == f }.map { data.columns[c][$0] }
         }
         var result: [Candidate] = []
-        for (si, s) in structures.enumerated() {
+        for (di, (s, selection)) in designs.enumerated() {
             for (ai, a) in priors.enumerated() {
-                let m = ClassificationMetrics(truth: truth, predictions: pooled[si * priors.count + ai])
-                result.append(Candidate(structure: s.description, prior: a, logLoss: m.logLoss, auc: m.auc,
-                                        accuracy: m.accuracy, brier: m.brier))
+                let m = ClassificationMetrics(truth: truth, predictions: pooled[di * priors.count + ai])
+                result.append(Candidate(structure: s.description, features: selection.rawValue, prior: a, logLoss: m.logLoss,
+                                        auc: m.auc, accuracy: m.accuracy, brier: m.brier))
             }
         }
         return result

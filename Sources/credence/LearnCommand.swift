@@ -119,14 +119,14 @@ struct LearnCommand: ParsableCommand {
         }
         for c in report.discretized { print("discretised \(c.summary)") }
         print("inner \(report.innerFolds)-fold cross-validation of \(report.target) (\(report.rows) rows): structure family and BDeu prior")
-        print("| structure | prior | log loss | AUC | accuracy | Brier |")
-        print("|---|---:|---:|---:|---:|---:|")
+        print("| structure | features | prior | log loss | AUC | accuracy | Brier |")
+        print("|---|---|---:|---:|---:|---:|---:|")
         for c in report.candidates {
             let mark = c == report.chosen ? " ← chosen" : ""
-            print(String(format: "| %@ | %g | %.4f | %.4f | %.4f | %.4f |%@", c.structure, c.prior, c.logLoss, c.auc, c.accuracy, c.brier, mark))
+            print(String(format: "| %@ | %@ | %g | %.4f | %.4f | %.4f | %.4f |%@", c.structure, c.features, c.prior, c.logLoss, c.auc, c.accuracy, c.brier, mark))
         }
         let em = report.em.map { ", EM on \(report.missingCells) missing cells in \($0.iterations) iterations" } ?? ""
-        print("chose \(report.chosen.structure) with BDeu prior \(String(format: "%g", report.chosen.prior))\(em): \(report.edges.count) arcs over \(net.count) variables")
+        print("chose \(report.chosen.structure) (\(report.chosen.features) features) with BDeu prior \(String(format: "%g", report.chosen.prior))\(em): \(report.edges.count) arcs over \(net.count) variables")
         if let b = report.bagging {
             print("bagged \(b.replicates) bootstrap graphs: averaged graph of the arcs in at least \(Int(b.threshold * 100)) % of them, tables of every bootstrap mixed under the latent root '\(b.mixtureRoot)'")
             print("| arc | strength | direction |")
