@@ -10,6 +10,12 @@ public enum AtomicFile {
         try writeAtomically(Array(text.utf8), to: path)
     }
 
+    /// Fails, writing nothing, when `write(_:to:)` could not create `path` (its folder
+    /// missing or read-only, or `path` a folder): checked before long work that ends in a save.
+    public static func checkWritable(_ path: String) throws {
+        try BNFormats.checkWritable(path)
+    }
+
     /// Writes rows as RFC 4180 CSV (fields with commas, quotes or newlines are quoted).
     public static func write(csv rows: [[String]], to path: String) throws {
         func field(_ s: String) -> String {

@@ -406,6 +406,14 @@ public enum LearningTasks {
         /// k-fold cross-validation: the model's structure refitted on each training part
         /// (BDeu, ESS 1), and naive Bayes and TAN built from the same parts.
         public var crossValidation: [String: Evaluation.CrossValidation]?
+        /// Every row's true target state (-1 missing) and the model's predicted distribution
+        /// (for the ROC and reliability plots; not in JSON).
+        public var truth: [Int32] = []
+        public var predictions: [[Double]] = []
+
+        enum CodingKeys: String, CodingKey {
+            case target, rows, model, logLikelihood, crossValidation
+        }
     }
 
     public static func evaluate(_ network: BayesianNetwork, data: Dataset, target: String,
@@ -432,8 +440,11 @@ public enum LearningTasks {
                 try Classifiers.tan($0, target: target, estimator: estimator)
             }
         }
-        return EvaluateReport(target: target, rows: data.rowCount,
-                              model: ClassificationMetrics(truth: truth, predictions: predictions),
-                              logLikelihood: ll, crossValidation: cv)
+        var report = EvaluateReport(target: target, rows: data.rowCount,
+                                    model: ClassificationMetrics(truth: truth, predictions: predictions),
+                                    logLikelihood: ll, crossValidation: cv)
+        report.truth = truth
+        report.predictions = predictions
+        return report
     }
 }

@@ -12,7 +12,9 @@ struct EvaluateCommand: ParsableCommand {
             With --learn (one file, the data): every outer fold learns its own bins, structure family, graph, prior and tables from its training rows alone (credence learn --target and its options), and predicts the held-out rows, cut with that fold's bins. Folds are stratified by the target and seeded. The figures are per fold and pooled, with the standard deviation over folds: the honest estimate of how the learned model predicts new customers.
             Without --learn (a model and the data): the model's structure and bins are kept, and --folds refits only its tables in each fold (with naive Bayes and TAN beside it); these figures are optimistic when the structure or the bins were learned on the same rows.
             Example: credence evaluate datasets/wa_churn.csv --target churn --learn --folds 10 --seed 1
+            With --plot FILE.svg: the ROC curve (the area under it in the legend) and the reliability diagram (observed share against predicted probability in 10 bins, Wilson 95 % whiskers, ECE, a histogram of the predictions) of one state of the target, drawn from the model as given and, with --folds, its cross-validated predictions; with --learn, from the pooled held-out predictions. The state is --positive, or else the rarest state in the data.
             Example: credence evaluate ../shared/networks/asia.bif asia.csv --target dysp --folds 10 --seed 1
+            Example: credence evaluate datasets/wa_churn.csv --target churn --learn --folds 5 --plot churn.svg
             """
     )
 
@@ -24,10 +26,23 @@ struct EvaluateCommand: ParsableCommand {
     @OptionGroup var binning: BinningOptions
     @OptionGroup var classifier: ClassifierOptions
     @Option(help: "With --learn: the most parents of a variable.") var maxParents = 4
+    @Option(help: ArgumentHelp("Draw the ROC curve and the reliability diagram into this SVG file (written atomically).", valueName: "FILE.svg")) var plot: String?
+    @Option(help: ArgumentHelp("With --plot: the state of the target to draw (default: the rarest state in the data).", valueName: "STATE")) var positive: String?
     @Flag(help: "Print one JSON document on stdout.") var json = false
     @Flag(help: "No progress line on stderr (there is none either with --json or when stderr is not a terminal).") var quiet = false
 
+    func validate() throws {
+        if positive != nil && plot == nil {
+            throw ValidationError("--positive chooses the state that --plot draws; add --plot FILE.svg")
+        }
+        if let p = plot, !p.lowercased().hasSuffix(".svg") {
+            throw ValidationError("--plot writes an SVG picture; give a file name ending in .svg, got '\(p)'")
+        }
+    }
+
     func run() throws {
+        // A mistyped folder fails now, not after the folds are learned.
+        if let p = plot { try AtomicFile.checkWritable(p) }
         if learn { return try runNested() }
         guard files.count == 2 else {
             throw ValidationError(files.count == 1
@@ -37,7 +52,18 @@ struct EvaluateCommand: ParsableCommand {
         let network = try ModelIO.load(path: files[0])
         let (dataset, notes) = try ModelIO.loadData(path: files[1], for: network)
         for n in notes { FileHandle.standardError.write(Data("note: \(n)\n".utf8)) }
+        if let p = positive, let t = network.index(of: target) {   // a mistyped state fails before the work
+            _ = try EvaluationPlot.positiveState(p, target: target, states: network.variables[t].states, truth: [])
+        }
         let r = try LearningTasks.evaluate(network, data: dataset, target: target, folds: folds, seed: seed)
+        var wrote: (() -> Void)?
+        if let path = plot {
+            let states = network.variables[try network.require(target)].states
+            let (index, chosen) = try EvaluationPlot.positiveState(positive, target: target, states: states, truth: r.truth)
+            try EvaluationPlot(r, positive: index, states: states, model: files[0], data: files[1]).write(to: path)
+            wrote = { wrotePlot(path, state: states[index], chosen: chosen) }
+        }
+        defer { wrote?() }   // after the table
         if json { try printJSON(r); return }
         print("| model | rows | accuracy | AUC | log loss | Brier |")
         print("|---|---:|---:|---:|---:|---:|")
@@ -51,6 +77,12 @@ struct EvaluateCommand: ParsableCommand {
         }
     }
 
+    /// "wrote FILE.svg …", on stderr with --json (stdout holds only the document).
+    func wrotePlot(_ path: String, state: String, chosen: Bool) {
+        let text = "wrote \(path): ROC and reliability of \(target) = \(state)" + (chosen ? " (the rarest state; --positive STATE for another)" : "")
+        if json { FileHandle.standardError.write(Data((text + "\n").utf8)) } else { print(text) }
+    }
+
     static func line(_ name: String, _ m: BNLearningMetrics) -> String {
         String(format: "| %@ | %d | %.4f | %.4f | %.4f | %.4f |", name, m.rows, m.accuracy, m.auc, m.logLoss, m.brier)
     }
@@ -62,12 +94,23 @@ struct EvaluateCommand: ParsableCommand {
         let k = folds ?? 10
         let learner = try classifier.learner(target: target, binning: binning, maxParents: maxParents, seed: seed)
         let (dataset, _) = try ModelIO.loadData(path: files[0])
+        if let p = positive, let c = dataset.column(named: target) {
+            _ = try EvaluationPlot.positiveState(p, target: target, states: dataset.states[c], truth: [])
+        }
         let line = ProgressLine(quiet: quiet || json)
         defer { line.finish() }
         let r = try LearningTasks.nestedCrossValidation(dataset, learner: learner, folds: k, seed: seed) { done, total in
             line.update("evaluate: learned fold \(done) of \(total)")
         }
         line.finish()
+        var wrote: (() -> Void)?
+        if let path = plot, let c = dataset.column(named: target) {
+            let states = dataset.states[c]
+            let (index, chosen) = try EvaluationPlot.positiveState(positive, target: target, states: states, truth: r.crossValidation.heldOutTruth)
+            try EvaluationPlot(r, positive: index, states: states, data: files[0]).write(to: path)
+            wrote = { wrotePlot(path, state: states[index], chosen: chosen) }
+        }
+        defer { wrote?() }   // after the table
         if json { try printJSON(r); return }
         let cv = r.crossValidation
         print("nested \(cv.folds)-fold cross-validation of learn --target \(target) on \(files[0]) (\(r.rows) rows, stratified, seed \(cv.seed)): bins, structure, prior and tables relearned in every fold")

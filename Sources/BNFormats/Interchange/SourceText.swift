@@ -151,15 +151,32 @@ func readBytes(path: String) throws(IOFailure) -> [UInt8] {
     return bytes
 }
 
+/// A failed write of `path` with `errno` `code`, in user words.
+func writeFailure(_ code: Int32, path: String) -> FormatError {
+    FormatError(SourceLocation(file: path, line: 0, column: 0), "cannot write '\(path)': \(fileProblem(code, path: path, writing: true))")
+}
+
+/// Checks, without writing anything, that `writeAtomically` could create `path`: its folder
+/// exists and is writable and `path` is not a folder. For a command that works a long time
+/// before it saves, so a mistyped path fails at once, in the same words as the save.
+public func checkWritable(_ path: String) throws(FormatError) {
+    let url = URL(fileURLWithPath: path)
+    let dir = url.deletingLastPathComponent().path
+    let failure = { (code: Int32) in writeFailure(code, path: path) }
+    var info = stat()
+    if stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR { throw failure(EISDIR) }
+    guard stat(dir, &info) == 0 else { throw failure(errno) }
+    guard (info.st_mode & S_IFMT) == S_IFDIR else { throw failure(ENOTDIR) }
+    guard access(dir, W_OK | X_OK) == 0 else { throw failure(errno) }
+}
+
 /// Writes `bytes` to `path` atomically: a temporary file in the same directory is written,
 /// flushed and renamed over the destination, so a failed save never damages what was there
 /// and leaves no temporary file behind.
 public func writeAtomically(_ bytes: [UInt8], to path: String) throws(FormatError) {
     let url = URL(fileURLWithPath: path)
     let dir = url.deletingLastPathComponent().path
-    func failure(_ code: Int32) -> FormatError {
-        FormatError(SourceLocation(file: path, line: 0, column: 0), "cannot write '\(path)': \(fileProblem(code, path: path, writing: true))")
-    }
+    let failure = { (code: Int32) in writeFailure(code, path: path) }
     var info = stat()
     if stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR { throw failure(EISDIR) }
     let tmp = dir + "/." + url.lastPathComponent + ".tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"

@@ -18,16 +18,16 @@ public enum XMLBIFWriter {
         out.line("<?xml version=\"1.0\" encoding=\"UTF-8\"?>")
         out.line("<BIF VERSION=\"0.3\">")
         out.line("<NETWORK>")
-        out.line("<NAME>\(escape(network.name))</NAME>")
-        if let l = network.label { out.line("<PROPERTY>label = \(escape(BIFWriter.quoted(l)))</PROPERTY>") }
-        if let d = network.description { out.line("<PROPERTY>description = \(escape(BIFWriter.quoted(d)))</PROPERTY>") }
+        out.line("<NAME>\(XMLText.escape(network.name))</NAME>")
+        if let l = network.label { out.line("<PROPERTY>label = \(XMLText.escape(BIFWriter.quoted(l)))</PROPERTY>") }
+        if let d = network.description { out.line("<PROPERTY>description = \(XMLText.escape(BIFWriter.quoted(d)))</PROPERTY>") }
         for (i, v) in network.variables.enumerated() {
             out.line("<VARIABLE TYPE=\"\(v.role == .decision ? "decision" : "nature")\">")
             out.line("  <NAME>\(names.variables[i])</NAME>")
             for s in names.states[i] { out.line("  <OUTCOME>\(s)</OUTCOME>") }
-            for (key, value) in names.records(for: i, of: network) { out.line("  <PROPERTY>\(key) = \(escape(value))</PROPERTY>") }
-            if let l = v.label { out.line("  <PROPERTY>label = \(escape(BIFWriter.quoted(l)))</PROPERTY>") }
-            if let d = v.description { out.line("  <PROPERTY>description = \(escape(BIFWriter.quoted(d)))</PROPERTY>") }
+            for (key, value) in names.records(for: i, of: network) { out.line("  <PROPERTY>\(key) = \(XMLText.escape(value))</PROPERTY>") }
+            if let l = v.label { out.line("  <PROPERTY>label = \(XMLText.escape(BIFWriter.quoted(l)))</PROPERTY>") }
+            if let d = v.description { out.line("  <PROPERTY>description = \(XMLText.escape(BIFWriter.quoted(d)))</PROPERTY>") }
             if v.role == .latent { out.line("  <PROPERTY>role = latent</PROPERTY>") }
             out.line("</VARIABLE>")
         }
@@ -53,23 +53,5 @@ public enum XMLBIFWriter {
     /// Writes an XMLBIF file atomically.
     public static func write(_ network: BayesianNetwork, to path: String) throws(FormatError) {
         try writeAtomically(bytes(network), to: path)
-    }
-
-    /// XML character escaping for text and attribute values (readers trim element text, so
-    /// leading and trailing white space of a name does not survive XMLBIF).
-    static func escape(_ s: String) -> String {
-        var out = ""
-        for u in s.unicodeScalars {
-            switch u {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            case "\n", "\t", "\r": out += "&#\(u.value);"
-            default: out.unicodeScalars.append(u)
-            }
-        }
-        return out
     }
 }
