@@ -48,7 +48,7 @@ public struct TargetedLearner: Sendable {
 
     /// The defaults are the pipeline of `credence learn --target`.
     public init(target: String, structures: [ClassifierStructure] = ClassifierStructure.all,
-                priors: [Double] = [1, 5, 20, 50], innerFolds: Int = 5,
+                priors: [Double] = [1, 5, 20, 50, 100, 200, 500], innerFolds: Int = 5,
                 discretization: DatasetDiscretization? = nil, maxParents: Int = 4, emIterations: Int = 50, seed: UInt64 = 1) {
         self.target = target
         self.structures = structures
@@ -101,7 +101,8 @@ public struct TargetedLearner: Sendable {
     /// Learns the model from `data` (raw cells: numeric columns not yet cut).
     public func learn(_ data: Dataset) throws -> (BayesianNetwork, Report) {
         guard let c = data.column(named: target) else {
-            throw LearningError.invalidOption("the target \(Quote.name(target)) is not a column; the columns are \(data.names.joined(separator: ", "))")
+            let hint = NameSuggestion.closest(to: target, in: data.names).map { " (did you mean \(Quote.name($0))?)" } ?? ""
+            throw LearningError.invalidOption("the target \(Quote.name(target)) is not a column\(hint); the columns are \(data.names.joined(separator: ", "))")
         }
         guard !structures.isEmpty, !priors.isEmpty, priors.allSatisfy({ $0 > 0 && $0.isFinite }) else {
             throw LearningError.invalidOption("give at least one structure family and positive priors")

@@ -331,7 +331,8 @@ public enum LearningTasks {
                                              progress: ((_ fold: Int, _ folds: Int) -> Void)? = nil) throws -> NestedEvaluation {
         try DataRequirement.requireRows(data, operation: "evaluate")
         guard data.column(named: learner.target) != nil else {
-            throw WorkbenchError.usage("the target \(Quote.name(learner.target)) is not a column of the data; the columns are \(data.names.joined(separator: ", "))")
+            let hint = NameSuggestion.closest(to: learner.target, in: data.names).map { " (did you mean \(Quote.name($0))?)" } ?? ""
+            throw WorkbenchError.usage("the target \(Quote.name(learner.target)) is not a column of the data\(hint); the columns are \(data.names.joined(separator: ", "))")
         }
         var chosen: [TargetedLearner.Candidate] = []
         var done = 0

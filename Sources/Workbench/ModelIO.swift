@@ -10,9 +10,12 @@ public enum ModelIO {
     public static func save(_ network: BayesianNetwork, to path: String) throws { try ModelFile.write(network, to: path) }
 
     /// Reads a CSV dataset matched to the network's variables by name (states by name);
-    /// returns the notes (ignored columns) as text.
-    public static func loadData(path: String, for network: BayesianNetwork) throws -> (Dataset, [String]) {
-        let r = try CSVReader.read(path: path, network: network)
+    /// returns the notes (ignored columns) as text. With `unseenAsMissing`, a value that is
+    /// not a state of its variable becomes a missing cell with a note instead of an error.
+    public static func loadData(path: String, for network: BayesianNetwork, unseenAsMissing: Bool = false) throws -> (Dataset, [String]) {
+        var options = CSVOptions()
+        options.unseenValuesAsMissing = unseenAsMissing
+        let r = try CSVReader.read(path: path, network: network, options: options)
         return (r.dataset, r.warningTexts)
     }
 

@@ -25,7 +25,7 @@ struct LearnCommand: ParsableCommand {
     @Option(help: "Most search steps (0 scores the starting DAG).") var maxIterations: Int?
     @OptionGroup var binning: BinningOptions
     @Option(help: "The class column for mdl discretisation (with --target: the target).") var discretizeTarget: String?
-    @Option(help: "Learn the network that best predicts this variable: MDL bins against it, then the structure family (naive Bayes, TAN, KDB-1..3, BAN, Markov-blanket hill climbing) and BDeu prior with the lowest inner cross-validated log loss; --algorithm, --score, --require, --forbid and --start do not apply.") var target: String?
+    @Option(help: "Learn the network that best predicts this variable: MDL bins against it, then the structure family (naive Bayes, TAN, KDB-1..3, BAN, Markov-blanket hill climbing, class-as-outcome hill climbing) and BDeu prior with the lowest inner cross-validated log loss; --algorithm, --score, --require, --forbid and --start do not apply.") var target: String?
     @OptionGroup var classifier: ClassifierOptions
     @Option(help: "A model with the true structure: report the structural Hamming distance to it.") var compare: String?
     @Option(help: "Random seed.") var seed: UInt64 = 1
@@ -135,6 +135,9 @@ struct LearnCommand: ParsableCommand {
             if b.arcStrengths.count > 30 { print("(\(b.arcStrengths.count - 30) weaker arcs in --json)") }
         }
         for e in report.edges { print("  \(e[0]) -> \(e[1])") }
+        if !report.edges.contains(where: { $0.contains(target) }) {
+            print("note: no column is related to \(target) strongly enough on \(report.rows) rows to pay for its parameters: the model predicts the base rate for everyone")
+        }
         if let c = comparison {
             print("against \(compare!): SHD \(c.shd) between equivalence classes, \(c.shdDAG) between DAGs")
         }

@@ -14,13 +14,13 @@ struct ScoreCommand: ParsableCommand {
     @Argument(help: "The data (CSV).") var data: String
     @Option(help: "The target variable.") var target: String
     @Option(help: "The CSV of scores to write (atomically).") var output: String
-    @Flag(help: "Fail when a row's findings have probability zero under the model (by default such a row gets empty cells and a warning).") var strict = false
+    @Flag(help: "Fail when a row's findings have probability zero under the model, or a cell holds a category the model does not know (by default such a row gets empty cells and a warning, and an unknown category is read as missing, summed out, with a warning).") var strict = false
     @Flag(help: "Print one JSON document on stdout.") var json = false
     @Flag(help: "No progress line on stderr (there is none either with --json or when stderr is not a terminal).") var quiet = false
 
     func run() throws {
         let network = try ModelIO.load(path: model)
-        let (dataset, notes) = try ModelIO.loadData(path: data, for: network)
+        let (dataset, notes) = try ModelIO.loadData(path: data, for: network, unseenAsMissing: !strict)
         for n in notes { FileHandle.standardError.write(Data("note: \(n)\n".utf8)) }
         let start = DispatchTime.now().uptimeNanoseconds
         let line = ProgressLine(quiet: quiet || json)

@@ -109,7 +109,8 @@ struct TargetedLearnerTests {
         #expect(abs(info.classGain[1] - (10 * log(2) - 0.5 * log(10))) < 1e-12)
         // Y: I(Y; C) is small and does not pay for its parameter.
         #expect(info.classGain[2] < 0)
-        #expect(info.selected == [1])
+        #expect(info.selected(.relevant) == [1])
+        #expect(info.selected(.cmim) == [1])
         // Given C, X is constant: I(X; Y | C) = 0, and the arc costs |C| = 2 parameters.
         #expect(abs(info.pairGain[1][2] - (0 - 0.5 * log(10) * 2)) < 1e-12)
     }
@@ -133,8 +134,9 @@ struct TargetedLearnerTests {
         #expect(cut.method == "mdl")
         #expect(cut.cutPoints.contains { $0 >= 50 && $0 < 51 })
         #expect(net.variables[try net.require("x")].cutPoints == cut.cutPoints)
-        // Four candidates; the chosen one has the lowest inner log loss.
-        #expect(report.candidates.count == 4)
+        // 2 families × 2 feature selections × 2 priors; the chosen one has the lowest inner log loss.
+        #expect(report.candidates.count == 8)
+        #expect(Set(report.candidates.map(\.features)) == ["relevant", "cmim"])
         #expect(report.candidates.allSatisfy { report.chosen.logLoss <= $0.logLoss })
         #expect(report.chosen.auc > 0.6)
         // The target keeps its own states.

@@ -14,6 +14,10 @@ public struct CSVOptions: Sendable, Equatable {
     /// With the default `,`: read a file whose header has no `,` but has `;` or tabs with
     /// that delimiter instead (with a note).
     public var detectDelimiter: Bool = true
+    /// Reading against a model: a categorical value that is not a state of its variable (a
+    /// plan launched after the model was learned) becomes a missing cell, to be summed out,
+    /// with one warning per column and value, instead of an error. For scoring new rows.
+    public var unseenValuesAsMissing: Bool = false
 
     /// Options; the defaults read comma-separated RFC 4180 files.
     public init(delimiter: UInt8 = UInt8(ascii: ","), missingValues: [String] = ["", "NA", "?"],

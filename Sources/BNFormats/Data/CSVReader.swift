@@ -212,7 +212,11 @@ struct CSVScanner: Sendable {
         if !diagnostics.isEmpty { throw FormatError(diagnostics) }
         var dataset = Dataset(names: names, states: states, columns: columns)
         dataset.source = DataSource(file: file, ignoredColumns: ignored)
-        return CSVReadResult(dataset: dataset, warnings: warnings)
+        var notes = warnings
+        for (k, d) in unknownDiagnostic.enumerated() where d < 0 && unknownCounts[k] > 1 {
+            notes[-1 - d].message += "; it appears \(unknownCounts[k]) times in this column"
+        }
+        return CSVReadResult(dataset: dataset, warnings: notes)
     }
 
     /// Files smaller than this are read on one thread.
@@ -252,7 +256,7 @@ struct CSVScanner: Sendable {
             let records = try? shifted.withUnsafeBufferPointer { (p) throws(FormatError) -> Int in
                 try scanner.readBody(part, &i, row: 2, columns: p)
             }
-            guard let records, scanner.diagnostics.isEmpty else { return nil }
+            guard let records, scanner.diagnostics.isEmpty, scanner.unknownCounts.isEmpty else { return nil }
             return records
         }
         guard let first = counts[0], let second = counts[1] else { return nil }
@@ -548,9 +552,17 @@ struct CSVScanner: Sendable {
         // An unknown value: report it once per column.
         let marker = Int32(-2 - unknownCounts.count)
         unknownCounts.append(1)
-        unknownDiagnostic.append(diagnostics.count)
         tables[t].insert(p, s, e, hash: h, code: marker)
         let loc = location(row: row, column: column + 1)
+        if let value = text, options.unseenValuesAsMissing {
+            // Encoded as -1 - index into `warnings`, apart from the diagnostics' indices.
+            unknownDiagnostic.append(-1 - warnings.count)
+            let v = network!.index(of: header[column])!
+            warnings.append(Diagnostic(loc, "\(Quote.name(value)) is not a state of \(Quote.name(header[column])) (row \(row), column \(column + 1)); read as missing and summed out",
+                                       hint: "its states are \(NetworkAssembler.list(network!.variables[v].states))"))
+            return Dataset.missing
+        }
+        unknownDiagnostic.append(diagnostics.count)
         if let value = text {
             let v = network!.index(of: header[column])!
             report(loc, "\(Quote.name(value)) is not a state of \(Quote.name(header[column])) (row \(row), column \(column + 1))",
@@ -595,7 +607,7 @@ struct CSVScanner: Sendable {
     /// Diagnostics with the number of further occurrences of each unknown value.
     private func finishDiagnostics() -> [Diagnostic] {
         var out = diagnostics
-        for (k, d) in unknownDiagnostic.enumerated() where d < out.count && unknownCounts[k] > 1 {
+        for (k, d) in unknownDiagnostic.enumerated() where d >= 0 && d < out.count && unknownCounts[k] > 1 {
             out[d].message += "; it appears \(unknownCounts[k]) times in this column"
         }
         return out
