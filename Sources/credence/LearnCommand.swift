@@ -118,10 +118,18 @@ struct LearnCommand: ParsableCommand {
             return
         }
         for c in report.discretized { print("discretised \(c.summary)") }
-        print("inner \(report.innerFolds)-fold cross-validation of \(report.target) (\(report.rows) rows): structure family and BDeu prior")
+        print("inner \(report.innerFolds)-fold cross-validation of \(report.target) (\(report.rows) rows): each structure family and feature selection with its best BDeu prior (every prior in --json)")
         print("| structure | features | prior | log loss | AUC | accuracy | Brier |")
         print("|---|---|---:|---:|---:|---:|---:|")
+        var best: [String: ClassifierCandidate] = [:]
+        var order: [String] = []
         for c in report.candidates {
+            let key = c.structure + "/" + c.features
+            if best[key] == nil { order.append(key) }
+            if best[key].map({ c.logLoss < $0.logLoss }) ?? true { best[key] = c }
+        }
+        for key in order {
+            let c = best[key]!
             let mark = c == report.chosen ? " ← chosen" : ""
             print(String(format: "| %@ | %@ | %g | %.4f | %.4f | %.4f | %.4f |%@", c.structure, c.features, c.prior, c.logLoss, c.auc, c.accuracy, c.brier, mark))
         }
