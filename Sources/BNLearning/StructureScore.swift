@@ -15,7 +15,17 @@ import Darwin
 ///   `Σ_j [log Γ(α_j) − log Γ(α_j + N_j) + Σ_k (log Γ(α_{jk} + N_{jk}) − log Γ(α_{jk}))]`
 ///
 /// All in natural logarithms; higher is better.
-public enum StructureScore: Sendable, Equatable, Hashable {
+public enum StructureScore: Sendable, Equatable, Hashable, CustomStringConvertible {
+    /// `bic`, `aic`, `k2`, `bdeu(ess=10.0)`: how reports name the score.
+    public var description: String {
+        switch self {
+        case .bic: return "bic"
+        case .aic: return "aic"
+        case .k2: return "k2"
+        case .bdeu(let ess): return "bdeu(ess=\(ess))"
+        }
+    }
+
     case bic
     case aic
     case k2

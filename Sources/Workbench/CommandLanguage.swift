@@ -410,10 +410,12 @@ public enum CommandLanguage {
                 return .bench(models: models, repeats: repeats, queries: queries)
             case "learn":
                 var settings = Session.LearnSettings()
-                if let a = current?.text, ["hc", "tabu"].contains(a) { settings.algorithm = a; i += 1 }
+                if let a = current?.text, let algorithm = LearningTasks.SearchAlgorithm(rawValue: a) { settings.algorithm = algorithm; i += 1 }
                 while current != nil {
                     switch try keyword(["score", "max-parents", "restarts", "seed"], "score S, max-parents K, restarts R or seed S (the search is hc or tabu, given first)") {
-                    case "score": settings.score = try keyword(["bic", "aic", "bdeu", "k2"], "bic, aic, bdeu or k2 after 'score'")
+                    case "score":
+                        let word = try keyword(["bic", "aic", "bdeu", "k2"], "bic, aic, bdeu or k2 after 'score'")
+                        settings.score = LearningTasks.structureScore(named: word, ess: 1)!
                     case "max-parents":
                         let col = column
                         settings.maxParents = try integer("the most parents per variable after 'max-parents' (a whole number)")

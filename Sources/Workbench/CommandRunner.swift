@@ -10,7 +10,7 @@ public enum CommandOutput: Sendable {
     case cpt(variable: String)
     case graph
     case dot(String)
-    case findings(Scenario)
+    case findings(FindingSet)
     case scenarios([String])
     case edited(ModelEdit)
     case undone(Bool), redone(Bool)
@@ -133,19 +133,16 @@ public final class CommandRunner {
             return findings()
         case .query(let targets):
             let r = try s.query(targets)
-            return .init(output: .query(r), text: renderQuery(r))
+            return .init(output: .query(r), text: r.text(given: s.findings.description(in: s.network)))
         case .probabilityOfEvidence:
             let (p, l) = try s.probabilityOfEvidence()
             return .init(output: .probabilityOfEvidence(p: p, log: l),
-                         text: s.currentScenario == Scenario()
+                         text: s.findings.isEmpty
                             ? "P(evidence) = 1 (there is no evidence)"
-                            : "P(\(s.currentScenario.description(in: s.network))) = \(BarChart.formatProbability(p))  (log \(String(format: "%.6f", l)))")
+                            : "P(\(s.findings.description(in: s.network))) = \(BarChart.formatProbability(p))  (log \(String(format: "%.6f", l)))")
         case .mpe:
             let r = try s.mostProbableExplanation()
-            let rows = [["variable", "state"]] + r.variables.map { [$0, r.assignment[$0]!] }
-            let text = "MPE given \(s.currentScenario.description(in: s.network)):\n" + TextTable.render(rows, leftAligned: 2, indent: "  ")
-                + "\nP(MPE, evidence) = \(BarChart.formatProbability(r.jointProbability)); P(MPE | evidence) = \(BarChart.formatProbability(r.posteriorProbability))"
-            return .init(output: .explanation(r), text: text)
+            return .init(output: .explanation(r), text: r.text(given: s.findings.description(in: s.network)))
         case .scenario(let action):
             return try scenario(action)
         case .dataLoad(let path):
@@ -223,7 +220,7 @@ public final class CommandRunner {
     private func message(_ text: String) -> CommandResult { .init(output: .message(text), text: text) }
 
     private func findings() -> CommandResult {
-        let f = session.currentScenario
+        let f = session.findings
         return .init(output: .findings(f), text: "evidence: \(f.description(in: session.network))")
     }
 
@@ -252,7 +249,7 @@ public final class CommandRunner {
         switch what {
         case .summary:
             let summary = NetworkSummary(n)
-            return .init(output: .summary(summary), text: renderSummary(summary))
+            return .init(output: .summary(summary), text: summary.text(unsaved: session.isDirty))
         case .cpt(let name):
             let v = try n.require(name)
             return .init(output: .cpt(variable: name), text: renderCPT(n, v))
@@ -274,22 +271,6 @@ public final class CommandRunner {
         }
     }
 
-    func renderSummary(_ s: NetworkSummary) -> String {
-        var lines = ["network \(s.name): \(plural(s.variableCount, "variable")), \(plural(s.edgeCount, "edge")), \(plural(s.freeParameters, "free parameter")), \(plural(s.cptEntries, "table entry", "table entries"))"]
-        if let best = s.orders.min(by: { ($0.inducedWidth, $0.totalCliqueEntries) < ($1.inducedWidth, $1.totalCliqueEntries) }), s.variableCount > 0 {
-            lines.append("induced width \(best.inducedWidth) (\(best.heuristic)), largest clique \(best.largestCliqueEntries) entries")
-        }
-        if session.isDirty { lines.append("unsaved changes") }
-        if !s.variables.isEmpty {
-            let rows = [["variable", "states", "parents", "role"]] + s.variables.map {
-                [$0.name + ($0.label.map { " \"\($0)\"" } ?? ""), $0.states.joined(separator: ", "), $0.parents.joined(separator: ", "),
-                 $0.role == "chance" ? "" : $0.role]
-            }
-            lines.append(TextTable.render(rows, leftAligned: 4, indent: "  "))
-        }
-        return lines.joined(separator: "\n")
-    }
-
     func renderCPT(_ n: BayesianNetwork, _ v: Int) -> String {
         let x = n.variables[v]
         let ps = n.parents(of: v)
@@ -306,19 +287,6 @@ public final class CommandRunner {
             rows.append([label] + (0..<k).map { String(format: "%.4f", values[r * k + $0]) })
         }
         return "P(\(x.name)\(given))\n" + TextTable.render(rows, leftAligned: 1, separatorAfter: 0, indent: "  ")
-    }
-
-    func renderQuery(_ r: QueryResult) -> String {
-        var parts: [String] = []
-        let context = session.currentScenario.description(in: session.network)
-        if context != "(none)" { parts.append("given \(context)") }
-        for m in r.marginals { parts.append(BarChart.render(title: m.variable, labels: m.states, values: m.probabilities)) }
-        if let rows = r.joint, let vars = r.jointVariables {
-            let table = [vars + ["P"]] + rows.map { $0.states + [BarChart.formatProbability($0.probability)] }
-            parts.append("joint P(\(vars.joined(separator: ", ")) | evidence):\n" + TextTable.render(table, leftAligned: vars.count, indent: "  "))
-        }
-        if context != "(none)" { parts.append("P(evidence) = \(BarChart.formatProbability(r.probabilityOfEvidence))") }
-        return parts.joined(separator: "\n")
     }
 
     func renderComparison(_ c: ScenarioComparison) -> String {
@@ -360,7 +328,7 @@ public final class CommandRunner {
         switch action {
         case .save(let name):
             s.saveScenario(name)
-            return message("saved scenario \(name): \(s.currentScenario.description(in: s.network))")
+            return message("saved scenario \(name): \(s.findings.description(in: s.network))")
         case .load(let name):
             try s.loadScenario(name)
             return findings()

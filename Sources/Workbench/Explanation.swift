@@ -127,7 +127,7 @@ public final class Explainer {
         func names(_ d: [Int: Int]) -> [String: String] {
             Dictionary(uniqueKeysWithValues: d.map { (n.variables[$0.key].name, n.variables[$0.key].states[$0.value]) })
         }
-        return Scenario(evidence: names(e.hard), soft: Dictionary(uniqueKeysWithValues: e.soft.map { (n.variables[$0.key].name, $0.value) }),
+        return FindingSet(evidence: names(e.hard), soft: Dictionary(uniqueKeysWithValues: e.soft.map { (n.variables[$0.key].name, $0.value) }),
                         interventions: names(e.interventions)).description(in: n)
     }
 

@@ -184,14 +184,35 @@ public enum LearningTasks {
                                    missing: missing, extra: extra, reversed: reversed)
     }
 
+    /// The structure search of `learn`: hill climbing, or tabu search (20 recent moves barred).
+    public enum SearchAlgorithm: String, CaseIterable, Sendable {
+        case hc, tabu
+
+        /// The algorithm of an option's text; the error lists the choices.
+        public init(parsing text: String) throws {
+            guard let a = SearchAlgorithm(rawValue: text) else {
+                throw WorkbenchError.usage("--algorithm must be hc or tabu, got '\(text)'")
+            }
+            self = a
+        }
+    }
+
     /// A structure score by name: `bic`, `aic`, `k2` or `bdeu` (with its equivalent sample size).
     public static func structureScore(_ name: String, ess: Double) throws -> StructureScore {
+        guard let score = structureScore(named: name, ess: ess) else {
+            throw WorkbenchError.usage("--score must be bic, aic, bdeu or k2, got '\(name)'")
+        }
+        return score
+    }
+
+    /// The score of a keyword, nil for another word.
+    static func structureScore(named name: String, ess: Double) -> StructureScore? {
         switch name {
         case "bic": return .bic
         case "aic": return .aic
         case "k2": return .k2
         case "bdeu": return .bdeu(equivalentSampleSize: ess)
-        default: throw WorkbenchError.usage("--score must be bic, aic, bdeu or k2, got '\(name)'")
+        default: return nil
         }
     }
 
@@ -201,16 +222,12 @@ public enum LearningTasks {
     /// current DAG, on a seeded imputation of it} until the structure repeats; the parameters
     /// are the M-step of the last completion. `progress` hears of every search step (and EM
     /// iteration).
-    public static func learn(_ data: Dataset, algorithm: String, score scoreName: String, ess: Double = 1, maxParents: Int,
+    public static func learn(_ data: Dataset, algorithm: SearchAlgorithm, score: StructureScore, maxParents: Int,
                              required: [(String, String)], forbidden: [(String, String)],
                              restarts: Int, seed: UInt64, start: BayesianNetwork? = nil,
                              maxIterations: Int? = nil,
                              discretization: DatasetDiscretization? = nil,
                              progress: (@Sendable (StructuralEM.Progress) -> Void)? = nil) throws -> (BayesianNetwork, LearnReport) {
-        guard ["hc", "tabu"].contains(algorithm) else {
-            throw WorkbenchError.usage("--algorithm must be hc or tabu, got '\(algorithm)'")
-        }
-        let score = try structureScore(scoreName, ess: ess)
         try DataRequirement.requireRows(data, operation: "learn from")
         var data = data
         var discretized: [DatasetDiscretization.Column] = []
@@ -233,8 +250,8 @@ public enum LearningTasks {
         }
         let search = HillClimbing(score: score, maxParents: maxParents,
                                   required: Set(try expand(required).map(edge)), forbidden: Set(try expand(forbidden).map(edge)),
-                                  tabuLength: algorithm == "tabu" ? 20 : 0,
-                                  maxIterations: maxIterations ?? (algorithm == "tabu" ? 500 : 10_000),
+                                  tabuLength: algorithm == .tabu ? 20 : 0,
+                                  maxIterations: maxIterations ?? (algorithm == .tabu ? 500 : 10_000),
                                   restarts: restarts, seed: seed)
         // A starting DAG given as a model: its edges, matched to the data's columns by name.
         var startParents: [[Int]]?
@@ -269,14 +286,7 @@ public enum LearningTasks {
         }
         var edges: [[String]] = []
         for v in 0..<net.count { for p in net.parents(of: v) { edges.append([net.variables[p].name, net.variables[v].name]) } }
-        let scoreName: String
-        switch score {
-        case .bic: scoreName = "bic"
-        case .aic: scoreName = "aic"
-        case .k2: scoreName = "k2"
-        case .bdeu(let ess): scoreName = "bdeu(ess=\(ess))"
-        }
-        return (net, LearnReport(algorithm: algorithm, score: scoreName, scoreValue: found.score, edges: edges,
+        return (net, LearnReport(algorithm: algorithm.rawValue, score: score.description, scoreValue: found.score, edges: edges,
                                  iterations: found.iterations, familiesScored: found.familiesScored, completionRounds: found.rounds,
                                  discretized: discretized))
     }

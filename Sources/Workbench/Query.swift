@@ -2,47 +2,14 @@ import BNCore
 import BNInference
 import Foundation
 
-/// A question to a model, by names: targets, hard evidence, likelihoods and interventions.
+/// A question to a model, by names: targets and the findings it is asked under.
 public struct QueryRequest: Sendable {
     public var targets: [String]
-    public var evidence: [String: String]
-    public var soft: [String: [Double]]
-    public var interventions: [String: String]
+    public var findings: FindingSet
 
-    public init(targets: [String], evidence: [String: String] = [:], soft: [String: [Double]] = [:],
-                interventions: [String: String] = [:]) {
+    public init(targets: [String], findings: FindingSet = FindingSet()) {
         self.targets = targets
-        self.evidence = evidence
-        self.soft = soft
-        self.interventions = interventions
-    }
-
-    /// Parses `VAR=STATE` items; the error names the bad item.
-    public static func assignments(_ items: [String], option: String) throws -> [String: String] {
-        var out: [String: String] = [:]
-        for item in items {
-            let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
-                throw WorkbenchError.usage("\(option) \(item): expected VARIABLE=STATE")
-            }
-            guard out[parts[0]] == nil else { throw WorkbenchError.usage("\(option): '\(parts[0])' is given twice") }
-            out[parts[0]] = parts[1]
-        }
-        return out
-    }
-
-    /// Parses `VAR=P1,P2,...` likelihood items.
-    public static func likelihoods(_ items: [String]) throws -> [String: [Double]] {
-        var out: [String: [Double]] = [:]
-        for item in items {
-            let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
-            let numbers = parts.count == 2 ? parts[1].split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) } : []
-            guard parts.count == 2, !numbers.isEmpty, numbers.allSatisfy({ $0 != nil }) else {
-                throw WorkbenchError.usage("--soft \(item): expected VARIABLE=P1,P2,... with one number per state")
-            }
-            out[parts[0]] = numbers.map { $0! }
-        }
-        return out
+        self.findings = findings
     }
 }
 
@@ -78,7 +45,7 @@ public final class QueryService {
 
     public func answer(_ request: QueryRequest) throws -> QueryResult {
         guard !request.targets.isEmpty else { throw WorkbenchError.usage("name at least one target variable") }
-        let evidence = try Evidence(in: network, hard: request.evidence, soft: request.soft, interventions: request.interventions)
+        let evidence = try request.findings.evidence(in: network)
         let targets = try request.targets.map { name throws in try network.require(name) }
         if tree == nil { tree = try JunctionTree(network) }
         let jt = tree!
@@ -127,7 +94,7 @@ extension QueryService {
     /// The MPE of the request's evidence (targets ignored), or with `mapOverTargets` the
     /// MAP assignment of the targets.
     public func explain(_ request: QueryRequest, mapOverTargets: Bool) throws -> ExplanationResult {
-        let evidence = try Evidence(in: network, hard: request.evidence, soft: request.soft, interventions: request.interventions)
+        let evidence = try request.findings.evidence(in: network)
         let ve = VariableElimination(network)
         if mapOverTargets {
             guard !request.targets.isEmpty else { throw WorkbenchError.usage("--map needs at least one target variable") }
@@ -145,5 +112,34 @@ extension QueryService {
         return ExplanationResult(kind: "MPE", assignment: a, variables: network.names,
                                  jointProbability: r.probability, posteriorProbability: r.posterior,
                                  logJointProbability: r.logProbability)
+    }
+}
+
+// MARK: text
+
+extension QueryResult {
+    /// The answer as the REPL and the command line print it: `given FINDINGS` (unless there
+    /// are none), each target's posterior as a bar chart, the joint as a table when several
+    /// targets were asked, and P(evidence) when there is evidence.
+    public func text(given findings: String) -> String {
+        var parts: [String] = []
+        if findings != "(none)" { parts.append("given \(findings)") }
+        for m in marginals { parts.append(BarChart.render(title: m.variable, labels: m.states, values: m.probabilities)) }
+        if let rows = joint, let vars = jointVariables {
+            let table = [vars + ["P"]] + rows.map { $0.states + [BarChart.formatProbability($0.probability)] }
+            parts.append("joint P(\(vars.joined(separator: ", ")) | evidence):\n" + TextTable.render(table, leftAligned: vars.count, indent: "  "))
+        }
+        if findings != "(none)" { parts.append("P(evidence) = \(BarChart.formatProbability(probabilityOfEvidence))") }
+        return parts.joined(separator: "\n")
+    }
+}
+
+extension ExplanationResult {
+    /// `MPE given FINDINGS:` (or `MAP`), one row per variable, then the joint and posterior
+    /// probabilities of the assignment.
+    public func text(given findings: String) -> String {
+        let rows = [["variable", "state"]] + variables.map { [$0, assignment[$0]!] }
+        return "\(kind) given \(findings):\n" + TextTable.render(rows, leftAligned: 2, indent: "  ")
+            + "\nP(\(kind), evidence) = \(BarChart.formatProbability(jointProbability)); P(\(kind) | evidence) = \(BarChart.formatProbability(posteriorProbability))"
     }
 }

@@ -39,8 +39,8 @@ extension Session {
 
     /// The structure-learning settings of the `learn` command.
     public struct LearnSettings: Equatable, Sendable {
-        public var algorithm = "hc"
-        public var score = "bic"
+        public var algorithm = LearningTasks.SearchAlgorithm.hc
+        public var score = StructureScore.bic
         public var maxParents = 4
         public var restarts = 0
         public var seed: UInt64 = 1
@@ -48,7 +48,9 @@ extension Session {
 
         /// The command that repeats this learning (the journal line).
         public var commandText: String {
-            "learn \(algorithm) score \(score) max-parents \(maxParents) restarts \(restarts) seed \(seed)"
+            let keyword: String
+            if case .bdeu = score { keyword = "bdeu" } else { keyword = score.description }
+            return "learn \(algorithm.rawValue) score \(keyword) max-parents \(maxParents) restarts \(restarts) seed \(seed)"
         }
     }
 

@@ -178,32 +178,18 @@ extension Session {
     }
 
     private func renameInEvidence(variable a: String, to b: String) {
-        func move<T>(_ d: inout [String: T]) { if let x = d.removeValue(forKey: a) { d[b] = x } }
-        move(&evidence); move(&soft); move(&interventions)
-        for n in scenarioOrder {
-            move(&scenarios[n]!.evidence); move(&scenarios[n]!.soft); move(&scenarios[n]!.interventions)
-        }
+        findings.renameVariable(a, to: b)
+        for n in scenarioOrder { scenarios[n]!.renameVariable(a, to: b) }
     }
 
     private func renameInEvidence(variable v: String, state a: String, to b: String) {
-        func move(_ d: inout [String: String]) { if d[v] == a { d[v] = b } }
-        move(&evidence); move(&interventions)
-        for n in scenarioOrder { move(&scenarios[n]!.evidence); move(&scenarios[n]!.interventions) }
+        findings.renameState(of: v, a, to: b)
+        for n in scenarioOrder { scenarios[n]!.renameState(of: v, a, to: b) }
     }
 
     /// Drops evidence that names a variable or state the model no longer has.
     @discardableResult
     func pruneEvidence() -> [String] {
-        var notes: [String] = []
-        func fits(_ name: String, _ state: String) -> Bool {
-            guard let v = network.index(of: name) else { return false }
-            return network.variables[v].states.contains(state)
-        }
-        for (n, s) in evidence where !fits(n, s) { evidence[n] = nil; notes.append("dropped evidence \(n)=\(s)") }
-        for (n, s) in interventions where !fits(n, s) { interventions[n] = nil; notes.append("dropped do(\(n)=\(s))") }
-        for (n, w) in soft where network.index(of: n).map({ network.variables[$0].cardinality }) != w.count {
-            soft[n] = nil; notes.append("dropped soft evidence on \(n)")
-        }
-        return notes.sorted()
+        findings.prune(to: network).sorted()
     }
 }

@@ -6,45 +6,45 @@ extension Session {
     public func observe(_ assignments: [(String, String)]) throws {
         for (n, s) in assignments { _ = try network.stateIndex(try network.require(n), s) }
         for (n, s) in assignments {
-            evidence[n] = s
-            interventions[n] = nil
+            findings.evidence[n] = s
+            findings.interventions[n] = nil
         }
     }
 
     /// Sets likelihood (virtual) evidence on a variable: one non-negative weight per state.
     public func setSoft(_ name: String, _ weights: [Double]) throws {
-        _ = try Evidence(in: network, soft: [name: weights])
-        soft[name] = weights
+        _ = try FindingSet(soft: [name: weights]).evidence(in: network)
+        findings.soft[name] = weights
     }
 
     /// Sets interventions `do(VAR = STATE)` (replacing an observation of the same variable).
     public func intervene(_ assignments: [(String, String)]) throws {
         for (n, s) in assignments { _ = try network.stateIndex(try network.require(n), s) }
         for (n, s) in assignments {
-            interventions[n] = s
-            evidence[n] = nil
+            findings.interventions[n] = s
+            findings.evidence[n] = nil
         }
     }
 
     /// Removes every finding (hard, soft, do) on the named variables.
     public func retract(_ names: [String]) throws {
         for n in names {
-            guard evidence[n] != nil || soft[n] != nil || interventions[n] != nil else {
+            guard findings.evidence[n] != nil || findings.soft[n] != nil || findings.interventions[n] != nil else {
                 _ = try network.require(n)
                 throw WorkbenchError.usage("there is no evidence on '\(n)' to retract")
             }
         }
-        for n in names { evidence[n] = nil; soft[n] = nil; interventions[n] = nil }
+        for n in names { findings.evidence[n] = nil; findings.soft[n] = nil; findings.interventions[n] = nil }
     }
 
     /// Removes all evidence, likelihoods and interventions.
     public func clearEvidence() {
-        evidence = [:]; soft = [:]; interventions = [:]
+        findings = FindingSet()
     }
 
     /// The current findings as a query on `targets`.
     public func request(targets: [String]) -> QueryRequest {
-        QueryRequest(targets: targets, evidence: evidence, soft: soft, interventions: interventions)
+        QueryRequest(targets: targets, findings: findings)
     }
 
     /// Posteriors of `targets` under the current findings (joint when several).
@@ -69,13 +69,13 @@ extension Session {
     /// Saves the current findings under `name` (replacing a scenario of that name).
     public func saveScenario(_ name: String) {
         if scenarios[name] == nil { scenarioOrder.append(name) }
-        scenarios[name] = currentScenario
+        scenarios[name] = findings
     }
 
     /// Makes a saved scenario's findings the current ones.
     public func loadScenario(_ name: String) throws {
         guard let s = scenarios[name] else { throw unknownScenario(name) }
-        evidence = s.evidence; soft = s.soft; interventions = s.interventions
+        findings = s
     }
 
     func unknownScenario(_ name: String) -> WorkbenchError {
@@ -91,10 +91,9 @@ extension Session {
         guard !names.isEmpty else { throw WorkbenchError.usage("name at least one scenario to compare") }
         var columns: [ScenarioComparison.Column] = []
         for n in names {
-            let s: Scenario
-            if let saved = scenarios[n] { s = saved } else if n == "current" { s = currentScenario } else { throw unknownScenario(n) }
-            let r = try queryService.answer(QueryRequest(targets: [target], evidence: s.evidence, soft: s.soft,
-                                                         interventions: s.interventions))
+            let s: FindingSet
+            if let saved = scenarios[n] { s = saved } else if n == "current" { s = findings } else { throw unknownScenario(n) }
+            let r = try queryService.answer(QueryRequest(targets: [target], findings: s))
             columns.append(.init(scenario: n, findings: s.description(in: network), probabilities: r.marginals[0].probabilities,
                                  probabilityOfEvidence: r.probabilityOfEvidence))
         }
@@ -121,7 +120,7 @@ extension Session {
     /// probable state): the impact of each finding, the `top` most sensitive CPT parameters
     /// and the value of information of each unobserved variable (`Explainer`).
     public func explain(target: String, state: String?, top: Int = 10) throws -> Explanation {
-        let e = try Evidence(in: network, hard: evidence, soft: soft, interventions: interventions)
+        let e = try findings.evidence(in: network)
         let x: Explainer
         if let cached = cachedExplainer { x = cached } else { x = try Explainer(network: network); cachedExplainer = x }
         return try x.explain(target: target, state: state, evidence: e, top: top)

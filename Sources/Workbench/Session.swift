@@ -22,14 +22,10 @@ public final class Session {
     /// Relative paths in commands are resolved against this directory.
     public var baseDirectory: String
 
-    /// Hard evidence by names (`observe`).
-    public internal(set) var evidence: [String: String] = [:]
-    /// Likelihood (soft) evidence by names (`soft`).
-    public internal(set) var soft: [String: [Double]] = [:]
-    /// Interventions `do(X = x)` by names.
-    public internal(set) var interventions: [String: String] = [:]
+    /// The current findings (`observe`, `soft`, `do`).
+    public internal(set) var findings = FindingSet()
     /// Named scenarios (`scenario save NAME`), in the order they were first saved.
-    public internal(set) var scenarios: [String: Scenario] = [:]
+    public internal(set) var scenarios: [String: FindingSet] = [:]
     public internal(set) var scenarioOrder: [String] = []
 
     /// The dataset loaded with `data load`, as given (the path as typed), matched to the model.
@@ -79,8 +75,6 @@ public final class Session {
         return s
     }
 
-    /// The current evidence, likelihoods and interventions as a scenario.
-    public var currentScenario: Scenario { Scenario(evidence: evidence, soft: soft, interventions: interventions) }
 
     /// Whether undo / redo have anything to do.
     public var canUndo: Bool { !undoStack.isEmpty }
@@ -110,7 +104,7 @@ public final class Session {
         network = net
         savedNetwork = net
         self.path = path
-        evidence = [:]; soft = [:]; interventions = [:]
+        findings = FindingSet()
         scenarios = [:]; scenarioOrder = []
         undoStack = []; redoStack = []
         cachedService = nil
@@ -142,8 +136,12 @@ public final class Session {
     }
 }
 
-/// A named what-if: evidence, likelihoods and interventions by names.
-public struct Scenario: Equatable, Sendable {
+/// Findings by names: hard evidence `VAR=STATE`, likelihood (soft) evidence `VAR=w1,w2,…`
+/// and interventions `do(VAR=STATE)`. The one form in which every front end states what is
+/// known (the REPL session's current findings and its named scenarios, the command line's
+/// `--evidence/--soft/--do`, a `QueryRequest`), turned into the engine's `Evidence` in one
+/// place, `evidence(in:)`.
+public struct FindingSet: Equatable, Sendable {
     public var evidence: [String: String]
     public var soft: [String: [Double]]
     public var interventions: [String: String]
@@ -152,6 +150,47 @@ public struct Scenario: Equatable, Sendable {
         self.evidence = evidence
         self.soft = soft
         self.interventions = interventions
+    }
+
+    /// No finding at all.
+    public var isEmpty: Bool { evidence.isEmpty && soft.isEmpty && interventions.isEmpty }
+
+    /// The findings on `network`, validated (names, states, weights) by `Evidence(in:)`.
+    public func evidence(in network: BayesianNetwork) throws -> Evidence {
+        try Evidence(in: network, hard: evidence, soft: soft, interventions: interventions)
+    }
+
+    /// Findings from command-line items: `VAR=STATE` (`--evidence`, `--do`) and
+    /// `VAR=P1,P2,…` (`--soft`); the error names the bad item and its option.
+    public static func parsing(evidence: [String], soft: [String], interventions: [String]) throws -> FindingSet {
+        FindingSet(evidence: try assignments(evidence, option: "--evidence"), soft: try likelihoods(soft),
+                   interventions: try assignments(interventions, option: "--do"))
+    }
+
+    static func assignments(_ items: [String], option: String) throws -> [String: String] {
+        var out: [String: String] = [:]
+        for item in items {
+            let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                throw WorkbenchError.usage("\(option) \(item): expected VARIABLE=STATE")
+            }
+            guard out[parts[0]] == nil else { throw WorkbenchError.usage("\(option): '\(parts[0])' is given twice") }
+            out[parts[0]] = parts[1]
+        }
+        return out
+    }
+
+    static func likelihoods(_ items: [String]) throws -> [String: [Double]] {
+        var out: [String: [Double]] = [:]
+        for item in items {
+            let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
+            let numbers = parts.count == 2 ? parts[1].split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) } : []
+            guard parts.count == 2, !numbers.isEmpty, numbers.allSatisfy({ $0 != nil }) else {
+                throw WorkbenchError.usage("--soft \(item): expected VARIABLE=P1,P2,... with one number per state")
+            }
+            out[parts[0]] = numbers.map { $0! }
+        }
+        return out
     }
 
     /// `smoke=yes, do(Incentive=voucher_500), soft(X=0.2,0.8)` in network order, or `(none)`.
@@ -164,6 +203,33 @@ public struct Scenario: Equatable, Sendable {
         }
         for n in interventions.keys.sorted(by: { (rank($0), $0) < (rank($1), $1) }) { parts.append("do(\(n)=\(interventions[n]!))") }
         return parts.isEmpty ? "(none)" : parts.joined(separator: ", ")
+    }
+
+    /// A variable renamed from `a` to `b`.
+    mutating func renameVariable(_ a: String, to b: String) {
+        func move<T>(_ d: inout [String: T]) { if let x = d.removeValue(forKey: a) { d[b] = x } }
+        move(&evidence); move(&soft); move(&interventions)
+    }
+
+    /// A state of variable `v` renamed from `a` to `b`.
+    mutating func renameState(of v: String, _ a: String, to b: String) {
+        func move(_ d: inout [String: String]) { if d[v] == a { d[v] = b } }
+        move(&evidence); move(&interventions)
+    }
+
+    /// Drops the findings that name a variable or state `network` does not have; returns notes.
+    mutating func prune(to network: BayesianNetwork) -> [String] {
+        var notes: [String] = []
+        func fits(_ name: String, _ state: String) -> Bool {
+            guard let v = network.index(of: name) else { return false }
+            return network.variables[v].states.contains(state)
+        }
+        for (n, s) in evidence where !fits(n, s) { evidence[n] = nil; notes.append("dropped evidence \(n)=\(s)") }
+        for (n, s) in interventions where !fits(n, s) { interventions[n] = nil; notes.append("dropped do(\(n)=\(s))") }
+        for (n, w) in soft where network.index(of: n).map({ network.variables[$0].cardinality }) != w.count {
+            soft[n] = nil; notes.append("dropped soft evidence on \(n)")
+        }
+        return notes
     }
 }
 

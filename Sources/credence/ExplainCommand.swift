@@ -38,9 +38,7 @@ struct ExplainCommand: ParsableCommand {
         guard let name = parts.first, !name.isEmpty, parts.count == 1 || !parts[1].isEmpty else {
             throw ValidationError("the target '\(target)' should be TARGET or TARGET=STATE")
         }
-        let e = try Evidence(in: network, hard: try QueryRequest.assignments(findings.evidence, option: "--evidence"),
-                             soft: try QueryRequest.likelihoods(findings.soft),
-                             interventions: try QueryRequest.assignments(findings.interventions, option: "--do"))
+        let e = try findings.set().evidence(in: network)
         let x = try Explainer(network: network).explain(target: name, state: parts.count == 2 ? parts[1] : nil, evidence: e, top: top)
         if json {
             let encoder = JSONEncoder()

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Workbench
 
 /// The findings a question is asked under, shared by `query` and `explain`:
 /// hard evidence, likelihood (soft) evidence and interventions.
@@ -11,4 +12,9 @@ struct FindingOptions: ParsableArguments {
 
     @Option(name: .customLong("do"), help: "Intervention do(VAR=STATE) (repeatable).")
     var interventions: [String] = []
+
+    /// The findings, parsed (a bad item is an error naming it).
+    func set() throws -> FindingSet {
+        try FindingSet.parsing(evidence: evidence, soft: soft, interventions: interventions)
+    }
 }

@@ -52,7 +52,8 @@ struct LearnCommand: ParsableCommand {
         let line = ProgressLine(quiet: quiet || json)
         defer { line.finish() }
         let scoreName = score.uppercased()
-        var (net, report) = try LearningTasks.learn(dataset, algorithm: algorithm, score: score, ess: ess, maxParents: maxParents,
+        var (net, report) = try LearningTasks.learn(dataset, algorithm: try LearningTasks.SearchAlgorithm(parsing: algorithm),
+                                                    score: try LearningTasks.structureScore(score, ess: ess), maxParents: maxParents,
                                                     required: try edges(required, "--require"),
                                                     forbidden: try edges(forbidden, "--forbid"),
                                                     restarts: restarts, seed: seed,

@@ -36,30 +36,17 @@ struct QueryCommand: ParsableCommand {
 
     func run() throws {
         let network = try ModelIO.load(path: model)
-        let request = QueryRequest(targets: targets,
-                                   evidence: try QueryRequest.assignments(findings.evidence, option: "--evidence"),
-                                   soft: try QueryRequest.likelihoods(findings.soft),
-                                   interventions: try QueryRequest.assignments(findings.interventions, option: "--do"))
+        let given = try findings.set()
+        let request = QueryRequest(targets: targets, findings: given)
+        let service = QueryService(network: network)
         if mpe || map {
-            let r = try QueryService(network: network).explain(request, mapOverTargets: map)
+            let r = try service.explain(request, mapOverTargets: map)
             if json { try printJSON(r); return }
-            let width = r.variables.map(displayWidth).max() ?? 0
-            print("\(r.kind) given the evidence:")
-            for v in r.variables { print("  \(padToWidth(v, width))  \(r.assignment[v]!)") }
-            print("P(\(r.kind), evidence) = \(BarChart.formatProbability(r.jointProbability)); P(\(r.kind) | evidence) = \(BarChart.formatProbability(r.posteriorProbability))")
+            print(r.text(given: given.description(in: network)))
             return
         }
-        let result = try QueryService(network: network).answer(request)
+        let result = try service.answer(request)
         if json { try printJSON(result); return }
-        for m in result.marginals {
-            print(BarChart.render(title: m.variable, labels: m.states, values: m.probabilities))
-            print("")
-        }
-        if let rows = result.joint, let vars = result.jointVariables {
-            print("joint P(\(vars.joined(separator: ", ")) | evidence):")
-            for r in rows { print("  \(r.states.joined(separator: ", "))  \(BarChart.formatProbability(r.probability))") }
-            print("")
-        }
-        print("P(evidence) = \(BarChart.formatProbability(result.probabilityOfEvidence))  (log \(String(format: "%.6f", result.logProbabilityOfEvidence)))")
+        print(result.text(given: given.description(in: network)))
     }
 }

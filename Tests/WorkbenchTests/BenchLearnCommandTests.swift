@@ -11,7 +11,7 @@ struct BenchLearnCommandTests {
         #expect(throws: CommandSyntaxError.self) { try CommandLanguage.parse("bench repeat 0") }
         var s = Session.LearnSettings()
         #expect(try CommandLanguage.parse("learn") == .learn(s))
-        s.algorithm = "tabu"; s.score = "bdeu"; s.maxParents = 2; s.restarts = 3; s.seed = 9
+        s.algorithm = .tabu; s.score = .bdeu(equivalentSampleSize: 1); s.maxParents = 2; s.restarts = 3; s.seed = 9
         #expect(try CommandLanguage.parse("learn tabu score bdeu max-parents 2 restarts 3 seed 9") == .learn(s))
         #expect(try CommandLanguage.parse(s.commandText) == .learn(s))
         do { _ = try CommandLanguage.parse("learn score foo"); Issue.record("accepted a bad score") } catch {

@@ -10,7 +10,7 @@ struct ExplainCommandTests {
     /// `P(T = t | e)` by a fresh junction tree, `e` given by names.
     func posterior(_ n: BayesianNetwork, _ target: String, _ state: String, _ e: [String: String],
                    soft: [String: [Double]] = [:]) throws -> Double {
-        let r = try QueryService(network: n).answer(QueryRequest(targets: [target], evidence: e, soft: soft))
+        let r = try QueryService(network: n).answer(QueryRequest(targets: [target], findings: FindingSet(evidence: e, soft: soft)))
         return r.marginals[0].probabilities[try n.stateIndex(try n.require(target), state)]
     }
 
@@ -66,7 +66,7 @@ struct ExplainCommandTests {
         let e = ["xray": "yes", "smoke": "yes"]
         let service = QueryService(network: n)
         func joint(_ evidence: [String: String]) throws -> [[String]: Double] {
-            let r = try service.answer(QueryRequest(targets: ["either", "xray"], evidence: evidence))
+            let r = try service.answer(QueryRequest(targets: ["either", "xray"], findings: FindingSet(evidence: evidence)))
             return Dictionary(uniqueKeysWithValues: r.joint!.map { ($0.states, $0.probability) })
         }
         let pt = try posterior(n, "lung", "yes", e)

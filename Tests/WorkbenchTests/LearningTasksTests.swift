@@ -49,8 +49,8 @@ struct LearningTasksTests {
         #expect(impossible[0].family == "P(either=no | lung=no, tub=yes)")
         #expect(impossible[0].description.hasPrefix("row 2 of "))
         // P(smoke=yes | asia=no, tub=no, lung=no, bronc=no, either=no, xray=no, dysp=no), by query.
-        let q = try QueryService(network: net).answer(QueryRequest(targets: ["smoke"], evidence: [
-            "asia": "no", "tub": "no", "lung": "no", "bronc": "no", "either": "no", "xray": "no", "dysp": "no"]))
+        let q = try QueryService(network: net).answer(QueryRequest(targets: ["smoke"], findings: FindingSet(evidence: [
+            "asia": "no", "tub": "no", "lung": "no", "bronc": "no", "either": "no", "xray": "no", "dysp": "no"])))
         #expect(abs(Double(rows[0][1])! - q.marginals[0].probabilities[0]) < 1e-12)
         #expect(throws: WorkbenchError.self) { try LearningTasks.score(net, data: data, target: "smoke", strict: true) }
     }
@@ -90,7 +90,7 @@ struct LearningTasksTests {
     @Test func learnRecoversMostOfAsiaAndScoresRows() throws {
         let net = try asia()
         let data = try LearningTasks.sample(net, rows: 10_000, seed: 5, missing: 0, dropLatent: false)
-        let (learned, report) = try LearningTasks.learn(data, algorithm: "hc", score: "bic", maxParents: 3,
+        let (learned, report) = try LearningTasks.learn(data, algorithm: .hc, score: .bic, maxParents: 3,
                                                         required: [], forbidden: [], restarts: 0, seed: 1)
         var truth = Set<[String]>(), found = Set<[String]>()
         for v in 0..<net.count { for p in net.parents(of: v) { truth.insert([net.names[p], net.names[v]].sorted()) } }
@@ -122,7 +122,7 @@ struct LearningTasksTests {
         try csv.write(toFile: dir + "/t.csv", atomically: true, encoding: .utf8)
         let (raw, _) = try ModelIO.loadData(path: dir + "/t.csv")
         let plan = try LearningTasks.discretization(columns: ["tenure=mdl"], numeric: "equal-width:4", categoricalLimit: 10, target: "churn")
-        let (learned, report) = try LearningTasks.learn(raw, algorithm: "hc", score: "bic", maxParents: 2,
+        let (learned, report) = try LearningTasks.learn(raw, algorithm: .hc, score: .bic, maxParents: 2,
                                                         required: [], forbidden: [], restarts: 0, seed: 1, discretization: plan)
         #expect(report.discretized.map(\.name) == ["tenure", "charges"])
         let tenure = learned.variables[learned.index(of: "tenure")!]

@@ -13,7 +13,7 @@ struct QueryServiceTests {
 
     @Test func posteriorJointAndEvidenceOnAsia() throws {
         let service = QueryService(network: try asia())
-        let r = try service.answer(QueryRequest(targets: ["lung", "bronc"], evidence: ["smoke": "yes"]))
+        let r = try service.answer(QueryRequest(targets: ["lung", "bronc"], findings: FindingSet(evidence: ["smoke": "yes"])))
         // asia.bif: P(lung=yes | smoke=yes) = 0.1, P(bronc=yes | smoke=yes) = 0.6, P(smoke=yes) = 0.5.
         #expect(abs(r.marginals[0].probabilities[0] - 0.1) < 1e-12)
         #expect(abs(r.marginals[1].probabilities[0] - 0.6) < 1e-12)
@@ -27,8 +27,8 @@ struct QueryServiceTests {
     @Test func interventionCutsTheEvidenceFlow() throws {
         let service = QueryService(network: try asia())
         // Observing xray=yes raises P(lung); doing xray=yes does not change it.
-        let seen = try service.answer(QueryRequest(targets: ["lung"], evidence: ["xray": "yes"]))
-        let done = try service.answer(QueryRequest(targets: ["lung"], interventions: ["xray": "yes"]))
+        let seen = try service.answer(QueryRequest(targets: ["lung"], findings: FindingSet(evidence: ["xray": "yes"])))
+        let done = try service.answer(QueryRequest(targets: ["lung"], findings: FindingSet(interventions: ["xray": "yes"])))
         let prior = try service.answer(QueryRequest(targets: ["lung"]))
         #expect(seen.marginals[0].probabilities[0] > 0.4)
         #expect(abs(done.marginals[0].probabilities[0] - prior.marginals[0].probabilities[0]) < 1e-12)
@@ -38,14 +38,14 @@ struct QueryServiceTests {
     @Test func badInputIsNamed() throws {
         let service = QueryService(network: try asia())
         #expect(throws: ModelError.unknownState(variable: "smoke", state: "maybe", allowed: ["yes", "no"])) {
-            try service.answer(QueryRequest(targets: ["lung"], evidence: ["smoke": "maybe"]))
+            try service.answer(QueryRequest(targets: ["lung"], findings: FindingSet(evidence: ["smoke": "maybe"])))
         }
         #expect(throws: ModelError.unknownVariable("lungs", suggestion: "lung")) { try service.answer(QueryRequest(targets: ["lungs"])) }
         #expect(throws: WorkbenchError.usage("--evidence smoke: expected VARIABLE=STATE")) {
-            try QueryRequest.assignments(["smoke"], option: "--evidence")
+            try FindingSet.assignments(["smoke"], option: "--evidence")
         }
-        #expect(throws: WorkbenchError.self) { try QueryRequest.likelihoods(["smoke=0.2,x"]) }
-        #expect(try QueryRequest.likelihoods(["smoke=0.2, 0.8"]) == ["smoke": [0.2, 0.8]])
+        #expect(throws: WorkbenchError.self) { try FindingSet.likelihoods(["smoke=0.2,x"]) }
+        #expect(try FindingSet.likelihoods(["smoke=0.2, 0.8"]) == ["smoke": [0.2, 0.8]])
     }
 
     @Test func barChartDrawsProportionalBars() {
@@ -79,7 +79,7 @@ struct ExplanationTests {
             pe += p
             if p > best { best = p; bestIndex = i }
         }
-        let mpe = try service.explain(QueryRequest(targets: [], evidence: ["dysp": "yes"]), mapOverTargets: false)
+        let mpe = try service.explain(QueryRequest(targets: [], findings: FindingSet(evidence: ["dysp": "yes"])), mapOverTargets: false)
         #expect(abs(mpe.jointProbability - best) < 1e-12)
         #expect(abs(mpe.posteriorProbability - best / pe) < 1e-12)
         for v in 0..<net.count {
@@ -93,7 +93,7 @@ struct ExplanationTests {
             let l = (i >> (net.count - 1 - lung)) & 1, t = (i >> (net.count - 1 - tub)) & 1
             sums[l * 2 + t] += p
         }
-        let map = try service.explain(QueryRequest(targets: ["lung", "tub"], evidence: ["dysp": "yes"]), mapOverTargets: true)
+        let map = try service.explain(QueryRequest(targets: ["lung", "tub"], findings: FindingSet(evidence: ["dysp": "yes"])), mapOverTargets: true)
         #expect(abs(map.jointProbability - sums.max()!) < 1e-12)
         let k = sums.firstIndex(of: sums.max()!)!
         #expect(map.assignment == ["lung": ["yes", "no"][k / 2], "tub": ["yes", "no"][k % 2]])

@@ -65,7 +65,7 @@ struct RiskRankingTests {
         }
         let engine = QueryService(network: session.network)
         func p(_ f: [String: String]) throws -> Double {
-            try engine.answer(QueryRequest(targets: ["Retained"], evidence: f)).marginals[0].probabilities[1]
+            try engine.answer(QueryRequest(targets: ["Retained"], findings: FindingSet(evidence: f))).marginals[0].probabilities[1]
         }
         #expect(abs(try p(findings) - top.probability) < 1e-9)
         for f in top.factors {

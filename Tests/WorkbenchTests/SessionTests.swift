@@ -143,11 +143,11 @@ struct SessionTests {
         s.saveScenario("smoker")
         try s.perform(.renameVariable(from: "smoke", to: "smoker"))
         try s.perform(.renameState(variable: "smoker", from: "yes", to: "daily"))
-        #expect(s.evidence == ["smoker": "daily"])
+        #expect(s.findings.evidence == ["smoker": "daily"])
         #expect(s.scenarios["smoker"]!.evidence == ["smoker": "daily"])
         // Removing the variable drops its evidence, with a note.
         let notes = try s.perform(.removeVariable("smoker"))
-        #expect(s.evidence.isEmpty && notes == ["dropped evidence smoker=daily"])
+        #expect(s.findings.evidence.isEmpty && notes == ["dropped evidence smoker=daily"])
     }
 
     @Test func evidenceQueriesAndScenarioComparison() throws {
@@ -162,7 +162,7 @@ struct SessionTests {
         try s.observe([("xray", "yes")])
         s.saveScenario("xray")
         try s.intervene([("xray", "yes")])
-        #expect(s.evidence.isEmpty && s.interventions == ["xray": "yes"])
+        #expect(s.findings.evidence.isEmpty && s.findings.interventions == ["xray": "yes"])
         s.saveScenario("do_xray")
         let c = try s.compareScenarios(target: "lung", names: ["baseline", "smoker", "xray", "do_xray"])
         #expect(c.columns.map(\.scenario) == ["baseline", "smoker", "xray", "do_xray"])
@@ -174,7 +174,7 @@ struct SessionTests {
         try s.setSoft("xray", [0.8, 0.2])
         #expect(throws: ModelError.self) { try s.setSoft("xray", [1]) }
         try s.loadScenario("smoker")
-        #expect(s.currentScenario == Scenario(evidence: ["smoke": "yes"]))
+        #expect(s.findings == FindingSet(evidence: ["smoke": "yes"]))
         #expect(throws: WorkbenchError.self) { try s.loadScenario("nope") }
         #expect(throws: ModelError.self) { try s.observe([("smoke", "often")]) }
         #expect(throws: WorkbenchError.self) { try s.retract(["asia"]) }
