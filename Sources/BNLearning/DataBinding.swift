@@ -59,18 +59,38 @@ public struct DataBinding: Sendable {
     }
 
     /// The distinct rows over the bound columns, in order of first appearance: the index of
-    /// each one's first row and the total weight of its copies.
+    /// each one's first row and the total weight of its copies. Rows are hashed column by
+    /// column into 64 bits and found in an open-addressing table (equal hashes are checked
+    /// cell by cell).
     public func distinctRows() -> (firstRow: [Int], weight: [Double]) {
-        let present = codes.indices.filter { codes[$0] != nil }
-        var index: [[Int32]: Int] = [:]
-        index.reserveCapacity(rowCount)
+        let present = codes.compactMap { $0 }
+        var hash = [UInt64](repeating: 0, count: rowCount)
+        for column in present {
+            for i in 0..<rowCount {
+                let h = (hash[i] ^ UInt64(UInt32(bitPattern: column[i]))) &* 0x9E37_79B9_7F4A_7C15
+                hash[i] = h ^ (h >> 29)
+            }
+        }
+        var slots = 1
+        while slots < 2 * rowCount { slots <<= 1 }
+        var table = [Int](repeating: -1, count: slots)    // the distinct row's number, or -1
         var firstRow: [Int] = []
         var merged: [Double] = []
-        var key = [Int32](repeating: 0, count: present.count)
         for i in 0..<rowCount {
-            for (k, v) in present.enumerated() { key[k] = codes[v]![i] }
             let w = weights?[i] ?? 1
-            if let r = index[key] { merged[r] += w } else { index[key] = merged.count; firstRow.append(i); merged.append(w) }
+            var at = Int(truncatingIfNeeded: hash[i] >> 7) & (slots - 1)
+            while true {
+                let r = table[at]
+                if r < 0 {
+                    table[at] = merged.count
+                    firstRow.append(i)
+                    merged.append(w)
+                    break
+                }
+                let j = firstRow[r]
+                if hash[j] == hash[i] && present.allSatisfy({ $0[j] == $0[i] }) { merged[r] += w; break }
+                at = (at + 1) & (slots - 1)
+            }
         }
         return (firstRow, merged)
     }

@@ -64,6 +64,7 @@ public enum FamilyCounter {
         defer { index.deallocate() }
         // Families with a variable absent from the data have no complete rows.
         let countable = families.map { fam in fam.allSatisfy { binding.codes[$0] != nil } }
+        let gappy = families.map { fam in fam.contains { binding.hasMissing[$0] } }
         var start = rows.lowerBound
         while start < rows.upperBound {
             let end = min(start + blockSize, rows.upperBound)
@@ -76,9 +77,11 @@ public enum FamilyCounter {
                         let c = col.baseAddress! + start
                         if binding.hasMissing[v] {
                             for t in 0..<len {
-                                let x = c[t]
-                                // A missing cell poisons the index (negative) for this row.
-                                index[t] = (x < 0 || index[t] < 0) ? -1 : index[t] &* card &+ x
+                                // A missing cell (-1) poisons the index for this row: -1
+                                // from then on, branch-free (the sign bit of either spread
+                                // over the word), so the loop vectorises.
+                                let x = c[t], i = index[t]
+                                index[t] = (i &* card &+ x) | ((x | i) >> 31)
                             }
                         } else {
                             // A complete column: no checks, so the loop vectorises. A row
@@ -90,7 +93,22 @@ public enum FamilyCounter {
                 }
                 let stride = laneStride[f]
                 result[f].withUnsafeMutableBufferPointer { out in
-                    if let w = binding.weights {
+                    if gappy[f] {
+                        // Many rows poisoned, at random: a branch per row would be
+                        // mispredicted half the time, so a poisoned row adds 0 to cell 0.
+                        // (`m` is -1 for a poisoned row, else 0.)
+                        if let w = binding.weights {
+                            for t in 0..<len {
+                                let i = index[t], m = i >> 31
+                                out[(t & (lanes - 1)) &* stride &+ Int(i & ~m)] += w[start + t] * Double(m &+ 1)
+                            }
+                        } else {
+                            for t in 0..<len {
+                                let i = index[t], m = i >> 31
+                                out[(t & (lanes - 1)) &* stride &+ Int(i & ~m)] += Double(m &+ 1)
+                            }
+                        }
+                    } else if let w = binding.weights {
                         for t in 0..<len where index[t] >= 0 { out[(t & (lanes - 1)) &* stride &+ Int(index[t])] += w[start + t] }
                     } else {
                         for t in 0..<len where index[t] >= 0 { out[(t & (lanes - 1)) &* stride &+ Int(index[t])] += 1 }

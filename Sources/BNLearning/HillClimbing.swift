@@ -102,26 +102,53 @@ public struct HillClimbing: Sendable {
         var current = parents.indices.map { cache.score($0, parents[$0]) }
         var bestParents = parents
         var bestScore = current.reduce(0, +)
+        var reached = bestScore
         var tabu: [[[Int]]] = []
         var iterations = 0
         let n = parents.count
+        let isRequired = Self.matrix(required, n), isForbidden = Self.matrix(forbidden, n)
+        // Every move changes one or two families by toggling one parent: `toggle[v·n + u]`
+        // is the score change of toggling `u` in the parents of `v` (NaN: not computed since
+        // `v`'s parents last changed), so a step only scores the moves of the families the
+        // last step changed.
+        var toggle = [Double](repeating: .nan, count: n * n)
+        /// `v`'s parents with `u` toggled.
+        func toggled(_ v: Int, _ u: Int) -> [Int] {
+            parents[v].contains(u) ? parents[v].filter { $0 != u } : (parents[v] + [u]).sorted()
+        }
         while iterations < maxIterations {
             iterations += 1
-            var bestMove: (delta: Double, apply: [(Int, [Int])])? = nil
+            var bestMove: (delta: Double, toggles: [(Int, Int)])? = nil
             var dryRun = true
-            func consider(_ changes: [(Int, [Int])]) {
-                if dryRun {
-                    for (v, ps) in changes { _ = cache.score(v, ps) }
-                    return
+            // `ancestor[a·n + b]`: a directed path b ⇝ a exists (so adding a → b would close a cycle).
+            var ancestor = [Bool](repeating: false, count: n * n)
+            for a in 0..<n {
+                var stack = parents[a]
+                while let u = stack.popLast() {
+                    if ancestor[a * n + u] { continue }
+                    ancestor[a * n + u] = true
+                    stack += parents[u]
                 }
+            }
+            func consider(_ toggles: [(Int, Int)]) {
                 var delta = 0.0
-                for (v, ps) in changes { delta += cache.score(v, ps) - current[v] }
+                for (v, u) in toggles {
+                    var d = toggle[v * n + u]
+                    if d.isNaN {
+                        let ps = toggled(v, u)
+                        if dryRun { _ = cache.change(v, from: parents[v], to: ps); continue }
+                        d = cache.change(v, from: parents[v], to: ps) ?? cache.score(v, ps) - current[v]
+                        toggle[v * n + u] = d
+                    }
+                    delta += d
+                }
+                if dryRun { return }
                 if tabuLength > 0 {
                     var candidate = parents
-                    for (v, ps) in changes { candidate[v] = ps }
+                    for (v, u) in toggles { candidate[v] = toggled(v, u) }
                     if tabu.contains(candidate) { return }
                 }
-                if bestMove == nil || delta > bestMove!.delta + 1e-12 { bestMove = (delta, changes) }
+                if bestMove == nil || delta > bestMove!.delta + 1e-12 { bestMove = (delta, toggles) }
             }
             // First a dry run gathers the families no move has scored yet, counted together
             // in one pass; then every move is evaluated from the cache.
@@ -134,23 +161,21 @@ public struct HillClimbing: Sendable {
             }
             for a in 0..<n {
                 for b in 0..<n where a != b {
-                    let edge = Edge(a, b)
                     if parents[b].contains(a) {
                         // Remove a → b.
-                        if !required.contains(edge) {
-                            consider([(b, parents[b].filter { $0 != a })])
+                        if !isRequired[a * n + b] {
+                            consider([(b, a)])
                             // Reverse a → b into b → a.
-                            let rev = Edge(b, a)
-                            if !forbidden.contains(rev) && parents[a].count < maxParents {
-                                var trial = parents
-                                trial[b] = parents[b].filter { $0 != a }
-                                trial[a] = (parents[a] + [b]).sorted()
-                                if isAcyclic(trial) { consider([(b, trial[b]), (a, trial[a])]) }
+                            // It closes a cycle when a reaches b by another path: through
+                            // another parent p of b that a is an ancestor of.
+                            if !isForbidden[b * n + a] && parents[a].count < maxParents,
+                               !parents[b].contains(where: { $0 != a && ancestor[$0 * n + a] }) {
+                                consider([(b, a), (a, b)])
                             }
                         }
-                    } else if !parents[a].contains(b), !forbidden.contains(edge), parents[b].count < maxParents,
-                              !reaches(parents, from: b, to: a) {
-                        consider([(b, (parents[b] + [a]).sorted())])
+                    } else if !parents[a].contains(b), !isForbidden[a * n + b], parents[b].count < maxParents,
+                              !ancestor[a * n + b] {
+                        consider([(b, a)])
                     }
                 }
             }
@@ -161,8 +186,15 @@ public struct HillClimbing: Sendable {
                 tabu.append(parents)
                 if tabu.count > tabuLength { tabu.removeFirst() }
             }
-            for (v, ps) in move.apply { parents[v] = ps; current[v] = cache.score(v, ps) }
-            let s = current.reduce(0, +)
+            for (v, u) in move.toggles {
+                parents[v] = toggled(v, u)
+                current[v] = cache.score(v, parents[v])
+                for w in 0..<n { toggle[v * n + w] = .nan }
+            }
+            // On available cases the families' own scores are on different rows: the
+            // score climbs by the moves' changes.
+            let s = cache.statistics.sharedRows ? reached + move.delta : current.reduce(0, +)
+            reached = s
             progress?(stepsBefore + iterations, s, parents.reduce(0) { $0 + $1.count })
             if s > bestScore + 1e-9 {
                 bestScore = s
@@ -174,6 +206,13 @@ public struct HillClimbing: Sendable {
             if tabuLength == 0 && move.delta <= 1e-9 { break }
         }
         return Result(parents: bestParents, score: bestScore, iterations: iterations, familiesScored: 0)
+    }
+
+    /// `edges` as a flat `n × n` matrix, `[from · n + to]`.
+    private static func matrix(_ edges: Set<Edge>, _ n: Int) -> [Bool] {
+        var m = [Bool](repeating: false, count: n * n)
+        for e in edges where e.from < n && e.to < n { m[e.from * n + e.to] = true }
+        return m
     }
 
     /// Random moves away from a local optimum: each step reverses or removes a random
@@ -239,7 +278,10 @@ final class FamilyScoreCache: @unchecked Sendable {
     let cardinalities: [Int]
     let statistics: any FamilyStatistics
     let sampleSize: Double
-    private var table: [[Int]: Double] = [:]
+    /// Per family key: its score, and with `statistics.sharedRows` the score of the family
+    /// without each of its parents (in the order of the key) on the rows that observe the
+    /// whole family.
+    private var table: [[Int]: (score: Double, without: [Double])] = [:]
     private(set) var misses = 0
     /// While true, `score` records unknown families instead of counting them.
     var collecting = false
@@ -254,17 +296,60 @@ final class FamilyScoreCache: @unchecked Sendable {
     }
 
     func score(_ child: Int, _ parents: [Int]) -> Double {
-        let key = parents + [child]
-        if let s = table[key] { return s }
+        entry(parents + [child])?.score ?? 0
+    }
+
+    /// The family's entry; nil while collecting (the family is then recorded for counting).
+    private func entry(_ key: [Int]) -> (score: Double, without: [Double])? {
+        if let e = table[key] { return e }
         if collecting {
             if pendingSet.insert(key).inserted { pending.append(key) }
-            return 0
+            return nil
         }
         misses += 1
-        let counts = statistics.counts(families: [key], cardinalities: cardinalities)[0]
-        let s = score.familyScore(counts: counts, childStates: cardinalities[child], sampleSize: sampleSize)
-        table[key] = s
-        return s
+        record(key, statistics.counts(families: [key], cardinalities: cardinalities)[0])
+        return table[key]!
+    }
+
+    /// The score change of `child` going from parents `old` to `new` (one parent more or
+    /// less) measured on the rows that observe the larger family, when the statistics
+    /// count each family on its own rows (`FamilyStatistics.sharedRows`); nil otherwise
+    /// (the change is then the difference of the two family scores).
+    func change(_ child: Int, from old: [Int], to new: [Int]) -> Double? {
+        guard statistics.sharedRows, abs(old.count - new.count) == 1 else {
+            if collecting { _ = score(child, new) }
+            return nil
+        }
+        let (large, small, sign) = old.count > new.count ? (old, new, -1.0) : (new, old, 1.0)
+        guard let e = entry(large + [child]) else { return 0 }
+        var dropped = 0
+        while dropped < small.count && small[dropped] == large[dropped] { dropped += 1 }
+        return sign * (e.score - e.without[dropped])
+    }
+
+    /// Files a family's score from its counts (and, with `sharedRows`, the scores of the
+    /// family without each parent, from the same counts).
+    private func record(_ key: [Int], _ counts: [Double]) {
+        let r = cardinalities[key.last!]
+        let own = score.familyScore(counts: counts, childStates: r, sampleSize: sampleSize)
+        guard statistics.sharedRows else { table[key] = (own, []); return }
+        // Summing parent k out: the table is row-major over the key, so each cell's index
+        // splits into (outer, x_k, inner) around the axis of parent k.
+        var inner = counts.count
+        let without = key.dropLast().indices.map { k -> Double in
+            let card = cardinalities[key[k]]
+            inner /= card
+            let outer = counts.count / (inner * card)
+            var summed = [Double](repeating: 0, count: outer * inner)
+            for o in 0..<outer {
+                for x in 0..<card {
+                    let from = (o * card + x) * inner
+                    for i in 0..<inner { summed[o * inner + i] += counts[from + i] }
+                }
+            }
+            return score.familyScore(counts: summed, childStates: r, sampleSize: sampleSize)
+        }
+        table[key] = (own, without)
     }
 
     /// Counts and scores every family recorded while `collecting`, in one pass. Families
@@ -282,8 +367,7 @@ final class FamilyScoreCache: @unchecked Sendable {
         for key in pending {
             let sorted = key.sorted()
             let joint = all[setIndex[sorted]!]
-            let counts = key == sorted ? joint : Self.permute(joint, from: sorted, to: key, cardinalities: cardinalities)
-            table[key] = score.familyScore(counts: counts, childStates: cardinalities[key.last!], sampleSize: sampleSize)
+            record(key, key == sorted ? joint : Self.permute(joint, from: sorted, to: key, cardinalities: cardinalities))
         }
         misses += sets.count
         pending.removeAll(keepingCapacity: true)

@@ -35,12 +35,8 @@ public struct PosteriorCompletion: FamilyStatistics {
     /// `marginalOf[v · rows + i]`: where `P(x_v | e_i)` starts in `marginals` (when missing).
     let marginalOf: [Int32]
     let marginals: [Double]
-    /// Per group: the number of its variables, which they are (`groupVariables[variableStart[g]...]`)
-    /// and its row.
+    /// Per group: the number of its variables.
     let width: [Int]
-    let variableStart: [Int]
-    let groupVariables: [Int32]
-    let groupRow: [Int32]
     /// Per group: its first entry; the entries of group `g` are `entryStart[g]..<entryStart[g + 1]`.
     let entryStart: [Int]
     /// Per group: where its assignment codes start (`width[g]` codes per entry).
@@ -79,7 +75,6 @@ public struct PosteriorCompletion: FamilyStatistics {
             var groupOf: [[Int32]], positionOf: [[Int32]], marginalOf: [[Int32]]
             var marginals: [Double] = []
             var width: [Int] = [], entryCount: [Int] = [], codes: [Int32] = [], probabilities: [Double] = []
-            var variables: [Int32] = [], row: [Int32] = []
             var approximated = 0
         }
         let parts = max(1, min(threads, rows / 256 + 1))
@@ -110,8 +105,6 @@ public struct PosteriorCompletion: FamilyStatistics {
                         }
                         out.width.append(vars.count)
                         out.entryCount.append(entries)
-                        out.variables.append(contentsOf: vars.map { Int32($0) })
-                        out.row.append(Int32(i))
                     }
                     var tooLarge: [Int] = []
                     for g in enumeration.groups(of: e, scratch: &scratch) {
@@ -152,8 +145,6 @@ public struct PosteriorCompletion: FamilyStatistics {
                         }
                         out.width.append(width)
                         out.entryCount.append(kept)
-                        out.variables.append(contentsOf: g.vars.map { Int32($0) })
-                        out.row.append(Int32(i))
                     }
                     if !tooLarge.isEmpty {
                         // Too entangled to enumerate: each of these cells its own group, with
@@ -177,7 +168,7 @@ public struct PosteriorCompletion: FamilyStatistics {
         // Join the parts: group and marginal numbers of later parts move past the earlier ones.
         var groupOf = [[Int32]](repeating: [], count: n), positionOf = groupOf, marginalOf = groupOf
         var width: [Int] = [], entryStart = [0], codeStart = [0], codes: [Int32] = [], probabilities: [Double] = []
-        var marginals: [Double] = [], variableStart = [0], groupVariables: [Int32] = [], groupRow: [Int32] = []
+        var marginals: [Double] = []
         var approximated = 0
         for r in results {
             let p = try r.get()
@@ -187,11 +178,8 @@ public struct PosteriorCompletion: FamilyStatistics {
                 positionOf[v].append(contentsOf: p.positionOf[v])
                 marginalOf[v].append(contentsOf: p.marginalOf[v].map { $0 < 0 ? -1 : $0 + marginalOffset })
             }
-            groupVariables.append(contentsOf: p.variables)
-            groupRow.append(contentsOf: p.row)
             for (w, c) in zip(p.width, p.entryCount) {
                 width.append(w)
-                variableStart.append(variableStart.last! + w)
                 entryStart.append(entryStart.last! + c)
                 codeStart.append(codeStart.last! + c * w)
             }
@@ -208,41 +196,12 @@ public struct PosteriorCompletion: FamilyStatistics {
         self.marginalOf = marginalOf.flatMap { $0 }
         self.marginals = marginals
         self.width = width
-        self.variableStart = variableStart
-        self.groupVariables = groupVariables
-        self.groupRow = groupRow
         self.entryStart = entryStart
         self.codeStart = codeStart
         self.codes = codes
         self.probabilities = probabilities
         sampleSize = binding.sampleSize
         approximatedRows = approximated
-    }
-
-    /// `imputations` completed copies of the rows, each of weight `w / imputations`: every
-    /// group's assignment drawn from its posterior `P(x_C | e)` (approximated rows: every
-    /// missing cell from its marginal), seeded. Counting them is the stochastic version of
-    /// the expected counts (multiple imputation; Friedman 1997 §4 on stochastic
-    /// approximations), at the cost of complete-data counting.
-    public func imputed(_ imputations: Int, seed: UInt64) -> DataBinding {
-        precondition(imputations >= 1, "PosteriorCompletion.imputed: at least one imputation")
-        let rows = binding.rowCount, n = binding.codes.count
-        var rng = SplitMix64(seed: seed)
-        var out = (0..<n).map { v in Array(columns[(v * rows)..<((v + 1) * rows)]) }
-        var completed = [[Int32]](repeating: [], count: n)
-        for _ in 0..<imputations {
-            for g in width.indices {
-                var u = rng.nextUnit()
-                var a = entryStart[g + 1] - 1
-                for e in entryStart[g]..<entryStart[g + 1] { u -= probabilities[e]; if u < 0 { a = e; break } }
-                let row = Int(groupRow[g]), code = codeStart[g] + (a - entryStart[g]) * width[g]
-                for k in 0..<width[g] { out[Int(groupVariables[variableStart[g] + k])][row] = codes[code + k] }
-            }
-            for v in 0..<n { completed[v].append(contentsOf: out[v]) }
-        }
-        let share = 1 / Double(imputations)
-        let weights = (0..<imputations).flatMap { _ in (0..<rows).map { (binding.weights?[$0] ?? 1) * share } }
-        return DataBinding(codes: completed, rowCount: rows * imputations, weights: weights).deduplicated()
     }
 
     /// The expected counts of each family (parents first, child last): the families are

@@ -6,29 +6,39 @@ import Foundation
 /// Friedman 1998, "The Bayesian structural EM algorithm").
 ///
 /// The search cannot score a DAG on incomplete data directly: the observed-data score
-/// does not decompose into families. Structural EM alternates, from `G₀` (the given start
-/// or the empty DAG) with `θ₀` from each family's available cases (for the empty DAG, the
-/// exact maximum-likelihood marginals):
+/// does not decompose into families. Structural EM alternates completion and search:
 ///
+/// 0. start: the search from the given start (or the empty DAG) on available cases
+///    (`AvailableCaseStatistics`: each family's complete rows scaled to the sample, every
+///    move scored on the rows that observe the larger of the families it changes), so
+///    `G₀` follows the path the search would take on complete data, without the bias of
+///    a completion by a model that does not know the dependencies yet; `θ₀` is the M-step
+///    of the available-case counts on `G₀`.
 /// 1. parameters (optional): `emIterations` EM iterations on `G_t` from `θ_t` (Dempster,
 ///    Laird & Rubin 1977);
-/// 2. completion: the posterior of every row's missing cells under `(G_t, θ_t)`
-///    (`PosteriorCompletion`), whose expected counts score any family:
-///    `Q(G : G_t, θ_t) = Σ_v score(v | pa_G(v); E[N | G_t, θ_t])`;
-/// 3. structure: the search (hill climbing or tabu, from `G_t`, and with `freshSearch` also
-///    from `G₀`, keeping the higher) for the `G_{t+1}` that maximises `Q`; `θ_{t+1}` is the
-///    M-step of the same expected counts on `G_{t+1}` (so each round is also one EM
-///    iteration: Friedman's MS-EM);
+/// 2. completion: the missing cells completed under `(G_t, θ_t)`, whose counts score any
+///    family: `Q(G : G_t, θ_t) = Σ_v score(v | pa_G(v); E[N | G_t, θ_t])`. By default
+///    (`imputations ≥ 1`) the expected counts are approximated by imputations, the
+///    stochastic variant of §4 of the paper: a Gibbs chain over the missing cells
+///    (`GibbsImputation`, started from the marginals, `burnInSweeps` sweeps under
+///    `(G₀, θ₀)`, then `sweeps` per round) is counted as complete data. With
+///    `imputations = 0` the exact expected counts of the posterior (`PosteriorCompletion`).
+/// 3. structure: the search from `G_t` for the `G_{t+1}` that maximises `Q` (in the first
+///    round with at least `restarts` random restarts: `G₀` is a local optimum of the
+///    available cases, which the completed data let the search leave); `θ_{t+1}` is the
+///    M-step of the same counts on `G_{t+1}` (so each round is also one EM iteration:
+///    Friedman's MS-EM);
 ///
 /// until the search returns `G_t` itself (a fixed point) or after `maxRounds` rounds. For
 /// BIC with exact expected counts, `Q(G_{t+1}) ≥ Q(G_t)` implies that the observed-data BIC
-/// did not decrease (Friedman 1997, theorem 3.1).
+/// did not decrease (Friedman 1997, theorem 3.1). The parameters returned are the M-step of
+/// `finalImputations` further imputations under the last structure (or, with
+/// `imputations = 0`, of the last expected counts), then `finalEMIterations` of EM.
 ///
-/// By default the search reads one seeded imputation of the completion (`imputations = 1`,
-/// the stochastic variant of §4 of the paper) instead of the exact expected counts: the
-/// imputed rows are counted as complete data, several times faster, and on asia, child and
-/// alarm (10,000 rows, 20 % of cells missing) as close to the complete-data structure
-/// (BENCHMARKS.md, "Structure learning with missing cells").
+/// The defaults are the measured ones: on asia, child and alarm (10,000 rows, 20 % of the
+/// cells missing at random) within 2 of the complete-data structure (SHD between
+/// equivalence classes), in under 5 times its time (BENCHMARKS.md, "Structure learning
+/// with missing cells").
 public struct StructuralEM: Sendable {
     /// The structure step (score, operators, constraints, restarts).
     public var search: HillClimbing
@@ -43,12 +53,18 @@ public struct StructuralEM: Sendable {
     /// EM iterations after the last round (0: the parameters are the last round's M-step).
     public var finalEMIterations: Int
     /// How the search reads the completion: 0, Friedman's expected counts (exact, but every
-    /// family costs a pass with each row's posterior); `k ≥ 1`, `k` seeded imputations of
-    /// every row (`PosteriorCompletion.imputed`), counted as complete data.
+    /// family costs a pass with each row's posterior); `k ≥ 1`, `k` successive states of a
+    /// seeded Gibbs chain over the missing cells (`GibbsImputation`), counted as complete data.
     public var imputations: Int
-    /// Each round after the first also searches from the start (`start` or the empty DAG)
-    /// and keeps whichever DAG scores higher on the round's counts.
-    public var freshSearch: Bool
+    /// Gibbs sweeps under `(G₀, θ₀)` before the first round.
+    public var burnInSweeps: Int
+    /// Gibbs sweeps per later round.
+    public var sweeps: Int
+    /// Imputations whose counts give the parameters of the result.
+    public var finalImputations: Int
+    /// The least random restarts of the first round's search (the search's own `restarts`
+    /// when higher); the search on available cases and later rounds have the search's own.
+    public var restarts: Int
     /// Seeds the imputations.
     public var seed: UInt64
     /// Threads for EM, the completion and the counts.
@@ -58,8 +74,9 @@ public struct StructuralEM: Sendable {
 
     /// A run with the search's settings; the defaults are the measured ones (BENCHMARKS.md).
     public init(search: HillClimbing, estimator: ParameterEstimator = ParameterEstimator(method: .bdeu(equivalentSampleSize: 1)),
-                maxRounds: Int = 10, emIterations: Int = 0, tolerance: Double = 1e-5, finalEMIterations: Int = 0,
-                imputations: Int = 1, freshSearch: Bool = true, seed: UInt64 = 1, threads: Int = 2, progress: (@Sendable (Progress) -> Void)? = nil) {
+                maxRounds: Int = 2, emIterations: Int = 0, tolerance: Double = 1e-5, finalEMIterations: Int = 0,
+                imputations: Int = 1, burnInSweeps: Int = 5, sweeps: Int = 1, finalImputations: Int = 3, restarts: Int = 10,
+                seed: UInt64 = 1, threads: Int = 2, progress: (@Sendable (Progress) -> Void)? = nil) {
         self.search = search
         self.estimator = estimator
         self.maxRounds = maxRounds
@@ -67,7 +84,10 @@ public struct StructuralEM: Sendable {
         self.tolerance = tolerance
         self.finalEMIterations = finalEMIterations
         self.imputations = imputations
-        self.freshSearch = freshSearch
+        self.burnInSweeps = burnInSweeps
+        self.sweeps = sweeps
+        self.finalImputations = finalImputations
+        self.restarts = restarts
         self.seed = seed
         self.threads = threads
         self.progress = progress
@@ -122,26 +142,38 @@ public struct StructuralEM: Sendable {
     /// every variable needs a column of `data`, matched by name), starting the search from
     /// `start` (`parents[v]`) or the empty DAG.
     public func learn(_ skeleton: BayesianNetwork, data: Dataset, start: [[Int]]? = nil) throws -> Result {
-        let binding = try DataBinding(network: skeleton, data: data).deduplicated()
-        let rows = ExpectationMaximization.distinctRows(binding, variables: skeleton.count)
+        let raw = try DataBinding(network: skeleton, data: data)
+        let binding = raw.deduplicated()
+        lazy var rows = ExpectationMaximization.distinctRows(binding, variables: skeleton.count)
         let cards = skeleton.cardinalities
         var steps = 0    // search steps and EM iterations reported so far
-        func searching(_ round: Int) -> HillClimbing {
-            var s = search
+        var iterations = 0, familiesScored = 0
+        func climb(round: Int, on statistics: any FamilyStatistics, from parents: [[Int]]?) throws -> HillClimbing.Result {
+            var s = self.search
+            if round == 1 { s.restarts = max(s.restarts, restarts) }
             if let report = progress {
                 let before = steps
                 s.progress = { step, score, arcs in
                     report(Progress(stage: .search, round: round, iteration: before + step, score: score, arcs: arcs))
                 }
             }
-            return s
+            let found = try s.search(cardinalities: cards, statistics: statistics, start: parents)
+            steps += found.iterations
+            iterations += found.iterations
+            familiesScored += found.familiesScored
+            return found
         }
         func withParents(_ parents: [[Int]]) throws -> BayesianNetwork {
             var net = skeleton
             for (v, ps) in parents.enumerated() { try net.setParents(v, to: ps) }
             return net
         }
-        func em(_ net: BayesianNetwork, round: Int, iterations: Int) throws -> (BayesianNetwork, ExpectationMaximization.Report) {
+        /// `θ`: the M-step of `statistics` on the structure.
+        func fitted(_ parents: [[Int]], _ statistics: any FamilyStatistics) throws -> BayesianNetwork {
+            let structure = try withParents(parents)
+            return try estimator.apply(counts: statistics.counts(families: structure.families, cardinalities: cards), to: structure)
+        }
+        func em(_ net: BayesianNetwork, round: Int, iterations: Int) throws -> BayesianNetwork {
             let arcs = net.families.reduce(0) { $0 + $1.count - 1 }
             let before = steps
             var fit = ExpectationMaximization(estimator: estimator, maxIterations: iterations, tolerance: tolerance,
@@ -154,50 +186,37 @@ public struct StructuralEM: Sendable {
             }
             let result = try fit.fit(net, rows: rows)
             steps += result.1.iterations
-            return result
+            return result.0
         }
-        // The start: the given DAG (or the empty one), parameters from each family's
-        // available cases (for the empty DAG, the exact maximum-likelihood marginals).
-        var parents = start ?? [[Int]](repeating: [], count: skeleton.count)
-        var net = try withParents(parents)
-        net = try estimator.apply(counts: binding.counts(families: net.families, cardinalities: cards), to: net)
-        var found: HillClimbing.Result?
-        var iterations = 0, familiesScored = 0
+        // Round 0: the search on available cases, and their M-step.
+        var found = try climb(round: 0, on: AvailableCaseStatistics(binding), from: start)
+        var parents = found.parents
+        var net = try fitted(parents, binding)
+        var chain = imputations > 0 ? GibbsImputation(binding: raw, cardinalities: cards, seed: seed) : nil
         var rounds = 0, approximated = 0
         while rounds < maxRounds {
             rounds += 1
-            if emIterations > 0 {
-                net = try em(net, round: rounds, iterations: emIterations).0
+            if emIterations > 0 { net = try em(net, round: rounds, iterations: emIterations) }
+            let statistics: any FamilyStatistics
+            if chain != nil {
+                statistics = chain!.imputations(imputations, under: net, sweeps: rounds == 1 ? burnInSweeps : sweeps)
+            } else {
+                let completion = try PosteriorCompletion(network: net, binding: binding, threads: threads)
+                approximated = completion.approximatedRows
+                statistics = completion
             }
-            let completion = try PosteriorCompletion(network: net, binding: binding, threads: threads)
-            approximated = completion.approximatedRows
-            let statistics: any FamilyStatistics = imputations > 0
-                ? completion.imputed(imputations, seed: seed &+ UInt64(rounds)) : completion
-            var next = try searching(rounds).search(cardinalities: cards, statistics: statistics, start: parents)
-            steps += next.iterations
-            iterations += next.iterations
-            familiesScored += next.familiesScored
-            if freshSearch && rounds > 1 {
-                // Greedy search from G_t keeps what the first, poorly completed rounds got
-                // wrong; a search from the start on the same counts often climbs higher.
-                let fresh = try searching(rounds).search(cardinalities: cards, statistics: statistics, start: start)
-                steps += fresh.iterations
-                iterations += fresh.iterations
-                familiesScored += fresh.familiesScored
-                if fresh.score > next.score + 1e-9 { next = fresh }
-            }
-            found = next
-            let settled = next.parents == parents
-            parents = next.parents
-            // θ_{t+1}: the M-step of the expected counts on the new structure.
-            let structure = try withParents(parents)
-            net = try estimator.apply(counts: completion.counts(families: structure.families, cardinalities: cards), to: structure)
+            found = try climb(round: rounds, on: statistics, from: parents)
+            let settled = found.parents == parents
+            parents = found.parents
+            // θ_{t+1}: the M-step of the round's counts on the new structure.
+            net = try fitted(parents, statistics)
             if settled { break }
         }
-        if finalEMIterations > 0 {
-            net = try em(net, round: rounds, iterations: finalEMIterations).0
+        if chain != nil && rounds > 0 && finalImputations > 0 {
+            net = try fitted(parents, chain!.imputations(finalImputations, under: net, sweeps: sweeps))
         }
-        return Result(network: net, parents: parents, score: found?.score ?? 0, rounds: rounds, iterations: iterations,
+        if finalEMIterations > 0 { net = try em(net, round: rounds, iterations: finalEMIterations) }
+        return Result(network: net, parents: parents, score: found.score, rounds: rounds, iterations: iterations,
                       familiesScored: familiesScored, approximatedRows: approximated)
     }
 }

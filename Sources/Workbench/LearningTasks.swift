@@ -217,11 +217,12 @@ public enum LearningTasks {
     }
 
     /// Structure search on a dataset, then parameters (BDeu, ESS 1). With missing cells,
-    /// structural EM (`StructuralEM`, Friedman 1997): from the empty DAG (or `start`), rounds
-    /// of {the completion of the gaps by the current model's posterior; the search, from the
-    /// current DAG, on a seeded imputation of it} until the structure repeats; the parameters
-    /// are the M-step of the last completion. `progress` hears of every search step (and EM
-    /// iteration).
+    /// structural EM (`StructuralEM`, Friedman 1997): the search from the empty DAG (or
+    /// `start`) on available cases, then rounds of {the gaps completed by a seeded Gibbs
+    /// chain under the current model; the search from the current DAG on the completed rows,
+    /// the first round with random restarts} until the structure repeats (at most 2); the
+    /// parameters are the M-step of further imputations under the result. `progress` hears
+    /// of every search step (and EM iteration).
     public static func learn(_ data: Dataset, algorithm: SearchAlgorithm, score: StructureScore, maxParents: Int,
                              required: [(String, String)], forbidden: [(String, String)],
                              restarts: Int, seed: UInt64, start: BayesianNetwork? = nil,

@@ -8,7 +8,7 @@ struct LearnCommand: ParsableCommand {
         abstract: "Learn a network's structure and parameters from data by score-based search.",
         discussion: """
             Numeric columns with many distinct values are cut into intervals first (by default 4 equal-frequency bins, never splitting a run of equal values; see --discretize); numeric columns with few values keep one state per value. Every cut column is printed with its bins and their counts. The cut points are stored with the learned model (.bn), so fit, score and evaluate cut new data the same way, values never seen included.
-            Data with missing cells are learned by structural EM (Friedman 1997): rounds of completing the gaps by the current model's posterior (one imputation seeded by --seed) and searching again, until the structure repeats; the report's completionRounds counts them.
+            Data with missing cells are learned by structural EM (Friedman 1997): a first search on the available cases (each family's complete rows), then rounds of completing the gaps by the current model (a Gibbs chain seeded by --seed) and searching again from the current structure (the first round with 10 random restarts), until the structure repeats or after 2 rounds; the report's completionRounds counts them.
             Example: credence learn asia.csv --score bic --max-parents 3 --require smoke->lung --output asia-learned.bn
             """
     )
