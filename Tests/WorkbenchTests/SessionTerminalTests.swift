@@ -40,10 +40,11 @@ struct SessionTerminalTests {
 
         func screen() throws -> String { try tmux(["capture-pane", "-p", "-t", "0", "-S", "-200"], capture: true) }
 
-        /// Waits until the screen shows `text` (at most 15 s); returns the screen.
+        /// Waits until the screen shows `text` (at most 60 s: a loaded 2-core machine can take a
+        /// while to start EM on 20,000 rows; a passing run returns as soon as it shows); returns the screen.
         @discardableResult
         func wait(for text: String, _ comment: Comment? = nil) throws -> String {
-            let deadline = Date().addingTimeInterval(15)
+            let deadline = Date().addingTimeInterval(60)
             var s = ""
             while Date() < deadline {
                 s = try screen()
