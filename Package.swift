@@ -36,7 +36,7 @@ let package = Package(
         .target(name: "BNCore", dependencies: ["FactorKernels"], exclude: ["README.md"]),
         .target(name: "BNInference", dependencies: ["BNCore", "FactorKernels"], exclude: ["README.md"]),
         .target(name: "BNFormats", dependencies: ["BNCore", "_CZlib"], exclude: ["README.md"]),
-        .target(name: "BNLearning", dependencies: ["BNCore", "BNInference", "FactorKernels"], exclude: ["README.md"]),
+        .target(name: "BNLearning", dependencies: ["BNCore", "BNInference"], exclude: ["README.md"]),
         .target(name: "Workbench", dependencies: ["FactorKernels", "BNCore", "BNInference", "BNLearning", "BNFormats"], exclude: ["README.md"]),
         .executableTarget(
             name: "credence",

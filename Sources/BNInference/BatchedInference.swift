@@ -77,15 +77,12 @@ extension VariableElimination {
         for (j, name) in data.names.enumerated() {
             guard let v = network.index(of: name) else { continue }
             if v == target && ignoringTargetColumn { continue }
-            var codes: [Int32] = []
-            for s in data.states[j] {
-                guard let i = network.variables[v].stateIndex(s) else {
-                    throw .invalidQuery("column \(Quote.name(name)) has state \(Quote.name(s)), which variable \(Quote.name(name)) does not have (its states are \(network.variables[v].states.joined(separator: ", ")))")
-                }
-                codes.append(Int32(i))
+            let recoding = StateRecoding(data.states[j], to: network.variables[v])
+            if let k = recoding.unmatched.first {
+                throw .invalidQuery("column \(Quote.name(name)) has state \(Quote.name(data.states[j][k])), which variable \(Quote.name(name)) does not have (its states are \(network.variables[v].states.joined(separator: ", ")))")
             }
             columnOf[v] = j
-            recode[v] = codes
+            recode[v] = recoding.codes
         }
         let observedVariables = (0..<n).filter { columnOf[$0] >= 0 }
         let rows = data.rowCount

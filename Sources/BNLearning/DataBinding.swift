@@ -2,8 +2,8 @@ import BNCore
 
 /// How the columns of a dataset line up with the variables of a network: `column[v]` is the
 /// data column of variable `v`, or nil for a variable absent from the data (latent).
-/// States are matched by name, so a column whose states are listed in another order is
-/// recoded once here.
+/// States are matched by name (numbers cut for a variable with cut points,
+/// `StateRecoding`), so a column whose states are listed in another order is recoded once here.
 public struct DataBinding: Sendable {
     /// `codes[v]`: the column of `v` recoded to the network's state indices (missing = -1),
     /// or nil when `v` has no column.
@@ -22,16 +22,11 @@ public struct DataBinding: Sendable {
                 if allowMissingColumns || v.role == .latent { codes.append(nil); continue }
                 throw .missingColumn(variable: v.name)
             }
-            let dataStates = data.states[j]
-            var map = [Int32](repeating: -1, count: dataStates.count)
-            for (k, s) in dataStates.enumerated() {
-                guard let idx = v.stateIndex(s) else {
-                    throw .stateMismatch(variable: v.name, modelStates: v.states, dataStates: dataStates)
-                }
-                map[k] = Int32(idx)
+            let recoding = StateRecoding(data.states[j], to: v)
+            guard recoding.unmatched.isEmpty else {
+                throw .stateMismatch(variable: v.name, modelStates: v.states, dataStates: data.states[j])
             }
-            let identity = map.enumerated().allSatisfy { Int32($0.offset) == $0.element }
-            codes.append(identity ? data.columns[j] : data.columns[j].map { $0 < 0 ? -1 : map[Int($0)] })
+            codes.append(recoding.apply(to: data.columns[j]).codes)
         }
         self.codes = codes
         hasMissing = codes.map { c in c.map { Dataset.missingCells(in: $0) > 0 } ?? true }

@@ -65,7 +65,7 @@ public struct DatasetDiscretization: Sendable {
             if let named = methods[name] {
                 guard let m = named else { continue }
                 guard values != nil else {
-                    let example = data.states[j].first { Self.number($0) == nil } ?? ""
+                    let example = data.states[j].first { Dataset.decimalValue($0) == nil } ?? ""
                     throw .invalidOption("column \(Quote.name(name)) is not numeric (it holds \(Quote.name(example))), so it cannot be discretised")
                 }
                 method = m
@@ -137,19 +137,10 @@ public struct DatasetDiscretization: Sendable {
         var out: [Double] = []
         out.reserveCapacity(states.count)
         for s in states {
-            guard let x = number(s) else { return nil }
+            guard let x = Dataset.decimalValue(s) else { return nil }
             out.append(x)
         }
         return out
-    }
-
-    /// A finite decimal number (no `inf`, `nan` or hex).
-    static func number(_ s: String) -> Double? {
-        guard let first = s.utf8.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+") || first == UInt8(ascii: ".")
-                || (first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9")),
-              !s.contains(where: { $0 == "x" || $0 == "X" }),
-              let x = Double(s), x.isFinite else { return nil }
-        return x
     }
 
     /// `equal-width:5`, `equal-frequency:4`, `mdl`.

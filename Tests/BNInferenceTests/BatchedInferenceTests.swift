@@ -96,3 +96,52 @@ struct BatchedInferenceTests {
         }
     }
 }
+
+@Suite("Batched junction-tree calibration")
+struct BatchedJunctionTreeTests {
+    @Test("per-row log P(e), clique beliefs and weighted family marginals match the junction tree")
+    func matchesTheJunctionTree() throws {
+        for seed in UInt64(1)...4 {
+            let net = RandomNetworks.make(seed: seed, variables: 8, zeroFraction: 0)
+            var rng = SplitMix64(seed: seed + 100)
+            let rows: [[Int32]] = (0..<40).map { _ in
+                RandomNetworks.forwardSample(net, &rng).map { rng.nextUnit() < 0.4 ? -1 : Int32($0) }
+            }
+            let weights = (0..<rows.count).map { Double($0 % 3 + 1) }
+            let batched = try BatchedJunctionTree(net)
+            let calibration = try batched.calibrate(rows)
+            let tree = try JunctionTree(net)
+            var expected = (0..<net.count).map { v in [Double](repeating: 0, count: net.cpts[v].values.count) }
+            for (i, row) in rows.enumerated() {
+                var e = Evidence()
+                for v in 0..<net.count where row[v] >= 0 { e.hard[v] = Int(row[v]) }
+                try tree.setEvidence(e)
+                #expect(abs(calibration.logEvidence[i] - (try tree.logProbabilityOfEvidence())) < 1e-10)
+                for v in 0..<net.count {
+                    let joint = try tree.joint(of: net.parents(of: v) + [v]).values
+                    for (x, p) in joint.enumerated() { expected[v][x] += weights[i] * p }
+                }
+            }
+            var counts = (0..<net.count).map { v in [Double](repeating: 0, count: net.cpts[v].values.count) }
+            try calibration.addFamilyMarginals(weights: weights, into: &counts)
+            for v in 0..<net.count { #expect(maxAbsDiff(counts[v], expected[v]) < 1e-10, "seed \(seed) family \(v)") }
+            // A belief sums to one in every row.
+            let belief = try calibration.belief(0).reordered(to: [batched.rowLabel] + batched.structure.cliques[0])
+            let width = belief.values.count / rows.count
+            for i in 0..<rows.count { #expect(abs(belief.values[(i * width)..<((i + 1) * width)].reduce(0, +) - 1) < 1e-12) }
+        }
+    }
+
+    @Test func anImpossibleRowNamesItsFindings() throws {
+        var net = BayesianNetwork(name: "n")
+        let a = try net.addVariable(Variable(name: "A", states: ["a0", "a1"]))
+        let b = try net.addVariable(Variable(name: "B", states: ["b0", "b1"]))
+        try net.addEdge(from: a, to: b)
+        try net.setCPT(a, Factor(scope: net.familyScope(of: a), values: [1, 0]))
+        try net.setCPT(b, Factor(scope: net.familyScope(of: b), values: [0.5, 0.5, 0.5, 0.5]))
+        #expect(throws: InferenceError.impossibleEvidence(["A=a1", "B=b0"])) {
+            try BatchedJunctionTree(net).calibrate([[0, -1], [1, 0]])
+        }
+    }
+}
+

@@ -580,17 +580,9 @@ struct CSVScanner: Sendable {
     /// first data row.
     private mutating func cutColumn(_ t: Int, _ variable: Variable, _ column: inout [Int32]) {
         let raw = states[t]
-        var map = [Int32](repeating: Dataset.missing, count: raw.count)
+        let map = StateRecoding(raw, to: variable).codes
         var bad: [Int: String] = [:]
-        for (k, text) in raw.enumerated() {
-            if let s = variable.stateIndex(text) {
-                map[k] = Int32(s)
-            } else if let x = DecimalParser.parse(text), let s = variable.state(forValue: x) {
-                map[k] = Int32(s)
-            } else {
-                bad[k] = text
-            }
-        }
+        for (k, code) in map.enumerated() where code < 0 { bad[k] = raw[k] }
         if !bad.isEmpty, let c = header.firstIndex(of: names[t]) {
             for (i, code) in column.enumerated() where code >= 0 {
                 guard let text = bad.removeValue(forKey: Int(code)) else { continue }
