@@ -84,3 +84,13 @@ extension NetworkPicture {
         return RenderResult(path: path, format: format, bytes: bytes, picture: picture)
     }
 }
+
+extension Session {
+    /// The REPL's `show graph to FILE`: the current model under the current findings (`path`
+    /// resolved against the session's folder; the result names it as typed).
+    public func render(_ request: RenderRequest, to path: String) throws -> RenderResult {
+        var r = try NetworkPicture.render(network, request, service: queryService, to: resolve(path))
+        r.path = path
+        return r
+    }
+}
