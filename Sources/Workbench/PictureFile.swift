@@ -89,6 +89,7 @@ extension Session {
     /// The REPL's `show graph to FILE`: the current model under the current findings (`path`
     /// resolved against the session's folder; the result names it as typed).
     public func render(_ request: RenderRequest, to path: String) throws -> RenderResult {
+        _ = try PictureFormat(path: path, what: "a network picture")   // the error names the path as typed
         var r = try NetworkPicture.render(network, request, service: queryService, to: resolve(path))
         r.path = path
         return r
