@@ -110,16 +110,18 @@ public struct NetworkPicture: Codable, Sendable {
     public init(network: BayesianNetwork, request: RenderRequest, service: QueryService? = nil) throws {
         let service = service ?? QueryService(network: network)
         let targetIndices = Set(try request.targets.map { name throws in try network.require(name) })
-        let (posteriors, logP) = try service.allMarginals(under: request.findings)
-        let priors = request.findings.isEmpty ? nil : try service.allMarginals(under: FindingSet()).marginals
-        let compact = request.compact ?? (network.count > Self.compactThreshold)
         let f = request.findings
+        _ = try f.evidence(in: network)   // bad findings fail before any work
+        let compact = request.compact ?? (network.count > Self.compactThreshold)
 
+        // The boxes' sizes do not depend on the posteriors (only how many rows show), so
+        // Graphviz lays them out while the junction tree computes them.
         var nodes: [Node] = []
         for (v, variable) in network.variables.enumerated() {
             var node = Node(name: variable.name, label: variable.label == variable.name ? nil : variable.label,
-                            role: variable.role.rawValue, states: variable.states, posterior: posteriors[v],
-                            prior: priors?[v], observed: f.evidence[variable.name], intervened: f.interventions[variable.name],
+                            role: variable.role.rawValue, states: variable.states,
+                            posterior: [Double](repeating: 0, count: variable.cardinality),
+                            prior: nil, observed: f.evidence[variable.name], intervened: f.interventions[variable.name],
                             soft: f.soft[variable.name], target: targetIndices.contains(v),
                             compact: compact && !targetIndices.contains(v), x: 0, y: 0, width: 0, height: 0)
             (node.width, node.height) = Self.size(of: node)
@@ -127,10 +129,25 @@ public struct NetworkPicture: Codable, Sendable {
         }
         var pairs: [(Int, Int)] = []
         for c in 0..<network.count { for p in network.parents(of: c) { pairs.append((p, c)) } }
-        let strengths = request.arcStrength == .mi ? try service.mutualInformation(of: pairs, under: f) : nil
+        let sizes = nodes.map { (width: $0.width, height: $0.height) }, edges = pairs
+        let laidOut = LayoutJob()
+        let group = DispatchGroup()
+        DispatchQueue.global().async(group: group) {
+            laidOut.result = Result { try GraphLayout.bestLayout(sizes: sizes, edges: edges, nodeSeparation: compact ? 14 : 22,
+                                                                 rankSeparation: compact ? 30 : 40) }
+        }
+        defer { group.wait() }   // never leave the layout running behind an error
 
-        let layout = try GraphLayout.bestLayout(sizes: nodes.map { ($0.width, $0.height) }, edges: pairs,
-                                            nodeSeparation: compact ? 14 : 22, rankSeparation: compact ? 30 : 40)
+        let (posteriors, logP) = try service.allMarginals(under: f)
+        let priors = f.isEmpty ? nil : try service.allMarginals(under: FindingSet()).marginals
+        for v in nodes.indices {
+            nodes[v].posterior = posteriors[v]
+            nodes[v].prior = priors?[v]
+        }
+        let strengths = request.arcStrength == .mi ? try service.mutualInformation(of: pairs, under: f) : nil
+        group.wait()
+        let layout = try laidOut.result!.get()
+
         let dx = Self.margin, dy = Self.headerHeight
         for i in nodes.indices {
             nodes[i].x = layout.centres[i].x - nodes[i].width / 2 + dx
@@ -195,4 +212,9 @@ public struct NetworkPicture: Codable, Sendable {
     static func badgeWidth(_ node: Node) -> Double {
         badge(node).map { SVGText.textWidth($0, size: 9.5) + 12 } ?? 0
     }
+}
+
+/// The Graphviz layout computed beside the posteriors (written by one job, read after it ends).
+private final class LayoutJob: @unchecked Sendable {
+    var result: Result<GraphLayout, Error>?
 }
