@@ -74,6 +74,6 @@ let package = Package(
         .testTarget(name: "BNInferenceTests", dependencies: ["BNInference", "BNFormats"]),
         .testTarget(name: "BNFormatsTests", dependencies: ["BNFormats"], exclude: ["Fixtures"]),
         .testTarget(name: "BNLearningTests", dependencies: ["BNLearning"]),
-        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench"], exclude: ["Transcripts", "Mistakes"]),
+        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "_CZlib"], exclude: ["Transcripts", "Mistakes"]),
     ]
 )

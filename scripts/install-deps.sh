@@ -1,13 +1,24 @@
 #!/usr/bin/env bash
 # Installs what Credence needs on a Debian machine, only what is missing:
 #   - system libraries: libopenblas-dev (BLAS), libedit-dev (REPL line editing),
-#     pkg-config, zlib1g-dev (gzip-compressed models), graphviz (optional: SVG rendering)
+#     pkg-config, zlib1g-dev (gzip-compressed models)
+#   - with --render (what `make test` and scripts/render-docs.sh use): the pictures of
+#     `credence render` and the --plot options: graphviz (the `dot` layout), librsvg2-bin
+#     (`rsvg-convert`: PNG and PDF from the SVG) and fonts-noto-cjk (glyphs for Chinese labels)
 #   - checks that a Swift 6 toolchain is on PATH (or at /opt/swift/usr/bin).
 # Runs as root, or through sudo when available. Safe to run again.
+# Usage: bash scripts/install-deps.sh [--render]
 set -euo pipefail
 
+packages=(libopenblas-dev libedit-dev pkg-config zlib1g-dev)
+case "${1:-}" in
+  --render) packages+=(graphviz librsvg2-bin fonts-noto-cjk) ;;
+  "") ;;
+  *) echo "install-deps: unknown option '$1' (the one option is --render)" >&2; exit 2 ;;
+esac
+
 need=()
-for pkg in libopenblas-dev libedit-dev pkg-config zlib1g-dev graphviz; do
+for pkg in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
     need+=("$pkg")
   fi

@@ -3,7 +3,11 @@ import Foundation
 /// A command of the REPL's language (one per line), typed and validated for shape; names
 /// are checked against the model when it runs (`CommandRunner`).
 public enum Command: Equatable, Sendable {
-    public enum ShowWhat: Equatable, Sendable { case summary, cpt(String), graph, dot, evidence, scenarios }
+    public enum ShowWhat: Equatable, Sendable {
+        case summary, cpt(String), graph, dot, evidence, scenarios
+        /// `show graph to FILE`: the picture of the network under the current findings.
+        case picture(String)
+    }
     public enum ScenarioAction: Equatable, Sendable {
         case save(String), load(String), compare(target: String, scenarios: [String]), list
     }
@@ -229,7 +233,9 @@ public enum CommandLanguage {
                 if current == nil { return .show(.summary) }
                 switch try keyword(["cpt", "graph", "dot", "evidence", "scenarios"], "cpt VAR, graph, dot, evidence or scenarios after 'show'") {
                 case "cpt": return .show(.cpt(try name("the variable whose table to show")))
-                case "graph": return .show(.graph)
+                case "graph":
+                    if accept("to") { return .show(.picture(try name("a picture file after 'to' (.svg, .png, .pdf or .dot)"))) }
+                    return .show(.graph)
                 case "dot": return .show(.dot)
                 case "evidence": return .show(.evidence)
                 default: return .show(.scenarios)

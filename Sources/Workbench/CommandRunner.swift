@@ -9,6 +9,7 @@ public enum CommandOutput: Sendable {
     case summary(NetworkSummary)
     case cpt(variable: String)
     case graph
+    case rendered(RenderResult)
     case dot(String)
     case findings(FindingSet)
     case scenarios([String])
@@ -264,6 +265,9 @@ public final class CommandRunner {
             var dot = DOTWriter.string(n)
             while dot.hasSuffix("\n") { dot.removeLast() }
             return .init(output: .dot(dot), text: dot)
+        case .picture(let path):
+            let r = try session.render(RenderRequest(findings: session.findings), to: path)
+            return .init(output: .rendered(r), text: r.text)
         case .evidence:
             return findings()
         case .scenarios:

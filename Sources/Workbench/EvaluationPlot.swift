@@ -116,17 +116,14 @@ public struct EvaluationPlot: Sendable {
     public func svg() -> String {
         var o = SVGText()
         let w = Self.width, h = height
-        o.line(##"<?xml version="1.0" encoding="UTF-8"?>"##)
-        o.line(##"<svg xmlns="http://www.w3.org/2000/svg" width="\##(f(w))" height="\##(f(h))" viewBox="0 0 \##(f(w)) \##(f(h))" font-family="DejaVu Sans, Helvetica, Arial, sans-serif" font-size="12">"##)
-        o.line("<title>\(xml("ROC and reliability of \(target) = \(positiveState)"))</title>")
-        o.line(##"<rect width="100%" height="100%" fill="#ffffff"/>"##)
+        o.open(width: w, height: h, title: "ROC and reliability of \(target) = \(positiveState)")
         // The headline fits in about 85 columns of its bold 17 px font.
         let s = clip(positiveState, 24), t = clip(target, 85 - 27 - displayWidth(s))
         o.text("ROC and calibration of \(t) = \(s)", x: 24, y: 32, size: 17, weight: "bold")
         o.text(clip(subtitle, 120), x: 24, y: 54, size: 12.5, fill: "#555555")
         drawROC(&o)
         drawReliability(&o)
-        o.line("</svg>")
+        o.close()
         return o.text
     }
 
@@ -217,83 +214,20 @@ public struct EvaluationPlot: Sendable {
     func colour(_ i: Int) -> String { Self.colours[i % Self.colours.count] }
 
     func frame(_ o: inout SVGText, x: Double, y: Double, width: Double, height: Double, grid: Bool = true) {
-        if grid {
-            for k in 1..<5 {
-                let v = Double(k) / 5
-                o.line(##"<line x1="\##(f(x + v * width))" y1="\##(f(y))" x2="\##(f(x + v * width))" y2="\##(f(y + height))" stroke="#eeeeee"/>"##)
-                o.line(##"<line x1="\##(f(x))" y1="\##(f(y + height - v * height))" x2="\##(f(x + width))" y2="\##(f(y + height - v * height))" stroke="#eeeeee"/>"##)
-            }
-        }
-        o.line(##"<rect x="\##(f(x))" y="\##(f(y))" width="\##(f(width))" height="\##(f(height))" fill="none" stroke="#444444"/>"##)
+        o.frame(x: x, y: y, width: width, height: height, grid: grid)
     }
 
     func xTicks(_ o: inout SVGText, left: Double, width: Double, bottom: Double) {
-        for k in 0...5 {
-            let x = left + Double(k) / 5 * width
-            o.line(##"<line x1="\##(f(x))" y1="\##(f(bottom))" x2="\##(f(x))" y2="\##(f(bottom + 5))" stroke="#444444"/>"##)
-            o.text(String(format: "%.1f", Double(k) / 5), x: x, y: bottom + 18, size: 11, anchor: "middle")
-        }
+        o.xTicks(left: left, width: width, bottom: bottom)
     }
 
     func yTicks(_ o: inout SVGText, left: Double, top: Double, height: Double) {
-        for k in 0...5 {
-            let y = top + height - Double(k) / 5 * height
-            o.line(##"<line x1="\##(f(left - 5))" y1="\##(f(y))" x2="\##(f(left))" y2="\##(f(y))" stroke="#444444"/>"##)
-            o.text(String(format: "%.1f", Double(k) / 5), x: left - 8, y: y + 4, size: 11, anchor: "end")
-        }
+        o.yTicks(left: left, top: top, height: height)
     }
 
-    /// A legend: a colour swatch and a label per series, then grey notes, from its upper
-    /// left corner. Widths are estimated from terminal columns (a CJK character is two).
     func legendBox(_ o: inout SVGText, _ entries: [(colour: String, label: String)], notes: [String], left x: Double, top y: Double) {
-        let lineHeight = Self.lineHeight, columnWidth = 6.6
-        let widest = (entries.map { displayWidth($0.label) + 5 } + notes.map(displayWidth)).max() ?? 0
-        let bw = Double(widest) * columnWidth + 20, bh = Double(entries.count + notes.count) * lineHeight + 8
-        o.line(##"<g class="legend"><rect x="\##(f(x))" y="\##(f(y))" width="\##(f(bw))" height="\##(f(bh))" rx="3" fill="#ffffff" fill-opacity="0.9" stroke="#cccccc"/>"##)
-        for (i, e) in entries.enumerated() {
-            let ly = y + 4 + (Double(i) + 0.5) * lineHeight
-            o.line(##"<line x1="\##(f(x + 8))" y1="\##(f(ly))" x2="\##(f(x + 30))" y2="\##(f(ly))" stroke="\##(e.colour)" stroke-width="3"/>"##)
-            o.text(e.label, x: x + 36, y: ly + 4)
-        }
-        for (i, note) in notes.enumerated() {
-            o.text(note, x: x + 8, y: y + 4 + (Double(entries.count + i) + 0.5) * lineHeight + 4, size: 11, fill: "#666666")
-        }
-        o.line("</g>")
+        o.legendBox(entries, notes: notes, left: x, top: y, lineHeight: Self.lineHeight)
     }
 
-    /// `s` cut to `limit` terminal columns with an ellipsis.
-    func clip(_ s: String, _ limit: Int) -> String {
-        guard displayWidth(s) > limit else { return s }
-        var out = "", used = 0
-        for ch in s {
-            let w = displayWidth(String(ch))
-            if used + w > limit - 1 { break }
-            out.append(ch)
-            used += w
-        }
-        return out + "…"
-    }
-}
-
-/// Names and labels escaped for the SVG (BNFormats' `XMLText`).
-func xml(_ s: String) -> String { XMLText.escape(s) }
-
-/// A coordinate with two decimals.
-private func f(_ x: Double) -> String { String(format: "%.2f", x) }
-
-/// The document being written, one element a line.
-struct SVGText {
-    var text = ""
-
-    mutating func line(_ s: String) { text += s + "\n" }
-
-    /// A `<text>` element; `rotate` turns it a quarter to read bottom-up (a y-axis title).
-    mutating func text(_ s: String, x: Double, y: Double, size: Double = 12, weight: String? = nil,
-                       fill: String = "#222222", anchor: String = "start", rotate: Bool = false) {
-        var a = ##"x="\##(f(x))" y="\##(f(y))" font-size="\##(f(size))" fill="\##(fill)""##
-        if anchor != "start" { a += ##" text-anchor="\##(anchor)""## }
-        if let w = weight { a += ##" font-weight="\##(w)""## }
-        if rotate { a += ##" transform="rotate(-90 \##(f(x)) \##(f(y)))""## }
-        line("<text \(a)>\(xml(s))</text>")
-    }
+    func clip(_ s: String, _ limit: Int) -> String { clipToWidth(s, limit) }
 }

@@ -143,6 +143,8 @@ public enum LearningTasks {
         public var discretized: [DatasetDiscretization.Column] = []
         /// Distances to a known true structure (`credence learn --compare TRUE_MODEL`).
         public var comparison: StructureComparison?
+        /// With `learn --plot`: each arc's mutual information under the learned tables, as drawn.
+        public var arcStrengths: [ArcStrengthEntry]?
         /// Wall-clock phases, filled by the command line.
         public var seconds: Timings?
     }

@@ -39,7 +39,7 @@ public struct QueryResult: Codable, Sendable {
 /// Answers queries on one network with the junction tree (built once, reused).
 public final class QueryService {
     public let network: BayesianNetwork
-    private var tree: JunctionTree?
+    var tree: JunctionTree?
 
     public init(network: BayesianNetwork) { self.network = network }
 

@@ -25,6 +25,7 @@ struct Credence: ParsableCommand {
             LearnCommand.self,
             ScoreCommand.self,
             EvaluateCommand.self,
+            RenderCommand.self,
             ReplCommand.self, RunCommand.self,
         ],
         defaultSubcommand: ReplCommand.self

@@ -29,10 +29,15 @@ struct ExplainCommand: ParsableCommand {
     @Option(help: "How many CPT parameters to list, most sensitive first.")
     var top = 10
 
+    @Option(help: ArgumentHelp("Draw the tornado charts of the findings' impacts and the parameter sensitivities into this picture (.svg, .png or .pdf).", valueName: "FILE"))
+    var plot: String?
+
     @Flag(help: "Print one JSON document on stdout.")
     var json = false
 
     func run() throws {
+        let plotFormat = try plot.map { try PictureFormat(path: $0, allowed: PictureFormat.drawn, what: "--plot") }
+        if let p = plot { try AtomicFile.checkWritable(p) }
         let network = try ModelIO.load(path: model)
         let parts = target.split(separator: "=", maxSplits: 1).map(String.init)
         guard let name = parts.first, !name.isEmpty, parts.count == 1 || !parts[1].isEmpty else {
@@ -40,6 +45,13 @@ struct ExplainCommand: ParsableCommand {
         }
         let e = try findings.set().evidence(in: network)
         let x = try Explainer(network: network).explain(target: name, state: parts.count == 2 ? parts[1] : nil, evidence: e, top: top)
+        var note: String?
+        if let p = plot, let format = plotFormat {
+            try PictureFile.write(svg: TornadoPlot(x).svg(), to: p, format: format)
+            note = "wrote \(p): the findings' impacts and the parameter sensitivities of P(\(x.target)=\(x.state))"
+            if json { FileHandle.standardError.write(Data((note! + "\n").utf8)) }
+        }
+        defer { if !json, let note { print(note) } }
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

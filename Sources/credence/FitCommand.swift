@@ -27,10 +27,19 @@ struct FitCommand: ParsableCommand {
     @Option(help: "Where EM starts: the model's CPTs, uniform rows, or each family's complete-case estimates (available).") var initial: LearningTasks.FitStart = .model
     @Option(help: "Random seed.") var seed: UInt64 = 1
     @Option(help: "The fitted model to write (atomically).") var output: String
+    @Option(help: ArgumentHelp("With --method em: draw the log-likelihood trace into this picture (.svg, .png or .pdf; the trace is in --json too).", valueName: "FILE")) var plot: String?
     @Flag(help: "Print one JSON document on stdout.") var json = false
     @Flag(help: "No progress line on stderr (there is none either with --json or when stderr is not a terminal).") var quiet = false
 
+    func validate() throws {
+        if plot != nil && method != .em { throw ValidationError("--plot draws the EM log-likelihood trace; add --method em") }
+    }
+
     func run() throws {
+        if let p = plot {   // a wrong extension or folder fails before the fit
+            _ = try PictureFormat(path: p, allowed: PictureFormat.drawn, what: "--plot")
+            try AtomicFile.checkWritable(p)
+        }
         let t0 = DispatchTime.now().uptimeNanoseconds
         let network = try ModelIO.load(path: model)
         let (dataset, notes) = try ModelIO.loadData(path: data, for: network)
@@ -47,6 +56,11 @@ struct FitCommand: ParsableCommand {
         line.finish()
         report.seconds = LearningTasks.Timings(read: read, learn: LearningTasks.Timings.since(t1))
         try ModelIO.save(fitted, to: output)
+        if let p = plot {
+            try PictureFile.write(svg: TracePlot(report, model: model, data: data).svg(), to: p,
+                                  format: try PictureFormat(path: p, allowed: PictureFormat.drawn, what: "--plot"))
+            if json { FileHandle.standardError.write(Data("wrote \(p): the EM log-likelihood trace\n".utf8)) }
+        }
         if json { try printJSON(report); return }
         print("fitted \(network.count) variables on \(report.rows) rows (\(report.missingCells) missing cells) by \(report.method)")
         if let em = report.em {
@@ -57,5 +71,6 @@ struct FitCommand: ParsableCommand {
             FileHandle.standardError.write(Data("warning: \(report.impossibleRows) row\(report.impossibleRows == 1 ? " has" : "s have") probability zero under the fitted tables, so the log-likelihood is -inf; the first: \(first.description)\n  hint: complete-case estimates can rule out rows with gaps; --method bayes (a prior) or --method em keeps every row possible\n".utf8))
         }
         print("wrote \(output)")
+        if let p = plot { print("wrote \(p): the EM log-likelihood trace") }
     }
 }

@@ -30,6 +30,7 @@ struct LearnCommand: ParsableCommand {
     @Option(help: "A model with the true structure: report the structural Hamming distance to it.") var compare: String?
     @Option(help: "Random seed.") var seed: UInt64 = 1
     @Option(help: "The learned model to write (atomically).") var output: String
+    @Option(help: ArgumentHelp("Draw the learned graph (monitors of the marginals, arc width and label: the mutual information of its ends) into this picture (.svg, .png or .pdf).", valueName: "FILE")) var plot: String?
     @Flag(help: "Print one JSON document on stdout.") var json = false
     @Flag(help: "No progress line on stderr (there is none either with --json or when stderr is not a terminal).") var quiet = false
 
@@ -42,6 +43,10 @@ struct LearnCommand: ParsableCommand {
                 }
                 return (parts[0].trimmingCharacters(in: .whitespaces), parts[1].trimmingCharacters(in: .whitespaces))
             }
+        }
+        if let p = plot {   // a wrong extension or folder fails before the search
+            _ = try PictureFormat(path: p, allowed: PictureFormat.drawn, what: "--plot")
+            try AtomicFile.checkWritable(p)
         }
         let t0 = DispatchTime.now().uptimeNanoseconds
         if let target { return try learnClassifier(target: target, started: t0) }
@@ -70,6 +75,7 @@ struct LearnCommand: ParsableCommand {
         report.seconds = LearningTasks.Timings(read: read, learn: LearningTasks.Timings.since(t1))
         if let path = compare { report.comparison = try LearningTasks.compare(net, with: try ModelIO.load(path: path)) }
         try ModelIO.save(net, to: output)
+        report.arcStrengths = try plot.map { try strengths(NetworkPicture.learned(net, data: data, to: $0)) }
         if json { try printJSON(report); return }
         for c in report.discretized {
             print("discretised \(c.summary)")
@@ -80,6 +86,12 @@ struct LearnCommand: ParsableCommand {
             print("against \(compare!): SHD \(c.shd) between equivalence classes, \(c.shdDAG) between DAGs (\(c.missing) missing, \(c.extra) extra, \(c.reversed) reversed; \(c.learnedEdges) edges learned, \(c.trueEdges) true)")
         }
         print("wrote \(output)")
+        if let p = plot { print("wrote \(p): the learned graph, arc width by mutual information") }
+    }
+
+    /// The arcs of a learn --plot picture with their mutual information.
+    func strengths(_ picture: NetworkPicture) -> [LearningTasks.ArcStrengthEntry] {
+        picture.arcs.map { .init(from: $0.from, to: $0.to, mutualInformation: $0.mutualInformation ?? 0) }
     }
 
     /// `learn --target`: the classifier pipeline, its choice and inner figures.
@@ -102,20 +114,23 @@ struct LearnCommand: ParsableCommand {
         var comparison: LearningTasks.StructureComparison?
         if let path = compare { comparison = try LearningTasks.compare(net, with: try ModelIO.load(path: path)) }
         try ModelIO.save(net, to: output)
+        let arcStrengths = try plot.map { try strengths(NetworkPicture.learned(net, data: data, to: $0)) }
         if json {
             struct Out: Encodable {
                 var report: ClassifierReport
                 var comparison: LearningTasks.StructureComparison?
+                var arcStrengths: [LearningTasks.ArcStrengthEntry]?
                 var seconds: LearningTasks.Timings
                 func encode(to encoder: Encoder) throws {
                     try report.encode(to: encoder)
                     var c = encoder.container(keyedBy: Keys.self)
                     try c.encodeIfPresent(comparison, forKey: .comparison)
+                    try c.encodeIfPresent(arcStrengths, forKey: .arcStrengths)
                     try c.encode(seconds, forKey: .seconds)
                 }
-                enum Keys: String, CodingKey { case comparison, seconds }
+                enum Keys: String, CodingKey { case comparison, arcStrengths, seconds }
             }
-            try printJSON(Out(report: report, comparison: comparison, seconds: seconds))
+            try printJSON(Out(report: report, comparison: comparison, arcStrengths: arcStrengths, seconds: seconds))
             return
         }
         for c in report.discretized { print("discretised \(c.summary)") }
@@ -152,6 +167,7 @@ struct LearnCommand: ParsableCommand {
         }
         print(String(format: "learned in %.2f s", seconds.learn))
         print("wrote \(output)")
+        if let p = plot { print("wrote \(p): the learned graph, arc width by mutual information") }
     }
 }
 

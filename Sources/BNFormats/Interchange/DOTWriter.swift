@@ -36,7 +36,7 @@ public enum DOTWriter {
     }
 
     /// A DOT double-quoted string.
-    static func quoted(_ s: String) -> String {
+    public static func quoted(_ s: String) -> String {
         var out = "\""
         for ch in s {
             switch ch {
