@@ -1,17 +1,15 @@
 import BNCore
 import FactorKernels
 
-/// One-shot bucket elimination: `Σ_{labels not kept} ∏ᵢ φᵢ` computed straight from the
-/// tables, without compiling a reusable `ContractionProgram`.
+/// The one-shot pass: `Σ_{labels not kept} ∏ᵢ φᵢ` computed straight from the tables,
+/// without compiling a reusable `ContractionProgram` (which `CompileRule` chooses for
+/// shapes that come back).
 ///
 /// The sum is the one `ContractionProgram` computes (bucket elimination, Dechter 1999;
-/// Zhang & Poole 1994), with the same barren rule (a table with a head `h` that no other
-/// table mentions and that is not kept sums to one and is dropped, Madsen & Jensen 1999)
-/// and the same result axes (the kept labels present in a surviving table, in `keep`
-/// order). What differs is the cost model: a compiled program pays for its plan once and
-/// wins when the same shapes come back; a query seen for the first time pays that compile
-/// every time. Here, for each variable `x` of a greedy order, the bucket
-/// `B_x = {φ : x ∈ scope(φ)}` becomes one table
+/// Zhang & Poole 1994), with the same barren rule and the same result axes (the kept
+/// labels present in a surviving table, in `keep` order); only the cost model differs.
+/// For each variable `x` of a greedy order, the bucket `B_x = {φ : x ∈ scope(φ)}` becomes
+/// one table
 ///
 /// `ψ(U \ E) = Σ_E ∏_{φ ∈ B_x} φ`, `U = ∪ scope(φ)`, `E = {x} ∪ {y ∈ U : y not kept and in no other table}`
 ///
@@ -19,7 +17,7 @@ import FactorKernels
 /// materialised) when `|U|` is at most `directEntriesLimit`, and by pairwise
 /// `ContractionPlan`s (GEMM) otherwise. Each `ψ` is divided by its sum and the log of the
 /// sum is carried, as in the compiled program.
-enum DirectElimination {
+extension Contraction {
     /// Above this many entries of the bucket's joint scope `U`, a bucket of two or more
     /// tables is contracted pairwise through `ContractionPlan` (BLAS for large operands)
     /// instead of one multi-operand odometer pass.
@@ -28,48 +26,32 @@ enum DirectElimination {
     /// a `ContractionPlan` per pair for little work).
     static let directEntriesLimit = 1 << 13
 
-    /// A table: axes (labels are variable ids or a batch label) and row-major values.
-    struct Table {
-        var axes: Axes
-        var values: [Double]
+    /// The result of a sum-product: `table · exp(logScale)` is the true result, `table`
+    /// divided by its sum; `logScale = -∞` when the result is zero.
+    struct Result {
+        var table: Table
+        var logScale: Double
     }
 
-    /// Computes `Σ_{not kept} ∏ tables`.
+    /// Computes `Σ_{not kept} ∏ tables` in one pass.
     /// - Parameters:
     ///   - heads: for each table, the label it is a conditional distribution of, if any.
     ///   - keep: the labels of the result, in order.
-    ///   - budget: the most bytes of tables held at once: each input, and the tables this
-    ///     run allocates (every intermediate alive, plus the one being computed).
-    ///   - name: a variable's name, for the memory error.
-    /// - Returns: the result over `axes` divided by its sum, and `logScale` such that the
-    ///   true result is `values · exp(logScale)`; `logScale = -∞` when the result is zero.
-    static func run(_ tables: [Table], heads: [Int?], keep: [Int], heuristic: EliminationHeuristic = .minFill,
-                    budget: Int, name: (Int) -> String) throws(InferenceError)
-        -> (values: [Double], axes: Axes, logScale: Double) {
-        precondition(heads.count == tables.count)
-        var maxLabel = keep.max() ?? -1
-        for t in tables { for l in t.axes.labels where l > maxLabel { maxLabel = l } }
-        var card = [Int](repeating: 0, count: maxLabel + 1)
-        var count = [Int](repeating: 0, count: maxLabel + 1)
-        var kept = [Bool](repeating: false, count: maxLabel + 1)
-        for l in keep { kept[l] = true }
-        for t in tables {
-            for (l, c) in zip(t.axes.labels, t.axes.cardinalities) { card[l] = c; count[l] += 1 }
-        }
-        func check(_ axes: Axes) throws(InferenceError) {
-            let e = saturatingEntries(axes.cardinalities)
-            let (bytes, o) = e.multipliedReportingOverflow(by: MemoryLayout<Double>.stride)
-            if o || bytes > budget {
-                throw .memoryBudgetExceeded(clique: axes.labels.map(name), entries: e,
-                                            bytes: o ? Int.max : bytes, budget: budget)
-            }
-        }
-        let used = ContractionProgram.dropBarren(tables.map(\.axes), heads: heads, kept: kept, count: &count)
+    ///   - budget: bounds each input and the tables this run allocates (every
+    ///     intermediate alive, plus the one being computed).
+    static func oneShot(_ tables: [Table], heads: [Int?], keep: [Int], heuristic: EliminationHeuristic = .minFill,
+                        budget: Budget) throws(InferenceError) -> Result {
+        var labels = Labels(tables.map(\.axes), keep: keep)
+        let used = labels.dropBarren(tables.map(\.axes), heads: heads)
         var store: [Table] = []
         store.reserveCapacity(2 * tables.count)
         for i in tables.indices where used[i] {
-            try check(tables[i].axes)
+            try budget.check(tables[i].axes)
             store.append(tables[i])
+        }
+        func zero() -> Result {
+            let axes = labels.present(keep)
+            return Result(table: Table(axes: axes, values: [Double](repeating: 0, count: axes.entries)), logScale: -.infinity)
         }
         // Entries of each table of `store`; `live` sums those this run allocated and still holds.
         let inputCount = store.count
@@ -78,20 +60,13 @@ enum DirectElimination {
         // Which tables mention each label (indices into `store`, dead ones included) and
         // which tables are alive: a bucket is found without scanning every live table.
         var alive = [Bool](repeating: true, count: store.count)
-        var mentions = [[Int]](repeating: [], count: maxLabel + 1)
+        var mentions = [[Int]](repeating: [], count: labels.card.count)
         for (i, t) in store.enumerated() { for l in t.axes.labels { mentions[l].append(i) } }
-
-        // The order over the labels that must go.
-        var eliminate: [Int] = []
-        var listed = [Bool](repeating: false, count: maxLabel + 1)
-        for t in store { for l in t.axes.labels where !kept[l] && !listed[l] { listed[l] = true; eliminate.append(l) } }
-        let order = eliminate.count <= 1 ? eliminate
-            : EliminationOrdering.order(scopes: store.map(\.axes.labels), phases: [eliminate],
-                                        cardinality: { card[$0] }, heuristic: heuristic)
+        let order = labels.order(store.map(\.axes.labels), heuristic: heuristic)
 
         var logScale = 0.0
-        var done = [Bool](repeating: false, count: maxLabel + 1)
-        var inBucket = [Int](repeating: 0, count: maxLabel + 1)
+        var done = [Bool](repeating: false, count: labels.card.count)
+        var inBucket = [Int](repeating: 0, count: labels.card.count)
         for x in order where !done[x] {
             // Tables are referred to by index: partitioning never copies them.
             let bucketAt = mentions[x].filter { alive[$0] }
@@ -108,35 +83,33 @@ enum DirectElimination {
             }
             var outAxes = Axes.empty, sumAxes = Axes.empty
             for (l, c) in zip(union.labels, union.cardinalities) {
-                if !kept[l] && count[l] == inBucket[l] {
+                if !labels.kept[l] && labels.count[l] == inBucket[l] {
                     sumAxes.labels.append(l); sumAxes.cardinalities.append(c); done[l] = true
                 } else {
                     outAxes.labels.append(l); outAxes.cardinalities.append(c)
                 }
             }
             for l in union.labels { inBucket[l] = 0 }
-            try check(outAxes)
-            try checkTotal(outAxes, entries: outAxes.entries, holding: live + outAxes.entries, budget: budget, name: name)
-            var out: [Double]
+            try budget.check(outAxes)
+            try budget.check(outAxes, entries: outAxes.entries, holding: live + outAxes.entries)
+            var out: Table
             if bucket.count >= 2 && union.count <= 64 && saturatingEntries(union.cardinalities) > directEntriesLimit
                 && worthAMatrixProduct(bucket, summed: sumAxes.labels) {
                 // Intermediate tables may have any axis order: keep the pairwise result's.
-                let t = try pairwise(bucket, union: union, summing: sumAxes.labels, check: check)
-                out = t.values
-                outAxes = t.axes
+                out = try pairwise(bucket, union: union, summing: sumAxes.labels, budget: budget)
             } else {
-                (out, outAxes) = productSumInLargestOrder(premultiplied(bucket, unionEntries: union.entries), out: outAxes, summed: sumAxes)
+                out = productSumInLargestOrder(premultiplied(bucket, unionEntries: union.entries), out: outAxes, summed: sumAxes)
             }
-            for t in bucket { for l in t.axes.labels { count[l] -= 1 } }
+            for t in bucket { for l in t.axes.labels { labels.count[l] -= 1 } }
             for i in bucketAt where i >= inputCount { live -= sizes[i] }
-            for l in outAxes.labels { count[l] += 1 }
-            let s = rescale(&out)
-            if !(s > 0) { return zero(keep: keep, count: count, card: card) }
+            for l in out.axes.labels { labels.count[l] += 1 }
+            let s = rescale(&out.values)
+            if !(s > 0) { return zero() }
             logScale += log(s)
-            for l in outAxes.labels { mentions[l].append(store.count) }
-            store.append(Table(axes: outAxes, values: out))
-            sizes.append(out.count)
-            live += out.count
+            for l in out.axes.labels { mentions[l].append(store.count) }
+            store.append(out)
+            sizes.append(out.values.count)
+            live += out.values.count
             alive.append(true)
         }
         var remaining = store.indices.filter { alive[$0] }.map { store[$0] }
@@ -146,7 +119,7 @@ enum DirectElimination {
             for i in remaining.indices {
                 var s = 0.0
                 for x in remaining[i].values { s += x }
-                guard s > 0, s.isFinite else { return zero(keep: keep, count: count, card: card) }
+                guard s > 0, s.isFinite else { return zero() }
                 if s != 1 {
                     let inverse = 1 / s
                     for j in remaining[i].values.indices { remaining[i].values[j] *= inverse }
@@ -155,10 +128,9 @@ enum DirectElimination {
             }
         }
         // What remains mentions kept labels only: their product over the kept labels present.
-        var resultAxes = Axes.empty
-        for l in keep where count[l] > 0 { resultAxes.labels.append(l); resultAxes.cardinalities.append(card[l]) }
-        if remaining.isEmpty { return ([1], resultAxes, logScale) }
-        try check(resultAxes)
+        let resultAxes = labels.present(keep)
+        if remaining.isEmpty { return Result(table: Table(axes: resultAxes, values: [1]), logScale: logScale) }
+        try budget.check(resultAxes)
         var values: [Double]
         if remaining.count == 1 && remaining[0].axes == resultAxes {
             values = remaining[0].values
@@ -166,34 +138,8 @@ enum DirectElimination {
             values = productSum(remaining, out: resultAxes, summed: .empty)
         }
         let s = TableKernels.normalize(&values)
-        if !(s > 0) { return zero(keep: keep, count: count, card: card) }
-        return (values, resultAxes, logScale + log(s))
-    }
-
-    /// Divides `values` by their sum `s` when `s` is far from 1 (outside `[2⁻³², 2³²]`),
-    /// so that products of a few such tables neither underflow nor overflow, and returns the factor
-    /// divided out (1 when the table was left as it is, 0 when it sums to zero).
-    static func rescale(_ values: inout [Double]) -> Double {
-        var s = 0.0
-        values.withUnsafeBufferPointer { p in
-            // Four partial sums: independent chains the compiler can keep in vector registers.
-            var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
-            var i = 0
-            while i &+ 4 <= p.count { s0 += p[i]; s1 += p[i &+ 1]; s2 += p[i &+ 2]; s3 += p[i &+ 3]; i &+= 4 }
-            while i < p.count { s0 += p[i]; i &+= 1 }
-            s = (s0 + s1) + (s2 + s3)
-        }
-        guard s > 0, s.isFinite else { return 0 }
-        if s >= 0x1p-32 && s <= 0x1p32 { return 1 }
-        let inverse = 1 / s
-        for i in values.indices { values[i] *= inverse }
-        return s
-    }
-
-    private static func zero(keep: [Int], count: [Int], card: [Int]) -> (values: [Double], axes: Axes, logScale: Double) {
-        var axes = Axes.empty
-        for l in keep where l < count.count && count[l] > 0 { axes.labels.append(l); axes.cardinalities.append(card[l]) }
-        return ([Double](repeating: 0, count: axes.entries), axes, -.infinity)
+        if !(s > 0) { return zero() }
+        return Result(table: Table(axes: resultAxes, values: values), logScale: logScale + log(s))
     }
 
     /// Whether contracting `bucket` pairwise (GEMM after permuting operands) can beat one
@@ -224,18 +170,15 @@ enum DirectElimination {
         var tables = tables
         while tables.count > 3 {
             // The pair with the smallest joint scope, sized without building it.
-            var best = (i: 0, j: 1, entries: Int.max)
-            for i in 0..<tables.count {
+            let best = ContractionPlan.smallestPair(tables.count) { i, j in
                 let first = tables[i].axes
-                for j in (i + 1)..<tables.count {
-                    var e = first.entries
-                    for (l, c) in zip(tables[j].axes.labels, tables[j].axes.cardinalities) where !first.labels.contains(l) {
-                        e = e.multipliedReportingOverflow(by: c).overflow ? Int.max : e * c
-                    }
-                    if e < best.entries { best = (i, j, e) }
+                var e = first.entries
+                for (l, c) in zip(tables[j].axes.labels, tables[j].axes.cardinalities) where !first.labels.contains(l) {
+                    e = e.multipliedReportingOverflow(by: c).overflow ? Int.max : e * c
                 }
+                return e
             }
-            if best.entries > unionEntries / 4 { break }
+            if best.cost > unionEntries / 4 { break }
             var joint = tables[best.i].axes
             for (l, c) in zip(tables[best.j].axes.labels, tables[best.j].axes.cardinalities) where !joint.labels.contains(l) {
                 joint.labels.append(l); joint.cardinalities.append(c)
@@ -243,53 +186,9 @@ enum DirectElimination {
             let product = productSumInLargestOrder([tables[best.i], tables[best.j]], out: joint, summed: .empty)
             tables.remove(at: best.j)
             tables.remove(at: best.i)
-            tables.append(Table(axes: product.axes, values: product.values))
+            tables.append(product)
         }
         return tables
-    }
-
-    /// Contracts `bucket` pairwise (the pair with the smallest result first), summing each
-    /// label of `summing` out as soon as no other table of the bucket mentions it. Label
-    /// sets are bit masks over the bucket's joint scope `union` (at most 64 labels; wider
-    /// buckets fall back to one odometer pass).
-    private static func pairwise(_ bucket: [Table], union: Axes, summing: [Int],
-                                 check: (Axes) throws(InferenceError) -> Void) throws(InferenceError) -> Table {
-        var bucket = bucket
-        func mask(_ labels: [Int]) -> UInt64 {
-            var m: UInt64 = 0
-            for l in labels { m |= 1 << UInt64(union.labels.firstIndex(of: l)!) }
-            return m
-        }
-        var masks = bucket.map { mask($0.axes.labels) }
-        let summed = mask(summing)
-        let logCard = union.cardinalities.map { log2(Double($0)) }
-        while bucket.count > 1 {
-            var best = (i: 0, j: 1, keep: UInt64(0), size: Double.infinity)
-            for i in 0..<bucket.count {
-                for j in (i + 1)..<bucket.count {
-                    var others: UInt64 = 0
-                    for (k, m) in masks.enumerated() where k != i && k != j { others |= m }
-                    let keep = (masks[i] | masks[j]) & (~summed | others)
-                    var size = 0.0
-                    var bits = keep
-                    while bits != 0 { size += logCard[bits.trailingZeroBitCount]; bits &= bits &- 1 }
-                    if size < best.size { best = (i, j, keep, size) }
-                }
-            }
-            let keepMask = best.keep
-            let plan = ContractionPlan(a: bucket[best.i].axes, b: bucket[best.j].axes,
-                                       isKept: { keepMask & (1 << UInt64(union.labels.firstIndex(of: $0)!)) != 0 })
-            try check(plan.output)
-            let values = plan.execute(bucket[best.i].values, bucket[best.j].values)
-            bucket.remove(at: best.j); masks.remove(at: best.j)
-            bucket.remove(at: best.i); masks.remove(at: best.i)
-            bucket.append(Table(axes: plan.output, values: values)); masks.append(best.keep)
-        }
-        let t = bucket[0]
-        let left = t.axes.labels.filter { !summing.contains($0) }
-        if left.count == t.axes.count { return t }
-        let r = TableKernels.sumOut(t.values, t.axes, keeping: left)
-        return Table(axes: r.axes, values: r.values)
     }
 
     /// `productSum` for a result whose axis order is free (an intermediate table): the walk
@@ -298,13 +197,13 @@ enum DirectElimination {
     /// a CPT of thousands of entries, is then read sequentially, and so is the result,
     /// instead of with a stride of hundreds of entries on the innermost loop (barley's
     /// buckets: up to 43,000-entry tables walked with strides of 54 to 3,888).
-    static func productSumInLargestOrder(_ tables: [Table], out: Axes, summed: Axes) -> (values: [Double], axes: Axes) {
+    static func productSumInLargestOrder(_ tables: [Table], out: Axes, summed: Axes) -> Table {
         var largest = 0
         for i in tables.indices where tables[i].values.count > tables[largest].values.count { largest = i }
         let big = tables[largest].axes
         // Small tables live in L1 whatever the order: the reordering would cost more than it saves.
         guard tables[largest].values.count >= reorderMinimumEntries, big.count >= 2 else {
-            return (productSum(tables, out: out, summed: summed), out)
+            return Table(axes: out, values: productSum(tables, out: out, summed: summed))
         }
         // The walk: labels the largest table lacks (kept, then summed), then its own.
         var walk = Axes.empty
@@ -320,7 +219,7 @@ enum DirectElimination {
             if out.labels.contains(l) { reordered.labels.append(l); reordered.cardinalities.append(c) }
             else { reorderedSum.labels.append(l); reorderedSum.cardinalities.append(c) }
         }
-        return (productSum(tables, out: reordered, summed: reorderedSum, walk: walk), reordered)
+        return Table(axes: reordered, values: productSum(tables, out: reordered, summed: reorderedSum, walk: walk))
     }
 
     /// The smallest largest-operand (entries) for which `productSumInLargestOrder` reorders.
