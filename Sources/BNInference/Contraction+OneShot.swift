@@ -13,8 +13,8 @@ import FactorKernels
 ///
 /// `ψ(U \ E) = Σ_E ∏_{φ ∈ B_x} φ`, `U = ∪ scope(φ)`, `E = {x} ∪ {y ∈ U : y not kept and in no other table}`
 ///
-/// in a single odometer pass over `U` (a multi-operand product-sum; `U` itself is never
-/// materialised) when `|U|` is at most `directEntriesLimit`, and by pairwise
+/// in a single odometer pass over `U` (`TableKernels.productSum`, a multi-operand
+/// product-sum in FactorKernels; `U` itself is never materialised) when `|U|` is at most `directEntriesLimit`, and by pairwise
 /// `ContractionPlan`s (GEMM) otherwise. Each `ψ` is divided by its sum and the log of the
 /// sum is carried, as in the compiled program.
 extension Contraction {
@@ -135,7 +135,7 @@ extension Contraction {
         if remaining.count == 1 && remaining[0].axes == resultAxes {
             values = remaining[0].values
         } else {
-            values = productSum(remaining, out: resultAxes, summed: .empty)
+            values = TableKernels.productSum(remaining, out: resultAxes, summed: .empty)
         }
         let s = TableKernels.normalize(&values)
         if !(s > 0) { return zero() }
@@ -203,7 +203,7 @@ extension Contraction {
         let big = tables[largest].axes
         // Small tables live in L1 whatever the order: the reordering would cost more than it saves.
         guard tables[largest].values.count >= reorderMinimumEntries, big.count >= 2 else {
-            return Table(axes: out, values: productSum(tables, out: out, summed: summed))
+            return Table(axes: out, values: TableKernels.productSum(tables, out: out, summed: summed))
         }
         // The walk: labels the largest table lacks (kept, then summed), then its own.
         var walk = Axes.empty
@@ -219,184 +219,13 @@ extension Contraction {
             if out.labels.contains(l) { reordered.labels.append(l); reordered.cardinalities.append(c) }
             else { reorderedSum.labels.append(l); reorderedSum.cardinalities.append(c) }
         }
-        return Table(axes: reordered, values: productSum(tables, out: reordered, summed: reorderedSum, walk: walk))
+        return Table(axes: reordered, values: TableKernels.productSum(tables, out: reordered, summed: reorderedSum, walk: walk))
     }
 
     /// The smallest largest-operand (entries) for which `productSumInLargestOrder` reorders.
     /// Measured on water, barley, mildew and pathfinder (256 to 4,096 tried; 256 best,
     /// neutral on the networks with small tables).
     static let reorderMinimumEntries = 256
-
-    /// `ψ(out) = Σ_{summed} ∏ᵢ tables[i]`: one odometer walk over `out ++ summed` (summed
-    /// innermost) carrying one offset per table; no table over the joint scope is built.
-    /// Every label of a table must be in `out` or `summed`.
-    /// `walk`, when given, is the walk over `out ∪ summed` in another order (outermost first).
-    static func productSum(_ tables: [Table], out: Axes, summed: Axes, walk order: Axes? = nil) -> [Double] {
-        let walkLabels = order?.labels ?? (out.labels + summed.labels)
-        let extents = order?.cardinalities ?? (out.cardinalities + summed.cardinalities)
-        var strides: [[Int]] = [out.strides(along: walkLabels)]
-        for t in tables { strides.append(t.axes.strides(along: walkLabels)) }
-        let walk = StridedWalk(extents: extents, strides: strides)
-        let total = out.entries
-        return withPointers(tables.map(\.values)) { operands in
-            [Double](unsafeUninitializedCapacity: total) { dst, initialized in
-                dst.initialize(repeating: 0)
-                accumulate(into: dst, operands, walk)
-                initialized = total
-            }
-        }
-    }
-
-    /// Runs `body` with a base pointer for each array (kept alive for the call).
-    private static func withPointers<R>(_ arrays: [[Double]], _ body: ([UnsafePointer<Double>]) -> R) -> R {
-        var pointers: [UnsafePointer<Double>] = []
-        pointers.reserveCapacity(arrays.count)
-        func nest(_ i: Int) -> R {
-            if i == arrays.count { return body(pointers) }
-            return arrays[i].withUnsafeBufferPointer { p in
-                pointers.append(p.baseAddress ?? UnsafePointer(bitPattern: 8)!)
-                return nest(i + 1)
-            }
-        }
-        return nest(0)
-    }
-
-    /// The product-sum kernel: `dst[o] += ∏ᵢ src_i[offᵢ]` along `walk` (operand 0 is the
-    /// output, operand `i + 1` is `src[i]`). The two innermost axes are loops of their own
-    /// (odometer steps only on the outer ones: with three- or four-state variables the
-    /// innermost run alone is too short to carry an odometer step each time).
-    private static func accumulate(into dst: UnsafeMutableBufferPointer<Double>, _ src: [UnsafePointer<Double>],
-                                   _ walk: StridedWalk) {
-        let k = src.count
-        let d = walk.extents.count
-        if d == 0 {
-            var p = 1.0
-            for i in 0..<k { p *= src[i][0] }
-            dst[0] += p
-            return
-        }
-        let ext = walk.extents
-        // Scratch on the stack (this runs once per bucket; four small heap arrays per call
-        // were a visible part of a cold query): the flattened strides (operand j, 0 = the
-        // output, on axis a at [a * (k + 1) + j]), the outer odometer digits, the offsets.
-        let stCount = d * (k + 1), indexCount = max(d - 2, 1)
-        withUnsafeTemporaryAllocation(of: Int.self, capacity: stCount + indexCount + 2 * (k + 1)) { scratch in
-            scratch.initialize(repeating: 0)
-            let st = UnsafeMutableBufferPointer(rebasing: scratch[0..<stCount])
-            let index = UnsafeMutableBufferPointer(rebasing: scratch[stCount..<(stCount + indexCount)])
-            let off = UnsafeMutableBufferPointer(rebasing: scratch[(stCount + indexCount)..<(stCount + indexCount + k + 1)])
-            let cur = UnsafeMutableBufferPointer(rebasing: scratch[(stCount + indexCount + k + 1)...])
-            for j in 0...k { for a in 0..<d { st[a * (k + 1) + j] = walk.strides[j][a] } }
-            let inner = ext[d - 1]
-            let base = (d - 1) * (k + 1)
-            // The middle axis (second innermost), or a single step when there is none.
-            let mid = d >= 2 ? ext[d - 2] : 1
-            let midBase = d >= 2 ? (d - 2) * (k + 1) : -1
-            let outerAxes = max(d - 2, 0)
-            var outer = 1
-            for a in 0..<outerAxes { outer &*= ext[a] }
-            let so = st[base]
-            let mo = midBase >= 0 ? st[midBase] : 0
-            func ms(_ j: Int) -> Int { midBase >= 0 ? st[midBase + j] : 0 }
-            for _ in 0..<outer {
-                switch k {
-                case 1:
-                    let a = src[0], sa = st[base + 1], ma = ms(1)
-                    var o0 = off[0], i0 = off[1]
-                    for _ in 0..<mid {
-                        var o = o0, i = i0
-                        if so == 0 {
-                            var s = 0.0
-                            for _ in 0..<inner { s += a[i]; i &+= sa }
-                            dst[o] += s
-                        } else {
-                            for _ in 0..<inner { dst[o] += a[i]; o &+= so; i &+= sa }
-                        }
-                        o0 &+= mo; i0 &+= ma
-                    }
-                case 2:
-                    let a = src[0], b = src[1], sa = st[base + 1], sb = st[base + 2], ma = ms(1), mb = ms(2)
-                    var o0 = off[0], i0 = off[1], j0 = off[2]
-                    for _ in 0..<mid {
-                        var o = o0, i = i0, j = j0
-                        if so == 1 && (sa | sb) == 1 && (sa & sb) == 0 {
-                            // One operand runs along the output, the other is fixed
-                            // (axpy): unit strides, so the loop vectorises.
-                            let d = dst.baseAddress! + o
-                            let (x, v) = sa == 0 ? (a[i], b + j) : (b[j], a + i)
-                            for t in 0..<inner { d[t] += x * v[t] }
-                        } else if so == 1 && sa == 1 && sb == 1 {
-                            let d = dst.baseAddress! + o, u = a + i, v = b + j
-                            for t in 0..<inner { d[t] += u[t] * v[t] }
-                        } else if so == 0 {
-                            // Two partial sums: one running sum waits four cycles
-                            // on every add; two chains overlap.
-                            var s0 = 0.0, s1 = 0.0
-                            var t = 1
-                            while t < inner {
-                                s0 += a[i] * b[j]
-                                s1 += a[i &+ sa] * b[j &+ sb]
-                                i &+= 2 &* sa; j &+= 2 &* sb; t &+= 2
-                            }
-                            if t == inner { s0 += a[i] * b[j] }
-                            dst[o] += s0 + s1
-                        } else {
-                            for _ in 0..<inner { dst[o] += a[i] * b[j]; o &+= so; i &+= sa; j &+= sb }
-                        }
-                        o0 &+= mo; i0 &+= ma; j0 &+= mb
-                    }
-                case 3:
-                    let a = src[0], b = src[1], c = src[2]
-                    let sa = st[base + 1], sb = st[base + 2], sc = st[base + 3]
-                    let ma = ms(1), mb = ms(2), mc = ms(3)
-                    var o0 = off[0], i0 = off[1], j0 = off[2], l0 = off[3]
-                    for _ in 0..<mid {
-                        var o = o0, i = i0, j = j0, l = l0
-                        if so == 0 {
-                            var s0 = 0.0, s1 = 0.0
-                            var t = 1
-                            while t < inner {
-                                s0 += a[i] * b[j] * c[l]
-                                s1 += a[i &+ sa] * b[j &+ sb] * c[l &+ sc]
-                                i &+= 2 &* sa; j &+= 2 &* sb; l &+= 2 &* sc; t &+= 2
-                            }
-                            if t == inner { s0 += a[i] * b[j] * c[l] }
-                            dst[o] += s0 + s1
-                        } else {
-                            for _ in 0..<inner {
-                                dst[o] += a[i] * b[j] * c[l]; o &+= so; i &+= sa; j &+= sb; l &+= sc
-                            }
-                        }
-                        o0 &+= mo; i0 &+= ma; j0 &+= mb; l0 &+= mc
-                    }
-                default:
-                    for j in 0...k { cur[j] = off[j] }
-                    for _ in 0..<mid {
-                        var o = cur[0]
-                        var s = 0.0
-                        for t in 0..<inner {
-                            var p = 1.0
-                            for m in 0..<k { p *= src[m][cur[m + 1] &+ t &* st[base + m + 1]] }
-                            if so == 0 { s += p } else { dst[o] += p; o &+= so }
-                        }
-                        if so == 0 { dst[o] += s }
-                        for j in 0...k { cur[j] &+= ms(j) }
-                    }
-                }
-                // Advance the outer axes like an odometer.
-                var a = outerAxes - 1
-                while a >= 0 {
-                    index[a] &+= 1
-                    let row = a * (k + 1)
-                    for j in 0...k { off[j] &+= st[row + j] }
-                    if index[a] < ext[a] { break }
-                    for j in 0...k { off[j] &-= st[row + j] &* ext[a] }
-                    index[a] = 0
-                    a -= 1
-                }
-            }
-        }
-    }
 }
 
 #if canImport(Glibc)

@@ -258,7 +258,7 @@ enum Contraction {
             } else {
                 try budget.check(union)
                 let out = union.selecting(union.labels.filter { $0 != x })
-                result = Table(axes: out, values: productSum(bucket, out: out, summed: union.selecting([x])))
+                result = Table(axes: out, values: TableKernels.productSum(bucket, out: out, summed: union.selecting([x])))
             }
             let z = result.values.reduce(0, +)
             guard z > 0 else { return ([:], -.infinity) }

@@ -57,7 +57,7 @@ struct ContractionTests {
         #expect(values.count == expected.count)
         for (x, y) in zip(values, expected) { #expect(abs(x - y) <= 1e-12 * max(1, abs(y))) }
         // And the plain walk, in the requested order, agrees.
-        let plain = Contraction.productSum(tables, out: out, summed: summed)
+        let plain = TableKernels.productSum(tables, out: out, summed: summed)
         let plainExpected = Self.bruteForce(tables, out: out, summed: summed)
         for (x, y) in zip(plain, plainExpected) { #expect(abs(x - y) <= 1e-12 * max(1, abs(y))) }
     }
