@@ -259,10 +259,10 @@ struct ContractionProgram: Sendable {
 
     /// Runs the program on tables laid out as `inputAxes` (unused inputs may be empty).
     /// - Parameter rows: the batch size (the cardinality of `batchLabel`), 1 without one.
-    /// - Returns: the result over `resultAxes`, normalised as it went, and `logScale[r]`
-    ///   such that the true result of row `r` is `values[r…] · exp(logScale[r])`. A row
-    ///   whose true result is zero has `logScale[r] = -∞`.
-    func run(_ inputs: [[Double]], rows: Int = 1) -> (values: [Double], logScale: [Double]) {
+    /// - Returns: the result table (over `resultAxes`), normalised as it went, and
+    ///   `logScale[r]` such that the true result of row `r` is `values[r…] · exp(logScale[r])`.
+    ///   A row whose true result is zero has `logScale[r] = -∞`.
+    func run(_ inputs: [[Double]], rows: Int = 1) -> (table: Table, logScale: [Double]) {
         var slots: [[Double]] = inputs
         slots.reserveCapacity(inputs.count + ops.count)
         var logScale = [Double](repeating: 0, count: rows)
@@ -284,7 +284,7 @@ struct ContractionProgram: Sendable {
                     // second skipped); small ones, where that pass costs nothing, always.
                     let s = out.count >= Self.rescaleOnlyFrom ? Contraction.rescale(&out) : TableKernels.normalize(&out)
                     if s == 0 {
-                        return ([Double](repeating: 0, count: resultAxes.entries),
+                        return (Table(axes: resultAxes, values: [Double](repeating: 0, count: resultAxes.entries)),
                                 [Double](repeating: -.infinity, count: rows))
                     }
                     if s != 1 {
@@ -296,8 +296,8 @@ struct ContractionProgram: Sendable {
             slots.append(out)
             for s in release[k] { slots[s] = [] }
         }
-        guard let r = result else { return ([1], logScale) }
-        return (slots[r], logScale)
+        guard let r = result else { return (Table(axes: resultAxes, values: [1]), logScale) }
+        return (Table(axes: resultAxes, values: slots[r]), logScale)
     }
 }
 

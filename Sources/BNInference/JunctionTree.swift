@@ -160,8 +160,8 @@ public final class JunctionTree: InferenceEngine {
         }
         let h = structure.homeClique[v]
         try ensureMessages(toward: h)
-        let (values, axes) = try belief(h, keep: [v])
-        let m = axes.count == 1 ? values : [Double](repeating: 1 / Double(k), count: k)
+        let b = try belief(h, keep: [v])
+        let m = b.axes.count == 1 ? b.values : [Double](repeating: 1 / Double(k), count: k)
         cachedMarginals[v] = m
         return m
     }
@@ -174,10 +174,10 @@ public final class JunctionTree: InferenceEngine {
             homed[structure.homeClique[v]].append(v)
         }
         for (c, vars) in homed.enumerated() where !vars.isEmpty {
-            let (values, axes) = try belief(c, keep: vars)
+            let b = try belief(c, keep: vars)
             for v in vars {
-                if axes.labels.contains(v) {
-                    cachedMarginals[v] = TableKernels.sumOut(values, axes, keeping: [v]).values
+                if b.axes.labels.contains(v) {
+                    cachedMarginals[v] = TableKernels.sumOut(b.values, b.axes, keeping: [v]).values
                 } else {
                     let k = network.variables[v].cardinality
                     cachedMarginals[v] = [Double](repeating: 1 / Double(k), count: k)
@@ -215,14 +215,13 @@ public final class JunctionTree: InferenceEngine {
         }
         let free = targets.filter { findings.fixed[$0] < 0 }
         _ = try logProbabilityOfEvidence()
-        var axes = Axes.empty
-        var values: [Double] = [1]
+        var joint = Table.one
         if !free.isEmpty, let c = structure.cliquesContaining[free[0]]
             .filter({ c in free.allSatisfy { structure.cliques[c].contains($0) } })
             .min(by: { structure.cliqueEntries[$0] < structure.cliqueEntries[$1] }) {
             // One clique holds every target (always so for a family): read its belief.
             try ensureMessages(toward: c)
-            (values, axes) = try belief(c, keep: free)
+            joint = try belief(c, keep: free)
         } else if !free.isEmpty {
             // The Steiner subtree of the home cliques: count homes per subtree.
             let homes = Set(free.map { structure.homeClique[$0] })
@@ -241,13 +240,11 @@ public final class JunctionTree: InferenceEngine {
                 for ch in structure.children[c] where !inTree[ch] { inputs.append(up[ch]!.table); heads.append(nil) }
                 if c == top && structure.parent[c] >= 0 { inputs.append(down[c]!.table); heads.append(nil) }
             }
-            let r = try contract(inputs, heads, keep: free).table
-            axes = r.axes
-            values = r.values
-            let z = TableKernels.normalize(&values)
+            joint = try contract(inputs, heads, keep: free).table
+            let z = TableKernels.normalize(&joint.values)
             guard z > 0 else { throw .impossibleEvidence(findings.words) }
         }
-        return try assembleJoint(network: network, targets: targets, fixed: findings.fixed, axes: axes, values: values)
+        return try assembleJoint(network: network, targets: targets, fixed: findings.fixed, joint)
     }
 
     // MARK: - InferenceEngine
@@ -356,13 +353,13 @@ public final class JunctionTree: InferenceEngine {
 
     /// The normalised belief at clique `c` over `keep` (those of them present), all
     /// incoming messages being valid.
-    private func belief(_ c: Int, keep: [Int]) throws(InferenceError) -> ([Double], Axes) {
+    private func belief(_ c: Int, keep: [Int]) throws(InferenceError) -> Table {
         _ = try potentialsOf(c)
         let (inputs, heads, _) = gather(c, excluding: -1)
         var r = try contract(inputs, heads, keep: keep).table
         let z = TableKernels.normalize(&r.values)
         guard z > 0 else { throw .impossibleEvidence(findings.words) }
-        return (r.values, r.axes)
+        return r
     }
 
     /// `Σ_{not keep} ∏ inputs` by the contraction service: the cached program of these
@@ -378,21 +375,19 @@ public final class JunctionTree: InferenceEngine {
         }
         try program.checkBudget(budget)
         let r = program.run(inputs.map(\.values))
-        return Contraction.Result(table: Table(axes: program.resultAxes, values: r.values), logScale: r.logScale[0])
+        return Contraction.Result(table: r.table, logScale: r.logScale[0])
     }
 }
 
-/// The joint over `targets` (in order) from the normalised joint of the free ones (over
-/// `axes`, a subset of the free targets) and point masses on the fixed ones; a free
-/// target missing from `axes` is uniform.
-func assembleJoint(network: BayesianNetwork, targets: [Int], fixed: [Int], axes: Axes, values: [Double]) throws(InferenceError) -> Factor {
+/// The joint over `targets` (in order), as the checked public `Factor`, from the
+/// normalised joint of the free ones (over a subset of the free targets) and point masses
+/// on the fixed ones; a free target missing from `joint` is uniform.
+func assembleJoint(network: BayesianNetwork, targets: [Int], fixed: [Int], _ joint: Table) throws(InferenceError) -> Factor {
     func wrap<T>(_ body: () throws(FactorError) -> T) throws(InferenceError) -> T {
         do { return try body() } catch { throw .model(.factor(error)) }
     }
-    var factor = try wrap { () throws(FactorError) in
-        try Factor(scope: Scope(axes.labels, cardinalities: axes.cardinalities), values: values)
-    }
-    let present = Set(axes.labels)
+    var factor = try wrap { () throws(FactorError) in try Factor(joint) }
+    let present = Set(joint.axes.labels)
     for t in targets where !present.contains(t) {
         let k = network.variables[t].cardinality
         var mass = [Double](repeating: fixed[t] >= 0 ? 0 : 1 / Double(k), count: k)

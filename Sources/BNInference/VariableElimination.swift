@@ -58,11 +58,11 @@ public final class VariableElimination: InferenceEngine, Sendable {
         let free = targets.filter { f.fixed[$0] < 0 }
         // Nothing to compute for observed targets; still refuse impossible evidence.
         if free.isEmpty { _ = try logProbabilityOfEvidence(evidence) }
-        let r = try answer(PlanKey(targets: free, findings: f, mode: .posterior, batched: false), f)
+        var r = try answer(PlanKey(targets: free, findings: f, mode: .posterior, batched: false), f)
         let z = r.table.values.reduce(0, +)
         guard z > 0, r.logScale > -.infinity else { throw .impossibleEvidence(f.words) }
-        return try assembleJoint(network: network, targets: targets, fixed: f.fixed,
-                                 axes: r.table.axes, values: r.table.values.map { $0 / z })
+        r.table.values = r.table.values.map { $0 / z }
+        return try assembleJoint(network: network, targets: targets, fixed: f.fixed, r.table)
     }
 
     public func logProbabilityOfEvidence(_ evidence: Evidence) throws(InferenceError) -> Double {
@@ -152,8 +152,8 @@ public final class VariableElimination: InferenceEngine, Sendable {
     /// `table · exp(logScale)`.
     func answer(_ key: PlanKey, _ f: Findings) throws(InferenceError) -> Contraction.Result {
         if let query = try cache.programIfDue(key, compile: { () throws(InferenceError) in try compile(key) }) {
-            let (values, logScale) = try execute(query, f)
-            return Contraction.Result(table: Table(axes: query.program.resultAxes, values: values), logScale: logScale[0])
+            let r = try execute(query, f)
+            return Contraction.Result(table: r.table, logScale: r.logScale[0])
         }
         let ops = operands(key)
         let values = prepare(ops.inputs, used: nil, f)
@@ -237,7 +237,7 @@ public final class VariableElimination: InferenceEngine, Sendable {
     }
 
     /// Slices the CPTs at the findings' states and runs the plan.
-    func execute(_ q: CompiledQuery, _ f: Findings) throws(InferenceError) -> (values: [Double], logScale: [Double]) {
+    func execute(_ q: CompiledQuery, _ f: Findings) throws(InferenceError) -> (table: Table, logScale: [Double]) {
         try checkBudget(q.program)
         return q.program.run(prepare(q.inputs, used: q.program.usedInputs, f))
     }

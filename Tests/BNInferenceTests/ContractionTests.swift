@@ -86,9 +86,10 @@ struct ContractionTests {
             let direct = try Contraction.oneShot(tables, heads: heads, keep: keep, budget: budget)
             let program = try ContractionProgram.compile(inputs: tables.map(\.axes), heads: heads, keep: keep, budget: budget)
             let run = program.run(tables.map(\.values))
+            #expect(run.table.axes == program.resultAxes)
             #expect(direct.table.axes == program.resultAxes)
             let a = direct.table.values.map { $0 * exp(direct.logScale) }
-            let b = run.values.map { $0 * exp(run.logScale[0]) }
+            let b = run.table.values.map { $0 * exp(run.logScale[0]) }
             for (x, y) in zip(a, b) { #expect(abs(x - y) <= 1e-12 * max(1, abs(y))) }
         }
     }
