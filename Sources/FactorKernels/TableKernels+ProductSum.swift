@@ -36,8 +36,8 @@ extension TableKernels {
 
     /// The product-sum kernel: `dst[o] += ∏ᵢ src_i[offᵢ]` along `walk` (operand 0 is the
     /// output, operand `i + 1` is `src[i]`), plane by plane (`StridedWalk.forEachPlane`),
-    /// with loops specialised for one to three operands.
-    private static func accumulate(into dst: UnsafeMutableBufferPointer<Double>, _ src: [UnsafePointer<Double>],
+    /// with loops specialised for one to three operands (one operand: `sumOut`).
+    static func accumulate(into dst: UnsafeMutableBufferPointer<Double>, _ src: [UnsafePointer<Double>],
                                    _ walk: StridedWalk) {
         let k = src.count
         if walk.extents.isEmpty {

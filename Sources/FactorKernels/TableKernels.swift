@@ -83,28 +83,14 @@ public enum TableKernels {
         let keptSet = Set(kept)
         let outAxes = axes.selecting(axes.labels.filter { keptSet.contains($0) })
         if outAxes.count == axes.count { return (values, axes) }
+        // The one-operand product-sum kernel, walked in the input's own order (read sequentially).
         let n = outAxes.entries
         let walk = StridedWalk(extents: axes.cardinalities,
                                strides: [outAxes.strides(along: axes.labels), axes.strides])
-        let (mid, inner) = walk.plane
-        let (mo, so) = walk.planeStrides(0), (mi, si) = walk.planeStrides(1)
         let result = [Double](unsafeUninitializedCapacity: n) { dst, count in
             dst.initialize(repeating: 0)
             values.withUnsafeBufferPointer { src in
-                walk.forEachPlane { off in
-                    var o0 = off[0], i0 = off[1]
-                    for _ in 0..<mid {
-                        var o = o0, i = i0
-                        if so == 0 {
-                            var s = 0.0
-                            for _ in 0..<inner { s += src[i]; i &+= si }
-                            dst[o] += s
-                        } else {
-                            for _ in 0..<inner { dst[o] += src[i]; o &+= so; i &+= si }
-                        }
-                        o0 &+= mo; i0 &+= mi
-                    }
-                }
+                accumulate(into: dst, [src.baseAddress ?? UnsafePointer(bitPattern: 8)!], walk)
             }
             count = n
         }
