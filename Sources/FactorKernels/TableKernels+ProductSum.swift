@@ -14,7 +14,7 @@ extension TableKernels {
         return withPointers(tables.map(\.values)) { operands in
             [Double](unsafeUninitializedCapacity: total) { dst, initialized in
                 dst.initialize(repeating: 0)
-                accumulate(into: dst, operands, walk)
+                operands.withUnsafeBufferPointer { accumulate(into: dst, $0, walk) }
                 initialized = total
             }
         }
@@ -37,8 +37,8 @@ extension TableKernels {
     /// The product-sum kernel: `dst[o] += ∏ᵢ src_i[offᵢ]` along `walk` (operand 0 is the
     /// output, operand `i + 1` is `src[i]`), plane by plane (`StridedWalk.forEachPlane`),
     /// with loops specialised for one to three operands (one operand: `sumOut`).
-    static func accumulate(into dst: UnsafeMutableBufferPointer<Double>, _ src: [UnsafePointer<Double>],
-                                   _ walk: StridedWalk) {
+    static func accumulate(into dst: UnsafeMutableBufferPointer<Double>, _ src: UnsafeBufferPointer<UnsafePointer<Double>>,
+                           _ walk: StridedWalk) {
         let k = src.count
         if walk.extents.isEmpty {
             var p = 1.0

@@ -90,7 +90,10 @@ public enum TableKernels {
         let result = [Double](unsafeUninitializedCapacity: n) { dst, count in
             dst.initialize(repeating: 0)
             values.withUnsafeBufferPointer { src in
-                accumulate(into: dst, [src.baseAddress ?? UnsafePointer(bitPattern: 8)!], walk)
+                withUnsafeTemporaryAllocation(of: UnsafePointer<Double>.self, capacity: 1) { operand in
+                    operand.initialize(repeating: src.baseAddress ?? UnsafePointer(bitPattern: 8)!)
+                    accumulate(into: dst, UnsafeBufferPointer(operand), walk)
+                }
             }
             count = n
         }
