@@ -24,17 +24,11 @@ import Synchronization
 ///   pairwise GEMM contractions run for every later contraction of the same shapes):
 ///   `CompileRule`, applied by `ProgramCache`.
 ///
-/// The semiring is an explicit parameter so that expectation/utility pairs (influence
-/// diagrams, Jensen & Dittmer 1994) can join sum- and max-product later.
+/// The semiring is chosen by the entry point: sum-product by `oneShot` and
+/// `ContractionProgram` (both under `CompileRule`), max-product by `maxProduct`; the
+/// bookkeeping, budget and scaling above are shared, so expectation/utility pairs
+/// (influence diagrams, Jensen & Dittmer 1994) join as one more entry point.
 enum Contraction {
-    /// The algebra of a contraction: how tables are combined and labels eliminated.
-    enum Semiring: Sendable {
-        /// `Σ ∏`: marginals, messages, `P(e)`.
-        case sumProduct
-        /// `max ∏` with arg-max traceback (Dawid 1992): MPE and, after a sum phase, MAP.
-        case maxProduct
-    }
-
     // MARK: - The memory budget
 
     /// The most bytes of tables one piece of work may hold at once (`MemoryBudget`), with
