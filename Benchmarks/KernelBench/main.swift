@@ -170,6 +170,38 @@ for batch in [1, 64] {
     }
 }
 
+// The planar-walk kernels (FactorKernels' one odometer: two innermost axes as plain
+// loops) on bucket-sized tables of three- and four-state variables: permute, sum-out,
+// broadcast product, and the multi-operand product-sum of the one-shot elimination with
+// one to four operands.
+struct PlanarRow { var kernel: String; var entries: Int; var seconds: Double }
+var planar: [PlanarRow] = []
+do {
+    let big = Axes(labels: [0, 1, 2, 3, 4, 5, 6], cardinalities: [3, 4, 3, 4, 3, 4, 3])   // 15,552 entries
+    let bigValues = randomValues(big.entries, seed: 11)
+    let reversed = big.selecting(big.labels.reversed())
+    let small1 = Table(axes: Axes(labels: [6, 2], cardinalities: [3, 3]), values: randomValues(9, seed: 12))
+    let small2 = Table(axes: Axes(labels: [4, 0], cardinalities: [3, 3]), values: randomValues(9, seed: 13))
+    let small3 = Table(axes: Axes(labels: [5, 1], cardinalities: [4, 4]), values: randomValues(16, seed: 14))
+    let bigTable = Table(axes: big, values: bigValues)
+    let out = big.selecting([0, 2, 4]), summed = big.selecting([1, 3, 5, 6])
+    var sink = 0.0
+    func time(_ name: String, _ body: () -> [Double]) {
+        let s = measure(repeats: opts.repeats) { sink += body()[0] }
+        planar.append(PlanarRow(kernel: name, entries: big.entries, seconds: s))
+    }
+    time("permute (reversed axes)") { TableKernels.permute(bigValues, from: big, to: reversed) }
+    time("sum-out (keep 3 of 7)") { TableKernels.sumOut(bigValues, big, keeping: [0, 2, 4]).values }
+    time("broadcast product") { TableKernels.broadcast(bigValues, big, small1.values, small1.axes, into: big, .multiply) }
+    let operands = [bigTable, small1, small2, small3]
+    for k in 1...4 {
+        time("product-sum, \(k) operand\(k == 1 ? "" : "s")") {
+            TableKernels.productSum(Array(operands.prefix(k)), out: out, summed: summed)
+        }
+    }
+    if sink.isNaN { print("") }
+}
+
 func fmt(_ x: Double) -> String {
     if x >= 1 { return String(format: "%.3f s", x) }
     if x >= 1e-3 { return String(format: "%.3f ms", x * 1e3) }
@@ -192,6 +224,10 @@ print("|---:|---:|---:|---:|---:|---|")
 for t in thresholds {
     print("| \(t.batch) | \(t.m) | \(t.flops) | \(fmt(t.odometerSeconds)) | \(fmt(t.blasSeconds)) | \(t.odometerSeconds < t.blasSeconds ? "odometer" : "BLAS") |")
 }
+print("")
+print("| planar-walk kernel | entries walked | time |")
+print("|---|---:|---:|")
+for p in planar { print("| \(p.kernel) | \(p.entries) | \(fmt(p.seconds)) |") }
 if let path = opts.json {
     struct Report: Codable { var threads: Int; var rows: [Row]; var thresholds: [ThresholdRow] }
     let enc = JSONEncoder()

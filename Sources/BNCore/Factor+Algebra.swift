@@ -93,25 +93,24 @@ extension Factor {
         if pool.isEmpty { return .constant(1) }
         if pool.count == 1 { return pool[0].summingOut(eliminating) }
         while pool.count > 1 {
-            // Pick the pair whose contracted result is smallest.
-            var best: (i: Int, j: Int, size: Int, keep: Set<Int>)? = nil
-            for i in 0..<pool.count {
-                for j in (i + 1)..<pool.count {
-                    var others = Set<Int>()
-                    for (t, f) in pool.enumerated() where t != i && t != j { others.formUnion(f.scope.variables) }
-                    let u = pool[i].scope.union(pool[j].scope)
-                    let keep = Set(u.variables.filter { !elim.contains($0) || others.contains($0) })
-                    var size = 1
-                    var overflow = false
-                    for (v, c) in zip(u.variables, u.cardinalities) where keep.contains(v) {
-                        let (p, o) = size.multipliedReportingOverflow(by: c)
-                        size = p; overflow = overflow || o
-                    }
-                    if overflow { size = Int.max }
-                    if best == nil || size < best!.size { best = (i, j, size, keep) }
-                }
+            // The pair whose contracted result is smallest.
+            func keep(_ i: Int, _ j: Int) -> Set<Int> {
+                var others = Set<Int>()
+                for (t, f) in pool.enumerated() where t != i && t != j { others.formUnion(f.scope.variables) }
+                return Set(pool[i].scope.union(pool[j].scope).variables.filter { !elim.contains($0) || others.contains($0) })
             }
-            let chosen = best!
+            let pair = ContractionPlan.smallestPair(pool.count) { i, j in
+                let u = pool[i].scope.union(pool[j].scope)
+                let kept = keep(i, j)
+                var size = 1
+                for (v, c) in zip(u.variables, u.cardinalities) where kept.contains(v) {
+                    let (p, o) = size.multipliedReportingOverflow(by: c)
+                    if o { return Int.max }
+                    size = p
+                }
+                return size
+            }
+            let chosen = (i: pair.i, j: pair.j, keep: keep(pair.i, pair.j))
             let a = pool[chosen.i], b = pool[chosen.j]
             let plan = ContractionPlan(a: a.scope.axes, b: b.scope.axes, keep: chosen.keep, path: path, blasThreshold: blasThreshold)
             _ = try MemoryBudget.current.check(Scope(plan.output))

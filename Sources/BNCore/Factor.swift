@@ -6,6 +6,9 @@ import FactorKernels
 /// so `values[Σ xᵢ·strideᵢ] = φ(x₀, …, xₙ₋₁)`. A CPT `P(X | U)` has scope `U + [X]`, which
 /// makes each conditional distribution a contiguous row. All operations are non-mutating
 /// and return new factors; equality is exact.
+///
+/// `Factor` is the checked public wrapper of the engines' one table type, `Table` (axes
+/// and values): it validates sizes against its scope and the memory budget.
 public struct Factor: Equatable, Sendable {
     public let scope: Scope
     public private(set) var values: [Double]
@@ -24,6 +27,14 @@ public struct Factor: Equatable, Sendable {
         self.scope = scope
         self.values = [Double](repeating: value, count: n)
     }
+
+    /// The factor over a table's axes and values (checked like `init(scope:values:)`).
+    public init(_ table: Table) throws(FactorError) {
+        try self.init(scope: Scope(table.axes.labels, cardinalities: table.axes.cardinalities), values: table.values)
+    }
+
+    /// The factor as a table (its scope's axes and its values).
+    public var table: Table { Table(axes: scope.axes, values: values) }
 
     /// Internal: values already sized and allocated by a kernel.
     init(unchecked scope: Scope, _ values: [Double]) {

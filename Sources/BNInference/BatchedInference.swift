@@ -277,7 +277,7 @@ extension VariableElimination {
             }
         }
         let out = q.program.run(tables, rows: slice.count)
-        let axes = q.program.resultAxes
+        let axes = out.table.axes
         let batched = axes.labels.first == batchLabel
         let width = batched ? axes.entries / slice.count : axes.entries
         var values = [Double](repeating: 0, count: slice.count * k)
@@ -286,7 +286,7 @@ extension VariableElimination {
         for (i, r) in slice.enumerated() {
             var z = 0.0
             let base = batched ? i * width : 0
-            for s in 0..<width { z += out.values[base + s] }
+            for s in 0..<width { z += out.table.values[base + s] }
             if !(z > 0) || out.logScale[i] == -.infinity {
                 if skippingImpossibleRows {
                     impossible.append(r)
@@ -303,7 +303,7 @@ extension VariableElimination {
                 values[i * k + state(target, r)] = 1
             } else {
                 precondition(width == k)
-                for s in 0..<k { values[i * k + s] = out.values[base + s] / z }
+                for s in 0..<k { values[i * k + s] = out.table.values[base + s] / z }
             }
             logEvidence[i] = log(z) + out.logScale[i]
         }

@@ -87,27 +87,13 @@ struct ContractionProgram: Sendable {
     ///   - keep: the labels of the result, in order.
     ///   - order: the elimination order; nil computes one with `heuristic` on the inputs'
     ///     interaction graph.
-    ///   - budget: the largest table allowed, in bytes.
-    ///   - name: a variable's name, for the memory error.
+    ///   - budget: bounds the largest table and the tables alive at once.
     static func compile(inputs: [Axes], heads: [Int?], keep: [Int], order: [Int]? = nil,
                         heuristic: EliminationHeuristic = .minFill, batchLabel: Int? = nil,
-                        budget: Int, name: (Int) -> String) throws(InferenceError) -> ContractionProgram {
-        precondition(heads.count == inputs.count)
-        // Labels are small non-negative integers (variable ids, the batch label): per-label
-        // state lives in arrays.
-        var maxLabel = keep.max() ?? -1
-        for a in inputs { for l in a.labels where l > maxLabel { maxLabel = l } }
-        var card = [Int](repeating: 0, count: maxLabel + 1)
-        var count = [Int](repeating: 0, count: maxLabel + 1)
-        var kept = [Bool](repeating: false, count: maxLabel + 1)
-        for l in keep { kept[l] = true }
-        for a in inputs {
-            for (l, c) in zip(a.labels, a.cardinalities) {
-                card[l] = c
-                count[l] += 1
-            }
-        }
-        let used = dropBarren(inputs, heads: heads, kept: kept, count: &count)
+                        budget: Contraction.Budget) throws(InferenceError) -> ContractionProgram {
+        var labels = Contraction.Labels(inputs, keep: keep)
+        let used = labels.dropBarren(inputs, heads: heads)
+        let kept = labels.kept
 
         var slotAxes: [Axes] = inputs
         var live: [Int] = inputs.indices.filter { used[$0] }
@@ -122,11 +108,7 @@ struct ContractionProgram: Sendable {
                 largestEntries = e
                 largestAxes = axes
             }
-            let (bytes, o) = e.multipliedReportingOverflow(by: MemoryLayout<Double>.stride)
-            if o || bytes > budget {
-                throw .memoryBudgetExceeded(clique: axes.labels.map(name), entries: e,
-                                            bytes: o ? Int.max : bytes, budget: budget)
-            }
+            try budget.check(axes, entries: e, holding: e)
         }
         for i in live { try check(inputs[i]) }
 
@@ -143,10 +125,10 @@ struct ContractionProgram: Sendable {
             }
             for (l, c) in zip(A.labels, A.cardinalities) {
                 let uses = B.labels.contains(l) ? 2 : 1
-                if kept[l] || count[l] > uses { grow(c) }
+                if kept[l] || labels.count[l] > uses { grow(c) }
             }
             for (l, c) in zip(B.labels, B.cardinalities) where !A.labels.contains(l) {
-                if kept[l] || count[l] > 1 { grow(c) }
+                if kept[l] || labels.count[l] > 1 { grow(c) }
             }
             return size
         }
@@ -157,10 +139,10 @@ struct ContractionProgram: Sendable {
             var out = Set<Int>()
             for l in A.labels {
                 let uses = B.labels.contains(l) ? 2 : 1
-                if kept[l] || count[l] > uses { out.insert(l) }
+                if kept[l] || labels.count[l] > uses { out.insert(l) }
             }
             for l in B.labels where !A.labels.contains(l) {
-                if kept[l] || count[l] > 1 { out.insert(l) }
+                if kept[l] || labels.count[l] > 1 { out.insert(l) }
             }
             return out
         }
@@ -174,9 +156,9 @@ struct ContractionProgram: Sendable {
             try check(plan.output)
             ops.append(.pair(a: a, b: b, step: PairStep(plan)))
             opAxes.append(plan.output)
-            for l in slotAxes[a].labels { count[l] -= 1 }
-            for l in slotAxes[b].labels { count[l] -= 1 }
-            for l in plan.output.labels { count[l] += 1 }
+            for l in slotAxes[a].labels { labels.count[l] -= 1 }
+            for l in slotAxes[b].labels { labels.count[l] -= 1 }
+            for l in plan.output.labels { labels.count[l] += 1 }
             slotAxes.append(plan.output)
             return slotAxes.count - 1
         }
@@ -185,14 +167,7 @@ struct ContractionProgram: Sendable {
         func merge(_ bucket: [Int]) throws(InferenceError) -> Int {
             var bucket = bucket
             while bucket.count > 1 {
-                var best = (i: 0, j: 1, size: Int.max)
-                var first = true
-                for i in 0..<bucket.count {
-                    for j in (i + 1)..<bucket.count {
-                        let size = pairSize(bucket[i], bucket[j])
-                        if first || size < best.size { best = (i, j, size); first = false }
-                    }
-                }
+                let best = ContractionPlan.smallestPair(bucket.count) { i, j in pairSize(bucket[i], bucket[j]) }
                 let a = bucket[best.i], b = bucket[best.j]
                 let c = try emitPair(a, b, keep: pairKeep(a, b))
                 bucket.remove(at: best.j)
@@ -207,14 +182,14 @@ struct ContractionProgram: Sendable {
         /// Sums out of slot `s` every eliminated label that no other live slot mentions.
         func sumPrivate(_ s: Int) throws(InferenceError) -> Int {
             let axes = slotAxes[s]
-            let remaining = axes.labels.filter { !isEliminated($0) || count[$0] > 1 }
+            let remaining = axes.labels.filter { !isEliminated($0) || labels.count[$0] > 1 }
             if remaining.count == axes.count { return s }
             let out = axes.selecting(remaining)
             try check(out)
             ops.append(.sum(a: s, from: axes, keep: remaining))
             opAxes.append(out)
-            for l in axes.labels { count[l] -= 1 }
-            for l in remaining { count[l] += 1 }
+            for l in axes.labels { labels.count[l] -= 1 }
+            for l in remaining { labels.count[l] += 1 }
             slotAxes.append(out)
             let c = slotAxes.count - 1
             live.removeAll { $0 == s }
@@ -223,20 +198,7 @@ struct ContractionProgram: Sendable {
         }
 
         // The elimination order over the labels that must go.
-        var eliminate: [Int] = []
-        var seen = Set<Int>()
-        for i in live { for l in inputs[i].labels where isEliminated(l) && seen.insert(l).inserted { eliminate.append(l) } }
-        var elimOrder: [Int]
-        if let order {
-            let wanted = Set(eliminate)
-            elimOrder = order.filter { wanted.contains($0) }
-            let listed = Set(elimOrder)
-            elimOrder += eliminate.filter { !listed.contains($0) }
-        } else {
-            let scopes = live.map { inputs[$0].labels.filter { $0 != batchLabel } }
-            elimOrder = EliminationOrdering.order(scopes: scopes, phases: [eliminate], cardinality: { card[$0] },
-                                                  heuristic: heuristic)
-        }
+        let elimOrder = labels.order(live.map { inputs[$0].labels }, given: order, heuristic: heuristic, batch: batchLabel)
 
         for x in elimOrder {
             let bucket = live.filter { slotAxes[$0].labels.contains(x) }
@@ -275,7 +237,7 @@ struct ContractionProgram: Sendable {
             alive = alive.addingReportingOverflow(saturatingEntries(out.cardinalities)).overflow ? Int.max : alive + saturatingEntries(out.cardinalities)
             if alive > peak {
                 peak = alive
-                try checkTotal(out, entries: saturatingEntries(out.cardinalities), holding: alive, budget: budget, name: name)
+                try budget.check(out, entries: saturatingEntries(out.cardinalities), holding: alive)
             }
             for s in release[k] where s >= inputs.count { alive -= saturatingEntries(slotAxes[s].cardinalities) }
         }
@@ -287,40 +249,20 @@ struct ContractionProgram: Sendable {
 
     /// Checks this program against `budget` (which may be smaller than the one it was
     /// compiled under): its peak of live tables must fit.
-    func checkBudget(_ budget: Int, name: (Int) -> String) throws(InferenceError) {
-        try checkTotal(largestAxes, entries: largestEntries, holding: peakEntries, budget: budget, name: name)
+    func checkBudget(_ budget: Contraction.Budget) throws(InferenceError) {
+        try budget.check(largestAxes, entries: largestEntries, holding: peakEntries)
     }
 
     /// Tables of at least this many entries are divided by their sum only when it leaves
-    /// `[2⁻³², 2³²]` (`DirectElimination.rescale`); smaller ones are always normalised.
+    /// `[2⁻³², 2³²]` (`Contraction.rescale`); smaller ones are always normalised.
     static let rescaleOnlyFrom = 1 << 12
-
-    /// Barren removal to a fixpoint: a table with a head `h` (a conditional distribution
-    /// of `h`) that is the only live table mentioning `h`, `h` not kept, sums to one over
-    /// `h` and is dropped (Madsen & Jensen 1999). `count[l]` (live tables mentioning label
-    /// `l`) is updated; returns which tables survive.
-    static func dropBarren(_ inputs: [Axes], heads: [Int?], kept: [Bool], count: inout [Int]) -> [Bool] {
-        var used = [Bool](repeating: true, count: inputs.count)
-        var changed = true
-        while changed {
-            changed = false
-            for i in inputs.indices where used[i] {
-                if let h = heads[i], h < kept.count, !kept[h], count[h] == 1, inputs[i].labels.contains(h) {
-                    used[i] = false
-                    for l in inputs[i].labels { count[l] -= 1 }
-                    changed = true
-                }
-            }
-        }
-        return used
-    }
 
     /// Runs the program on tables laid out as `inputAxes` (unused inputs may be empty).
     /// - Parameter rows: the batch size (the cardinality of `batchLabel`), 1 without one.
-    /// - Returns: the result over `resultAxes`, normalised as it went, and `logScale[r]`
-    ///   such that the true result of row `r` is `values[r…] · exp(logScale[r])`. A row
-    ///   whose true result is zero has `logScale[r] = -∞`.
-    func run(_ inputs: [[Double]], rows: Int = 1) -> (values: [Double], logScale: [Double]) {
+    /// - Returns: the result table (over `resultAxes`), normalised as it went, and
+    ///   `logScale[r]` such that the true result of row `r` is `values[r…] · exp(logScale[r])`.
+    ///   A row whose true result is zero has `logScale[r] = -∞`.
+    func run(_ inputs: [[Double]], rows: Int = 1) -> (table: Table, logScale: [Double]) {
         var slots: [[Double]] = inputs
         slots.reserveCapacity(inputs.count + ops.count)
         var logScale = [Double](repeating: 0, count: rows)
@@ -340,9 +282,9 @@ struct ContractionProgram: Sendable {
                 } else {
                     // Large tables are rescaled only when far from 1 (one pass to sum, the
                     // second skipped); small ones, where that pass costs nothing, always.
-                    let s = out.count >= Self.rescaleOnlyFrom ? DirectElimination.rescale(&out) : TableKernels.normalize(&out)
+                    let s = out.count >= Self.rescaleOnlyFrom ? Contraction.rescale(&out) : TableKernels.normalize(&out)
                     if s == 0 {
-                        return ([Double](repeating: 0, count: resultAxes.entries),
+                        return (Table(axes: resultAxes, values: [Double](repeating: 0, count: resultAxes.entries)),
                                 [Double](repeating: -.infinity, count: rows))
                     }
                     if s != 1 {
@@ -354,8 +296,8 @@ struct ContractionProgram: Sendable {
             slots.append(out)
             for s in release[k] { slots[s] = [] }
         }
-        guard let r = result else { return ([1], logScale) }
-        return (slots[r], logScale)
+        guard let r = result else { return (Table(axes: resultAxes, values: [1]), logScale) }
+        return (Table(axes: resultAxes, values: slots[r]), logScale)
     }
 }
 
@@ -364,12 +306,3 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-
-/// Throws `memoryBudgetExceeded` when `holding` entries alive at once (among them a table
-/// over `axes` of `entries` entries, named in the message) exceed `budget` bytes.
-func checkTotal(_ axes: Axes, entries: Int, holding: Int, budget: Int, name: (Int) -> String) throws(InferenceError) {
-    let (bytes, o) = holding.multipliedReportingOverflow(by: MemoryLayout<Double>.stride)
-    if o || bytes > budget {
-        throw .memoryBudgetExceeded(clique: axes.labels.map(name), entries: entries, bytes: o ? Int.max : bytes, budget: budget)
-    }
-}

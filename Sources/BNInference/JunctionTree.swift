@@ -11,11 +11,12 @@ import FactorKernels
 ///
 /// `μ_{i→j}(S_ij) = Σ_{C_i \ S_ij} ∏ φ_i · ∏_{k ∈ nb(i) \ j} μ_{k→i}`
 ///
-/// is one sum-product along an elimination order with barren CPTs dropped (so a message
+/// is one sum-product of the `Contraction` service, with barren CPTs dropped (so a message
 /// may mention fewer variables than its separator): a compiled `ContractionProgram`
-/// (pairwise GEMM contractions, cached by shape), or, for contractions of many tables
-/// whose compile would cost more than their run, `DirectElimination` until the shape has
-/// come back `compileOnSight` times. Every message is stored
+/// (pairwise GEMM contractions, cached by shape), or the one-shot pass while
+/// `CompileRule.messages` says a compile would cost more than it saves. The tree only
+/// chooses the tables (potentials and incoming messages) and the labels kept (the
+/// separator's free variables). Every message is stored
 /// normalised with the log of its scale, `ℓ_{i→j} = log Σ μ_raw + Σ_k ℓ_{k→i}`, so
 /// `log P(e) = log Σ_{C_r} ∏ φ_r ∏ μ_{k→r} + Σ_k ℓ_{k→r}` at the root never underflows.
 /// A message that sums to zero means `P(e) = 0` and raises `impossibleEvidence`.
@@ -43,17 +44,14 @@ public final class JunctionTree: InferenceEngine {
     public private(set) var messagesComputed = 0
     public private(set) var cliquesPrepared = 0
 
-    struct Message {
-        let axes: Axes
-        let values: [Double]
-        let logScale: Double
-    }
+    /// A message: the table divided by its sum, and the log of the scale it carries.
+    typealias Message = Contraction.Result
+    /// A clique's table (a CPT sliced at the findings, or a likelihood) and its head.
     struct Potential {
-        let axes: Axes
-        let values: [Double]
+        let table: Table
         let head: Int?
     }
-    struct ProgramKey: Hashable {
+    struct ProgramKey: Hashable, Sendable {
         let inputs: [Axes]
         let heads: [Int]
         let keep: [Int]
@@ -64,18 +62,8 @@ public final class JunctionTree: InferenceEngine {
     /// `up[c]`: the message from `c` to its parent; `down[c]`: from the parent to `c`.
     private var up: [Message?]
     private var down: [Message?]
-    private var programs: [ProgramKey: ContractionProgram] = [:]
-    /// How many times each shape not compiled yet was answered by `DirectElimination`.
-    private var sightings: [ProgramKey: Int] = [:]
-    /// Contractions of more than this many tables (a clique holding many CPTs, such as
-    /// pathfinder's `Fault` family) are answered by `DirectElimination` until their shape
-    /// comes back `compileOnSight` times: compiling them costs more than running them
-    /// (the pairwise merge of the compiler grows with the cube of the operand count).
-    /// Smaller ones compile on first sight, as their compiled runs are the faster.
-    /// Both thresholds were chosen on the reference networks (`credence bench`): 6, 10,
-    /// 16 and never tried for the first, 1, 2, 3 and 8 for the second.
-    static let manyInputs = 16
-    static let compileOnSight = 8
+    /// Compiled message programs by shape, under `CompileRule.messages`.
+    private let programs = ProgramCache<ProgramKey, ContractionProgram>(.messages, limit: 1 << 16)
     private var cachedLogEvidence: Double?
     private var cachedMarginals: [[Double]?]
 
@@ -172,8 +160,8 @@ public final class JunctionTree: InferenceEngine {
         }
         let h = structure.homeClique[v]
         try ensureMessages(toward: h)
-        let (values, axes) = try belief(h, keep: [v])
-        let m = axes.count == 1 ? values : [Double](repeating: 1 / Double(k), count: k)
+        let b = try belief(h, keep: [v])
+        let m = b.axes.count == 1 ? b.values : [Double](repeating: 1 / Double(k), count: k)
         cachedMarginals[v] = m
         return m
     }
@@ -186,10 +174,10 @@ public final class JunctionTree: InferenceEngine {
             homed[structure.homeClique[v]].append(v)
         }
         for (c, vars) in homed.enumerated() where !vars.isEmpty {
-            let (values, axes) = try belief(c, keep: vars)
+            let b = try belief(c, keep: vars)
             for v in vars {
-                if axes.labels.contains(v) {
-                    cachedMarginals[v] = TableKernels.sumOut(values, axes, keeping: [v]).values
+                if b.axes.labels.contains(v) {
+                    cachedMarginals[v] = TableKernels.sumOut(b.values, b.axes, keeping: [v]).values
                 } else {
                     let k = network.variables[v].cardinality
                     cachedMarginals[v] = [Double](repeating: 1 / Double(k), count: k)
@@ -210,7 +198,7 @@ public final class JunctionTree: InferenceEngine {
         _ = try potentialsOf(root)
         let (inputs, heads, logScale) = gather(root, excluding: -1)
         let r = try contract(inputs, heads, keep: [])
-        let z = r.values.reduce(0, +)
+        let z = r.table.values.reduce(0, +)
         guard z > 0, r.logScale > -.infinity else { throw .impossibleEvidence(findings.words) }
         let l = log(z) + r.logScale + logScale + findings.logConstant
         cachedLogEvidence = l
@@ -227,14 +215,13 @@ public final class JunctionTree: InferenceEngine {
         }
         let free = targets.filter { findings.fixed[$0] < 0 }
         _ = try logProbabilityOfEvidence()
-        var axes = Axes.empty
-        var values: [Double] = [1]
+        var joint = Table.one
         if !free.isEmpty, let c = structure.cliquesContaining[free[0]]
             .filter({ c in free.allSatisfy { structure.cliques[c].contains($0) } })
             .min(by: { structure.cliqueEntries[$0] < structure.cliqueEntries[$1] }) {
             // One clique holds every target (always so for a family): read its belief.
             try ensureMessages(toward: c)
-            (values, axes) = try belief(c, keep: free)
+            joint = try belief(c, keep: free)
         } else if !free.isEmpty {
             // The Steiner subtree of the home cliques: count homes per subtree.
             let homes = Set(free.map { structure.homeClique[$0] })
@@ -246,20 +233,18 @@ public final class JunctionTree: InferenceEngine {
             let top = structure.preorder.last { count[$0] == homes.count }!
             let inTree = (0..<structure.cliques.count).map { c in c == top || (count[c] > 0 && count[c] < homes.count) }
             try ensureMessages(toward: top)
-            var inputs: [(axes: Axes, values: [Double])] = []
+            var inputs: [Table] = []
             var heads: [Int?] = []
             for c in structure.preorder where inTree[c] {
-                for p in try potentialsOf(c) { inputs.append((p.axes, p.values)); heads.append(p.head) }
-                for ch in structure.children[c] where !inTree[ch] { let m = up[ch]!; inputs.append((m.axes, m.values)); heads.append(nil) }
-                if c == top && structure.parent[c] >= 0 { let m = down[c]!; inputs.append((m.axes, m.values)); heads.append(nil) }
+                for p in try potentialsOf(c) { inputs.append(p.table); heads.append(p.head) }
+                for ch in structure.children[c] where !inTree[ch] { inputs.append(up[ch]!.table); heads.append(nil) }
+                if c == top && structure.parent[c] >= 0 { inputs.append(down[c]!.table); heads.append(nil) }
             }
-            let r = try contract(inputs, heads, keep: free)
-            axes = r.axes
-            values = r.values
-            let z = TableKernels.normalize(&values)
+            joint = try contract(inputs, heads, keep: free).table
+            let z = TableKernels.normalize(&joint.values)
             guard z > 0 else { throw .impossibleEvidence(findings.words) }
         }
-        return try assembleJoint(network: network, targets: targets, fixed: findings.fixed, axes: axes, values: values)
+        return try assembleJoint(network: network, targets: targets, fixed: findings.fixed, joint)
     }
 
     // MARK: - InferenceEngine
@@ -313,11 +298,11 @@ public final class JunctionTree: InferenceEngine {
             var fixed: [Int: Int] = [:]
             for u in cpt.scope.variables where findings.fixed[u] >= 0 { fixed[u] = findings.fixed[u] }
             let sliced = fixed.isEmpty ? (cpt.values, cpt.scope.axes) : TableKernels.slice(cpt.values, cpt.scope.axes, fixing: fixed)
-            list.append(Potential(axes: sliced.1, values: sliced.0, head: findings.fixed[v] >= 0 ? nil : v))
+            list.append(Potential(table: Table(axes: sliced.1, values: sliced.0), head: findings.fixed[v] >= 0 ? nil : v))
         }
         for v in structure.homedVariables[c] {
             if let w = findings.soft[v] {
-                list.append(Potential(axes: Axes(labels: [v], cardinalities: [w.count]), values: w, head: nil))
+                list.append(Potential(table: Table(axes: Axes(labels: [v], cardinalities: [w.count]), values: w), head: nil))
             }
         }
         potentials[c] = list
@@ -327,19 +312,19 @@ public final class JunctionTree: InferenceEngine {
 
     /// The operands at clique `c`: its potentials and the messages from every neighbour
     /// except `excluded` (-1: none), with the sum of those messages' log scales.
-    private func gather(_ c: Int, excluding excluded: Int) -> (inputs: [(axes: Axes, values: [Double])], heads: [Int?], logScale: Double) {
-        var inputs: [(axes: Axes, values: [Double])] = []
+    private func gather(_ c: Int, excluding excluded: Int) -> (inputs: [Table], heads: [Int?], logScale: Double) {
+        var inputs: [Table] = []
         var heads: [Int?] = []
-        for p in potentials[c]! { inputs.append((p.axes, p.values)); heads.append(p.head) }
+        for p in potentials[c]! { inputs.append(p.table); heads.append(p.head) }
         var logScale = 0.0
         for ch in structure.children[c] where ch != excluded {
             let m = up[ch]!
-            inputs.append((m.axes, m.values)); heads.append(nil); logScale += m.logScale
+            inputs.append(m.table); heads.append(nil); logScale += m.logScale
         }
         let p = structure.parent[c]
         if p >= 0 && p != excluded {
             let m = down[c]!
-            inputs.append((m.axes, m.values)); heads.append(nil); logScale += m.logScale
+            inputs.append(m.table); heads.append(nil); logScale += m.logScale
         }
         return (inputs, heads, logScale)
     }
@@ -358,75 +343,51 @@ public final class JunctionTree: InferenceEngine {
     private func message(from i: Int, to j: Int, separator: [Int]) throws(InferenceError) -> Message {
         let (inputs, heads, incoming) = gather(i, excluding: j)
         let keep = separator.filter { findings.fixed[$0] < 0 }
-        let r = try contract(inputs, heads, keep: keep)
-        var values = r.values
-        let s = TableKernels.normalize(&values)
+        var r = try contract(inputs, heads, keep: keep)
+        let s = TableKernels.normalize(&r.table.values)
         guard s > 0, r.logScale > -.infinity else { throw .impossibleEvidence(findings.words) }
         messagesComputed += 1
-        return Message(axes: r.axes, values: values, logScale: log(s) + r.logScale + incoming)
+        r.logScale += log(s) + incoming
+        return r
     }
 
     /// The normalised belief at clique `c` over `keep` (those of them present), all
     /// incoming messages being valid.
-    private func belief(_ c: Int, keep: [Int]) throws(InferenceError) -> ([Double], Axes) {
+    private func belief(_ c: Int, keep: [Int]) throws(InferenceError) -> Table {
         _ = try potentialsOf(c)
         let (inputs, heads, _) = gather(c, excluding: -1)
-        let r = try contract(inputs, heads, keep: keep)
-        var values = r.values
-        let z = TableKernels.normalize(&values)
+        var r = try contract(inputs, heads, keep: keep).table
+        let z = TableKernels.normalize(&r.values)
         guard z > 0 else { throw .impossibleEvidence(findings.words) }
-        return (values, r.axes)
+        return r
     }
 
-    /// `Σ_{not keep} ∏ inputs`: through the cached `ContractionProgram` of these shapes,
-    /// compiled on first sight, except for contractions of more than `manyInputs` tables:
-    /// those run by one-shot `DirectElimination` until their shape has come back
-    /// `compileOnSight` times (a message whose shape never returns pays no compile).
-    /// Both compute the same sum; the result axes are the kept labels present, in `keep`
-    /// order, and the true result is `values · exp(logScale)`.
-    private func contract(_ inputs: [(axes: Axes, values: [Double])], _ heads: [Int?], keep: [Int]) throws(InferenceError)
-        -> (values: [Double], axes: Axes, logScale: Double) {
+    /// `Σ_{not keep} ∏ inputs` by the contraction service: the cached program of these
+    /// shapes when `CompileRule.messages` says it is due, else the one-shot pass. The
+    /// result axes are the kept labels present, in `keep` order.
+    private func contract(_ inputs: [Table], _ heads: [Int?], keep: [Int]) throws(InferenceError) -> Contraction.Result {
         let key = ProgramKey(inputs: inputs.map(\.axes), heads: heads.map { $0 ?? -1 }, keep: keep)
-        if programs[key] == nil {
-            let seen = sightings[key, default: 0]
-            if seen + 1 < (inputs.count > Self.manyInputs ? Self.compileOnSight : 1) {
-                if sightings.count >= 1 << 16 { sightings.removeAll(keepingCapacity: true) }
-                sightings[key] = seen + 1
-                return try DirectElimination.run(inputs.map { DirectElimination.Table(axes: $0.axes, values: $0.values) },
-                                                 heads: heads, keep: keep, budget: MemoryBudget.current.bytes,
-                                                 name: { self.network.variables[$0].name })
-            }
-            sightings[key] = nil
+        let budget = Contraction.Budget(name: { self.network.variables[$0].name })
+        guard let program = try programs.programIfDue(key, operands: inputs.count, compile: { () throws(InferenceError) in
+            try ContractionProgram.compile(inputs: key.inputs, heads: heads, keep: keep, budget: budget)
+        }) else {
+            return try Contraction.oneShot(inputs, heads: heads, keep: keep, budget: budget)
         }
-        let program = try self.program(key, heads)
+        try program.checkBudget(budget)
         let r = program.run(inputs.map(\.values))
-        return (r.values, program.resultAxes, r.logScale[0])
-    }
-
-    private func program(_ key: ProgramKey, _ heads: [Int?]) throws(InferenceError) -> ContractionProgram {
-        if let p = programs[key] {
-            try p.checkBudget(MemoryBudget.current.bytes, name: { self.network.variables[$0].name })
-            return p
-        }
-        let p = try ContractionProgram.compile(inputs: key.inputs, heads: heads, keep: key.keep,
-                                               budget: MemoryBudget.current.bytes,
-                                               name: { self.network.variables[$0].name })
-        programs[key] = p
-        return p
+        return Contraction.Result(table: r.table, logScale: r.logScale[0])
     }
 }
 
-/// The joint over `targets` (in order) from the normalised joint of the free ones (over
-/// `axes`, a subset of the free targets) and point masses on the fixed ones; a free
-/// target missing from `axes` is uniform.
-func assembleJoint(network: BayesianNetwork, targets: [Int], fixed: [Int], axes: Axes, values: [Double]) throws(InferenceError) -> Factor {
+/// The joint over `targets` (in order), as the checked public `Factor`, from the
+/// normalised joint of the free ones (over a subset of the free targets) and point masses
+/// on the fixed ones; a free target missing from `joint` is uniform.
+func assembleJoint(network: BayesianNetwork, targets: [Int], fixed: [Int], _ joint: Table) throws(InferenceError) -> Factor {
     func wrap<T>(_ body: () throws(FactorError) -> T) throws(InferenceError) -> T {
         do { return try body() } catch { throw .model(.factor(error)) }
     }
-    var factor = try wrap { () throws(FactorError) in
-        try Factor(scope: Scope(axes.labels, cardinalities: axes.cardinalities), values: values)
-    }
-    let present = Set(axes.labels)
+    var factor = try wrap { () throws(FactorError) in try Factor(joint) }
+    let present = Set(joint.axes.labels)
     for t in targets where !present.contains(t) {
         let k = network.variables[t].cardinality
         var mass = [Double](repeating: fixed[t] >= 0 ? 0 : 1 / Double(k), count: k)

@@ -157,12 +157,8 @@ public struct JunctionTreeStructure: Sendable {
             let (sum, o) = held.addingReportingOverflow(e.multipliedReportingOverflow(by: 2).overflow ? Int.max : 2 * e)
             held = o ? Int.max : sum
         }
-        let budget = MemoryBudget.current.bytes
-        let (bytes, o) = held.multipliedReportingOverflow(by: MemoryLayout<Double>.stride)
-        if o || bytes > budget {
-            throw .memoryBudgetExceeded(clique: report.largestCliqueNames, entries: report.largestCliqueEntries,
-                                        bytes: o ? Int.max : bytes, budget: budget)
-        }
+        try Contraction.Budget.check(report.largestCliqueNames, entries: report.largestCliqueEntries, holding: held,
+                                     budget: MemoryBudget.current.bytes)
 
         var containing = [[Int]](repeating: [], count: n)
         for (c, clique) in cliques.enumerated() { for v in clique { containing[v].append(c) } }

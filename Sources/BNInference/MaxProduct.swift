@@ -1,4 +1,5 @@
 import BNCore
+import FactorKernels
 
 /// The most probable explanation: a state for every variable maximising the joint with
 /// the evidence.
@@ -33,22 +34,16 @@ public struct MaximumAPosteriori: Sendable, Equatable {
     public var posterior: Double { exp(logPosterior) }
 }
 
-/// Max-product elimination (Dawid 1992, "Applications of a general propagation algorithm
-/// for probabilistic expert systems": max-propagation; here in bucket form, Dechter 1999).
+/// MPE and MAP by max-product elimination in the contraction service
+/// (`Contraction.maxProduct`; Dawid 1992, bucket form after Dechter 1999).
 ///
-/// MPE: `x* = argmax_x ∏_v P(x_v | x_pa(v)) · ∏ 1[e] · ∏ λ`. Every free variable is
-/// eliminated by `max` in a heuristic order; each bucket's product is max-marginalised by
-/// `Factor.maxingOut`, which also records the maximising state for every configuration of
-/// the bucket's other variables. The traceback visits the variables in reverse order and
-/// reads each one's state from its arg-max table given the states already chosen.
+/// MPE: `x* = argmax_x ∏_v P(x_v | x_pa(v)) · ∏ 1[e] · ∏ λ`: every free variable is
+/// max-eliminated, the traceback reads each one's maximising state.
 ///
 /// MAP over `M`: `m* = argmax_m Σ_{X \ M} P(m, x, e)`. Sums and maxima do not commute, so
-/// the order is constrained: every non-MAP variable is summed out first (through
-/// `Factor.contract`), then the MAP variables are max-eliminated as above. Barren
-/// variables (outside the ancestors of `M` and the evidence) are pruned first.
-///
-/// Each bucket result is normalised and its log scale carried, so long products do not
-/// underflow. Ties keep the first configuration in row-major order.
+/// every non-MAP variable is summed out first, then the MAP variables are max-eliminated.
+/// Barren variables (outside the ancestors of `M` and the evidence) are pruned first.
+/// Ties keep the first configuration in row-major order.
 extension VariableElimination {
     /// The most probable explanation of the evidence.
     public func mostProbableExplanation(given evidence: Evidence) throws(InferenceError) -> MostProbableExplanation {
@@ -84,70 +79,17 @@ extension VariableElimination {
                             maxVariables: [Int]) throws(InferenceError) -> (states: [Int: Int], logValue: Double) {
         var fixed: [Int: Int] = [:]
         for v in f.fixedVariables { fixed[v] = f.fixed[v] }
-        var pool: [Factor] = []
+        var tables: [Table] = []
         for v in 0..<network.count where relevant[v] && !f.intervened[v] {
-            pool.append(network.cpts[v].reduced(to: fixed))
+            tables.append(network.cpts[v].reduced(to: fixed).table)
         }
         for v in f.softVariables where relevant[v] {
-            pool.append(try factor([v], f.soft[v]!))
+            tables.append(Table(axes: Axes(labels: [v], cardinalities: [network.variables[v].cardinality]), values: f.soft[v]!))
         }
-        let order = EliminationOrdering.order(scopes: pool.map(\.scope.variables), phases: [sumVariables, maxVariables],
-                                              cardinality: { self.network.variables[$0].cardinality },
-                                              heuristic: heuristic)
-        let maxSet = Set(maxVariables)
-        var logScale = f.logConstant
-        var traces: [(Int, ArgMaxTable)] = []
-        for x in order {
-            let bucket = pool.filter { $0.scope.contains(x) }
-            if bucket.isEmpty { continue }
-            pool.removeAll { $0.scope.contains(x) }
-            var result: Factor
-            if maxSet.contains(x) {
-                var product = bucket[0]
-                for g in bucket.dropFirst() { product = try budgeted { () throws(FactorError) in try product.multiplying(g) } }
-                let (m, arg) = product.maxingOut([x])
-                traces.append((x, arg))
-                result = m
-            } else {
-                result = try budgeted { () throws(FactorError) in try Factor.contract(bucket, eliminating: [x]) }
-            }
-            let (normalized, z) = result.normalized()
-            guard z > 0 else { throw .impossibleEvidence(f.words) }
-            logScale += log(z)
-            pool.append(normalized)
-        }
-        for g in pool {
-            let z = g.sum
-            guard z > 0 else { throw .impossibleEvidence(f.words) }
-            logScale += log(z)
-        }
-        var states: [Int: Int] = [:]
-        for (x, arg) in traces.reversed() {
-            states[x] = arg.states(given: states)[x]!
-        }
-        return (states, logScale)
-    }
-
-    private func factor(_ vars: [Int], _ values: [Double]) throws(InferenceError) -> Factor {
-        try budgeted { () throws(FactorError) in
-            try Factor(scope: Scope(vars, cardinalities: vars.map { network.variables[$0].cardinality }), values: values)
-        }
-    }
-
-    /// Runs a factor operation, turning a budget error into one naming the variables.
-    func budgeted<T>(_ body: () throws(FactorError) -> T) throws(InferenceError) -> T {
-        do { return try body() } catch {
-            switch error {
-            case .overBudget(let scope, let bytes, let budget):
-                throw .memoryBudgetExceeded(clique: scope.variables.map(labelName),
-                                            entries: bytes / MemoryLayout<Double>.stride, bytes: bytes, budget: budget)
-            case .sizeOverflow(let scope):
-                throw .memoryBudgetExceeded(clique: scope.variables.map(labelName), entries: Int.max,
-                                            bytes: Int.max, budget: MemoryBudget.current.bytes)
-            default:
-                throw .model(.factor(error))
-            }
-        }
+        let r = try Contraction.maxProduct(tables, summing: sumVariables, maximising: maxVariables, heuristic: heuristic,
+                                           logScale: f.logConstant, budget: budget)
+        guard r.logValue > -.infinity else { throw .impossibleEvidence(f.words) }
+        return r
     }
 }
 

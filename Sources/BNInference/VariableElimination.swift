@@ -1,6 +1,5 @@
 import BNCore
 import FactorKernels
-import Synchronization
 
 /// Variable elimination with relevance pruning and compiled, cached plans.
 ///
@@ -12,16 +11,17 @@ import Synchronization
 ///    interventions `do(X = x)` cut the edges into `X` and drop its CPT (Pearl 2009);
 /// 2. an elimination order on the interaction graph of the sliced tables (any
 ///    `EliminationHeuristic`, min-fill by default);
-/// 3. a `ContractionProgram`: each bucket contracted pairwise through `ContractionPlan`
-///    (GEMM for large operands), messages rescaled with their log carried.
+/// 3. the contraction itself, by the `Contraction` service: a one-shot pass or a compiled
+///    `ContractionProgram` (each bucket contracted pairwise through `ContractionPlan`, GEMM
+///    for large operands), messages rescaled with their log carried.
 ///
 /// Steps 1–3 depend only on the *structure* of the query (targets, which variables carry
 /// hard / soft findings or interventions, and the mode), not on the observed states, so
 /// the compiled plan is cached under that key and reused for every later query with the
 /// same pattern: the next query only slices the CPTs at the new states and runs the
 /// program. Compiling costs several times more than running, so a pattern seen for the
-/// first time skips step 3 and is answered by `DirectElimination` on the same pruned,
-/// sliced tables; its plan is compiled on the pattern's second sight. The cache is
+/// first time is answered by the one-shot pass on the same pruned, sliced tables; its plan
+/// is compiled on the pattern's second sight (`CompileRule.onRepeat`). The cache is
 /// thread-safe; one engine may serve many threads.
 ///
 /// Pruning note: evidence d-separated from the targets is not evaluated by `posterior`
@@ -32,19 +32,19 @@ public final class VariableElimination: InferenceEngine, Sendable {
     public let heuristic: EliminationHeuristic
     /// The largest number of plans kept; the cache is cleared when it would grow past it.
     public let planCacheLimit: Int
-    private let cache = Mutex<[PlanKey: CompiledQuery]>([:])
-    /// Query structures seen once: the second query of a structure compiles its plan.
-    private let seen = Mutex<Set<PlanKey>>([])
+    /// Compiled plans by query structure, and the structures seen once.
+    private let cache: ProgramCache<PlanKey, CompiledQuery>
 
     /// An engine for `network` ordering eliminations with `heuristic`.
     public init(_ network: BayesianNetwork, heuristic: EliminationHeuristic = .minFill, planCacheLimit: Int = 4096) {
         self.network = network
         self.heuristic = heuristic
         self.planCacheLimit = planCacheLimit
+        cache = ProgramCache(.onRepeat, limit: planCacheLimit)
     }
 
     /// The number of compiled plans in the cache.
-    public var cachedPlanCount: Int { cache.withLock { $0.count } }
+    public var cachedPlanCount: Int { cache.count }
 
     // MARK: - Queries
 
@@ -58,20 +58,20 @@ public final class VariableElimination: InferenceEngine, Sendable {
         let free = targets.filter { f.fixed[$0] < 0 }
         // Nothing to compute for observed targets; still refuse impossible evidence.
         if free.isEmpty { _ = try logProbabilityOfEvidence(evidence) }
-        let (values, axes, logScale) = try answer(PlanKey(targets: free, findings: f, mode: .posterior, batched: false), f)
-        let z = values.reduce(0, +)
-        guard z > 0, logScale > -.infinity else { throw .impossibleEvidence(f.words) }
-        return try assembleJoint(network: network, targets: targets, fixed: f.fixed,
-                                 axes: axes, values: values.map { $0 / z })
+        var r = try answer(PlanKey(targets: free, findings: f, mode: .posterior, batched: false), f)
+        let z = r.table.values.reduce(0, +)
+        guard z > 0, r.logScale > -.infinity else { throw .impossibleEvidence(f.words) }
+        r.table.values = r.table.values.map { $0 / z }
+        return try assembleJoint(network: network, targets: targets, fixed: f.fixed, r.table)
     }
 
     public func logProbabilityOfEvidence(_ evidence: Evidence) throws(InferenceError) -> Double {
         let f = try Findings(evidence, in: network)
         if f.isEmpty { return 0 }
-        let (values, _, logScale) = try answer(PlanKey(targets: [], findings: f, mode: .evidence, batched: false), f)
-        let z = values.reduce(0, +)
-        guard z > 0, logScale > -.infinity else { throw .impossibleEvidence(f.words) }
-        return log(z) + logScale + f.logConstant
+        let r = try answer(PlanKey(targets: [], findings: f, mode: .evidence, batched: false), f)
+        let z = r.table.values.reduce(0, +)
+        guard z > 0, r.logScale > -.infinity else { throw .impossibleEvidence(f.words) }
+        return log(z) + r.logScale + f.logConstant
     }
 
     /// One posterior query per variable (each plan cached); the junction tree answers this
@@ -142,48 +142,29 @@ public final class VariableElimination: InferenceEngine, Sendable {
     /// The cached plan for `key`, compiling it on a miss.
     func plan(_ key: PlanKey, rows: Int = 1) throws(InferenceError) -> CompiledQuery {
         precondition(key.rows == rows)
-        if let hit = cache.withLock({ $0[key] }) { return hit }
-        let compiled = try compile(key)
-        cache.withLock { c in
-            if c.count >= planCacheLimit { c.removeAll(keepingCapacity: true) }
-            c[key] = compiled
-        }
-        return compiled
+        return try cache.program(key) { () throws(InferenceError) in try compile(key) }
     }
 
-    /// The answer to a query of structure `key` with findings `f`: from the cached plan
-    /// when `key` was seen before (compiling it on its second sight), else by one-shot
-    /// `DirectElimination` on the same pruned, sliced tables (no plan is built for a
-    /// pattern that may never come back; the answer is the same sum).
-    /// Returns the unnormalised result over `axes` and its log scale.
-    func answer(_ key: PlanKey, _ f: Findings) throws(InferenceError) -> (values: [Double], axes: Axes, logScale: Double) {
-        if let query = try planIfRepeated(key) {
-            let (values, logScale) = try execute(query, f)
-            return (values, query.program.resultAxes, logScale[0])
+    /// The answer to a query of structure `key` with findings `f`, through the contraction
+    /// service: the cached plan when `CompileRule.onRepeat` says it is due, else the
+    /// one-shot pass on the same pruned, sliced tables (no plan is built for a pattern
+    /// that may never come back; the answer is the same sum). The true result is
+    /// `table · exp(logScale)`.
+    func answer(_ key: PlanKey, _ f: Findings) throws(InferenceError) -> Contraction.Result {
+        if let query = try cache.programIfDue(key, compile: { () throws(InferenceError) in try compile(key) }) {
+            let r = try execute(query, f)
+            return Contraction.Result(table: r.table, logScale: r.logScale[0])
         }
         let ops = operands(key)
         let values = prepare(ops.inputs, used: nil, f)
-        let tables = zip(ops.axes, values).map { DirectElimination.Table(axes: $0, values: $1) }
-        return try DirectElimination.run(tables, heads: ops.heads, keep: ops.keep, heuristic: heuristic,
-                                         budget: MemoryBudget.current.bytes, name: labelName)
-    }
-
-    /// The cached plan for `key`, compiling it when the key has been seen before; nil on
-    /// the first sight of a key (which is remembered).
-    func planIfRepeated(_ key: PlanKey) throws(InferenceError) -> CompiledQuery? {
-        if let hit = cache.withLock({ $0[key] }) { return hit }
-        let first = seen.withLock { s in
-            if s.count >= planCacheLimit { s.removeAll(keepingCapacity: true) }
-            return s.insert(key).inserted
-        }
-        return first ? nil : try plan(key)
+        return try Contraction.oneShot(zip(ops.axes, values).map { Table(axes: $0, values: $1) }, heads: ops.heads,
+                                       keep: ops.keep, heuristic: heuristic, budget: budget)
     }
 
     func compile(_ key: PlanKey) throws(InferenceError) -> CompiledQuery {
         let ops = operands(key)
         let program = try ContractionProgram.compile(inputs: ops.axes, heads: ops.heads, keep: ops.keep, heuristic: heuristic,
-                                                     batchLabel: ops.batch, budget: MemoryBudget.current.bytes,
-                                                     name: labelName)
+                                                     batchLabel: ops.batch, budget: budget)
         return CompiledQuery(inputs: ops.inputs, program: program)
     }
 
@@ -256,7 +237,7 @@ public final class VariableElimination: InferenceEngine, Sendable {
     }
 
     /// Slices the CPTs at the findings' states and runs the plan.
-    func execute(_ q: CompiledQuery, _ f: Findings) throws(InferenceError) -> (values: [Double], logScale: [Double]) {
+    func execute(_ q: CompiledQuery, _ f: Findings) throws(InferenceError) -> (table: Table, logScale: [Double]) {
         try checkBudget(q.program)
         return q.program.run(prepare(q.inputs, used: q.program.usedInputs, f))
     }
@@ -287,8 +268,11 @@ public final class VariableElimination: InferenceEngine, Sendable {
         return tables
     }
 
+    /// The memory budget in force, naming variables (and the batch label) in its error.
+    var budget: Contraction.Budget { Contraction.Budget(name: labelName) }
+
     func checkBudget(_ p: ContractionProgram) throws(InferenceError) {
-        try p.checkBudget(MemoryBudget.current.bytes, name: labelName)
+        try p.checkBudget(budget)
     }
 
     func checkTargets(_ targets: [Int]) throws(InferenceError) {
@@ -299,14 +283,6 @@ public final class VariableElimination: InferenceEngine, Sendable {
         if Set(targets).count != targets.count {
             throw .invalidQuery("a target variable is listed twice")
         }
-    }
-
-    func makeFactor(_ axes: Axes, _ values: [Double]) throws(InferenceError) -> Factor {
-        try wrap { () throws(FactorError) in try Factor(scope: Scope(axes.labels, cardinalities: axes.cardinalities), values: values) }
-    }
-
-    func wrap<T>(_ body: () throws(FactorError) -> T) throws(InferenceError) -> T {
-        do { return try body() } catch { throw .model(.factor(error)) }
     }
 }
 

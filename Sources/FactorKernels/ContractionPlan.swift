@@ -243,3 +243,22 @@ public struct ContractionPlan: Sendable {
         }
     }
 }
+
+extension ContractionPlan {
+    /// The pairing rule of every pairwise contraction ("contract the smallest pair first",
+    /// the greedy pair order of tensor-network contraction): among `count` operands, the
+    /// pair `i < j` whose `cost` (the size of their contracted result, in any monotone
+    /// unit) is smallest; the first such pair in `(i, j)` order on ties. `count ≥ 2`.
+    @inline(__always)
+    public static func smallestPair<Cost: Comparable>(_ count: Int, cost: (Int, Int) -> Cost) -> (i: Int, j: Int, cost: Cost) {
+        precondition(count >= 2)
+        var best = (i: 0, j: 1, cost: cost(0, 1))
+        for i in 0..<count {
+            for j in (i + 1)..<count where i > 0 || j > 1 {
+                let c = cost(i, j)
+                if c < best.cost { best = (i, j, c) }
+            }
+        }
+        return best
+    }
+}

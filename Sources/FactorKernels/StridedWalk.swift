@@ -130,4 +130,60 @@ public struct StridedWalk: Sendable {
             }
         }
     }
+
+    // MARK: - The planar walk
+
+    /// The plane of the walk: the extents of its two innermost axes (`mid` outer, `inner`
+    /// fastest; 1 where the walk has fewer axes).
+    @inline(__always)
+    public var plane: (mid: Int, inner: Int) {
+        let d = extents.count
+        return (d >= 2 ? extents[d - 2] : 1, d >= 1 ? extents[d - 1] : 1)
+    }
+
+    /// Operand `j`'s strides on the plane's two axes (0 where the walk has fewer axes).
+    @inline(__always)
+    public func planeStrides(_ j: Int) -> (mid: Int, inner: Int) {
+        let d = extents.count
+        return (d >= 2 ? strides[j][d - 2] : 0, d >= 1 ? strides[j][d - 1] : 0)
+    }
+
+    /// The planar walk, shared by every odometer kernel (permute, broadcast, sum-out,
+    /// max-out, the multi-operand product-sum): `body(offsets)` runs once per position of
+    /// the outer axes (all but the two innermost), `offsets[j]` being operand `j`'s offset
+    /// at the plane's origin; the kernel walks the plane (`plane`, `planeStrides`) as two
+    /// plain loops. With three- or four-state variables a run of the innermost axis alone
+    /// is a few elements, too short to carry an odometer step each.
+    @inline(__always)
+    public func forEachPlane(_ body: (UnsafeMutableBufferPointer<Int>) -> Void) {
+        let k = strides.count
+        let d = extents.count
+        let outerAxes = max(d - 2, 0)
+        // Scratch on the stack: the outer strides (operand j on axis a at [a * k + j]), the
+        // odometer digits, the offsets.
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: outerAxes * k + outerAxes + k) { scratch in
+            scratch.initialize(repeating: 0)
+            let st = UnsafeMutableBufferPointer(rebasing: scratch[0..<(outerAxes * k)])
+            let index = UnsafeMutableBufferPointer(rebasing: scratch[(outerAxes * k)..<(outerAxes * k + outerAxes)])
+            let off = UnsafeMutableBufferPointer(rebasing: scratch[(outerAxes * k + outerAxes)...])
+            var outer = 1
+            for a in 0..<outerAxes {
+                outer &*= extents[a]
+                for j in 0..<k { st[a * k + j] = strides[j][a] }
+            }
+            for _ in 0..<outer {
+                body(off)
+                var a = outerAxes - 1
+                while a >= 0 {
+                    index[a] &+= 1
+                    let row = a * k
+                    for j in 0..<k { off[j] &+= st[row + j] }
+                    if index[a] < extents[a] { break }
+                    for j in 0..<k { off[j] &-= st[row + j] &* extents[a] }
+                    index[a] = 0
+                    a -= 1
+                }
+            }
+        }
+    }
 }

@@ -1,4 +1,5 @@
-/// Elementwise and reducing kernels over row-major tables, all driven by `StridedWalk`.
+/// Elementwise and reducing kernels over row-major tables, all driven by `StridedWalk`
+/// (permute, broadcast, sum-out, max-out and the product-sum by its planar walk).
 ///
 /// These are the odometer paths: they never materialise anything larger than their
 /// output, and they are exact (no reassociation beyond a left-to-right sum per output).
@@ -11,43 +12,20 @@ public enum TableKernels {
         let n = to.entries
         let walk = StridedWalk(extents: to.cardinalities,
                                strides: [to.strides, from.strides(along: to.labels)])
-        // The output is written in order (its coalesced strides are row-major), so only the
-        // source offset is walked: the two innermost axes as plain loops, an odometer over
-        // the rest. With three- or four-state variables a run of the innermost axis alone
-        // is a few elements, and a walk step per run cost more than the copies (a fifth
-        // of a cold query on water went to permutes before GEMMs).
-        let ext = walk.extents, st = walk.strides[1]
-        let d = ext.count
+        // The output is written in order (its coalesced strides are row-major): the planar
+        // walk carries the source offset (a fifth of a cold query on water went to
+        // permutes before GEMMs when each innermost run took an odometer step).
+        let (mid, inner) = walk.plane
+        let (sm, si) = walk.planeStrides(1)
         return [Double](unsafeUninitializedCapacity: n) { out, count in
             source.withUnsafeBufferPointer { src in
-                guard d > 0 else {
-                    if n > 0 { out[0] = src[0] }
-                    return
-                }
-                let inner = ext[d - 1], si = st[d - 1]
-                let mid = d >= 2 ? ext[d - 2] : 1, sm = d >= 2 ? st[d - 2] : 0
-                let outerAxes = max(d - 2, 0)
-                var outer = 1
-                for a in 0..<outerAxes { outer &*= ext[a] }
-                withUnsafeTemporaryAllocation(of: Int.self, capacity: max(outerAxes, 1)) { index in
-                    index.initialize(repeating: 0)
-                    var o = 0, base = 0
-                    for _ in 0..<outer {
-                        var row = base
-                        for _ in 0..<mid {
-                            var i = row
-                            for _ in 0..<inner { out[o] = src[i]; o &+= 1; i &+= si }
-                            row &+= sm
-                        }
-                        var a = outerAxes - 1
-                        while a >= 0 {
-                            index[a] &+= 1
-                            base &+= st[a]
-                            if index[a] < ext[a] { break }
-                            base &-= st[a] &* ext[a]
-                            index[a] = 0
-                            a -= 1
-                        }
+                var o = 0
+                walk.forEachPlane { off in
+                    var row = off[1]
+                    for _ in 0..<mid {
+                        var i = row
+                        for _ in 0..<inner { out[o] = src[i]; o &+= 1; i &+= si }
+                        row &+= sm
                     }
                 }
             }
@@ -71,23 +49,26 @@ public enum TableKernels {
         let walk = StridedWalk(extents: out.cardinalities,
                                strides: [out.strides, aAxes.strides(along: out.labels),
                                          bAxes.strides(along: out.labels)])
+        let (mid, inner) = walk.plane
+        let (mo, so) = walk.planeStrides(0), (ma, sa) = walk.planeStrides(1), (mb, sb) = walk.planeStrides(2)
         return [Double](unsafeUninitializedCapacity: n) { dst, count in
             a.withUnsafeBufferPointer { pa in
                 b.withUnsafeBufferPointer { pb in
-                    switch op {
-                    case .multiply:
-                        walk.forEachRun3 { len, o, so, i, si, j, sj in
-                            var o = o, i = i, j = j
-                            for _ in 0..<len { dst[o] = pa[i] * pb[j]; o &+= so; i &+= si; j &+= sj }
-                        }
-                    case .divide:
-                        walk.forEachRun3 { len, o, so, i, si, j, sj in
-                            var o = o, i = i, j = j
-                            for _ in 0..<len {
-                                let d = pb[j]
-                                dst[o] = d == 0 ? 0 : pa[i] / d
-                                o &+= so; i &+= si; j &+= sj
+                    walk.forEachPlane { off in
+                        var o0 = off[0], i0 = off[1], j0 = off[2]
+                        for _ in 0..<mid {
+                            var o = o0, i = i0, j = j0
+                            switch op {
+                            case .multiply:
+                                for _ in 0..<inner { dst[o] = pa[i] * pb[j]; o &+= so; i &+= sa; j &+= sb }
+                            case .divide:
+                                for _ in 0..<inner {
+                                    let d = pb[j]
+                                    dst[o] = d == 0 ? 0 : pa[i] / d
+                                    o &+= so; i &+= sa; j &+= sb
+                                }
                             }
+                            o0 &+= mo; i0 &+= ma; j0 &+= mb
                         }
                     }
                 }
@@ -102,22 +83,16 @@ public enum TableKernels {
         let keptSet = Set(kept)
         let outAxes = axes.selecting(axes.labels.filter { keptSet.contains($0) })
         if outAxes.count == axes.count { return (values, axes) }
+        // The one-operand product-sum kernel, walked in the input's own order (read sequentially).
         let n = outAxes.entries
         let walk = StridedWalk(extents: axes.cardinalities,
                                strides: [outAxes.strides(along: axes.labels), axes.strides])
         let result = [Double](unsafeUninitializedCapacity: n) { dst, count in
             dst.initialize(repeating: 0)
             values.withUnsafeBufferPointer { src in
-                walk.forEachRun { len, o, so, i, si in
-                    var i = i
-                    if so == 0 {
-                        var s = 0.0
-                        for _ in 0..<len { s += src[i]; i &+= si }
-                        dst[o] += s
-                    } else {
-                        var o = o
-                        for _ in 0..<len { dst[o] += src[i]; o &+= so; i &+= si }
-                    }
+                withUnsafeTemporaryAllocation(of: UnsafePointer<Double>.self, capacity: 1) { operand in
+                    operand.initialize(repeating: src.baseAddress ?? UnsafePointer(bitPattern: 8)!)
+                    accumulate(into: dst, UnsafeBufferPointer(operand), walk)
                 }
             }
             count = n
@@ -139,15 +114,21 @@ public enum TableKernels {
         let walk = StridedWalk(extents: axes.cardinalities,
                                strides: [outAxes.strides(along: axes.labels), axes.strides,
                                          maxedAxes.strides(along: axes.labels)])
+        let (mid, inner) = walk.plane
+        let (mo, so) = walk.planeStrides(0), (mi, si) = walk.planeStrides(1), (mk, sk) = walk.planeStrides(2)
         values.withUnsafeBufferPointer { src in
             best.withUnsafeMutableBufferPointer { dst in
                 arg.withUnsafeMutableBufferPointer { am in
-                    walk.forEachRun3 { len, o, so, i, si, k, sk in
-                        var o = o, i = i, k = k
-                        for _ in 0..<len {
-                            let v = src[i]
-                            if v > dst[o] { dst[o] = v; am[o] = k }
-                            o &+= so; i &+= si; k &+= sk
+                    walk.forEachPlane { off in
+                        var o0 = off[0], i0 = off[1], k0 = off[2]
+                        for _ in 0..<mid {
+                            var o = o0, i = i0, k = k0
+                            for _ in 0..<inner {
+                                let v = src[i]
+                                if v > dst[o] { dst[o] = v; am[o] = k }
+                                o &+= so; i &+= si; k &+= sk
+                            }
+                            o0 &+= mo; i0 &+= mi; k0 &+= mk
                         }
                     }
                 }

@@ -147,8 +147,8 @@ struct StructureTests {
     @Test("junction tree: one-shot and compiled contractions give the same calibration")
     func compiledAndDirectMessages() throws {
         // A hub with 20 children: the junction tree is a star of cliques {Hub, Cᵢ}, so a
-        // message out of the centre multiplies ~20 tables (more than `manyInputs`: run by
-        // DirectElimination until its shape's `compileOnSight`-th sighting, compiled after);
+        // message out of the centre multiplies ~20 tables (more than `CompileRule.manyOperands`: run by
+        // the one-shot pass until its shape's `compileOnSight`-th sighting, compiled after);
         // the leaves' messages are compiled at once. The same evidence patterns come back
         // round after round, so every message is computed both ways.
         var net = BayesianNetwork(name: "hub")
@@ -166,7 +166,7 @@ struct StructureTests {
         #expect(hubCliques == 20)
         let ve = VariableElimination(net)
         let patterns = [Evidence(hard: [3: 0, 9: 1]), Evidence(hard: [5: 1]), Evidence(hard: [1: 0, 2: 0, 20: 1])]
-        for round in 0..<(JunctionTree.compileOnSight + 2) {
+        for round in 0..<(CompileRule.messages.manySighting + 2) {
             for e in patterns {
                 let all = try jt.allMarginals(given: e)
                 for t in 0..<net.count {

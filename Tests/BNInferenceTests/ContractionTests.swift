@@ -1,0 +1,126 @@
+import Foundation
+import Testing
+import BNCore
+import FactorKernels
+@testable import BNInference
+
+/// The contraction service against a plain definition of the sum.
+@Suite("Contraction service")
+struct ContractionTests {
+    /// `Σ_{summed} ∏ tables` by enumerating every joint assignment, over `out` in its order.
+    static func bruteForce(_ tables: [Table], out: Axes, summed: Axes) -> [Double] {
+        let all = out.labels + summed.labels
+        let cards = out.cardinalities + summed.cardinalities
+        var result = [Double](repeating: 0, count: out.entries)
+        var index = [Int](repeating: 0, count: all.count)
+        for _ in 0..<(cards.reduce(1, *)) {
+            var p = 1.0
+            for t in tables {
+                var offset = 0
+                for (l, c) in zip(t.axes.labels, t.axes.cardinalities) { offset = offset * c + index[all.firstIndex(of: l)!] }
+                p *= t.values[offset]
+            }
+            var o = 0
+            for k in 0..<out.count { o = o * out.cardinalities[k] + index[k] }
+            result[o] += p
+            _ = advanceOdometer(&index, cards)
+        }
+        return result
+    }
+
+    static func table(_ labels: [Int], _ card: [Int: Int], _ rng: inout SplitMix64) -> Table {
+        let axes = Axes(labels: labels, cardinalities: labels.map { card[$0]! })
+        return Table(axes: axes, values: (0..<axes.entries).map { _ in 0.05 + rng.nextUnit() })
+    }
+
+    @Test("the largest operand's order gives the same sums, on the same axes it reports",
+          arguments: [
+            // (tables' labels, kept labels): a big CPT-like table and smaller ones; kept
+            // labels inside and outside the largest table; summed labels absent from it.
+            ([[0, 1, 2, 3, 4], [4, 5], [1]], [0, 3, 5]),
+            ([[6, 2, 0, 4], [0, 7], [7, 2]], [2, 7]),
+            ([[3, 1, 0, 2, 5], [5, 4]], [4, 0]),
+            ([[0, 1, 2, 3, 4], [4, 3, 2, 1, 0]], [1]),
+          ])
+    func largestOrderMatchesTheDefinition(labels: [[Int]], kept: [Int]) {
+        var rng = SplitMix64(seed: 42)
+        let card = [0: 4, 1: 3, 2: 5, 3: 4, 4: 3, 5: 2, 6: 5, 7: 4]
+        let tables = labels.map { Self.table($0, card, &rng) }
+        let union = Array(Set(labels.flatMap { $0 })).sorted()
+        let out = Axes(labels: kept, cardinalities: kept.map { card[$0]! })
+        let summedLabels = union.filter { !kept.contains($0) }
+        let summed = Axes(labels: summedLabels, cardinalities: summedLabels.map { card[$0]! })
+        #expect(tables.map(\.values.count).max()! >= Contraction.reorderMinimumEntries)
+        let (axes, values) = { let t = Contraction.productSumInLargestOrder(tables, out: out, summed: summed); return (t.axes, t.values) }()
+        #expect(Set(axes.labels) == Set(kept))
+        let expected = Self.bruteForce(tables, out: axes, summed: summed)
+        #expect(values.count == expected.count)
+        for (x, y) in zip(values, expected) { #expect(abs(x - y) <= 1e-12 * max(1, abs(y))) }
+        // And the plain walk, in the requested order, agrees.
+        let plain = TableKernels.productSum(tables, out: out, summed: summed)
+        let plainExpected = Self.bruteForce(tables, out: out, summed: summed)
+        for (x, y) in zip(plain, plainExpected) { #expect(abs(x - y) <= 1e-12 * max(1, abs(y))) }
+    }
+
+    @Test("a matrix product is tried for two tables only when each keeps 4 entries of its own")
+    func matrixProductThreshold() {
+        var rng = SplitMix64(seed: 1)
+        let card = [0: 4, 1: 2, 2: 2, 3: 8, 4: 3]
+        // A keeps {1, 2} (4 entries), B keeps {3} (8): worth it.
+        let a = Self.table([0, 1, 2], card, &rng), b = Self.table([0, 3], card, &rng)
+        #expect(Contraction.worthAMatrixProduct([a, b], summed: [0]))
+        // A keeps {4} (3 entries) only: a matrix-vector product, not worth a copy.
+        let c = Self.table([0, 4], card, &rng)
+        #expect(!Contraction.worthAMatrixProduct([c, b], summed: [0]))
+    }
+
+    @Test("the one-shot pass and the compiled program compute the same sum, scale and axes")
+    func oneShotMatchesProgram() throws {
+        var rng = SplitMix64(seed: 7)
+        let card = [0: 3, 1: 2, 2: 4, 3: 3, 4: 2, 5: 3]
+        let labels = [[0, 1], [1, 2, 3], [3, 4], [0, 4, 5], [5]]
+        let tables = labels.map { Self.table($0, card, &rng) }
+        let heads: [Int?] = [1, 3, 4, 5, nil]
+        let budget = Contraction.Budget(1 << 30, name: { "v\($0)" })
+        for keep in [[2], [0, 5], [], [4, 2]] {
+            let direct = try Contraction.oneShot(tables, heads: heads, keep: keep, budget: budget)
+            let program = try ContractionProgram.compile(inputs: tables.map(\.axes), heads: heads, keep: keep, budget: budget)
+            let run = program.run(tables.map(\.values))
+            #expect(run.table.axes == program.resultAxes)
+            #expect(direct.table.axes == program.resultAxes)
+            let a = direct.table.values.map { $0 * exp(direct.logScale) }
+            let b = run.table.values.map { $0 * exp(run.logScale[0]) }
+            for (x, y) in zip(a, b) { #expect(abs(x - y) <= 1e-12 * max(1, abs(y))) }
+        }
+    }
+
+    @Test("one budget error, named after the table that does not fit")
+    func budgetError() {
+        let budget = Contraction.Budget(64, name: { "v\($0)" })
+        #expect(throws: InferenceError.memoryBudgetExceeded(clique: ["v1", "v2"], entries: 12, bytes: 96, budget: 64)) {
+            try budget.check(Axes(labels: [1, 2], cardinalities: [3, 4]))
+        }
+    }
+
+    @Test("the compile rule: one-shot until the due sighting, compiled and cached after")
+    func compileRule() throws {
+        let cache = ProgramCache<Int, Int>(CompileRule(sighting: 2, manySighting: 3), limit: 100)
+        var compiles = 0
+        func ask(_ key: Int, _ operands: Int) throws -> Int? {
+            try cache.programIfDue(key, operands: operands) { () throws(InferenceError) in compiles += 1; return key }
+        }
+        #expect(try ask(1, 2) == nil)
+        #expect(try ask(1, 2) == 1)
+        #expect(try ask(1, 2) == 1)
+        #expect(compiles == 1)
+        let many = CompileRule.manyOperands + 1
+        #expect(try ask(2, many) == nil)
+        #expect(try ask(2, many) == nil)
+        #expect(try ask(2, many) == 2)
+        #expect(cache.count == 2)
+        // The smallest pair, the first one in (i, j) order on ties.
+        let cost = [[0, 5, 3, 3], [0, 0, 4, 3], [0, 0, 0, 9]]
+        let p = ContractionPlan.smallestPair(4) { cost[$0][$1] }
+        #expect(p.i == 0 && p.j == 2 && p.cost == 3)
+    }
+}
