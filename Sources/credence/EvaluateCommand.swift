@@ -12,7 +12,7 @@ struct EvaluateCommand: ParsableCommand {
             With --learn (one file, the data): every outer fold learns its own bins, structure family, graph, prior and tables from its training rows alone (credence learn --target and its options), and predicts the held-out rows, cut with that fold's bins. Folds are stratified by the target and seeded. The figures are per fold and pooled, with the standard deviation over folds: the honest estimate of how the learned model predicts new customers.
             Without --learn (a model and the data): the model's structure and bins are kept, and --folds refits only its tables in each fold (with naive Bayes and TAN beside it); these figures are optimistic when the structure or the bins were learned on the same rows.
             Example: credence evaluate datasets/wa_churn.csv --target churn --learn --folds 10 --seed 1
-            With --plot FILE.svg: the ROC curve (the area under it in the legend) and the reliability diagram (observed share against predicted probability in 10 bins, Wilson 95 % whiskers, ECE, a histogram of the predictions) of one state of the target, drawn from the model as given and, with --folds, its cross-validated predictions; with --learn, from the pooled held-out predictions. The state is --positive, or else the rarest state in the data.
+            With --plot FILE (.svg, .png or .pdf): the ROC curve (the area under it in the legend) and the reliability diagram (observed share against predicted probability in 10 bins, Wilson 95 % whiskers, ECE, a histogram of the predictions) of one state of the target, drawn from the model as given and, with --folds, its cross-validated predictions; with --learn, from the pooled held-out predictions. The state is --positive, or else the rarest state in the data.
             Example: credence evaluate ../shared/networks/asia.bif asia.csv --target dysp --folds 10 --seed 1
             Example: credence evaluate datasets/wa_churn.csv --target churn --learn --folds 5 --plot churn.svg
             """
@@ -26,18 +26,16 @@ struct EvaluateCommand: ParsableCommand {
     @OptionGroup var binning: BinningOptions
     @OptionGroup var classifier: ClassifierOptions
     @Option(help: "With --learn: the most parents of a variable.") var maxParents = 4
-    @Option(help: ArgumentHelp("Draw the ROC curve and the reliability diagram into this SVG file (written atomically).", valueName: "FILE.svg")) var plot: String?
+    @Option(help: ArgumentHelp("Draw the ROC curve and the reliability diagram into this picture, .svg, .png or .pdf by its extension (written atomically).", valueName: "FILE")) var plot: String?
     @Option(help: ArgumentHelp("With --plot: the state of the target to draw (default: the rarest state in the data).", valueName: "STATE")) var positive: String?
     @Flag(help: "Print one JSON document on stdout.") var json = false
     @Flag(help: "No progress line on stderr (there is none either with --json or when stderr is not a terminal).") var quiet = false
 
     func validate() throws {
         if positive != nil && plot == nil {
-            throw ValidationError("--positive chooses the state that --plot draws; add --plot FILE.svg")
+            throw ValidationError("--positive chooses the state that --plot draws; add --plot FILE")
         }
-        if let p = plot, !p.lowercased().hasSuffix(".svg") {
-            throw ValidationError("--plot writes an SVG picture; give a file name ending in .svg, got '\(p)'")
-        }
+        if let p = plot { _ = try PictureFormat(path: p, allowed: PictureFormat.drawn, what: "--plot") }
     }
 
     func run() throws {
