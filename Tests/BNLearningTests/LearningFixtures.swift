@@ -17,6 +17,27 @@ enum Fixtures {
         return net
     }
 
+    /// A class C with features X1, X2, X3 (C → each, and X1 → X2, so TAN can find a feature
+    /// arc); with `noise`, a fifth variable N independent of everything.
+    static func classifier(noise: Bool = false) throws -> BayesianNetwork {
+        var net = BayesianNetwork(name: "cls")
+        let c = try net.addVariable(Variable(name: "C", states: ["yes", "no"]))
+        let x1 = try net.addVariable(Variable(name: "X1", states: ["a", "b"]))
+        let x2 = try net.addVariable(Variable(name: "X2", states: ["a", "b"]))
+        let x3 = try net.addVariable(Variable(name: "X3", states: ["a", "b", "c"]))
+        try net.addEdge(from: c, to: x1); try net.addEdge(from: c, to: x2); try net.addEdge(from: c, to: x3)
+        try net.addEdge(from: x1, to: x2)
+        try net.setCPT(c, Factor(scope: net.familyScope(of: c), values: [0.3, 0.7]))
+        try net.setCPT(x1, Factor(scope: net.familyScope(of: x1), values: [0.8, 0.2, 0.3, 0.7]))
+        try net.setCPT(x2, Factor(scope: net.familyScope(of: x2), values: [0.9, 0.1, 0.1, 0.9, 0.6, 0.4, 0.4, 0.6]))
+        try net.setCPT(x3, Factor(scope: net.familyScope(of: x3), values: [0.5, 0.3, 0.2, 0.2, 0.3, 0.5]))
+        if noise {
+            let n = try net.addVariable(Variable(name: "N", states: ["p", "q", "r", "s"]))
+            try net.setCPT(n, Factor(scope: net.familyScope(of: n), values: [0.25, 0.25, 0.25, 0.25]))
+        }
+        return net
+    }
+
     /// Ancestral sampling, written independently of the library for the tests.
     static func sample(_ net: BayesianNetwork, rows: Int, seed: UInt64) -> Dataset {
         var rng = SplitMix64(seed: seed)

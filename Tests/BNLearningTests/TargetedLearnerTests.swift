@@ -8,23 +8,7 @@ import BNInference
 /// checked against brute force on small data.
 @Suite("Targeted learning")
 struct TargetedLearnerTests {
-    /// C → X1, X2, X3; X1 → X2; N, a noise column independent of everything.
-    func truth() throws -> BayesianNetwork {
-        var net = BayesianNetwork(name: "cls")
-        let c = try net.addVariable(Variable(name: "C", states: ["yes", "no"]))
-        let x1 = try net.addVariable(Variable(name: "X1", states: ["a", "b"]))
-        let x2 = try net.addVariable(Variable(name: "X2", states: ["a", "b"]))
-        let x3 = try net.addVariable(Variable(name: "X3", states: ["a", "b", "c"]))
-        let noise = try net.addVariable(Variable(name: "N", states: ["p", "q", "r", "s"]))
-        try net.addEdge(from: c, to: x1); try net.addEdge(from: c, to: x2); try net.addEdge(from: c, to: x3)
-        try net.addEdge(from: x1, to: x2)
-        try net.setCPT(c, Factor(scope: net.familyScope(of: c), values: [0.3, 0.7]))
-        try net.setCPT(x1, Factor(scope: net.familyScope(of: x1), values: [0.8, 0.2, 0.3, 0.7]))
-        try net.setCPT(x2, Factor(scope: net.familyScope(of: x2), values: [0.9, 0.1, 0.1, 0.9, 0.6, 0.4, 0.4, 0.6]))
-        try net.setCPT(x3, Factor(scope: net.familyScope(of: x3), values: [0.5, 0.3, 0.2, 0.2, 0.3, 0.5]))
-        try net.setCPT(noise, Factor(scope: net.familyScope(of: noise), values: [0.25, 0.25, 0.25, 0.25]))
-        return net
-    }
+    func truth() throws -> BayesianNetwork { try Fixtures.classifier(noise: true) }
 
     /// `ln P(row)` by the chain rule, one CPT lookup per variable (every cell observed).
     func bruteForceLogLikelihood(_ net: BayesianNetwork, _ data: Dataset) throws -> Double {
