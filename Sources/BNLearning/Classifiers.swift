@@ -277,21 +277,12 @@ public enum Classifiers {
                              estimator: ParameterEstimator = ParameterEstimator(method: .bdeu(equivalentSampleSize: 1)),
                              features: FeatureSelection = .relevant, maxParents: Int = 4, seed: UInt64 = 1) throws -> BayesianNetwork {
         guard let c = data.column(named: target) else { throw LearningError.missingColumn(variable: target) }
-        var net = try skeleton(data, name: "\(structure)_\(target)")
+        var net = try BayesianNetwork.unconnected(over: data, name: "\(structure)_\(target)")
         let binding = try DataBinding(network: net, data: data)
         let parents = try structure.parents(target: c, cardinalities: net.cardinalities, binding: binding,
                                             maxParents: maxParents, features: features, seed: seed)
         for (v, ps) in parents.enumerated() { try net.setParents(v, to: ps) }
         return try estimator.fit(net, to: data)
-    }
-
-    /// A network with one parentless variable per column (states as in the data).
-    static func skeleton(_ data: Dataset, name: String, cutPoints: [String: [Double]] = [:]) throws -> BayesianNetwork {
-        var net = BayesianNetwork(name: name)
-        for (j, n) in data.names.enumerated() {
-            try net.addVariable(Variable(name: n, states: data.states[j], cutPoints: cutPoints[n]))
-        }
-        return net
     }
 
     public static func naiveBayes(_ data: Dataset, target: String,

@@ -173,3 +173,16 @@ public struct DatasetDiscretization: Sendable {
         }
     }
 }
+
+extension BayesianNetwork {
+    /// A network with one parentless variable per column of `data` (states as in the data),
+    /// carrying the cut points of the columns that were cut: the start of every structure
+    /// search, so the learned model cuts new data the same way.
+    public static func unconnected(over data: Dataset, name: String, cutPoints: [String: [Double]] = [:]) throws(ModelError) -> BayesianNetwork {
+        var net = BayesianNetwork(name: name)
+        for (j, n) in data.names.enumerated() {
+            try net.addVariable(Variable(name: n, states: data.states[j], cutPoints: cutPoints[n]))
+        }
+        return net
+    }
+}

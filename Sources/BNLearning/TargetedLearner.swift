@@ -120,7 +120,7 @@ public struct TargetedLearner: Sendable {
         var plan = discretization
         plan.methods[target] = .some(nil)          // the class keeps its own states
         let (cut, columns) = try plan.apply(to: data)
-        let skeleton = try Classifiers.skeleton(cut, name: "\(target)_classifier",
+        let skeleton = try BayesianNetwork.unconnected(over: cut, name: "\(target)_classifier",
                                                 cutPoints: Dictionary(uniqueKeysWithValues: columns.map { ($0.name, $0.cutPoints) }))
         guard cut.columns[c].contains(where: { $0 >= 0 }) else {
             throw LearningError.invalidOption("every cell of the target \(Quote.name(target)) is empty")

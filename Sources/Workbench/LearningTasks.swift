@@ -236,10 +236,7 @@ public enum LearningTasks {
         var discretized: [DatasetDiscretization.Column] = []
         if let plan = discretization { (data, discretized) = try plan.apply(to: data) }
         let cuts = Dictionary(uniqueKeysWithValues: discretized.map { ($0.name, $0.cutPoints) })
-        var skeleton = BayesianNetwork(name: "learned")
-        for (j, n) in data.names.enumerated() {
-            try skeleton.addVariable(Variable(name: n, states: data.states[j], cutPoints: cuts[n]))
-        }
+        let skeleton = try BayesianNetwork.unconnected(over: data, name: "learned", cutPoints: cuts)
         func edge(_ p: (String, String)) throws -> HillClimbing.Edge {
             HillClimbing.Edge(try skeleton.require(p.0), try skeleton.require(p.1))
         }
