@@ -5,17 +5,23 @@
 #   - with --render (what `make test` and scripts/render-docs.sh use): the pictures of
 #     `credence render` and the --plot options: graphviz (the `dot` layout), librsvg2-bin
 #     (`rsvg-convert`: PNG and PDF from the SVG) and fonts-noto-cjk (glyphs for Chinese labels)
+#   - with --browser (`make test`'s browser tests and load runs of `credence serve`): chromium,
+#     chromium-driver (Selenium drives it headless) and wrk
+#   - with --java (`make test`'s Spark tests): openjdk-17-jre-headless
 #   - checks that a Swift 6 toolchain is on PATH (or at /opt/swift/usr/bin).
 # Runs as root, or through sudo when available. Safe to run again.
-# Usage: bash scripts/install-deps.sh [--render]
+# Usage: bash scripts/install-deps.sh [--render] [--browser] [--java]
 set -euo pipefail
 
 packages=(libopenblas-dev libedit-dev pkg-config zlib1g-dev)
-case "${1:-}" in
-  --render) packages+=(graphviz librsvg2-bin fonts-noto-cjk) ;;
-  "") ;;
-  *) echo "install-deps: unknown option '$1' (the one option is --render)" >&2; exit 2 ;;
-esac
+for option in "$@"; do
+  case "$option" in
+    --render) packages+=(graphviz librsvg2-bin fonts-noto-cjk) ;;
+    --browser) packages+=(chromium chromium-driver wrk) ;;
+    --java) packages+=(openjdk-17-jre-headless) ;;
+    *) echo "install-deps: unknown option '$option' (the options are --render, --browser and --java)" >&2; exit 2 ;;
+  esac
+done
 
 need=()
 for pkg in "${packages[@]}"; do

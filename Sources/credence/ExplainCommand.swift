@@ -53,10 +53,7 @@ struct ExplainCommand: ParsableCommand {
         }
         defer { if !json, let note { print(note) } }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-            print(String(decoding: try encoder.encode(x), as: UTF8.self))
+            print(try JSONDocument.encode(x, nonFinite: .signedStrings))
             return
         }
         print(x.rendered())

@@ -39,10 +39,5 @@ struct SelfCheckCommand: ParsableCommand {
 /// Prints one JSON document. Numbers that JSON cannot hold (an infinite log-likelihood, a
 /// NaN) are written as `null`.
 func printJSON<T: Encodable>(_ value: T) throws {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    let marker = "\u{1}credence-non-finite\u{1}"
-    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: marker, negativeInfinity: marker, nan: marker)
-    let text = String(decoding: try encoder.encode(value), as: UTF8.self)
-    print(text.replacingOccurrences(of: "\"\\u0001credence-non-finite\\u0001\"", with: "null"))
+    print(try JSONDocument.encode(value))
 }
