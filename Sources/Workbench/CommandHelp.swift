@@ -20,7 +20,7 @@ public enum CommandHelp {
         Entry(syntax: "show", summary: "summary: variables, states, parents, size and treewidth", example: "show"),
         Entry(syntax: "show cpt VAR", summary: "the conditional probability table of VAR, a row per parent configuration", example: "show cpt Returned"),
         Entry(syntax: "show graph", summary: "each variable with its parents", example: "show graph"),
-        Entry(syntax: "show graph to FILE", summary: "draw the network under the current findings: a monitor per node (.svg, .png, .pdf or .dot)", example: "show graph to winback.png"),
+        Entry(syntax: "show graph to FILE [targets VAR ...] [arcs mi|none] [compact|full]", summary: "draw the network under the current findings: a monitor per node (.svg, .png, .pdf or .dot); targets highlighted, arc width by mutual information, name-only boxes", example: "show graph to winback.png targets returned arcs mi"),
         Entry(syntax: "show dot", summary: "the network as Graphviz DOT", example: "show dot"),
         Entry(syntax: "show evidence", summary: "the current evidence, likelihoods and interventions", example: "show evidence"),
         Entry(syntax: "show scenarios", summary: "the saved scenarios", example: "show scenarios"),

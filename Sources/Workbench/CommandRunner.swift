@@ -265,8 +265,10 @@ public final class CommandRunner {
             var dot = DOTWriter.string(n)
             while dot.hasSuffix("\n") { dot.removeLast() }
             return .init(output: .dot(dot), text: dot)
-        case .picture(let path):
-            let r = try session.render(RenderRequest(findings: session.findings), to: path)
+        case .picture(let path, let options):
+            let request = RenderRequest(findings: session.findings, targets: options.targets,
+                                        arcStrength: options.arcStrength, compact: options.compact)
+            let r = try session.render(request, to: path)
             return .init(output: .rendered(r), text: r.text)
         case .evidence:
             return findings()
