@@ -86,6 +86,9 @@ struct NetworkPictureTests {
     @Test func evidenceSoftDoLatentDecisionAndTargetsAreMarked() throws {
         let alarm = try ModelIO.load(path: Self.alarm)
         let doc = try Self.parse(try NetworkPicture(network: alarm, request: RenderRequest(findings: Self.findings, targets: ["LVFAILURE"])).svg())
+        // bnlearn's BIF files say `network unknown`: the picture is called after the file.
+        #expect(alarm.name == "unknown" && NetworkPicture.title(of: alarm, modelPath: Self.alarm) == "alarm")
+        #expect(NetworkPicture.title(of: alarm, modelPath: nil) == "unknown")
         #expect(Set(doc.classed("observed").compactMap { $0.attributes["data-variable"] }) == ["HR", "INTUBATION"])
         #expect(doc.classed("soft").compactMap { $0.attributes["data-variable"] } == ["CVP"])
         #expect(doc.classed("intervened").compactMap { $0.attributes["data-variable"] } == ["VENTLUNG"])
