@@ -172,7 +172,7 @@ public final class CommandRunner {
             return .init(output: .scored(rows: n, path: path), text: text)
         case .evaluate(let target, let folds):
             let r = try s.evaluate(target: target, folds: folds)
-            return .init(output: .evaluation(r), text: renderEvaluation(r))
+            return .init(output: .evaluation(r), text: r.text(dataName: s.dataPath ?? "DATA.csv"))
         case .rank(let target, let state, let percent, let factors, let ignoring):
             let r = try s.rank(target: target, state: state, percent: percent, factors: factors, ignoring: ignoring)
             return .init(output: .ranking(r), text: r.rendered())
@@ -184,10 +184,7 @@ public final class CommandRunner {
             return .init(output: .benchmarked(lines), text: renderBench(lines))
         case .learn(let settings):
             let r = try s.learn(settings, cancellation: cancellation)
-            var text = r.discretized.map { "discretised \($0.summary)" }
-            text.append("learned \(plural(r.edges.count, "edge")) over \(plural(s.network.count, "variable")) (\(r.algorithm), \(r.score) = \(String(format: "%.4f", r.scoreValue))); undo restores the previous model")
-            text += r.edges.map { "  \($0[0]) -> \($0[1])" }
-            return .init(output: .learned(r), text: text.joined(separator: "\n"))
+            return .init(output: .learned(r), text: r.text(variables: s.network.count) + "\nundo restores the previous model")
         case .journal(let action):
             return try journal(action)
         case .help(let topic):
@@ -303,19 +300,6 @@ public final class CommandRunner {
         rows.append(["P(evidence)"] + c.columns.map { BarChart.formatProbability($0.probabilityOfEvidence) })
         let legend = c.columns.map { "  \($0.scenario): \($0.findings)" }
         return "P(\(c.target) | scenario)\n" + TextTable.render(rows, leftAligned: 1, separatorAfter: 0, indent: "  ") + "\n" + legend.joined(separator: "\n")
-    }
-
-    func renderEvaluation(_ r: LearningTasks.EvaluateReport) -> String {
-        func f(_ x: Double) -> String { String(format: "%.4f", x) }
-        var rows = [["", "accuracy", "log-loss", "brier", "AUC"],
-                    ["model (all rows)", f(r.model.accuracy), f(r.model.logLoss), f(r.model.brier), f(r.model.auc)]]
-        for key in ["model", "naive_bayes", "tan"] {
-            if let cv = r.crossValidation?[key] {
-                rows.append(["\(key) (\(cv.folds)-fold CV)", f(cv.pooled.accuracy), f(cv.pooled.logLoss), f(cv.pooled.brier), f(cv.pooled.auc)])
-            }
-        }
-        return "predicting \(r.target) on \(r.rows) rows; log-likelihood \(String(format: "%.4f", r.logLikelihood))\n"
-            + TextTable.render(rows, leftAligned: 1, indent: "  ")
     }
 
     func renderBench(_ lines: [BenchLine]) -> String {
