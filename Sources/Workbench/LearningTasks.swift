@@ -359,21 +359,56 @@ public enum LearningTasks {
     // MARK: score
 
     /// Per-row posteriors of `target`: one column `P(target=state)` per state, plus the row's
-    /// most probable state. Rows go through in chunks of `scoreChunkRows`; `progress` hears
-    /// (rows done, rows) after each. A row whose findings have probability zero under the
-    /// model gets empty cells and is listed in `impossible` (with `strict`, it is an error
-    /// instead): its findings contradict each other even when the contradiction is far from
-    /// the target, as `query` refuses the same evidence.
+    /// most probable state, as `credence score` writes them (`posteriors` gives the numbers).
     public static func score(_ network: BayesianNetwork, data: Dataset, target: String, strict: Bool = false,
                              progress: ((_ done: Int, _ rows: Int) -> Void)? = nil) throws -> (header: [String], rows: [[String]], impossible: [ImpossibleRow]) {
+        let scored = try posteriors(network, data: data, target: target, strict: strict, progress: progress)
+        let states = scored.states, k = states.count
+        let header = ["row"] + scored.columnNames + ["most_probable"]
+        var rows: [[String]] = []
+        rows.reserveCapacity(data.rowCount)
+        for i in 0..<data.rowCount {
+            let p = scored.values[(i * k)..<((i + 1) * k)]
+            var row: [String] = [String(data.rowNumber(i))]
+            if p.contains(where: \.isNaN) {
+                row += [String](repeating: "", count: k + 1)
+            } else {
+                var best = p.startIndex
+                for j in p.indices where p[j] > p[best] { best = j }
+                for x in p { row.append("\(x)") }
+                row.append(states[best - p.startIndex])
+            }
+            rows.append(row)
+        }
+        return (header, rows, scored.impossible)
+    }
+
+    /// What `score` computes, as numbers: every row's posterior of the target.
+    public struct ScoredRows: Sendable {
+        public var target: String
+        public var states: [String]
+        /// `values[r · states.count + s] = P(target = s | row r's cells)`; NaN for a row whose
+        /// findings have probability zero.
+        public var values: [Double]
+        /// The rows with probability zero (listed, not failed, unless `strict`).
+        public var impossible: [ImpossibleRow]
+        /// `P(target=state)`, the column names of `credence score`.
+        public var columnNames: [String] { states.map { "P(\(target)=\($0))" } }
+    }
+
+    /// Per-row posteriors of `target`. Rows go through in chunks of `scoreChunkRows`;
+    /// `progress` hears (rows done, rows) after each. A row whose findings have probability
+    /// zero under the model gets NaN and is listed in `impossible` (with `strict`, it is an
+    /// error instead): its findings contradict each other even when the contradiction is far
+    /// from the target, as `query` refuses the same evidence.
+    public static func posteriors(_ network: BayesianNetwork, data: Dataset, target: String, strict: Bool = false,
+                                  progress: ((_ done: Int, _ rows: Int) -> Void)? = nil) throws -> ScoredRows {
         let t = try network.require(target)
         try DataRequirement.findings(target: target).check(data, against: network, operation: "score")
-        let engine = try VariableElimination(network)
-        let states = network.variables[t].states
-        let header = ["row"] + states.map { "P(\(target)=\($0))" } + ["most_probable"]
-        var rows: [[String]] = []
+        let engine = VariableElimination(network)
+        var values: [Double] = []
         var impossible: [ImpossibleRow] = []
-        rows.reserveCapacity(data.rowCount)
+        values.reserveCapacity(data.rowCount * network.variables[t].cardinality)
         for start in stride(from: 0, to: data.rowCount, by: scoreChunkRows) {
             let end = min(start + scoreChunkRows, data.rowCount)
             let part = start == 0 && end == data.rowCount ? data : data.rows(Array(start..<end))
@@ -385,22 +420,10 @@ public enum LearningTasks {
                 throw WorkbenchError.usage(first.description + (found.count > 1 ? " (and \(found.count - 1) more rows)" : ""))
             }
             impossible += found
-            for i in 0..<batch.rowCount {
-                let p: [Double] = Array(batch[i])
-                var row: [String] = [String(data.rowNumber(start + i))]
-                if p.contains(where: \.isNaN) {
-                    row += [String](repeating: "", count: states.count + 1)
-                } else {
-                    var best = 0
-                    for k in p.indices where p[k] > p[best] { best = k }
-                    for x in p { row.append("\(x)") }
-                    row.append(states[best])
-                }
-                rows.append(row)
-            }
+            values += batch.values
             progress?(end, data.rowCount)
         }
-        return (header, rows, impossible)
+        return ScoredRows(target: network.variables[t].name, states: network.variables[t].states, values: values, impossible: impossible)
     }
 
     /// Rows per chunk of `score` (large enough that every chunk batches well).

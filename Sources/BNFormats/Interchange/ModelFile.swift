@@ -82,6 +82,46 @@ public enum ModelFile {
         }
     }
 
+    /// Parses a network from text in a given format (`file` names it in diagnostics).
+    public static func parse(_ text: String, format: ModelFormat, file: String = "<input>") throws(FormatError) -> BayesianNetwork {
+        switch format {
+        case .bif: return try BIFReader.parse(text, file: file)
+        case .xmlbif: return try XMLBIFReader.parse(text, file: file)
+        case .net: return try HuginNetReader.parse(text, file: file)
+        case .uai: return try UAIReader.parse(text, file: file)
+        case .bn: return try BNLanguage.parse(text, file: file).network
+        case .bifGzip, .dot:
+            throw FormatError(SourceLocation(file: file, line: 0, column: 0), "\(format.rawValue) is not a text format that can be parsed",
+                              hint: "parse one of bn, bif, xmlbif, net, uai")
+        }
+    }
+
+    /// The text of a network in a given format, as `write` would save it.
+    public static func string(_ network: BayesianNetwork, format: ModelFormat) throws(FormatError) -> String {
+        switch format {
+        case .bif: return BIFWriter.string(network)
+        case .xmlbif: return XMLBIFWriter.string(network)
+        case .net: return try HuginNetWriter.string(network)
+        case .uai: return UAIWriter.string(network)
+        case .dot: return DOTWriter.string(network)
+        case .bn: return BNLanguage.print(network)
+        case .bifGzip:
+            throw FormatError(SourceLocation(file: "<output>", line: 0, column: 0), "bif.gz is compressed, not text",
+                              hint: "write it to a file, or ask for bif")
+        }
+    }
+
+    /// A format by name (`bn`, `bif`, `xmlbif`, `net`, `uai`, `dot`; `xml` for XMLBIF), or an
+    /// error listing the names.
+    public static func format(named name: String) throws(FormatError) -> ModelFormat {
+        if name.lowercased() == "xml" { return .xmlbif }
+        guard let f = ModelFormat(rawValue: name.lowercased()) else {
+            throw FormatError(SourceLocation(file: "<input>", line: 0, column: 0), "unknown model format \(Quote.name(name))",
+                              hint: "use one of \(ModelFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return f
+    }
+
     /// The format of a path, or an error listing the known extensions.
     public static func format(of path: String) throws(FormatError) -> ModelFormat {
         guard let f = ModelFormat(path: path) else {
