@@ -84,6 +84,6 @@ let package = Package(
         .testTarget(name: "BNFormatsTests", dependencies: ["BNFormats"], exclude: ["Fixtures"]),
         .testTarget(name: "BNLearningTests", dependencies: ["BNLearning"]),
         .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "_CZlib"], exclude: ["Transcripts", "Mistakes"]),
-        .testTarget(name: "WorkbenchHTTPTests", dependencies: ["WorkbenchHTTP", "Workbench", "BNCore"]),
+        .testTarget(name: "WorkbenchHTTPTests", dependencies: ["WorkbenchHTTP", "Workbench", "BNCore", "BNFormats"]),
     ]
 )

@@ -151,6 +151,10 @@ function applyBeliefs(b) {
   const f = app.state.findings;
   const svg = $("graph").querySelector("svg");
   if (svg) {
+    // The drawing's subtitle (its second line of text) follows the findings.
+    const sub = svg.querySelectorAll(":scope > text")[1];
+    if (sub) sub.textContent = app.state.findingsText === "(none)" ? "no findings: bars are the prior"
+      : "given " + app.state.findingsText + " · P(evidence) = " + b.beliefs.probabilityOfEvidence.toPrecision(4);
     for (const m of b.beliefs.marginals) {
       const g = svg.querySelector(`g.node[data-variable="${cssEsc(m.variable)}"]`);
       if (!g) continue;
