@@ -46,7 +46,7 @@ struct NameBody: Decodable, Sendable { var name: String }
 struct CompareBody: Decodable, Sendable { var target: String; var scenarios: [String] }
 /// A file relative to the served folder (`path`), or the model a new session opens (`model`).
 struct PathBody: Decodable, Sendable { var path: String?; var model: String? }
-struct FitBody: Decodable, Sendable { var method: String?; var maxIterations: Int? }
+struct FitBody: Decodable, Sendable { var method: String?; var maxIterations: Int?; var tolerance: Double? }
 struct ScoreBody: Decodable, Sendable { var target: String; var path: String }
 struct EvaluateBody: Decodable, Sendable { var target: String; var folds: Int? }
 

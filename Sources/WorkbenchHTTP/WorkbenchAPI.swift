@@ -42,7 +42,8 @@ public final class WorkbenchAPI: @unchecked Sendable {
         do {
             if !request.path.hasPrefix("/api/") { return try StaticPage.response(for: request) }
             try lock.withLock { access }.check(request)
-            if let limit = Optional(bodyLimit(path: request.path)), request.body.count > limit {
+            let limit = bodyLimit(path: request.path)
+            if request.body.count > limit {
                 throw WorkbenchHTTPError.tooLarge("the request body is \(request.body.count) bytes; the limit is \(limit)")
             }
             return try await route(request)
@@ -167,13 +168,13 @@ public final class WorkbenchAPI: @unchecked Sendable {
             guard let method = LearningTasks.FitMethod(rawValue: name) else {
                 throw WorkbenchHTTPError.badRequest("method must be mle, bayes or em, not '\(name)'")
             }
-            let iterations = f.maxIterations ?? 100
+            let iterations = f.maxIterations ?? 100, tolerance = f.tolerance ?? 1e-5
             let token = CancellationToken()
             guard s.fit.begin(method: name, maxIterations: iterations, token: token) else {
                 throw WorkbenchHTTPError.conflict("a fit is already running in this session")
             }
             s.start(budget: budget) { w in
-                let outcome = Result { try w.session.fit(method: method, maxIterations: iterations, cancellation: token, progress: { w.fit.progress($0, $1) }) }
+                let outcome = Result { try w.session.fit(method: method, maxIterations: iterations, tolerance: tolerance, cancellation: token, progress: { w.fit.progress($0, $1) }) }
                 w.fit.end(outcome, cancelled: token.isCancelled)
             }
             return try .json(s.fit.current, status: 202)

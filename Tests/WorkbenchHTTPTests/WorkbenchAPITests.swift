@@ -170,4 +170,22 @@ struct WorkbenchAPITests {
         #expect(learned.status == 200)
         #expect((learned.json["edges"] as? [Any])?.isEmpty == false)
     }
+
+    /// docs/openapi.yaml and the routes agree: every documented method and path is routed.
+    @Test func everyDocumentedRouteIsServed() async throws {
+        let f = try Fixture(); defer { f.cleanUp() }
+        let s = try await f.openSession()
+        let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let yaml = try String(contentsOf: repo.appendingPathComponent("docs/openapi.yaml"), encoding: .utf8)
+        var path: String?
+        var checked = 0
+        for line in yaml.split(separator: "\n") {
+            if let m = line.wholeMatch(of: /  (\/api\/\S+):/) { path = String(m.1); continue }
+            guard let p = path, let m = line.wholeMatch(of: /    (get|post|delete):.*/) else { continue }
+            let r = await f.call(String(m.1).uppercased(), p, json: "{}", session: p == "/api/sessions" && m.1 == "delete" ? try await f.openSession() : s)
+            #expect(!r.body.contains("no route"), "\(m.1) \(p) is documented but not routed")
+            checked += 1
+        }
+        #expect(checked >= 30)
+    }
 }
