@@ -28,5 +28,17 @@ public enum ModelIO {
     /// Reads a UTF-8 text file (a script, a spec); `-` reads standard input.
     public static func readText(path: String) throws -> String { try SourceText.loadText(path: path) }
 
+    /// The model as the text of a file in `format` (`.bn` or BIF, what the web workbench
+    /// downloads); the formats that are written as text only.
+    public static func text(_ network: BayesianNetwork, format: ModelFormat) throws -> String {
+        switch format {
+        case .bn: return BNLanguage.print(network)
+        case .bif: return BIFWriter.string(network)
+        case .net: return try HuginNetWriter.string(network)
+        case .uai: return UAIWriter.string(network)
+        default: throw WorkbenchError.usage("a model is downloaded as bn, bif, net or uai, not \(format.rawValue)")
+        }
+    }
+
     public static func saveData(_ data: Dataset, to path: String) throws { try CSVWriter.write(data, to: path) }
 }

@@ -26,7 +26,7 @@ struct Credence: ParsableCommand {
             ScoreCommand.self,
             EvaluateCommand.self,
             RenderCommand.self,
-            ReplCommand.self, RunCommand.self,
+            ReplCommand.self, RunCommand.self, ServeCommand.self,
         ],
         defaultSubcommand: ReplCommand.self
     )
