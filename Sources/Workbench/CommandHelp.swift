@@ -10,7 +10,7 @@ public enum CommandHelp {
 
     /// The first word of every command.
     public static let commandWords = ["load", "save", "new", "show", "add", "remove", "rename", "reverse", "set", "undo", "redo",
-                                      "observe", "soft", "do", "retract", "clear", "query", "pe", "mpe", "scenario", "data",
+                                      "observe", "soft", "do", "retract", "clear", "query", "pe", "mpe", "decide", "policy", "voi", "scenario", "data",
                                       "fit", "learn", "sample", "score", "evaluate", "rank", "explain", "bench", "journal", "help", "quit", "exit"]
 
     public static let entries: [Entry] = [
@@ -44,6 +44,9 @@ public enum CommandHelp {
         Entry(syntax: "query VAR ...", summary: "posterior bar chart of each target, and their joint when several", example: "query lung bronc"),
         Entry(syntax: "pe", summary: "the probability of the current evidence", example: "pe"),
         Entry(syntax: "mpe", summary: "the most probable explanation of the current evidence", example: "mpe"),
+        Entry(syntax: "decide", summary: "solve the model's decisions under the current findings: the maximum expected utility, each option's expected utility and each decision's policy (findings and do() on a decision fix it)", example: "decide"),
+        Entry(syntax: "policy DECISION", summary: "the best option of DECISION for each configuration of what it observes, with each option's expected utility", example: "policy Incentive"),
+        Entry(syntax: "voi DECISION", summary: "the expected value of perfect information of each chance variable observed before DECISION: the MEU gained by seeing it first", example: "voi Incentive"),
         Entry(syntax: "scenario save NAME", summary: "save the current findings as a named scenario", example: "scenario save voucher"),
         Entry(syntax: "scenario load NAME", summary: "make a saved scenario's findings the current ones", example: "scenario load baseline"),
         Entry(syntax: "scenario compare TARGET NAME ...", summary: "TARGET's posterior under each scenario, one column each ('current' = now)", example: "scenario compare Returned baseline voucher"),

@@ -27,6 +27,10 @@ public enum Command: Equatable, Sendable {
     case query([String])
     case probabilityOfEvidence
     case mpe
+    /// `decide`, `policy D`, `voi D` (Decisions.swift): the influence diagram's solution.
+    case decide
+    case policy(String)
+    case valueOfInformation(String)
     case scenario(ScenarioAction)
     case dataLoad(String)
     case fit(LearningTasks.FitMethod)
@@ -321,6 +325,9 @@ public enum CommandLanguage {
                 return .query(names)
             case "pe": return .probabilityOfEvidence
             case "mpe": return .mpe
+            case "decide": return .decide
+            case "policy": return .policy(try name("a decision after 'policy'"))
+            case "voi": return .valueOfInformation(try name("a decision after 'voi'"))
             case "scenario":
                 switch try keyword(["save", "load", "compare", "list"], "save, load, compare or list after 'scenario'") {
                 case "save": return .scenario(.save(try name("a scenario name")))
