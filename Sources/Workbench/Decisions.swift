@@ -196,49 +196,58 @@ public enum DecisionService {
                               expectedUtilities: values, given: findings.isEmpty ? "" : findings.description(in: network))
     }
 
-    /// The value of information of observing `variable` before `decision`: the MEU with an
-    /// arc `variable → decision` added minus the MEU without it (EVPI when `variable` is the
-    /// uncertain quantity itself; EVSI when it is a noisy report of it, such as a survey
-    /// answer). Never negative for a no-forgetting diagram (more information cannot hurt).
+    /// The value of information of observing `variable` before `decision`: the MEU when
+    /// `decision` observes it minus the MEU when it does not (an arc `variable → decision`
+    /// added, or removed when it is there). EVPI when `variable` is the uncertain quantity
+    /// itself; EVSI when it is a noisy report of it, such as a survey answer (Howard 1966;
+    /// Raiffa & Schlaifer 1961). Never negative under no-forgetting: more information
+    /// cannot lower the MEU.
     public static func valueOfInformation(_ network: BayesianNetwork, _ spec: DecisionSpec, observing variable: String,
                                           before decision: String, findings: FindingSet = FindingSet()) throws -> (without: Double, with: Double) {
         let evidence = try findings.evidence(in: network)
         let d = try network.require(decision)
         let x = try network.require(variable)
         guard network.variables[d].role == .decision else { throw WorkbenchError.usage("\(Quote.name(decision)) is not a decision") }
-        let base = try InfluenceDiagramSolver(spec.diagram(for: network)).solve(given: evidence).meu
-        if network.parents(of: d).contains(x) { return (base, base) }
-        var informed = network
-        do { try informed.addEdge(from: x, to: d) } catch {
+        var other = network
+        let observed = network.parents(of: d).contains(x)
+        do {
+            if observed { try other.setParents(d, to: network.parents(of: d).filter { $0 != x }) }
+            else { try other.addEdge(from: x, to: d) }
+        } catch {
             throw WorkbenchError.usage("\(Quote.name(variable)) cannot be observed before \(Quote.name(decision)): \(error)")
         }
-        let with = try InfluenceDiagramSolver(spec.diagram(for: informed)).solve(given: evidence).meu
-        return (base, with)
+        let base = try InfluenceDiagramSolver(spec.diagram(for: network)).solve(given: evidence).meu
+        let changed = try InfluenceDiagramSolver(spec.diagram(for: other)).solve(given: evidence).meu
+        return observed ? (changed, base) : (base, changed)
     }
 }
 
 extension DecisionService {
     /// One row of `voi D`: observing `variable` before the decision raises the MEU from
     /// `without` to `with`; `value = with − without` is its EVPI (EVSI for a noisy report).
+    /// `observed`: the decision observes it already (the value of what it sees).
     public struct InformationValue: Codable, Equatable, Sendable {
         public var variable: String
+        public var observed: Bool
         public var without: Double
         public var with: Double
         public var value: Double
 
         /// The rows as a table, largest value first.
         public static func text(_ rows: [InformationValue], decision: String) -> String {
-            guard !rows.isEmpty else { return "no unobserved chance variable can be observed before \(decision)" }
-            var table = [["observe before \(decision)", "value", "MEU with it"]]
-            for r in rows { table.append([r.variable, DecisionReport.number(r.value), DecisionReport.number(r.with)]) }
-            return "MEU without more information: \(DecisionReport.number(rows[0].without))\n"
-                + TextTable.render(table, leftAligned: 1, separatorAfter: 0)
+            guard !rows.isEmpty else { return "no chance variable can be observed before \(decision)" }
+            var table = [["observed before \(decision)", "value", "MEU with it", "MEU without it"]]
+            for r in rows {
+                table.append([r.variable + (r.observed ? " (observed now)" : ""), DecisionReport.number(r.value),
+                              DecisionReport.number(r.with), DecisionReport.number(r.without)])
+            }
+            return TextTable.render(table, leftAligned: 1, separatorAfter: 0)
         }
     }
 
-    /// The value of observing each chance variable before `decision` that it does not
-    /// observe yet, that is not observed already and that is not downstream of it (one
-    /// solve per variable), largest first.
+    /// The value of observing each chance variable before `decision` (two solves per
+    /// variable): those it observes now (the value of seeing them) and those it could (not
+    /// observed as findings, not downstream of it), largest first.
     public static func informationValues(_ network: BayesianNetwork, _ spec: DecisionSpec, before decision: String,
                                          findings: FindingSet = FindingSet()) throws -> [InformationValue] {
         let d = try network.require(decision)
@@ -248,11 +257,11 @@ extension DecisionService {
         let evidence = try findings.evidence(in: network)
         var rows: [InformationValue] = []
         for x in 0..<network.count where network.variables[x].role != .decision && x != d
-            && !network.parents(of: d).contains(x) && evidence.hard[x] == nil && evidence.interventions[x] == nil
+            && evidence.hard[x] == nil && evidence.interventions[x] == nil
             && network.dag.path(from: d, to: x) == nil {
             let name = network.variables[x].name
             let (without, with) = try valueOfInformation(network, spec, observing: name, before: decision, findings: findings)
-            rows.append(.init(variable: name, without: without, with: with, value: with - without))
+            rows.append(.init(variable: name, observed: network.parents(of: d).contains(x), without: without, with: with, value: with - without))
         }
         return rows.sorted { $0.value > $1.value || ($0.value == $1.value && $0.variable < $1.variable) }
     }
