@@ -228,7 +228,7 @@ public enum CommandLanguage {
         }
 
         mutating func command() throws(CommandSyntaxError) -> Command {
-            let word = try keyword(CommandHelp.commandWords, "a command (\(CommandHelp.commandWords.joined(separator: ", ")))")
+            let word = try keyword(CommandHelp.allWords, "a command (\(CommandHelp.commandWords.joined(separator: ", ")))")
             switch word {
             case "load": return .load(try name("a model file to load"))
             case "save": return .save(current == nil ? nil : try name("a file to save to, or nothing"))

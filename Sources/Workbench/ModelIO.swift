@@ -6,22 +6,18 @@ import BNFormats
 public enum ModelIO {
     public static func load(path: String) throws -> BayesianNetwork { try ModelFile.read(path) }
 
-    /// Reads a model with its decision part (utilities, decision order: `.bn` only; other
-    /// formats give an empty `DecisionSpec`).
+    /// Reads a model with its decision part (utilities, decision order: `.bn` and XMLBIF /
+    /// BIFXML; other formats give an empty `DecisionSpec`).
     public static func loadWithDecisions(path: String) throws -> (BayesianNetwork, DecisionSpec) {
-        guard try ModelFile.format(of: path) == .bn else { return (try load(path: path), DecisionSpec()) }
-        let doc = try BNLanguage.read(contentsOf: path)
+        let doc = try ModelFile.readDocument(path)
         return (doc.network, DecisionSpec(doc))
     }
 
-    /// Writes a model with its decision part atomically; utilities are written to `.bn`
-    /// only (another format would lose them, so it is refused).
+    /// Writes a model with its decision part atomically (`.bn` and XMLBIF hold utilities;
+    /// another format would lose them, so it is refused).
     public static func save(_ network: BayesianNetwork, decisions: DecisionSpec, to path: String) throws {
         if decisions.isEmpty { return try save(network, to: path) }
-        guard try ModelFile.format(of: path) == .bn else {
-            throw WorkbenchError.usage("the model has utilities, which only .bn files hold: save it as NAME.bn")
-        }
-        try BNLanguage.write(decisions.document(network), to: path)
+        try ModelFile.write(decisions.document(network), to: path)
     }
 
     /// Writes atomically (temporary file, then rename).

@@ -24,8 +24,22 @@ struct DecideCommand: ParsableCommand {
     @Flag(help: "Print one JSON document on stdout (meu, variance, policies, expectedUtilities).")
     var json = false
 
+    @Option(name: .customLong("repeat"), help: "Time N solves instead (MEU and policies, not the per-option values): the median and every run in milliseconds.")
+    var runs: Int?
+
     func run() throws {
         let (network, spec) = try ModelIO.loadWithDecisions(path: model)
+        if let runs {
+            guard runs > 0 else { throw ValidationError("--repeat needs a positive number of runs") }
+            let t = try DecisionService.timedSolves(network, spec, findings: findings.set(), runs: runs)
+            let sorted = t.milliseconds.sorted()
+            struct Timing: Encodable { var meu: Double; var runs: Int; var medianMilliseconds: Double; var milliseconds: [Double] }
+            let r = Timing(meu: t.meu, runs: runs, medianMilliseconds: sorted[sorted.count / 2], milliseconds: t.milliseconds)
+            if json { try printJSON(r) } else {
+                print("MEU \(r.meu); \(runs) solves, median \(String(format: "%.3f", r.medianMilliseconds)) ms")
+            }
+            return
+        }
         let report = try DecisionService.decide(network, spec, findings: findings.set())
         if json { try printJSON(report); return }
         print(report.text, terminator: "")

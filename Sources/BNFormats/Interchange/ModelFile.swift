@@ -8,7 +8,7 @@ public enum ModelFormat: String, CaseIterable, Sendable {
     case bif
     /// gzip-compressed BIF (`.bif.gz`).
     case bifGzip = "bif.gz"
-    /// XMLBIF 0.3 (`.xmlbif`, `.xml`).
+    /// XMLBIF 0.3 (`.xmlbif`, `.xml`, and pyAgrum's `.bifxml`).
     case xmlbif
     /// Hugin NET (`.net`).
     case net
@@ -24,7 +24,7 @@ public enum ModelFormat: String, CaseIterable, Sendable {
         if ends(".bif.gz") { self = .bifGzip }
         else if ends(".bif") { self = .bif }
         else if ends(".bn") { self = .bn }
-        else if ends(".xmlbif") || ends(".xml") { self = .xmlbif }
+        else if ends(".xmlbif") || ends(".xml") || ends(".bifxml") { self = .xmlbif }
         else if ends(".net") { self = .net }
         else if ends(".uai") { self = .uai }
         else if ends(".dot") || ends(".gv") { self = .dot }
@@ -62,6 +62,33 @@ public enum ModelFile {
         case .dot:
             throw FormatError(SourceLocation(file: path, line: 0, column: 0), "DOT files can be written but not read",
                               hint: "read a model from one of \(ModelFormat.extensionsText)")
+        }
+    }
+
+    /// Reads a model with its decision part (utility nodes, decision order, LIMID mark) from
+    /// `.bn` and XMLBIF / BIFXML; other formats give a document without utilities.
+    public static func readDocument(_ path: String) throws(FormatError) -> BNDocument {
+        switch try format(of: path) {
+        case .bn: return try BNLanguage.read(contentsOf: path)
+        case .xmlbif: return try XMLBIFReader.readDocument(path: path)
+        default: return BNDocument(network: try read(path))
+        }
+    }
+
+    /// Writes a document atomically: `.bn` and XMLBIF keep its utilities; another format is
+    /// refused when there are utilities (it would lose them).
+    public static func write(_ doc: BNDocument, to path: String) throws(FormatError) {
+        let f = try format(of: path)
+        switch f {
+        case .bn: try BNLanguage.write(doc, to: path)
+        case .xmlbif: try XMLBIFWriter.write(doc, to: path)
+        default:
+            guard doc.utilities.isEmpty else {
+                throw FormatError(SourceLocation(file: path, line: 0, column: 0),
+                                  "\(f.rawValue) files cannot hold the utilities of an influence diagram",
+                                  hint: "save it as .bn or .xml/.xmlbif (pyAgrum's BIFXML)")
+            }
+            try write(doc.network, to: path, format: f)
         }
     }
 
