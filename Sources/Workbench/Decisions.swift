@@ -297,3 +297,16 @@ extension DecisionService {
         return (meu, times)
     }
 }
+
+extension Explanation {
+    /// In an influence diagram (`spec` has utilities), the value of observing each chance
+    /// variable before each decision, shown by `explain` next to the probabilistic value of
+    /// information; nothing for a plain network.
+    public mutating func addDecisionValues(_ network: BayesianNetwork, _ spec: DecisionSpec, findings: FindingSet) throws {
+        guard !spec.utilities.isEmpty else { return }
+        decisionValues = try (0..<network.count).filter { network.variables[$0].role == .decision }.map { d in
+            let name = network.variables[d].name
+            return DecisionValues(decision: name, values: try DecisionService.informationValues(network, spec, before: name, findings: findings))
+        }
+    }
+}

@@ -66,27 +66,29 @@ public enum ModelFile {
     }
 
     /// Reads a model with its decision part (utility nodes, decision order, LIMID mark) from
-    /// `.bn` and XMLBIF / BIFXML; other formats give a document without utilities.
+    /// `.bn`, XMLBIF / BIFXML and Hugin `.net`; other formats give a document without utilities.
     public static func readDocument(_ path: String) throws(FormatError) -> BNDocument {
         switch try format(of: path) {
         case .bn: return try BNLanguage.read(contentsOf: path)
         case .xmlbif: return try XMLBIFReader.readDocument(path: path)
+        case .net: return try HuginNetReader.readDocument(path: path)
         default: return BNDocument(network: try read(path))
         }
     }
 
-    /// Writes a document atomically: `.bn` and XMLBIF keep its utilities; another format is
+    /// Writes a document atomically: `.bn`, XMLBIF and `.net` keep its utilities; another format is
     /// refused when there are utilities (it would lose them).
     public static func write(_ doc: BNDocument, to path: String) throws(FormatError) {
         let f = try format(of: path)
         switch f {
         case .bn: try BNLanguage.write(doc, to: path)
         case .xmlbif: try XMLBIFWriter.write(doc, to: path)
+        case .net: try HuginNetWriter.write(doc, to: path)
         default:
             guard doc.utilities.isEmpty else {
                 throw FormatError(SourceLocation(file: path, line: 0, column: 0),
                                   "\(f.rawValue) files cannot hold the utilities of an influence diagram",
-                                  hint: "save it as .bn or .xml/.xmlbif (pyAgrum's BIFXML)")
+                                  hint: "save it as .bn, .net (Hugin) or .xml/.xmlbif (pyAgrum's BIFXML)")
             }
             try write(doc.network, to: path, format: f)
         }
