@@ -16,6 +16,8 @@ public enum ModelFormat: String, CaseIterable, Sendable {
     case uai
     /// Graphviz DOT (`.dot`, `.gv`), write only.
     case dot
+    /// GeNIe / SMILE XDSL (`.xdsl`): Bayesian networks and influence diagrams.
+    case xdsl
 
     /// The format of a path by its extension (case-insensitive), or nil.
     public init?(path: String) {
@@ -28,6 +30,7 @@ public enum ModelFormat: String, CaseIterable, Sendable {
         else if ends(".net") { self = .net }
         else if ends(".uai") { self = .uai }
         else if ends(".dot") || ends(".gv") { self = .dot }
+        else if ends(".xdsl") { self = .xdsl }
         else { return nil }
     }
 
@@ -35,7 +38,7 @@ public enum ModelFormat: String, CaseIterable, Sendable {
     public var isReadable: Bool { self != .dot }
 
     /// The extensions recognised, for messages.
-    public static let extensionsText = ".bn, .bif, .bif.gz, .xmlbif/.xml, .net, .uai, .dot (write only)"
+    public static let extensionsText = ".bn, .bif, .bif.gz, .xmlbif/.xml/.bifxml, .net, .uai, .xdsl, .dot (write only)"
 }
 
 /// Reading and writing networks in any supported format, chosen by extension.
@@ -59,6 +62,7 @@ public enum ModelFile {
         case .net: return try HuginNetReader.read(path: path)
         case .uai: return try UAIReader.read(path: path)
         case .bn: return try ModelLanguageBridge.read(path: path)
+        case .xdsl: return try XDSLReader.read(path: path)
         case .dot:
             throw FormatError(SourceLocation(file: path, line: 0, column: 0), "DOT files can be written but not read",
                               hint: "read a model from one of \(ModelFormat.extensionsText)")
@@ -72,6 +76,7 @@ public enum ModelFile {
         case .bn: return try BNLanguage.read(contentsOf: path)
         case .xmlbif: return try XMLBIFReader.readDocument(path: path)
         case .net: return try HuginNetReader.readDocument(path: path)
+        case .xdsl: return try XDSLReader.readDocument(path: path)
         default: return BNDocument(network: try read(path))
         }
     }
@@ -84,11 +89,12 @@ public enum ModelFile {
         case .bn: try BNLanguage.write(doc, to: path)
         case .xmlbif: try XMLBIFWriter.write(doc, to: path)
         case .net: try HuginNetWriter.write(doc, to: path)
+        case .xdsl: try XDSLWriter.write(doc, to: path)
         default:
             guard doc.utilities.isEmpty else {
                 throw FormatError(SourceLocation(file: path, line: 0, column: 0),
                                   "\(f.rawValue) files cannot hold the utilities of an influence diagram",
-                                  hint: "save it as .bn, .net (Hugin) or .xml/.xmlbif (pyAgrum's BIFXML)")
+                                  hint: "save it as .bn, .net (Hugin), .xdsl (GeNIe) or .xml/.xmlbif (pyAgrum's BIFXML)")
             }
             try write(doc.network, to: path, format: f)
         }
@@ -108,6 +114,7 @@ public enum ModelFile {
         case .uai: try UAIWriter.write(network, to: path)
         case .dot: try DOTWriter.write(network, to: path)
         case .bn: try ModelLanguageBridge.write(network, to: path)
+        case .xdsl: try XDSLWriter.write(BNDocument(network: network), to: path)
         }
     }
 
