@@ -41,6 +41,10 @@ public enum Command: Equatable, Sendable {
     case query([String])
     case probabilityOfEvidence
     case mpe
+    /// `decide`, `policy D`, `voi D` (Decisions.swift): the influence diagram's solution.
+    case decide
+    case policy(String)
+    case valueOfInformation(String)
     case scenario(ScenarioAction)
     case dataLoad(String)
     case fit(LearningTasks.FitMethod)
@@ -238,7 +242,7 @@ public enum CommandLanguage {
         }
 
         mutating func command() throws(CommandSyntaxError) -> Command {
-            let word = try keyword(CommandHelp.commandWords, "a command (\(CommandHelp.commandWords.joined(separator: ", ")))")
+            let word = try keyword(CommandHelp.allWords, "a command (\(CommandHelp.commandWords.joined(separator: ", ")))")
             switch word {
             case "load": return .load(try name("a model file to load"))
             case "save": return .save(current == nil ? nil : try name("a file to save to, or nothing"))
@@ -352,6 +356,9 @@ public enum CommandLanguage {
                 return .query(names)
             case "pe": return .probabilityOfEvidence
             case "mpe": return .mpe
+            case "decide": return .decide
+            case "policy": return .policy(try name("a decision after 'policy'"))
+            case "voi": return .valueOfInformation(try name("a decision after 'voi'"))
             case "scenario":
                 switch try keyword(["save", "load", "compare", "list"], "save, load, compare or list after 'scenario'") {
                 case "save": return .scenario(.save(try name("a scenario name")))

@@ -18,6 +18,8 @@ public enum CommandOutput: Sendable {
     case query(QueryResult)
     case probabilityOfEvidence(p: Double, log: Double)
     case explanation(ExplanationResult)
+    case decided(DecisionReport)
+    case valueOfInformation([DecisionService.InformationValue])
     case comparison(ScenarioComparison)
     case fit(LearningTasks.FitReport)
     case sampled(rows: Int, path: String)
@@ -144,6 +146,21 @@ public final class CommandRunner {
         case .mpe:
             let r = try s.mostProbableExplanation()
             return .init(output: .explanation(r), text: r.text(given: s.findings.description(in: s.network)))
+        case .decide:
+            let r = try s.decide()
+            return .init(output: .decided(r), text: r.text.hasSuffix("\n") ? String(r.text.dropLast()) : r.text)
+        case .policy(let decision):
+            let r = try s.decide()
+            guard let i = r.policies.firstIndex(where: { $0.decision == decision }) else {
+                throw WorkbenchError.usage("\(Quote.name(decision)) is not a decision; the decisions are \(r.policies.map(\.decision).joined(separator: ", "))")
+            }
+            var one = r
+            one.policies = [r.policies[i]]
+            one.expectedUtilities = [r.expectedUtilities[i]]
+            return .init(output: .decided(one), text: one.text.hasSuffix("\n") ? String(one.text.dropLast()) : one.text)
+        case .valueOfInformation(let decision):
+            let rows = try s.valueOfInformation(before: decision)
+            return .init(output: .valueOfInformation(rows), text: DecisionService.InformationValue.text(rows, decision: decision))
         case .scenario(let action):
             return try scenario(action)
         case .dataLoad(let path):

@@ -123,6 +123,8 @@ extension Session {
         let e = try findings.evidence(in: network)
         let x: Explainer
         if let cached = cachedExplainer { x = cached } else { x = try Explainer(network: network); cachedExplainer = x }
-        return try x.explain(target: target, state: state, evidence: e, top: top)
+        var r = try x.explain(target: target, state: state, evidence: e, top: top)
+        try r.addDecisionValues(network, decisions, findings: findings)
+        return r
     }
 }

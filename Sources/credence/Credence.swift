@@ -17,6 +17,7 @@ struct Credence: ParsableCommand {
             SelfCheckCommand.self,
             BenchCommand.self,
             QueryCommand.self,
+            DecideCommand.self,
             ExplainCommand.self,
             InfoCommand.self,
             ConvertCommand.self,
