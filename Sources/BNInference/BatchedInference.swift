@@ -130,7 +130,7 @@ extension VariableElimination {
             let probe = try plan(key(1), rows: 1)
             let perRow = max(probe.program.largestEntries, 1)
             let budgetRows = MemoryBudget.current.bytes / MemoryLayout<Double>.stride / perRow
-            let chunk = max(1, min(fixedBatch ? .max : members.count, workingSetEntries / perRow, budgetRows))
+            let chunk = max(1, min(fixedBatch ? Self.fixedBatchRows : members.count, workingSetEntries / perRow, budgetRows))
             var start = 0
             while start < members.count {
                 var slice = Array(members[start..<min(start + chunk, members.count)])
@@ -238,6 +238,11 @@ extension VariableElimination {
     /// The cost of compiling one program step, in table entries of work (measured: a few
     /// microseconds per step against about a nanosecond per entry).
     static let compileWork = 3000
+
+    /// The rows of every batch of `posteriors(pooledOver:)` (fewer when a row's tables are
+    /// large): a plan is compiled for its batch size, and the contraction order it picks can
+    /// change the last bits, so every batch has this size, padded when rows run short.
+    static let fixedBatchRows = 512
 }
 
 /// One chunk of rows sharing a compiled plan.
