@@ -359,31 +359,30 @@ public enum LearningTasks {
     // MARK: score
 
     /// Per-row posteriors of `target`: one column `P(target=state)` per state, plus the row's
-    /// most probable state, as `credence score` writes them (`posteriors` gives the numbers).
+    /// most probable state. Rows go through in chunks of `scoreChunkRows`; `progress` hears
+    /// (rows done, rows) after each. A row whose findings have probability zero under the
+    /// model gets empty cells and is listed in `impossible` (with `strict`, it is an error
+    /// instead): its findings contradict each other even when the contradiction is far from
+    /// the target, as `query` refuses the same evidence.
     public static func score(_ network: BayesianNetwork, data: Dataset, target: String, strict: Bool = false,
                              progress: ((_ done: Int, _ rows: Int) -> Void)? = nil) throws -> (header: [String], rows: [[String]], impossible: [ImpossibleRow]) {
-        let scored = try posteriors(network, data: data, target: target, strict: strict, progress: progress)
-        let states = scored.states, k = states.count
-        let header = ["row"] + scored.columnNames + ["most_probable"]
+        let scorer = try RowScorer(network, target: target, strict: strict)
+        try DataRequirement.findings(target: target).check(data, against: network, operation: "score")
         var rows: [[String]] = []
+        var impossible: [ImpossibleRow] = []
         rows.reserveCapacity(data.rowCount)
-        for i in 0..<data.rowCount {
-            let p = scored.values[(i * k)..<((i + 1) * k)]
-            var row: [String] = [String(data.rowNumber(i))]
-            if p.contains(where: \.isNaN) {
-                row += [String](repeating: "", count: k + 1)
-            } else {
-                var best = p.startIndex
-                for j in p.indices where p[j] > p[best] { best = j }
-                for x in p { row.append("\(x)") }
-                row.append(states[best - p.startIndex])
-            }
-            rows.append(row)
+        for start in stride(from: 0, to: data.rowCount, by: scoreChunkRows) {
+            let end = min(start + scoreChunkRows, data.rowCount)
+            let (lines, found) = try scorer.score(start == 0 && end == data.rowCount ? data : data.rows(Array(start..<end)))
+            rows += lines
+            impossible += found
+            progress?(end, data.rowCount)
         }
-        return (header, rows, scored.impossible)
+        return (scorer.header, rows, impossible)
     }
 
-    /// What `score` computes, as numbers: every row's posterior of the target.
+    /// What `score` computes, as numbers: every row's posterior of the target (the C ABI's
+    /// batch scoring hands these to Python without formatting them).
     public struct ScoredRows: Sendable {
         public var target: String
         public var states: [String]
@@ -396,34 +395,23 @@ public enum LearningTasks {
         public var columnNames: [String] { states.map { "P(\(target)=\($0))" } }
     }
 
-    /// Per-row posteriors of `target`. Rows go through in chunks of `scoreChunkRows`;
-    /// `progress` hears (rows done, rows) after each. A row whose findings have probability
-    /// zero under the model gets NaN and is listed in `impossible` (with `strict`, it is an
-    /// error instead): its findings contradict each other even when the contradiction is far
-    /// from the target, as `query` refuses the same evidence.
+    /// Per-row posteriors of `target` as numbers, through the same `RowScorer` as `score`,
+    /// in chunks of `scoreChunkRows`; `progress` hears (rows done, rows) after each.
     public static func posteriors(_ network: BayesianNetwork, data: Dataset, target: String, strict: Bool = false,
                                   progress: ((_ done: Int, _ rows: Int) -> Void)? = nil) throws -> ScoredRows {
-        let t = try network.require(target)
+        let scorer = try RowScorer(network, target: target, strict: strict)
         try DataRequirement.findings(target: target).check(data, against: network, operation: "score")
-        let engine = VariableElimination(network)
         var values: [Double] = []
         var impossible: [ImpossibleRow] = []
-        values.reserveCapacity(data.rowCount * network.variables[t].cardinality)
+        values.reserveCapacity(data.rowCount * scorer.states.count)
         for start in stride(from: 0, to: data.rowCount, by: scoreChunkRows) {
             let end = min(start + scoreChunkRows, data.rowCount)
-            let part = start == 0 && end == data.rowCount ? data : data.rows(Array(start..<end))
-            // Batched: rows grouped by observation pattern, each group one compiled plan with
-            // the rows as a batch axis; barren nodes pruned only, so every finding counts.
-            let batch = try engine.posteriors(of: t, for: part, withLogEvidence: true, skippingImpossibleRows: true)
-            let found = batch.impossibleRows.map { ImpossibleRow.explain($0, in: part, network: network) }
-            if strict, let first = found.first {
-                throw WorkbenchError.usage(first.description + (found.count > 1 ? " (and \(found.count - 1) more rows)" : ""))
-            }
+            let (chunkValues, found) = try scorer.posteriors(start == 0 && end == data.rowCount ? data : data.rows(Array(start..<end)))
+            values += chunkValues
             impossible += found
-            values += batch.values
             progress?(end, data.rowCount)
         }
-        return ScoredRows(target: network.variables[t].name, states: network.variables[t].states, values: values, impossible: impossible)
+        return ScoredRows(target: scorer.target, states: scorer.states, values: values, impossible: impossible)
     }
 
     /// Rows per chunk of `score` (large enough that every chunk batches well).

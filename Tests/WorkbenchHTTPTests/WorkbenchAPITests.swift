@@ -180,8 +180,8 @@ struct WorkbenchAPITests {
         var path: String?
         var checked = 0
         for line in yaml.split(separator: "\n") {
-            if let m = line.wholeMatch(of: /  (\/api\/\S+):/) { path = String(m.1); continue }
-            guard let p = path, let m = line.wholeMatch(of: /    (get|post|delete):.*/) else { continue }
+            if let m = line.wholeMatch(of: #/  (\/api\/\S+):/#) { path = String(m.1); continue }
+            guard let p = path, let m = line.wholeMatch(of: #/    (get|post|delete):.*/#) else { continue }
             let r = await f.call(String(m.1).uppercased(), p, json: "{}", session: p == "/api/sessions" && m.1 == "delete" ? try await f.openSession() : s)
             #expect(!r.body.contains("no route"), "\(m.1) \(p) is documented but not routed")
             checked += 1

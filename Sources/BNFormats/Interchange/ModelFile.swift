@@ -126,9 +126,10 @@ public enum ModelFile {
         case .net: return try HuginNetReader.parse(text, file: file)
         case .uai: return try UAIReader.parse(text, file: file)
         case .bn: return try BNLanguage.parse(text, file: file).network
+        case .xdsl: return try XDSLReader.parseDocument(SourceText(file: file, text: text)).network
         case .bifGzip, .dot:
             throw FormatError(SourceLocation(file: file, line: 0, column: 0), "\(format.rawValue) is not a text format that can be parsed",
-                              hint: "parse one of bn, bif, xmlbif, net, uai")
+                              hint: "parse one of bn, bif, xmlbif, net, uai, xdsl")
         }
     }
 
@@ -141,6 +142,7 @@ public enum ModelFile {
         case .uai: return UAIWriter.string(network)
         case .dot: return DOTWriter.string(network)
         case .bn: return BNLanguage.print(network)
+        case .xdsl: return String(decoding: XDSLWriter.bytes(BNDocument(network: network)), as: UTF8.self)
         case .bifGzip:
             throw FormatError(SourceLocation(file: "<output>", line: 0, column: 0), "bif.gz is compressed, not text",
                               hint: "write it to a file, or ask for bif")
