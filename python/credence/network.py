@@ -199,10 +199,9 @@ class Network:
             _ffi.call("credence_query", self._handle, names(key), findings(evidence, soft, do), None, 0, None)
         idx, encoded, array, label = entry
         out = array()
-        log_p = ctypes.c_double()
         err = _ffi.error_buffer()
         status = _ffi.lib.credence_query(self._handle, encoded, findings(evidence, soft, do), out, len(out),
-                                         ctypes.byref(log_p), err, _ffi.ERROR_CAPACITY)
+                                         None, err, _ffi.ERROR_CAPACITY)
         _ffi.check(status, err)
         return _series(np.frombuffer(out, dtype=np.float64), idx, label)
 
