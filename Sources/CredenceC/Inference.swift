@@ -62,10 +62,9 @@ public func credence_probability(_ net: OpaqueRawPointer?, _ given: UnsafePointe
     call(err, cap) {
         let h = try handle(net, NetworkHandle.self, "the network")
         let set = try findings(given)
-        if h.network.count == 0 { p?.pointee = 1; logP?.pointee = 0; return }
-        let r = try h.withService { try $0.answer(QueryRequest(targets: [h.network.variables[0].name], findings: set)) }
-        p?.pointee = r.probabilityOfEvidence
-        logP?.pointee = r.logProbabilityOfEvidence
+        let r = try h.withService { try $0.probabilityOfEvidence(set) }
+        p?.pointee = r.p
+        logP?.pointee = r.log
     }
 }
 

@@ -93,6 +93,16 @@ extension QueryService {
     }
 }
 
+extension QueryService {
+    /// `P(evidence)` with the interventions applied, and its natural log (1 and 0 for a
+    /// network without variables).
+    public func probabilityOfEvidence(_ findings: FindingSet) throws -> (p: Double, log: Double) {
+        guard network.count > 0 else { return (1, 0) }
+        let r = try answer(QueryRequest(targets: [network.variables[0].name], findings: findings))
+        return (r.probabilityOfEvidence, r.logProbabilityOfEvidence)
+    }
+}
+
 /// A most probable explanation (all variables) or a MAP assignment (the targets), by names.
 public struct ExplanationResult: Codable, Sendable {
     public var kind: String
