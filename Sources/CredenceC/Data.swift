@@ -24,9 +24,7 @@ public func credence_table_add_categories(_ table: OpaqueRawPointer?, _ name: Un
     call(err, cap) {
         let t = try handle(table, TableHandle.self, "the table")
         let n = t.table.rowCount
-        guard let codes = codes ?? (n == 0 ? UnsafePointer(bitPattern: 8) : nil) else {
-            throw ArgumentError(description: "the codes of the column are missing")
-        }
+        guard n == 0 || codes != nil else { throw ArgumentError(description: "the codes of the column are missing") }
         var texts: [String] = []
         texts.reserveCapacity(Int(labelCount))
         var p = labels
@@ -36,7 +34,7 @@ public func credence_table_add_categories(_ table: OpaqueRawPointer?, _ name: Un
             texts.append(s)
             p = q + s.utf8.count + 1
         }
-        let column = n == 0 ? [] : Array(UnsafeBufferPointer(start: codes, count: n))
+        let column = n == 0 ? [] : Array(UnsafeBufferPointer(start: codes!, count: n))
         try t.table.append(try string(name, "the column name"), .categories(codes: column, labels: texts))
     }
 }

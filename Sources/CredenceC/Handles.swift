@@ -1,6 +1,14 @@
 import BNCore
+import FactorKernels
 import Foundation
 import Workbench
+
+/// Process-wide set-up, once, before the first network or table: one OpenBLAS thread unless
+/// CREDENCE_BLAS_THREADS says otherwise, as the command line does (batched scoring and EM
+/// split rows over the cores themselves). The allocator is left as the host process has it.
+let processSetup: Void = {
+    BLAS.setThreads(ProcessInfo.processInfo.environment["CREDENCE_BLAS_THREADS"].flatMap(Int.init) ?? 1)
+}()
 
 /// A network behind `credence_network *`: an immutable value, with the query service and
 /// explainer built on first use and a lock, because ctypes releases Python's GIL during a
@@ -10,8 +18,10 @@ final class NetworkHandle {
     let lock = NSLock()
     private var service: QueryService?
     private var explainer: Explainer?
-    /// Variable index by name, and each variable's state index by name, for the encoded findings.
-    init(_ network: BayesianNetwork) { self.network = network }
+    init(_ network: BayesianNetwork) {
+        processSetup
+        self.network = network
+    }
 
     /// Runs `body` with the network's query service, under the lock.
     func withService<T>(_ body: (QueryService) throws -> T) rethrows -> T {
@@ -58,7 +68,10 @@ final class ResultHandle {
 /// A table under construction behind `credence_table *`.
 final class TableHandle {
     var table: DataTable
-    init(rows: Int) { table = DataTable(rowCount: rows) }
+    init(rows: Int) {
+        processSetup
+        table = DataTable(rowCount: rows)
+    }
 }
 
 // MARK: handles <-> pointers

@@ -7,7 +7,8 @@ import Workbench
 
 /// P(targets | findings): one target's posterior, or the joint of several (row-major, the
 /// last target fastest), written to `out` (`out_len` numbers, exactly); `ln P(evidence)` to
-/// `log_p` when given. The network's junction tree is built once and reused.
+/// `log_p` when given. One target without `log_p` is answered by variable elimination with
+/// cached plans, anything else by the network's junction tree (built once, reused).
 @_cdecl("credence_query")
 public func credence_query(_ net: OpaqueRawPointer?, _ targets: UnsafePointer<CChar>?, _ given: UnsafePointer<CChar>?,
                            _ out: UnsafeMutablePointer<Double>?, _ outLength: Int, _ logP: UnsafeMutablePointer<Double>?,
@@ -15,6 +16,11 @@ public func credence_query(_ net: OpaqueRawPointer?, _ targets: UnsafePointer<CC
     call(err, cap) {
         let h = try handle(net, NetworkHandle.self, "the network")
         let request = QueryRequest(targets: names(targets), findings: try findings(given))
+        if request.targets.count == 1 && logP == nil {   // one posterior, no P(evidence): elimination
+            let p = try h.withService { try $0.posterior(of: request.targets[0], given: request.findings) }
+            try copy(p, to: out, length: outLength, what: "the posterior")
+            return
+        }
         let r = try h.withService { try $0.answer(request) }
         try copy(r.joint?.map(\.probability) ?? r.marginals[0].probabilities, to: out, length: outLength, what: "the posterior")
         logP?.pointee = r.logProbabilityOfEvidence
@@ -56,10 +62,9 @@ public func credence_probability(_ net: OpaqueRawPointer?, _ given: UnsafePointe
     call(err, cap) {
         let h = try handle(net, NetworkHandle.self, "the network")
         let set = try findings(given)
-        if h.network.count == 0 { p?.pointee = 1; logP?.pointee = 0; return }
-        let r = try h.withService { try $0.answer(QueryRequest(targets: [h.network.variables[0].name], findings: set)) }
-        p?.pointee = r.probabilityOfEvidence
-        logP?.pointee = r.logProbabilityOfEvidence
+        let r = try h.withService { try $0.probabilityOfEvidence(set) }
+        p?.pointee = r.p
+        logP?.pointee = r.log
     }
 }
 

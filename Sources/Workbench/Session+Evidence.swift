@@ -59,9 +59,7 @@ extension Session {
 
     /// `P(evidence)` with the interventions applied, and its log.
     public func probabilityOfEvidence() throws -> (p: Double, log: Double) {
-        guard network.count > 0 else { return (1, 0) }
-        let r = try queryService.answer(request(targets: [network.variables[0].name]))
-        return (r.probabilityOfEvidence, r.logProbabilityOfEvidence)
+        try queryService.probabilityOfEvidence(findings)
     }
 
     // MARK: scenarios

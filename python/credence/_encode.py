@@ -40,15 +40,23 @@ def state_text(value: Any) -> str:
 def findings(evidence: Evidence = None, soft: Evidence = None, do: Evidence = None) -> bytes:
     """The findings in the text form of credence.h. A missing value (None, NaN) in
     `evidence` is no finding, so a DataFrame row can be passed as it is."""
+    if not soft and not do and isinstance(evidence, dict):
+        items = evidence.items()
+        if all(v.__class__ is str for _, v in items):   # the common case, encoded at once
+            return RS.join([f"e{US}{k}{US}{v}" for k, v in items]).encode()
+    return _findings(evidence, soft, do)
+
+
+def _findings(evidence: Evidence, soft: Evidence, do: Evidence) -> bytes:
     parts = []
-    if evidence:
+    if evidence is not None:
         for name, value in evidence.items():
             if not _missing(value):
                 parts.append(f"e{US}{name}{US}{state_text(value)}")
-    if soft:
+    if soft is not None:
         for name, weights in soft.items():
             parts.append(US.join(["s", str(name)] + [repr(float(w)) for w in weights]))
-    if do:
+    if do is not None:
         for name, value in do.items():
             parts.append(f"d{US}{name}{US}{state_text(value)}")
     return RS.join(parts).encode()

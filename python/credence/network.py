@@ -68,6 +68,7 @@ class Network:
     """
 
     __slots__ = ("_handle", "_info", "_index_cache", "report", "__weakref__")
+    _index_cache: Dict[Tuple[str, ...], tuple]
 
     def __init__(self, handle: int, report: Optional[dict] = None) -> None:
         """Wraps a credence_network handle (use :func:`credence.load` and friends)."""
@@ -75,7 +76,7 @@ class Network:
             raise ValueError("a Network needs a credence_network handle")
         self._handle = handle
         self._info: Optional[dict] = None
-        self._index_cache: Dict[Any, pd.Index] = {}
+        self._index_cache = {}
         #: The report of the fit or learn that made this network (``credence fit --json``), if any.
         self.report = report
 
@@ -166,8 +167,14 @@ class Network:
     # ---- questions ------------------------------------------------------------------
 
     def _state_index(self, targets: Tuple[str, ...]) -> Optional[pd.Index]:
-        idx = self._index_cache.get(targets)
-        if idx is None:
+        entry = self._target_entry(targets)
+        return entry[0] if entry else None
+
+    def _target_entry(self, targets: Tuple[str, ...]):
+        """(index, encoded names, ctypes array type, Series name) of a tuple of targets,
+        made once per network; None for an unknown name (the C call then says which)."""
+        entry = self._index_cache.get(targets)
+        if entry is None:
             vs = [self._variable(t) for t in targets]
             if any(v is None for v in vs):
                 return None
@@ -175,8 +182,9 @@ class Network:
                 idx = pd.Index(vs[0]["states"], name=targets[0], dtype=object)
             else:
                 idx = pd.MultiIndex.from_product([v["states"] for v in vs], names=list(targets))
-            self._index_cache[targets] = idx
-        return idx
+            entry = (idx, names(targets), ctypes.c_double * len(idx), "P(" + ", ".join(targets) + ")")
+            self._index_cache[targets] = entry
+        return entry
 
     def query(self, targets: Targets, evidence: Evidence = None, soft: Evidence = None,
               do: Evidence = None) -> pd.Series:
@@ -186,14 +194,16 @@ class Network:
         >>> net.query("lung", evidence={"smoke": "yes"})            # doctest: +SKIP
         """
         key = (targets,) if isinstance(targets, str) else tuple(targets)
-        idx = self._state_index(key)
-        out = np.empty(len(idx) if idx is not None else 0)
-        log_p = ctypes.c_double()
+        entry = self._target_entry(key)
+        if entry is None:   # an unknown target: the library's message names it
+            _ffi.call("credence_query", self._handle, names(key), findings(evidence, soft, do), None, 0, None)
+        idx, encoded, array, label = entry
+        out = array()
         err = _ffi.error_buffer()
-        status = _ffi.lib.credence_query(self._handle, names(key), findings(evidence, soft, do),
-                                         out.ctypes.data, out.size, ctypes.addressof(log_p), err, _ffi.ERROR_CAPACITY)
+        status = _ffi.lib.credence_query(self._handle, encoded, findings(evidence, soft, do), out, len(out),
+                                         None, err, _ffi.ERROR_CAPACITY)
         _ffi.check(status, err)
-        return pd.Series(out, index=idx, name="P(" + ", ".join(key) + ")", copy=False)
+        return _series(np.frombuffer(out, dtype=np.float64), idx, label)
 
     def query_json(self, targets: Targets, evidence: Evidence = None, soft: Evidence = None,
                    do: Evidence = None) -> dict:
@@ -383,6 +393,28 @@ class Network:
             return self.render().svg
         except Exception:  # a picture is a courtesy: the text repr stands in
             return None
+
+
+def _public_series(values: np.ndarray, index: pd.Index, name: str) -> pd.Series:
+    return pd.Series(values, index=index, name=name, copy=False)
+
+
+def _fast_series(values: np.ndarray, index: pd.Index, name: str) -> pd.Series:
+    """The same Series as `_public_series`, built from its block manager: pandas' public
+    constructor re-checks its arguments and costs more than the whole query on a small network."""
+    mgr = SingleBlockManager.from_array(values, index)
+    s = pd.Series._from_mgr(mgr, axes=mgr.axes)
+    object.__setattr__(s, "_name", name)
+    return s
+
+
+try:  # pandas internals move between versions: use them only when they give the same Series
+    from pandas.core.internals import SingleBlockManager
+    _probe = (np.array([0.25, 0.75]), pd.Index(["a", "b"], name="x", dtype=object), "P(x)")
+    pd.testing.assert_series_equal(_fast_series(*_probe), _public_series(*_probe))
+    _series = _fast_series
+except Exception:  # pragma: no cover - depends on the pandas version
+    _series = _public_series
 
 
 def _q(name: str) -> str:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import ctypes
-from typing import Dict, List, Optional
+from typing import Dict, Optional, Sequence, Union
 
 import pandas as pd
 
@@ -70,7 +70,7 @@ class Session:
                 result["soft"][name] = [float(v) for v in values]
         return result
 
-    def query(self, targets, **more) -> pd.Series:
+    def query(self, targets: Union[str, Sequence[str]]) -> pd.Series:
         """The posterior of `targets` under the session's findings (see :meth:`Network.query`)."""
         f = self.findings
         return self.network.query(targets, evidence=f["evidence"], soft=f["soft"], do=f["do"])

@@ -88,7 +88,8 @@ void credence_network_free(credence_network *net);
 
 /* P(targets | findings): one target's posterior, or the joint of several (row-major, the
  * last target varying fastest) into out[out_len]; ln P(evidence) into *log_p (may be NULL).
- * The network's junction tree is built on the first query and reused. */
+ * One target with log_p NULL is answered by variable elimination with plans cached by
+ * evidence pattern; otherwise the network's junction tree (built once, reused) answers. */
 int32_t credence_query(credence_network *net, const char *targets, const char *findings,
                        double *out, size_t out_len, double *log_p, char *err, size_t err_cap);
 /* The same question, answered as the JSON of `credence query --json`. */
