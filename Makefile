@@ -5,7 +5,8 @@
 #   make test   installs what is missing (with the render tools: graphviz, librsvg2-bin,
 #               fonts-noto-cjk), runs the whole test suite, then checks that pyAgrum
 #               and pgmpy read every export of every shipped model with the same numbers
-#               (Benchmarks/peers/check_interop.py, in the venv of Benchmarks/peers/setup.sh)
+#               (Benchmarks/peers/check_interop.py, in the venv of Benchmarks/peers/setup.sh) and
+#               that influence diagrams solve as pyAgrum solves them (bench_decisions.py)
 SHELL := /bin/bash
 export PATH := $(PATH):/opt/swift/usr/bin
 SWIFT ?= swift
@@ -32,6 +33,7 @@ test: deps-render
 	$(SWIFT) build -c release --product credence
 	bash Benchmarks/peers/setup.sh
 	Benchmarks/peers/.venv/bin/python Benchmarks/peers/check_interop.py --credence $(RELEASE_BIN)/credence
+	Benchmarks/peers/.venv/bin/python Benchmarks/peers/bench_decisions.py --credence $(RELEASE_BIN)/credence --runs 1
 
 # The contraction benchmark of BENCHMARKS.md (release build; takes ~15 minutes to 512 MiB).
 bench-kernels: deps

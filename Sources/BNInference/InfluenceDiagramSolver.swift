@@ -88,7 +88,8 @@ public struct InfluenceDiagramSolver: Sendable {
     /// finding or `do()` on a decision does).
     public func solve(given evidence: Evidence = .none, forcing: [Int: Int] = [:]) throws(InferenceError) -> DecisionSolution {
         let problem = try Problem(diagram, evidence: evidence, forcing: forcing)
-        var policies = diagram.decisionOrder.map { d in problem.initialPolicy(d) }
+        let information = diagram.noForgetting ? requisiteInformation() : diagram.decisionOrder.map { diagram.informationSet(of: $0) }
+        var policies = zip(diagram.decisionOrder, information).map { problem.initialPolicy($0, information: $1) }
         let order = Array(diagram.decisionOrder.indices.reversed())
         var sweeps = 0
         var stable = false
@@ -136,6 +137,68 @@ public struct InfluenceDiagramSolver: Sendable {
             out.append(try solve(given: evidence, forcing: f).meu)
         }
         return out
+    }
+
+    /// The requisite part of each decision's no-forgetting information set, in temporal
+    /// order (Lauritzen & Nilsson 2001, §4; Shachter 1998): going backwards in time, an
+    /// observed `X` is dropped from `I_D` when it is d-separated from the utility nodes
+    /// downstream of `D` given `{D} ∪ I_D \ {X}`, in the graph where every decision's
+    /// parents are its (already reduced) information set. The optimal policy ignores such
+    /// an `X`, so the MEU is unchanged, and the policy tables (and the cliques that hold
+    /// them) shrink, often by orders of magnitude.
+    public func requisiteInformation() -> [[Int]] {
+        let n = network.count, order = diagram.decisionOrder
+        var info = order.map { diagram.informationSet(of: $0) }
+        var parents = (0..<n).map { network.parents(of: $0) } + diagram.utilities.map(\.parents)
+        for (k, d) in order.enumerated() { parents[d] = info[k] }
+        for k in order.indices.reversed() {
+            let d = order[k]
+            var changed = true
+            while changed {
+                changed = false
+                parents[d] = info[k]
+                var children = [[Int]](repeating: [], count: parents.count)
+                for (v, ps) in parents.enumerated() { for p in ps { children[p].append(v) } }
+                // The utility nodes downstream of d.
+                var downstream = Set<Int>(), stack = [d]
+                while let v = stack.popLast() { for c in children[v] where downstream.insert(c).inserted { stack.append(c) } }
+                let targets = Set(downstream.filter { $0 >= n })
+                for x in info[k] {
+                    let given = Set(info[k].filter { $0 != x } + [d])
+                    if !Self.dConnected(x, targets, given: given, parents: parents, children: children) {
+                        info[k].removeAll { $0 == x }
+                        changed = true
+                        break
+                    }
+                }
+            }
+            parents[d] = info[k]
+        }
+        return info
+    }
+
+    /// Whether `source` is d-connected to a node of `targets` given `given` (the reachable
+    /// algorithm of Koller & Friedman 2009, Alg. 3.1: trails through the DAG, a collider
+    /// passed only when it or a descendant is given).
+    static func dConnected(_ source: Int, _ targets: Set<Int>, given: Set<Int>, parents: [[Int]], children: [[Int]]) -> Bool {
+        if targets.isEmpty { return false }
+        var ancestorsOfGiven = Set<Int>(), stack = Array(given)
+        while let v = stack.popLast() { if ancestorsOfGiven.insert(v).inserted { stack += parents[v] } }
+        var up = [Bool](repeating: false, count: parents.count), down = up
+        var queue: [(Int, Bool)] = [(source, true)]   // (node, arrived going up from a child)
+        while let (v, goingUp) = queue.popLast() {
+            if goingUp { if up[v] { continue }; up[v] = true } else { if down[v] { continue }; down[v] = true }
+            let observed = given.contains(v)
+            if !observed && targets.contains(v) { return true }
+            if goingUp && !observed {
+                for p in parents[v] { queue.append((p, true)) }
+                for c in children[v] { queue.append((c, false)) }
+            } else if !goingUp {
+                if !observed { for c in children[v] { queue.append((c, false)) } }
+                if ancestorsOfGiven.contains(v) { for p in parents[v] { queue.append((p, true)) } }
+            }
+        }
+        return false
     }
 
     /// Whether every decision's parents include all earlier decisions and their parents
@@ -244,8 +307,7 @@ extension InfluenceDiagramSolver {
             }
         }
 
-        func initialPolicy(_ d: Int) -> Policy {
-            let info = diagram.informationSet(of: d)
+        func initialPolicy(_ d: Int, information info: [Int]) -> Policy {
             let rows = info.reduce(1) { $0 * card[$1] }
             return Policy(decision: d, information: info, options: card[d], choice: [Int](repeating: 0, count: rows),
                           uniform: true, forced: forced[d])
