@@ -190,6 +190,18 @@ public enum CommandLanguage {
             throw fail(what)
         }
 
+        /// `{a, b, …}`: the names between braces (`what` names the list, `item` one entry,
+        /// `last` the word before the last entry in "',' or '}' after …").
+        mutating func braced(_ what: String, item: String, last: String) throws(CommandSyntaxError) -> [String] {
+            try expectSymbol("{", "'{' and \(what)")
+            var names: [String] = []
+            repeat {
+                names.append(try name(names.isEmpty ? "\(item) after '{'" : "\(item) after ','"))
+            } while acceptSymbol(",")
+            try expectSymbol("}", "',' or '}' after \(last) '\(names.last!)'")
+            return names
+        }
+
         mutating func name(_ what: String) throws(CommandSyntaxError) -> String {
             guard let t = current, t.kind != .symbol else { throw fail(what) }
             i += 1
@@ -252,12 +264,7 @@ public enum CommandLanguage {
                 switch try keyword(["variable", "state", "edge", "decision", "utility"], "variable, state, edge, decision or utility after 'add'") {
                 case "decision":
                     let n = try name("the new decision's name")
-                    try expectSymbol("{", "'{' and the options of '\(n)', e.g. {call, wait}")
-                    var states: [String] = []
-                    repeat {
-                        states.append(try name(states.isEmpty ? "an option after '{'" : "an option after ','"))
-                    } while acceptSymbol(",")
-                    try expectSymbol("}", "',' or '}' after option '\(states.last!)'")
+                    let states = try braced("the options of '\(n)', e.g. {call, wait}", item: "an option", last: "option")
                     var observes: [String] = []
                     if current != nil {
                         _ = try keyword(["observes"], "'observes' and the variables known when '\(n)' is decided")
@@ -280,12 +287,7 @@ public enum CommandLanguage {
                     return .addUtility(.init(name: n, parents: parents, values: values))
                 case "variable":
                     let n = try name("the new variable's name")
-                    try expectSymbol("{", "'{' and the states of '\(n)', e.g. {yes, no}")
-                    var states: [String] = []
-                    repeat {
-                        states.append(try name(states.isEmpty ? "a state name after '{'" : "a state name after ','"))
-                    } while acceptSymbol(",")
-                    try expectSymbol("}", "',' or '}' after state '\(states.last!)'")
+                    let states = try braced("the states of '\(n)', e.g. {yes, no}", item: "a state name", last: "state")
                     return .edit(.addVariable(name: n, states: states))
                 case "state":
                     let v = try name("the variable to add a state to")

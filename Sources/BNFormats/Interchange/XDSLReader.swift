@@ -46,16 +46,7 @@ public enum XDSLReader {
                                                  hint: "GeNIe may save ISO-8859-1: re-save the file as UTF-8")])
         }
         let collector = XDSLCollector(file: source.file, sourceSize: source.bytes.count)
-        let parser = XMLParser(data: Data(blankingProcessingInstructions(source.bytes)))
-        parser.delegate = collector
-        parser.shouldResolveExternalEntities = false
-        let ok = parser.parse()
-        if let problem = collector.problem { throw FormatError([problem]) }
-        if !ok {
-            let err = parser.parserError.map { ($0 as NSError).localizedDescription } ?? "malformed XML"
-            throw FormatError(SourceLocation(file: source.file, line: max(parser.lineNumber, 1), column: max(parser.columnNumber, 1)),
-                              "malformed XML: \(err)")
-        }
+        try runXMLParser(source, collector)
         guard collector.sawSmile else {
             throw FormatError(SourceLocation(file: source.file, line: 1, column: 1), "not an XDSL document: no <smile> element")
         }
@@ -64,7 +55,7 @@ public enum XDSLReader {
 }
 
 /// SAX delegate gathering XDSL nodes with their locations.
-private final class XDSLCollector: NSObject, XMLParserDelegate {
+private final class XDSLCollector: NSObject, XMLCollecting {
     struct NodeDraft {
         var kind: String
         var id: String

@@ -52,21 +52,32 @@ public enum XMLBIFReader {
             throw FormatError([source.diagnostic(at: bad, "invalid UTF-8 (byte 0x\(String(source.bytes[bad], radix: 16, uppercase: true)))", hint: "save the file as UTF-8")])
         }
         let collector = XMLBIFCollector(file: source.file, sourceSize: source.bytes.count)
-        let parser = XMLParser(data: Data(blankingProcessingInstructions(source.bytes)))
-        parser.delegate = collector
-        parser.shouldResolveExternalEntities = false
-        let ok = parser.parse()
-        if let problem = collector.problem { throw FormatError([problem]) }
-        if !ok {
-            let err = parser.parserError.map { ($0 as NSError).localizedDescription } ?? "malformed XML"
-            throw FormatError(SourceLocation(file: source.file, line: max(parser.lineNumber, 1), column: max(parser.columnNumber, 1)),
-                              "malformed XML: \(err)")
-        }
+        try runXMLParser(source, collector)
         guard collector.sawBIF else {
             throw FormatError(SourceLocation(file: source.file, line: 1, column: 1),
                               "not an XMLBIF document: no <BIF> or <NETWORK> element")
         }
         return try collector.assemble()
+    }
+}
+
+/// A SAX delegate that keeps the first problem it found.
+protocol XMLCollecting: XMLParserDelegate {
+    var problem: Diagnostic? { get }
+}
+
+/// Runs `collector` over the XML of `source` (processing instructions blanked, external
+/// entities off): the collector's first problem, or the parser's own, as a located error.
+func runXMLParser(_ source: SourceText, _ collector: some XMLCollecting) throws(FormatError) {
+    let parser = XMLParser(data: Data(blankingProcessingInstructions(source.bytes)))
+    parser.delegate = collector
+    parser.shouldResolveExternalEntities = false
+    let ok = parser.parse()
+    if let problem = collector.problem { throw FormatError([problem]) }
+    if !ok {
+        let err = parser.parserError.map { ($0 as NSError).localizedDescription } ?? "malformed XML"
+        throw FormatError(SourceLocation(file: source.file, line: max(parser.lineNumber, 1), column: max(parser.columnNumber, 1)),
+                          "malformed XML: \(err)")
     }
 }
 
@@ -98,7 +109,7 @@ func blankingProcessingInstructions(_ bytes: [UInt8]) -> [UInt8] {
 }
 
 /// SAX delegate gathering variables and definitions with their locations.
-private final class XMLBIFCollector: NSObject, XMLParserDelegate {
+private final class XMLBIFCollector: NSObject, XMLCollecting {
     struct VariableDraft { var name = ""; var states: [String] = []; var properties = ModelProperties(); var at: SourceLocation; var utility = false }
     struct DefinitionDraft {
         var child = ""; var childAt: SourceLocation
