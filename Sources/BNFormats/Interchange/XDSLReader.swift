@@ -38,15 +38,9 @@ public enum XDSLReader {
 
     /// Parses XDSL bytes.
     public static func parseDocument(_ source: SourceText) throws(FormatError) -> BNDocument {
-        if source.bytes.allSatisfy({ $0 == 32 || ($0 >= 9 && $0 <= 13) }) {
-            throw FormatError(SourceLocation(file: source.file, line: 1, column: 1), "the file is empty: expected an XDSL document (<smile>…</smile>)")
-        }
-        if let bad = source.firstInvalidUTF8(in: 0..<source.bytes.count) {
-            throw FormatError([source.diagnostic(at: bad, "invalid UTF-8 (byte 0x\(String(source.bytes[bad], radix: 16, uppercase: true)))",
-                                                 hint: "GeNIe may save ISO-8859-1: re-save the file as UTF-8")])
-        }
         let collector = XDSLCollector(file: source.file, sourceSize: source.bytes.count)
-        try runXMLParser(source, collector)
+        try runXMLParser(source, collector, document: "an XDSL document (<smile>…</smile>)",
+                         encodingHint: "GeNIe may save ISO-8859-1: re-save the file as UTF-8")
         guard collector.sawSmile else {
             throw FormatError(SourceLocation(file: source.file, line: 1, column: 1), "not an XDSL document: no <smile> element")
         }

@@ -45,14 +45,8 @@ public enum XMLBIFReader {
 
     /// Parses XMLBIF bytes with utility nodes.
     public static func parseDocument(_ source: SourceText) throws(FormatError) -> BNDocument {
-        if source.bytes.allSatisfy({ $0 == 32 || ($0 >= 9 && $0 <= 13) }) {
-            throw FormatError(SourceLocation(file: source.file, line: 1, column: 1), "the file is empty: expected an XMLBIF document (<BIF>…</BIF>)")
-        }
-        if let bad = source.firstInvalidUTF8(in: 0..<source.bytes.count) {
-            throw FormatError([source.diagnostic(at: bad, "invalid UTF-8 (byte 0x\(String(source.bytes[bad], radix: 16, uppercase: true)))", hint: "save the file as UTF-8")])
-        }
         let collector = XMLBIFCollector(file: source.file, sourceSize: source.bytes.count)
-        try runXMLParser(source, collector)
+        try runXMLParser(source, collector, document: "an XMLBIF document (<BIF>…</BIF>)", encodingHint: "save the file as UTF-8")
         guard collector.sawBIF else {
             throw FormatError(SourceLocation(file: source.file, line: 1, column: 1),
                               "not an XMLBIF document: no <BIF> or <NETWORK> element")
@@ -67,8 +61,15 @@ protocol XMLCollecting: XMLParserDelegate {
 }
 
 /// Runs `collector` over the XML of `source` (processing instructions blanked, external
-/// entities off): the collector's first problem, or the parser's own, as a located error.
-func runXMLParser(_ source: SourceText, _ collector: some XMLCollecting) throws(FormatError) {
+/// entities off): an empty file, invalid UTF-8 (with `encodingHint`), the collector's first
+/// problem, or the parser's own, as a located error. `document` names what was expected.
+func runXMLParser(_ source: SourceText, _ collector: some XMLCollecting, document: String, encodingHint: String) throws(FormatError) {
+    if source.bytes.allSatisfy({ $0 == 32 || ($0 >= 9 && $0 <= 13) }) {
+        throw FormatError(SourceLocation(file: source.file, line: 1, column: 1), "the file is empty: expected \(document)")
+    }
+    if let bad = source.firstInvalidUTF8(in: 0..<source.bytes.count) {
+        throw FormatError([source.diagnostic(at: bad, "invalid UTF-8 (byte 0x\(String(source.bytes[bad], radix: 16, uppercase: true)))", hint: encodingHint)])
+    }
     let parser = XMLParser(data: Data(blankingProcessingInstructions(source.bytes)))
     parser.delegate = collector
     parser.shouldResolveExternalEntities = false
