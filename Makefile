@@ -5,8 +5,10 @@
 #   make test   installs what is missing (with the render tools: graphviz, librsvg2-bin,
 #               fonts-noto-cjk), runs the whole test suite, then checks that pyAgrum
 #               and pgmpy read every export of every shipped model with the same numbers
-#               (Benchmarks/peers/check_interop.py, in the venv of Benchmarks/peers/setup.sh), and
-#               drives `credence serve` in headless chromium (Tests/browser/test_workbench.py)
+#               (Benchmarks/peers/check_interop.py, in the venv of Benchmarks/peers/setup.sh),
+#               that influence diagrams solve as pyAgrum solves them (bench_decisions.py),
+#               the Python package (make test-python) and `credence serve` in headless
+#               chromium (Tests/browser/test_workbench.py)
 #   make bench-serve  wrk against credence serve (BENCHMARKS.md; needs install-deps.sh --browser)
 SHELL := /bin/bash
 export PATH := $(PATH):/opt/swift/usr/bin
@@ -35,6 +37,7 @@ test: deps-render
 	$(MAKE) test-python
 	bash Benchmarks/peers/setup.sh
 	Benchmarks/peers/.venv/bin/python Benchmarks/peers/check_interop.py --credence $(RELEASE_BIN)/credence
+	Benchmarks/peers/.venv/bin/python Benchmarks/peers/bench_decisions.py --credence $(RELEASE_BIN)/credence --runs 1
 	# credence serve in a real browser: chromium + chromium-driver, Selenium from requirements/browser.txt
 	bash scripts/install-deps.sh --browser
 	bash scripts/setup-venv.sh requirements/browser.txt

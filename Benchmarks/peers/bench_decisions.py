@@ -89,12 +89,12 @@ def generated(network, seed, folder):
                 row[0] += 0.5
             values += row
         lines.append("<DEFINITION><FOR>%s</FOR>%s<TABLE>%s</TABLE></DEFINITION>" % (
-            escape(v), "".join("<GIVEN>%s</GIVEN>" % escape(p) for p in ps + extra), " ".join(repr(x) for x in values)))
+            escape(v), "".join("<GIVEN>%s</GIVEN>" % escape(p) for p in ps + extra), " ".join(repr(float(x)) for x in values)))
     for d, obs in observes.items():
         lines.append("<DEFINITION><FOR>%s</FOR>%s</DEFINITION>" % (d, "".join("<GIVEN>%s</GIVEN>" % escape(p) for p in obs)))
     for u, (ps, values) in list(costs.items()) + list(gains.items()):
         lines.append("<DEFINITION><FOR>%s</FOR>%s<TABLE>%s</TABLE></DEFINITION>" % (
-            u, "".join("<GIVEN>%s</GIVEN>" % escape(p) for p in ps), " ".join(repr(x) for x in values)))
+            u, "".join("<GIVEN>%s</GIVEN>" % escape(p) for p in ps), " ".join(repr(float(x)) for x in values)))
     lines += ["</NETWORK>", "</BIF>"]
     path = os.path.join(folder, "%s_3decisions.xml" % network)
     with open(path, "w") as f:

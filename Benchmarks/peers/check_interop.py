@@ -286,6 +286,9 @@ def main():
         learned = os.path.join(workdir, "wa_churn_learned.bn")
         run([args.credence, "learn", os.path.join(ROOT, "datasets", "wa_churn.csv"), "--max-parents", "2", "--output", learned])
         models = [(os.path.basename(p), p) for p in sorted(glob.glob(os.path.join(ROOT, "models", "*.bn")))]
+        # Influence diagrams (utility statements) cannot go to BIF or UAI: bench_decisions.py
+        # checks them against pyAgrum's LIMID solver instead.
+        models = [(l, p) for l, p in models if not re.search(r"^utility ", open(p, encoding="utf-8").read(), re.M)]
         models += [(os.path.basename(p), p) for p in sorted(glob.glob(os.path.join(NETWORKS, "*.bif")) + glob.glob(os.path.join(NETWORKS, "*.bif.gz")))]
         models.append(("wa_churn learned", learned))
         if args.models:

@@ -62,7 +62,13 @@ public struct DecisionSolution: Sendable, Equatable {
 /// Every sum above is one call of `Contraction.oneShot` (barren CPTs dropped, the log scale
 /// carried). The service divides tables by their sums, so utility tables enter shifted to
 /// be non-negative, `u'_U = u_U - min u_U`, and the shift is added back exactly:
-/// `Σ ∏ φ · u_U = Σ ∏ φ · u'_U + min u_U · Σ ∏ φ`.
+/// `Σ ∏ φ · u_U = Σ ∏ φ · u'_U + min u_U · Σ ∏ φ`. The sum over utility nodes is carried by
+/// one extra label `ι` with `K + 1` states (`K` utilities): utility `j` enters as the table
+/// `t_j(pa_j, ι) = u'_j(pa_j)` at `ι = j` and `1` elsewhere, so the product at `ι = j` is
+/// `∏ φ · u'_j` and at `ι = 0` (no utility) `∏ φ`: one contraction keeping `ι` gives every
+/// utility's expectation and the normaliser together (the expectation semiring of Jensen &
+/// Dittmer 1994, spread over a label). Two such labels give every second moment
+/// `E[u'_i u'_j]` in one contraction more.
 ///
 /// Evidence and interventions combine as in queries: a hard finding on a chance variable
 /// multiplies by its indicator, soft evidence by its likelihood, `do(X = x)` replaces X's
@@ -82,7 +88,8 @@ public struct InfluenceDiagramSolver: Sendable {
     /// finding or `do()` on a decision does).
     public func solve(given evidence: Evidence = .none, forcing: [Int: Int] = [:]) throws(InferenceError) -> DecisionSolution {
         let problem = try Problem(diagram, evidence: evidence, forcing: forcing)
-        var policies = diagram.decisionOrder.map { d in problem.initialPolicy(d) }
+        let information = diagram.noForgetting ? requisiteInformation() : diagram.decisionOrder.map { diagram.informationSet(of: $0) }
+        var policies = zip(diagram.decisionOrder, information).map { problem.initialPolicy($0, information: $1) }
         let order = Array(diagram.decisionOrder.indices.reversed())
         var sweeps = 0
         var stable = false
@@ -130,6 +137,68 @@ public struct InfluenceDiagramSolver: Sendable {
             out.append(try solve(given: evidence, forcing: f).meu)
         }
         return out
+    }
+
+    /// The requisite part of each decision's no-forgetting information set, in temporal
+    /// order (Lauritzen & Nilsson 2001, §4; Shachter 1998): going backwards in time, an
+    /// observed `X` is dropped from `I_D` when it is d-separated from the utility nodes
+    /// downstream of `D` given `{D} ∪ I_D \ {X}`, in the graph where every decision's
+    /// parents are its (already reduced) information set. The optimal policy ignores such
+    /// an `X`, so the MEU is unchanged, and the policy tables (and the cliques that hold
+    /// them) shrink, often by orders of magnitude.
+    public func requisiteInformation() -> [[Int]] {
+        let n = network.count, order = diagram.decisionOrder
+        var info = order.map { diagram.informationSet(of: $0) }
+        var parents = (0..<n).map { network.parents(of: $0) } + diagram.utilities.map(\.parents)
+        for (k, d) in order.enumerated() { parents[d] = info[k] }
+        for k in order.indices.reversed() {
+            let d = order[k]
+            var changed = true
+            while changed {
+                changed = false
+                parents[d] = info[k]
+                var children = [[Int]](repeating: [], count: parents.count)
+                for (v, ps) in parents.enumerated() { for p in ps { children[p].append(v) } }
+                // The utility nodes downstream of d.
+                var downstream = Set<Int>(), stack = [d]
+                while let v = stack.popLast() { for c in children[v] where downstream.insert(c).inserted { stack.append(c) } }
+                let targets = Set(downstream.filter { $0 >= n })
+                for x in info[k] {
+                    let given = Set(info[k].filter { $0 != x } + [d])
+                    if !Self.dConnected(x, targets, given: given, parents: parents, children: children) {
+                        info[k].removeAll { $0 == x }
+                        changed = true
+                        break
+                    }
+                }
+            }
+            parents[d] = info[k]
+        }
+        return info
+    }
+
+    /// Whether `source` is d-connected to a node of `targets` given `given` (the reachable
+    /// algorithm of Koller & Friedman 2009, Alg. 3.1: trails through the DAG, a collider
+    /// passed only when it or a descendant is given).
+    static func dConnected(_ source: Int, _ targets: Set<Int>, given: Set<Int>, parents: [[Int]], children: [[Int]]) -> Bool {
+        if targets.isEmpty { return false }
+        var ancestorsOfGiven = Set<Int>(), stack = Array(given)
+        while let v = stack.popLast() { if ancestorsOfGiven.insert(v).inserted { stack += parents[v] } }
+        var up = [Bool](repeating: false, count: parents.count), down = up
+        var queue: [(Int, Bool)] = [(source, true)]   // (node, arrived going up from a child)
+        while let (v, goingUp) = queue.popLast() {
+            if goingUp { if up[v] { continue }; up[v] = true } else { if down[v] { continue }; down[v] = true }
+            let observed = given.contains(v)
+            if !observed && targets.contains(v) { return true }
+            if goingUp && !observed {
+                for p in parents[v] { queue.append((p, true)) }
+                for c in children[v] { queue.append((c, false)) }
+            } else if !goingUp {
+                if !observed { for c in children[v] { queue.append((c, false)) } }
+                if ancestorsOfGiven.contains(v) { for p in parents[v] { queue.append((p, true)) } }
+            }
+        }
+        return false
     }
 
     /// Whether every decision's parents include all earlier decisions and their parents
@@ -182,6 +251,9 @@ extension InfluenceDiagramSolver {
         /// `u'_U = u_U − m_U ≥ 0` and `m_U`.
         var utilities: [Table] = []
         var shifts: [Double] = []
+        /// The labels of the utility index `ι` (and `κ`, for second moments): after every variable.
+        var iota: Int { card.count }
+        var kappa: Int { card.count + 1 }
         var forced: [Int: Int] = [:]
         let budget: Contraction.Budget
 
@@ -190,7 +262,7 @@ extension InfluenceDiagramSolver {
             let net = diagram.network
             card = net.cardinalities
             let names = net.names
-            budget = Contraction.Budget(name: { $0 < names.count ? names[$0] : "#\($0)" })
+            budget = Contraction.Budget(name: { $0 < names.count ? names[$0] : "the utility index" })
             for (v, s) in forcing {
                 guard v >= 0 && v < net.count, net.variables[v].role == .decision else {
                     throw .invalidEvidence("only decisions can be forced; \(v < net.count && v >= 0 ? Quote.name(names[v]) : "#\(v)") is not one")
@@ -235,8 +307,7 @@ extension InfluenceDiagramSolver {
             }
         }
 
-        func initialPolicy(_ d: Int) -> Policy {
-            let info = diagram.informationSet(of: d)
+        func initialPolicy(_ d: Int, information info: [Int]) -> Policy {
             let rows = info.reduce(1) { $0 * card[$1] }
             return Policy(decision: d, information: info, options: card[d], choice: [Int](repeating: 0, count: rows),
                           uniform: true, forced: forced[d])
@@ -246,7 +317,7 @@ extension InfluenceDiagramSolver {
         /// present, broadcast where the sum does not depend on it).
         func contract(_ tables: [Table], heads: [Int?], keep: [Int]) throws(InferenceError) -> [Double] {
             let r = try Contraction.oneShot(tables, heads: heads, keep: keep, budget: budget)
-            let full = Axes(labels: keep, cardinalities: keep.map { card[$0] })
+            let full = Axes(labels: keep, cardinalities: keep.map { $0 < card.count ? card[$0] : utilities.count + 1 })
             let n = full.entries
             guard r.logScale > -.infinity else { return [Double](repeating: 0, count: n) }
             let scale = exp(r.logScale)
@@ -265,19 +336,34 @@ extension InfluenceDiagramSolver {
             return out
         }
 
+        /// Utility `j` over one more axis `label` (`K + 1` states): `u'_j` at index `j + 1`,
+        /// 1 elsewhere.
+        func indexed(_ j: Int, _ t: Table, label: Int) -> Table {
+            let k = utilities.count + 1
+            let n = t.values.count
+            var values = [Double](repeating: 1, count: n * k)
+            for i in 0..<n { values[i * k + j + 1] = t.values[i] }
+            return Table(axes: Axes(labels: t.axes.labels + [label], cardinalities: t.axes.cardinalities + [k]), values: values)
+        }
+
         /// `Σ_U E[u_U; info, D]` unnormalised, the weight `P(info, e)` and the best option per
         /// information configuration, given the other policies' tables.
         func bestResponse(_ p: Policy, others: [Table]) throws(InferenceError) -> (choice: [Int], eu: [Double], weight: [Double]) {
             let base = chance + others
             let baseHeads = heads + others.map { $0.axes.labels.last }
             let keep = p.forced == nil ? p.information + [p.decision] : [p.decision]
-            // Z(i, d) = Σ ∏ φ: the same for every d (d has no influence on its information),
-            // except through evidence on d's descendants.
-            let z = try contract(base, heads: baseHeads, keep: keep)
-            var total = [Double](repeating: 0, count: z.count)
-            for (u, t) in diagram.utilities.indices.map({ ($0, utilities[$0]) }) {
-                let part = try contract(base + [t], heads: baseHeads + [nil], keep: keep)
-                for i in total.indices { total[i] += part[i] + shifts[u] * z[i] }
+            // One contraction: ι = 0 gives Z(i, d) = Σ ∏ φ (the same for every d, except
+            // through evidence on d's descendants), ι = j + 1 gives Σ ∏ φ · u'_j.
+            let k = utilities.count + 1
+            let indexedUtilities = utilities.indices.map { indexed($0, utilities[$0], label: iota) }
+            let both = try contract(base + indexedUtilities, heads: baseHeads + indexedUtilities.map { _ in nil }, keep: keep + [iota])
+            let cells = both.count / k
+            var z = [Double](repeating: 0, count: cells), total = [Double](repeating: 0, count: cells)
+            for c in 0..<cells {
+                z[c] = both[c * k]
+                var t = 0.0
+                for j in 0..<utilities.count { t += both[c * k + j + 1] + shifts[j] * z[c] }
+                total[c] = t
             }
             let options = p.options
             let rows = z.count / options
@@ -307,26 +393,20 @@ extension InfluenceDiagramSolver {
         func moments(policies: [Table]) throws(InferenceError) -> (mean: Double, variance: Double) {
             let base = chance + policies
             let baseHeads = heads + policies.map { $0.axes.labels.last }
-            let pe = try contract(base, heads: baseHeads, keep: [])[0]
+            // One contraction over ι and κ: (0, 0) is P(e), (j+1, 0) is E[u'_j; e] and
+            // (i+1, j+1) is E[u'_i u'_j; e] (u'_j² on the diagonal).
+            let k = utilities.count + 1
+            let pairs = utilities.indices.flatMap { j in [indexed(j, utilities[j], label: iota), indexed(j, utilities[j], label: kappa)] }
+            let m = try contract(base + pairs, heads: baseHeads + pairs.map { _ in nil }, keep: [iota, kappa])
+            let pe = m[0]
             guard pe > 0 else {
                 throw .impossibleEvidence(["the evidence has probability zero under the strategy"])
             }
             var first = [Double](repeating: 0, count: utilities.count)
-            for u in utilities.indices {
-                first[u] = try contract(base + [utilities[u]], heads: baseHeads + [nil], keep: [])[0] / pe
-            }
             var second = 0.0
             for i in utilities.indices {
-                for j in i..<utilities.count {
-                    let pair: [Table]
-                    if i == j {
-                        pair = [Table(axes: utilities[i].axes, values: utilities[i].values.map { $0 * $0 })]
-                    } else {
-                        pair = [utilities[i], utilities[j]]
-                    }
-                    let e = try contract(base + pair, heads: baseHeads + pair.map { _ in nil }, keep: [])[0] / pe
-                    second += i == j ? e : 2 * e
-                }
+                first[i] = m[(i + 1) * k] / pe
+                for j in utilities.indices { second += m[(i + 1) * k + j + 1] / pe }
             }
             let mean = first.reduce(0, +)
             return (mean + shifts.reduce(0, +), max(0, second - mean * mean))

@@ -52,6 +52,8 @@ public enum CommandHelp {
         Entry(syntax: "query VAR ...", summary: "posterior bar chart of each target, and their joint when several", example: "query lung bronc"),
         Entry(syntax: "pe", summary: "the probability of the current evidence", example: "pe"),
         Entry(syntax: "mpe", summary: "the most probable explanation of the current evidence", example: "mpe"),
+        Entry(syntax: "add decision NAME {O1, O2, ...} [observes VAR ...]", summary: "add a decision with these options, observing these variables when it is made (undoable)", example: "add decision Offer {none, voucher} observes StatedReason"),
+        Entry(syntax: "add utility NAME [| VAR, ...] = V1 V2 ...", summary: "add a utility node: one value per configuration of its parents (last parent fastest); 'remove utility NAME' removes it", example: "add utility Cost | Incentive = 0 -500 -240 -100 -80"),
         Entry(syntax: "decide", summary: "solve the model's decisions under the current findings: the maximum expected utility, each option's expected utility and each decision's policy (findings and do() on a decision fix it)", example: "decide"),
         Entry(syntax: "policy DECISION", summary: "the best option of DECISION for each configuration of what it observes, with each option's expected utility", example: "policy Incentive"),
         Entry(syntax: "voi DECISION", summary: "the expected value of perfect information of each chance variable observed before DECISION: the MEU gained by seeing it first", example: "voi Incentive"),

@@ -45,6 +45,10 @@ public enum Command: Equatable, Sendable {
     case decide
     case policy(String)
     case valueOfInformation(String)
+    /// `add utility NAME [| A, B] = v1 v2 …` (values row-major over the parents' states, the
+    /// last parent fastest) and `remove utility NAME`: the session's decision part.
+    case addUtility(DecisionSpec.Utility)
+    case removeUtility(String)
     case scenario(ScenarioAction)
     case dataLoad(String)
     case fit(LearningTasks.FitMethod)
@@ -200,6 +204,18 @@ public enum CommandLanguage {
             throw fail(what)
         }
 
+        /// `{a, b, …}`: the names between braces (`what` names the list, `item` one entry,
+        /// `last` the word before the last entry in "',' or '}' after …").
+        mutating func braced(_ what: String, item: String, last: String) throws(CommandSyntaxError) -> [String] {
+            try expectSymbol("{", "'{' and \(what)")
+            var names: [String] = []
+            repeat {
+                names.append(try name(names.isEmpty ? "\(item) after '{'" : "\(item) after ','"))
+            } while acceptSymbol(",")
+            try expectSymbol("}", "',' or '}' after \(last) '\(names.last!)'")
+            return names
+        }
+
         mutating func name(_ what: String) throws(CommandSyntaxError) -> String {
             guard let t = current, t.kind != .symbol else { throw fail(what) }
             i += 1
@@ -276,15 +292,33 @@ public enum CommandLanguage {
                 default: return .show(.scenarios)
                 }
             case "add":
-                switch try keyword(["variable", "state", "edge"], "variable, state or edge after 'add'") {
+                switch try keyword(["variable", "state", "edge", "decision", "utility"], "variable, state, edge, decision or utility after 'add'") {
+                case "decision":
+                    let n = try name("the new decision's name")
+                    let states = try braced("the options of '\(n)', e.g. {call, wait}", item: "an option", last: "option")
+                    var observes: [String] = []
+                    if current != nil {
+                        _ = try keyword(["observes"], "'observes' and the variables known when '\(n)' is decided")
+                        repeat { observes.append(try name("a variable that '\(n)' observes")) } while current != nil
+                    }
+                    return .edit(.addDecision(name: n, states: states, observes: observes))
+                case "utility":
+                    let n = try name("the new utility's name")
+                    var parents: [String] = []
+                    if let t = current, t.kind == .word, t.text == "|" {
+                        i += 1
+                        repeat {
+                            parents.append(try name("a parent of utility '\(n)'"))
+                            _ = acceptSymbol(",")
+                        } while current.map { !($0.kind == .symbol && $0.text == "=") } ?? false
+                    }
+                    try expectSymbol("=", "'=' and the values of utility '\(n)' (one per parent configuration, last parent fastest)")
+                    var values: [Double] = []
+                    repeat { values.append(try number("a utility value (a number)")) } while current != nil
+                    return .addUtility(.init(name: n, parents: parents, values: values))
                 case "variable":
                     let n = try name("the new variable's name")
-                    try expectSymbol("{", "'{' and the states of '\(n)', e.g. {yes, no}")
-                    var states: [String] = []
-                    repeat {
-                        states.append(try name(states.isEmpty ? "a state name after '{'" : "a state name after ','"))
-                    } while acceptSymbol(",")
-                    try expectSymbol("}", "',' or '}' after state '\(states.last!)'")
+                    let states = try braced("the states of '\(n)', e.g. {yes, no}", item: "a state name", last: "state")
                     return .edit(.addVariable(name: n, states: states))
                 case "state":
                     let v = try name("the variable to add a state to")
@@ -294,8 +328,9 @@ public enum CommandLanguage {
                     return .edit(.addEdge(from: a, to: b))
                 }
             case "remove":
-                switch try keyword(["variable", "state", "edge"], "variable, state or edge after 'remove'") {
+                switch try keyword(["variable", "state", "edge", "utility"], "variable, state, edge or utility after 'remove'") {
                 case "variable": return .edit(.removeVariable(try name("the variable to remove")))
+                case "utility": return .removeUtility(try name("the utility to remove"))
                 case "state":
                     let v = try name("the variable to remove a state from")
                     return .edit(.removeState(variable: v, state: try name("the state of '\(v)' to remove")))

@@ -158,6 +158,13 @@ public final class CommandRunner {
             one.policies = [r.policies[i]]
             one.expectedUtilities = [r.expectedUtilities[i]]
             return .init(output: .decided(one), text: one.text.hasSuffix("\n") ? String(one.text.dropLast()) : one.text)
+        case .addUtility(let u):
+            try s.addUtility(u)
+            return .init(output: .message("utility"), text: "added utility \(u.name)" + (u.parents.isEmpty ? "" : " over \(u.parents.joined(separator: ", "))")
+                         + " (remove it with 'remove utility \(CommandLanguage.quote(u.name))'; undo does not)")
+        case .removeUtility(let name):
+            try s.removeUtility(name)
+            return .init(output: .message("utility"), text: "removed utility \(name)")
         case .valueOfInformation(let decision):
             let rows = try s.valueOfInformation(before: decision)
             return .init(output: .valueOfInformation(rows), text: DecisionService.InformationValue.text(rows, decision: decision))
@@ -246,6 +253,8 @@ public final class CommandRunner {
     private func describe(_ edit: ModelEdit) -> String {
         switch edit {
         case .addVariable(let n, let s): return "added variable \(n) {\(s.joined(separator: ", "))}"
+        case .addDecision(let n, let s, let o):
+            return "added decision \(n) {\(s.joined(separator: ", "))}" + (o.isEmpty ? "" : " observing \(o.joined(separator: ", "))")
         case .removeVariable(let n): return "removed variable \(n)"
         case .renameVariable(let a, let b): return "renamed variable \(a) to \(b)"
         case .addState(let v, let s): return "added state \(s) to \(v)"

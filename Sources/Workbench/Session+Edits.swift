@@ -4,6 +4,8 @@ import BNInference
 /// One validated change to a model's structure or tables, by names.
 public enum ModelEdit: Equatable, Sendable {
     case addVariable(name: String, states: [String])
+    /// `add decision NAME {S1, S2} [observes A B]`: a decision variable and its information arcs.
+    case addDecision(name: String, states: [String], observes: [String])
     case removeVariable(String)
     case renameVariable(from: String, to: String)
     case addState(variable: String, state: String)
@@ -22,6 +24,9 @@ public enum ModelEdit: Equatable, Sendable {
         switch self {
         case .addVariable(let name, let states):
             try net.addVariable(Variable(name: name, states: states))
+        case .addDecision(let name, let states, let observes):
+            let d = try net.addVariable(Variable(name: name, states: states, role: .decision))
+            for o in observes { try net.addEdge(from: try net.require(o), to: d) }
         case .removeVariable(let name):
             let v = try net.require(name)
             try net.removeVariable(v, childWeights: try Self.weights(in: net, removing: v, from: net.children(of: v)))
@@ -102,6 +107,8 @@ public enum ModelEdit: Equatable, Sendable {
         let q = CommandLanguage.quote
         switch self {
         case .addVariable(let n, let s): return "add variable \(q(n)) {\(s.map(q).joined(separator: ", "))}"
+        case .addDecision(let n, let s, let o):
+            return "add decision \(q(n)) {\(s.map(q).joined(separator: ", "))}" + (o.isEmpty ? "" : " observes " + o.map(q).joined(separator: " "))
         case .removeVariable(let n): return "remove variable \(q(n))"
         case .renameVariable(let a, let b): return "rename variable \(q(a)) \(q(b))"
         case .addState(let v, let s): return "add state \(q(v)) \(q(s))"

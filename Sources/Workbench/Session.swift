@@ -16,9 +16,11 @@ public final class Session {
     public internal(set) var path: String?
     /// True when the model differs from the one last loaded or saved (undoing back to it
     /// makes the session clean again).
-    public var isDirty: Bool { network != savedNetwork }
+    public var isDirty: Bool { network != savedNetwork || decisions != savedDecisions }
     /// The network as last loaded, created or saved.
     var savedNetwork: BayesianNetwork
+    /// The decision part as last loaded, created or saved.
+    var savedDecisions = DecisionSpec()
     /// Relative paths in commands are resolved against this directory.
     public var baseDirectory: String
 
@@ -96,6 +98,7 @@ public final class Session {
         let (net, spec) = try ModelIO.loadWithDecisions(path: resolve(path))
         reset(to: net, path: path)
         decisions = spec
+        savedDecisions = spec
     }
 
     /// Starts an empty network called `name` (no path until saved).
@@ -106,6 +109,7 @@ public final class Session {
     func reset(to net: BayesianNetwork, path: String?) {
         closeJournal()
         decisions = DecisionSpec()
+        savedDecisions = DecisionSpec()
         network = net
         savedNetwork = net
         self.path = path
@@ -138,6 +142,7 @@ public final class Session {
         journal?.clear()
         journaledDataPath = nil
         savedNetwork = network
+        savedDecisions = decisions
     }
 }
 

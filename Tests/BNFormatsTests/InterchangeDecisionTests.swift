@@ -21,9 +21,10 @@ struct InterchangeDecisionTests {
             #expect(back.utilities == doc.utilities, "\(file) .\(ext)")
             for v in 0..<doc.network.count {
                 #expect(back.network.parents(of: v) == doc.network.parents(of: v), "\(file) .\(ext)")
-                if doc.network.variables[v].role == .chance { #expect(back.network.cpts[v] == doc.network.cpts[v]) }
                 #expect(back.network.variables[v].role == doc.network.variables[v].role)
             }
+            // Rows summing to 1 only up to rounding are renormalised by the interchange readers.
+            #expect((maxCPTDifference(back.network, doc.network) ?? 1) < 1e-12, "\(file) .\(ext)")
             if ext == "xml" || ext == "bifxml" {
                 #expect(back.decisionOrder == doc.decisionOrder && back.limited == doc.limited, "\(file) .\(ext)")
             }

@@ -73,4 +73,27 @@ struct DecisionTests {
         let survey = try DecisionService.valueOfInformation(net, spec, observing: "StatedReason", before: "Incentive")
         #expect(survey.with - survey.without > 20)   // more than a phone survey costs
     }
+
+    @Test("REPL: add decision and add utility build the umbrella problem; remove utility; the session is dirty")
+    func buildInTheREPL() throws {
+        let s = Session(journaling: false)
+        let runner = CommandRunner(session: s)
+        for line in ["new umbrella", "add variable Weather {norain, rain}", "set cpt Weather 0.7 0.3",
+                     "add variable Forecast {sunny, cloudy, rainy}", "add edge Weather -> Forecast",
+                     "set cpt Forecast (norain): 0.7 0.2 0.1", "set cpt Forecast (rain): 0.15 0.25 0.6",
+                     "add decision Umbrella {take, leave} observes Forecast",
+                     "add utility Utility | Weather, Umbrella = 20 100 70 0"] {
+            _ = try runner.run(line: line)
+        }
+        #expect(try CommandLanguage.parse("add decision D {a, b} observes X Y") == .edit(.addDecision(name: "D", states: ["a", "b"], observes: ["X", "Y"])))
+        let r = try s.decide()
+        #expect(abs(r.meu - 77) < 1e-9 && r.policies[0].rules.map(\.choice) == ["leave", "leave", "take"])
+        #expect(s.isDirty)
+        #expect(throws: CommandFailure.self) { try runner.run(line: "add utility Utility = 1") }      // twice
+        #expect(throws: CommandFailure.self) { try runner.run(line: "add utility Bad | Weather = 1 2 3") }
+        _ = try runner.run(line: "remove utility Utility")
+        #expect(s.decisions.utilities.isEmpty)
+        #expect(throws: (any Error).self) { try s.decide() }
+    }
 }
+

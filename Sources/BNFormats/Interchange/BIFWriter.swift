@@ -77,12 +77,7 @@ public enum BIFWriter {
     }
 
     private static func row(_ values: ArraySlice<Double>, into out: inout TextSink) {
-        var first = true
-        for x in values {
-            if !first { out.write(", ") }
-            out.write(x)
-            first = false
-        }
+        out.write(values, separator: ", ")
         out.line(";")
     }
 

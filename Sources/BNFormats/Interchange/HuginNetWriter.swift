@@ -70,7 +70,7 @@ public enum HuginNetWriter {
             out.line()
             out.line("utility \(name)")
             out.line("{")
-            out.line("    label = \(BIFWriter.quoted(u.label ?? u.name));")
+            if let l = u.label { out.line("    label = \(BIFWriter.quoted(l));") }
             out.line("}")
             out.line()
             out.line(u.parents.isEmpty ? "potential ( \(name) )" : "potential ( \(name) | \(u.parents.map { names.variables[$0] }.joined(separator: " ")) )")

@@ -19,6 +19,16 @@ struct TextSink {
         write(d)
     }
 
+    /// `values` one after the other, `separator` between them.
+    mutating func write(_ values: some Sequence<Double>, separator: String) {
+        var first = true
+        for x in values {
+            if !first { write(separator) }
+            write(x)
+            first = false
+        }
+    }
+
     mutating func line(_ s: String = "") {
         write(s)
         bytes.append(10)

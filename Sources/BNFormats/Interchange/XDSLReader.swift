@@ -38,24 +38,9 @@ public enum XDSLReader {
 
     /// Parses XDSL bytes.
     public static func parseDocument(_ source: SourceText) throws(FormatError) -> BNDocument {
-        if source.bytes.allSatisfy({ $0 == 32 || ($0 >= 9 && $0 <= 13) }) {
-            throw FormatError(SourceLocation(file: source.file, line: 1, column: 1), "the file is empty: expected an XDSL document (<smile>…</smile>)")
-        }
-        if let bad = source.firstInvalidUTF8(in: 0..<source.bytes.count) {
-            throw FormatError([source.diagnostic(at: bad, "invalid UTF-8 (byte 0x\(String(source.bytes[bad], radix: 16, uppercase: true)))",
-                                                 hint: "GeNIe may save ISO-8859-1: re-save the file as UTF-8")])
-        }
         let collector = XDSLCollector(file: source.file, sourceSize: source.bytes.count)
-        let parser = XMLParser(data: Data(blankingProcessingInstructions(source.bytes)))
-        parser.delegate = collector
-        parser.shouldResolveExternalEntities = false
-        let ok = parser.parse()
-        if let problem = collector.problem { throw FormatError([problem]) }
-        if !ok {
-            let err = parser.parserError.map { ($0 as NSError).localizedDescription } ?? "malformed XML"
-            throw FormatError(SourceLocation(file: source.file, line: max(parser.lineNumber, 1), column: max(parser.columnNumber, 1)),
-                              "malformed XML: \(err)")
-        }
+        try runXMLParser(source, collector, document: "an XDSL document (<smile>…</smile>)",
+                         encodingHint: "GeNIe may save ISO-8859-1: re-save the file as UTF-8")
         guard collector.sawSmile else {
             throw FormatError(SourceLocation(file: source.file, line: 1, column: 1), "not an XDSL document: no <smile> element")
         }
@@ -64,7 +49,7 @@ public enum XDSLReader {
 }
 
 /// SAX delegate gathering XDSL nodes with their locations.
-private final class XDSLCollector: NSObject, XMLParserDelegate {
+private final class XDSLCollector: NSObject, XMLCollecting {
     struct NodeDraft {
         var kind: String
         var id: String

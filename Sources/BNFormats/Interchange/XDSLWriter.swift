@@ -29,7 +29,7 @@ public enum XDSLWriter {
             if !parents.isEmpty { out.line("      <parents>\(parents.map { names.variables[$0] }.joined(separator: " "))</parents>") }
             if !policy {
                 out.write("      <probabilities>")
-                numbers(network.cpts[v].values, &out)
+                out.write(network.cpts[v].values, separator: " ")
                 out.line("</probabilities>")
             }
             for (key, value) in names.records(for: v, of: network) {
@@ -43,7 +43,7 @@ public enum XDSLWriter {
             out.line("    <utility id=\"\(uid)\">")
             if !u.parents.isEmpty { out.line("      <parents>\(u.parents.map { names.variables[$0] }.joined(separator: " "))</parents>") }
             out.write("      <utilities>")
-            numbers(u.values, &out)
+            out.write(u.values, separator: " ")
             out.line("</utilities>")
             out.line("    </utility>")
         }
@@ -66,15 +66,6 @@ public enum XDSLWriter {
         out.line("  </extensions>")
         out.line("</smile>")
         return out.bytes
-    }
-
-    private static func numbers(_ values: [Double], _ out: inout TextSink) {
-        var first = true
-        for x in values {
-            if !first { out.write(" ") }
-            out.write(x)
-            first = false
-        }
     }
 
     /// Writes an XDSL file atomically.

@@ -45,28 +45,40 @@ public enum XMLBIFReader {
 
     /// Parses XMLBIF bytes with utility nodes.
     public static func parseDocument(_ source: SourceText) throws(FormatError) -> BNDocument {
-        if source.bytes.allSatisfy({ $0 == 32 || ($0 >= 9 && $0 <= 13) }) {
-            throw FormatError(SourceLocation(file: source.file, line: 1, column: 1), "the file is empty: expected an XMLBIF document (<BIF>…</BIF>)")
-        }
-        if let bad = source.firstInvalidUTF8(in: 0..<source.bytes.count) {
-            throw FormatError([source.diagnostic(at: bad, "invalid UTF-8 (byte 0x\(String(source.bytes[bad], radix: 16, uppercase: true)))", hint: "save the file as UTF-8")])
-        }
         let collector = XMLBIFCollector(file: source.file, sourceSize: source.bytes.count)
-        let parser = XMLParser(data: Data(blankingProcessingInstructions(source.bytes)))
-        parser.delegate = collector
-        parser.shouldResolveExternalEntities = false
-        let ok = parser.parse()
-        if let problem = collector.problem { throw FormatError([problem]) }
-        if !ok {
-            let err = parser.parserError.map { ($0 as NSError).localizedDescription } ?? "malformed XML"
-            throw FormatError(SourceLocation(file: source.file, line: max(parser.lineNumber, 1), column: max(parser.columnNumber, 1)),
-                              "malformed XML: \(err)")
-        }
+        try runXMLParser(source, collector, document: "an XMLBIF document (<BIF>…</BIF>)", encodingHint: "save the file as UTF-8")
         guard collector.sawBIF else {
             throw FormatError(SourceLocation(file: source.file, line: 1, column: 1),
                               "not an XMLBIF document: no <BIF> or <NETWORK> element")
         }
         return try collector.assemble()
+    }
+}
+
+/// A SAX delegate that keeps the first problem it found.
+protocol XMLCollecting: XMLParserDelegate {
+    var problem: Diagnostic? { get }
+}
+
+/// Runs `collector` over the XML of `source` (processing instructions blanked, external
+/// entities off): an empty file, invalid UTF-8 (with `encodingHint`), the collector's first
+/// problem, or the parser's own, as a located error. `document` names what was expected.
+func runXMLParser(_ source: SourceText, _ collector: some XMLCollecting, document: String, encodingHint: String) throws(FormatError) {
+    if source.bytes.allSatisfy({ $0 == 32 || ($0 >= 9 && $0 <= 13) }) {
+        throw FormatError(SourceLocation(file: source.file, line: 1, column: 1), "the file is empty: expected \(document)")
+    }
+    if let bad = source.firstInvalidUTF8(in: 0..<source.bytes.count) {
+        throw FormatError([source.diagnostic(at: bad, "invalid UTF-8 (byte 0x\(String(source.bytes[bad], radix: 16, uppercase: true)))", hint: encodingHint)])
+    }
+    let parser = XMLParser(data: Data(blankingProcessingInstructions(source.bytes)))
+    parser.delegate = collector
+    parser.shouldResolveExternalEntities = false
+    let ok = parser.parse()
+    if let problem = collector.problem { throw FormatError([problem]) }
+    if !ok {
+        let err = parser.parserError.map { ($0 as NSError).localizedDescription } ?? "malformed XML"
+        throw FormatError(SourceLocation(file: source.file, line: max(parser.lineNumber, 1), column: max(parser.columnNumber, 1)),
+                          "malformed XML: \(err)")
     }
 }
 
@@ -98,7 +110,7 @@ func blankingProcessingInstructions(_ bytes: [UInt8]) -> [UInt8] {
 }
 
 /// SAX delegate gathering variables and definitions with their locations.
-private final class XMLBIFCollector: NSObject, XMLParserDelegate {
+private final class XMLBIFCollector: NSObject, XMLCollecting {
     struct VariableDraft { var name = ""; var states: [String] = []; var properties = ModelProperties(); var at: SourceLocation; var utility = false }
     struct DefinitionDraft {
         var child = ""; var childAt: SourceLocation

@@ -60,12 +60,7 @@ public enum XMLBIFWriter {
             for p in parents { out.line("  <GIVEN>\(names.variables[p])</GIVEN>") }
             if let values {
                 out.write("  <TABLE>")
-                var first = true
-                for x in values {
-                    if !first { out.write(" ") }
-                    out.write(x)
-                    first = false
-                }
+                out.write(values, separator: " ")
                 out.line("</TABLE>")
             }
             out.line("</DEFINITION>")

@@ -418,7 +418,8 @@ struct BNParser {
             case .end:
                 missingBrace("the table of \(heading)", openedAt: open)
                 break table
-            case .leftParen, .word where isWord(tok, "default"):
+            case .leftParen,
+                 .word where isWord(tok, "default"):
                 let rowAt = tok.start
                 var key: [BNSyntax.Name]? = nil
                 var ok = true
