@@ -4,6 +4,7 @@
 /// | edit | fields | REPL |
 /// | --- | --- | --- |
 /// | `add-variable` | `name`, `states` | `add variable NAME {S1, S2}` |
+/// | `add-decision` | `name`, `states`, `observes` | `add decision NAME {S1, S2} observes A, B` |
 /// | `remove-variable` | `name` | `remove variable NAME` |
 /// | `rename-variable` | `from`, `to` | `rename variable A B` |
 /// | `add-state` / `remove-state` | `variable`, `state` | `add state VAR S` |
@@ -11,10 +12,10 @@
 /// | `add-arc` / `remove-arc` / `reverse-arc` | `from`, `to` | `add edge A -> B` |
 /// | `set-cpt` | `variable`, `parentStates` (omit for the whole table), `probabilities` | `set cpt VAR (PS): P…` |
 extension ModelEdit: Codable {
-    enum CodingKeys: String, CodingKey { case edit, name, states, from, to, variable, state, parentStates, probabilities }
+    enum CodingKeys: String, CodingKey { case edit, name, states, observes, from, to, variable, state, parentStates, probabilities }
 
     /// The kinds, as `edit` names them.
-    public static let kinds = ["add-variable", "remove-variable", "rename-variable", "add-state", "remove-state",
+    public static let kinds = ["add-variable", "add-decision", "remove-variable", "rename-variable", "add-state", "remove-state",
                                "rename-state", "add-arc", "remove-arc", "reverse-arc", "set-cpt"]
 
     public init(from decoder: any Decoder) throws {
@@ -23,6 +24,9 @@ extension ModelEdit: Codable {
         func s(_ k: CodingKeys) throws -> String { try c.decode(String.self, forKey: k) }
         switch kind {
         case "add-variable": self = .addVariable(name: try s(.name), states: try c.decode([String].self, forKey: .states))
+        case "add-decision":
+            self = .addDecision(name: try s(.name), states: try c.decode([String].self, forKey: .states),
+                                observes: try c.decodeIfPresent([String].self, forKey: .observes) ?? [])
         case "remove-variable": self = .removeVariable(try s(.name))
         case "rename-variable": self = .renameVariable(from: try s(.from), to: try s(.to))
         case "add-state": self = .addState(variable: try s(.variable), state: try s(.state))
@@ -44,6 +48,9 @@ extension ModelEdit: Codable {
         var c = encoder.container(keyedBy: CodingKeys.self)
         switch self {
         case .addVariable(let n, let st): try c.encode("add-variable", forKey: .edit); try c.encode(n, forKey: .name); try c.encode(st, forKey: .states)
+        case .addDecision(let n, let st, let o):
+            try c.encode("add-decision", forKey: .edit); try c.encode(n, forKey: .name); try c.encode(st, forKey: .states)
+            try c.encode(o, forKey: .observes)
         case .removeVariable(let n): try c.encode("remove-variable", forKey: .edit); try c.encode(n, forKey: .name)
         case .renameVariable(let a, let b): try c.encode("rename-variable", forKey: .edit); try c.encode(a, forKey: .from); try c.encode(b, forKey: .to)
         case .addState(let v, let st): try c.encode("add-state", forKey: .edit); try c.encode(v, forKey: .variable); try c.encode(st, forKey: .state)
