@@ -189,6 +189,9 @@ struct StreamingTasksTests {
             let patterns = try LearningTasks.rowPatterns(r)
             #expect(patterns.rowCount == 3000)
             #expect(patterns.patternCount < 3000)
+            let laidOut = try LearningTasks.patternTable(try reader(text, net, chunkRows: chunkRows))
+            #expect(laidOut.rows == 3000 && laidOut.missingCells == whole.missingCount)
+            #expect(laidOut.table.rowCount == patterns.patternCount && laidOut.table.weights == patterns.counts)
             let (fitted, report) = try LearningTasks.fit(net.withUniformCPTs(), patterns: patterns, schema: r.schema, method: method, prior: nil,
                                                          maxIterations: 30, tolerance: 1e-9, restarts: 0, seed: 1)
             for v in 0..<net.count {
