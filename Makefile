@@ -5,13 +5,15 @@
 #   make test   installs what is missing (with the render tools: graphviz, librsvg2-bin,
 #               fonts-noto-cjk), runs the whole test suite, then checks that pyAgrum
 #               and pgmpy read every export of every shipped model with the same numbers
-#               (Benchmarks/peers/check_interop.py, in the venv of Benchmarks/peers/setup.sh)
+#               (Benchmarks/peers/check_interop.py, in the venv of Benchmarks/peers/setup.sh), and
+#               drives `credence serve` in headless chromium (Tests/browser/test_workbench.py)
+#   make bench-serve  wrk against credence serve (BENCHMARKS.md; needs install-deps.sh --browser)
 SHELL := /bin/bash
 export PATH := $(PATH):/opt/swift/usr/bin
 SWIFT ?= swift
 RELEASE_BIN := .build/release
 
-.PHONY: demo test deps deps-render build bench-kernels docs-images clean
+.PHONY: demo test test-python deps deps-render build bench-kernels bench-serve docs-images clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -30,13 +32,33 @@ demo: build
 test: deps-render
 	$(SWIFT) test
 	$(SWIFT) build -c release --product credence
+	$(MAKE) test-python
 	bash Benchmarks/peers/setup.sh
 	Benchmarks/peers/.venv/bin/python Benchmarks/peers/check_interop.py --credence $(RELEASE_BIN)/credence
+	# credence serve in a real browser: chromium + chromium-driver, Selenium from requirements/browser.txt
+	bash scripts/install-deps.sh --browser
+	bash scripts/setup-venv.sh requirements/browser.txt
+	.venv/bin/python Tests/browser/test_workbench.py --credence $(RELEASE_BIN)/credence
+
+# The Python package (python/): the C library in release, the pinned venv (.venv), the package
+# installed as a user would (pip install ./python), its tests against the CLI, the notebook.
+test-python:
+	$(SWIFT) build -c release --product credence_c
+	bash scripts/setup-venv.sh
+	.venv/bin/python -m pip install --disable-pip-version-check -q ./python
+	.venv/bin/python -m pytest -q python/tests
+	.venv/bin/jupyter nbconvert --to notebook --execute examples/python_quickstart.ipynb --output-dir examples/output --ExecutePreprocessor.timeout=300
 
 # The contraction benchmark of BENCHMARKS.md (release build; takes ~15 minutes to 512 MiB).
 bench-kernels: deps
 	$(SWIFT) build -c release --product KernelBench
 	$(RELEASE_BIN)/KernelBench --max-mb $${MAX_MB:-512} --repeat $${REPEAT:-3} --json Benchmarks/results/kernels.json
+
+# Load and latency of credence serve (release build; about 4 minutes).
+bench-serve: deps
+	bash scripts/install-deps.sh --browser
+	$(SWIFT) build -c release --product credence
+	python3 Benchmarks/serve/bench_serve.py --credence $(RELEASE_BIN)/credence --json Benchmarks/results/serve.json
 
 docs-images: deps-render
 	$(SWIFT) build -c release --product credence

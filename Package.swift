@@ -12,9 +12,15 @@ let package = Package(
         .library(name: "BNFormats", targets: ["BNFormats"]),
         .library(name: "BNLearning", targets: ["BNLearning"]),
         .library(name: "Workbench", targets: ["Workbench"]),
+        // The C ABI under the Python package (python/): libcredence_c.so, Swift runtime and
+        // Foundation linked in statically (see Sources/CredenceC/README.md).
+        .library(name: "credence_c", type: .dynamic, targets: ["CredenceC"]),
+        .library(name: "WorkbenchHTTP", targets: ["WorkbenchHTTP"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // credence serve's HTTP server (docs/http.md says why this one).
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
         .systemLibrary(
@@ -38,15 +44,50 @@ let package = Package(
         .target(name: "BNFormats", dependencies: ["BNCore", "_CZlib"], exclude: ["README.md"]),
         .target(name: "BNLearning", dependencies: ["BNCore", "BNInference"], exclude: ["README.md"]),
         .target(name: "Workbench", dependencies: ["FactorKernels", "BNCore", "BNInference", "BNLearning", "BNFormats"], exclude: ["README.md"]),
+        .target(
+            name: "WorkbenchHTTP",
+            dependencies: ["Workbench", "BNCore", "BNFormats", .product(name: "FlyingFox", package: "FlyingFox")],
+            resources: [.embedInCode("Page/index.html"), .embedInCode("Page/app.js"), .embedInCode("Page/app.css")]
+        ),
         .executableTarget(
             name: "credence",
             dependencies: [
                 "Workbench",
+                "WorkbenchHTTP",
                 "FactorKernels",
                 "_CEditLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             exclude: ["README.md"]
+        ),
+        .target(
+            name: "CredenceC",
+            dependencies: ["Workbench", "BNCore", "BNInference", "BNLearning", "BNFormats", "FactorKernels"],
+            exclude: ["README.md", "include"],
+            linkerSettings: [.unsafeFlags([
+                "-static-stdlib",
+                "-Xlinker", "--no-undefined",
+                "-Xlinker", "--start-group",
+                "-Xlinker", "-lFoundationXML",
+                "-Xlinker", "-lFoundation",
+                "-Xlinker", "-lFoundationInternationalization",
+                "-Xlinker", "-lFoundationEssentials",
+                "-Xlinker", "-l_FoundationICU",
+                "-Xlinker", "-l_FoundationCShims",
+                "-Xlinker", "-l_FoundationCollections",
+                "-Xlinker", "-lCoreFoundation",
+                "-Xlinker", "-l_CFXMLInterface",
+                "-Xlinker", "-lswiftDispatch",
+                "-Xlinker", "-ldispatch",
+                "-Xlinker", "-lBlocksRuntime",
+                "-Xlinker", "-lswiftSynchronization",
+                "-Xlinker", "-lswift_Concurrency",
+                "-Xlinker", "-lswift_StringProcessing",
+                "-Xlinker", "-lswift_RegexParser",
+                "-Xlinker", "-lswiftCore",
+                "-Xlinker", "-lxml2",
+                "-Xlinker", "--end-group",
+            ])]
         ),
         .executableTarget(
             name: "KernelBench",
@@ -75,5 +116,6 @@ let package = Package(
         .testTarget(name: "BNFormatsTests", dependencies: ["BNFormats"], exclude: ["Fixtures"]),
         .testTarget(name: "BNLearningTests", dependencies: ["BNLearning"]),
         .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "_CZlib"], exclude: ["Transcripts", "Mistakes"]),
+        .testTarget(name: "WorkbenchHTTPTests", dependencies: ["WorkbenchHTTP", "Workbench", "BNCore", "BNFormats"]),
     ]
 )

@@ -381,6 +381,39 @@ public enum LearningTasks {
         return (scorer.header, rows, impossible)
     }
 
+    /// What `score` computes, as numbers: every row's posterior of the target (the C ABI's
+    /// batch scoring hands these to Python without formatting them).
+    public struct ScoredRows: Sendable {
+        public var target: String
+        public var states: [String]
+        /// `values[r · states.count + s] = P(target = s | row r's cells)`; NaN for a row whose
+        /// findings have probability zero.
+        public var values: [Double]
+        /// The rows with probability zero (listed, not failed, unless `strict`).
+        public var impossible: [ImpossibleRow]
+        /// `P(target=state)`, the column names of `credence score`.
+        public var columnNames: [String] { states.map { "P(\(target)=\($0))" } }
+    }
+
+    /// Per-row posteriors of `target` as numbers, through the same `RowScorer` as `score`,
+    /// in chunks of `scoreChunkRows`; `progress` hears (rows done, rows) after each.
+    public static func posteriors(_ network: BayesianNetwork, data: Dataset, target: String, strict: Bool = false,
+                                  progress: ((_ done: Int, _ rows: Int) -> Void)? = nil) throws -> ScoredRows {
+        let scorer = try RowScorer(network, target: target, strict: strict)
+        try DataRequirement.findings(target: target).check(data, against: network, operation: "score")
+        var values: [Double] = []
+        var impossible: [ImpossibleRow] = []
+        values.reserveCapacity(data.rowCount * scorer.states.count)
+        for start in stride(from: 0, to: data.rowCount, by: scoreChunkRows) {
+            let end = min(start + scoreChunkRows, data.rowCount)
+            let (chunkValues, found) = try scorer.posteriors(start == 0 && end == data.rowCount ? data : data.rows(Array(start..<end)))
+            values += chunkValues
+            impossible += found
+            progress?(end, data.rowCount)
+        }
+        return ScoredRows(target: scorer.target, states: scorer.states, values: values, impossible: impossible)
+    }
+
     /// Rows per chunk of `score` (large enough that every chunk batches well).
     public static let scoreChunkRows = 65_536
 

@@ -6,6 +6,20 @@ import BNFormats
 public enum ModelIO {
     public static func load(path: String) throws -> BayesianNetwork { try ModelFile.read(path) }
 
+    /// Reads a model with its decision part (utilities, decision order: `.bn` and XMLBIF /
+    /// BIFXML; other formats give an empty `DecisionSpec`).
+    public static func loadWithDecisions(path: String) throws -> (BayesianNetwork, DecisionSpec) {
+        let doc = try ModelFile.readDocument(path)
+        return (doc.network, DecisionSpec(doc))
+    }
+
+    /// Writes a model with its decision part atomically (`.bn` and XMLBIF hold utilities;
+    /// another format would lose them, so it is refused).
+    public static func save(_ network: BayesianNetwork, decisions: DecisionSpec, to path: String) throws {
+        if decisions.isEmpty { return try save(network, to: path) }
+        try ModelFile.write(decisions.document(network), to: path)
+    }
+
     /// Writes atomically (temporary file, then rename).
     public static func save(_ network: BayesianNetwork, to path: String) throws { try ModelFile.write(network, to: path) }
 
@@ -27,6 +41,18 @@ public enum ModelIO {
 
     /// Reads a UTF-8 text file (a script, a spec); `-` reads standard input.
     public static func readText(path: String) throws -> String { try SourceText.loadText(path: path) }
+
+    /// The model as the text of a file in `format` (`.bn` or BIF, what the web workbench
+    /// downloads); the formats that are written as text only.
+    public static func text(_ network: BayesianNetwork, format: ModelFormat) throws -> String {
+        switch format {
+        case .bn: return BNLanguage.print(network)
+        case .bif: return BIFWriter.string(network)
+        case .net: return try HuginNetWriter.string(network)
+        case .uai: return UAIWriter.string(network)
+        default: throw WorkbenchError.usage("a model is downloaded as bn, bif, net or uai, not \(format.rawValue)")
+        }
+    }
 
     public static func saveData(_ data: Dataset, to path: String) throws { try CSVWriter.write(data, to: path) }
 }

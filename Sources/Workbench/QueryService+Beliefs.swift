@@ -43,3 +43,14 @@ extension QueryService {
         return t
     }
 }
+
+extension QueryService {
+    /// Every variable's posterior under `findings` as a `QueryResult` (the form of
+    /// `credence query --json`, one marginal per variable in network order, no joint): what
+    /// a picture of the network shows after each click.
+    public func beliefs(under findings: FindingSet) throws -> QueryResult {
+        let (marginals, logP) = try allMarginals(under: findings)
+        return QueryResult(marginals: zip(network.variables, marginals).map { .init(variable: $0.name, states: $0.states, probabilities: $1) },
+                           joint: nil, jointVariables: nil, probabilityOfEvidence: exp(logP), logProbabilityOfEvidence: logP)
+    }
+}

@@ -21,7 +21,8 @@ public struct RowScorer {
     /// `row, P(target=…)…, most_probable`.
     public let header: [String]
     private let targetIndex: Int
-    private let states: [String]
+    /// The target's states, in the order of the columns.
+    public let states: [String]
     private let engine: VariableElimination
     private let rowIndependent: Bool
 
@@ -41,9 +42,9 @@ public struct RowScorer {
         self.rowIndependent = rowIndependent
     }
 
-    /// The lines of `chunk`'s rows (each row named by `chunk.rowNumber`) and its rows of
-    /// probability zero.
-    public func score(_ chunk: Dataset) throws -> (rows: [[String]], impossible: [ImpossibleRow]) {
+    /// The posteriors of `chunk`'s rows, row-major (`values[r · states.count + s]`; NaN for a
+    /// row of probability zero), and those rows explained.
+    public func posteriors(_ chunk: Dataset) throws -> (values: [Double], impossible: [ImpossibleRow]) {
         let pooled = rowIndependent ? chunk.names.compactMap { network.index(of: $0) }.filter { $0 != targetIndex } : nil
         let batch = try engine.posteriors(of: targetIndex, for: chunk, withLogEvidence: true, skippingImpossibleRows: true,
                                           pooledOver: pooled)
@@ -51,18 +52,26 @@ public struct RowScorer {
         if strict, let first = found.first {
             throw WorkbenchError.usage(first.description + (found.count > 1 ? " (and \(found.count - 1) more rows)" : ""))
         }
+        return (batch.values, found)
+    }
+
+    /// The lines of `chunk`'s rows (each row named by `chunk.rowNumber`) and its rows of
+    /// probability zero.
+    public func score(_ chunk: Dataset) throws -> (rows: [[String]], impossible: [ImpossibleRow]) {
+        let (values, found) = try posteriors(chunk)
+        let k = states.count
         var rows: [[String]] = []
-        rows.reserveCapacity(batch.rowCount)
-        for i in 0..<batch.rowCount {
-            let p: [Double] = Array(batch[i])
+        rows.reserveCapacity(values.count / max(k, 1))
+        for i in 0..<(values.count / max(k, 1)) {
+            let p = values[(i * k)..<((i + 1) * k)]
             var row: [String] = [String(chunk.rowNumber(i))]
             if p.contains(where: \.isNaN) {
-                row += [String](repeating: "", count: states.count + 1)
+                row += [String](repeating: "", count: k + 1)
             } else {
-                var best = 0
-                for k in p.indices where p[k] > p[best] { best = k }
+                var best = p.startIndex
+                for j in p.indices where p[j] > p[best] { best = j }
                 for x in p { row.append("\(x)") }
-                row.append(states[best])
+                row.append(states[best - p.startIndex])
             }
             rows.append(row)
         }

@@ -82,26 +82,13 @@ struct EvaluateCommand: ParsableCommand {
 
     func printReport(_ r: LearningTasks.EvaluateReport) throws {
         if json { try printJSON(r); return }
-        print("| model | rows | accuracy | AUC | log loss | Brier |")
-        print("|---|---:|---:|---:|---:|---:|")
-        print(Self.line("as given (all rows)", r.model))
-        for key in ["model", "naive_bayes", "tan"] {
-            if let cv = r.crossValidation?[key] { print(Self.line("\(key), \(cv.folds)-fold CV", cv.pooled)) }
-        }
-        print("log-likelihood of the data: \(r.logLikelihood)")
-        if r.crossValidation != nil {
-            print("note: the model's structure and bins were kept, not relearned in each fold; if they were learned on these rows the CV figures are optimistic. For honest figures: credence evaluate \(files[1]) --target \(target) --learn")
-        }
+        print(r.text(dataName: files[1]))
     }
 
     /// "wrote FILE.svg …", on stderr with --json (stdout holds only the document).
     func wrotePlot(_ path: String, state: String, chosen: Bool) {
         let text = "wrote \(path): ROC and reliability of \(target) = \(state)" + (chosen ? " (the rarest state; --positive STATE for another)" : "")
         if json { FileHandle.standardError.write(Data((text + "\n").utf8)) } else { print(text) }
-    }
-
-    static func line(_ name: String, _ m: BNLearningMetrics) -> String {
-        String(format: "| %@ | %d | %.4f | %.4f | %.4f | %.4f |", name, m.rows, m.accuracy, m.auc, m.logLoss, m.brier)
     }
 
     func runNested() throws {

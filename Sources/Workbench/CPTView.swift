@@ -1,0 +1,35 @@
+import BNCore
+
+/// One variable's conditional probability table by names, row by row: what the REPL's
+/// `show cpt VAR` prints as a table and what the web workbench's CPT editor shows. Row `r`
+/// is the parent configuration of `BayesianNetwork.parentStates(of:row:)` (the last parent
+/// varies fastest), and `probabilities[r]` is `P(variable | that configuration)`.
+public struct CPTView: Codable, Sendable, Equatable {
+    public struct Parent: Codable, Sendable, Equatable {
+        public var name: String
+        public var states: [String]
+    }
+    public struct Row: Codable, Sendable, Equatable {
+        /// One state per parent, in parent order (empty for a root).
+        public var parentStates: [String]
+        public var probabilities: [Double]
+    }
+    public var variable: String
+    public var states: [String]
+    public var parents: [Parent]
+    public var rows: [Row]
+
+    /// The table of the variable called `name`; an unknown name is an error naming it.
+    public init(_ network: BayesianNetwork, variable name: String) throws {
+        let v = try network.require(name)
+        let x = network.variables[v], k = x.cardinality
+        let values = network.cpts[v].values
+        variable = x.name
+        states = x.states
+        parents = network.parents(of: v).map { Parent(name: network.variables[$0].name, states: network.variables[$0].states) }
+        rows = (0..<(values.count / k)).map { r in
+            Row(parentStates: network.parentStates(of: v, row: r).map { String($0.split(separator: "=", maxSplits: 1)[1]) },
+                probabilities: Array(values[(r * k)..<((r + 1) * k)]))
+        }
+    }
+}

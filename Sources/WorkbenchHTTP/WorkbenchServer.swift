@@ -1,0 +1,129 @@
+import FlyingFox
+import FlyingSocks
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The HTTP server of `credence serve`: FlyingFox (swhitty/FlyingFox, an HTTP/1.1 server on
+/// Swift concurrency and epoll; chosen over Hummingbird for its build time and memory,
+/// docs/http.md) carrying requests to `WorkbenchAPI`. This file is the only one that knows
+/// the library: it turns its requests into `APIRequest`s, refuses a body over the limit by its
+/// `Content-Length` before reading it (413), and closes connections that wait longer than the
+/// request timeout for the client (`IdleTimeoutPool`), so a slow or silent client cannot hold
+/// the server.
+public final class WorkbenchServer: Sendable {
+    public let api: WorkbenchAPI
+    let server: HTTPServer
+
+    public init(api: WorkbenchAPI) throws {
+        self.api = api
+        let s = api.settings
+        guard let port = UInt16(exactly: s.port) else { throw WorkbenchHTTPError.badRequest("--port must be 0…65535, got \(s.port)") }
+        let host = s.host == "localhost" ? "127.0.0.1" : s.host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        let address: any SocketAddress
+        do {
+            address = host.contains(":") ? try sockaddr_in6.inet6(ip6: host, port: port) : try sockaddr_in.inet(ip4: host, port: port)
+        } catch {
+            throw WorkbenchHTTPError.badRequest("--host \(s.host) is not an IPv4 or IPv6 address (127.0.0.1, 0.0.0.0, ::1, …)")
+        }
+        let config = HTTPServer.Configuration(address: address, timeout: s.requestTimeout,
+                                              pool: IdleTimeoutPool(inner: HTTPServer.defaultPool(), seconds: s.requestTimeout),
+                                              logger: .disabled)
+        server = HTTPServer(config: config, handler: Adapter(api: api))
+    }
+
+    /// Serves until cancelled or stopped.
+    public func run() async throws { try await server.run() }
+
+    /// Waits until the socket listens; returns the port (the system's choice for port 0).
+    public func waitUntilListening() async throws -> Int {
+        try await server.waitUntilListening()
+        switch await server.listeningAddress {
+        case .ip4(_, let port), .ip6(_, let port):
+            api.listening(on: Int(port))
+            return Int(port)
+        default: return api.settings.port
+        }
+    }
+
+    public func stop() async {
+        await server.stop(timeout: 1)
+        api.closeAll()
+    }
+
+    /// FlyingFox's request → `APIRequest` → `WorkbenchAPI` → FlyingFox's response.
+    struct Adapter: HTTPHandler {
+        let api: WorkbenchAPI
+
+        func handleRequest(_ request: HTTPRequest) async throws -> HTTPResponse {
+            var headers: [String: String] = [:]
+            for (k, v) in request.headers { headers[k.rawValue.lowercased()] = v }
+            var query: [String: String] = [:]
+            for item in request.query where query[item.name] == nil { query[item.name] = item.value }
+            let limit = api.bodyLimit(path: request.path)
+            let declared = request.bodySequence.count ?? 0
+            let response: APIResponse
+            if declared > limit {
+                response = .error(.tooLarge("the request body is \(declared) bytes; the limit for \(request.path) is \(limit)"))
+            } else {
+                let body = try await request.bodyData
+                response = await api.handle(APIRequest(method: request.method.rawValue, path: request.path, query: query, headers: headers, body: body))
+            }
+            var out = HTTPHeaders()
+            out[HTTPHeader("Content-Type")] = response.contentType
+            out[HTTPHeader("Cache-Control")] = "no-store"
+            out[HTTPHeader("X-Content-Type-Options")] = "nosniff"
+            for (k, v) in response.headers { out[HTTPHeader(k)] = v }
+            if declared > limit { out[HTTPHeader("Connection")] = "close" }
+            return HTTPResponse(statusCode: HTTPStatusCode(response.status, phrase: Self.phrase(response.status)), headers: out, body: response.body)
+        }
+
+        static func phrase(_ code: Int) -> String {
+            switch code {
+            case 200: return "OK"
+            case 202: return "Accepted"
+            case 400: return "Bad Request"
+            case 401: return "Unauthorized"
+            case 403: return "Forbidden"
+            case 404: return "Not Found"
+            case 409: return "Conflict"
+            case 413: return "Content Too Large"
+            case 422: return "Unprocessable Content"
+            case 429: return "Too Many Requests"
+            default: return code < 500 ? "Client Error" : "Server Error"
+            }
+        }
+    }
+}
+
+/// FlyingFox's socket pool with a deadline: a connection that waits longer than `seconds`
+/// for its client (to send a request, the rest of one, or to read the answer) is closed. The
+/// listening socket waits without a deadline.
+struct IdleTimeoutPool<Inner: AsyncSocketPool>: AsyncSocketPool {
+    let inner: Inner
+    let seconds: TimeInterval
+
+    func prepare() async throws { try await inner.prepare() }
+    func run() async throws { try await inner.run() }
+
+    func suspendSocket(_ socket: Socket, untilReadyFor events: Socket.Events) async throws {
+        guard !Self.isListening(socket) else { return try await inner.suspendSocket(socket, untilReadyFor: events) }
+        let limit = seconds
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await inner.suspendSocket(socket, untilReadyFor: events) }
+            group.addTask {
+                try await Task.sleep(nanoseconds: UInt64(limit * 1e9))
+                throw SocketError.timeout(message: "the client sent nothing for \(limit) s")
+            }
+            defer { group.cancelAll() }
+            try await group.next()
+        }
+    }
+
+    static func isListening(_ socket: Socket) -> Bool {
+        var value: Int32 = 0
+        var size = socklen_t(MemoryLayout<Int32>.size)
+        return getsockopt(socket.file.rawValue, SOL_SOCKET, SO_ACCEPTCONN, &value, &size) == 0 && value != 0
+    }
+}
