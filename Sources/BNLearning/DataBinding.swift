@@ -61,10 +61,7 @@ public struct DataBinding: Sendable {
         let present = codes.compactMap { $0 }
         var hash = [UInt64](repeating: 0, count: rowCount)
         for column in present {
-            for i in 0..<rowCount {
-                let h = (hash[i] ^ UInt64(UInt32(bitPattern: column[i]))) &* 0x9E37_79B9_7F4A_7C15
-                hash[i] = h ^ (h >> 29)
-            }
+            for i in 0..<rowCount { hash[i] = RowPatterns.mix(hash[i], column[i]) }
         }
         var slots = 1
         while slots < 2 * rowCount { slots <<= 1 }

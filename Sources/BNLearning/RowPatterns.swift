@@ -81,6 +81,7 @@ public struct RowPatterns: Sendable {
         return out
     }
 
+    /// A row's hash with one more cell mixed in (a multiply and an xor-shift per cell).
     static func mix(_ h: UInt64, _ code: Int32) -> UInt64 {
         let x = (h ^ UInt64(UInt32(bitPattern: code))) &* 0x9E37_79B9_7F4A_7C15
         return x ^ (x >> 29)

@@ -38,7 +38,7 @@ public struct RowScorer {
         targetIndex = try network.require(target)
         states = network.variables[targetIndex].states
         header = ["row"] + states.map { "P(\(target)=\($0))" } + ["most_probable"]
-        engine = try VariableElimination(network)
+        engine = VariableElimination(network)
         self.rowIndependent = rowIndependent
     }
 

@@ -31,6 +31,21 @@ extension LearningTasks {
         return data
     }
 
+    /// The rows of `reader` as one row per distinct pattern weighted by its count
+    /// (`patternTable`), with the table's rows and missing cells: what `fit` needs, the
+    /// patterns' hash table released before the fit starts.
+    public static func patternTable(_ reader: CSVChunkReader, progress: ((_ rows: Int) -> Void)? = nil) throws -> PatternTable {
+        let patterns = try rowPatterns(reader, progress: progress)
+        return PatternTable(table: patternTable(patterns, schema: reader.schema), rows: patterns.rowCount, missingCells: patterns.missingCells)
+    }
+
+    /// A table's distinct rows weighted by their counts, and the table's own size.
+    public struct PatternTable: Sendable {
+        public var table: Dataset
+        public var rows: Int
+        public var missingCells: Int
+    }
+
     /// `fit(_:data:…)` on the rows gathered in `patterns` (from a table with header
     /// `schema`): MLE and Bayesian estimates count the families over the patterns weighted
     /// by their counts, and EM runs its E-step once per pattern (as it does on a table in
@@ -40,10 +55,20 @@ extension LearningTasks {
                            maxIterations: Int, tolerance: Double, restarts: Int, seed: UInt64,
                            start: FitStart = .model,
                            progress: ((Int, Double) -> Void)? = nil) throws -> (BayesianNetwork, FitReport) {
-        var (fitted, report) = try fit(network, data: patternTable(patterns, schema: schema), method: method, prior: prior,
+        try fit(network, patterns: PatternTable(table: patternTable(patterns, schema: schema), rows: patterns.rowCount, missingCells: patterns.missingCells),
+                method: method, prior: prior, maxIterations: maxIterations, tolerance: tolerance, restarts: restarts, seed: seed,
+                start: start, progress: progress)
+    }
+
+    /// `fit(_:patterns:schema:…)` on patterns already laid out as a table.
+    public static func fit(_ network: BayesianNetwork, patterns: PatternTable, method: FitMethod, prior: Double?,
+                           maxIterations: Int, tolerance: Double, restarts: Int, seed: UInt64,
+                           start: FitStart = .model,
+                           progress: ((Int, Double) -> Void)? = nil) throws -> (BayesianNetwork, FitReport) {
+        var (fitted, report) = try fit(network, data: patterns.table, method: method, prior: prior,
                                        maxIterations: maxIterations, tolerance: tolerance, restarts: restarts, seed: seed,
                                        start: start, progress: progress)
-        report.rows = patterns.rowCount
+        report.rows = patterns.rows
         report.missingCells = patterns.missingCells
         return (fitted, report)
     }

@@ -50,12 +50,12 @@ struct FitCommand: ParsableCommand {
         // One streamed pass gathers the distinct rows with their counts: memory is bounded
         // by the patterns, not by the rows.
         let reader = try CSVChunkReader(path: data, network: network)
-        let patterns = try LearningTasks.rowPatterns(reader) { rows in line.update("fit: read \(rows) rows") }
+        let patterns = try LearningTasks.patternTable(reader) { rows in line.update("fit: read \(rows) rows") }
         line.finish()
         let read = LearningTasks.Timings.since(t0)
         let t1 = DispatchTime.now().uptimeNanoseconds
         for n in reader.warningTexts { FileHandle.standardError.write(Data("note: \(n)\n".utf8)) }
-        var (fitted, report) = try LearningTasks.fit(network, patterns: patterns, schema: reader.schema, method: method, prior: prior,
+        var (fitted, report) = try LearningTasks.fit(network, patterns: patterns, method: method, prior: prior,
                                                      maxIterations: maxIter, tolerance: tolerance,
                                                      restarts: restarts, seed: seed, start: initial) { iteration, ll in
             line.update("fit: EM iteration \(iteration + 1), log-likelihood \(String(format: "%.4f", ll))")

@@ -40,7 +40,9 @@ struct ScoreCommand: ParsableCommand {
         var options = CSVOptions()
         options.unseenValuesAsMissing = !strict
         let reader = try CSVChunkReader(path: data, network: network, options: options, chunkRows: chunkRows)
-        let sink: any ByteSink = try outputFile.map { try AtomicFileWriter(path: $0) } ?? StandardOutputSink()
+        let file = try outputFile.map { try AtomicFileWriter(path: $0) }
+        if let f = file { RemoveOnSignal.install(f.temporary) }
+        let sink: any ByteSink = file ?? StandardOutputSink()
         let start = DispatchTime.now().uptimeNanoseconds
         let line = ProgressLine(quiet: quiet || json)
         defer { line.finish() }
@@ -60,6 +62,22 @@ struct ScoreCommand: ParsableCommand {
         }
         if json { try printJSON(Report(output: path, rows: result.rows, target: target, scoringSeconds: seconds, impossibleRows: impossible)) } else {
             print("wrote \(path): P(\(target)) for \(result.rows) rows (\(String(format: "%.3f", seconds)) s of inference)")
+        }
+    }
+}
+
+/// Ctrl-C (or a kill) while a long score writes its temporary file: the file is removed
+/// before the process ends, so an interrupted run leaves nothing behind.
+enum RemoveOnSignal {
+    nonisolated(unsafe) static var path: UnsafeMutablePointer<CChar>?
+
+    static func install(_ file: String) {
+        path = strdup(file)
+        for s in [SIGINT, SIGTERM, SIGHUP] {
+            signal(s) { code in
+                if let p = RemoveOnSignal.path { unlink(p) }
+                _exit(128 + code)
+            }
         }
     }
 }

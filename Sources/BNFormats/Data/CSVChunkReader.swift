@@ -69,6 +69,14 @@ public final class CSVChunkReader {
                       chunkRows: chunkRows, blockBytes: blockBytes)
     }
 
+    /// Reads an open descriptor (a pipe, a socket) to its end; `file` names it in
+    /// diagnostics. The descriptor is not closed.
+    public convenience init(descriptor: Int32, file: String, network: BayesianNetwork, options: CSVOptions = CSVOptions(),
+                            chunkRows: Int = 65_536, blockBytes: Int = 1 << 20) throws(FormatError) {
+        try self.init(file: file, fd: descriptor, owns: false, bytes: [], network: network, options: options,
+                      chunkRows: chunkRows, blockBytes: blockBytes)
+    }
+
     /// Reads CSV bytes held in memory (tests, and a caller that has a block at hand).
     public convenience init(bytes: [UInt8], file: String = "<input>", network: BayesianNetwork, options: CSVOptions = CSVOptions(),
                             chunkRows: Int = 65_536, blockBytes: Int = 1 << 20) throws(FormatError) {

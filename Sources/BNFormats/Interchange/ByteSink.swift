@@ -16,7 +16,8 @@ public protocol ByteSink: AnyObject {
 /// over `path`; a writer released before `commit()` removes it.
 public final class AtomicFileWriter: ByteSink {
     public let path: String
-    private let temporary: String
+    /// The file the bytes go to until `commit()` (for a signal handler to remove it).
+    public let temporary: String
     private var fd: Int32
     private var committed = false
 

@@ -1,0 +1,235 @@
+import Foundation
+import Testing
+import BNCore
+import BNFormats
+import BNLearning
+@testable import Workbench
+
+/// Bytes collected in memory, as a test's output.
+final class MemorySink: ByteSink {
+    var bytes: [UInt8] = []
+    var committed = false
+    func write(_ b: [UInt8]) throws(FormatError) { bytes += b }
+    func commit() throws(FormatError) { committed = true }
+}
+
+@Suite("Streaming score, evaluate and fit")
+struct StreamingTasksTests {
+    func asia() throws -> BayesianNetwork { try ModelIO.load(path: sharedRoot + "/networks/asia.bif") }
+
+    /// 120 sampled rows with 25 % of cells missing, and data row 97 impossible (tub=yes, either=no).
+    func table(_ net: BayesianNetwork) throws -> String {
+        let data = try LearningTasks.sample(net, rows: 120, seed: 11, missing: 0.25, dropLatent: false)
+        var lines = CSVWriter.string(data).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        lines[97] = "no,yes,no,no,no,no,,"
+        return lines.joined(separator: "\n")
+    }
+
+    func reader(_ text: String, _ net: BayesianNetwork, chunkRows: Int, options: CSVOptions = CSVOptions()) throws -> CSVChunkReader {
+        try CSVChunkReader(bytes: Array(text.utf8), file: "t.csv", network: net, options: options, chunkRows: chunkRows, blockBytes: 64)
+    }
+
+    @Test func scoreGivesTheSameBytesWhateverTheChunkSize() throws {
+        let net = try asia()
+        let text = try table(net)
+        var outputs: [[UInt8]] = []
+        for chunkRows in [1, 7, 119, 120, 121, 65_536] {
+            let sink = MemorySink()
+            let r = try LearningTasks.score(net, reader: try reader(text, net, chunkRows: chunkRows), target: "lung", to: sink)
+            #expect(sink.committed)
+            #expect(r.rows == 120)
+            // The impossible row is named by its row in the file, whichever chunk holds it.
+            #expect(r.impossible.map(\.row) == [97])
+            #expect(r.impossible.first?.file == "t.csv")
+            outputs.append(sink.bytes)
+        }
+        #expect(outputs.allSatisfy { $0 == outputs[0] })
+        // Against the table read whole and scored in memory: same header, rows and
+        // most probable states; probabilities equal to the last bits of the plan.
+        let whole = try CSVReader.parse(text, file: "t.csv", network: net).dataset
+        let (header, rows, _) = try LearningTasks.score(net, data: whole, target: "lung")
+        let lines = String(decoding: outputs[0], as: UTF8.self).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        #expect(lines[0] == header)
+        #expect(lines.count == rows.count + 1)
+        for (streamed, inMemory) in zip(lines.dropFirst(), rows) {
+            #expect(streamed[0] == inMemory[0] && streamed[3] == inMemory[3])
+            for k in 1...2 {
+                if inMemory[k].isEmpty { #expect(streamed[k].isEmpty) } else { #expect(abs(Double(streamed[k])! - Double(inMemory[k])!) < 1e-12) }
+            }
+        }
+        #expect(rows[96][1].isEmpty)
+    }
+
+    @Test func aFileOutputIsTheSinkOutputAndAnErrorInALaterChunkLeavesTheOldFile() throws {
+        let net = try asia()
+        let text = try table(net)
+        let dir = NSTemporaryDirectory() + "credence-stream-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/scores.csv"
+        let memory = MemorySink()
+        _ = try LearningTasks.score(net, reader: try reader(text, net, chunkRows: 7), target: "lung", to: memory)
+        _ = try LearningTasks.score(net, reader: try reader(text, net, chunkRows: 7), target: "lung", to: try AtomicFileWriter(path: path))
+        #expect(FileManager.default.contents(atPath: path) == Data(memory.bytes))
+        // Row 101's smoke is 'maybe': the chunks before it were written to the temporary
+        // file, which is removed; the scores already there stay as they were.
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        lines[101] = "no,no,maybe,no,no,no,,"
+        let error = #expect(throws: FormatError.self) {
+            _ = try LearningTasks.score(net, reader: try reader(lines.joined(separator: "\n"), net, chunkRows: 7), target: "lung",
+                                        to: try AtomicFileWriter(path: path))
+        }
+        #expect(error?.diagnostics.first?.location == SourceLocation(file: "t.csv", line: 102, column: 3, field: "smoke"))
+        #expect(FileManager.default.contents(atPath: path) == Data(memory.bytes))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["scores.csv"])
+        // With strict, the impossible row (chunk 14 of 7 rows) stops the score, named by its row.
+        let strict = #expect(throws: WorkbenchError.self) {
+            _ = try LearningTasks.score(net, reader: try reader(text, net, chunkRows: 7), target: "lung", strict: true, to: MemorySink())
+        }
+        #expect(strict?.description.contains("row 97 of t.csv") == true)
+    }
+
+    @Test func unseenValuesAcrossChunksAreMissingAndNotedOnce() throws {
+        let net = try asia()
+        var lines = try table(net).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        lines[3] = "no,no,often,no,no,no,no,no"
+        lines[60] = "no,no,often,no,no,no,no,no"
+        var options = CSVOptions()
+        options.unseenValuesAsMissing = true
+        let sink = MemorySink()
+        let r = try LearningTasks.score(net, reader: try reader(lines.joined(separator: "\n"), net, chunkRows: 7, options: options),
+                                        target: "lung", to: sink)
+        #expect(r.notes.count == 1)
+        #expect(r.notes[0].hasPrefix("t.csv:4:3: warning: 'often' is not a state of 'smoke' (row 4, column 3); read as missing and summed out; it appears 2 times in this column"))
+        let out = String(decoding: sink.bytes, as: UTF8.self).split(separator: "\n")
+        // The cell is summed out: row 59 scores like the same row with smoke missing.
+        lines[60] = "no,no,,no,no,no,no,no"
+        let same = MemorySink()
+        _ = try LearningTasks.score(net, reader: try reader(lines.joined(separator: "\n"), net, chunkRows: 7, options: options), target: "lung", to: same)
+        #expect(String(decoding: same.bytes, as: UTF8.self).split(separator: "\n")[59] == out[59])
+    }
+
+    @Test func aPipeReadsLikeAFile() throws {
+        let net = try asia()
+        let text = try table(net)
+        var fds: [Int32] = [0, 0]
+        #expect(pipe(&fds) == 0)
+        let bytes = Array(text.utf8)
+        let writeEnd = fds[1]
+        let writer = Thread {
+            // Small writes, so reads come back short.
+            var at = 0
+            while at < bytes.count {
+                let n = min(97, bytes.count - at)
+                _ = bytes[at..<(at + n)].withUnsafeBufferPointer { write(writeEnd, $0.baseAddress!, n) }
+                at += n
+            }
+            close(writeEnd)
+        }
+        writer.start()
+        let piped = MemorySink()
+        let r = try LearningTasks.score(net, reader: try CSVChunkReader(descriptor: fds[0], file: "<stdin>", network: net, chunkRows: 7, blockBytes: 50),
+                                        target: "lung", to: piped)
+        close(fds[0])
+        let file = MemorySink()
+        _ = try LearningTasks.score(net, reader: try reader(text, net, chunkRows: 7), target: "lung", to: file)
+        #expect(r.rows == 120)
+        #expect(piped.bytes == file.bytes)
+        #expect(r.impossible.first?.file == "<stdin>")
+    }
+
+    @Test func noDataRowsIsAnErrorForEveryStreamedTask() throws {
+        let net = try asia()
+        let header = "asia,tub,smoke,lung,bronc,either,xray,dysp\n"
+        let sink = MemorySink()
+        #expect(throws: WorkbenchError.usage("t.csv has no data rows (only a header), so there is nothing to score")) {
+            _ = try LearningTasks.score(net, reader: try reader(header, net, chunkRows: 7), target: "lung", to: sink)
+        }
+        #expect(!sink.committed)
+        #expect(throws: WorkbenchError.usage("t.csv has no data rows (only a header), so there is nothing to evaluate")) {
+            _ = try LearningTasks.evaluate(net, reader: try reader(header, net, chunkRows: 7), target: "lung")
+        }
+        let r = try reader(header, net, chunkRows: 7)
+        let patterns = try LearningTasks.rowPatterns(r)
+        #expect(throws: WorkbenchError.usage("t.csv has no data rows (only a header), so there is nothing to fit (em)")) {
+            _ = try LearningTasks.fit(net, patterns: patterns, schema: r.schema, method: .em, prior: nil, maxIterations: 5,
+                                      tolerance: 1e-6, restarts: 0, seed: 1)
+        }
+    }
+
+    @Test func streamedEvaluateEqualsTheInMemoryOne() throws {
+        let net = try asia()
+        var lines = try table(net).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        lines[97] = "no,no,no,no,no,no,,"    // the impossible row would stop evaluate
+        let text = lines.joined(separator: "\n")
+        let whole = try CSVReader.parse(text, file: "t.csv", network: net).dataset
+        let inMemory = try LearningTasks.evaluate(net, data: whole, target: "dysp", folds: nil, seed: 1)
+        for chunkRows in [1, 7, 120, 1000] {
+            let streamed = try LearningTasks.evaluate(net, reader: try reader(text, net, chunkRows: chunkRows), target: "dysp")
+            #expect(streamed.model == inMemory.model)
+            #expect(streamed.logLikelihood == inMemory.logLikelihood)
+            #expect(streamed.rows == 120)
+            #expect(try JSONDocument.encode(streamed) == JSONDocument.encode(inMemory))
+        }
+        #expect(inMemory.model.rows > 60 && inMemory.model.auc > 0.5)
+    }
+
+    /// Fits from the streamed patterns equal fits on the table in memory (tables to 1e-12,
+    /// EM's trace too, and the same counts of rows and missing cells).
+    @Test(arguments: [LearningTasks.FitMethod.mle, .bayes, .em])
+    func streamedFitEqualsTheInMemoryFit(method: LearningTasks.FitMethod) throws {
+        let net = try asia()
+        let data = try LearningTasks.sample(net, rows: 3000, seed: 5, missing: method == .mle ? 0 : 0.2, dropLatent: false)
+        let text = CSVWriter.string(data)
+        let whole = try CSVReader.parse(text, file: "t.csv", network: net).dataset
+        let (expected, expectedReport) = try LearningTasks.fit(net.withUniformCPTs(), data: whole, method: method, prior: nil,
+                                                               maxIterations: 30, tolerance: 1e-9, restarts: 0, seed: 1)
+        for chunkRows in [1, 7, 2999, 3001] {
+            let r = try reader(text, net, chunkRows: chunkRows)
+            let patterns = try LearningTasks.rowPatterns(r)
+            #expect(patterns.rowCount == 3000)
+            #expect(patterns.patternCount < 3000)
+            let laidOut = try LearningTasks.patternTable(try reader(text, net, chunkRows: chunkRows))
+            #expect(laidOut.rows == 3000 && laidOut.missingCells == whole.missingCount)
+            #expect(laidOut.table.rowCount == patterns.patternCount && laidOut.table.weights == patterns.counts)
+            let (fitted, report) = try LearningTasks.fit(net.withUniformCPTs(), patterns: patterns, schema: r.schema, method: method, prior: nil,
+                                                         maxIterations: 30, tolerance: 1e-9, restarts: 0, seed: 1)
+            for v in 0..<net.count {
+                #expect(zip(fitted.cpts[v].values, expected.cpts[v].values).allSatisfy { abs($0 - $1) <= 1e-12 })
+            }
+            #expect(report.rows == expectedReport.rows && report.missingCells == expectedReport.missingCells)
+            #expect(abs(report.logLikelihood - expectedReport.logLikelihood) <= 1e-12 * abs(expectedReport.logLikelihood))
+            #expect(report.em?.logLikelihoodTrace.count == expectedReport.em?.logLikelihoodTrace.count)
+            for (a, b) in zip(report.em?.logLikelihoodTrace ?? [], expectedReport.em?.logLikelihoodTrace ?? []) {
+                #expect(abs(a - b) <= 1e-12 * abs(b))
+            }
+            #expect(report.em?.distinctRows == expectedReport.em?.distinctRows)
+        }
+    }
+
+    /// Patterns of parts merge into those of the whole (a driver merging executors' partials).
+    @Test func patternsOfPartsMergeIntoThoseOfTheWhole() throws {
+        let net = try asia()
+        let data = try LearningTasks.sample(net, rows: 500, seed: 2, missing: 0.3, dropLatent: false)
+        var whole = RowPatterns(names: data.names, states: data.states)
+        whole.add(data)
+        // Each part numbers its rows from 1, as a partition does.
+        func part(_ rows: Range<Int>) -> Dataset {
+            Dataset(names: data.names, states: data.states, columns: data.columns.map { Array($0[rows]) })
+        }
+        var first = RowPatterns(names: data.names, states: data.states)
+        first.add(part(0..<180))
+        var second = RowPatterns(names: data.names, states: data.states)
+        second.add(part(180..<500))
+        first.merge(second)
+        #expect(first.cells == whole.cells && first.counts == whole.counts)
+        #expect(first.firstRows == whole.firstRows)
+        #expect(first.rowCount == 500 && first.missingCells == data.missingCount)
+        #expect(whole.counts.reduce(0, +) == 500)
+        // Each pattern's count is the number of rows equal to it.
+        let p = 3
+        let cells = Array(whole.cells[(p * whole.width)..<((p + 1) * whole.width)])
+        let copies = (0..<500).filter { i in data.columns.indices.allSatisfy { data.columns[$0][i] == cells[$0] } }.count
+        #expect(whole.counts[p] == Double(copies))
+    }
+}
