@@ -50,9 +50,14 @@ public enum ClassifierStructure: Sendable, Hashable, CustomStringConvertible {
     case ban
     case markovBlanket
     case outcome
+    /// Averaged one-dependence estimators over the selected features, stored with a latent
+    /// super-parent node (`AveragedOneDependence`): uniform weights (`aode`) or weighted by
+    /// `I(Xⱼ; C)` (`waode`).
+    case aode(AveragedOneDependence.Weighting)
 
     /// The families `TargetedLearner` chooses from, simplest first (a tie goes to the simpler).
-    public static let all: [ClassifierStructure] = [.naiveBayes, .tan, .kdb(1), .kdb(2), .kdb(3), .ban, .markovBlanket, .outcome]
+    public static let all: [ClassifierStructure] = [.naiveBayes, .tan, .kdb(1), .kdb(2), .kdb(3), .ban, .markovBlanket, .outcome,
+                                                    .aode(.uniform), .aode(.mutualInformation)]
 
     /// `nb`, `tan`, `kdb1`…, `ban`, `mb-hc`, `outcome`: the names of `--structures`.
     public var description: String {
@@ -63,6 +68,8 @@ public enum ClassifierStructure: Sendable, Hashable, CustomStringConvertible {
         case .ban: return "ban"
         case .markovBlanket: return "mb-hc"
         case .outcome: return "outcome"
+        case .aode(.uniform): return "aode"
+        case .aode(.mutualInformation): return "waode"
         }
     }
 
@@ -74,6 +81,8 @@ public enum ClassifierStructure: Sendable, Hashable, CustomStringConvertible {
         case "ban": self = .ban
         case "mb-hc", "mb", "markov-blanket": self = .markovBlanket
         case "outcome", "outcome-hc": self = .outcome
+        case "aode": self = .aode(.uniform)
+        case "waode": self = .aode(.mutualInformation)
         case let s where s.hasPrefix("kdb"):
             let rest = s.dropFirst(3)
             guard let k = rest.isEmpty ? 1 : Int(rest), (0...5).contains(k) else { return nil }
@@ -84,6 +93,33 @@ public enum ClassifierStructure: Sendable, Hashable, CustomStringConvertible {
 
     /// Whether the family reads the feature selection (the searches of `markovBlanket` do not).
     public var usesFeatureSelection: Bool { self != .markovBlanket && self != .outcome }
+
+    /// The family's networks over `skeleton`'s variables (no arcs) for class `c`, learned from
+    /// `binding` (complete-case counts) and fitted with BDeu of every equivalent sample size
+    /// in `priors`, in order: the graph is learned once and its counts fitted with each prior.
+    func fits(target c: Int, skeleton: BayesianNetwork, binding: DataBinding, priors: [Double], maxParents: Int,
+              features selection: FeatureSelection, seed: UInt64, threads: Int = 2) throws -> [BayesianNetwork] {
+        let cards = skeleton.cardinalities
+        if case .aode(let weighting) = self {
+            let info = PairwiseInformation(target: c, features: (0..<cards.count).filter { $0 != c }, cardinalities: cards,
+                                           binding: binding)
+            let selected = info.selected(selection)
+            return try priors.map { a in
+                try AveragedOneDependence.network(skeleton: skeleton, target: c, features: selected, info: info,
+                                                  weighting: weighting, prior: a, binding: binding)
+            }
+        }
+        var net = skeleton
+        let graph = try parents(target: c, cardinalities: cards, binding: binding, maxParents: maxParents,
+                                features: selection, seed: seed)
+        for (v, ps) in graph.enumerated() { try net.setParents(v, to: ps) }
+        let counts = FamilyCounter.counts(families: net.families, cardinalities: cards, binding: binding, threads: threads)
+        return try priors.map { a in try ParameterEstimator(method: .bdeu(equivalentSampleSize: a)).apply(counts: counts, to: net) }
+    }
+
+    /// Whether the family's network is a graph over the data's variables alone (`parents`
+    /// gives it); `aode` and `waode` add a latent node and are built by `fits`.
+    public var isGraph: Bool { if case .aode = self { return false } else { return true } }
 
     /// The parents of every variable (sorted by index) for class `target`.
     ///
@@ -119,6 +155,8 @@ public enum ClassifierStructure: Sendable, Hashable, CustomStringConvertible {
             let search = HillClimbing(score: .bdeu(equivalentSampleSize: 10), maxParents: maxParents,
                                       forbidden: Set(features.map { HillClimbing.Edge(c, $0) }), seed: seed)
             return try search.search(cardinalities: cardinalities, binding: binding).parents
+        case .aode:
+            throw .invalidOption("\(self) is a mixture over a latent super-parent, not a graph over the data's variables; it is built by fitting, one network per prior")
         case .ban, .markovBlanket:
             var search = HillClimbing(score: .bdeu(equivalentSampleSize: 10), maxParents: maxParents, seed: seed)
             var start = [[Int]](repeating: [], count: n)
@@ -163,6 +201,11 @@ struct PairwiseInformation {
     /// `classGainGiven[i][j]`: the gain of the class arc into `Xᵢ` when `Xⱼ` is already known,
     /// `N·I(Xᵢ; C | Xⱼ) − ½ log N · rⱼ(rᵢ − 1)(|C| − 1)` (empty without `pairs`).
     var classGainGiven: [[Double]]
+    /// `classCounts[a]`: the counts over `(C, X_{features[a]})`, row-major (complete cases).
+    var classCounts: [[Double]]
+    /// `pairCounts[[i, j]]` for features `i < j`: the counts over `(C, Xᵢ, Xⱼ)`, row-major
+    /// (complete cases; empty without `pairs`).
+    var pairCounts: [[Int]: [Double]] = [:]
 
     init(target c: Int, features: [Int], cardinalities: [Int], binding: DataBinding, pairs withPairs: Bool = true) {
         self.features = features
@@ -173,6 +216,7 @@ struct PairwiseInformation {
             for (a, i) in features.enumerated() { for j in features[(a + 1)...] { pairs.append((i, j)); families.append([c, i, j]) } }
         }
         let counts = FamilyCounter.counts(families: families, cardinalities: cardinalities, binding: binding)
+        classCounts = Array(counts[..<features.count])
         func gain(_ counts: [Double], classes: Int, ri: Int, rj: Int, parameters: Int) -> Double {
             let total = counts.reduce(0, +)
             guard total > 1 else { return 0 }
@@ -188,6 +232,7 @@ struct PairwiseInformation {
         classGainGiven = pairGain
         for (p, (i, j)) in pairs.enumerated() {
             let t = counts[features.count + p]          // (C, Xi, Xj), row-major
+            pairCounts[[i, j]] = t
             let ri = cardinalities[i], rj = cardinalities[j]
             let w = gain(t, classes: k, ri: ri, rj: rj, parameters: k * (ri - 1) * (rj - 1))
             pairGain[i][j] = w
@@ -279,6 +324,13 @@ public enum Classifiers {
         guard let c = data.column(named: target) else { throw LearningError.missingColumn(variable: target) }
         var net = try BayesianNetwork.unconnected(over: data, name: "\(structure)_\(target)")
         let binding = try DataBinding(network: net, data: data)
+        if !structure.isGraph {
+            guard case .bdeu(let a) = estimator.method else {
+                throw LearningError.invalidOption("\(structure) is fitted with BDeu priors only")
+            }
+            return try structure.fits(target: c, skeleton: net, binding: binding, priors: [a], maxParents: maxParents,
+                                      features: features, seed: seed)[0]
+        }
         let parents = try structure.parents(target: c, cardinalities: net.cardinalities, binding: binding,
                                             maxParents: maxParents, features: features, seed: seed)
         for (v, ps) in parents.enumerated() { try net.setParents(v, to: ps) }

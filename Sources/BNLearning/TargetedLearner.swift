@@ -110,6 +110,9 @@ public struct TargetedLearner: Sendable {
         guard (0...200).contains(bagging) else {
             throw LearningError.invalidOption("--bagging must be between 0 and 200 replicates, got \(bagging)")
         }
+        guard !designs.isEmpty else {
+            throw LearningError.invalidOption("--bagging bags one graph family; aode and waode are averages already: add another family to --structures")
+        }
         let classes = data.states[c].count
         guard classes >= 2 else {
             throw LearningError.invalidOption("the target \(Quote.name(target)) has \(classes) state\(classes == 1 ? "" : "s") in the data; a class needs at least 2")
@@ -151,24 +154,22 @@ public struct TargetedLearner: Sendable {
     /// from the available-case estimates when a cell is missing.
     func fit(_ structure: ClassifierStructure, features: FeatureSelection, prior: Double, skeleton: BayesianNetwork, data: Dataset,
              target c: Int) throws -> (BayesianNetwork, ExpectationMaximization.Report?) {
-        var net = skeleton
-        let binding = try DataBinding(network: net, data: data)
-        let parents = try structure.parents(target: c, cardinalities: net.cardinalities, binding: binding,
-                                            maxParents: maxParents, features: features, seed: seed)
-        for (v, ps) in parents.enumerated() { try net.setParents(v, to: ps) }
+        let binding = try DataBinding(network: skeleton, data: data)
+        let net = try structure.fits(target: c, skeleton: skeleton, binding: binding, priors: [prior], maxParents: maxParents,
+                                     features: features, seed: seed)[0]
+        // (W)AODE's tables come from pair counts, which use every row a pair completes.
+        guard data.missingCount > 0, structure.isGraph else { return (net, nil) }
         let estimator = ParameterEstimator(method: .bdeu(equivalentSampleSize: prior))
-        let counts = FamilyCounter.counts(families: net.families, cardinalities: net.cardinalities, binding: binding)
-        net = try estimator.apply(counts: counts, to: net)
-        guard data.missingCount > 0 else { return (net, nil) }
         let em = ExpectationMaximization(estimator: estimator, maxIterations: emIterations, tolerance: 1e-6, seed: seed,
                                          makeEngine: { try ExpectationEngines.automatic($0) })
         let (fitted, report) = try em.fit(net, to: data)
         return (fitted, report)
     }
 
-    /// The (family, feature selection) designs tried, in order.
+    /// The (family, feature selection) designs tried, in order. With bagging, only the
+    /// families that are one graph (`isGraph`): (W)AODE is an average already.
     var designs: [(ClassifierStructure, FeatureSelection)] {
-        structures.flatMap { s in
+        structures.filter { bagging == 0 || $0.isGraph }.flatMap { s in
             s.usesFeatureSelection ? featureSelections.map { (s, $0) } : [(s, FeatureSelection.relevant)]
         }
     }
@@ -188,14 +189,8 @@ public struct TargetedLearner: Sendable {
                 // predictions[design * priors + prior][row]
                 var out: [[[Double]]] = []
                 for (s, selection) in designs {
-                    var net = skeleton
-                    let parents = try s.parents(target: c, cardinalities: skeleton.cardinalities, binding: binding,
-                                                maxParents: maxParents, features: selection, seed: seed)
-                    for (v, ps) in parents.enumerated() { try net.setParents(v, to: ps) }
-                    let counts = FamilyCounter.counts(families: net.families, cardinalities: net.cardinalities,
-                                                      binding: binding, threads: 1)
-                    for a in priors {
-                        let fitted = try ParameterEstimator(method: .bdeu(equivalentSampleSize: a)).apply(counts: counts, to: net)
+                    for fitted in try s.fits(target: c, skeleton: skeleton, binding: binding, priors: priors,
+                                             maxParents: maxParents, features: selection, seed: seed, threads: 1) {
                         out.append(try Evaluation.predict(fitted, on: test, target: target).predictions)
                     }
                 }
