@@ -54,10 +54,13 @@ public enum ClassifierStructure: Sendable, Hashable, CustomStringConvertible {
     /// super-parent node (`AveragedOneDependence`): uniform weights (`aode`) or weighted by
     /// `I(Xⱼ; C)` (`waode`).
     case aode(AveragedOneDependence.Weighting)
+    /// Naive Bayes with tables fitted for `P(c | x)` (`DiscriminativeNaiveBayes`): the
+    /// naive-Bayes graph whose posterior is a logistic regression on the one-hot features.
+    case discriminativeNaiveBayes
 
     /// The families `TargetedLearner` chooses from, simplest first (a tie goes to the simpler).
     public static let all: [ClassifierStructure] = [.naiveBayes, .tan, .kdb(1), .kdb(2), .kdb(3), .ban, .markovBlanket, .outcome,
-                                                    .aode(.uniform), .aode(.mutualInformation)]
+                                                    .aode(.uniform), .aode(.mutualInformation), .discriminativeNaiveBayes]
 
     /// `nb`, `tan`, `kdb1`…, `ban`, `mb-hc`, `outcome`: the names of `--structures`.
     public var description: String {
@@ -70,6 +73,7 @@ public enum ClassifierStructure: Sendable, Hashable, CustomStringConvertible {
         case .outcome: return "outcome"
         case .aode(.uniform): return "aode"
         case .aode(.mutualInformation): return "waode"
+        case .discriminativeNaiveBayes: return "dnb"
         }
     }
 
@@ -83,6 +87,7 @@ public enum ClassifierStructure: Sendable, Hashable, CustomStringConvertible {
         case "outcome", "outcome-hc": self = .outcome
         case "aode": self = .aode(.uniform)
         case "waode": self = .aode(.mutualInformation)
+        case "dnb", "nb-lr": self = .discriminativeNaiveBayes
         case let s where s.hasPrefix("kdb"):
             let rest = s.dropFirst(3)
             guard let k = rest.isEmpty ? 1 : Int(rest), (0...5).contains(k) else { return nil }
@@ -109,6 +114,14 @@ public enum ClassifierStructure: Sendable, Hashable, CustomStringConvertible {
                                                   weighting: weighting, prior: a, binding: binding)
             }
         }
+        if self == .discriminativeNaiveBayes {
+            let selected = PairwiseInformation(target: c, features: (0..<cards.count).filter { $0 != c }, cardinalities: cards,
+                                               binding: binding, pairs: selection == .cmim).selected(selection)
+            if let nets = try DiscriminativeNaiveBayes.networks(skeleton: skeleton, target: c, features: selected, binding: binding,
+                                                                penalties: priors) {
+                return nets
+            }
+        }
         var net = skeleton
         let graph = try parents(target: c, cardinalities: cards, binding: binding, maxParents: maxParents,
                                 features: selection, seed: seed)
@@ -117,9 +130,15 @@ public enum ClassifierStructure: Sendable, Hashable, CustomStringConvertible {
         return try priors.map { a in try ParameterEstimator(method: .bdeu(equivalentSampleSize: a)).apply(counts: counts, to: net) }
     }
 
-    /// Whether the family's network is a graph over the data's variables alone (`parents`
-    /// gives it); `aode` and `waode` add a latent node and are built by `fits`.
-    public var isGraph: Bool { if case .aode = self { return false } else { return true } }
+    /// Whether the family's network is its graph over the data's variables (`parents`) with
+    /// BDeu tables from counts (so EM refits it on data with gaps and bagging can bag it);
+    /// `aode` and `waode` add a latent node and `dnb` fits its tables for prediction.
+    public var isCountFitted: Bool {
+        switch self {
+        case .aode, .discriminativeNaiveBayes: return false
+        default: return true
+        }
+    }
 
     /// The parents of every variable (sorted by index) for class `target`.
     ///
@@ -132,7 +151,7 @@ public enum ClassifierStructure: Sendable, Hashable, CustomStringConvertible {
         let n = cardinalities.count
         let features = (0..<n).filter { $0 != c }
         switch self {
-        case .naiveBayes, .tan, .kdb:
+        case .naiveBayes, .tan, .kdb, .discriminativeNaiveBayes:
             let info = PairwiseInformation(target: c, features: features, cardinalities: cardinalities, binding: binding)
             let selected = info.selected(selection)
             var parents = [[Int]](repeating: [], count: n)
@@ -324,7 +343,7 @@ public enum Classifiers {
         guard let c = data.column(named: target) else { throw LearningError.missingColumn(variable: target) }
         var net = try BayesianNetwork.unconnected(over: data, name: "\(structure)_\(target)")
         let binding = try DataBinding(network: net, data: data)
-        if !structure.isGraph {
+        if !structure.isCountFitted {
             guard case .bdeu(let a) = estimator.method else {
                 throw LearningError.invalidOption("\(structure) is fitted with BDeu priors only")
             }

@@ -111,7 +111,7 @@ public struct TargetedLearner: Sendable {
             throw LearningError.invalidOption("--bagging must be between 0 and 200 replicates, got \(bagging)")
         }
         guard !designs.isEmpty else {
-            throw LearningError.invalidOption("--bagging bags one graph family; aode and waode are averages already: add another family to --structures")
+            throw LearningError.invalidOption("--bagging bags a family fitted by counts; aode, waode and dnb are not: add another family to --structures")
         }
         let classes = data.states[c].count
         guard classes >= 2 else {
@@ -157,8 +157,9 @@ public struct TargetedLearner: Sendable {
         let binding = try DataBinding(network: skeleton, data: data)
         let net = try structure.fits(target: c, skeleton: skeleton, binding: binding, priors: [prior], maxParents: maxParents,
                                      features: features, seed: seed)[0]
-        // (W)AODE's tables come from pair counts, which use every row a pair completes.
-        guard data.missingCount > 0, structure.isGraph else { return (net, nil) }
+        // (W)AODE's tables come from pair counts, which use every row a pair completes, and
+        // dnb's from a fit in which a missing cell adds nothing: neither is refitted by EM.
+        guard data.missingCount > 0, structure.isCountFitted else { return (net, nil) }
         let estimator = ParameterEstimator(method: .bdeu(equivalentSampleSize: prior))
         let em = ExpectationMaximization(estimator: estimator, maxIterations: emIterations, tolerance: 1e-6, seed: seed,
                                          makeEngine: { try ExpectationEngines.automatic($0) })
@@ -167,9 +168,10 @@ public struct TargetedLearner: Sendable {
     }
 
     /// The (family, feature selection) designs tried, in order. With bagging, only the
-    /// families that are one graph (`isGraph`): (W)AODE is an average already.
+    /// families fitted by counts (`isCountFitted`): (W)AODE is an average already, and
+    /// bagging refits every bootstrap by counts, which would undo dnb's fit.
     var designs: [(ClassifierStructure, FeatureSelection)] {
-        structures.filter { bagging == 0 || $0.isGraph }.flatMap { s in
+        structures.filter { bagging == 0 || $0.isCountFitted }.flatMap { s in
             s.usesFeatureSelection ? featureSelections.map { (s, $0) } : [(s, FeatureSelection.relevant)]
         }
     }

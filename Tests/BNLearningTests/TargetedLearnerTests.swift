@@ -44,7 +44,7 @@ struct TargetedLearnerTests {
 
     @Test func everyFamilyFitsItsCountsAndPredictsLikeTheJoint() throws {
         let data = ForwardSampler(try truth()).sample(rows: 3_000, seed: 4)
-        for s in ClassifierStructure.all where s.isGraph {
+        for s in ClassifierStructure.all where s.isCountFitted {
             let net = try Classifiers.build(s, data, target: "C")
             // The fitted tables reproduce the complete-data log-likelihood computed row by row.
             let byCounts = try Evaluation.logLikelihood(net, on: data)
@@ -125,6 +125,37 @@ struct TargetedLearnerTests {
                 #expect(abs(predictions[r][0] - p[0] / (p[0] + p[1])) < 1e-12, "\(name) row \(r)")
             }
         }
+    }
+
+    /// dnb's network is the penalised logistic regression's optimum: on complete rows its
+    /// posteriors satisfy the stationarity conditions of `Σ ln P(c | x) − (λ/2) Σ β²`, with
+    /// the weights read back from the tables (`β_{i,v} = d_v − mean_v d`, `d_v` the log ratio
+    /// of `P'(v | C = yes)` to `P'(v | C = no)`).
+    @Test func discriminativeNaiveBayesIsTheRegressionOptimum() throws {
+        let data = ForwardSampler(try truth()).sample(rows: 2_000, seed: 12)
+        let lambda = 5.0
+        let net = try Classifiers.build(.discriminativeNaiveBayes, data, target: "C",
+                                        estimator: ParameterEstimator(method: .bdeu(equivalentSampleSize: lambda)))
+        #expect((1...3).allSatisfy { net.parents(of: $0) == [0] } && net.parents(of: 0).isEmpty)
+        let (truth, predictions) = try Evaluation.predict(net, on: data, target: "C")
+        let residual = truth.indices.map { (truth[$0] == 0 ? 1.0 : 0.0) - predictions[$0][0] }
+        // The intercept: predicted and observed shares of C = yes agree.
+        #expect(abs(residual.reduce(0, +)) < 1e-6)
+        for f in 1...3 {
+            let r = net.variables[f].cardinality
+            let d = (0..<r).map { v in log(net.cpts[f].values[v]) - log(net.cpts[f].values[r + v]) }
+            let mean = d.reduce(0, +) / Double(r)
+            for v in 0..<r {
+                let gradient = truth.indices.filter { data.columns[f][$0] == v }.reduce(0.0) { $0 + residual[$1] }
+                #expect(abs(gradient - lambda * (d[v] - mean)) < 1e-5, "X\(f) = \(v)")
+            }
+            // The weights are not zero: the fit moved away from the uniform start.
+            #expect(d.contains { abs($0 - mean) > 0.1 })
+        }
+        // Its log loss on the training rows is below generative naive Bayes's (it maximises it).
+        let nb = try Classifiers.build(.naiveBayes, data, target: "C")
+        let nbLoss = ClassificationMetrics(truth: truth, predictions: try Evaluation.predict(nb, on: data, target: "C").predictions).logLoss
+        #expect(ClassificationMetrics(truth: truth, predictions: predictions).logLoss < nbLoss)
     }
 
     @Test func structuresHaveTheirShapes() throws {
