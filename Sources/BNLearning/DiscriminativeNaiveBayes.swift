@@ -76,35 +76,54 @@ public enum DiscriminativeNaiveBayes {
                     lambda: Double) -> [Double] {
         let dim = (k - 1) * width
         func isPenalised(_ j: Int) -> Bool { j % width != 0 }
+        var p = [Double](repeating: 0, count: k)          // one row's posterior, reused
+        /// `P(c | row r)` into `p` under `t`; returns `ln P(truth | row r)`.
+        func posterior(_ t: [Double], _ r: Int) -> Double {
+            var m = 0.0                                    // the last class's score is 0
+            for c in 0..<(k - 1) {
+                var sc = 0.0
+                for a in active[r] { sc += t[c * width + a] }
+                p[c] = sc
+                m = max(m, sc)
+            }
+            p[k - 1] = 0
+            var z = 0.0
+            for c in 0..<k { p[c] = exp(p[c] - m); z += p[c] }
+            for c in 0..<k { p[c] /= z }
+            return log(p[truth[r]])
+        }
         func objective(_ t: [Double]) -> Double {
             var total = 0.0
-            for r in truth.indices {
-                let s = scores(t, k: k, width: width, active: active[r])
-                let m = s.max()!
-                total += weight[r] * (s[truth[r]] - m - log(s.reduce(0) { $0 + exp($1 - m) }))
-            }
+            for r in truth.indices { total += weight[r] * posterior(t, r) }
             for j in 0..<dim where isPenalised(j) { total -= 0.5 * lambda * t[j] * t[j] }
             return total
         }
         var theta = initial
         var current = objective(theta)
+        var g = [Double](repeating: 0, count: dim)
+        var h = [Double](repeating: 0, count: dim * dim)
         for _ in 0..<maxIterations {
-            // Gradient and the negative Hessian (positive definite with the penalty).
-            var g = [Double](repeating: 0, count: dim)
-            var h = [Double](repeating: 0, count: dim * dim)
+            // Gradient and the negative Hessian (positive definite with the penalty); the
+            // Hessian's lower triangle only, which is all the Cholesky factorisation reads.
+            for j in 0..<dim { g[j] = 0 }
+            for j in 0..<(dim * dim) { h[j] = 0 }
             for r in truth.indices {
-                let s = scores(theta, k: k, width: width, active: active[r])
-                let m = s.max()!
-                var p = s.map { exp($0 - m) }
-                let z = p.reduce(0, +)
-                for c in 0..<k { p[c] /= z }
+                _ = posterior(theta, r)
                 let w = weight[r]
+                let act = active[r]
                 for c in 0..<(k - 1) {
                     let residual = w * ((truth[r] == c ? 1 : 0) - p[c])
-                    for a in active[r] { g[c * width + a] += residual }
-                    for d in 0..<(k - 1) {
+                    for a in act { g[c * width + a] += residual }
+                    for d in 0...c {
                         let v = w * p[c] * ((c == d ? 1 : 0) - p[d])
-                        for a in active[r] { for b in active[r] { h[(c * width + a) * dim + d * width + b] += v } }
+                        for a in act {
+                            let row = (c * width + a) * dim + d * width
+                            if d < c {
+                                for b in act { h[row + b] += v }
+                            } else {
+                                for b in act where b <= a { h[row + b] += v }
+                            }
+                        }
                     }
                 }
             }
@@ -130,13 +149,6 @@ public enum DiscriminativeNaiveBayes {
             if !improved { break }
         }
         return theta
-    }
-
-    /// `s_c` for every class (the last is 0) from a row's active indices.
-    static func scores(_ theta: [Double], k: Int, width: Int, active: [Int]) -> [Double] {
-        var s = [Double](repeating: 0, count: k)
-        for c in 0..<(k - 1) { for a in active { s[c] += theta[c * width + a] } }
-        return s
     }
 
     /// Solves `A x = b` for a symmetric positive-definite `A` (row-major, `n × n`) by Cholesky;

@@ -8,8 +8,10 @@ import Foundation
 ///    of Fayyad & Irani (1993) (`DatasetDiscretization` with `.mdl`); numeric columns with
 ///    few values keep one state per value. `T` itself is never cut.
 /// 2. **Structure and prior, by inner cross-validation.** For every structure family
-///    (`ClassifierStructure`: naive Bayes, TAN, KDB-1..3, BAN, Markov-blanket hill climbing)
-///    and every BDeu equivalent sample size `α` in `priors`, the stratified `innerFolds`-fold
+///    (`ClassifierStructure`: naive Bayes, TAN, KDB-1..3, BAN, Markov-blanket hill climbing,
+///    the class as an outcome, AODE and WAODE, discriminatively fitted naive Bayes) and every
+///    BDeu equivalent sample size `α` in `priors` (for `dnb` the penalty `λ` on its weights,
+///    `DiscriminativeNaiveBayes`), the stratified `innerFolds`-fold
 ///    log loss `−(1/n) Σᵢ ln P(tᵢ | xᵢ)` of the held-out rows is measured: each inner fold
 ///    learns the family's graph on the other folds and fits it with every `α` from one set
 ///    of counts. The pair with the lowest pooled log loss wins (a tie goes to the simpler
@@ -18,7 +20,9 @@ import Foundation
 ///    1997, §3; Grossman & Domingos 2004).
 /// 3. **The model.** The winning family's graph learned on all rows, fitted with its `α`;
 ///    with missing cells, by EM (Dempster, Laird & Rubin 1977) from the available-case
-///    estimates, so rows with gaps are used, never dropped or imputed.
+///    estimates, so rows with gaps are used, never dropped or imputed. (W)AODE reads its
+///    tables from available-case pair counts and `dnb` fits with a gap adding nothing to a
+///    row's score: neither drops a row, and neither needs EM.
 ///
 /// The inner folds cut with the bins of all the rows given: the bins are supervised, and
 /// the outer (nested) cross-validation of `Evaluation.crossValidate` learns them anew in
@@ -47,7 +51,7 @@ public struct TargetedLearner: Sendable {
     public var seed: UInt64
 
     /// The defaults are the pipeline of `credence learn --target`.
-    public init(target: String, structures: [ClassifierStructure] = ClassifierStructure.all,
+    public init(target: String, structures: [ClassifierStructure] = ClassifierStructure.defaults,
                 priors: [Double] = [1, 5, 20, 50, 100, 200, 500], innerFolds: Int = 5,
                 discretization: DatasetDiscretization? = nil, maxParents: Int = 4, emIterations: Int = 50, seed: UInt64 = 1) {
         self.target = target
@@ -65,11 +69,11 @@ public struct TargetedLearner: Sendable {
     /// One structure family with one feature selection and one prior, scored by inner
     /// cross-validation.
     public struct Candidate: Codable, Sendable, Equatable {
-        /// `nb`, `tan`, `kdb1`, `kdb2`, `kdb3`, `ban` or `mb-hc`.
+        /// `nb`, `tan`, `kdb1`, `kdb2`, `kdb3`, `ban`, `mb-hc`, `outcome`, `aode`, `waode` or `dnb`.
         public var structure: String
         /// `relevant` or `cmim` (`FeatureSelection`; `relevant` for `mb-hc`, which reads none).
         public var features: String
-        /// BDeu equivalent sample size.
+        /// BDeu equivalent sample size (for `dnb`, the penalty `λ` on its weights).
         public var prior: Double
         /// Pooled over the inner folds' held-out rows.
         public var logLoss: Double
