@@ -24,7 +24,8 @@ struct TelcoChurnModelTests {
         // Discriminative naive Bayes (dnb won the inner selection): churn is the only parent
         // of every feature it uses, and has no parent itself.
         let churn = try #require(net.index(of: "churn"))
-        #expect(net.dag.parents[churn].isEmpty && net.dag.children[churn].contains(try #require(net.index(of: "contract"))))
+        let contract = try #require(net.index(of: "contract"))
+        #expect(net.dag.parents[churn].isEmpty && net.dag.children[churn].contains(contract))
         #expect(net.dag.children[churn].allSatisfy { net.dag.parents[$0] == [churn] })
         // P(churn) is close to the observed 1,869 / 7,043.
         let m = try QueryService(network: net).answer(QueryRequest(targets: ["churn"])).marginals[0]
