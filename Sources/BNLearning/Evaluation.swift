@@ -188,30 +188,57 @@ public enum Evaluation {
 /// independent of everything else, and
 /// `P(t | x) ∝ θ(t | pa_T) · ∏_{Y child of T} θ(y | pa_Y with T = t)` (Pearl 1988, §3.3),
 /// a few table lookups per row instead of a propagation.
+///
+/// Latent variables in the blanket (role `latent`: never in the data, such as the mixture
+/// root of bagging or the super-parent node of (W)AODE) are summed out with `T`: with
+/// `Q = {T} ∪ H` for the latent members `H`, the families of `Q` and of its children give
+/// `P(t, h | x) ∝ ∏_{V ∈ Q ∪ ch(Q)} θ(v | pa_V)` whenever the blanket of `Q` is observed,
+/// and `P(t | x) = Σ_h P(t, h | x)`: `|T|·|H|` products per row instead of a propagation.
 struct MarkovBlanketPosterior {
     let target: Int
     let states: Int
-    /// Every variable of the blanket.
+    /// Every observed variable the answer reads.
     let blanket: [Int]
-    /// The families that hold `T`: their CPT values, variables and strides (row-major, child
-    /// last), and the stride of `T` in each.
-    let families: [(values: [Double], variables: [Int], strides: [Int], targetStride: Int)]
+    /// The joint states of the latent members summed out with `T` (1 without any).
+    let hiddenStates: Int
+    /// The families of `Q` and its children: CPT values, the observed variables with their
+    /// strides (row-major, child last), and for every joint state `q = t · hiddenStates + h`
+    /// of `Q` its offset.
+    let families: [(values: [Double], observed: [(Int, Int)], offsets: [Int])]
+    /// The most joint states of `Q` enumerated per row.
+    static let maxJointStates = 4096
 
     init(_ network: BayesianNetwork, target t: Int) {
         target = t
         states = network.variables[t].cardinality
-        var members = Set(network.parents(of: t))
-        var fams: [(values: [Double], variables: [Int], strides: [Int], targetStride: Int)] = []
-        for v in [t] + network.children(of: t) {
+        let neighbours = Set(network.parents(of: t) + network.children(of: t) + network.children(of: t).flatMap { network.parents(of: $0) })
+        var hidden = neighbours.filter { network.variables[$0].role == .latent && $0 != t }.sorted()
+        var joint = hidden.reduce(states) { $0 * network.variables[$1].cardinality }
+        if joint > Self.maxJointStates { hidden = []; joint = states }
+        let q = [t] + hidden
+        hiddenStates = joint / states
+        var members = Set<Int>()
+        var fams: [(values: [Double], observed: [(Int, Int)], offsets: [Int])] = []
+        var seen = Set<Int>()
+        for v in [t] + network.children(of: t) + hidden.flatMap({ [$0] + network.children(of: $0) }) where seen.insert(v).inserted {
             let family = network.parents(of: v) + [v]
             var strides = [Int](repeating: 0, count: family.count)
             var stride = 1
             for k in family.indices.reversed() { strides[k] = stride; stride *= network.variables[family[k]].cardinality }
-            let at = family.firstIndex(of: t)!
-            fams.append((network.cpts[v].values, family, strides, strides[at]))
+            // The offset of every joint state of Q (mixed radix, T slowest) in this table.
+            var offsets = [Int](repeating: 0, count: joint)
+            for index in 0..<joint {
+                var rest = index
+                for u in q.reversed() {
+                    let r = network.variables[u].cardinality
+                    if let k = family.firstIndex(of: u) { offsets[index] += (rest % r) * strides[k] }
+                    rest /= r
+                }
+            }
+            fams.append((network.cpts[v].values, family.indices.filter { !q.contains(family[$0]) }.map { (family[$0], strides[$0]) }, offsets))
             members.formUnion(family)
         }
-        members.remove(t)
+        members.subtract(q)
         blanket = members.sorted()
         families = fams
     }
@@ -220,15 +247,17 @@ struct MarkovBlanketPosterior {
     /// blanket variable is missing or every state of `T` has probability zero.
     func posterior(_ row: [Int32]) -> [Double]? {
         for v in blanket where row[v] < 0 { return nil }
-        var p = [Double](repeating: 1, count: states)
+        var p = [Double](repeating: 1, count: states * hiddenStates)
         for f in families {
             var base = 0
-            for (k, v) in f.variables.enumerated() where v != target { base += Int(row[v]) * f.strides[k] }
-            for s in 0..<states { p[s] *= f.values[base + s * f.targetStride] }
+            for (v, stride) in f.observed { base += Int(row[v]) * stride }
+            for q in p.indices { p[q] *= f.values[base + f.offsets[q]] }
         }
-        let total = p.reduce(0, +)
+        var marginal = [Double](repeating: 0, count: states)
+        for s in 0..<states { for h in 0..<hiddenStates { marginal[s] += p[s * hiddenStates + h] } }
+        let total = marginal.reduce(0, +)
         guard total > 0, total.isFinite else { return nil }
-        for s in 0..<states { p[s] /= total }
-        return p
+        for s in 0..<states { marginal[s] /= total }
+        return marginal
     }
 }

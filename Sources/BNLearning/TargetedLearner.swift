@@ -8,8 +8,10 @@ import Foundation
 ///    of Fayyad & Irani (1993) (`DatasetDiscretization` with `.mdl`); numeric columns with
 ///    few values keep one state per value. `T` itself is never cut.
 /// 2. **Structure and prior, by inner cross-validation.** For every structure family
-///    (`ClassifierStructure`: naive Bayes, TAN, KDB-1..3, BAN, Markov-blanket hill climbing)
-///    and every BDeu equivalent sample size `α` in `priors`, the stratified `innerFolds`-fold
+///    (`ClassifierStructure`: naive Bayes, TAN, KDB-1..3, BAN, Markov-blanket hill climbing,
+///    the class as an outcome, AODE and WAODE, discriminatively fitted naive Bayes) and every
+///    BDeu equivalent sample size `α` in `priors` (for `dnb` the penalty `λ` on its weights,
+///    `DiscriminativeNaiveBayes`), the stratified `innerFolds`-fold
 ///    log loss `−(1/n) Σᵢ ln P(tᵢ | xᵢ)` of the held-out rows is measured: each inner fold
 ///    learns the family's graph on the other folds and fits it with every `α` from one set
 ///    of counts. The pair with the lowest pooled log loss wins (a tie goes to the simpler
@@ -18,7 +20,9 @@ import Foundation
 ///    1997, §3; Grossman & Domingos 2004).
 /// 3. **The model.** The winning family's graph learned on all rows, fitted with its `α`;
 ///    with missing cells, by EM (Dempster, Laird & Rubin 1977) from the available-case
-///    estimates, so rows with gaps are used, never dropped or imputed.
+///    estimates, so rows with gaps are used, never dropped or imputed. (W)AODE reads its
+///    tables from available-case pair counts and `dnb` fits with a gap adding nothing to a
+///    row's score: neither drops a row, and neither needs EM.
 ///
 /// The inner folds cut with the bins of all the rows given: the bins are supervised, and
 /// the outer (nested) cross-validation of `Evaluation.crossValidate` learns them anew in
@@ -47,7 +51,7 @@ public struct TargetedLearner: Sendable {
     public var seed: UInt64
 
     /// The defaults are the pipeline of `credence learn --target`.
-    public init(target: String, structures: [ClassifierStructure] = ClassifierStructure.all,
+    public init(target: String, structures: [ClassifierStructure] = ClassifierStructure.defaults,
                 priors: [Double] = [1, 5, 20, 50, 100, 200, 500], innerFolds: Int = 5,
                 discretization: DatasetDiscretization? = nil, maxParents: Int = 4, emIterations: Int = 50, seed: UInt64 = 1) {
         self.target = target
@@ -65,11 +69,11 @@ public struct TargetedLearner: Sendable {
     /// One structure family with one feature selection and one prior, scored by inner
     /// cross-validation.
     public struct Candidate: Codable, Sendable, Equatable {
-        /// `nb`, `tan`, `kdb1`, `kdb2`, `kdb3`, `ban` or `mb-hc`.
+        /// `nb`, `tan`, `kdb1`, `kdb2`, `kdb3`, `ban`, `mb-hc`, `outcome`, `aode`, `waode` or `dnb`.
         public var structure: String
         /// `relevant` or `cmim` (`FeatureSelection`; `relevant` for `mb-hc`, which reads none).
         public var features: String
-        /// BDeu equivalent sample size.
+        /// BDeu equivalent sample size (for `dnb`, the penalty `λ` on its weights).
         public var prior: Double
         /// Pooled over the inner folds' held-out rows.
         public var logLoss: Double
@@ -109,6 +113,9 @@ public struct TargetedLearner: Sendable {
         }
         guard (0...200).contains(bagging) else {
             throw LearningError.invalidOption("--bagging must be between 0 and 200 replicates, got \(bagging)")
+        }
+        guard !designs.isEmpty else {
+            throw LearningError.invalidOption("--bagging bags a family fitted by counts; aode, waode and dnb are not: add another family to --structures")
         }
         let classes = data.states[c].count
         guard classes >= 2 else {
@@ -151,24 +158,24 @@ public struct TargetedLearner: Sendable {
     /// from the available-case estimates when a cell is missing.
     func fit(_ structure: ClassifierStructure, features: FeatureSelection, prior: Double, skeleton: BayesianNetwork, data: Dataset,
              target c: Int) throws -> (BayesianNetwork, ExpectationMaximization.Report?) {
-        var net = skeleton
-        let binding = try DataBinding(network: net, data: data)
-        let parents = try structure.parents(target: c, cardinalities: net.cardinalities, binding: binding,
-                                            maxParents: maxParents, features: features, seed: seed)
-        for (v, ps) in parents.enumerated() { try net.setParents(v, to: ps) }
+        let binding = try DataBinding(network: skeleton, data: data)
+        let net = try structure.fits(target: c, skeleton: skeleton, binding: binding, priors: [prior], maxParents: maxParents,
+                                     features: features, seed: seed)[0]
+        // (W)AODE's tables come from pair counts, which use every row a pair completes, and
+        // dnb's from a fit in which a missing cell adds nothing: neither is refitted by EM.
+        guard data.missingCount > 0, structure.isCountFitted else { return (net, nil) }
         let estimator = ParameterEstimator(method: .bdeu(equivalentSampleSize: prior))
-        let counts = FamilyCounter.counts(families: net.families, cardinalities: net.cardinalities, binding: binding)
-        net = try estimator.apply(counts: counts, to: net)
-        guard data.missingCount > 0 else { return (net, nil) }
         let em = ExpectationMaximization(estimator: estimator, maxIterations: emIterations, tolerance: 1e-6, seed: seed,
                                          makeEngine: { try ExpectationEngines.automatic($0) })
         let (fitted, report) = try em.fit(net, to: data)
         return (fitted, report)
     }
 
-    /// The (family, feature selection) designs tried, in order.
+    /// The (family, feature selection) designs tried, in order. With bagging, only the
+    /// families fitted by counts (`isCountFitted`): (W)AODE is an average already, and
+    /// bagging refits every bootstrap by counts, which would undo dnb's fit.
     var designs: [(ClassifierStructure, FeatureSelection)] {
-        structures.flatMap { s in
+        structures.filter { bagging == 0 || $0.isCountFitted }.flatMap { s in
             s.usesFeatureSelection ? featureSelections.map { (s, $0) } : [(s, FeatureSelection.relevant)]
         }
     }
@@ -188,14 +195,8 @@ public struct TargetedLearner: Sendable {
                 // predictions[design * priors + prior][row]
                 var out: [[[Double]]] = []
                 for (s, selection) in designs {
-                    var net = skeleton
-                    let parents = try s.parents(target: c, cardinalities: skeleton.cardinalities, binding: binding,
-                                                maxParents: maxParents, features: selection, seed: seed)
-                    for (v, ps) in parents.enumerated() { try net.setParents(v, to: ps) }
-                    let counts = FamilyCounter.counts(families: net.families, cardinalities: net.cardinalities,
-                                                      binding: binding, threads: 1)
-                    for a in priors {
-                        let fitted = try ParameterEstimator(method: .bdeu(equivalentSampleSize: a)).apply(counts: counts, to: net)
+                    for fitted in try s.fits(target: c, skeleton: skeleton, binding: binding, priors: priors,
+                                             maxParents: maxParents, features: selection, seed: seed, threads: 1) {
                         out.append(try Evaluation.predict(fitted, on: test, target: target).predictions)
                     }
                 }

@@ -19,9 +19,9 @@ struct BinningOptions: ParsableArguments {
 
 /// The classifier pipeline's choices, shared by `learn --target` and `evaluate --learn`.
 struct ClassifierOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("With --target: the structure families to choose from, comma-separated: nb, tan, kdb1, kdb2, kdb3, ban, mb-hc, outcome (default: all).",
+    @Option(help: ArgumentHelp("With --target: the structure families to choose from, comma-separated: nb, tan, kdb1, kdb2, kdb3, ban, mb-hc, outcome, dnb, aode, waode (default: all but aode and waode).",
                                valueName: "list")) var structures: String?
-    @Option(help: ArgumentHelp("With --target: the BDeu equivalent sample sizes to choose from, comma-separated (default: 1,5,20,50,100,200,500).",
+    @Option(help: ArgumentHelp("With --target: the BDeu equivalent sample sizes to choose from, comma-separated; for dnb, the penalty on its weights (default: 1,5,20,50,100,200,500).",
                                valueName: "list")) var priors: String?
     @Option(help: "With --target: inner cross-validation folds for choosing the family and the prior.") var innerFolds = 5
     @Option(help: "With --target: bag this many bootstrap graphs of the chosen family into one model, a mixture over a latent root, and report bnlearn-style arc strengths (0: no bagging).") var bagging = 0

@@ -44,7 +44,7 @@ struct TargetedLearnerTests {
 
     @Test func everyFamilyFitsItsCountsAndPredictsLikeTheJoint() throws {
         let data = ForwardSampler(try truth()).sample(rows: 3_000, seed: 4)
-        for s in ClassifierStructure.all {
+        for s in ClassifierStructure.all where s.isCountFitted {
             let net = try Classifiers.build(s, data, target: "C")
             // The fitted tables reproduce the complete-data log-likelihood computed row by row.
             let byCounts = try Evaluation.logLikelihood(net, on: data)
@@ -58,6 +58,104 @@ struct TargetedLearnerTests {
                 #expect(abs(predictions[i][0] - exact[0]) < 1e-12, "\(s) row \(i)")
             }
         }
+    }
+
+    /// (W)AODE's posterior from the network (the latent super-parent summed out by the
+    /// junction tree) equals the averaged one-dependence estimators computed straight from
+    /// the data's counts, for complete rows and for rows with a cell summed out.
+    @Test func aodeNetworkIsTheAveragedOneDependenceMixture() throws {
+        let data = ForwardSampler(try truth()).sample(rows: 2_000, seed: 9)
+        let alpha = 3.0
+        let cards = data.states.map(\.count)
+        let n = data.rowCount
+        func count(_ where_: (Int) -> Bool) -> Double { Double((0..<n).filter(where_).count) }
+        let col = data.columns
+        for (weighting, name) in [(AveragedOneDependence.Weighting.uniform, "aode"), (.mutualInformation, "waode")] {
+            let s = try #require(ClassifierStructure(name: name))
+            let net = try Classifiers.build(s, data, target: "C", estimator: ParameterEstimator(method: .bdeu(equivalentSampleSize: alpha)))
+            let z = try net.require(AveragedOneDependence.superParentName)
+            #expect(net.variables[z].role == .latent)
+            // X1..X3 carry the class; the noise column N (4) is left out and has no parent.
+            let features = [1, 2, 3]
+            #expect(net.parents(of: 4).isEmpty && net.children(of: 4).isEmpty)
+            #expect(features.allSatisfy { net.parents(of: $0) == [0, z] })
+            #expect(net.variables[z].cardinality == features.map { cards[$0] }.reduce(0, +))
+            // The weights: 1/3 each, or I(Xj; C) normalised, from the empirical joint.
+            var w = features.map { j -> Double in
+                guard weighting == .mutualInformation else { return 1 }
+                var mi = 0.0
+                for c in 0..<2 { for v in 0..<cards[j] {
+                    let ncv = count { col[0][$0] == c && col[j][$0] == v }
+                    let nc = count { col[0][$0] == c }, nv = count { col[j][$0] == v }
+                    if ncv > 0 { mi += ncv / Double(n) * log(ncv * Double(n) / (nc * nv)) }
+                } }
+                return mi
+            }
+            let total = w.reduce(0, +)
+            w = w.map { $0 / total }
+            /// `Σⱼ wⱼ P(c) P(xⱼ | c) ∏_{i≠j} P(xᵢ | c, xⱼ)` with the BDeu estimates, by direct counting.
+            func joint(_ c: Int, _ x: [Int: Int]) -> Double {
+                let nc = count { col[0][$0] == c }
+                let pc = (nc + alpha / 2) / (Double(n) + alpha)
+                var sum = 0.0
+                for (b, j) in features.enumerated() {
+                    let rj = Double(cards[j])
+                    let ncv = count { col[0][$0] == c && col[j][$0] == x[j]! }
+                    var p = w[b] * pc * (ncv + alpha / (2 * rj)) / (nc + alpha / 2)
+                    for i in features where i != j {
+                        let ri = Double(cards[i])
+                        let nx = count { col[0][$0] == c && col[j][$0] == x[j]! && col[i][$0] == x[i]! }
+                        p *= (nx + alpha / (2 * rj * ri)) / (ncv + alpha / (2 * rj))
+                    }
+                    sum += p
+                }
+                return sum
+            }
+            // Rows: complete, and with X1 or X3 missing (summed out of the mixture by brute force).
+            let rows: [[Int32]] = [[0, 1, 0, 2, 3], [1, 0, 0, 1, 0], [0, -1, 1, 0, 1], [1, 1, 1, -1, 2]]
+            let one = Dataset(names: data.names, states: data.states, columns: (0..<5).map { v in rows.map { $0[v] } })
+            let (_, predictions) = try Evaluation.predict(net, on: one, target: "C")
+            for (r, row) in rows.enumerated() {
+                let p = (0..<2).map { c -> Double in
+                    let missing = features.filter { row[$0] < 0 }
+                    var x = Dictionary(uniqueKeysWithValues: features.filter { row[$0] >= 0 }.map { ($0, Int(row[$0])) })
+                    guard let m = missing.first else { return joint(c, x) }
+                    return (0..<cards[m]).reduce(0.0) { acc, v in x[m] = v; return acc + joint(c, x) }
+                }
+                #expect(abs(predictions[r][0] - p[0] / (p[0] + p[1])) < 1e-12, "\(name) row \(r)")
+            }
+        }
+    }
+
+    /// dnb's network is the penalised logistic regression's optimum: on complete rows its
+    /// posteriors satisfy the stationarity conditions of `Σ ln P(c | x) − (λ/2) Σ β²`, with
+    /// the weights read back from the tables (`β_{i,v} = d_v − mean_v d`, `d_v` the log ratio
+    /// of `P'(v | C = yes)` to `P'(v | C = no)`).
+    @Test func discriminativeNaiveBayesIsTheRegressionOptimum() throws {
+        let data = ForwardSampler(try truth()).sample(rows: 2_000, seed: 12)
+        let lambda = 5.0
+        let net = try Classifiers.build(.discriminativeNaiveBayes, data, target: "C",
+                                        estimator: ParameterEstimator(method: .bdeu(equivalentSampleSize: lambda)))
+        #expect((1...3).allSatisfy { net.parents(of: $0) == [0] } && net.parents(of: 0).isEmpty)
+        let (truth, predictions) = try Evaluation.predict(net, on: data, target: "C")
+        let residual = truth.indices.map { (truth[$0] == 0 ? 1.0 : 0.0) - predictions[$0][0] }
+        // The intercept: predicted and observed shares of C = yes agree.
+        #expect(abs(residual.reduce(0, +)) < 1e-6)
+        for f in 1...3 {
+            let r = net.variables[f].cardinality
+            let d = (0..<r).map { v in log(net.cpts[f].values[v]) - log(net.cpts[f].values[r + v]) }
+            let mean = d.reduce(0, +) / Double(r)
+            for v in 0..<r {
+                let gradient = truth.indices.filter { data.columns[f][$0] == v }.reduce(0.0) { $0 + residual[$1] }
+                #expect(abs(gradient - lambda * (d[v] - mean)) < 1e-5, "X\(f) = \(v)")
+            }
+            // The weights are not zero: the fit moved away from the uniform start.
+            #expect(d.contains { abs($0 - mean) > 0.1 })
+        }
+        // Its log loss on the training rows is below generative naive Bayes's (it maximises it).
+        let nb = try Classifiers.build(.naiveBayes, data, target: "C")
+        let nbLoss = ClassificationMetrics(truth: truth, predictions: try Evaluation.predict(nb, on: data, target: "C").predictions).logLoss
+        #expect(ClassificationMetrics(truth: truth, predictions: predictions).logLoss < nbLoss)
     }
 
     @Test func structuresHaveTheirShapes() throws {

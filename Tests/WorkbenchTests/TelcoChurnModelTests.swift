@@ -21,8 +21,12 @@ struct TelcoChurnModelTests {
         let (table, _) = try ModelIO.loadData(path: Self.data, for: net)
         #expect(table.rowCount == 7_043)
         #expect(table.missingCount == 11)           // the 11 customers never billed
-        // Churn is an outcome: no arrow leaves it.
-        #expect(net.dag.children[net.index(of: "churn")!].isEmpty)
+        // Discriminative naive Bayes (dnb won the inner selection): churn is the only parent
+        // of every feature it uses, and has no parent itself.
+        let churn = try #require(net.index(of: "churn"))
+        let contract = try #require(net.index(of: "contract"))
+        #expect(net.dag.parents[churn].isEmpty && net.dag.children[churn].contains(contract))
+        #expect(net.dag.children[churn].allSatisfy { net.dag.parents[$0] == [churn] })
         // P(churn) is close to the observed 1,869 / 7,043.
         let m = try QueryService(network: net).answer(QueryRequest(targets: ["churn"])).marginals[0]
         let yes = try #require(m.states.firstIndex(of: "Yes"))
