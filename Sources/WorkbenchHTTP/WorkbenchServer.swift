@@ -99,7 +99,7 @@ public final class WorkbenchServer: Sendable {
 
 /// FlyingFox's socket pool with a deadline: a connection that waits longer than `seconds`
 /// for its client (to send a request, the rest of one, or to read the answer) is closed. The
-/// listening socket waits without a deadline.
+/// listening socket waits without a deadline. Connections are also set to TCP_NODELAY.
 struct IdleTimeoutPool<Inner: AsyncSocketPool>: AsyncSocketPool {
     let inner: Inner
     let seconds: TimeInterval
@@ -109,6 +109,10 @@ struct IdleTimeoutPool<Inner: AsyncSocketPool>: AsyncSocketPool {
 
     func suspendSocket(_ socket: Socket, untilReadyFor events: Socket.Events) async throws {
         guard !Self.isListening(socket) else { return try await inner.suspendSocket(socket, untilReadyFor: events) }
+        // FlyingFox writes a response's head and body separately: without TCP_NODELAY, Nagle's
+        // algorithm holds the body until the client's delayed ACK (40 ms on Linux).
+        var one: Int32 = 1
+        setsockopt(socket.file.rawValue, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
         let limit = seconds
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await inner.suspendSocket(socket, untilReadyFor: events) }
