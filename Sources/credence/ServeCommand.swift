@@ -13,7 +13,7 @@ struct ServeCommand: ParsableCommand {
         Opens MODEL (its folder is served), or lets the page pick a model of FOLDER; without either, the shipped models/dealer_winback.bn. Prints the address to open, with a random access token, as Jupyter does: every API call needs it (Authorization: Bearer TOKEN or ?token=TOKEN). Only files inside the served folder are read or written. Binds 127.0.0.1 unless --host says otherwise (with a warning: anyone who can reach the port and has the token can use it). Each browser tab has a session of its own, journalled next to the model like the REPL's. Ctrl-C stops the server. The API is described in docs/http.md and docs/openapi.yaml.
 
         Example: credence serve models/dealer_winback.bn
-        credence serve ../shared/networks --port 9000
+        credence serve models --port 9000
         """
     )
 
