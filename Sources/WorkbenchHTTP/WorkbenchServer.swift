@@ -66,17 +66,29 @@ public final class WorkbenchServer: Sendable {
             let response: APIResponse
             if declared > limit {
                 response = .error(.tooLarge("the request body is \(declared) bytes; the limit for \(request.path) is \(limit)"))
-            } else {
-                let body = try await request.bodyData
+            } else if let body = try await Self.body(of: request, limit: limit) {
                 response = await api.handle(APIRequest(method: request.method.rawValue, path: request.path, query: query, headers: headers, body: body))
+            } else {
+                response = .error(.tooLarge("the request body is over the limit for \(request.path), \(limit) bytes"))
             }
             var out = HTTPHeaders()
             out[HTTPHeader("Content-Type")] = response.contentType
             out[HTTPHeader("Cache-Control")] = "no-store"
             out[HTTPHeader("X-Content-Type-Options")] = "nosniff"
             for (k, v) in response.headers { out[HTTPHeader(k)] = v }
-            if declared > limit { out[HTTPHeader("Connection")] = "close" }
+            if response.status == 413 { out[HTTPHeader("Connection")] = "close" }
             return HTTPResponse(statusCode: HTTPStatusCode(response.status, phrase: Self.phrase(response.status)), headers: out, body: response.body)
+        }
+
+        /// The body, read chunk by chunk (a chunked body has no length to check first); nil as
+        /// soon as it passes `limit`.
+        static func body(of request: HTTPRequest, limit: Int) async throws -> Data? {
+            var data = Data()
+            for try await chunk in request.bodySequence {
+                data.append(chunk)
+                if data.count > limit { return nil }
+            }
+            return data
         }
 
         static func phrase(_ code: Int) -> String {
