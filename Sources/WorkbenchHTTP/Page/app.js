@@ -234,9 +234,9 @@ function softEditor() {
   const v = app.summary.variables.find((x) => x.name === name);
   if (!v) { $("soft-editor").innerHTML = ""; return; }
   const current = app.state.findings.soft[name];
-  $("soft-editor").innerHTML = `<table><tr>${v.states.map((s) => `<th>${esc(s)}</th>`).join("")}</tr><tr>` +
-    v.states.map((s, k) => `<td><input type="number" min="0" step="0.1" value="${current ? current[k] : 1}"></td>`).join("") +
-    `</tr></table><div class="row"><button id="soft-apply">Set likelihood</button><button id="soft-clear">Remove</button></div>`;
+  $("soft-editor").innerHTML = `<div class="scroll"><table><tr><th class="label">state</th><th>likelihood</th></tr>` +
+    v.states.map((s, k) => `<tr><td class="label">${esc(s)}</td><td><input type="number" min="0" step="0.1" value="${current ? current[k] : 1}"></td></tr>`).join("") +
+    `</table></div><div class="row"><button id="soft-apply">Set likelihood</button><button id="soft-clear">Remove</button></div>`;
   $("soft-apply").onclick = () => {
     const w = [...$("soft-editor").querySelectorAll("input")].map((i) => parseFloat(i.value));
     change({ retract: [name], soft: { [name]: w } });
