@@ -33,9 +33,6 @@ struct ServeCommand: ParsableCommand {
             guard token.count >= 16 else { throw ValidationError("--token must have at least 16 characters") }
             settings.token = token
         }
-        if !ServeSettings.isLoopback(host) {
-            FileHandle.standardError.write(Data("warning: --host \(host) is not loopback: anyone who can reach port \(port) of this machine and has the token can read and change the models in \(folder)\n".utf8))
-        }
         let server = try WorkbenchServer(api: WorkbenchAPI(settings: settings))
         let done = DispatchSemaphore(value: 0)
         nonisolated(unsafe) var failure: Error?
@@ -47,6 +44,9 @@ struct ServeCommand: ParsableCommand {
         Task {
             do {
                 let port = try await server.waitUntilListening()
+                if !ServeSettings.isLoopback(host) {
+                    FileHandle.standardError.write(Data("warning: --host \(host) is not loopback: anyone who can reach port \(port) of this machine and has the token can read and change the models in \(settings.folder.root)\n".utf8))
+                }
                 let text = "serving \(settings.folder.root)\(model.map { " (model \($0))" } ?? "") at\n  \(settings.url(port: port))\nCtrl-C stops the server.\n"
                 FileHandle.standardOutput.write(Data(text.utf8))
             } catch {}
