@@ -13,7 +13,7 @@ export PATH := $(PATH):/opt/swift/usr/bin
 SWIFT ?= swift
 RELEASE_BIN := .build/release
 
-.PHONY: demo test deps deps-render build bench-kernels bench-serve docs-images clean
+.PHONY: demo test test-python deps deps-render build bench-kernels bench-serve docs-images clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -32,12 +32,22 @@ demo: build
 test: deps-render
 	$(SWIFT) test
 	$(SWIFT) build -c release --product credence
+	$(MAKE) test-python
 	bash Benchmarks/peers/setup.sh
 	Benchmarks/peers/.venv/bin/python Benchmarks/peers/check_interop.py --credence $(RELEASE_BIN)/credence
 	# credence serve in a real browser: chromium + chromium-driver, Selenium from requirements/browser.txt
 	bash scripts/install-deps.sh --browser
 	bash scripts/setup-venv.sh requirements/browser.txt
 	.venv/bin/python Tests/browser/test_workbench.py --credence $(RELEASE_BIN)/credence
+
+# The Python package (python/): the C library in release, the pinned venv (.venv), the package
+# installed as a user would (pip install ./python), its tests against the CLI, the notebook.
+test-python:
+	$(SWIFT) build -c release --product credence_c
+	bash scripts/setup-venv.sh
+	.venv/bin/python -m pip install --disable-pip-version-check -q ./python
+	.venv/bin/python -m pytest -q python/tests
+	.venv/bin/jupyter nbconvert --to notebook --execute examples/python_quickstart.ipynb --output-dir examples/output --ExecutePreprocessor.timeout=300
 
 # The contraction benchmark of BENCHMARKS.md (release build; takes ~15 minutes to 512 MiB).
 bench-kernels: deps

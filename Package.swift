@@ -12,6 +12,9 @@ let package = Package(
         .library(name: "BNFormats", targets: ["BNFormats"]),
         .library(name: "BNLearning", targets: ["BNLearning"]),
         .library(name: "Workbench", targets: ["Workbench"]),
+        // The C ABI under the Python package (python/): libcredence_c.so, Swift runtime and
+        // Foundation linked in statically (see Sources/CredenceC/README.md).
+        .library(name: "credence_c", type: .dynamic, targets: ["CredenceC"]),
         .library(name: "WorkbenchHTTP", targets: ["WorkbenchHTTP"]),
     ],
     dependencies: [
@@ -57,6 +60,35 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             exclude: ["README.md"]
+        ),
+        .target(
+            name: "CredenceC",
+            dependencies: ["Workbench", "BNCore", "BNInference", "BNLearning", "BNFormats", "FactorKernels"],
+            exclude: ["README.md", "include"],
+            linkerSettings: [.unsafeFlags([
+                "-static-stdlib",
+                "-Xlinker", "--no-undefined",
+                "-Xlinker", "--start-group",
+                "-Xlinker", "-lFoundationXML",
+                "-Xlinker", "-lFoundation",
+                "-Xlinker", "-lFoundationInternationalization",
+                "-Xlinker", "-lFoundationEssentials",
+                "-Xlinker", "-l_FoundationICU",
+                "-Xlinker", "-l_FoundationCShims",
+                "-Xlinker", "-l_FoundationCollections",
+                "-Xlinker", "-lCoreFoundation",
+                "-Xlinker", "-l_CFXMLInterface",
+                "-Xlinker", "-lswiftDispatch",
+                "-Xlinker", "-ldispatch",
+                "-Xlinker", "-lBlocksRuntime",
+                "-Xlinker", "-lswiftSynchronization",
+                "-Xlinker", "-lswift_Concurrency",
+                "-Xlinker", "-lswift_StringProcessing",
+                "-Xlinker", "-lswift_RegexParser",
+                "-Xlinker", "-lswiftCore",
+                "-Xlinker", "-lxml2",
+                "-Xlinker", "--end-group",
+            ])]
         ),
         .executableTarget(
             name: "KernelBench",

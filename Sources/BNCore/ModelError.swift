@@ -23,6 +23,8 @@ public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Cut points that do not fit the variable's states (count, order, finiteness).
     case invalidCutPoints(variable: String, reason: String)
     case factor(FactorError)
+    /// An influence diagram that does not fit together (decision order, utility tables).
+    case invalidDiagram(String)
 
     public var description: String {
         switch self {
@@ -50,6 +52,7 @@ public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
         case .invalidLikelihood(let v, let reason): return "likelihood evidence on \(Quote.name(v)): \(reason)"
         case .invalidCutPoints(_, let reason): return reason
         case .factor(let e): return e.description
+        case .invalidDiagram(let why): return why
         }
     }
 }

@@ -59,6 +59,11 @@ extension VariableElimination {
     ///     when that is estimated cheaper than one sliced plan per pattern (`Int.max`
     ///     forces pooling, 1 forces slicing).
     ///   - threads: chunks run on up to this many threads (results do not depend on it).
+    ///   - pooledOver: when given, every row goes into the one indicator plan over these
+    ///     variables (which must hold every variable the rows observe), whatever the
+    ///     patterns: a row's posterior then depends on its own cells only, not on the other
+    ///     rows of `data` (the same row gives the same bits in any batch, as a streamed
+    ///     table cut into chunks needs).
     ///   - skippingImpossibleRows: a row with probability zero gets NaN posteriors and is
     ///     listed in `impossibleRows` instead of failing the call.
     /// - Throws: `impossibleEvidenceInRow` naming the row's findings when a row has
@@ -68,7 +73,8 @@ extension VariableElimination {
                            skippingImpossibleRows: Bool = false,
                            workingSetEntries: Int = 1 << 21,
                            minimumGroupRows: Int = 32,
-                           threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws(InferenceError) -> BatchPosteriors {
+                           threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+                           pooledOver: [Int]? = nil) throws(InferenceError) -> BatchPosteriors {
         try checkTargets([target])
         let n = network.count
         // Column → variable, and the recoding of the column's states.
@@ -113,7 +119,10 @@ extension VariableElimination {
 
         // 1. Plan the work on this thread (plans compile under the caller's memory budget).
         var tasks: [BatchTask] = []
-        func schedule(_ pattern: [Int], _ members: [Int], mode: Mode) throws(InferenceError) {
+        /// `fixedBatch`: every chunk has the same number of rows (the last one padded with
+        /// copies of its first row, whose answers are dropped), so every row runs through the
+        /// very same plan.
+        func schedule(_ pattern: [Int], _ members: [Int], mode: Mode, fixedBatch: Bool = false) throws(InferenceError) {
             let targetObserved = mode != .indicators && pattern.contains(target)
             let targets = targetObserved ? [] : [target]
             func key(_ r: Int) -> PlanKey { PlanKey(targets: targets, fixed: pattern, mode: mode, batched: true, rows: r) }
@@ -121,14 +130,16 @@ extension VariableElimination {
             let probe = try plan(key(1), rows: 1)
             let perRow = max(probe.program.largestEntries, 1)
             let budgetRows = MemoryBudget.current.bytes / MemoryLayout<Double>.stride / perRow
-            let chunk = max(1, min(members.count, workingSetEntries / perRow, budgetRows))
+            let chunk = max(1, min(fixedBatch ? Self.fixedBatchRows : members.count, workingSetEntries / perRow, budgetRows))
             var start = 0
             while start < members.count {
-                let slice = Array(members[start..<min(start + chunk, members.count)])
+                var slice = Array(members[start..<min(start + chunk, members.count)])
                 start += slice.count
+                let padding = fixedBatch ? chunk - slice.count : 0
+                slice += [Int](repeating: slice[0], count: padding)
                 let q = try plan(key(slice.count), rows: slice.count)
                 try checkBudget(q.program)
-                tasks.append(BatchTask(pattern: pattern, rows: slice, plan: q, targetObserved: targetObserved))
+                tasks.append(BatchTask(pattern: pattern, rows: slice, plan: q, targetObserved: targetObserved, padding: padding))
             }
         }
         // Large groups: one sliced plan each. Small groups: pooled into one indicator plan
@@ -137,6 +148,11 @@ extension VariableElimination {
         var pooled: [Int] = []
         var small: [(pattern: [Int], rows: [Int])] = []
         var pooledObserved = [Bool](repeating: false, count: n)
+        let patternCount = groups.count
+        if let union = pooledOver {
+            if rows > 0 { try schedule(union.sorted(), Array(0..<rows), mode: .indicators, fixedBatch: true) }
+            groups = []
+        }
         for group in groups {
             if group.rows.count >= minimumGroupRows {
                 try schedule(group.pattern, group.rows, mode: sliceMode)
@@ -203,16 +219,16 @@ extension VariableElimination {
                     firstError = (Int.max, e)
                 }
             case .success(let out):
-                for (i, r) in t.rows.enumerated() {
+                for (i, r) in t.rows.dropLast(t.padding).enumerated() {
                     for s in 0..<k { values[r * k + s] = out.values[i * k + s] }
                     logEvidence?[r] = out.logEvidence[i]
                 }
-                impossible += out.impossible
+                impossible += t.padding > 0 ? Array(Set(out.impossible)) : out.impossible
             }
         }
         if let e = firstError { throw e.error }
         var result = BatchPosteriors(target: target, stateCount: k, values: values, logEvidence: logEvidence,
-                                     patternCount: groups.count)
+                                     patternCount: patternCount)
         result.impossibleRows = impossible.sorted()
         return result
     }
@@ -222,6 +238,11 @@ extension VariableElimination {
     /// The cost of compiling one program step, in table entries of work (measured: a few
     /// microseconds per step against about a nanosecond per entry).
     static let compileWork = 3000
+
+    /// The rows of every batch of `posteriors(pooledOver:)` (fewer when a row's tables are
+    /// large): a plan is compiled for its batch size, and the contraction order it picks can
+    /// change the last bits, so every batch has this size, padded when rows run short.
+    static let fixedBatchRows = 512
 }
 
 /// One chunk of rows sharing a compiled plan.
@@ -230,6 +251,8 @@ struct BatchTask: Sendable {
     let rows: [Int]
     let plan: CompiledQuery
     let targetObserved: Bool
+    /// The last `padding` rows repeat the first, to fill a fixed batch; their answers are dropped.
+    var padding = 0
 }
 
 /// A chunk's answers: `values[i · k + s]` and `log P(e)` per row of the chunk.

@@ -20,30 +20,73 @@ public struct ClassificationMetrics: Sendable, Equatable, Codable {
 
     /// Computes the metrics; rows with a missing truth (-1) are skipped.
     public init(truth: [Int32], predictions: [[Double]], positive: Int = 0) {
-        precondition(truth.count == predictions.count)
-        let k = predictions.first?.count ?? 0
-        var confusion = [[Int]](repeating: [Int](repeating: 0, count: k), count: k)
-        var n = 0, correct = 0
-        var ll = 0.0, brier = 0.0
-        for (y, p) in zip(truth, predictions) where y >= 0 {
-            n += 1
-            let yi = Int(y)
-            let argmax = p.indices.max { p[$0] < p[$1] } ?? 0
-            if argmax == yi { correct += 1 }
-            confusion[yi][argmax] += 1
-            ll -= log(min(1, max(p[yi], 1e-15)))
-            for j in 0..<k { let d = p[j] - (j == yi ? 1 : 0); brier += d * d }
-        }
-        rows = n
-        accuracy = n > 0 ? Double(correct) / Double(n) : .nan
-        logLoss = n > 0 ? ll / Double(n) : .nan
-        self.brier = n > 0 ? brier / Double(n) : .nan
+        var sums = Accumulator(states: predictions.first?.count ?? 0, positive: positive)
+        sums.add(truth: truth, predictions: predictions)
+        self = sums.metrics
+    }
+
+    init(rows: Int, accuracy: Double, logLoss: Double, brier: Double, auc: Double, confusion: [[Int]]) {
+        self.rows = rows
+        self.accuracy = accuracy
+        self.logLoss = logLoss
+        self.brier = brier
+        self.auc = auc
         self.confusion = confusion
-        if k == 2 {
-            auc = Self.auc(truth: truth, scores: predictions.map { $0[positive] }, positive: positive)
-        } else {
-            let aucs = (0..<k).map { c in Self.auc(truth: truth, scores: predictions.map { $0[c] }, positive: c) }.filter { !$0.isNaN }
-            auc = aucs.isEmpty ? .nan : aucs.reduce(0, +) / Double(aucs.count)
+    }
+
+    /// The metrics of rows that come in batches (a table streamed chunk by chunk): the sums
+    /// of accuracy, log loss, Brier and the confusion matrix, added row by row in the same
+    /// order as `init(truth:predictions:)`, so the figures are the same bits. The AUC needs
+    /// every labelled row's score: kept exactly, as one Double per row (the positive state's
+    /// probability) for two states, one per state and row for more, beside the row's true
+    /// state (Int32): 12 bytes a labelled row for a binary target. The AUC is then the same
+    /// rank-sum over the stored pairs.
+    public struct Accumulator: Sendable {
+        public let states: Int
+        public let positive: Int
+        private var n = 0, correct = 0
+        private var ll = 0.0, brier = 0.0
+        private var confusion: [[Int]]
+        private var truth: [Int32] = []
+        /// `scores[c]`: the probability of state `c` per labelled row (only `positive` for
+        /// two states).
+        private var scores: [[Double]]
+
+        public init(states k: Int, positive: Int = 0) {
+            states = k
+            self.positive = positive
+            confusion = [[Int]](repeating: [Int](repeating: 0, count: k), count: k)
+            scores = [[Double]](repeating: [], count: k == 2 ? 1 : k)
+        }
+
+        /// Adds rows: their true states (-1 missing: skipped) and predicted distributions.
+        public mutating func add(truth batch: [Int32], predictions: [[Double]]) {
+            precondition(batch.count == predictions.count)
+            let k = states
+            for (y, p) in zip(batch, predictions) where y >= 0 {
+                n += 1
+                let yi = Int(y)
+                let argmax = p.indices.max { p[$0] < p[$1] } ?? 0
+                if argmax == yi { correct += 1 }
+                confusion[yi][argmax] += 1
+                ll -= log(min(1, max(p[yi], 1e-15)))
+                for j in 0..<k { let d = p[j] - (j == yi ? 1 : 0); brier += d * d }
+                truth.append(y)
+                if k == 2 { scores[0].append(p[positive]) } else { for c in 0..<k { scores[c].append(p[c]) } }
+            }
+        }
+
+        public var metrics: ClassificationMetrics {
+            let auc: Double
+            if states == 2 {
+                auc = ClassificationMetrics.auc(truth: truth, scores: scores[0], positive: positive)
+            } else {
+                let aucs = (0..<states).map { c in ClassificationMetrics.auc(truth: truth, scores: scores[c], positive: c) }.filter { !$0.isNaN }
+                auc = aucs.isEmpty ? .nan : aucs.reduce(0, +) / Double(aucs.count)
+            }
+            return ClassificationMetrics(rows: n, accuracy: n > 0 ? Double(correct) / Double(n) : .nan,
+                                         logLoss: n > 0 ? ll / Double(n) : .nan, brier: n > 0 ? brier / Double(n) : .nan,
+                                         auc: auc, confusion: confusion)
         }
     }
 

@@ -18,10 +18,16 @@ public enum AtomicFile {
 
     /// Writes rows as RFC 4180 CSV (fields with commas, quotes or newlines are quoted).
     public static func write(csv rows: [[String]], to path: String) throws {
+        try write(rows.map(csvLine).joined(separator: "\n") + "\n", to: path)
+    }
+
+    /// One CSV record, without its line end: fields with commas, quotes or newlines quoted
+    /// (inner quotes doubled).
+    public static func csvLine(_ fields: [String]) -> String {
         func field(_ s: String) -> String {
             s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
                 ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
         }
-        try write(rows.map { $0.map(field).joined(separator: ",") }.joined(separator: "\n") + "\n", to: path)
+        return fields.map(field).joined(separator: ",")
     }
 }

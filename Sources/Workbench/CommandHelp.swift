@@ -13,6 +13,14 @@ public enum CommandHelp {
                                       "observe", "soft", "do", "retract", "clear", "query", "pe", "mpe", "scenario", "data",
                                       "fit", "learn", "sample", "score", "evaluate", "rank", "explain", "bench", "journal", "help", "quit", "exit"]
 
+    /// The influence-diagram commands (Decisions.swift). Kept out of `commandWords`, whose
+    /// list is quoted by the parser's error message in existing transcripts; accepted and
+    /// completed like the others (`allWords`).
+    public static let decisionWords = ["decide", "policy", "voi"]
+
+    /// Every first word the parser accepts.
+    public static let allWords = commandWords + decisionWords
+
     public static let entries: [Entry] = [
         Entry(syntax: "load PATH", summary: "open a model file (.bn, .bif, .bif.gz, .xmlbif, .net, .uai)", example: "load models/dealer_winback.bn"),
         Entry(syntax: "save [PATH]", summary: "save the model atomically (to its file, or to PATH in the format of its extension)", example: "save winback-v2.bn"),
@@ -20,7 +28,7 @@ public enum CommandHelp {
         Entry(syntax: "show", summary: "summary: variables, states, parents, size and treewidth", example: "show"),
         Entry(syntax: "show cpt VAR", summary: "the conditional probability table of VAR, a row per parent configuration", example: "show cpt Returned"),
         Entry(syntax: "show graph", summary: "each variable with its parents", example: "show graph"),
-        Entry(syntax: "show graph to FILE", summary: "draw the network under the current findings: a monitor per node (.svg, .png, .pdf or .dot)", example: "show graph to winback.png"),
+        Entry(syntax: "show graph to FILE [targets VAR ...] [arcs mi|none] [compact|full]", summary: "draw the network under the current findings: a monitor per node (.svg, .png, .pdf or .dot); targets highlighted, arc width by mutual information, name-only boxes", example: "show graph to winback.png targets returned arcs mi"),
         Entry(syntax: "show dot", summary: "the network as Graphviz DOT", example: "show dot"),
         Entry(syntax: "show evidence", summary: "the current evidence, likelihoods and interventions", example: "show evidence"),
         Entry(syntax: "show scenarios", summary: "the saved scenarios", example: "show scenarios"),
@@ -44,6 +52,9 @@ public enum CommandHelp {
         Entry(syntax: "query VAR ...", summary: "posterior bar chart of each target, and their joint when several", example: "query lung bronc"),
         Entry(syntax: "pe", summary: "the probability of the current evidence", example: "pe"),
         Entry(syntax: "mpe", summary: "the most probable explanation of the current evidence", example: "mpe"),
+        Entry(syntax: "decide", summary: "solve the model's decisions under the current findings: the maximum expected utility, each option's expected utility and each decision's policy (findings and do() on a decision fix it)", example: "decide"),
+        Entry(syntax: "policy DECISION", summary: "the best option of DECISION for each configuration of what it observes, with each option's expected utility", example: "policy Incentive"),
+        Entry(syntax: "voi DECISION", summary: "the expected value of perfect information of each chance variable observed before DECISION: the MEU gained by seeing it first", example: "voi Incentive"),
         Entry(syntax: "scenario save NAME", summary: "save the current findings as a named scenario", example: "scenario save voucher"),
         Entry(syntax: "scenario load NAME", summary: "make a saved scenario's findings the current ones", example: "scenario load baseline"),
         Entry(syntax: "scenario compare TARGET NAME ...", summary: "TARGET's posterior under each scenario, one column each ('current' = now)", example: "scenario compare Returned baseline voucher"),

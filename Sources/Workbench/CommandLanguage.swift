@@ -5,8 +5,22 @@ import Foundation
 public enum Command: Equatable, Sendable {
     public enum ShowWhat: Equatable, Sendable {
         case summary, cpt(String), graph, dot, evidence, scenarios
-        /// `show graph to FILE`: the picture of the network under the current findings.
-        case picture(String)
+        /// `show graph to FILE [targets VAR ...] [arcs mi|none] [compact|full]`: the picture of
+        /// the network under the current findings, as `credence render` draws it.
+        case picture(String, PictureOptions)
+    }
+    /// The options of `show graph to FILE`, those of `credence render` (`--targets`,
+    /// `--arc-strength`, `--compact`).
+    public struct PictureOptions: Equatable, Sendable {
+        public var targets: [String] = []
+        public var arcStrength: ArcStrength = .none
+        /// nil: name-only boxes above `NetworkPicture.compactThreshold` variables.
+        public var compact: Bool?
+        public init(targets: [String] = [], arcStrength: ArcStrength = .none, compact: Bool? = nil) {
+            self.targets = targets
+            self.arcStrength = arcStrength
+            self.compact = compact
+        }
     }
     public enum ScenarioAction: Equatable, Sendable {
         case save(String), load(String), compare(target: String, scenarios: [String]), list
@@ -27,6 +41,10 @@ public enum Command: Equatable, Sendable {
     case query([String])
     case probabilityOfEvidence
     case mpe
+    /// `decide`, `policy D`, `voi D` (Decisions.swift): the influence diagram's solution.
+    case decide
+    case policy(String)
+    case valueOfInformation(String)
     case scenario(ScenarioAction)
     case dataLoad(String)
     case fit(LearningTasks.FitMethod)
@@ -224,7 +242,7 @@ public enum CommandLanguage {
         }
 
         mutating func command() throws(CommandSyntaxError) -> Command {
-            let word = try keyword(CommandHelp.commandWords, "a command (\(CommandHelp.commandWords.joined(separator: ", ")))")
+            let word = try keyword(CommandHelp.allWords, "a command (\(CommandHelp.commandWords.joined(separator: ", ")))")
             switch word {
             case "load": return .load(try name("a model file to load"))
             case "save": return .save(current == nil ? nil : try name("a file to save to, or nothing"))
@@ -234,7 +252,24 @@ public enum CommandLanguage {
                 switch try keyword(["cpt", "graph", "dot", "evidence", "scenarios"], "cpt VAR, graph, dot, evidence or scenarios after 'show'") {
                 case "cpt": return .show(.cpt(try name("the variable whose table to show")))
                 case "graph":
-                    if accept("to") { return .show(.picture(try name("a picture file after 'to' (.svg, .png, .pdf or .dot)"))) }
+                    if accept("to") {
+                        let path = try name("a picture file after 'to' (.svg, .png, .pdf or .dot)")
+                        var options = Command.PictureOptions()
+                        while let k = current?.text, ["targets", "arcs", "compact", "full"].contains(k) {
+                            i += 1
+                            switch k {
+                            case "targets":
+                                repeat { options.targets.append(try name("a variable to highlight after 'targets'")) }
+                                while current.map({ !["arcs", "compact", "full"].contains($0.text) }) ?? false
+                            case "arcs":
+                                let w = try keyword(ArcStrength.allCases.map(\.rawValue), "mi or none after 'arcs' (arc width by mutual information, or all equal)")
+                                options.arcStrength = ArcStrength(rawValue: w)!
+                            default:
+                                options.compact = k == "compact"
+                            }
+                        }
+                        return .show(.picture(path, options))
+                    }
                     return .show(.graph)
                 case "dot": return .show(.dot)
                 case "evidence": return .show(.evidence)
@@ -321,6 +356,9 @@ public enum CommandLanguage {
                 return .query(names)
             case "pe": return .probabilityOfEvidence
             case "mpe": return .mpe
+            case "decide": return .decide
+            case "policy": return .policy(try name("a decision after 'policy'"))
+            case "voi": return .valueOfInformation(try name("a decision after 'voi'"))
             case "scenario":
                 switch try keyword(["save", "load", "compare", "list"], "save, load, compare or list after 'scenario'") {
                 case "save": return .scenario(.save(try name("a scenario name")))

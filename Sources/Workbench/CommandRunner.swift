@@ -18,6 +18,8 @@ public enum CommandOutput: Sendable {
     case query(QueryResult)
     case probabilityOfEvidence(p: Double, log: Double)
     case explanation(ExplanationResult)
+    case decided(DecisionReport)
+    case valueOfInformation([DecisionService.InformationValue])
     case comparison(ScenarioComparison)
     case fit(LearningTasks.FitReport)
     case sampled(rows: Int, path: String)
@@ -144,6 +146,21 @@ public final class CommandRunner {
         case .mpe:
             let r = try s.mostProbableExplanation()
             return .init(output: .explanation(r), text: r.text(given: s.findings.description(in: s.network)))
+        case .decide:
+            let r = try s.decide()
+            return .init(output: .decided(r), text: r.text.hasSuffix("\n") ? String(r.text.dropLast()) : r.text)
+        case .policy(let decision):
+            let r = try s.decide()
+            guard let i = r.policies.firstIndex(where: { $0.decision == decision }) else {
+                throw WorkbenchError.usage("\(Quote.name(decision)) is not a decision; the decisions are \(r.policies.map(\.decision).joined(separator: ", "))")
+            }
+            var one = r
+            one.policies = [r.policies[i]]
+            one.expectedUtilities = [r.expectedUtilities[i]]
+            return .init(output: .decided(one), text: one.text.hasSuffix("\n") ? String(one.text.dropLast()) : one.text)
+        case .valueOfInformation(let decision):
+            let rows = try s.valueOfInformation(before: decision)
+            return .init(output: .valueOfInformation(rows), text: DecisionService.InformationValue.text(rows, decision: decision))
         case .scenario(let action):
             return try scenario(action)
         case .dataLoad(let path):
@@ -172,7 +189,7 @@ public final class CommandRunner {
             return .init(output: .scored(rows: n, path: path), text: text)
         case .evaluate(let target, let folds):
             let r = try s.evaluate(target: target, folds: folds)
-            return .init(output: .evaluation(r), text: renderEvaluation(r))
+            return .init(output: .evaluation(r), text: r.text(dataName: s.dataPath ?? "DATA.csv"))
         case .rank(let target, let state, let percent, let factors, let ignoring):
             let r = try s.rank(target: target, state: state, percent: percent, factors: factors, ignoring: ignoring)
             return .init(output: .ranking(r), text: r.rendered())
@@ -184,10 +201,7 @@ public final class CommandRunner {
             return .init(output: .benchmarked(lines), text: renderBench(lines))
         case .learn(let settings):
             let r = try s.learn(settings, cancellation: cancellation)
-            var text = r.discretized.map { "discretised \($0.summary)" }
-            text.append("learned \(plural(r.edges.count, "edge")) over \(plural(s.network.count, "variable")) (\(r.algorithm), \(r.score) = \(String(format: "%.4f", r.scoreValue))); undo restores the previous model")
-            text += r.edges.map { "  \($0[0]) -> \($0[1])" }
-            return .init(output: .learned(r), text: text.joined(separator: "\n"))
+            return .init(output: .learned(r), text: r.text(variables: s.network.count) + "\nundo restores the previous model")
         case .journal(let action):
             return try journal(action)
         case .help(let topic):
@@ -265,8 +279,10 @@ public final class CommandRunner {
             var dot = DOTWriter.string(n)
             while dot.hasSuffix("\n") { dot.removeLast() }
             return .init(output: .dot(dot), text: dot)
-        case .picture(let path):
-            let r = try session.render(RenderRequest(findings: session.findings), to: path)
+        case .picture(let path, let options):
+            let request = RenderRequest(findings: session.findings, targets: options.targets,
+                                        arcStrength: options.arcStrength, compact: options.compact)
+            let r = try session.render(request, to: path)
             return .init(output: .rendered(r), text: r.text)
         case .evidence:
             return findings()
@@ -301,19 +317,6 @@ public final class CommandRunner {
         rows.append(["P(evidence)"] + c.columns.map { BarChart.formatProbability($0.probabilityOfEvidence) })
         let legend = c.columns.map { "  \($0.scenario): \($0.findings)" }
         return "P(\(c.target) | scenario)\n" + TextTable.render(rows, leftAligned: 1, separatorAfter: 0, indent: "  ") + "\n" + legend.joined(separator: "\n")
-    }
-
-    func renderEvaluation(_ r: LearningTasks.EvaluateReport) -> String {
-        func f(_ x: Double) -> String { String(format: "%.4f", x) }
-        var rows = [["", "accuracy", "log-loss", "brier", "AUC"],
-                    ["model (all rows)", f(r.model.accuracy), f(r.model.logLoss), f(r.model.brier), f(r.model.auc)]]
-        for key in ["model", "naive_bayes", "tan"] {
-            if let cv = r.crossValidation?[key] {
-                rows.append(["\(key) (\(cv.folds)-fold CV)", f(cv.pooled.accuracy), f(cv.pooled.logLoss), f(cv.pooled.brier), f(cv.pooled.auc)])
-            }
-        }
-        return "predicting \(r.target) on \(r.rows) rows; log-likelihood \(String(format: "%.4f", r.logLikelihood))\n"
-            + TextTable.render(rows, leftAligned: 1, indent: "  ")
     }
 
     func renderBench(_ lines: [BenchLine]) -> String {

@@ -28,8 +28,18 @@ extension Explanation {
             lines.append("value of information: every other variable is observed")
         } else {
             lines.append("value of information for \(target) (H = \(String(format: "%.4f", entropy)) bits now), best question first:")
-            let rows = [["variable", "I(\(target); V | e) bits"]] + information.map { [$0.variable, String(format: "%.4f", $0.bits)] }
+            var header = ["variable", "I(\(target); V | e) bits"]
+            let decisions = decisionValues ?? []
+            header += decisions.map { "EVPI before \($0.decision)" }
+            let rows = [header] + information.map { info in
+                [info.variable, String(format: "%.4f", info.bits)] + decisions.map { d in
+                    d.values.first { $0.variable == info.variable }.map { DecisionReport.number($0.value) + ($0.observed ? " (seen)" : "") } ?? "-"
+                }
+            }
             lines.append(TextTable.render(rows, leftAligned: 1, indent: "  "))
+            if !decisions.isEmpty {
+                lines.append("  (EVPI: the expected utility gained by observing V before the decision; '(seen)': what seeing it is worth now)")
+            }
         }
         return lines.joined(separator: "\n")
     }

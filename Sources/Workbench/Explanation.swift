@@ -80,6 +80,16 @@ public struct Explanation: Codable, Sendable {
     public var entropy: Double
     /// The unobserved variables, ranked by value of information.
     public var information: [Information]
+    /// In an influence diagram, for each decision, the value (in utility) of observing each
+    /// chance variable before it (`DecisionService.informationValues`): shown next to the
+    /// probabilistic value of information. Nil for a plain network.
+    public var decisionValues: [DecisionValues]?
+
+    /// The expected value of information of observing variables before one decision.
+    public struct DecisionValues: Codable, Sendable, Equatable {
+        public var decision: String
+        public var values: [DecisionService.InformationValue]
+    }
 }
 
 /// Computes `Explanation`s on one network (a junction tree built once, reused).

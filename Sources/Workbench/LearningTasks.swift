@@ -366,41 +366,52 @@ public enum LearningTasks {
     /// the target, as `query` refuses the same evidence.
     public static func score(_ network: BayesianNetwork, data: Dataset, target: String, strict: Bool = false,
                              progress: ((_ done: Int, _ rows: Int) -> Void)? = nil) throws -> (header: [String], rows: [[String]], impossible: [ImpossibleRow]) {
-        let t = try network.require(target)
+        let scorer = try RowScorer(network, target: target, strict: strict)
         try DataRequirement.findings(target: target).check(data, against: network, operation: "score")
-        let engine = try VariableElimination(network)
-        let states = network.variables[t].states
-        let header = ["row"] + states.map { "P(\(target)=\($0))" } + ["most_probable"]
         var rows: [[String]] = []
         var impossible: [ImpossibleRow] = []
         rows.reserveCapacity(data.rowCount)
         for start in stride(from: 0, to: data.rowCount, by: scoreChunkRows) {
             let end = min(start + scoreChunkRows, data.rowCount)
-            let part = start == 0 && end == data.rowCount ? data : data.rows(Array(start..<end))
-            // Batched: rows grouped by observation pattern, each group one compiled plan with
-            // the rows as a batch axis; barren nodes pruned only, so every finding counts.
-            let batch = try engine.posteriors(of: t, for: part, withLogEvidence: true, skippingImpossibleRows: true)
-            let found = batch.impossibleRows.map { ImpossibleRow.explain($0, in: part, network: network) }
-            if strict, let first = found.first {
-                throw WorkbenchError.usage(first.description + (found.count > 1 ? " (and \(found.count - 1) more rows)" : ""))
-            }
+            let (lines, found) = try scorer.score(start == 0 && end == data.rowCount ? data : data.rows(Array(start..<end)))
+            rows += lines
             impossible += found
-            for i in 0..<batch.rowCount {
-                let p: [Double] = Array(batch[i])
-                var row: [String] = [String(data.rowNumber(start + i))]
-                if p.contains(where: \.isNaN) {
-                    row += [String](repeating: "", count: states.count + 1)
-                } else {
-                    var best = 0
-                    for k in p.indices where p[k] > p[best] { best = k }
-                    for x in p { row.append("\(x)") }
-                    row.append(states[best])
-                }
-                rows.append(row)
-            }
             progress?(end, data.rowCount)
         }
-        return (header, rows, impossible)
+        return (scorer.header, rows, impossible)
+    }
+
+    /// What `score` computes, as numbers: every row's posterior of the target (the C ABI's
+    /// batch scoring hands these to Python without formatting them).
+    public struct ScoredRows: Sendable {
+        public var target: String
+        public var states: [String]
+        /// `values[r · states.count + s] = P(target = s | row r's cells)`; NaN for a row whose
+        /// findings have probability zero.
+        public var values: [Double]
+        /// The rows with probability zero (listed, not failed, unless `strict`).
+        public var impossible: [ImpossibleRow]
+        /// `P(target=state)`, the column names of `credence score`.
+        public var columnNames: [String] { states.map { "P(\(target)=\($0))" } }
+    }
+
+    /// Per-row posteriors of `target` as numbers, through the same `RowScorer` as `score`,
+    /// in chunks of `scoreChunkRows`; `progress` hears (rows done, rows) after each.
+    public static func posteriors(_ network: BayesianNetwork, data: Dataset, target: String, strict: Bool = false,
+                                  progress: ((_ done: Int, _ rows: Int) -> Void)? = nil) throws -> ScoredRows {
+        let scorer = try RowScorer(network, target: target, strict: strict)
+        try DataRequirement.findings(target: target).check(data, against: network, operation: "score")
+        var values: [Double] = []
+        var impossible: [ImpossibleRow] = []
+        values.reserveCapacity(data.rowCount * scorer.states.count)
+        for start in stride(from: 0, to: data.rowCount, by: scoreChunkRows) {
+            let end = min(start + scoreChunkRows, data.rowCount)
+            let (chunkValues, found) = try scorer.posteriors(start == 0 && end == data.rowCount ? data : data.rows(Array(start..<end)))
+            values += chunkValues
+            impossible += found
+            progress?(end, data.rowCount)
+        }
+        return ScoredRows(target: scorer.target, states: scorer.states, values: values, impossible: impossible)
     }
 
     /// Rows per chunk of `score` (large enough that every chunk batches well).

@@ -6,6 +6,20 @@ import BNFormats
 public enum ModelIO {
     public static func load(path: String) throws -> BayesianNetwork { try ModelFile.read(path) }
 
+    /// Reads a model with its decision part (utilities, decision order: `.bn` and XMLBIF /
+    /// BIFXML; other formats give an empty `DecisionSpec`).
+    public static func loadWithDecisions(path: String) throws -> (BayesianNetwork, DecisionSpec) {
+        let doc = try ModelFile.readDocument(path)
+        return (doc.network, DecisionSpec(doc))
+    }
+
+    /// Writes a model with its decision part atomically (`.bn` and XMLBIF hold utilities;
+    /// another format would lose them, so it is refused).
+    public static func save(_ network: BayesianNetwork, decisions: DecisionSpec, to path: String) throws {
+        if decisions.isEmpty { return try save(network, to: path) }
+        try ModelFile.write(decisions.document(network), to: path)
+    }
+
     /// Writes atomically (temporary file, then rename).
     public static func save(_ network: BayesianNetwork, to path: String) throws { try ModelFile.write(network, to: path) }
 

@@ -101,6 +101,17 @@ public struct NetworkPicture: Codable, Sendable {
     public static let maxRows = 12
 
     // Monitor geometry, px.
+    /// The headline of a picture: the network's name and label. BIF files from bnlearn's
+    /// repository all say `network unknown`, so a network named `unknown` (or nothing) is
+    /// called after its file, when there is one.
+    public static func title(of network: BayesianNetwork, modelPath: String?) -> String {
+        var name = network.name
+        if let modelPath, name.isEmpty || name == "unknown" {
+            name = URL(fileURLWithPath: modelPath).deletingPathExtension().lastPathComponent
+        }
+        return network.label.map { "\(name) — \($0)" } ?? name
+    }
+
     static let pad = 6.0, rowHeight = 14.0, rowFont = 10.5, titleFont = 12.0, labelFont = 11.0
     static let percentWidth = 40.0, compactHeight = 24.0, margin = 16.0, headerHeight = 58.0
 
@@ -160,7 +171,7 @@ public struct NetworkPicture: Codable, Sendable {
                             points: layout.edges[k].map { .init(x: $0.x + dx, y: $0.y + dy) }))
         }
         self.network = network.name
-        self.title = request.title ?? (network.label.map { "\(network.name) — \($0)" } ?? network.name)
+        self.title = request.title ?? Self.title(of: network, modelPath: nil)
         self.findings = f.description(in: network)
         self.probabilityOfEvidence = exp(logP)
         self.compact = compact

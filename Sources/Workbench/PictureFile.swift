@@ -90,6 +90,8 @@ extension Session {
     /// resolved against the session's folder; the result names it as typed).
     public func render(_ request: RenderRequest, to path: String) throws -> RenderResult {
         _ = try PictureFormat(path: path, what: "a network picture")   // the error names the path as typed
+        var request = request
+        if request.title == nil { request.title = NetworkPicture.title(of: network, modelPath: self.path) }
         var r = try NetworkPicture.render(network, request, service: queryService, to: resolve(path))
         r.path = path
         return r

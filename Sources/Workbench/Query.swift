@@ -40,6 +40,7 @@ public struct QueryResult: Codable, Sendable {
 public final class QueryService {
     public let network: BayesianNetwork
     var tree: JunctionTree?
+    var eliminator: VariableElimination?
 
     public init(network: BayesianNetwork) { self.network = network }
 
@@ -75,6 +76,30 @@ public final class QueryService {
         return QueryResult(marginals: marginals, joint: joint,
                            jointVariables: targets.count > 1 ? targets.map { network.variables[$0].name } : nil,
                            probabilityOfEvidence: exp(logP), logProbabilityOfEvidence: logP)
+    }
+}
+
+extension QueryService {
+    /// `P(target | findings)` alone, without `P(evidence)`: variable elimination with
+    /// relevance pruning and compiled plans cached by evidence pattern (Zhang & Poole 1996;
+    /// `VariableElimination`). One question under fresh findings costs less this way than a
+    /// junction-tree propagation (BENCHMARKS.md, "Exact inference against the peers": the
+    /// cold single target), which is what a front end asking one posterior at a time wants.
+    public func posterior(of target: String, given findings: FindingSet) throws -> [Double] {
+        let evidence = try findings.evidence(in: network)
+        let t = try network.require(target)
+        if eliminator == nil { eliminator = VariableElimination(network) }
+        return try eliminator!.posterior(of: t, given: evidence)
+    }
+}
+
+extension QueryService {
+    /// `P(evidence)` with the interventions applied, and its natural log (1 and 0 for a
+    /// network without variables).
+    public func probabilityOfEvidence(_ findings: FindingSet) throws -> (p: Double, log: Double) {
+        guard network.count > 0 else { return (1, 0) }
+        let r = try answer(QueryRequest(targets: [network.variables[0].name], findings: findings))
+        return (r.probabilityOfEvidence, r.logProbabilityOfEvidence)
     }
 }
 

@@ -59,9 +59,7 @@ extension Session {
 
     /// `P(evidence)` with the interventions applied, and its log.
     public func probabilityOfEvidence() throws -> (p: Double, log: Double) {
-        guard network.count > 0 else { return (1, 0) }
-        let r = try queryService.answer(request(targets: [network.variables[0].name]))
-        return (r.probabilityOfEvidence, r.logProbabilityOfEvidence)
+        try queryService.probabilityOfEvidence(findings)
     }
 
     // MARK: scenarios
@@ -123,6 +121,8 @@ extension Session {
         let e = try findings.evidence(in: network)
         let x: Explainer
         if let cached = cachedExplainer { x = cached } else { x = try Explainer(network: network); cachedExplainer = x }
-        return try x.explain(target: target, state: state, evidence: e, top: top)
+        var r = try x.explain(target: target, state: state, evidence: e, top: top)
+        try r.addDecisionValues(network, decisions, findings: findings)
+        return r
     }
 }

@@ -22,6 +22,9 @@ public final class Session {
     /// Relative paths in commands are resolved against this directory.
     public var baseDirectory: String
 
+    /// The decision part of the model (utilities, decision order), empty for a plain network.
+    public internal(set) var decisions = DecisionSpec()
+
     /// The current findings (`observe`, `soft`, `do`).
     public internal(set) var findings = FindingSet()
     /// Named scenarios (`scenario save NAME`), in the order they were first saved.
@@ -90,8 +93,9 @@ public final class Session {
         guard FileManager.default.fileExists(atPath: resolve(path)) else {
             throw WorkbenchError.io(path: path, reason: "no such file")
         }
-        let net = try ModelIO.load(path: resolve(path))
+        let (net, spec) = try ModelIO.loadWithDecisions(path: resolve(path))
         reset(to: net, path: path)
+        decisions = spec
     }
 
     /// Starts an empty network called `name` (no path until saved).
@@ -101,6 +105,7 @@ public final class Session {
 
     func reset(to net: BayesianNetwork, path: String?) {
         closeJournal()
+        decisions = DecisionSpec()
         network = net
         savedNetwork = net
         self.path = path
@@ -123,7 +128,7 @@ public final class Session {
         guard let target = newPath ?? path else {
             throw WorkbenchError.usage("this model has no file yet: save PATH")
         }
-        try ModelIO.save(network, to: resolve(target))
+        try ModelIO.save(network, decisions: decisions, to: resolve(target))
         if target != path {
             journal?.discard()
             journal = nil

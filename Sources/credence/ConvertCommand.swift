@@ -14,8 +14,8 @@ struct ConvertCommand: ParsableCommand {
     @Flag(help: "Print one JSON document on stdout.") var json = false
 
     func run() throws {
-        let network = try ModelIO.load(path: input)
-        try ModelIO.save(network, to: output)
+        let (network, decisions) = try ModelIO.loadWithDecisions(path: input)
+        try ModelIO.save(network, decisions: decisions, to: output)
         struct Report: Encodable { var input: String; var output: String; var variables: Int; var edges: Int; var parameters: Int }
         let r = Report(input: input, output: output, variables: network.count, edges: network.dag.edgeCount,
                        parameters: network.freeParameterCount)

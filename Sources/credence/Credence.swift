@@ -17,6 +17,7 @@ struct Credence: ParsableCommand {
             SelfCheckCommand.self,
             BenchCommand.self,
             QueryCommand.self,
+            DecideCommand.self,
             ExplainCommand.self,
             InfoCommand.self,
             ConvertCommand.self,
@@ -48,24 +49,10 @@ struct Credence: ParsableCommand {
             try command.run()
         } catch let error as CocoaError {
             // Foundation's own text ("NSCocoaErrorDomain error 256") never reaches the user.
-            let path = (error.userInfo[NSFilePathErrorKey] as? String) ?? error.userInfo[NSURLErrorKey].map { "\($0)" }
-            let what = (256..<512).contains(error.code.rawValue) ? "cannot read" : ((512..<1024).contains(error.code.rawValue) ? "cannot write" : "cannot use")
-            FileHandle.standardError.write(Data("Error: \(what) \(path.map { "'\($0)'" } ?? "a file"): \(Self.words(error.code))\n".utf8))
+            FileHandle.standardError.write(Data("Error: \(ErrorMessage.describe(error).text)\n".utf8))
             Foundation.exit(1)
         } catch {
             exit(withError: error)
-        }
-    }
-
-    /// A Foundation file error in user words.
-    static func words(_ code: CocoaError.Code) -> String {
-        switch code {
-        case .fileNoSuchFile, .fileReadNoSuchFile: return "no such file"
-        case .fileReadNoPermission, .fileWriteNoPermission: return "permission denied"
-        case .fileWriteOutOfSpace: return "the disk is full"
-        case .fileWriteVolumeReadOnly: return "the file system is read-only"
-        case .fileReadInapplicableStringEncoding, .fileReadCorruptFile: return "it is not UTF-8 text"
-        default: return "it is a folder, missing, or not readable"
         }
     }
 

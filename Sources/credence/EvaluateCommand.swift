@@ -1,4 +1,6 @@
 import ArgumentParser
+import BNCore
+import BNFormats
 import Foundation
 import Workbench
 
@@ -10,7 +12,7 @@ struct EvaluateCommand: ParsableCommand {
         abstract: "Score the prediction of a target (accuracy, AUC, log loss, Brier): a model as given, its tables refitted in k folds, or with --learn the whole learn --target pipeline relearned in every fold (nested cross-validation).",
         discussion: """
             With --learn (one file, the data): every outer fold learns its own bins, structure family, graph, prior and tables from its training rows alone (credence learn --target and its options), and predicts the held-out rows, cut with that fold's bins. Folds are stratified by the target and seeded. The figures are per fold and pooled, with the standard deviation over folds: the honest estimate of how the learned model predicts new customers.
-            Without --learn (a model and the data): the model's structure and bins are kept, and --folds refits only its tables in each fold (with naive Bayes and TAN beside it); these figures are optimistic when the structure or the bins were learned on the same rows.
+            Without --learn (a model and the data): the model's structure and bins are kept, and --folds refits only its tables in each fold (with naive Bayes and TAN beside it); these figures are optimistic when the structure or the bins were learned on the same rows. Without --folds and --plot the table streams through in chunks: memory is bounded by a chunk, the distinct rows (for the log-likelihood) and 12 bytes per labelled row (for the AUC), not by the table.
             Example: credence evaluate datasets/wa_churn.csv --target churn --learn --folds 10 --seed 1
             With --plot FILE (.svg, .png or .pdf): the ROC curve (the area under it in the legend) and the reliability diagram (observed share against predicted probability in 10 bins, Wilson 95 % whiskers, ECE, a histogram of the predictions) of one state of the target, drawn from the model as given and, with --folds, its cross-validated predictions; with --learn, from the pooled held-out predictions. The state is --positive, or else the rarest state in the data.
             Example: credence evaluate ../shared/networks/asia.bif asia.csv --target dysp --folds 10 --seed 1
@@ -48,6 +50,7 @@ struct EvaluateCommand: ParsableCommand {
                 : "evaluate takes MODEL DATA (or DATA with --learn), got \(files.count) files")
         }
         let network = try ModelIO.load(path: files[0])
+        if folds == nil && plot == nil { return try runStreamed(network) }
         let (dataset, notes) = try ModelIO.loadData(path: files[1], for: network)
         for n in notes { FileHandle.standardError.write(Data("note: \(n)\n".utf8)) }
         if let p = positive, let t = network.index(of: target) {   // a mistyped state fails before the work
@@ -62,27 +65,30 @@ struct EvaluateCommand: ParsableCommand {
             wrote = { wrotePlot(path, state: states[index], chosen: chosen) }
         }
         defer { wrote?() }   // after the table
+        try printReport(r)
+    }
+
+    /// The model as given on a table that streams through in chunks (no folds, no plot:
+    /// both need every row at hand).
+    func runStreamed(_ network: BayesianNetwork) throws {
+        let reader = try CSVChunkReader(path: files[1], network: network)
+        let line = ProgressLine(quiet: quiet || json)
+        defer { line.finish() }
+        let r = try LearningTasks.evaluate(network, reader: reader, target: target) { rows in line.update("evaluate: \(rows) rows") }
+        line.finish()
+        for n in reader.warningTexts { FileHandle.standardError.write(Data("note: \(n)\n".utf8)) }
+        try printReport(r)
+    }
+
+    func printReport(_ r: LearningTasks.EvaluateReport) throws {
         if json { try printJSON(r); return }
-        print("| model | rows | accuracy | AUC | log loss | Brier |")
-        print("|---|---:|---:|---:|---:|---:|")
-        print(Self.line("as given (all rows)", r.model))
-        for key in ["model", "naive_bayes", "tan"] {
-            if let cv = r.crossValidation?[key] { print(Self.line("\(key), \(cv.folds)-fold CV", cv.pooled)) }
-        }
-        print("log-likelihood of the data: \(r.logLikelihood)")
-        if r.crossValidation != nil {
-            print("note: the model's structure and bins were kept, not relearned in each fold; if they were learned on these rows the CV figures are optimistic. For honest figures: credence evaluate \(files[1]) --target \(target) --learn")
-        }
+        print(r.text(dataName: files[1]))
     }
 
     /// "wrote FILE.svg …", on stderr with --json (stdout holds only the document).
     func wrotePlot(_ path: String, state: String, chosen: Bool) {
         let text = "wrote \(path): ROC and reliability of \(target) = \(state)" + (chosen ? " (the rarest state; --positive STATE for another)" : "")
         if json { FileHandle.standardError.write(Data((text + "\n").utf8)) } else { print(text) }
-    }
-
-    static func line(_ name: String, _ m: BNLearningMetrics) -> String {
-        String(format: "| %@ | %d | %.4f | %.4f | %.4f | %.4f |", name, m.rows, m.accuracy, m.auc, m.logLoss, m.brier)
     }
 
     func runNested() throws {

@@ -38,13 +38,15 @@ struct ExplainCommand: ParsableCommand {
     func run() throws {
         let plotFormat = try plot.map { try PictureFormat(path: $0, allowed: PictureFormat.drawn, what: "--plot") }
         if let p = plot { try AtomicFile.checkWritable(p) }
-        let network = try ModelIO.load(path: model)
+        let (network, decisions) = try ModelIO.loadWithDecisions(path: model)
         let parts = target.split(separator: "=", maxSplits: 1).map(String.init)
         guard let name = parts.first, !name.isEmpty, parts.count == 1 || !parts[1].isEmpty else {
             throw ValidationError("the target '\(target)' should be TARGET or TARGET=STATE")
         }
-        let e = try findings.set().evidence(in: network)
-        let x = try Explainer(network: network).explain(target: name, state: parts.count == 2 ? parts[1] : nil, evidence: e, top: top)
+        let given = try findings.set()
+        let e = try given.evidence(in: network)
+        var x = try Explainer(network: network).explain(target: name, state: parts.count == 2 ? parts[1] : nil, evidence: e, top: top)
+        try x.addDecisionValues(network, decisions, findings: given)
         var note: String?
         if let p = plot, let format = plotFormat {
             try PictureFile.write(svg: TornadoPlot(x).svg(), to: p, format: format)

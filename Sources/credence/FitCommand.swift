@@ -1,4 +1,5 @@
 import ArgumentParser
+import BNFormats
 import Foundation
 import Workbench
 
@@ -12,6 +13,8 @@ struct FitCommand: ParsableCommand {
         abstract: "Estimate a model's parameters from data (MLE, Bayesian, or EM for missing cells and latent variables).",
         discussion: """
         mle and bayes count complete cases per family; em uses every row, summing out missing cells, and estimates variables that have no column (latent). --prior ESS adds a BDeu prior (MAP-EM with em). The EM log-likelihood trace is in --json output.
+
+        The data streams through once, in chunks, and only its distinct rows are kept, with their counts: memory grows with the distinct rows, not with the table.
 
         Example: credence fit ../shared/networks/child.bif child.csv --method em --output child-fitted.bif --json
         """
@@ -42,13 +45,17 @@ struct FitCommand: ParsableCommand {
         }
         let t0 = DispatchTime.now().uptimeNanoseconds
         let network = try ModelIO.load(path: model)
-        let (dataset, notes) = try ModelIO.loadData(path: data, for: network)
-        let read = LearningTasks.Timings.since(t0)
-        let t1 = DispatchTime.now().uptimeNanoseconds
-        for n in notes { FileHandle.standardError.write(Data("note: \(n)\n".utf8)) }
         let line = ProgressLine(quiet: quiet || json)
         defer { line.finish() }
-        var (fitted, report) = try LearningTasks.fit(network, data: dataset, method: method, prior: prior,
+        // One streamed pass gathers the distinct rows with their counts: memory is bounded
+        // by the patterns, not by the rows.
+        let reader = try CSVChunkReader(path: data, network: network)
+        let patterns = try LearningTasks.rowPatterns(reader) { rows in line.update("fit: read \(rows) rows") }
+        line.finish()
+        let read = LearningTasks.Timings.since(t0)
+        let t1 = DispatchTime.now().uptimeNanoseconds
+        for n in reader.warningTexts { FileHandle.standardError.write(Data("note: \(n)\n".utf8)) }
+        var (fitted, report) = try LearningTasks.fit(network, patterns: patterns, schema: reader.schema, method: method, prior: prior,
                                                      maxIterations: maxIter, tolerance: tolerance,
                                                      restarts: restarts, seed: seed, start: initial) { iteration, ll in
             line.update("fit: EM iteration \(iteration + 1), log-likelihood \(String(format: "%.4f", ll))")

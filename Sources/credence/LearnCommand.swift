@@ -77,14 +77,7 @@ struct LearnCommand: ParsableCommand {
         try ModelIO.save(net, to: output)
         report.arcStrengths = try plot.map { try strengths(NetworkPicture.learned(net, data: data, to: $0)) }
         if json { try printJSON(report); return }
-        for c in report.discretized {
-            print("discretised \(c.summary)")
-        }
-        print("learned \(report.edges.count) edges over \(net.count) variables (\(report.algorithm), \(report.score) = \(report.scoreValue))")
-        for e in report.edges { print("  \(e[0]) -> \(e[1])") }
-        if let c = report.comparison {
-            print("against \(compare!): SHD \(c.shd) between equivalence classes, \(c.shdDAG) between DAGs (\(c.missing) missing, \(c.extra) extra, \(c.reversed) reversed; \(c.learnedEdges) edges learned, \(c.trueEdges) true)")
-        }
+        print(report.text(variables: net.count, truthName: compare ?? ""))
         print("wrote \(output)")
         if let p = plot { print("wrote \(p): the learned graph, arc width by mutual information") }
     }

@@ -85,13 +85,13 @@ final class CompletionState: @unchecked Sendable {
                 let variable = words.last.map { String($0.dropLast()).split(separator: "=").last.map(String.init) ?? "" } ?? ""
                 all = words.first == "soft" ? [] : (states[variable] ?? [])
             } else if words.isEmpty {
-                all = CommandHelp.commandWords
+                all = CommandHelp.allWords
             } else {
                 let sub: [String: [String]] = [
                     "add": ["variable", "state", "edge"], "remove": ["variable", "state", "edge"], "rename": ["variable", "state"],
                     "reverse": ["edge"], "set": ["cpt"], "show": ["cpt", "graph", "dot", "evidence", "scenarios"],
                     "scenario": ["save", "load", "compare", "list"], "fit": ["mle", "bayes", "em"], "data": ["load"],
-                    "journal": ["replay", "discard", "show"], "help": CommandHelp.commandWords,
+                    "journal": ["replay", "discard", "show"], "help": CommandHelp.allWords,
                 ]
                 if words.count == 1, let s = sub[words[0]] {
                     all = s

@@ -39,7 +39,8 @@ struct RenderCommand: ParsableCommand {
         try AtomicFile.checkWritable(output)
         let network = try ModelIO.load(path: model)
         let request = RenderRequest(findings: try findings.set(), targets: targets, arcStrength: arcStrength,
-                                    compact: compact ? true : (monitors ? false : nil))
+                                    compact: compact ? true : (monitors ? false : nil),
+                                    title: NetworkPicture.title(of: network, modelPath: model))
         let r = try NetworkPicture.render(network, request, to: output, scale: scale)
         if json { try printJSON(r); return }
         print(r.text)

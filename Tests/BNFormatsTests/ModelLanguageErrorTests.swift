@@ -62,6 +62,15 @@ struct ModelLanguageErrorTests {
             .init(6, 18, "'w' is not a state of 'C' in the row (f) of P(C | A)", "x, y, z"),
             .init(8, 3, "a second default row in P(C | A)", "first is at 7:3"),
         ]),
+        BadFile(file: "utility_errors.bn", expected: [
+            .init(7, 7, "'halt' is not a state of 'D' (in the row (t, halt) of utility U | A, D)", "go, stop"),
+            .init(8, 3, "duplicate row (t, go) in utility U | A, D", "first given at 6:3"),
+            .init(10, 9, "utility 'A' has the name of a variable", "declared at 1:10"),
+            .init(11, 21, "utility V | D has 3 values; expected 2"),
+            .init(12, 13, "unknown variable 'Q'"),
+            .init(13, 9, "'A' is in the decision order but is not a decision", "variable A { … } decision"),
+            .init(13, 15, "decision 'D' is listed twice in the order"),
+        ]),
     ]
 
     @Test("every malformed file reports exactly its located problems", arguments: corpus)

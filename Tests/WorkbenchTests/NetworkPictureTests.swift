@@ -86,6 +86,9 @@ struct NetworkPictureTests {
     @Test func evidenceSoftDoLatentDecisionAndTargetsAreMarked() throws {
         let alarm = try ModelIO.load(path: Self.alarm)
         let doc = try Self.parse(try NetworkPicture(network: alarm, request: RenderRequest(findings: Self.findings, targets: ["LVFAILURE"])).svg())
+        // bnlearn's BIF files say `network unknown`: the picture is called after the file.
+        #expect(alarm.name == "unknown" && NetworkPicture.title(of: alarm, modelPath: Self.alarm) == "alarm")
+        #expect(NetworkPicture.title(of: alarm, modelPath: nil) == "unknown")
         #expect(Set(doc.classed("observed").compactMap { $0.attributes["data-variable"] }) == ["HR", "INTUBATION"])
         #expect(doc.classed("soft").compactMap { $0.attributes["data-variable"] } == ["CVP"])
         #expect(doc.classed("intervened").compactMap { $0.attributes["data-variable"] } == ["VENTLUNG"])
@@ -213,6 +216,17 @@ struct NetworkPictureTests {
         #expect(doc.classed("observed").compactMap { $0.attributes["data-variable"] } == ["Complaint"])
         #expect(doc.classed("intervened").compactMap { $0.attributes["data-variable"] } == ["Incentive"])
         #expect(throws: CommandFailure.self) { try runner.run(line: "show graph to winback.gif") }
+
+        // The options of `credence render`: targets, arc strength, compact boxes.
+        let o = try #require(try runner.run(line: "show graph to winback2.svg targets Returned Complaint arcs mi compact"))
+        guard case .rendered = o.output else { Issue.record("not a picture: \(o.output)"); return }
+        let marked = try Self.parse(try String(contentsOfFile: dir + "/winback2.svg", encoding: .utf8))
+        #expect(Set(marked.classed("target").compactMap { $0.attributes["data-variable"] }) == ["Returned", "Complaint"])
+        #expect(marked.classed("compact").count == 11)
+        #expect(!marked.classed("arc").filter { $0.attributes["data-mi"] != nil }.isEmpty)
+        #expect(throws: CommandFailure.self) { try runner.run(line: "show graph to winback3.svg targets Returnd") }
+        #expect(!FileManager.default.fileExists(atPath: dir + "/winback3.svg"))
+        #expect(throws: CommandSyntaxError.self) { try CommandLanguage.parse("show graph to x.svg arcs wide") }
     }
 
     @Test func thePlotsAreWellFormed() throws {

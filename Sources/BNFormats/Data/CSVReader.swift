@@ -92,6 +92,8 @@ struct CSVScanner: Sendable {
     var fastCodes: [Int32] = []
     var fastCount: [Int] = []
     static let fastSlots = 64
+    /// The file row after the last record `readBody` read.
+    var nextRow = 2
 
     init(file: String, network: BayesianNetwork?, options: CSVOptions) {
         self.file = file
@@ -208,15 +210,20 @@ struct CSVScanner: Sendable {
         }
         if let failure { throw failure }
         if !diagnostics.isEmpty { throw FormatError(finishDiagnostics()) }
-        for t in numericCuts.indices { if let v = numericCuts[t] { cutColumn(t, v, &columns[t]) } }
+        for t in numericCuts.indices { if let v = numericCuts[t] { cutColumn(t, v, &columns[t]); states[t] = v.states } }
         if !diagnostics.isEmpty { throw FormatError(diagnostics) }
         var dataset = Dataset(names: names, states: states, columns: columns)
         dataset.source = DataSource(file: file, ignoredColumns: ignored)
+        return CSVReadResult(dataset: dataset, warnings: finishWarnings())
+    }
+
+    /// The warnings, each unknown value's with the number of its occurrences.
+    func finishWarnings() -> [Diagnostic] {
         var notes = warnings
         for (k, d) in unknownDiagnostic.enumerated() where d < 0 && unknownCounts[k] > 1 {
             notes[-1 - d].message += "; it appears \(unknownCounts[k]) times in this column"
         }
-        return CSVReadResult(dataset: dataset, warnings: notes)
+        return notes
     }
 
     /// Files smaller than this are read on one thread.
@@ -308,7 +315,7 @@ struct CSVScanner: Sendable {
                                    "the header has no ',' but has \(semicolons >= tabs ? "';'" : "tabs"): read as \(semicolons >= tabs ? "';'" : "tab")-separated"))
     }
 
-    private mutating func readHeader(_ b: UnsafeBufferPointer<UInt8>, _ i: inout Int, row: Int) throws(FormatError) {
+    mutating func readHeader(_ b: UnsafeBufferPointer<UInt8>, _ i: inout Int, row: Int) throws(FormatError) {
         var scratch: [UInt8] = []
         var extra = 0
         var seen: [String: Int] = [:]
@@ -417,8 +424,10 @@ struct CSVScanner: Sendable {
 
     /// The hot loop: every record after the header. The code of each cell is written
     /// straight into its column, `columns[t][record]`; returns the number of records.
+    /// At most `limit` records are read (a chunk of a streamed read); `nextRow` is then the
+    /// file row of the record at `i`.
     mutating func readBody(_ b: UnsafeBufferPointer<UInt8>, _ i: inout Int, row startRow: Int,
-                                   columns: UnsafeBufferPointer<UnsafeMutablePointer<Int32>>) throws(FormatError) -> Int {
+                           columns: UnsafeBufferPointer<UnsafeMutablePointer<Int32>>, limit: Int = .max) throws(FormatError) -> Int {
         var fatal = false
         // Locals, so the loop does not go through `self` (which `lookup` mutates) per cell.
         let target = self.target
@@ -433,7 +442,13 @@ struct CSVScanner: Sendable {
         var row = startRow
         var scratch: [UInt8] = []
         scratch.reserveCapacity(256)
-        while i < n && !full {
+        defer {
+            self.fastKeys = fastKeys
+            self.fastCodes = fastCodes
+            self.fastCount = fastCount
+            nextRow = row
+        }
+        while i < n && !full && record < limit {
             // Blank line.
             if b[i] == 10 || b[i] == 13 { _ = Self.skipLineEnd(b, &i); row += 1; continue }
             var column = 0
@@ -578,26 +593,37 @@ struct CSVScanner: Sendable {
     /// Cuts a numeric column into the intervals of `variable`: each distinct cell is a state
     /// name of the variable or a decimal number; anything else is reported once, at its
     /// first data row.
-    private mutating func cutColumn(_ t: Int, _ variable: Variable, _ column: inout [Int32]) {
+    ///
+    /// `map` holds the states of the texts already cut (a streamed read cuts chunk by chunk);
+    /// texts from `map.count` on are new, first seen in `column`, whose first cell is data
+    /// row `firstRecord + 1`. The caller sets `states[t]` to the variable's states.
+    mutating func cutColumn(_ t: Int, _ variable: Variable, _ column: inout [Int32], map: inout [Int32], firstRecord: Int = 0) {
         let raw = states[t]
-        let map = StateRecoding(raw, to: variable).codes
+        let known = map.count
+        map += StateRecoding(Array(raw[known...]), to: variable).codes
         var bad: [Int: String] = [:]
-        for (k, code) in map.enumerated() where code < 0 { bad[k] = raw[k] }
+        for k in known..<map.count where map[k] < 0 { bad[k] = raw[k] }
         if !bad.isEmpty, let c = header.firstIndex(of: names[t]) {
             for (i, code) in column.enumerated() where code >= 0 {
                 guard let text = bad.removeValue(forKey: Int(code)) else { continue }
-                report(location(row: i + 2, column: c + 1),
-                       "\(Quote.name(text)) in column \(Quote.name(names[t])) is neither a number nor a state of \(Quote.name(variable.name)) (data row \(i + 1))",
+                let record = firstRecord + i
+                report(location(row: record + 2, column: c + 1),
+                       "\(Quote.name(text)) in column \(Quote.name(names[t])) is neither a number nor a state of \(Quote.name(variable.name)) (data row \(record + 1))",
                        hint: "write a decimal number (it is cut at \(variable.cutPoints!.map { "\($0)" }.joined(separator: ", "))) or one of the states \(NetworkAssembler.list(variable.states))")
                 if bad.isEmpty { break }
             }
         }
         for i in column.indices where column[i] >= 0 { column[i] = map[Int(column[i])] }
-        states[t] = variable.states
+    }
+
+    /// `cutColumn` of a whole column at once.
+    mutating func cutColumn(_ t: Int, _ variable: Variable, _ column: inout [Int32]) {
+        var map: [Int32] = []
+        cutColumn(t, variable, &column, map: &map)
     }
 
     /// Diagnostics with the number of further occurrences of each unknown value.
-    private func finishDiagnostics() -> [Diagnostic] {
+    func finishDiagnostics() -> [Diagnostic] {
         var out = diagnostics
         for (k, d) in unknownDiagnostic.enumerated() where d >= 0 && d < out.count && unknownCounts[k] > 1 {
             out[d].message += "; it appears \(unknownCounts[k]) times in this column"

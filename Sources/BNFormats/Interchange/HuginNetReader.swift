@@ -8,8 +8,10 @@ import BNCore
 /// ```
 /// `data` lists the child fastest and the first parent slowest (the `BayesianNetwork`
 /// layout); nesting parentheses are optional. Node kinds `node`, `discrete node`,
-/// `decision` (decision role; uniform table when it has no `data`) are read; continuous
-/// and utility nodes are refused with a located error. `%` starts a comment. Attributes
+/// `decision` (decision role; uniform table when it has no `data`) are read, and `utility`
+/// nodes of an influence diagram (`potential (U | A B) { data = (…); }`, one value per
+/// parent configuration, the last parent fastest; `readDocument` keeps them); continuous
+/// and function nodes are refused with a located error. `%` starts a comment. Attributes
 /// other than `states`, `label`, `credence_description`, `credence_role` and the
 /// `PortableNames` records `credence_name`, `credence_outcomes`, `credence_cuts` are skipped.
 /// Probabilities are read exactly; rows are checked and renormalised as in `BIFReader`.
@@ -24,8 +26,18 @@ public enum HuginNetReader {
         try parse(SourceText(file: file, text: text))
     }
 
-    /// Parses NET bytes.
+    /// Parses NET bytes (an influence diagram's utilities are left out).
     public static func parse(_ source: SourceText) throws(FormatError) -> BayesianNetwork {
+        try parseDocument(source).network
+    }
+
+    /// Reads a `.net` file with its utility nodes.
+    public static func readDocument(path: String) throws(FormatError) -> BNDocument {
+        try parseDocument(SourceText.load(path: path))
+    }
+
+    /// Parses NET bytes with utility nodes.
+    public static func parseDocument(_ source: SourceText) throws(FormatError) -> BNDocument {
         var parser = HuginNetParser(source)
         try parser.parseDocument()
         return try parser.assemble()
@@ -51,6 +63,9 @@ struct HuginNetParser {
         var hasStates = false
         var original = OriginalNames()
     }
+
+    /// `utility` nodes: name, offset, label.
+    var utilityNodes: [(name: String, offset: Int, label: String?)] = []
 
     struct PotentialDraft {
         var child: String, childOffset: Int
@@ -113,8 +128,10 @@ struct HuginNetParser {
                 else { throw fail(kind, "expected 'node' or 'decision' after 'discrete', found \(lexer.describe(kind))") }
             } else if lexer.isWord(t, "decision") {
                 try parseNode(role: .decision)
-            } else if lexer.isWord(t, "continuous") || lexer.isWord(t, "utility") || lexer.isWord(t, "function") {
-                throw fail(t, "\(lexer.describe(t)) nodes are not supported", hint: "Credence reads discrete chance and decision nodes")
+            } else if lexer.isWord(t, "utility") {
+                try parseUtility()
+            } else if lexer.isWord(t, "continuous") || lexer.isWord(t, "function") {
+                throw fail(t, "\(lexer.describe(t)) nodes are not supported", hint: "Credence reads discrete chance, decision and utility nodes")
             } else if lexer.isWord(t, "potential") {
                 try parsePotential(at: t.start)
             } else if lexer.isWord(t, "class") {
@@ -219,6 +236,16 @@ struct HuginNetParser {
         nodes.append(node)
     }
 
+    /// `utility U { label = "…"; }`: a utility node (no states).
+    private mutating func parseUtility() throws(FormatError) {
+        let (name, at) = try identifier("a utility node name")
+        var label: String? = nil
+        try attributes("utility \(Quote.name(name))") { (p: inout Self, key, kat, v) throws(FormatError) in
+            if key == "label" { label = try p.string(v, key, at: kat) }
+        }
+        utilityNodes.append((name, at, label))
+    }
+
     private mutating func parsePotential(at start: Int) throws(FormatError) {
         try expect("(", "after 'potential'")
         let (child, childAt) = try identifier("the node of the potential")
@@ -257,10 +284,13 @@ struct HuginNetParser {
         }
     }
 
-    func assemble() throws(FormatError) -> BayesianNetwork {
+    func assemble() throws(FormatError) -> BNDocument {
         let src = source
         var asm = NetworkAssembler(name: networkName, sourceSize: src.bytes.count)
         asm.setNetworkInfo(label: networkLabel, description: networkDescription)
+        for (name, at, _) in utilityNodes where nodes.contains(where: { $0.name == name }) || utilityNodes.filter({ $0.name == name }).count > 1 {
+            asm.report(src.location(at: at), "utility \(Quote.name(name)) is declared twice")
+        }
         var decision = Set<Int>()
         for n in nodes {
             if let v = asm.addVariable(Variable(name: n.name, states: n.states, label: n.label, description: n.description, role: n.role),
@@ -269,7 +299,25 @@ struct HuginNetParser {
             }
         }
         if !asm.diagnostics.isEmpty { throw FormatError(asm.diagnostics) }
+        var utilities: [UtilityNode] = []
         for p in potentials where !asm.isFull {
+            if let u = utilityNodes.first(where: { $0.name == p.child }) {
+                var parents: [Int] = []
+                for (name, at) in p.parents { if let v = asm.lookup(name, at: src.location(at: at)) { parents.append(v) } }
+                guard parents.count == p.parents.count else { continue }
+                let rows = parents.reduce(1) { $0 * asm.network.variables[$1].cardinality }
+                guard let data = p.data, data.count == rows else {
+                    asm.report(src.location(at: p.data == nil ? p.offset : p.dataOffset),
+                               "the utility \(Quote.name(p.child)) needs \(rows) values (one per parent configuration), found \(p.data?.count ?? 0)")
+                    continue
+                }
+                if utilities.contains(where: { $0.name == u.name }) {
+                    asm.report(src.location(at: p.offset), "a second potential for the utility \(Quote.name(u.name))")
+                    continue
+                }
+                utilities.append(UtilityNode(name: u.name, label: u.label, parents: parents, values: data))
+                continue
+            }
             guard let child = asm.lookup(p.child, at: src.location(at: p.childOffset)) else { continue }
             var parents: [Int] = []
             for (name, at) in p.parents { if let v = asm.lookup(name, at: src.location(at: at)) { parents.append(v) } }
@@ -288,6 +336,16 @@ struct HuginNetParser {
             }
             asm.setTable(child, data, at: src.location(at: p.dataOffset)) { r in src.location(at: p.dataOffsets[r * k]) }
         }
-        return try asm.finish(file: src.file)
+        for (name, at, _) in utilityNodes where !utilities.contains(where: { $0.name == name }) && asm.diagnostics.isEmpty {
+            asm.report(src.location(at: at), "utility \(Quote.name(name)) has no potential with its values")
+        }
+        var doc = BNDocument(network: try asm.finish(file: src.file))
+        doc.utilities = utilities
+        if !utilities.isEmpty {
+            do { _ = try doc.influenceDiagram() } catch {
+                throw FormatError(src.location(at: 0), error.description)
+            }
+        }
+        return doc
     }
 }

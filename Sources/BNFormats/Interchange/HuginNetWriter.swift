@@ -6,6 +6,9 @@ import BNCore
 /// in the custom attributes `credence_name`, `credence_outcomes` and `credence_cuts`, as
 /// descriptions and roles are in `credence_description` and `credence_role` (a decision
 /// variable is written as a `node`: pyAgrum and pgmpy refuse `decision` in a network).
+/// An influence diagram (a document with utilities) is written as Hugin writes one:
+/// `decision` nodes with a potential of their parents and no data, and `utility` nodes
+/// with one value per parent configuration.
 public enum HuginNetWriter {
     /// The NET text of a network.
     public static func string(_ network: BayesianNetwork) throws(FormatError) -> String {
@@ -14,6 +17,13 @@ public enum HuginNetWriter {
 
     /// The NET text as UTF-8 bytes.
     public static func bytes(_ network: BayesianNetwork, file: String = "<output>") throws(FormatError) -> [UInt8] {
+        try bytes(BNDocument(network: network), file: file)
+    }
+
+    /// The NET text of a document, with its utilities.
+    public static func bytes(_ doc: BNDocument, file: String = "<output>") throws(FormatError) -> [UInt8] {
+        let network = doc.network
+        let diagram = !doc.utilities.isEmpty
         let names = PortableNames(network)
         var out = TextSink()
         out.line("net")
@@ -24,7 +34,7 @@ public enum HuginNetWriter {
         out.line("}")
         for (i, v) in network.variables.enumerated() {
             out.line()
-            out.line("node \(names.variables[i])")
+            out.line((diagram && v.role == .decision ? "decision " : "node ") + names.variables[i])
             out.line("{")
             if let l = v.label { out.line("    label = \(BIFWriter.quoted(l));") }
             out.line("    states = (\(names.states[i].map(BIFWriter.quoted).joined(separator: " ")));")
@@ -46,14 +56,38 @@ public enum HuginNetWriter {
             out.line()
             out.line(parents.isEmpty ? "potential ( \(name) )" : "potential ( \(name) | \(parents.map { names.variables[$0] }.joined(separator: " ")) )")
             out.line("{")
+            if !(diagram && network.variables[c].role == .decision) {
+                out.write("    data = ")
+                let cards = parents.map { network.variables[$0].cardinality } + [network.variables[c].cardinality]
+                var index = 0
+                nest(network.cpts[c].values, cards, level: 0, index: &index, into: &out)
+                out.line(";")
+            }
+            out.line("}")
+        }
+        for u in doc.utilities {
+            let name = PortableNames.isPortable(u.name) ? u.name : "utility_\(u.name.unicodeScalars.map { String($0.value, radix: 16) }.joined())"
+            out.line()
+            out.line("utility \(name)")
+            out.line("{")
+            out.line("    label = \(BIFWriter.quoted(u.label ?? u.name));")
+            out.line("}")
+            out.line()
+            out.line(u.parents.isEmpty ? "potential ( \(name) )" : "potential ( \(name) | \(u.parents.map { names.variables[$0] }.joined(separator: " ")) )")
+            out.line("{")
             out.write("    data = ")
-            let cards = parents.map { network.variables[$0].cardinality } + [network.variables[c].cardinality]
             var index = 0
-            nest(network.cpts[c].values, cards, level: 0, index: &index, into: &out)
+            if u.parents.isEmpty { out.write("( "); out.write(u.values[0]); out.write(" )") }
+            else { nest(u.values, u.parents.map { network.variables[$0].cardinality }, level: 0, index: &index, into: &out) }
             out.line(";")
             out.line("}")
         }
         return out.bytes
+    }
+
+    /// Writes a document (with its utilities) as a `.net` file atomically.
+    public static func write(_ doc: BNDocument, to path: String) throws(FormatError) {
+        try writeAtomically(bytes(doc, file: path), to: path)
     }
 
     /// Writes a `.net` file atomically.

@@ -199,7 +199,8 @@ struct NetworkAssembler {
     /// Finishes: every variable needs a table unless `requireTables` is false.
     mutating func finish(requireTables: Bool = true, file: String) throws(FormatError) -> BayesianNetwork {
         if requireTables {
-            for v in 0..<network.count where tableAt[v] == nil {
+            // A decision needs no table (its policy is chosen, not read).
+            for v in 0..<network.count where tableAt[v] == nil && network.variables[v].role != .decision {
                 let at = declaredAt[v]()
                 let name = network.variables[v].name
                 report(at, "variable \(Quote.name(name)) has no probability table")

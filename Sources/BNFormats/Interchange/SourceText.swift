@@ -174,29 +174,7 @@ public func checkWritable(_ path: String) throws(FormatError) {
 /// flushed and renamed over the destination, so a failed save never damages what was there
 /// and leaves no temporary file behind.
 public func writeAtomically(_ bytes: [UInt8], to path: String) throws(FormatError) {
-    let url = URL(fileURLWithPath: path)
-    let dir = url.deletingLastPathComponent().path
-    let failure = { (code: Int32) in writeFailure(code, path: path) }
-    var info = stat()
-    if stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR { throw failure(EISDIR) }
-    let tmp = dir + "/." + url.lastPathComponent + ".tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
-    let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-    guard fd >= 0 else { throw failure(errno) }
-    var ok = true
-    bytes.withUnsafeBufferPointer { buf in
-        var off = 0
-        while off < buf.count {
-            let n = write(fd, buf.baseAddress! + off, buf.count - off)
-            if n <= 0 { if errno == EINTR { continue }; ok = false; return }
-            off += n
-        }
-    }
-    let err = errno
-    if ok && fsync(fd) != 0 { ok = false }
-    close(fd)
-    guard ok, rename(tmp, path) == 0 else {
-        let code = ok ? errno : err
-        unlink(tmp)
-        throw failure(code)
-    }
+    let writer = try AtomicFileWriter(path: path)
+    try writer.write(bytes)
+    try writer.commit()
 }

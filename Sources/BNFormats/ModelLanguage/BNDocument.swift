@@ -42,6 +42,12 @@ public struct BNDocument: Equatable, Sendable {
 
     /// The network.
     public var network: BayesianNetwork
+    /// The utility nodes of an influence diagram (`utility` statements), in file order.
+    public var utilities: [UtilityNode] = []
+    /// The decisions' temporal order (`order { … }`) by name; empty: a topological order.
+    public var decisionOrder: [String] = []
+    /// `limid`: each decision remembers only its parents (no no-forgetting).
+    public var limited: Bool = false
     /// The findings of the `evidence` blocks, in file order.
     public var evidence: [Finding]
     /// The interventions of the `do` blocks, in file order.
@@ -55,6 +61,18 @@ public struct BNDocument: Equatable, Sendable {
         self.evidence = evidence
         self.interventions = interventions
         self.query = query
+    }
+
+    /// Whether the file describes a decision problem (has utilities).
+    public var isInfluenceDiagram: Bool { !utilities.isEmpty }
+
+    /// The influence diagram of the document: the network, its utilities, the decision
+    /// order and the memory assumption (checked again, since the document may have been
+    /// edited since it was parsed).
+    public func influenceDiagram() throws(ModelError) -> InfluenceDiagram {
+        var order: [Int] = []
+        for name in decisionOrder { order.append(try network.require(name)) }
+        return try InfluenceDiagram(network: network, utilities: utilities, decisionOrder: order, noForgetting: !limited)
     }
 
     /// Whether the file asks a question (has evidence, interventions or query variables).

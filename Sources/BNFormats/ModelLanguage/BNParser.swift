@@ -12,7 +12,7 @@ struct BNParser {
     private var tok: BNToken
     private(set) var syntax = BNSyntax()
 
-    enum Statement { case network, variable, structure, table, evidence, intervention, query }
+    enum Statement { case network, variable, structure, table, evidence, intervention, query, utility, order, limid }
 
     init(bytes: [UInt8], file: String) {
         lexer = BNLexer(bytes: bytes)
@@ -47,6 +47,9 @@ struct BNParser {
         if isWord(t, "evidence") { return .evidence }
         if isWord(t, "do") { return .intervention }
         if isWord(t, "query") { return .query }
+        if isWord(t, "utility") { return .utility }
+        if isWord(t, "order") { return .order }
+        if isWord(t, "limid") { return .limid }
         return nil
     }
 
@@ -121,6 +124,19 @@ struct BNParser {
             case .evidence: ok = parseFindings(intervention: false)
             case .intervention: ok = parseFindings(intervention: true)
             case .query: ok = parseQuery()
+            case .utility: ok = parseUtility()
+            case .order:
+                let at = tok.start
+                var names: [BNSyntax.Name] = []
+                ok = parseBlock("order", hint: "order { Test, Drill }", expecting: "a decision name or '}' in the order block") { p in
+                    names.append(p.name("a decision name")!)
+                    return true
+                }
+                syntax.orders.append((at, names))
+            case .limid:
+                syntax.limid.append(tok.start)
+                advance()
+                ok = true
             case nil:
                 var hint: String? = nil
                 if tok.kind == .word {
@@ -129,7 +145,7 @@ struct BNParser {
                     else if ["Variable", "VARIABLE", "var", "node"].contains(t) { hint = "declare variables with 'variable Name { state1, state2 }'" }
                     else if ["Network", "NETWORK"].contains(t) { hint = "the header is 'network name \"label\"'" }
                 }
-                report(tok.start, "expected a statement (network, variable, structure, P(…), evidence, do or query), found \(describe(tok))", hint: hint)
+                report(tok.start, "expected a statement (network, variable, structure, P(…), utility, order, limid, evidence, do or query), found \(describe(tok))", hint: hint)
                 advance()
                 ok = false
             }
@@ -346,6 +362,103 @@ struct BNParser {
             }
         }
         syntax.tables.append(.init(offset: offset, child: child, parents: parents, body: .rows(rows, incomplete: incomplete)))
+        return true
+    }
+
+    /// `utility NAME "label"? (| A, B)? = u u …` (whole table, last parent fastest) or
+    /// `utility NAME "label"? (| A, B)? { (a, b): u  default: u }`. Utilities may be negative.
+    private mutating func parseUtility() -> Bool {
+        let offset = tok.start
+        advance()
+        guard let n = name("a utility name after 'utility'") else { return false }
+        var label: String? = nil
+        if tok.kind == .string { label = tok.value; advance() }
+        var parents: [BNSyntax.Name] = []
+        if tok.kind == .pipe {
+            advance()
+            while true {
+                guard let p = name("a parent of the utility \(Quote.name(n.text))") else { return false }
+                parents.append(p)
+                if tok.kind == .comma { advance() } else { break }
+            }
+        }
+        let heading = "utility \(n.text)" + (parents.isEmpty ? "" : " | \(parents.map(\.text).joined(separator: ", "))")
+        if tok.kind == .equals {
+            advance()
+            var values: [(value: Double, offset: Int)] = []
+            while tok.kind == .word && !(tok.startsLine && statement(tok) != nil), let x = number(tok) {
+                values.append((x, tok.start))
+                advance()
+                if tok.kind == .comma { advance() }
+            }
+            guard !values.isEmpty else {
+                expected("the values of \(heading) (numbers, last parent fastest)", hint: "utility Cost | Offer = 0 -500 -300")
+                return false
+            }
+            if tok.kind == .word && !tok.startsLine {
+                expected("a number in \(heading)", hint: "utilities are plain decimal numbers such as -500 or 1.5e3")
+                return false
+            }
+            syntax.utilities.append(.init(offset: offset, name: n, label: label, parents: parents, body: .values(values)))
+            return true
+        }
+        guard tok.kind == .leftBrace else {
+            expected("'=' or '{' after \(heading)", hint: "utility Cost | Offer = 0 -500 -300 or utility Cost | Offer { (none): 0 … }")
+            return false
+        }
+        let open = tok.start
+        advance()
+        var rows: [BNSyntax.UtilityStatement.Row] = []
+        var incomplete = false
+        table: while true {
+            switch tok.kind {
+            case .rightBrace:
+                advance()
+                break table
+            case .end:
+                missingBrace("the table of \(heading)", openedAt: open)
+                break table
+            case .leftParen, .word where isWord(tok, "default"):
+                let rowAt = tok.start
+                var key: [BNSyntax.Name]? = nil
+                var ok = true
+                if tok.kind == .leftParen {
+                    advance()
+                    var names: [BNSyntax.Name] = []
+                    if tok.kind != .rightParen {
+                        while true {
+                            guard let s = name("a parent state in the row of \(heading)") else { ok = false; break }
+                            names.append(s)
+                            if tok.kind == .comma { advance() } else { break }
+                        }
+                    }
+                    if ok && tok.kind != .rightParen { expected("',' or ')' in a row of \(heading)"); ok = false }
+                    if ok { advance(); key = names }
+                } else {
+                    advance()
+                }
+                if ok && tok.kind != .colon { expected("':' and a utility after the row of \(heading)"); ok = false }
+                if ok { advance() }
+                if ok, let x = number(tok) {
+                    advance()
+                    rows.append(.init(key: key, offset: rowAt, value: x))
+                } else {
+                    if ok { expected("a utility value (a number) in \(heading)", hint: "(none, paid): 1200") }
+                    incomplete = true
+                    skipToRow()
+                }
+            default:
+                if startsStatement(tok) {
+                    missingBrace("the table of \(heading)", openedAt: open)
+                    break table
+                }
+                expected("a row '(state, …): u', 'default: u' or '}' in \(heading)")
+                incomplete = true
+                advance()
+                skipToRow()
+            }
+        }
+        syntax.utilities.append(.init(offset: offset, name: n, label: label, parents: parents, body: .rows(rows, incomplete: incomplete)))
         return true
     }
 

@@ -98,6 +98,11 @@ struct BNPrinter {
             out += "\n"
             table(net, v)
         }
+        for u in doc.utilities { utility(net, u) }
+        if !doc.decisionOrder.isEmpty {
+            out += "\norder { \(doc.decisionOrder.map(Self.name).joined(separator: ", ")) }\n"
+        }
+        if doc.limited { out += "\nlimid\n" }
         question(doc)
     }
 
@@ -155,6 +160,32 @@ struct BNPrinter {
                 odometer[j] = 0
                 j -= 1
             }
+        }
+        out += "}\n"
+    }
+
+    /// `utility U "label" | A, B { (a, b): u … }` (rows), or `utility U = u` without parents.
+    private mutating func utility(_ net: BayesianNetwork, _ u: UtilityNode) {
+        out += "\nutility \(Self.name(u.name))"
+        if let l = u.label { out += " \(Self.quoted(l))" }
+        if u.parents.isEmpty {
+            out += " = "
+            number(u.values.first ?? 0)
+            out += "\n"
+            return
+        }
+        out += " | " + u.parents.map { Self.name(net.variables[$0].name) }.joined(separator: ", ") + " {\n"
+        let cards = u.parents.map { net.variables[$0].cardinality }
+        for (r, x) in u.values.enumerated() {
+            var rest = r
+            var states: [String] = []
+            for (p, c) in zip(u.parents, cards).reversed() {
+                states.append(Self.name(net.variables[p].states[rest % c]))
+                rest /= c
+            }
+            out += "  (\(states.reversed().joined(separator: ", "))): "
+            number(x)
+            out += "\n"
         }
         out += "}\n"
     }

@@ -44,6 +44,13 @@ struct BNResolver {
         declareVariables()
         readStructure()
         for t in syntax.tables { table(t) }
+        for v in 0..<network.count where tableAt[v] == nil && network.variables[v].role == .decision {
+            // A decision needs no table: its parents (what it observes) may come from the structure.
+            tableAt[v] = declaredAt[v]
+            if let ps = structureEntries[v]?.parents {
+                do { try network.setParents(v, to: ps) } catch { report(declaredAt[v], error.description) }
+            }
+        }
         for v in 0..<network.count where tableAt[v] == nil && !syntax.brokenTables.contains(network.variables[v].name) {
             let name = network.variables[v].name
             let parents = (structureEntries[v]?.parents ?? []).map { network.variables[$0].name }
@@ -52,13 +59,138 @@ struct BNResolver {
                    hint: parents.isEmpty ? "add \(h) = { … } or \(h) = uniform" : "add \(h) { (…): … } or \(h) = uniform")
         }
         let question = self.question()
+        let utilities = self.utilities()
+        let order = decisionOrder()
+        if syntax.limid.count > 1 { report(syntax.limid[1], "a second 'limid' statement", hint: "the first is at \(problems.place(syntax.limid[0]))") }
         if network.count == 0 && problems.isEmpty && syntax.brokenVariables.isEmpty {
             report(0, "the file declares no variables",
                    hint: "a model needs 'variable Name { state1, state2 }' and a table 'P(Name) = …' for each variable")
         }
         guard problems.isEmpty else { return nil }
-        return BNDocument(network: network, evidence: question.evidence, interventions: question.interventions,
-                          query: question.query)
+        var doc = BNDocument(network: network, evidence: question.evidence, interventions: question.interventions,
+                             query: question.query)
+        doc.utilities = utilities
+        doc.decisionOrder = order
+        doc.limited = !syntax.limid.isEmpty
+        do {
+            _ = try doc.influenceDiagram()
+        } catch {
+            report(syntax.orders.first?.offset ?? 0, error.description)
+            return nil
+        }
+        return doc
+    }
+
+    // MARK: decisions
+
+    /// `utility` statements: names unique, parents known, one value per parent
+    /// configuration (rows keyed by parent states, or a whole table).
+    private mutating func utilities() -> [UtilityNode] {
+        var out: [UtilityNode] = []
+        var seen: [String: Int] = [:]
+        for u in syntax.utilities {
+            let name = u.name.text
+            if let v = declaredNames[name] {
+                report(u.name.offset, "utility \(Quote.name(name)) has the name of a variable", hint: "the variable is declared at \(problems.place(v))")
+                continue
+            }
+            if let first = seen[name] {
+                report(u.name.offset, "utility \(Quote.name(name)) is declared twice", hint: "it is first declared at \(problems.place(first))")
+                continue
+            }
+            seen[name] = u.name.offset
+            var ps: [Int] = []
+            var ok = true
+            for p in u.parents {
+                guard let v = lookup(p) else { ok = false; continue }
+                if ps.contains(v) {
+                    report(p.offset, "parent \(Quote.name(p.text)) of the utility \(Quote.name(name)) is listed twice")
+                    ok = false
+                }
+                ps.append(v)
+            }
+            guard ok else { continue }
+            let cards = ps.map { network.variables[$0].cardinality }
+            let count = cards.reduce(1, *)
+            let heading = "utility \(name)" + (ps.isEmpty ? "" : " | \(ps.map { network.variables[$0].name }.joined(separator: ", "))")
+            switch u.body {
+            case .values(let values):
+                guard values.count == count else {
+                    report(values.count > count ? values[count].offset : u.offset,
+                           "\(heading) has \(values.count) \(values.count == 1 ? "value" : "values"); expected \(count) (one per parent configuration, last parent fastest)",
+                           hint: count > 1 ? "or write rows: \(heading) { \(rowText(ps, 0)): u … }" : nil)
+                    continue
+                }
+                out.append(UtilityNode(name: name, label: u.label, parents: ps, values: values.map(\.value)))
+            case .rows(let rows, let incomplete):
+                var values = [Double](repeating: 0, count: count)
+                var givenAt = [Int](repeating: -1, count: count)
+                var defaultValue: Double? = nil
+                var rowsOK = !incomplete
+                for row in rows {
+                    guard let key = row.key else {
+                        if defaultValue != nil { report(row.offset, "a second default row in \(heading)"); rowsOK = false }
+                        defaultValue = row.value
+                        continue
+                    }
+                    guard key.count == ps.count else {
+                        report(row.offset, "the row \(BNSyntax.rowText(key.map(\.text))) of \(heading) names \(key.count) parent states; expected \(ps.count)",
+                               hint: "give one state of each parent, in the order of \(heading)")
+                        rowsOK = false
+                        continue
+                    }
+                    var r = 0
+                    var keyOK = true
+                    for (j, st) in key.enumerated() {
+                        guard let i = state(ps[j], st, " (in the row \(BNSyntax.rowText(key.map(\.text))) of \(heading))") else { keyOK = false; continue }
+                        r = r * cards[j] + i
+                    }
+                    guard keyOK else { rowsOK = false; continue }
+                    if givenAt[r] >= 0 {
+                        report(row.offset, "duplicate row \(BNSyntax.rowText(key.map(\.text))) in \(heading)", hint: "it is first given at \(problems.place(givenAt[r]))")
+                        rowsOK = false
+                        continue
+                    }
+                    givenAt[r] = row.offset
+                    values[r] = row.value
+                }
+                let missing = (0..<count).filter { givenAt[$0] < 0 }
+                if let d = defaultValue { for r in missing { values[r] = d } }
+                else if !missing.isEmpty && rowsOK {
+                    let listed = missing.prefix(6).map { rowText(ps, $0) }.joined(separator: ", ")
+                    report(u.offset, "\(heading) has no row for \(listed)" + (missing.count > 6 ? ", … (\(missing.count) rows missing in all)" : ""),
+                           hint: "add the missing rows or a 'default: u' row")
+                    rowsOK = false
+                }
+                if rowsOK { out.append(UtilityNode(name: name, label: u.label, parents: ps, values: values)) }
+            }
+        }
+        return out
+    }
+
+    /// `order { D1, D2 }`: decisions only, each once, every decision listed.
+    private mutating func decisionOrder() -> [String] {
+        guard let first = syntax.orders.first else { return [] }
+        for extra in syntax.orders.dropFirst() {
+            report(extra.offset, "a second decision order", hint: "the first is at \(problems.place(first.offset))")
+        }
+        var out: [String] = []
+        for n in first.decisions {
+            guard let v = lookup(n) else { continue }
+            if network.variables[v].role != .decision {
+                report(n.offset, "\(Quote.name(n.text)) is in the decision order but is not a decision",
+                       hint: "mark it: variable \(n.text) { … } decision")
+                continue
+            }
+            if out.contains(n.text) { report(n.offset, "decision \(Quote.name(n.text)) is listed twice in the order"); continue }
+            out.append(n.text)
+        }
+        let missing = (0..<network.count).filter { network.variables[$0].role == .decision && !out.contains(network.variables[$0].name) }
+        if !missing.isEmpty {
+            report(first.offset, "the decision order does not list \(missing.map { Quote.name(network.variables[$0].name) }.joined(separator: ", "))",
+                   hint: "list every decision once, earliest first")
+        }
+        return out
     }
 
     // MARK: names

@@ -78,7 +78,30 @@ struct BNSyntax {
         var likelihood: Distribution?
     }
 
+    /// `utility U "label"? | A, B = u u …` or `utility U | A, B { (a, b): u  default: u }`.
+    struct UtilityStatement {
+        struct Row {
+            var key: [Name]?
+            var offset: Int
+            var value: Double
+        }
+        enum Body {
+            case values([(value: Double, offset: Int)])
+            case rows([Row], incomplete: Bool)
+        }
+        var offset: Int
+        var name: Name
+        var label: String?
+        var parents: [Name]
+        var body: Body
+    }
+
     var networks: [NetworkStatement] = []
+    var utilities: [UtilityStatement] = []
+    /// `order { D1, D2 }`: the decisions' temporal order, with the keyword's offset.
+    var orders: [(offset: Int, decisions: [Name])] = []
+    /// Offsets of `limid` statements (decisions remember only their parents).
+    var limid: [Int] = []
     var variables: [VariableStatement] = []
     var structure: [StructureEntry] = []
     var tables: [TableStatement] = []

@@ -1,0 +1,305 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import BNCore
+
+/// Reads GeNIe / SMILE's XDSL (`.xdsl`), Bayesian networks and influence diagrams:
+/// ```
+/// <smile version="1.0" id="venture">
+///   <nodes>
+///     <cpt id="Success"><state id="yes"/><state id="no"/><probabilities>0.2 0.8</probabilities></cpt>
+///     <decision id="Invest"><state id="invest"/><state id="keep"/><parents>Forecast</parents></decision>
+///     <utility id="Gain"><parents>Invest Success</parents><utilities>10000 -5000 500 500</utilities></utility>
+///   </nodes>
+///   <extensions><genie …><node id="Success"><name>Success of the venture</name>…</node></genie></extensions>
+/// </smile>
+/// ```
+/// Node kinds: `cpt` (probabilities with the node's states fastest and the last parent
+/// next: the `BayesianNetwork` layout), `decision` (its `parents` are what it observes),
+/// `utility` (one value per parent configuration, last parent fastest), `deterministic`
+/// (`resultingstates`: the state taken for each parent configuration, a 0/1 table), and
+/// `mau` (a multi-attribute utility `Σ wᵢ Uᵢ` over utility nodes: each parent utility is
+/// scaled by its weight, and the total utility is the sum of the resulting terminal
+/// utilities). `noisymax`, `noisyadder` and continuous nodes (`equation`, …) are refused
+/// with a located error naming the node. GeNIe's display names (`<extensions>` →
+/// `<node><name>`) become labels; `<property id="credence_…">` keep Credence's records.
+/// Errors are located at the element (line and column of the XML parser).
+public enum XDSLReader {
+    /// Reads an XDSL file with its utilities.
+    public static func readDocument(path: String) throws(FormatError) -> BNDocument {
+        try parseDocument(SourceText.load(path: path))
+    }
+
+    /// Reads an XDSL file's network (utilities left out).
+    public static func read(path: String) throws(FormatError) -> BayesianNetwork {
+        try readDocument(path: path).network
+    }
+
+    /// Parses XDSL bytes.
+    public static func parseDocument(_ source: SourceText) throws(FormatError) -> BNDocument {
+        if source.bytes.allSatisfy({ $0 == 32 || ($0 >= 9 && $0 <= 13) }) {
+            throw FormatError(SourceLocation(file: source.file, line: 1, column: 1), "the file is empty: expected an XDSL document (<smile>…</smile>)")
+        }
+        if let bad = source.firstInvalidUTF8(in: 0..<source.bytes.count) {
+            throw FormatError([source.diagnostic(at: bad, "invalid UTF-8 (byte 0x\(String(source.bytes[bad], radix: 16, uppercase: true)))",
+                                                 hint: "GeNIe may save ISO-8859-1: re-save the file as UTF-8")])
+        }
+        let collector = XDSLCollector(file: source.file, sourceSize: source.bytes.count)
+        let parser = XMLParser(data: Data(blankingProcessingInstructions(source.bytes)))
+        parser.delegate = collector
+        parser.shouldResolveExternalEntities = false
+        let ok = parser.parse()
+        if let problem = collector.problem { throw FormatError([problem]) }
+        if !ok {
+            let err = parser.parserError.map { ($0 as NSError).localizedDescription } ?? "malformed XML"
+            throw FormatError(SourceLocation(file: source.file, line: max(parser.lineNumber, 1), column: max(parser.columnNumber, 1)),
+                              "malformed XML: \(err)")
+        }
+        guard collector.sawSmile else {
+            throw FormatError(SourceLocation(file: source.file, line: 1, column: 1), "not an XDSL document: no <smile> element")
+        }
+        return try collector.assemble()
+    }
+}
+
+/// SAX delegate gathering XDSL nodes with their locations.
+private final class XDSLCollector: NSObject, XMLParserDelegate {
+    struct NodeDraft {
+        var kind: String
+        var id: String
+        var at: SourceLocation
+        var states: [String] = []
+        var parents: [String] = []
+        var parentsAt: SourceLocation
+        /// `probabilities`, `utilities`, `resultingstates` or `weights` text and where it is.
+        var table: String? = nil
+        var tableAt: SourceLocation
+        var properties: [String: String] = [:]
+    }
+
+    let file: String
+    let sourceSize: Int
+    var sawSmile = false
+    var networkName = "network"
+    var nodes: [NodeDraft] = []
+    var labels: [String: String] = [:]
+    var problem: Diagnostic?
+
+    private var path: [String] = []
+    private var text = ""
+    private var elementAt = SourceLocation(file: "", line: 0, column: 0)
+    private var node: NodeDraft?
+    private var genieNode: String?
+    private var propertyID: String?
+
+    static let tableElements: Set<String> = ["probabilities", "utilities", "resultingstates", "weights"]
+    static let refused: Set<String> = ["noisymax", "noisyadder", "equation", "cast", "tabular", "demorgan", "submodel"]
+
+    init(file: String, sourceSize: Int) {
+        self.file = file
+        self.sourceSize = sourceSize
+    }
+
+    private func here(_ parser: XMLParser) -> SourceLocation {
+        SourceLocation(file: file, line: max(parser.lineNumber, 1), column: max(parser.columnNumber, 1))
+    }
+
+    private func fail(_ parser: XMLParser, _ at: SourceLocation, _ message: String, hint: String? = nil) {
+        if problem == nil { problem = Diagnostic(at, message, hint: hint) }
+        parser.abortParsing()
+    }
+
+    private var inNodes: Bool { path.count >= 2 && path[path.count - 2] == "nodes" }
+
+    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+                attributes: [String: String] = [:]) {
+        let at = here(parser)
+        path.append(name)
+        text = ""
+        elementAt = at
+        if name == "smile" {
+            sawSmile = true
+            if let id = attributes["id"], !id.isEmpty { networkName = id }
+            return
+        }
+        if path.count >= 2 && path[path.count - 2] == "nodes" && path.contains("smile") && !path.contains("extensions") {
+            let id = attributes["id"] ?? ""
+            if Self.refused.contains(name) {
+                fail(parser, at, "\(name) node \(Quote.name(id)) is not supported",
+                     hint: name == "noisymax" || name == "noisyadder"
+                        ? "in GeNIe, convert it to a CPT node (Node → Change Type → CPT) and save again"
+                        : "Credence reads discrete cpt, deterministic, decision, utility and mau nodes")
+                return
+            }
+            guard ["cpt", "decision", "utility", "deterministic", "mau"].contains(name) else {
+                fail(parser, at, "unknown XDSL node kind <\(name)>", hint: "XDSL nodes are cpt, deterministic, decision, utility, mau, noisymax, equation")
+                return
+            }
+            if id.isEmpty { fail(parser, at, "a <\(name)> node without an id") }
+            node = NodeDraft(kind: name, id: id, at: at, parentsAt: at, tableAt: at)
+            return
+        }
+        if node != nil && name == "state" {
+            guard let id = attributes["id"], !id.isEmpty else { fail(parser, at, "a <state> without an id in \(Quote.name(node!.id))"); return }
+            node!.states.append(id)
+        }
+        if name == "property" { propertyID = attributes["id"] }
+        if path.contains("genie") && name == "node" { genieNode = attributes["id"] }
+    }
+
+    func parser(_ parser: XMLParser, foundCharacters string: String) { text += string }
+
+    func parserDidEndDocument(_ parser: XMLParser) {
+        if let open = path.last {
+            fail(parser, here(parser), "the document ends inside <\(open)>", hint: "an element is not properly closed, or the file is truncated")
+        }
+    }
+
+    func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+        guard path.last == name else {
+            fail(parser, here(parser), "</\(name)> closes <\(path.last ?? "nothing")>", hint: "the XML elements are not properly nested")
+            return
+        }
+        let value = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        if node != nil {
+            switch name {
+            case "parents":
+                node!.parents = value.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }).map(String.init)
+                node!.parentsAt = elementAt
+            case _ where Self.tableElements.contains(name):
+                if node!.table != nil { fail(parser, elementAt, "a second table (<\(name)>) for \(Quote.name(node!.id))") }
+                node!.table = value
+                node!.tableAt = elementAt
+            case "property":
+                if let id = propertyID { node!.properties[id] = value }
+            default: break
+            }
+            if inNodes && name == node!.kind {
+                nodes.append(node!)
+                node = nil
+            }
+        } else if name == "name", let g = genieNode, path.count >= 2, path[path.count - 2] == "node" {
+            if !value.isEmpty { labels[g] = value }
+        } else if name == "node" && path.contains("genie") {
+            genieNode = nil
+        }
+        path.removeLast()
+        text = ""
+    }
+
+    private func numbers(_ d: NodeDraft, _ asm: inout NetworkAssembler) -> [Double]? {
+        var values: [Double] = []
+        var index = 0
+        for token in (d.table ?? "").split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }) {
+            index += 1
+            guard let x = DecimalParser.parse(token) else {
+                asm.report(d.tableAt, "entry \(index) of the table of \(Quote.name(d.id)) is not a number: \(Quote.name(token.prefix(40)))")
+                return nil
+            }
+            values.append(x)
+        }
+        return values
+    }
+
+    func assemble() throws(FormatError) -> BNDocument {
+        var asm = NetworkAssembler(name: networkName, sourceSize: sourceSize)
+        let valueKinds: Set<String> = ["utility", "mau"]
+        for d in nodes where !valueKinds.contains(d.kind) {
+            var original = OriginalNames()
+            for (key, value) in d.properties.sorted(by: { $0.key < $1.key }) where OriginalNames.isRecord(key) {
+                if let p = original.apply(key: key, value: value, rawValue: value) { asm.report(d.at, p) }
+            }
+            if d.states.isEmpty { asm.report(d.at, "node \(Quote.name(d.id)) has no <state>", hint: "<state id=\"yes\" />") }
+            asm.addVariable(Variable(name: d.id, states: d.states, label: labels[d.id].flatMap { $0 == d.id ? nil : $0 },
+                                     role: d.kind == "decision" ? .decision : .chance),
+                            original: original, at: d.at)
+        }
+        if !asm.diagnostics.isEmpty { throw FormatError(asm.diagnostics) }
+        var utilityTables: [String: (parents: [Int], values: [Double], at: SourceLocation)] = [:]
+        var maus: [NodeDraft] = []
+        for d in nodes where !asm.isFull {
+            if d.kind == "mau" { maus.append(d); continue }
+            if d.kind == "utility" {
+                var parents: [Int] = []
+                for p in d.parents { if let v = asm.lookup(p, at: d.parentsAt) { parents.append(v) } }
+                guard parents.count == d.parents.count, let values = numbers(d, &asm) else { continue }
+                let rows = parents.reduce(1) { $0 * asm.network.variables[$1].cardinality }
+                guard values.count == rows else {
+                    asm.report(d.tableAt, "the utilities of \(Quote.name(d.id)) are \(values.count) values; it needs \(rows) (one per configuration of \(d.parents.isEmpty ? "no parents" : d.parents.joined(separator: ", ")))")
+                    continue
+                }
+                utilityTables[d.id] = (parents, values, d.at)
+                continue
+            }
+            guard let child = asm.lookup(d.id, at: d.at) else { continue }
+            var parents: [Int] = []
+            for p in d.parents { if let v = asm.lookup(p, at: d.parentsAt) { parents.append(v) } }
+            guard parents.count == d.parents.count, asm.setParents(child, parents, at: d.at),
+                  let rows = asm.rowCount(child, at: d.at) else { continue }
+            let k = asm.network.variables[child].cardinality
+            switch d.kind {
+            case "decision":
+                continue
+            case "deterministic":
+                let states = asm.network.variables[child].states
+                let picked = (d.table ?? "").split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }).map(String.init)
+                guard picked.count == rows else {
+                    asm.report(d.tableAt, "the resulting states of \(Quote.name(d.id)) are \(picked.count); it needs \(rows) (one per parent configuration)")
+                    continue
+                }
+                var values = [Double](repeating: 0, count: rows * k)
+                var ok = true
+                for (r, s) in picked.enumerated() {
+                    guard let i = states.firstIndex(of: s) else {
+                        asm.report(d.tableAt, "\(Quote.name(s)) is not a state of \(Quote.name(d.id))", hint: "its states are \(states.joined(separator: ", "))")
+                        ok = false
+                        break
+                    }
+                    values[r * k + i] = 1
+                }
+                if ok { asm.setTable(child, values, at: d.tableAt) { _ in d.tableAt } }
+            default:
+                guard d.table != nil else { asm.report(d.at, "the cpt node \(Quote.name(d.id)) has no <probabilities>"); continue }
+                guard let values = numbers(d, &asm) else { continue }
+                guard values.count == rows * k else {
+                    let shape = parents.isEmpty ? "\(k) states" : "\(k) states × \(rows) parent configurations"
+                    asm.report(d.tableAt, "the probabilities of \(Quote.name(d.id)) are \(values.count) numbers; it needs \(rows * k) (\(shape))")
+                    continue
+                }
+                asm.setTable(child, values, at: d.tableAt) { _ in d.tableAt }
+            }
+        }
+        // Multi-attribute utilities: each parent utility scaled by its weight.
+        var weights: [String: Double] = [:]
+        for m in maus {
+            guard let w = numbers(m, &asm) else { continue }
+            guard w.count == m.parents.count else {
+                asm.report(m.tableAt, "the mau node \(Quote.name(m.id)) has \(w.count) weights for \(m.parents.count) parents")
+                continue
+            }
+            for (p, x) in zip(m.parents, w) {
+                guard utilityTables[p] != nil else {
+                    asm.report(m.parentsAt, "the parent \(Quote.name(p)) of the mau node \(Quote.name(m.id)) is not a utility node",
+                               hint: "a mau node combines utility nodes (nested mau nodes are not supported)")
+                    continue
+                }
+                weights[p, default: 0] += x
+            }
+        }
+        let network = try asm.finish(file: file)
+        var doc = BNDocument(network: network)
+        for d in nodes where d.kind == "utility" {
+            guard let t = utilityTables[d.id] else { continue }
+            let w = weights[d.id] ?? 1   // a utility under no mau is terminal
+            doc.utilities.append(UtilityNode(name: d.id, label: labels[d.id].flatMap { $0 == d.id ? nil : $0 },
+                                             parents: t.parents, values: t.values.map { $0 * w }))
+        }
+        if !doc.utilities.isEmpty {
+            do { _ = try doc.influenceDiagram() } catch {
+                throw FormatError(SourceLocation(file: file, line: 1, column: 1), error.description)
+            }
+        }
+        return doc
+    }
+}

@@ -1,0 +1,312 @@
+import BNCore
+import BNFormats
+import BNInference
+import Foundation
+
+/// The decision part of a model, by names: utility nodes, the decisions' temporal order and
+/// the memory assumption. Kept beside the session's network (the `.bn` statements
+/// `utility`, `order`, `limid`) and turned into a `BNCore.InfluenceDiagram` when solved, so
+/// that model edits that keep the names keep the utilities.
+public struct DecisionSpec: Equatable, Sendable {
+    /// A utility node by names: `values` row-major over the parents' states (last fastest).
+    public struct Utility: Equatable, Sendable {
+        public var name: String
+        public var label: String?
+        public var parents: [String]
+        public var values: [Double]
+
+        public init(name: String, label: String? = nil, parents: [String], values: [Double]) {
+            self.name = name
+            self.label = label
+            self.parents = parents
+            self.values = values
+        }
+    }
+
+    public var utilities: [Utility] = []
+    /// The decisions' temporal order; empty: a topological order of the network.
+    public var order: [String] = []
+    /// Decisions remember only their parents (a LIMID) instead of everything earlier.
+    public var limited = false
+
+    public init(utilities: [Utility] = [], order: [String] = [], limited: Bool = false) {
+        self.utilities = utilities
+        self.order = order
+        self.limited = limited
+    }
+
+    /// No utilities: the model is a plain Bayesian network.
+    public var isEmpty: Bool { utilities.isEmpty && order.isEmpty && !limited }
+
+    /// The spec of a parsed `.bn` document.
+    public init(_ doc: BNDocument) {
+        let net = doc.network
+        utilities = doc.utilities.map { Utility(name: $0.name, label: $0.label, parents: $0.parents.map { net.variables[$0].name }, values: $0.values) }
+        order = doc.decisionOrder
+        limited = doc.limited
+    }
+
+    /// The influence diagram over `network` (names resolved; an edit that removed a
+    /// utility's parent or a decision is reported here).
+    public func diagram(for network: BayesianNetwork) throws -> InfluenceDiagram {
+        guard !utilities.isEmpty else {
+            throw WorkbenchError.usage("the model has no utilities: add one with 'add utility NAME | PARENTS = values' or a 'utility' statement in the .bn file")
+        }
+        var nodes: [UtilityNode] = []
+        for u in utilities {
+            var parents: [Int] = []
+            for p in u.parents { parents.append(try network.require(p)) }
+            nodes.append(UtilityNode(name: u.name, label: u.label, parents: parents, values: u.values))
+        }
+        var decisionOrder: [Int] = []
+        for d in order { decisionOrder.append(try network.require(d)) }
+        return try InfluenceDiagram(network: network, utilities: nodes, decisionOrder: decisionOrder, noForgetting: !limited)
+    }
+
+    /// The `.bn` document of `network` with these utilities.
+    public func document(_ network: BayesianNetwork) throws -> BNDocument {
+        var doc = BNDocument(network: network)
+        guard !isEmpty else { return doc }
+        let id = try diagram(for: network)
+        doc.utilities = id.utilities
+        doc.decisionOrder = order
+        doc.limited = limited
+        return doc
+    }
+}
+
+/// The answer of `decide`: the maximum expected utility, each decision's policy and the
+/// expected utility of each of its options, under the findings.
+public struct DecisionReport: Codable, Equatable, Sendable {
+    /// One row of a policy: a configuration of what the decision observes, the option
+    /// chosen, each option's expected utility there and the row's probability.
+    public struct Rule: Codable, Equatable, Sendable {
+        public var given: [String]
+        public var choice: String
+        public var expectedUtilities: [Double]
+        public var probability: Double
+    }
+
+    public struct Policy: Codable, Equatable, Sendable {
+        public var decision: String
+        public var options: [String]
+        /// What the decision observes (its information set).
+        public var observes: [String]
+        /// The option it was fixed to by a finding, `do()` or a scenario, if any.
+        public var forced: String?
+        public var rules: [Rule]
+    }
+
+    /// `E[U | e]` with the decision fixed to each option and every other decision optimal.
+    public struct OptionValues: Codable, Equatable, Sendable {
+        public var decision: String
+        public var options: [String]
+        public var expectedUtilities: [Double]
+        /// The option with the largest expected utility.
+        public var best: String
+    }
+
+    public var meu: Double
+    public var variance: Double
+    public var standardDeviation: Double
+    /// False for a LIMID whose single policy updating may have stopped at a local optimum.
+    public var guaranteedOptimal: Bool
+    public var limid: Bool
+    public var policies: [DecisionReport.Policy]
+    public var expectedUtilities: [OptionValues]
+    /// The findings in words ("" when none).
+    public var given: String
+
+    /// The report as text: MEU, each decision's option values and its policy table (rows
+    /// with probability zero left out).
+    public var text: String {
+        var out = "MEU \(Self.number(meu))  (sd \(Self.number(standardDeviation)))"
+        if !given.isEmpty { out += "  given \(given)" }
+        out += "\n"
+        if !guaranteedOptimal {
+            out += "note: single policy updating stopped at a local optimum of this LIMID; it may not be the global one\n"
+        }
+        for (p, values) in zip(policies, expectedUtilities) {
+            out += "\n\(p.decision)" + (p.forced.map { " (fixed to \($0))" } ?? "")
+                + (p.observes.isEmpty ? "" : ", observing \(p.observes.joined(separator: ", "))") + "\n"
+            var rows = [["option", "EU if chosen always", ""]]
+            for (o, eu) in zip(values.options, values.expectedUtilities) {
+                rows.append([o, eu.isNaN ? "-" : Self.number(eu), o == values.best ? "best" : ""])
+            }
+            out += TextTable.render(rows, leftAligned: 1, separatorAfter: 0, indent: "  ") + "\n"
+            guard p.forced == nil, !p.observes.isEmpty else { continue }
+            out += "  policy:\n"
+            var table = [p.observes + ["choose"] + p.options.map { "EU(\($0))" } + ["P"]]
+            for r in p.rules where r.probability > 0 {
+                table.append(r.given + [r.choice] + r.expectedUtilities.map(Self.number) + [Self.number(r.probability)])
+            }
+            out += TextTable.render(table, leftAligned: p.observes.count + 1, separatorAfter: 0, indent: "  ") + "\n"
+        }
+        return out
+    }
+
+    /// Four significant decimals at most, no trailing zeros.
+    static func number(_ x: Double) -> String {
+        var s = String(format: "%.4f", x)
+        while s.hasSuffix("0") { s.removeLast() }
+        if s.hasSuffix(".") { s.removeLast() }
+        return s == "-0" ? "0" : s
+    }
+}
+
+/// Solves the session's (or a file's) influence diagram: the operation behind `credence
+/// decide` and the REPL's `decide` and `policy`.
+public enum DecisionService {
+    /// Solves `spec` over `network` under `findings` (hard findings and `do()` on a decision
+    /// fix it; on chance variables they combine as in queries), with the expected utility
+    /// of every option of every decision (one solve per option, the others re-optimised).
+    public static func decide(_ network: BayesianNetwork, _ spec: DecisionSpec, findings: FindingSet = FindingSet()) throws -> DecisionReport {
+        let id = try spec.diagram(for: network)
+        let evidence = try findings.evidence(in: network)
+        let solver = InfluenceDiagramSolver(id)
+        let s = try solver.solve(given: evidence)
+        var policies: [DecisionReport.Policy] = []
+        var values: [DecisionReport.OptionValues] = []
+        for p in s.policies {
+            let v = network.variables[p.decision]
+            let options = v.states
+            var rules: [DecisionReport.Rule] = []
+            let cards = p.information.map { network.variables[$0].cardinality }
+            for (row, choice) in p.choice.enumerated() where p.forced == nil {
+                var rest = row
+                var given: [String] = []
+                for (i, c) in zip(p.information, cards).reversed() {
+                    given.append(network.variables[i].states[rest % c])
+                    rest /= c
+                }
+                rules.append(.init(given: given.reversed(), choice: options[choice],
+                                   expectedUtilities: Array(p.expectedUtility[(row * options.count)..<((row + 1) * options.count)]),
+                                   probability: p.weight[row]))
+            }
+            policies.append(.init(decision: v.name, options: options, observes: p.information.map { network.variables[$0].name },
+                                  forced: p.forced.map { options[$0] }, rules: rules))
+            let eu = p.forced != nil
+                ? options.indices.map { $0 == p.forced! ? s.meu : .nan }
+                : try solver.expectedUtilities(of: p.decision, given: evidence)
+            let best = eu.indices.filter { !eu[$0].isNaN }.max { eu[$0] < eu[$1] } ?? 0
+            values.append(.init(decision: v.name, options: options, expectedUtilities: eu, best: options[best]))
+        }
+        return DecisionReport(meu: s.meu, variance: s.variance, standardDeviation: s.variance.squareRoot(),
+                              guaranteedOptimal: s.guaranteedOptimal, limid: spec.limited, policies: policies,
+                              expectedUtilities: values, given: findings.isEmpty ? "" : findings.description(in: network))
+    }
+
+    /// The value of information of observing `variable` before `decision`: the MEU when
+    /// `decision` observes it minus the MEU when it does not (an arc `variable → decision`
+    /// added, or removed when it is there). EVPI when `variable` is the uncertain quantity
+    /// itself; EVSI when it is a noisy report of it, such as a survey answer (Howard 1966;
+    /// Raiffa & Schlaifer 1961). Never negative under no-forgetting: more information
+    /// cannot lower the MEU.
+    public static func valueOfInformation(_ network: BayesianNetwork, _ spec: DecisionSpec, observing variable: String,
+                                          before decision: String, findings: FindingSet = FindingSet()) throws -> (without: Double, with: Double) {
+        let evidence = try findings.evidence(in: network)
+        let d = try network.require(decision)
+        let x = try network.require(variable)
+        guard network.variables[d].role == .decision else { throw WorkbenchError.usage("\(Quote.name(decision)) is not a decision") }
+        var other = network
+        let observed = network.parents(of: d).contains(x)
+        do {
+            if observed { try other.setParents(d, to: network.parents(of: d).filter { $0 != x }) }
+            else { try other.addEdge(from: x, to: d) }
+        } catch {
+            throw WorkbenchError.usage("\(Quote.name(variable)) cannot be observed before \(Quote.name(decision)): \(error)")
+        }
+        let base = try InfluenceDiagramSolver(spec.diagram(for: network)).solve(given: evidence).meu
+        let changed = try InfluenceDiagramSolver(spec.diagram(for: other)).solve(given: evidence).meu
+        return observed ? (changed, base) : (base, changed)
+    }
+}
+
+extension DecisionService {
+    /// One row of `voi D`: observing `variable` before the decision raises the MEU from
+    /// `without` to `with`; `value = with − without` is its EVPI (EVSI for a noisy report).
+    /// `observed`: the decision observes it already (the value of what it sees).
+    public struct InformationValue: Codable, Equatable, Sendable {
+        public var variable: String
+        public var observed: Bool
+        public var without: Double
+        public var with: Double
+        public var value: Double
+
+        /// The rows as a table, largest value first.
+        public static func text(_ rows: [InformationValue], decision: String) -> String {
+            guard !rows.isEmpty else { return "no chance variable can be observed before \(decision)" }
+            var table = [["observed before \(decision)", "value", "MEU with it", "MEU without it"]]
+            for r in rows {
+                table.append([r.variable + (r.observed ? " (observed now)" : ""), DecisionReport.number(r.value),
+                              DecisionReport.number(r.with), DecisionReport.number(r.without)])
+            }
+            return TextTable.render(table, leftAligned: 1, separatorAfter: 0)
+        }
+    }
+
+    /// The value of observing each chance variable before `decision` (two solves per
+    /// variable): those it observes now (the value of seeing them) and those it could (not
+    /// observed as findings, not downstream of it), largest first.
+    public static func informationValues(_ network: BayesianNetwork, _ spec: DecisionSpec, before decision: String,
+                                         findings: FindingSet = FindingSet()) throws -> [InformationValue] {
+        let d = try network.require(decision)
+        guard network.variables[d].role == .decision else {
+            throw WorkbenchError.usage("\(Quote.name(decision)) is not a decision")
+        }
+        let evidence = try findings.evidence(in: network)
+        var rows: [InformationValue] = []
+        for x in 0..<network.count where network.variables[x].role != .decision && x != d
+            && evidence.hard[x] == nil && evidence.interventions[x] == nil
+            && network.dag.path(from: d, to: x) == nil {
+            let name = network.variables[x].name
+            let (without, with) = try valueOfInformation(network, spec, observing: name, before: decision, findings: findings)
+            rows.append(.init(variable: name, observed: network.parents(of: d).contains(x), without: without, with: with, value: with - without))
+        }
+        return rows.sorted { $0.value > $1.value || ($0.value == $1.value && $0.variable < $1.variable) }
+    }
+}
+
+extension Session {
+    /// The solution of the model's decisions under the current findings.
+    public func decide() throws -> DecisionReport {
+        try DecisionService.decide(network, decisions, findings: findings)
+    }
+
+    /// `voi D`: the value of observing each chance variable before `D`.
+    public func valueOfInformation(before decision: String) throws -> [DecisionService.InformationValue] {
+        try DecisionService.informationValues(network, decisions, before: decision, findings: findings)
+    }
+}
+
+extension DecisionService {
+    /// Times `runs` solves of the diagram (single policy updating, MEU and variance; the
+    /// per-option expected utilities of `decide` are not included): milliseconds per run,
+    /// wall clock, each from a fresh solver. What `credence decide --repeat N` reports.
+    public static func timedSolves(_ network: BayesianNetwork, _ spec: DecisionSpec, findings: FindingSet = FindingSet(),
+                                   runs: Int) throws -> (meu: Double, milliseconds: [Double]) {
+        let id = try spec.diagram(for: network)
+        let evidence = try findings.evidence(in: network)
+        var times: [Double] = []
+        var meu = 0.0
+        for _ in 0..<max(1, runs) {
+            let start = DispatchTime.now().uptimeNanoseconds
+            meu = try InfluenceDiagramSolver(id).solve(given: evidence).meu
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+        }
+        return (meu, times)
+    }
+}
+
+extension Explanation {
+    /// In an influence diagram (`spec` has utilities), the value of observing each chance
+    /// variable before each decision, shown by `explain` next to the probabilistic value of
+    /// information; nothing for a plain network.
+    public mutating func addDecisionValues(_ network: BayesianNetwork, _ spec: DecisionSpec, findings: FindingSet) throws {
+        guard !spec.utilities.isEmpty else { return }
+        decisionValues = try (0..<network.count).filter { network.variables[$0].role == .decision }.map { d in
+            let name = network.variables[d].name
+            return DecisionValues(decision: name, values: try DecisionService.informationValues(network, spec, before: name, findings: findings))
+        }
+    }
+}

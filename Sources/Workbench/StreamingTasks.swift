@@ -1,0 +1,74 @@
+import BNCore
+import BNFormats
+import BNLearning
+import Foundation
+
+/// The operations of `evaluate` and `fit` over a table read chunk by chunk
+/// (`CSVChunkReader`), with memory bounded by a chunk and the statistics they keep (the
+/// distinct row patterns with their counts; for `evaluate`, the labelled rows' scores), not
+/// by the table. Their results equal those of the same operations on the whole table in
+/// memory.
+extension LearningTasks {
+    /// The distinct patterns of every row of `reader` with their counts (`RowPatterns`),
+    /// read to the end. `progress` hears the rows read after each chunk.
+    public static func rowPatterns(_ reader: CSVChunkReader, progress: ((_ rows: Int) -> Void)? = nil) throws -> RowPatterns {
+        var patterns = RowPatterns(names: reader.schema.names, states: reader.schema.states)
+        while let chunk = try reader.next() {
+            patterns.add(chunk)
+            progress?(reader.rowsRead)
+        }
+        return patterns
+    }
+
+    /// `patterns` as a table of one row per pattern weighted by its count, its rows named
+    /// by their first row in the file `schema` was read from (the header-only table when
+    /// there are no rows, for the "no data rows" error).
+    static func patternTable(_ patterns: RowPatterns, schema: Dataset) -> Dataset {
+        guard patterns.rowCount > 0 else { return schema }
+        var data = patterns.dataset
+        data.source = DataSource(file: schema.source?.file ?? "", ignoredColumns: schema.source?.ignoredColumns ?? [],
+                                 rowNumbers: patterns.firstRows)
+        return data
+    }
+
+    /// `fit(_:data:…)` on the rows gathered in `patterns` (from a table with header
+    /// `schema`): MLE and Bayesian estimates count the families over the patterns weighted
+    /// by their counts, and EM runs its E-step once per pattern (as it does on a table in
+    /// memory after merging identical rows). The report counts the table's rows and
+    /// missing cells, not the patterns.
+    public static func fit(_ network: BayesianNetwork, patterns: RowPatterns, schema: Dataset, method: FitMethod, prior: Double?,
+                           maxIterations: Int, tolerance: Double, restarts: Int, seed: UInt64,
+                           start: FitStart = .model,
+                           progress: ((Int, Double) -> Void)? = nil) throws -> (BayesianNetwork, FitReport) {
+        var (fitted, report) = try fit(network, data: patternTable(patterns, schema: schema), method: method, prior: prior,
+                                       maxIterations: maxIterations, tolerance: tolerance, restarts: restarts, seed: seed,
+                                       start: start, progress: progress)
+        report.rows = patterns.rowCount
+        report.missingCells = patterns.missingCells
+        return (fitted, report)
+    }
+
+    /// `evaluate(_:data:target:folds: nil, …)` streamed: each chunk's rows are predicted
+    /// and added to the metrics (`ClassificationMetrics.Accumulator`) and to the row
+    /// patterns, from which the log-likelihood of the data is computed at the end. No
+    /// cross-validation (folds need every row at hand) and no per-row predictions in the
+    /// report.
+    public static func evaluate(_ network: BayesianNetwork, reader: CSVChunkReader, target: String,
+                                progress: ((_ rows: Int) -> Void)? = nil) throws -> EvaluateReport {
+        let t = try network.require(target)
+        var chunk = try reader.next()
+        try DataRequirement.targetAndFindings(target: target).check(chunk ?? reader.schema, against: network, operation: "evaluate")
+        var metrics = ClassificationMetrics.Accumulator(states: network.variables[t].cardinality)
+        var patterns = RowPatterns(names: reader.schema.names, states: reader.schema.states)
+        while let part = chunk {
+            let (truth, predictions) = try part.locatingImpossibleRows(network) { try Evaluation.predict(network, on: part, target: target) }
+            metrics.add(truth: truth, predictions: predictions)
+            patterns.add(part)
+            progress?(reader.rowsRead)
+            chunk = try reader.next()
+        }
+        let table = patternTable(patterns, schema: reader.schema)
+        let ll = try table.locatingImpossibleRows(network) { try Evaluation.logLikelihood(network, on: table) }
+        return EvaluateReport(target: target, rows: patterns.rowCount, model: metrics.metrics, logLikelihood: ll, crossValidation: nil)
+    }
+}

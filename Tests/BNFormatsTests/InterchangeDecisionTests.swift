@@ -1,0 +1,160 @@
+import Foundation
+import Testing
+import BNCore
+@testable import BNFormats
+
+/// Influence diagrams through BIFXML (pyAgrum) and Hugin NET: utilities, decisions without
+/// tables, the decision order and the LIMID mark survive a write and a read.
+@Suite("Interchange: influence diagrams")
+struct InterchangeDecisionTests {
+    static let files = ["oil_wildcatter.bn", "umbrella.bn", "pig_breeder.bn"]
+
+    @Test("BIFXML and NET keep utilities and decisions' parents", arguments: files)
+    func roundTrip(file: String) throws {
+        let doc = try BNLanguage.read(contentsOf: BNFixtures.path("decisions/\(file)"))
+        let dir = try Shipped.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for ext in ["xml", "bifxml", "net", "xdsl"] {
+            let path = dir.appendingPathComponent("model.\(ext)").path
+            try ModelFile.write(doc, to: path)
+            let back = try ModelFile.readDocument(path)
+            #expect(back.utilities == doc.utilities, "\(file) .\(ext)")
+            for v in 0..<doc.network.count {
+                #expect(back.network.parents(of: v) == doc.network.parents(of: v), "\(file) .\(ext)")
+                if doc.network.variables[v].role == .chance { #expect(back.network.cpts[v] == doc.network.cpts[v]) }
+                #expect(back.network.variables[v].role == doc.network.variables[v].role)
+            }
+            if ext == "xml" || ext == "bifxml" {
+                #expect(back.decisionOrder == doc.decisionOrder && back.limited == doc.limited, "\(file) .\(ext)")
+            }
+        }
+        // A plain format would drop the utilities: refused, and nothing is written.
+        let bif = dir.appendingPathComponent("model.bif").path
+        #expect(throws: FormatError.self) { try ModelFile.write(doc, to: bif) }
+        #expect(!FileManager.default.fileExists(atPath: bif))
+    }
+
+    @Test("pyAgrum's own BIFXML (fast properties, utility OUTCOME 0) reads")
+    func pyAgrumText() throws {
+        let text = """
+        <?xml version="1.0" ?>
+        <BIF VERSION="0.3"><NETWORK>
+        <VARIABLE TYPE="nature"><NAME>Weather</NAME><PROPERTY>fast = Weather{norain|rain}</PROPERTY><OUTCOME>norain</OUTCOME><OUTCOME>rain</OUTCOME></VARIABLE>
+        <VARIABLE TYPE="decision"><NAME>Umbrella</NAME><OUTCOME>take</OUTCOME><OUTCOME>leave</OUTCOME></VARIABLE>
+        <VARIABLE TYPE="utility"><NAME>Utility</NAME><PROPERTY>fast = Utility[1]</PROPERTY><OUTCOME>0</OUTCOME></VARIABLE>
+        <DEFINITION><FOR>Weather</FOR><TABLE>0.7 0.3 </TABLE></DEFINITION>
+        <DEFINITION><FOR>Umbrella</FOR><GIVEN>Weather</GIVEN></DEFINITION>
+        <DEFINITION><FOR>Utility</FOR><GIVEN>Weather</GIVEN><GIVEN>Umbrella</GIVEN><TABLE>20 100 70 0 </TABLE></DEFINITION>
+        </NETWORK></BIF>
+        """
+        let doc = try XMLBIFReader.parseDocument(SourceText(file: "umbrella.xml", text: text))
+        #expect(doc.utilities == [UtilityNode(name: "Utility", parents: [0, 1], values: [20, 100, 70, 0])])
+        #expect(doc.network.parents(of: 1) == [0])
+    }
+
+    @Test("GeNIe XDSL: cpt, deterministic, decision, utility and mau nodes; display names as labels")
+    func genie() throws {
+        let text = """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <smile version="1.0" id="venture" numsamples="1000">
+          <nodes>
+            <cpt id="Success">
+              <state id="yes" />
+              <state id="no" />
+              <probabilities>0.2 0.8</probabilities>
+            </cpt>
+            <cpt id="Forecast">
+              <state id="good" />
+              <state id="poor" />
+              <parents>Success</parents>
+              <probabilities>0.7 0.3 0.2 0.8</probabilities>
+            </cpt>
+            <decision id="Invest">
+              <state id="invest" />
+              <state id="keep" />
+              <parents>Forecast</parents>
+            </decision>
+            <deterministic id="Flag">
+              <state id="on" />
+              <state id="off" />
+              <parents>Invest</parents>
+              <resultingstates>on off</resultingstates>
+            </deterministic>
+            <utility id="Gain">
+              <parents>Invest Success</parents>
+              <utilities>10000 -5000 500 500</utilities>
+            </utility>
+            <utility id="Fee">
+              <parents>Flag</parents>
+              <utilities>-100 0</utilities>
+            </utility>
+            <mau id="Total">
+              <parents>Gain Fee</parents>
+              <weights>1 2</weights>
+            </mau>
+          </nodes>
+          <extensions>
+            <genie version="1.0" app="GeNIe" name="venture">
+              <node id="Success"><name>Success of the venture</name><position>1 2 3 4</position></node>
+            </genie>
+          </extensions>
+        </smile>
+        """
+        let doc = try XDSLReader.parseDocument(SourceText(file: "venture.xdsl", text: text))
+        let net = doc.network
+        #expect(net.names == ["Success", "Forecast", "Invest", "Flag"])
+        #expect(net.variables[0].label == "Success of the venture")
+        #expect(net.variables[2].role == .decision && net.parents(of: 2) == [1])
+        #expect(net.cpts[3].values == [1, 0, 0, 1])
+        #expect(doc.utilities.map(\.name) == ["Gain", "Fee"])
+        #expect(doc.utilities[0].parents == [2, 0] && doc.utilities[0].values == [10000, -5000, 500, 500])
+        #expect(doc.utilities[1].values == [-200, 0])     // weighted by the mau node
+        let noisy = """
+        <smile version="1.0" id="n"><nodes>
+        <cpt id="A"><state id="t" /><state id="f" /><probabilities>0.5 0.5</probabilities></cpt>
+        <noisymax id="B"><state id="t" /><state id="f" /><parents>A</parents><strengths>0 1</strengths><parameters>0.9 0.1 0 1 0.01 0.99</parameters></noisymax>
+        </nodes></smile>
+        """
+        do { _ = try XDSLReader.parseDocument(SourceText(file: "n.xdsl", text: noisy)); Issue.record("parsed") } catch {
+            #expect(error.description.contains("n.xdsl:3:"), "\(error)")
+            #expect(error.description.contains("noisymax node 'B' is not supported"), "\(error)")
+        }
+        let short = text.replacingOccurrences(of: "<probabilities>0.7 0.3 0.2 0.8</probabilities>", with: "<probabilities>0.7 0.3 0.2</probabilities>")
+        do { _ = try XDSLReader.parseDocument(SourceText(file: "s.xdsl", text: short)); Issue.record("parsed") } catch {
+            #expect(error.description.contains("s.xdsl:13:"), "\(error)")
+            #expect(error.description.contains("the probabilities of 'Forecast' are 3 numbers; it needs 4 (2 states × 2 parent configurations)"), "\(error)")
+        }
+    }
+
+    @Test("malformed utilities: located errors")
+    func malformed() {
+        let xml = """
+        <BIF VERSION="0.3"><NETWORK>
+        <VARIABLE TYPE="nature"><NAME>A</NAME><OUTCOME>t</OUTCOME><OUTCOME>f</OUTCOME></VARIABLE>
+        <VARIABLE TYPE="utility"><NAME>U</NAME><OUTCOME>0</OUTCOME></VARIABLE>
+        <DEFINITION><FOR>A</FOR><TABLE>0.5 0.5</TABLE></DEFINITION>
+        <DEFINITION><FOR>U</FOR><GIVEN>A</GIVEN>
+          <TABLE>1 2 3</TABLE></DEFINITION>
+        </NETWORK></BIF>
+        """
+        #expect(throws: FormatError.self) { try XMLBIFReader.parseDocument(SourceText(file: "u.xml", text: xml)) }
+        do { _ = try XMLBIFReader.parseDocument(SourceText(file: "u.xml", text: xml)) } catch {
+            #expect(error.description.contains("u.xml:6:"), "\(error)")
+            #expect(error.description.contains("the table of the utility 'U' has 3 values; it needs 2"), "\(error)")
+        }
+        let net = """
+        node A { states = ("t" "f"); }
+        utility U { }
+        potential (A) { data = (0.5 0.5); }
+        potential (U | A) { data = (1 2 3); }
+        """
+        do { _ = try HuginNetReader.parseDocument(SourceText(file: "u.net", text: net)); Issue.record("parsed") } catch {
+            #expect(error.description.contains("u.net:4:"), "\(error)")
+            #expect(error.description.contains("the utility 'U' needs 2 values (one per parent configuration), found 3"), "\(error)")
+        }
+        let missing = "node A { states = (\"t\" \"f\"); }\nutility U { }\npotential (A) { data = (0.5 0.5); }\n"
+        do { _ = try HuginNetReader.parseDocument(SourceText(file: "m.net", text: missing)); Issue.record("parsed") } catch {
+            #expect(error.description.contains("m.net:2:9: error: utility 'U' has no potential with its values"), "\(error)")
+        }
+    }
+}
