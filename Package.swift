@@ -47,6 +47,7 @@ let package = Package(
         .target(
             name: "WorkbenchHTTP",
             dependencies: ["Workbench", "BNCore", "BNFormats", .product(name: "FlyingFox", package: "FlyingFox")],
+            exclude: ["README.md"],
             resources: [.embedInCode("Page/index.html"), .embedInCode("Page/app.js"), .embedInCode("Page/app.css")]
         ),
         .executableTarget(

@@ -108,10 +108,10 @@ public final class WorkbenchAPI: @unchecked Sendable {
         case ("GET", "/api/scenarios"): return try await run { try .json($0.session.state.scenarios) }
         case ("POST", "/api/scenarios"):
             let n = try r.decode(NameBody.self)
-            return try await run { w in try w.runner.execute(.scenario(.save(n.name))); return try .json(w.session.state) }
+            return try await run { w in _ = try w.runner.execute(.scenario(.save(n.name))); return try .json(w.session.state) }
         case ("POST", "/api/scenarios/load"):
             let n = try r.decode(NameBody.self)
-            return try await run { w in try w.runner.execute(.scenario(.load(n.name))); return try .json(Self.beliefs(of: w.session)) }
+            return try await run { w in _ = try w.runner.execute(.scenario(.load(n.name))); return try .json(Self.beliefs(of: w.session)) }
         case ("POST", "/api/scenarios/compare"):
             let c = try r.decode(CompareBody.self)
             return try await run { try .json(try $0.session.compareScenarios(target: c.target, names: c.scenarios)) }

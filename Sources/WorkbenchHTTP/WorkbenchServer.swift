@@ -66,17 +66,29 @@ public final class WorkbenchServer: Sendable {
             let response: APIResponse
             if declared > limit {
                 response = .error(.tooLarge("the request body is \(declared) bytes; the limit for \(request.path) is \(limit)"))
-            } else {
-                let body = try await request.bodyData
+            } else if let body = try await Self.body(of: request, limit: limit) {
                 response = await api.handle(APIRequest(method: request.method.rawValue, path: request.path, query: query, headers: headers, body: body))
+            } else {
+                response = .error(.tooLarge("the request body is over the limit for \(request.path), \(limit) bytes"))
             }
             var out = HTTPHeaders()
             out[HTTPHeader("Content-Type")] = response.contentType
             out[HTTPHeader("Cache-Control")] = "no-store"
             out[HTTPHeader("X-Content-Type-Options")] = "nosniff"
             for (k, v) in response.headers { out[HTTPHeader(k)] = v }
-            if declared > limit { out[HTTPHeader("Connection")] = "close" }
+            if response.status == 413 { out[HTTPHeader("Connection")] = "close" }
             return HTTPResponse(statusCode: HTTPStatusCode(response.status, phrase: Self.phrase(response.status)), headers: out, body: response.body)
+        }
+
+        /// The body, read chunk by chunk (a chunked body has no length to check first); nil as
+        /// soon as it passes `limit`.
+        static func body(of request: HTTPRequest, limit: Int) async throws -> Data? {
+            var data = Data()
+            for try await chunk in request.bodySequence {
+                data.append(chunk)
+                if data.count > limit { return nil }
+            }
+            return data
         }
 
         static func phrase(_ code: Int) -> String {
@@ -99,7 +111,7 @@ public final class WorkbenchServer: Sendable {
 
 /// FlyingFox's socket pool with a deadline: a connection that waits longer than `seconds`
 /// for its client (to send a request, the rest of one, or to read the answer) is closed. The
-/// listening socket waits without a deadline.
+/// listening socket waits without a deadline. Connections are also set to TCP_NODELAY.
 struct IdleTimeoutPool<Inner: AsyncSocketPool>: AsyncSocketPool {
     let inner: Inner
     let seconds: TimeInterval
@@ -109,6 +121,10 @@ struct IdleTimeoutPool<Inner: AsyncSocketPool>: AsyncSocketPool {
 
     func suspendSocket(_ socket: Socket, untilReadyFor events: Socket.Events) async throws {
         guard !Self.isListening(socket) else { return try await inner.suspendSocket(socket, untilReadyFor: events) }
+        // FlyingFox writes a response's head and body separately: without TCP_NODELAY, Nagle's
+        // algorithm holds the body until the client's delayed ACK (40 ms on Linux).
+        var one: Int32 = 1
+        setsockopt(socket.file.rawValue, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
         let limit = seconds
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await inner.suspendSocket(socket, untilReadyFor: events) }

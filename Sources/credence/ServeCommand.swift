@@ -13,7 +13,7 @@ struct ServeCommand: ParsableCommand {
         Opens MODEL (its folder is served), or lets the page pick a model of FOLDER; without either, the shipped models/dealer_winback.bn. Prints the address to open, with a random access token, as Jupyter does: every API call needs it (Authorization: Bearer TOKEN or ?token=TOKEN). Only files inside the served folder are read or written. Binds 127.0.0.1 unless --host says otherwise (with a warning: anyone who can reach the port and has the token can use it). Each browser tab has a session of its own, journalled next to the model like the REPL's. Ctrl-C stops the server. The API is described in docs/http.md and docs/openapi.yaml.
 
         Example: credence serve models/dealer_winback.bn
-        credence serve ../shared/networks --port 9000
+        credence serve models --port 9000
         """
     )
 
@@ -33,9 +33,6 @@ struct ServeCommand: ParsableCommand {
             guard token.count >= 16 else { throw ValidationError("--token must have at least 16 characters") }
             settings.token = token
         }
-        if !ServeSettings.isLoopback(host) {
-            FileHandle.standardError.write(Data("warning: --host \(host) is not loopback: anyone who can reach port \(port) of this machine and has the token can read and change the models in \(folder)\n".utf8))
-        }
         let server = try WorkbenchServer(api: WorkbenchAPI(settings: settings))
         let done = DispatchSemaphore(value: 0)
         nonisolated(unsafe) var failure: Error?
@@ -47,6 +44,9 @@ struct ServeCommand: ParsableCommand {
         Task {
             do {
                 let port = try await server.waitUntilListening()
+                if !ServeSettings.isLoopback(host) {
+                    FileHandle.standardError.write(Data("warning: --host \(host) is not loopback: anyone who can reach port \(port) of this machine and has the token can read and change the models in \(settings.folder.root)\n".utf8))
+                }
                 let text = "serving \(settings.folder.root)\(model.map { " (model \($0))" } ?? "") at\n  \(settings.url(port: port))\nCtrl-C stops the server.\n"
                 FileHandle.standardOutput.write(Data(text.utf8))
             } catch {}

@@ -101,6 +101,7 @@ async function redraw() {
   const host = $("graph");
   host.innerHTML = doc.svg;
   decorate(host.querySelector("svg"));
+  zoom();
   app.summary = await api("GET", "/api/summary");
   fillVariableLists();
   const b = await api("GET", "/api/beliefs");
@@ -233,9 +234,9 @@ function softEditor() {
   const v = app.summary.variables.find((x) => x.name === name);
   if (!v) { $("soft-editor").innerHTML = ""; return; }
   const current = app.state.findings.soft[name];
-  $("soft-editor").innerHTML = `<table><tr>${v.states.map((s) => `<th>${esc(s)}</th>`).join("")}</tr><tr>` +
-    v.states.map((s, k) => `<td><input type="number" min="0" step="0.1" value="${current ? current[k] : 1}"></td>`).join("") +
-    `</tr></table><div class="row"><button id="soft-apply">Set likelihood</button><button id="soft-clear">Remove</button></div>`;
+  $("soft-editor").innerHTML = `<div class="scroll"><table><tr><th class="label">state</th><th>likelihood</th></tr>` +
+    v.states.map((s, k) => `<tr><td class="label">${esc(s)}</td><td><input type="number" min="0" step="0.1" value="${current ? current[k] : 1}"></td></tr>`).join("") +
+    `</table></div><div class="row"><button id="soft-apply">Set likelihood</button><button id="soft-clear">Remove</button></div>`;
   $("soft-apply").onclick = () => {
     const w = [...$("soft-editor").querySelectorAll("input")].map((i) => parseFloat(i.value));
     change({ retract: [name], soft: { [name]: w } });
@@ -432,6 +433,20 @@ function findNode(name) {
   status("found " + g.dataset.variable);
 }
 
+// The drawing at a scale, or fitted to the pane.
+function zoom() {
+  const svg = $("graph").querySelector("svg");
+  if (!svg) return;
+  const w = parseFloat(svg.getAttribute("width")), h = parseFloat(svg.getAttribute("height"));
+  if (!svg.getAttribute("viewBox")) svg.setAttribute("viewBox", `0 0 ${w} ${h}`);
+  svg.dataset.width = svg.dataset.width || w;
+  svg.dataset.height = svg.dataset.height || h;
+  const pane = $("graph-pane"), value = $("zoom").value;
+  const k = value === "fit" ? Math.min(1, (pane.clientWidth - 8) / svg.dataset.width, (pane.clientHeight - 30) / svg.dataset.height) : parseFloat(value);
+  svg.setAttribute("width", svg.dataset.width * k);
+  svg.setAttribute("height", svg.dataset.height * k);
+}
+
 // ---- helpers and wiring -----------------------------------------------------------------
 
 function esc(s) {
@@ -446,6 +461,7 @@ $("download-bn").onclick = (e) => { e.preventDefault(); download("bn"); };
 $("download-bif").onclick = (e) => { e.preventDefault(); download("bif"); };
 $("clear").onclick = () => change({ clear: true });
 $("soft-variable").onchange = softEditor;
+$("zoom").onchange = zoom;
 $("scenario-save").onclick = saveScenario;
 $("scenario-compare").onclick = compareScenarios;
 $("explain-run").onclick = explainTarget;
