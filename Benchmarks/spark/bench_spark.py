@@ -42,6 +42,8 @@ def cli_score(credence: str, csv: Path, out: Path) -> float:
 def spark_session(cores: int):
     from pyspark.sql import SparkSession
 
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # the workers' Python: this venv's
+
     session = (SparkSession.builder.master(f"local[{cores}]").appName("credence-bench")
                .config("spark.ui.enabled", "false").config("spark.driver.memory", "2g")
                .config("spark.sql.shuffle.partitions", str(4 * cores))

@@ -85,3 +85,18 @@ public func credence_estimate(_ net: OpaqueRawPointer?, _ counts: UnsafePointer<
         try give(try LearningTasks.maximize(h.network, counts: tables, method: method, prior: o.prior), out)
     }
 }
+
+/// The target's distribution for every row as `credence evaluate` predicts it, row-major
+/// (rows × the target's states): the scores of a distributed evaluate.
+@_cdecl("credence_predict")
+public func credence_predict(_ net: OpaqueRawPointer?, _ table: OpaqueRawPointer?, _ target: UnsafePointer<CChar>?,
+                             _ out: UnsafeMutablePointer<Double>?, _ outLength: Int,
+                             _ err: UnsafeMutablePointer<CChar>?, _ cap: Int) -> Int32 {
+    call(err, cap) {
+        let h = try handle(net, NetworkHandle.self, "the network")
+        let t = try handle(table, TableHandle.self, "the table")
+        let (data, _) = try t.table.dataset(for: h.network)
+        let values = try LearningTasks.predictions(h.network, data: data, target: try string(target, "the target"))
+        try copy(values, to: out, length: outLength, what: "the predictions")
+    }
+}

@@ -31,3 +31,14 @@ extension LearningTasks {
         return try estimator(method: method, prior: prior).apply(counts: counts, to: network)
     }
 }
+
+extension LearningTasks {
+    /// The target's distribution for every row as `evaluate` predicts it (each a function
+    /// of the row's cells alone, whatever rows come with it), row-major; a row with
+    /// probability zero is an error naming it.
+    public static func predictions(_ network: BayesianNetwork, data: Dataset, target: String) throws -> [Double] {
+        try DataRequirement.targetAndFindings(target: target).check(data, against: network, operation: "evaluate")
+        return try data.locatingImpossibleRows(network) { try Evaluation.predict(network, on: data, target: target) }
+            .predictions.flatMap { $0 }
+    }
+}

@@ -68,6 +68,7 @@ _SIGNATURES = {
     "credence_family_counts": (c_int32, [c_void_p, c_void_p, c_void_p, c_size_t, *_ERR]),
     "credence_expected_counts": (c_int32, [c_void_p, c_void_p, c_void_p, c_size_t, c_void_p, *_ERR]),
     "credence_estimate": (c_int32, [c_void_p, c_void_p, c_size_t, c_char_p, _OUT, *_ERR]),
+    "credence_predict": (c_int32, [c_void_p, c_void_p, c_char_p, c_void_p, c_size_t, *_ERR]),
     "credence_session_new": (c_int32, [c_void_p, _OUT, *_ERR]),
     "credence_session_run": (c_int32, [c_void_p, c_char_p, _OUT, *_ERR]),
     "credence_session_network": (c_int32, [c_void_p, _OUT, *_ERR]),

@@ -138,6 +138,7 @@ def _row_error(batch: "pa.RecordBatch", error: CredenceError, what: str) -> Spar
         if 0 <= i < batch.num_rows:
             row = batch.slice(i, 1).to_pylist()[0]
             values = ", ".join(f"{k}={v!r}" for k, v in row.items() if k != COUNT)
+            message = message[:m.start()] + f"(row {i + 1} of its Arrow batch)" + message[m.end():]
             return SparkRowError(f"credence.spark.{what}: the row ({values}): {message}")
     return SparkRowError(f"credence.spark.{what}: {message}")
 
@@ -169,6 +170,12 @@ def score(sdf: DataFrame, net: Network, target: str, strict: bool = False) -> Da
     know is missing (an error with ``strict``); a row of probability zero gets NaN (an
     error with ``strict``). An error fails the Spark job with a message naming the row's
     values and the problem."""
+    return _posteriors(sdf, net, target, "score", strict)
+
+
+def _posteriors(sdf: DataFrame, net: Network, target: str, what: str, strict: bool = False) -> DataFrame:
+    """`sdf` with the target's distribution per row appended, by `credence_score` (`what`
+    "score") or `credence_predict` (`what` "evaluate": evaluate's predictions)."""
     states = net.states(target)
     names = [f"P({target}={s})" for s in states]
     schema = T.StructType(sdf.schema.fields + [T.StructField(n, T.DoubleType(), True) for n in names])
@@ -177,13 +184,17 @@ def score(sdf: DataFrame, net: Network, target: str, strict: bool = False) -> Da
 
     def one(batch: "pa.RecordBatch") -> "pa.RecordBatch":
         out = np.empty((batch.num_rows, len(states)))
+        handle = _network(text)._handle
         with ArrowTable(batch, skip=skip) as table:
-            _ffi.call("credence_score", _network(text)._handle, table.handle, target.encode(), int(bool(strict)),
-                      out.ctypes.data, out.size, None)
+            if what == "score":
+                _ffi.call("credence_score", handle, table.handle, target.encode(), int(bool(strict)),
+                          out.ctypes.data, out.size, None)
+            else:
+                _ffi.call("credence_predict", handle, table.handle, target.encode(), out.ctypes.data, out.size)
         arrays = list(batch.columns) + [pa.array(out[:, k]) for k in range(len(states))]
         return pa.RecordBatch.from_arrays(arrays, names=list(batch.schema.names) + names)
 
-    return sdf.mapInArrow(lambda batches: _batches(batches, "score", one), schema)
+    return sdf.mapInArrow(lambda batches: _batches(batches, what, one), schema)
 
 
 # ---- fit -------------------------------------------------------------------------------
@@ -260,6 +271,8 @@ def fit(sdf: DataFrame, net: Network, method: str = "mle", prior: Optional[float
     (plus ``patternSeconds``, the groupBy, and ``seconds``, each E-step's wall time)."""
     if method not in ("mle", "bayes", "em"):
         raise ValueError(f"method must be mle, bayes or em, got {method!r}")
+    if max_iter < 1:
+        raise ValueError(f"max_iter must be at least 1, got {max_iter}")
     pats = patterns(sdf, net)
     if partitions:
         pats = pats.repartition(int(partitions))
@@ -337,8 +350,10 @@ def evaluate(sdf: DataFrame, net: Network, target: str) -> Dict[str, Any]:
     a label, accuracy (the most probable state, first on ties), log loss (probabilities
     clipped at 1e-15) and the exact AUC (two states: of the first state, as
     ``credence evaluate``; more: the mean of one-vs-rest AUCs), all by Spark aggregations
-    over the scores of :func:`score` (strict: a row of probability zero is an error). The
-    AUC groups by distinct score and label and ranks the distinct scores on the driver."""
+    over evaluate's own predictions (``credence_predict``: each row's a function of its
+    cells alone, so ties between scores are the same as on one machine; a row of
+    probability zero is an error). The AUC groups by distinct score and label and ranks
+    the distinct scores on the driver."""
     states = net.states(target)
     if target not in sdf.columns:
         raise ValueError(f"the DataFrame has no column {target!r} (the labels)")
@@ -348,7 +363,7 @@ def evaluate(sdf: DataFrame, net: Network, target: str) -> Dict[str, Any]:
     unknown = sorted(r["label"] for r in known if r["label"] not in set(states))
     if unknown:
         raise ValueError(f"labels {unknown} of {target!r} are not states of it (states: {states})")
-    scored = score(sdf, net, target, strict=True)
+    scored = _posteriors(sdf, net, target, "evaluate")
     index = F.create_map(*[x for k, s in enumerate(states) for x in (F.lit(s), F.lit(k))])
     scored = scored.withColumn("__y", index[F.col(target).cast("string")]).where(F.col("__y").isNotNull())
     best = F.greatest(*[F.col(f"`{c}`") for c in cols])

@@ -181,6 +181,12 @@ int32_t credence_expected_counts(credence_network *net, credence_table *table, d
 int32_t credence_estimate(credence_network *net, const double *counts, size_t counts_len, const char *options,
                           credence_network **out, char *err, size_t err_cap);
 
+/* The target's distribution for every row as `credence evaluate` predicts it (a function of
+ * the row's cells alone), row-major into out[rows x states]; a row with probability zero is
+ * an error naming it. */
+int32_t credence_predict(credence_network *net, credence_table *table, const char *target, double *out,
+                         size_t out_len, char *err, size_t err_cap);
+
 /* ---- the REPL session ------------------------------------------------------------- */
 
 /* A session on a copy of `net` (NULL: an empty network), with findings, scenarios and

@@ -2,6 +2,9 @@
 ABI, as `credence score/fit/evaluate/learn`): equal numbers on the same rows, whatever the
 partitioning, located errors, retried tasks. One local[2,4] session for every test: two
 cores, and a failed task is retried (up to four attempts) as on a cluster."""
+import os
+import sys
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -16,6 +19,8 @@ from conftest import REPO, network_path  # noqa: E402
 @pytest.fixture(scope="session")
 def spark():
     from pyspark.sql import SparkSession
+
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # the workers' Python: this venv's
 
     session = (SparkSession.builder.master("local[2,4]").appName("credence-tests")
                .config("spark.sql.shuffle.partitions", "8")
