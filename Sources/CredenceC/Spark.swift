@@ -38,11 +38,7 @@ public func credence_family_counts(_ net: OpaqueRawPointer?, _ table: OpaqueRawP
                                    _ out: UnsafeMutablePointer<Double>?, _ outLength: Int,
                                    _ err: UnsafeMutablePointer<CChar>?, _ cap: Int) -> Int32 {
     call(err, cap) {
-        let h = try handle(net, NetworkHandle.self, "the network")
-        let t = try handle(table, TableHandle.self, "the table")
-        let (data, _) = try t.table.dataset(for: h.network)
-        let counts = try LearningTasks.familyCounts(h.network, data: data)
-        try copy(counts.flatMap { $0 }, to: out, length: outLength, what: "the counts")
+        try numbers(net, table, out, outLength, "the counts") { try LearningTasks.familyCounts($0, data: $1).flatMap { $0 } }
     }
 }
 
@@ -54,12 +50,11 @@ public func credence_expected_counts(_ net: OpaqueRawPointer?, _ table: OpaqueRa
                                      _ logLikelihood: UnsafeMutablePointer<Double>?,
                                      _ err: UnsafeMutablePointer<CChar>?, _ cap: Int) -> Int32 {
     call(err, cap) {
-        let h = try handle(net, NetworkHandle.self, "the network")
-        let t = try handle(table, TableHandle.self, "the table")
-        let (data, _) = try t.table.dataset(for: h.network)
-        let (counts, ll) = try LearningTasks.expectedCounts(h.network, data: data)
-        try copy(counts.flatMap { $0 }, to: out, length: outLength, what: "the counts")
-        logLikelihood?.pointee = ll
+        try numbers(net, table, out, outLength, "the counts") { net, data in
+            let (counts, ll) = try LearningTasks.expectedCounts(net, data: data)
+            logLikelihood?.pointee = ll
+            return counts.flatMap { $0 }
+        }
     }
 }
 
@@ -93,10 +88,17 @@ public func credence_predict(_ net: OpaqueRawPointer?, _ table: OpaqueRawPointer
                              _ out: UnsafeMutablePointer<Double>?, _ outLength: Int,
                              _ err: UnsafeMutablePointer<CChar>?, _ cap: Int) -> Int32 {
     call(err, cap) {
-        let h = try handle(net, NetworkHandle.self, "the network")
-        let t = try handle(table, TableHandle.self, "the table")
-        let (data, _) = try t.table.dataset(for: h.network)
-        let values = try LearningTasks.predictions(h.network, data: data, target: try string(target, "the target"))
-        try copy(values, to: out, length: outLength, what: "the predictions")
+        let name = try string(target, "the target")
+        try numbers(net, table, out, outLength, "the predictions") { try LearningTasks.predictions($0, data: $1, target: name) }
     }
+}
+
+/// The numbers `body` computes from the network and the table read in its states, copied
+/// to the caller's buffer of `length` doubles.
+private func numbers(_ net: OpaqueRawPointer?, _ table: OpaqueRawPointer?, _ out: UnsafeMutablePointer<Double>?, _ length: Int,
+                     _ what: String, _ body: (BayesianNetwork, Dataset) throws -> [Double]) throws {
+    let h = try handle(net, NetworkHandle.self, "the network")
+    let t = try handle(table, TableHandle.self, "the table")
+    let (data, _) = try t.table.dataset(for: h.network)
+    try copy(try body(h.network, data), to: out, length: length, what: what)
 }
