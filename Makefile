@@ -15,7 +15,7 @@ export PATH := $(PATH):/opt/swift/usr/bin
 SWIFT ?= swift
 RELEASE_BIN := .build/release
 
-.PHONY: demo test test-python deps deps-render build bench-kernels bench-serve docs-images clean
+.PHONY: demo test test-python test-spark deps deps-render build bench-kernels bench-serve docs-images clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -35,6 +35,7 @@ test: deps-render
 	$(SWIFT) test
 	$(SWIFT) build -c release --product credence
 	$(MAKE) test-python
+	$(MAKE) test-spark
 	bash Benchmarks/peers/setup.sh
 	Benchmarks/peers/.venv/bin/python Benchmarks/peers/check_interop.py --credence $(RELEASE_BIN)/credence
 	Benchmarks/peers/.venv/bin/python Benchmarks/peers/bench_decisions.py --credence $(RELEASE_BIN)/credence --runs 1
@@ -51,6 +52,15 @@ test-python:
 	.venv/bin/python -m pip install --disable-pip-version-check -q ./python
 	.venv/bin/python -m pytest -q python/tests
 	.venv/bin/jupyter nbconvert --to notebook --execute examples/python_quickstart.ipynb --output-dir examples/output --ExecutePreprocessor.timeout=300
+
+# credence.spark (python/credence/spark.py) on a local[2,4] Spark session: Java 17 from Debian,
+# pyspark from requirements/spark.txt in .venv, the package as test-python installs it.
+test-spark:
+	bash scripts/install-deps.sh --java
+	$(SWIFT) build -c release --product credence_c
+	bash scripts/setup-venv.sh
+	.venv/bin/python -m pip install --disable-pip-version-check -q './python[spark]'
+	.venv/bin/python -m pytest -q python/tests/spark
 
 # The contraction benchmark of BENCHMARKS.md (release build; takes ~15 minutes to 512 MiB).
 bench-kernels: deps

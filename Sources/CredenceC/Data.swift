@@ -89,6 +89,13 @@ struct FitOptions: Decodable {
     var seed: UInt64?
 }
 
+/// The `method` option of a fit (default mle).
+func fitMethod(_ name: String?) throws -> LearningTasks.FitMethod {
+    guard let name else { return .mle }
+    guard let m = LearningTasks.FitMethod(rawValue: name) else { throw WorkbenchError.usage("method must be mle, bayes or em, got '\(name)'") }
+    return m
+}
+
 /// Decodes a JSON object of options; null or empty text is `{}`.
 func options<T: Decodable>(_ p: UnsafePointer<CChar>?, as _: T.Type) throws -> T {
     let text = p.map { String(cString: $0) } ?? ""
@@ -111,10 +118,7 @@ public func credence_fit(_ net: OpaqueRawPointer?, _ table: OpaqueRawPointer?, _
         let h = try handle(net, NetworkHandle.self, "the network")
         let t = try handle(table, TableHandle.self, "the table")
         let o = try options(optionsJSON, as: FitOptions.self)
-        let method = try o.method.map { m in
-            guard let x = LearningTasks.FitMethod(rawValue: m) else { throw WorkbenchError.usage("method must be mle, bayes or em, got '\(m)'") }
-            return x
-        } ?? LearningTasks.FitMethod.mle
+        let method = try fitMethod(o.method)
         let start = try o.initial.map { m in
             guard let x = LearningTasks.FitStart(rawValue: m) else { throw WorkbenchError.usage("initial must be model, uniform or available, got '\(m)'") }
             return x

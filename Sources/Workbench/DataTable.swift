@@ -30,6 +30,9 @@ public struct DataTable: Sendable {
     public private(set) var names: [String] = []
     public private(set) var columns: [Cells] = []
     public let rowCount: Int
+    /// Row weights (counts of identical rows, e.g. distinct patterns gathered by Spark), or
+    /// nil for weight 1 each; both `dataset` forms carry them.
+    public var weights: [Double]? = nil
     /// The texts read as missing when no state has that name (the CSV reader's defaults).
     public static let missingTexts: Set<String> = ["", "NA", "?"]
 
@@ -93,7 +96,7 @@ public struct DataTable: Sendable {
             states.append(kept)
             cols.append(codes)
         }
-        return Dataset(names: names, states: states, columns: cols)
+        return Dataset(names: names, states: states, columns: cols, weights: weights)
     }
 
     /// The table in the states of `network`'s variables, and notes (ignored columns, values
@@ -150,6 +153,6 @@ public struct DataTable: Sendable {
             outNames.append(name); outStates.append(variable.states); outColumns.append(column)
         }
         if !problems.isEmpty { throw WorkbenchError.usage(problems.joined(separator: "\n")) }
-        return (Dataset(names: outNames, states: outStates, columns: outColumns), notes)
+        return (Dataset(names: outNames, states: outStates, columns: outColumns, weights: weights), notes)
     }
 }

@@ -57,12 +57,18 @@ public enum LearningTasks {
     /// family's complete cases (`available`, what pyAgrum's EM starts from).
     public enum FitStart: String, CaseIterable, Sendable { case model, uniform, available }
 
+    /// The estimator of `fit` (and of its M-step): BDeu with `prior` as equivalent sample
+    /// size when given, else BDeu(1) for `bayes` and maximum likelihood for `mle` and `em`.
+    public static func estimator(method: FitMethod, prior: Double?) -> ParameterEstimator {
+        ParameterEstimator(method: prior.map { .bdeu(equivalentSampleSize: $0) }
+            ?? (method == .bayes ? .bdeu(equivalentSampleSize: 1) : .maximumLikelihood))
+    }
+
     public static func fit(_ network: BayesianNetwork, data: Dataset, method: FitMethod, prior: Double?,
                            maxIterations: Int, tolerance: Double, restarts: Int, seed: UInt64,
                            start: FitStart = .model,
                            progress: ((Int, Double) -> Void)? = nil) throws -> (BayesianNetwork, FitReport) {
-        let estimator = ParameterEstimator(method: prior.map { .bdeu(equivalentSampleSize: $0) }
-            ?? (method == .bayes ? .bdeu(equivalentSampleSize: 1) : .maximumLikelihood))
+        let estimator = Self.estimator(method: method, prior: prior)
         try (method == .em ? DataRequirement.someVariable : .everyVariable)
             .check(data, against: network, operation: "fit (\(method.rawValue))")
         let latent = network.variables.filter { data.column(named: $0.name) == nil }.map(\.name)

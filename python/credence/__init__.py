@@ -59,7 +59,7 @@ def learn(df: pd.DataFrame, target: Optional[str] = None, *, algorithm: Optional
           discretize: Optional[Mapping[str, str]] = None, discretize_numeric: Optional[str] = None,
           categorical_limit: Optional[int] = None, structures: Optional[Sequence[str]] = None,
           priors: Optional[Sequence[float]] = None, inner_folds: Optional[int] = None,
-          bagging: Optional[int] = None) -> Network:
+          bagging: Optional[int] = None, weights: Optional[Sequence[float]] = None) -> Network:
     """A network learned from `df` (``credence learn``): structure search (``hc`` or
     ``tabu`` on ``bic``, ``aic``, ``bdeu`` or ``k2``) and BDeu parameters; structural EM when
     cells are missing. Numeric columns with many values are cut into intervals
@@ -68,7 +68,8 @@ def learn(df: pd.DataFrame, target: Optional[str] = None, *, algorithm: Optional
 
     With `target`, the classifier pipeline of ``credence learn --target``: MDL bins against
     the target, then the structure family (naive Bayes, TAN, KDB, BAN, ...) and prior with
-    the best inner cross-validated log loss. The report is ``result.report``."""
+    the best inner cross-validated log loss. The report is ``result.report``. `weights`
+    (one per row) weighs each row, e.g. distinct rows with their counts (credence.spark)."""
     opts: Dict[str, Any] = {"seed": int(seed)}
     for key, value in (("target", target), ("algorithm", algorithm), ("score", score), ("ess", ess),
                        ("maxParents", max_parents), ("restarts", restarts), ("maxIterations", max_iterations),
@@ -84,6 +85,6 @@ def learn(df: pd.DataFrame, target: Optional[str] = None, *, algorithm: Optional
     if forbid:
         opts["forbid"] = [list(p) for p in forbid]
     out, report = ctypes.c_void_p(), ctypes.c_void_p()
-    with Table(df) as table:
+    with Table(df, weights=weights) as table:
         _ffi.call("credence_learn", table.handle, json.dumps(opts).encode(), ctypes.byref(out), ctypes.byref(report))
     return Network(out.value, report=json.loads(_ffi.take_text(report.value)))

@@ -70,13 +70,19 @@ class Table:
     """A DataFrame handed to the C ABI column by column (a credence_table); use as a
     context manager so that the table is freed."""
 
-    def __init__(self, df: pd.DataFrame) -> None:
+    def __init__(self, df: pd.DataFrame, weights: Optional[Sequence[float]] = None) -> None:
+        """`weights`: one per row (e.g. the counts of distinct rows), or None for 1 each."""
         if not isinstance(df, pd.DataFrame):
             raise TypeError(f"expected a pandas DataFrame, got {type(df).__name__}")
         self.handle = _ffi.lib.credence_table_new(len(df))
         try:
             for name in df.columns:
                 self._add(str(name), df[name])
+            if weights is not None:
+                w = np.ascontiguousarray(weights, dtype=np.float64)
+                if w.shape != (len(df),):
+                    raise ValueError(f"weights: {w.size} numbers for {len(df)} rows")
+                _ffi.call("credence_table_set_weights", self.handle, w.ctypes.data)
         except BaseException:
             _ffi.lib.credence_table_free(self.handle)
             raise

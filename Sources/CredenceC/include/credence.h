@@ -160,6 +160,34 @@ int32_t credence_learn(credence_table *table, const char *options, credence_netw
 int32_t credence_evaluate(credence_network *net, credence_table *table, const char *target, int32_t folds,
                           uint64_t seed, credence_result **out, char *err, size_t err_cap);
 
+/* ---- a table spread over machines (credence.spark; Sources/CredenceC/Spark.swift) ----- */
+
+/* Row weights (e.g. the counts of distinct rows): weights[rows], finite and >= 0; fit, learn
+ * and the count calls below weigh every row by its weight. */
+int32_t credence_table_set_weights(credence_table *table, const double *weights, char *err, size_t err_cap);
+/* The length of a network's family counts: the sum of its CPTs' sizes (-1 for NULL). */
+int64_t credence_family_count_length(credence_network *net);
+/* The complete-case family counts of the table (every variable needs a column), the CPTs'
+ * layouts (parents row-major, child last) concatenated in network order: the counts of one
+ * part of a table for an MLE or Bayesian fit; the parts' counts sum to the whole's. */
+int32_t credence_family_counts(credence_network *net, credence_table *table, double *out, size_t out_len,
+                               char *err, size_t err_cap);
+/* The E-step of `credence fit --method em` on the table: expected family counts (laid out
+ * as above) and sum(w ln P(observed cells)) into *log_likelihood (may be NULL). A row with
+ * probability zero is an error naming it. */
+int32_t credence_expected_counts(credence_network *net, credence_table *table, double *out, size_t out_len,
+                                 double *log_likelihood, char *err, size_t err_cap);
+/* The M-step of `credence fit`: a new network with every CPT estimated from summed family
+ * counts (laid out as above); options {method: "mle"|"bayes"|"em", prior} as credence_fit. */
+int32_t credence_estimate(credence_network *net, const double *counts, size_t counts_len, const char *options,
+                          credence_network **out, char *err, size_t err_cap);
+
+/* The target's distribution for every row as `credence evaluate` predicts it (a function of
+ * the row's cells alone), row-major into out[rows x states]; a row with probability zero is
+ * an error naming it. */
+int32_t credence_predict(credence_network *net, credence_table *table, const char *target, double *out,
+                         size_t out_len, char *err, size_t err_cap);
+
 /* ---- the REPL session ------------------------------------------------------------- */
 
 /* A session on a copy of `net` (NULL: an empty network), with findings, scenarios and

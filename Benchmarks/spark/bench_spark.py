@@ -1,0 +1,144 @@
+"""credence.spark benchmarks (BENCHMARKS.md, "Spark"; issue 18): one run, release build.
+
+Scoring: rows/s of credence.spark.score at local[1] and local[2] against single-process
+streaming `credence score` on the same CSV (alarm, 37 columns, 30 % of cells missing, drawn
+by `credence sample`). EM: seconds per iteration of credence.spark.fit(method="em") against
+the number of distinct patterns. Data lives under a temporary directory (default /tmp),
+deleted afterwards.
+
+Usage (from the repository, after `make test-spark` has installed the venv):
+    .venv/bin/python Benchmarks/spark/bench_spark.py --rows 1000000 3000000 \
+        --credence .build/release/credence --json Benchmarks/results/spark.json
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+ALARM = Path(os.environ.get("CREDENCE_SHARED", REPO.parent / "shared")) / "networks" / "alarm.bif"
+TARGET = "CATECHOL"
+
+
+def sample(credence: str, rows: int, path: Path) -> None:
+    subprocess.run([credence, "sample", str(ALARM), "-n", str(rows), "--seed", "7", "--missing", "0.3",
+                    "--output", str(path)], check=True, capture_output=True)
+
+
+def cli_score(credence: str, csv: Path, out: Path) -> float:
+    t = time.perf_counter()
+    subprocess.run([credence, "score", str(ALARM), str(csv), "--target", TARGET, "--output", str(out)],
+                   check=True, capture_output=True)
+    return time.perf_counter() - t
+
+
+def spark_session(cores: int):
+    from pyspark.sql import SparkSession
+
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # the workers' Python: this venv's
+
+    session = (SparkSession.builder.master(f"local[{cores}]").appName("credence-bench")
+               .config("spark.ui.enabled", "false").config("spark.driver.memory", "2g")
+               .config("spark.sql.shuffle.partitions", str(4 * cores))
+               .config("spark.sql.execution.arrow.maxRecordsPerBatch", "65536")
+               .getOrCreate())
+    session.sparkContext.setLogLevel("ERROR")
+    return session
+
+
+def one_score(cores: int, csv: str) -> dict:
+    """Runs in its own process (one SparkContext a process): scoring at local[cores]."""
+    import credence
+    from credence import spark as cs
+
+    session = spark_session(cores)
+    net = credence.load(str(ALARM))
+    sdf = session.read.csv(csv, header=True)
+    rows = sdf.count()  # reads the file once (page cache), outside the timing
+    t = time.perf_counter()
+    cs.score(sdf, net, TARGET).write.format("noop").mode("overwrite").save()
+    seconds = time.perf_counter() - t
+    session.stop()
+    return {"cores": cores, "rows": rows, "seconds": seconds, "rows_per_s": rows / seconds}
+
+
+def one_em(cores: int, csv: str, iterations: int) -> dict:
+    import credence
+    from credence import spark as cs
+
+    session = spark_session(cores)
+    net = credence.load(str(ALARM))
+    sdf = session.read.csv(csv, header=True)
+    t = time.perf_counter()
+    fitted = cs.fit(sdf, net, method="em", max_iter=iterations, tolerance=0.0)
+    seconds = fitted.report["seconds"]
+    session.stop()
+    return {"cores": cores, "rows": int(fitted.report["rows"]), "patterns": fitted.report["distinctRows"],
+            "total_s": time.perf_counter() - t, "patterns_s": fitted.report["patternSeconds"],
+            "s_per_iteration": sum(seconds[1:]) / max(1, len(seconds) - 1), "iteration_s": seconds}
+
+
+def child(args) -> None:
+    result = one_score(args.cores, args.csv) if args.task == "score" else one_em(args.cores, args.csv, args.iterations)
+    print(json.dumps(result))
+
+
+def run_child(task: str, cores: int, csv: Path, iterations: int = 4) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--child", task, "--cores", str(cores), "--csv", str(csv),
+                          "--iterations", str(iterations)], check=True, capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--rows", type=int, nargs="+", default=[1_000_000])
+    ap.add_argument("--em-rows", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    ap.add_argument("--credence", default=str(REPO / ".build" / "release" / "credence"))
+    ap.add_argument("--tmp", default="/tmp")
+    ap.add_argument("--json")
+    ap.add_argument("--child")
+    ap.add_argument("--cores", type=int, default=1)
+    ap.add_argument("--csv")
+    ap.add_argument("--iterations", type=int, default=4)
+    args = ap.parse_args()
+    if args.child:
+        args.task = args.child
+        return child(args)
+    work = Path(tempfile.mkdtemp(prefix="credence-spark-bench-", dir=args.tmp))
+    results = {"scoring": [], "em": []}
+    try:
+        for n in args.rows:
+            csv = work / f"alarm_{n}.csv"
+            sample(args.credence, n, csv)
+            single = cli_score(args.credence, csv, work / "scores.csv")
+            (work / "scores.csv").unlink()
+            row = {"rows": n, "cli_s": single, "cli_rows_per_s": n / single}
+            for cores in (1, 2):
+                r = run_child("score", cores, csv)
+                row[f"local{cores}_s"] = r["seconds"]
+                row[f"local{cores}_rows_per_s"] = r["rows_per_s"]
+            results["scoring"].append(row)
+            print(json.dumps(row), flush=True)
+            csv.unlink()
+        for n in args.em_rows:
+            csv = work / f"alarm_em_{n}.csv"
+            sample(args.credence, n, csv)
+            r = run_child("em", 2, csv, args.iterations)
+            results["em"].append(r)
+            print(json.dumps(r), flush=True)
+            csv.unlink()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,104 @@
+import BNCore
+import Workbench
+
+// The steps of a fit over a table spread over machines (python/credence/spark.py): row
+// weights for tables of distinct patterns with counts, the family counts (MLE) or the E-step
+// (EM) of one part, and the M-step from the summed counts. Each is the step `credence fit`
+// runs on one machine (LearningTasks.familyCounts, expectedCounts, maximize).
+
+/// Row weights: `weights[i]` is the weight (count) of row `i`, the table's row count of
+/// them; fit, learn and the count calls weigh each row by it.
+@_cdecl("credence_table_set_weights")
+public func credence_table_set_weights(_ table: OpaqueRawPointer?, _ weights: UnsafePointer<Double>?,
+                                       _ err: UnsafeMutablePointer<CChar>?, _ cap: Int) -> Int32 {
+    call(err, cap) {
+        let t = try handle(table, TableHandle.self, "the table")
+        let n = t.table.rowCount
+        guard n == 0 || weights != nil else { throw ArgumentError(description: "the weights are missing") }
+        let w = n == 0 ? [] : Array(UnsafeBufferPointer(start: weights!, count: n))
+        if let bad = w.firstIndex(where: { !($0 >= 0 && $0.isFinite) }) {
+            throw WorkbenchError.usage("the weight of row \(bad + 1) is \(w[bad]); weights must be finite and not negative")
+        }
+        t.table.weights = w
+    }
+}
+
+/// How many family counts the network has: the sum of its CPTs' sizes (the length of the
+/// count buffers below), or -1 for a null handle.
+@_cdecl("credence_family_count_length")
+public func credence_family_count_length(_ net: OpaqueRawPointer?) -> Int64 {
+    guard let net else { return -1 }
+    return Int64(object(net, as: NetworkHandle.self).network.cpts.reduce(0) { $0 + $1.values.count })
+}
+
+/// The complete-case family counts of the (weighted) table, the CPTs' layouts concatenated
+/// in network order.
+@_cdecl("credence_family_counts")
+public func credence_family_counts(_ net: OpaqueRawPointer?, _ table: OpaqueRawPointer?,
+                                   _ out: UnsafeMutablePointer<Double>?, _ outLength: Int,
+                                   _ err: UnsafeMutablePointer<CChar>?, _ cap: Int) -> Int32 {
+    call(err, cap) {
+        try numbers(net, table, out, outLength, "the counts") { try LearningTasks.familyCounts($0, data: $1).flatMap { $0 } }
+    }
+}
+
+/// The E-step of EM over the (weighted) table: expected family counts as above, and
+/// Σ w · ln P(observed cells) into *log_likelihood.
+@_cdecl("credence_expected_counts")
+public func credence_expected_counts(_ net: OpaqueRawPointer?, _ table: OpaqueRawPointer?,
+                                     _ out: UnsafeMutablePointer<Double>?, _ outLength: Int,
+                                     _ logLikelihood: UnsafeMutablePointer<Double>?,
+                                     _ err: UnsafeMutablePointer<CChar>?, _ cap: Int) -> Int32 {
+    call(err, cap) {
+        try numbers(net, table, out, outLength, "the counts") { net, data in
+            let (counts, ll) = try LearningTasks.expectedCounts(net, data: data)
+            logLikelihood?.pointee = ll
+            return counts.flatMap { $0 }
+        }
+    }
+}
+
+/// The M-step: the network with every CPT estimated from summed family counts (laid out as
+/// above); options {method: "mle"|"bayes"|"em", prior} as `credence_fit` takes them.
+@_cdecl("credence_estimate")
+public func credence_estimate(_ net: OpaqueRawPointer?, _ counts: UnsafePointer<Double>?, _ countsLength: Int,
+                              _ optionsJSON: UnsafePointer<CChar>?, _ out: UnsafeMutablePointer<OpaqueRawPointer?>?,
+                              _ err: UnsafeMutablePointer<CChar>?, _ cap: Int) -> Int32 {
+    call(err, cap) {
+        let h = try handle(net, NetworkHandle.self, "the network")
+        let o = try options(optionsJSON, as: FitOptions.self)
+        let method = try fitMethod(o.method)
+        let sizes = h.network.cpts.map(\.values.count)
+        guard countsLength == sizes.reduce(0, +), let counts else {
+            throw ArgumentError(description: "the counts hold \(countsLength) numbers; the model needs \(sizes.reduce(0, +))")
+        }
+        var tables: [[Double]] = [], at = 0
+        for size in sizes {
+            tables.append(Array(UnsafeBufferPointer(start: counts + at, count: size)))
+            at += size
+        }
+        try give(try LearningTasks.maximize(h.network, counts: tables, method: method, prior: o.prior), out)
+    }
+}
+
+/// The target's distribution for every row as `credence evaluate` predicts it, row-major
+/// (rows × the target's states): the scores of a distributed evaluate.
+@_cdecl("credence_predict")
+public func credence_predict(_ net: OpaqueRawPointer?, _ table: OpaqueRawPointer?, _ target: UnsafePointer<CChar>?,
+                             _ out: UnsafeMutablePointer<Double>?, _ outLength: Int,
+                             _ err: UnsafeMutablePointer<CChar>?, _ cap: Int) -> Int32 {
+    call(err, cap) {
+        let name = try string(target, "the target")
+        try numbers(net, table, out, outLength, "the predictions") { try LearningTasks.predictions($0, data: $1, target: name) }
+    }
+}
+
+/// The numbers `body` computes from the network and the table read in its states, copied
+/// to the caller's buffer of `length` doubles.
+private func numbers(_ net: OpaqueRawPointer?, _ table: OpaqueRawPointer?, _ out: UnsafeMutablePointer<Double>?, _ length: Int,
+                     _ what: String, _ body: (BayesianNetwork, Dataset) throws -> [Double]) throws {
+    let h = try handle(net, NetworkHandle.self, "the network")
+    let t = try handle(table, TableHandle.self, "the table")
+    let (data, _) = try t.table.dataset(for: h.network)
+    try copy(try body(h.network, data), to: out, length: length, what: what)
+}

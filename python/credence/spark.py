@@ -1,0 +1,407 @@
+"""Credence on Apache Spark: scoring, fitting, evaluating and learning over Spark DataFrames.
+
+Every number comes from Credence's Swift core through the C ABI, as in the rest of the
+package: executors call it once per Arrow batch (``mapInArrow``, which Spark Connect
+supports; no ``RDD.pipe``), and the driver runs the steps that need the whole table.
+
+- :func:`score`: ``P(target=state)`` columns appended to the rows (``credence score``).
+- :func:`fit`: Spark collapses the rows to distinct patterns with counts; MLE sums the
+  patterns' family counts, EM broadcasts the current network each iteration, executors
+  compute the E-step of their patterns, a tree reduce sums the expected counts and the
+  driver runs the M-step (``credence fit``, the same numbers).
+- :func:`evaluate`: accuracy, log loss and the exact AUC by Spark aggregations
+  (``credence evaluate``).
+- :func:`learn`: the distinct patterns with counts gathered by Spark, the structure search
+  on the driver on those weighted rows (``credence learn``).
+
+Executors need the package (``pip install ./python[spark]`` on every node, or the wheel
+shipped with ``--archives``/``SparkContext.addArchive``, see docs/spark.md).
+"""
+from __future__ import annotations
+
+import ctypes
+import json
+import re
+import time
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple
+
+import numpy as np
+
+from . import _ffi
+from ._encode import Table
+from .errors import CredenceError
+from .network import Network
+
+try:  # pyspark and pyarrow are the `spark` extra: pip install ./python[spark]
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    from pyspark.sql import DataFrame, functions as F, types as T
+except ImportError as e:  # pragma: no cover - depends on the installation
+    raise ImportError("credence.spark needs pyspark and pyarrow: pip install ./python[spark]") from e
+
+__all__ = ["score", "fit", "evaluate", "learn", "patterns", "FittedNetwork", "SparkRowError"]
+
+#: The column of pattern counts in :func:`patterns` (a name no variable is likely to have).
+COUNT = "__credence_count"
+
+
+class SparkRowError(CredenceError):
+    """A row Credence refuses inside a Spark task: the message names the row's values and
+    the problem (it surfaces in the driver inside Spark's job error)."""
+
+
+class FittedNetwork(Network):
+    """A network fitted by :func:`fit`: ``log_likelihood`` of the returned tables and the EM
+    ``trace`` (the log-likelihood before each M-step, then of the result, as
+    ``credence fit --json`` reports it as ``em.logLikelihoodTrace``)."""
+
+    @property
+    def log_likelihood(self) -> float:
+        """Observed-data log-likelihood (natural log) of the table under this network."""
+        return float(self.report["logLikelihood"])
+
+    @property
+    def trace(self) -> List[float]:
+        """Per-iteration log-likelihoods (EM), or the one final value (MLE)."""
+        em = self.report.get("em")
+        return list(em["logLikelihoodTrace"]) if em else [self.log_likelihood]
+
+
+# ---- executors: networks and Arrow batches ------------------------------------------
+
+_networks: Dict[str, Network] = {}
+
+
+def _network(text: str) -> Network:
+    """The network of a model text, parsed once per Python worker."""
+    net = _networks.get(text)
+    if net is None:
+        if len(_networks) > 8:
+            _networks.clear()
+        out = ctypes.c_void_p()
+        _ffi.call("credence_network_parse", text.encode(), b"bn", ctypes.byref(out))
+        net = _networks[text] = Network(out.value)
+    return net
+
+
+def _text(net: Network) -> str:
+    """The network as model text, the form it travels to executors in."""
+    return net.to_string("bn")
+
+
+class ArrowTable(Table):
+    """An Arrow record batch handed to the C ABI column by column, vectorised: string
+    columns dictionary-encoded by Arrow (only the distinct labels reach Python), numbers as
+    float64 with NaN for nulls, booleans as the labels False/True; `skip` names columns
+    left out, `weights` (a column name) becomes the row weights."""
+
+    def __init__(self, batch: "pa.RecordBatch", skip: Sequence[str] = (), weights: Optional[str] = None) -> None:
+        self.handle = _ffi.lib.credence_table_new(batch.num_rows)
+        try:
+            for name, column in zip(batch.schema.names, batch.columns):
+                if name == weights:
+                    w = np.ascontiguousarray(column.to_numpy(zero_copy_only=False), dtype=np.float64)
+                    _ffi.call("credence_table_set_weights", self.handle, w.ctypes.data)
+                elif name not in skip:
+                    self._add_arrow(name, column)
+        except BaseException:
+            _ffi.lib.credence_table_free(self.handle)
+            raise
+
+    def _add_arrow(self, name: str, column: "pa.Array") -> None:
+        kind = column.type
+        if pa.types.is_boolean(kind):
+            codes = pc.if_else(column, 1, 0).fill_null(-1).to_numpy(zero_copy_only=False)
+            self._categories(name, codes, [False, True])
+        elif pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_decimal(kind):
+            values = pc.cast(column, pa.float64()).fill_null(float("nan")).to_numpy(zero_copy_only=False)
+            self._numbers(name, values)
+        else:
+            if not pa.types.is_dictionary(kind):
+                if not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
+                    column = pc.cast(column, pa.string())
+                column = pc.dictionary_encode(column)
+            codes = column.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+            self._categories(name, codes, column.dictionary.to_pylist())
+
+
+_ROW = re.compile(r"\(row (\d+)\)|\brow (\d+)\b")
+
+
+def _row_error(batch: "pa.RecordBatch", error: CredenceError, what: str) -> SparkRowError:
+    """The error of a batch, with the values of the row it names (the row number of the
+    Swift message counts within the batch, which means nothing in a Spark table)."""
+    message = error.message
+    m = _ROW.search(message)
+    if m:
+        i = int(m.group(1) or m.group(2)) - 1
+        if 0 <= i < batch.num_rows:
+            row = batch.slice(i, 1).to_pylist()[0]
+            values = ", ".join(f"{k}={v!r}" for k, v in row.items() if k != COUNT)
+            message = message[:m.start()] + f"(row {i + 1} of its Arrow batch)" + message[m.end():]
+            return SparkRowError(f"credence.spark.{what}: the row ({values}): {message}")
+    return SparkRowError(f"credence.spark.{what}: {message}")
+
+
+def _batches(batches: Iterator["pa.RecordBatch"], what: str,
+             body: Callable[["pa.RecordBatch"], Any]) -> Iterator[Any]:
+    """`body` over the batches, each Credence error turned into a SparkRowError."""
+    for batch in batches:
+        if batch.num_rows == 0:
+            continue
+        try:
+            yield body(batch)
+        except CredenceError as e:
+            raise _row_error(batch, e, what) from None
+
+
+# ---- score ---------------------------------------------------------------------------
+
+def _columns(sdf: DataFrame, net: Network) -> List[str]:
+    """The DataFrame's columns that are variables of the network."""
+    known = set(net.variables)
+    return [c for c in sdf.columns if c in known]
+
+
+def score(sdf: DataFrame, net: Network, target: str, strict: bool = False) -> DataFrame:
+    """``P(target | row)`` for every row (``credence score``): `sdf` with one double column
+    ``P(target=state)`` per state appended. Columns match variables by name (others pass
+    through untouched); nulls are missing cells, summed out. A category the model does not
+    know is missing (an error with ``strict``); a row of probability zero gets NaN (an
+    error with ``strict``). An error fails the Spark job with a message naming the row's
+    values and the problem."""
+    return _posteriors(sdf, net, target, "score", strict)
+
+
+def _posteriors(sdf: DataFrame, net: Network, target: str, what: str, strict: bool = False) -> DataFrame:
+    """`sdf` with the target's distribution per row appended, by `credence_score` (`what`
+    "score") or `credence_predict` (`what` "evaluate": evaluate's predictions)."""
+    states = net.states(target)
+    names = [f"P({target}={s})" for s in states]
+    schema = T.StructType(sdf.schema.fields + [T.StructField(n, T.DoubleType(), True) for n in names])
+    text, used = _text(net), _columns(sdf, net)
+    skip = [c for c in sdf.columns if c not in set(used)]
+
+    def one(batch: "pa.RecordBatch") -> "pa.RecordBatch":
+        out = np.empty((batch.num_rows, len(states)))
+        handle = _network(text)._handle
+        with ArrowTable(batch, skip=skip) as table:
+            if what == "score":
+                _ffi.call("credence_score", handle, table.handle, target.encode(), int(bool(strict)),
+                          out.ctypes.data, out.size, None)
+            else:
+                _ffi.call("credence_predict", handle, table.handle, target.encode(), out.ctypes.data, out.size)
+        arrays = list(batch.columns) + [pa.array(out[:, k]) for k in range(len(states))]
+        return pa.RecordBatch.from_arrays(arrays, names=list(batch.schema.names) + names)
+
+    return sdf.mapInArrow(lambda batches: _batches(batches, what, one), schema)
+
+
+# ---- fit -------------------------------------------------------------------------------
+
+def patterns(sdf: DataFrame, net: Network) -> DataFrame:
+    """The distinct rows over the network's variables with their counts (column
+    ``__credence_count``): the sufficient statistics of every fit, by one groupBy."""
+    used = _columns(sdf, net)
+    if not used:
+        raise ValueError(f"no column of the DataFrame is a variable of the model (columns: {sdf.columns})")
+    return sdf.groupBy(*used).agg(F.count(F.lit(1)).cast("double").alias(COUNT))
+
+
+_SUMS = T.StructType([T.StructField("counts", T.ArrayType(T.DoubleType(), False), False),
+                      T.StructField("logLikelihood", T.DoubleType(), False)])
+
+
+def _sums(pats: DataFrame, text_of: Callable[[], str], call: str, size: int,
+          task_hook: Optional[Callable[[], None]] = None) -> Tuple[np.ndarray, float]:
+    """The family counts (`call`: credence_family_counts or credence_expected_counts) of
+    every partition of the patterns under the network, summed by a tree reduce."""
+
+    def part(batches: Iterator["pa.RecordBatch"]) -> Iterator["pa.RecordBatch"]:
+        if task_hook is not None:
+            task_hook()
+        net = _network(text_of())
+        total, ll = np.zeros(size), 0.0
+
+        def one(batch: "pa.RecordBatch") -> None:
+            nonlocal ll
+            counts, l = np.empty(size), ctypes.c_double(0.0)
+            with ArrowTable(batch, weights=COUNT) as table:
+                if call == "credence_expected_counts":
+                    _ffi.call(call, net._handle, table.handle, counts.ctypes.data, size, ctypes.byref(l))
+                else:
+                    _ffi.call(call, net._handle, table.handle, counts.ctypes.data, size)
+            total[:] += counts
+            ll += l.value
+
+        for _ in _batches(batches, "fit", one):
+            pass
+        yield pa.RecordBatch.from_arrays([pa.array([total.tolist()], pa.list_(pa.float64())), pa.array([ll])],
+                                         names=["counts", "logLikelihood"])
+
+    summed = (pats.mapInArrow(part, _SUMS).rdd
+              .map(lambda r: (np.asarray(r["counts"], dtype=np.float64), r["logLikelihood"]))
+              .treeReduce(lambda a, b: (a[0] + b[0], a[1] + b[1]), depth=2))
+    return summed
+
+
+def _estimate(net: Network, counts: np.ndarray, method: str, prior: Optional[float]) -> Network:
+    """The M-step (credence_estimate) on the driver."""
+    opts: Dict[str, Any] = {"method": method}
+    if prior is not None:
+        opts["prior"] = float(prior)
+    counts = np.ascontiguousarray(counts, dtype=np.float64)
+    out = ctypes.c_void_p()
+    _ffi.call("credence_estimate", net._handle, counts.ctypes.data, counts.size, json.dumps(opts).encode(),
+              ctypes.byref(out))
+    return Network(out.value)
+
+
+def fit(sdf: DataFrame, net: Network, method: str = "mle", prior: Optional[float] = None, max_iter: int = 100,
+        tolerance: float = 1e-5, *, partitions: Optional[int] = None,
+        _task_hook: Optional[Callable[[int], None]] = None) -> FittedNetwork:
+    """A network with `net`'s structure and tables estimated from `sdf` (``credence fit``):
+    ``mle`` or ``bayes`` from the summed complete-case family counts, or ``em`` from
+    `net`'s own tables, each iteration an E-step on the executors and the M-step on the
+    driver, stopping as ``credence fit --method em`` does (relative change of the
+    log-likelihood below `tolerance`, or `max_iter` iterations). `prior` is a BDeu
+    equivalent sample size. The rows are first collapsed to distinct patterns with counts
+    (cached), repartitioned to `partitions` when given. The result carries
+    ``log_likelihood`` and ``trace``; its ``report`` mirrors ``credence fit --json``
+    (plus ``patternSeconds``, the groupBy, and ``seconds``, each E-step's wall time)."""
+    if method not in ("mle", "bayes", "em"):
+        raise ValueError(f"method must be mle, bayes or em, got {method!r}")
+    if max_iter < 1:
+        raise ValueError(f"max_iter must be at least 1, got {max_iter}")
+    pats = patterns(sdf, net)
+    if partitions:
+        pats = pats.repartition(int(partitions))
+    pats = pats.cache()
+    spark = sdf.sparkSession
+    size = int(_ffi.lib.credence_family_count_length(net._handle))
+    iteration = [0]
+
+    def run(current: Network, call: str) -> Tuple[np.ndarray, float]:
+        # The current network travels to the executors as a broadcast of its text.
+        shared = spark.sparkContext.broadcast(_text(current))
+        hook = (lambda i=iteration[0]: _task_hook(i)) if _task_hook else None
+        try:
+            return _sums(pats, lambda: shared.value, call, size, hook)
+        finally:
+            shared.unpersist()
+            iteration[0] += 1
+
+    try:
+        t0 = time.perf_counter()
+        sizes = pats.agg(F.count(F.lit(1)).alias("patterns"), F.sum(COUNT).alias("rows")).first()
+        distinct, rows = int(sizes["patterns"]), int(sizes["rows"] or 0)
+        report: Dict[str, Any] = {"method": method, "rows": rows, "distinctRows": distinct,
+                                  "patternSeconds": time.perf_counter() - t0}
+        if method != "em":
+            counts, _ = run(net, "credence_family_counts")
+            fitted = _estimate(net, counts, method, prior)
+            report.update(logLikelihood=run(fitted, "credence_expected_counts")[1], em=None)
+            return FittedNetwork(_take(fitted), report=report)
+        current, trace, seconds, converged, iterations = net, [], [], False, 0
+        while iterations < max_iter:
+            t = time.perf_counter()
+            counts, ll = run(current, "credence_expected_counts")
+            seconds.append(time.perf_counter() - t)
+            trace.append(ll)
+            if len(trace) >= 2:
+                converged = abs(ll - trace[-2]) / max(abs(trace[-2]), 1e-300) < tolerance
+            current = _estimate(current, counts, "em", prior)
+            iterations += 1
+            if converged:
+                break
+        final = run(current, "credence_expected_counts")[1]
+        trace.append(final)
+        report.update(logLikelihood=final, em={"iterations": iterations, "logLikelihoodTrace": trace,
+                                               "converged": converged, "distinctRows": distinct,
+                                               "finalLogLikelihood": final},
+                      seconds=seconds)
+        return FittedNetwork(_take(current), report=report)
+    finally:
+        pats.unpersist()
+
+
+def _take(net: Network) -> int:
+    """The handle of `net`, moved out of it (so that the new wrapper owns it)."""
+    handle, net._handle = net._handle, None
+    return handle
+
+
+# ---- evaluate --------------------------------------------------------------------------
+
+def _auc(scores: np.ndarray, positive: np.ndarray, negative: np.ndarray) -> float:
+    """Mann–Whitney AUC over distinct scores, each with its positive and negative counts
+    (ties count one half), as ClassificationMetrics.auc computes it row by row."""
+    order = np.argsort(scores, kind="stable")
+    pos, neg = positive[order], negative[order]
+    p, n = pos.sum(), neg.sum()
+    if p == 0 or n == 0:
+        return float("nan")
+    below = np.concatenate(([0.0], np.cumsum(neg)[:-1]))
+    return float((pos * (below + neg / 2)).sum() / (p * n))
+
+
+def evaluate(sdf: DataFrame, net: Network, target: str) -> Dict[str, Any]:
+    """The network as a classifier of `target` on `sdf` (``credence evaluate``): rows with
+    a label, accuracy (the most probable state, first on ties), log loss (probabilities
+    clipped at 1e-15) and the exact AUC (two states: of the first state, as
+    ``credence evaluate``; more: the mean of one-vs-rest AUCs), all by Spark aggregations
+    over evaluate's own predictions (``credence_predict``: each row's a function of its
+    cells alone, so ties between scores are the same as on one machine; a row of
+    probability zero is an error). The AUC groups by distinct score and label and ranks
+    the distinct scores on the driver."""
+    states = net.states(target)
+    if target not in sdf.columns:
+        raise ValueError(f"the DataFrame has no column {target!r} (the labels)")
+    cols = [f"P({target}={s})" for s in states]
+    label = F.col(target).cast("string")
+    known = sdf.select(label.alias("label")).where(F.col("label").isNotNull()).distinct().collect()
+    unknown = sorted(r["label"] for r in known if r["label"] not in set(states))
+    if unknown:
+        raise ValueError(f"labels {unknown} of {target!r} are not states of it (states: {states})")
+    scored = _posteriors(sdf, net, target, "evaluate")
+    index = F.create_map(*[x for k, s in enumerate(states) for x in (F.lit(s), F.lit(k))])
+    scored = scored.withColumn("__y", index[F.col(target).cast("string")]).where(F.col("__y").isNotNull())
+    best = F.greatest(*[F.col(f"`{c}`") for c in cols])
+    argmax = F.coalesce(*[F.when(F.col(f"`{c}`") == best, F.lit(k)) for k, c in enumerate(cols)])
+    p_true = F.element_at(F.array(*[F.col(f"`{c}`") for c in cols]), F.col("__y") + 1)
+    sums = scored.agg(F.count(F.lit(1)).alias("n"),
+                      F.sum((argmax == F.col("__y")).cast("long")).alias("correct"),
+                      F.sum(-F.log(F.least(F.lit(1.0), F.greatest(p_true, F.lit(1e-15))))).alias("loss")).first()
+    n = int(sums["n"])
+    aucs = []
+    for k in (range(1) if len(states) == 2 else range(len(states))):
+        rows = (scored.groupBy(F.col(f"`{cols[k]}`").alias("s"))
+                .agg(F.sum((F.col("__y") == k).cast("double")).alias("pos"),
+                     F.sum((F.col("__y") != k).cast("double")).alias("neg")).collect())
+        s = np.array([r["s"] for r in rows], dtype=np.float64)
+        aucs.append(_auc(s, np.array([r["pos"] for r in rows]), np.array([r["neg"] for r in rows])))
+    valid = [a for a in aucs if not np.isnan(a)]
+    return {"target": target, "rows": n,
+            "accuracy": int(sums["correct"]) / n if n else float("nan"),
+            "logLoss": float(sums["loss"]) / n if n else float("nan"),
+            "auc": float(np.mean(valid)) if valid else float("nan")}
+
+
+# ---- learn -----------------------------------------------------------------------------
+
+def learn(sdf: DataFrame, columns: Optional[Sequence[str]] = None, **options: Any) -> Network:
+    """A network learned from `sdf` (``credence learn``, options as :func:`credence.learn`
+    takes them): Spark collapses the rows to distinct patterns with counts, which are
+    gathered on the driver (memory bounded by the distinct patterns, not the rows), and the
+    structure search runs there on those weighted rows through the C ABI. `columns` picks
+    the columns (default: all); patterns come in order of each one's first row in `sdf`, so
+    states are met in the same order as in the table."""
+    from . import learn as learn_rows
+
+    used = list(columns or sdf.columns)
+    pats = (sdf.select(*used).withColumn("__id", F.monotonically_increasing_id())
+            .groupBy(*used).agg(F.count(F.lit(1)).cast("double").alias(COUNT), F.min("__id").alias("__first"))
+            .orderBy("__first").toPandas())
+    weights = pats.pop(COUNT).to_numpy(dtype=np.float64)
+    pats = pats.drop(columns="__first")
+    return learn_rows(pats, weights=weights, **options)
