@@ -23,7 +23,7 @@ public enum AtomicFile {
 
     /// One CSV record, without its line end: fields with commas, quotes or newlines quoted
     /// (inner quotes doubled).
-    public static func csvLine(_ fields: [String]) -> String {
+    static func csvLine(_ fields: [String]) -> String {
         func field(_ s: String) -> String {
             s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
                 ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s

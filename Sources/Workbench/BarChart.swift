@@ -25,7 +25,7 @@ public enum BarChart {
     /// after rounding to 10 decimals, so an exact tie such as P = 0.07925 prints 0.0793 on
     /// every engine and machine (`%.4f` of the Double went either way with its last bit, which
     /// differs between the junction tree, elimination and BLAS builds).
-    public static func formatProbability(_ p: Double) -> String {
+    static func formatProbability(_ p: Double) -> String {
         if p != 0 && abs(p) < 1e-4 { return String(format: "%.3e", p) }
         guard p.isFinite, abs(p) < 1e6 else { return String(format: "%.4f", p) }
         let tenth = (p * 1e10).rounded()

@@ -9,14 +9,14 @@ public enum CommandHelp {
     }
 
     /// The first word of every command.
-    public static let commandWords = ["load", "save", "new", "show", "add", "remove", "rename", "reverse", "set", "undo", "redo",
+    static let commandWords = ["load", "save", "new", "show", "add", "remove", "rename", "reverse", "set", "undo", "redo",
                                       "observe", "soft", "do", "retract", "clear", "query", "pe", "mpe", "scenario", "data",
                                       "fit", "learn", "sample", "score", "evaluate", "rank", "explain", "bench", "journal", "help", "quit", "exit"]
 
     /// The influence-diagram commands (Decisions.swift). Kept out of `commandWords`, whose
     /// list is quoted by the parser's error message in existing transcripts; accepted and
     /// completed like the others (`allWords`).
-    public static let decisionWords = ["decide", "policy", "voi"]
+    static let decisionWords = ["decide", "policy", "voi"]
 
     /// Every first word the parser accepts.
     public static let allWords = commandWords + decisionWords

@@ -21,7 +21,7 @@ public enum DataRequirement: Sendable, Equatable {
 
 extension DataRequirement {
     /// Throws when `data` has no rows: no command succeeds on an empty table.
-    public static func requireRows(_ data: Dataset, operation: String) throws {
+    static func requireRows(_ data: Dataset, operation: String) throws {
         guard data.rowCount == 0 else { return }
         throw WorkbenchError.usage("\(data.source?.file ?? "the data") has no data rows (only a header), so there is nothing to \(operation)")
     }

@@ -34,7 +34,7 @@ public struct DataTable: Sendable {
     /// nil for weight 1 each; both `dataset` forms carry them.
     public var weights: [Double]? = nil
     /// The texts read as missing when no state has that name (the CSV reader's defaults).
-    public static let missingTexts: Set<String> = ["", "NA", "?"]
+    static let missingTexts: Set<String> = ["", "NA", "?"]
 
     public init(rowCount: Int) { self.rowCount = rowCount }
 

@@ -108,7 +108,7 @@ public struct DecisionReport: Codable, Equatable, Sendable {
 
     public var meu: Double
     public var variance: Double
-    public var standardDeviation: Double
+    var standardDeviation: Double
     /// False for a LIMID whose single policy updating may have stopped at a local optimum.
     public var guaranteedOptimal: Bool
     public var limid: Bool
@@ -202,7 +202,7 @@ public enum DecisionService {
     /// itself; EVSI when it is a noisy report of it, such as a survey answer (Howard 1966;
     /// Raiffa & Schlaifer 1961). Never negative under no-forgetting: more information
     /// cannot lower the MEU.
-    public static func valueOfInformation(_ network: BayesianNetwork, _ spec: DecisionSpec, observing variable: String,
+    static func valueOfInformation(_ network: BayesianNetwork, _ spec: DecisionSpec, observing variable: String,
                                           before decision: String, findings: FindingSet = FindingSet()) throws -> (without: Double, with: Double) {
         let evidence = try findings.evidence(in: network)
         let d = try network.require(decision)
@@ -248,7 +248,7 @@ extension DecisionService {
     /// The value of observing each chance variable before `decision` (two solves per
     /// variable): those it observes now (the value of seeing them) and those it could (not
     /// observed as findings, not downstream of it), largest first.
-    public static func informationValues(_ network: BayesianNetwork, _ spec: DecisionSpec, before decision: String,
+    static func informationValues(_ network: BayesianNetwork, _ spec: DecisionSpec, before decision: String,
                                          findings: FindingSet = FindingSet()) throws -> [InformationValue] {
         let d = try network.require(decision)
         guard network.variables[d].role == .decision else {
@@ -271,7 +271,7 @@ extension Session {
     /// `add utility`: adds a utility node to the decision part (checked against the
     /// network: parents known, one value per parent configuration); journaled, not undone
     /// by `undo` (which undoes network edits).
-    public func addUtility(_ u: DecisionSpec.Utility) throws {
+    func addUtility(_ u: DecisionSpec.Utility) throws {
         guard !decisions.utilities.contains(where: { $0.name == u.name }) else {
             throw WorkbenchError.usage("there is already a utility \(Quote.name(u.name)); remove it first with 'remove utility \(u.name)'")
         }
@@ -285,7 +285,7 @@ extension Session {
     }
 
     /// `remove utility NAME`.
-    public func removeUtility(_ name: String) throws {
+    func removeUtility(_ name: String) throws {
         guard let i = decisions.utilities.firstIndex(where: { $0.name == name }) else {
             throw WorkbenchError.usage("there is no utility \(Quote.name(name))" + (decisions.utilities.isEmpty ? "" : "; the utilities are \(decisions.utilities.map(\.name).joined(separator: ", "))"))
         }
@@ -299,7 +299,7 @@ extension Session {
     }
 
     /// `voi D`: the value of observing each chance variable before `D`.
-    public func valueOfInformation(before decision: String) throws -> [DecisionService.InformationValue] {
+    func valueOfInformation(before decision: String) throws -> [DecisionService.InformationValue] {
         try DecisionService.informationValues(network, decisions, before: decision, findings: findings)
     }
 }

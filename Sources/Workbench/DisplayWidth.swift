@@ -13,7 +13,7 @@ public func displayWidth(_ s: String) -> Int {
 
 /// `s` padded with spaces to `width` terminal columns: on the right (text flush left), or on
 /// the left with `alignRight`. A string already as wide or wider is returned as it is.
-public func padToWidth(_ s: String, _ width: Int, alignRight: Bool = false) -> String {
+func padToWidth(_ s: String, _ width: Int, alignRight: Bool = false) -> String {
     let fill = String(repeating: " ", count: max(0, width - displayWidth(s)))
     return alignRight ? fill + s : s + fill
 }

@@ -34,8 +34,8 @@ public struct EvaluationPlot: Sendable {
     public var target: String
     public var positiveState: String
     /// A line under the headline naming the model and the data.
-    public var subtitle: String
-    public var series: [Series]
+    var subtitle: String
+    var series: [Series]
 
     public init(target: String, positiveState: String, subtitle: String, series: [Series]) {
         self.target = target
@@ -101,7 +101,7 @@ public struct EvaluationPlot: Sendable {
     }
 
     /// Line colours (Tableau 10), in series order.
-    public static let colours = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"]
+    static let colours = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"]
 
     // The layout, in SVG user units (px).
     static let width = 980.0

@@ -83,7 +83,7 @@ public struct Explanation: Codable, Sendable {
     /// In an influence diagram, for each decision, the value (in utility) of observing each
     /// chance variable before it (`DecisionService.informationValues`): shown next to the
     /// probabilistic value of information. Nil for a plain network.
-    public var decisionValues: [DecisionValues]?
+    var decisionValues: [DecisionValues]?
 
     /// The expected value of information of observing variables before one decision.
     public struct DecisionValues: Codable, Sendable, Equatable {

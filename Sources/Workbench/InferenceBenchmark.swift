@@ -54,8 +54,8 @@ public struct InferenceBenchmark: Sendable {
         public var all_marginals_ms: Double
         /// Largest |difference| from the reference over every number checked.
         public var max_abs_diff: Double
-        public var maxAbsDiffVE: Double
-        public var maxAbsDiffJT: Double
+        var maxAbsDiffVE: Double
+        var maxAbsDiffJT: Double
         /// Bytes of the clique tables plus both directions of every separator: what one
         /// full calibration with materialised tables must touch at least once.
         public var calibrationBytes: Int

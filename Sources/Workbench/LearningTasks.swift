@@ -27,7 +27,7 @@ public enum LearningTasks {
         public var method: String
         public var rows: Int
         public var missingCells: Int
-        public var latentVariables: [String]
+        var latentVariables: [String]
         public var em: ExpectationMaximization.Report?
         /// Observed-data log-likelihood of the fitted model (natural log); `-inf` (null in
         /// JSON) when a row has probability zero under it.
@@ -138,7 +138,7 @@ public enum LearningTasks {
         public var algorithm: String
         public var score: String
         /// The score of the learned DAG (with missing cells: on the last round's completion).
-        public var scoreValue: Double
+        var scoreValue: Double
         public var edges: [[String]]
         public var iterations: Int
         public var familiesScored: Int
@@ -161,7 +161,7 @@ public enum LearningTasks {
         public var shd: Int
         /// SHD between the DAGs (a reversed edge counts 1).
         public var shdDAG: Int
-        public var trueEdges: Int
+        var trueEdges: Int
         public var learnedEdges: Int
         /// True edges absent from the learned DAG in either direction.
         public var missing: Int
@@ -398,7 +398,7 @@ public enum LearningTasks {
         /// The rows with probability zero (listed, not failed, unless `strict`).
         public var impossible: [ImpossibleRow]
         /// `P(target=state)`, the column names of `credence score`.
-        public var columnNames: [String] { states.map { "P(\(target)=\($0))" } }
+        var columnNames: [String] { states.map { "P(\(target)=\($0))" } }
     }
 
     /// Per-row posteriors of `target` as numbers, through the same `RowScorer` as `score`,

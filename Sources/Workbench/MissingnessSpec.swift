@@ -146,7 +146,7 @@ public struct MissingnessSpec: Sendable, Equatable {
 
     /// The mechanism of a missing rule: MNAR when the rate depends on the cell's own value
     /// or on a hidden variable, MAR when it depends on another shown column, else MCAR.
-    public func mechanism(variables vs: [Int], condition: Int?, hidden: Set<Int>) -> Mechanism {
+    func mechanism(variables vs: [Int], condition: Int?, hidden: Set<Int>) -> Mechanism {
         guard let c = condition else { return .mcar }
         return vs.contains(c) || hidden.contains(c) ? .mnar : .mar
     }

@@ -93,12 +93,12 @@ public struct NetworkPicture: Codable, Sendable {
     public var arcs: [Arc]
 
     /// The length in px of a bar at probability 1.
-    public static let barLength = 90.0
+    static let barLength = 90.0
     /// Above this many variables nodes are name-only boxes unless asked otherwise.
-    public static let compactThreshold = 60
+    static let compactThreshold = 60
     /// A monitor shows at most this many state rows (the most probable, in state order) and
     /// a row counting the rest.
-    public static let maxRows = 12
+    static let maxRows = 12
 
     // Monitor geometry, px.
     /// The headline of a picture: the network's name and label. BIF files from bnlearn's

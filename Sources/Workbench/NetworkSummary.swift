@@ -22,8 +22,8 @@ public struct NetworkSummary: Codable, Sendable {
     public var name: String
     public var variableCount: Int
     public var edgeCount: Int
-    public var freeParameters: Int
-    public var cptEntries: Int
+    var freeParameters: Int
+    var cptEntries: Int
     public var variables: [Variable]
     public var orders: [Order]
 

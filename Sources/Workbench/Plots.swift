@@ -7,7 +7,7 @@ import Foundation
 /// the next), ℓ against the iteration, with the start and the returned value labelled.
 public struct TracePlot: Sendable {
     public var title: String
-    public var subtitle: String
+    var subtitle: String
     /// ℓ after each M-step; `trace[0]` is the start.
     public var trace: [Double]
 

@@ -30,7 +30,7 @@ public struct QueryResult: Codable, Sendable {
     public var marginals: [Marginal]
     /// Present when more than one target was asked.
     public var joint: [JointRow]?
-    public var jointVariables: [String]?
+    var jointVariables: [String]?
     /// `P(evidence)` (with interventions applied), and its natural log.
     public var probabilityOfEvidence: Double
     public var logProbabilityOfEvidence: Double
@@ -110,9 +110,9 @@ public struct ExplanationResult: Codable, Sendable {
     /// The variables in network order (JSON objects are unordered).
     public var variables: [String]
     /// `P(assignment, evidence)` and `P(assignment | evidence)`.
-    public var jointProbability: Double
-    public var posteriorProbability: Double
-    public var logJointProbability: Double
+    var jointProbability: Double
+    var posteriorProbability: Double
+    var logJointProbability: Double
 }
 
 extension QueryService {

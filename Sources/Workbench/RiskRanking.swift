@@ -22,7 +22,7 @@ public struct RiskRanking: Codable, Sendable, Equatable {
         public var variable: String
         public var state: String
         /// P(STATE | all findings) - P(STATE | all findings but this one).
-        public var effect: Double
+        var effect: Double
     }
 
     /// A listed row.
@@ -35,19 +35,19 @@ public struct RiskRanking: Codable, Sendable, Equatable {
 
     public var target: String
     public var state: String
-    public var percent: Double
+    var percent: Double
     /// Rows in the table.
     public var rows: Int
     /// The mean of P(STATE) over all rows (the base rate the listed rows are compared with).
-    public var meanProbability: Double
+    var meanProbability: Double
     public var entries: [Entry]
     /// Columns left out of the scoring.
     public var ignoring: [String] = []
     /// When the table has the target's column: how many listed rows, and how many of all
     /// rows with the state known, are in `state` (a check of the ranking, like precision at P %).
-    public var listedInState: Int?
-    public var rowsInState: Int?
-    public var rowsWithTarget: Int?
+    var listedInState: Int?
+    var rowsInState: Int?
+    var rowsWithTarget: Int?
 
     /// Ranks the rows of `data` by P(`target` = `state`) under `network`.
     public static func rank(_ network: BayesianNetwork, data: Dataset, target: String, state: String,

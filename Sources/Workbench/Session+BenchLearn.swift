@@ -47,7 +47,7 @@ extension Session {
         public init() {}
 
         /// The command that repeats this learning (the journal line).
-        public var commandText: String {
+        var commandText: String {
             let keyword: String
             if case .bdeu = score { keyword = "bdeu" } else { keyword = score.description }
             return "learn \(algorithm.rawValue) score \(keyword) max-parents \(maxParents) restarts \(restarts) seed \(seed)"

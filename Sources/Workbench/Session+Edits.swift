@@ -103,7 +103,7 @@ public enum ModelEdit: Equatable, Sendable {
     }
 
     /// The edit as one command-language line (what the journal records).
-    public var commandText: String {
+    var commandText: String {
         let q = CommandLanguage.quote
         switch self {
         case .addVariable(let n, let s): return "add variable \(q(n)) {\(s.map(q).joined(separator: ", "))}"
@@ -144,7 +144,7 @@ extension Session {
     /// Replaces the model by a changed one (e.g. fitted), undoably; `journalLine` is the
     /// command that redoes it.
     @discardableResult
-    public func replaceModel(_ net: BayesianNetwork, journalLine: String?) -> [String] {
+    func replaceModel(_ net: BayesianNetwork, journalLine: String?) -> [String] {
         commit(net, journalLine: journalLine)
     }
 

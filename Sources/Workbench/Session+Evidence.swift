@@ -65,13 +65,13 @@ extension Session {
     // MARK: scenarios
 
     /// Saves the current findings under `name` (replacing a scenario of that name).
-    public func saveScenario(_ name: String) {
+    func saveScenario(_ name: String) {
         if scenarios[name] == nil { scenarioOrder.append(name) }
         scenarios[name] = findings
     }
 
     /// Makes a saved scenario's findings the current ones.
-    public func loadScenario(_ name: String) throws {
+    func loadScenario(_ name: String) throws {
         guard let s = scenarios[name] else { throw unknownScenario(name) }
         findings = s
     }

@@ -20,7 +20,7 @@ public final class Journal {
     public let path: String
     /// The session that writes or wrote it, `PID-RANDOM`; nil for `.NAME.credence-journal`,
     /// the one shared journal of earlier versions.
-    public let sessionID: String?
+    let sessionID: String?
     /// The descriptor holding the lock, while this session owns the journal (-1 otherwise).
     private var lockDescriptor: Int32 = -1
 
@@ -32,7 +32,7 @@ public final class Journal {
     deinit { releaseLock() }
 
     /// The process id of the session that writes or wrote the journal.
-    public var pid: Int32? { sessionID.flatMap { $0.split(separator: "-").first.flatMap { Int32($0) } } }
+    var pid: Int32? { sessionID.flatMap { $0.split(separator: "-").first.flatMap { Int32($0) } } }
 
     /// `session (pid 4242)`, or `session` when the journal does not say.
     public var owner: String { "session" + (pid.map { " (pid \($0))" } ?? "") }
@@ -184,7 +184,7 @@ extension Session {
 
     /// What the user should know about other sessions' journals of this model, one line each:
     /// sessions editing it now, and unsaved edits left by sessions that ended.
-    public var journalNotes: [String] {
+    var journalNotes: [String] {
         otherSessionNotes + pendingJournals.map {
             "\(plural($0.lines().count, "unsaved edit")) from a \($0.owner) that ended without saving, kept in \($0.path); "
                 + "'journal replay' restores them, 'journal discard' deletes them"

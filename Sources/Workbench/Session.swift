@@ -82,8 +82,8 @@ public final class Session {
 
 
     /// Whether undo / redo have anything to do.
-    public var canUndo: Bool { !undoStack.isEmpty }
-    public var canRedo: Bool { !redoStack.isEmpty }
+    var canUndo: Bool { !undoStack.isEmpty }
+    var canRedo: Bool { !redoStack.isEmpty }
 
     // MARK: opening and saving
 

@@ -11,15 +11,15 @@ public struct SessionState: Codable, Sendable {
     public var network: String
     public var path: String?
     public var dirty: Bool
-    public var canUndo: Bool
-    public var canRedo: Bool
+    var canUndo: Bool
+    var canRedo: Bool
     public var findings: FindingSet
     /// The findings in words (`(none)` without).
-    public var findingsText: String
+    var findingsText: String
     public var scenarios: [Scenario]
-    public var dataPath: String?
+    var dataPath: String?
     /// Other sessions' journals of this model (sessions editing it now, unsaved edits left behind).
-    public var journalNotes: [String]
+    var journalNotes: [String]
 }
 
 extension Session {

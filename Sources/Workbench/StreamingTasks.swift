@@ -11,7 +11,7 @@ import Foundation
 extension LearningTasks {
     /// The distinct patterns of every row of `reader` with their counts (`RowPatterns`),
     /// read to the end. `progress` hears the rows read after each chunk.
-    public static func rowPatterns(_ reader: CSVChunkReader, progress: ((_ rows: Int) -> Void)? = nil) throws -> RowPatterns {
+    static func rowPatterns(_ reader: CSVChunkReader, progress: ((_ rows: Int) -> Void)? = nil) throws -> RowPatterns {
         var patterns = RowPatterns(names: reader.schema.names, states: reader.schema.states)
         while let chunk = try reader.next() {
             patterns.add(chunk)
