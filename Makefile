@@ -7,8 +7,9 @@
 #               and pgmpy read every export of every shipped model with the same numbers
 #               (Benchmarks/peers/check_interop.py, in the venv of Benchmarks/peers/setup.sh),
 #               that influence diagrams solve as pyAgrum solves them (bench_decisions.py),
-#               the Python package (make test-python) and `credence serve` in headless
-#               chromium (Tests/browser/test_workbench.py)
+#               the Python package (make test-python), credence.spark on a local[2] session
+#               (make test-spark) and `credence serve` in headless chromium
+#               (Tests/browser/test_workbench.py)
 #   make bench-serve  wrk against credence serve (BENCHMARKS.md; needs install-deps.sh --browser)
 SHELL := /bin/bash
 export PATH := $(PATH):/opt/swift/usr/bin
