@@ -433,6 +433,10 @@ def _warn(report: Mapping[str, Any]) -> None:
     for note in report.get("notes", []) or []:
         warnings.warn(note, CredenceWarning, stacklevel=3)
     rows = report.get("impossibleRows") or []
+    if isinstance(rows, int):   # fit reports count them; score and evaluate list them
+        warnings.warn(f"{rows} row{'s have' if rows > 1 else ' has'} probability zero under the fitted tables",
+                      CredenceWarning, stacklevel=3)
+        return
     for r in rows[:5]:
         place = f"row {r['row']}"
         warnings.warn(f"{place}: {', '.join(r['findings'])} has probability zero; its scores are NaN",

@@ -74,3 +74,16 @@ def test_session_errors_and_undo(asia):
     s.run("observe smoke=yes")
     assert s.findings["evidence"] == {"smoke": "yes"}
     assert s.query("lung").iloc[0] == pytest.approx(0.1)
+
+
+def test_report_warnings_take_a_count_or_a_list():
+    # fit reports count the rows of probability zero; score and evaluate list them
+    from credence.network import _warn, CredenceWarning
+    with pytest.warns(CredenceWarning, match="^3 rows have probability zero under the fitted tables$"):
+        _warn({"impossibleRows": 3})
+    with pytest.warns(CredenceWarning, match=r"^row 7: smoke=yes, lung=no has probability zero"):
+        _warn({"impossibleRows": [{"row": 7, "findings": ["smoke=yes", "lung=no"]}]})
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        _warn({"impossibleRows": 0, "notes": []})
