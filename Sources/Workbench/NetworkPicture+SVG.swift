@@ -22,10 +22,12 @@ extension NetworkPicture {
         var sub = findings == "(none)" ? "no findings: bars are the prior" : "given \(findings) · P(evidence) = \(BarChart.formatProbability(probabilityOfEvidence))"
         if findings != "(none)" && !compact { sub += " · red tick: prior" }
         if arcStrength == .mi { sub += " · arc width: mutual information of its ends (bits)" }
+        if let meu { sub += " · MEU \(DecisionReport.number(meu)); decisions show E[U] per option" }
         o.text(clipToWidth(sub, 170), x: Self.margin, y: 42, size: 11, fill: "#555555")
         let maxMI = max(arcs.compactMap(\.mutualInformation).max() ?? 0, 1e-12)
         for a in arcs { drawArc(&o, a, maxMI: maxMI) }
         for n in nodes { drawNode(&o, n) }
+        for u in utilities { drawUtility(&o, u) }
         o.close()
         return o.text
     }
@@ -101,22 +103,43 @@ extension NetworkPicture {
         let barX = n.x + pad + Self.stateColumn(n) + 6
         let shown = Self.shownRows(n)
         let fixed = n.observed ?? n.intervened
+        // A decision of a diagram: bars span its options' expected utilities, worst to best.
+        let euRange = n.expectedUtilities.flatMap { eu in eu.min().map { ($0, eu.max()!) } }
         for s in shown.states {
-            let p = n.posterior[s]
+            var p = n.posterior[s]
+            if let (lo, hi) = euRange, let eu = n.expectedUtilities, s < eu.count { p = hi > lo ? (eu[s] - lo) / (hi - lo) : 1 }
             let bold = n.states[s] == fixed
             o.text(clipToWidth(n.states[s], 18), x: n.x + pad, y: y + 10.5, size: Self.rowFont, weight: bold ? "bold" : nil, cls: "state")
             o.line(##"<rect class="track" x="\##(f(barX))" y="\##(f(y + 2.5))" width="\##(f(Self.barLength))" height="9" fill="#eeeeee"/>"##)
-            o.line(##"<rect class="bar" data-state="\##(xml(n.states[s]))" data-p="\##(p)" x="\##(f(barX))" y="\##(f(y + 2.5))" width="\##(p * Self.barLength)" height="9" fill="\##(bold ? Self.observedBarColour : Self.barColour)"/>"##)
-            if let prior = n.prior?[s] {
+            let value = euRange == nil ? "data-p" : "data-eu-scale"
+            o.line(##"<rect class="bar" data-state="\##(xml(n.states[s]))" \##(value)="\##(p)" x="\##(f(barX))" y="\##(f(y + 2.5))" width="\##(p * Self.barLength)" height="9" fill="\##(bold ? Self.observedBarColour : Self.barColour)"/>"##)
+            if euRange == nil, let prior = n.prior?[s] {
                 let px = barX + prior * Self.barLength
                 o.line(##"<line class="prior" data-p="\##(prior)" x1="\##(f(px))" y1="\##(f(y + 0.5))" x2="\##(f(px))" y2="\##(f(y + 13.5))" stroke="\##(Self.priorColour)" stroke-width="1.3"/>"##)
             }
-            o.text(Self.percent(p), x: n.x + n.width - pad, y: y + 10.5, size: Self.rowFont, weight: bold ? "bold" : nil, anchor: "end", cls: "percent")
+            if let eu = n.expectedUtilities, s < eu.count {
+                let best = eu[s] == eu.max()
+                o.text(DecisionReport.number(eu[s]), x: n.x + n.width - pad, y: y + 10.5, size: Self.rowFont,
+                       weight: best ? "bold" : nil, anchor: "end", cls: "expected-utility")
+            } else {
+                o.text(Self.percent(p), x: n.x + n.width - pad, y: y + 10.5, size: Self.rowFont, weight: bold ? "bold" : nil, anchor: "end", cls: "percent")
+            }
             y += Self.rowHeight
         }
         if shown.hidden > 0 {
             o.text("… \(shown.hidden) more states", x: n.x + pad, y: y + 10.5, size: Self.rowFont, fill: "#777777")
         }
+        o.line("</g>")
+    }
+
+    /// A utility node: a diamond with its name (`<g class="utility" data-utility=…>`).
+    func drawUtility(_ o: inout SVGText, _ u: Utility) {
+        let cx = u.x + u.width / 2, cy = u.y + u.height / 2
+        let points = "\(f(cx)),\(f(u.y)) \(f(u.x + u.width)),\(f(cy)) \(f(cx)),\(f(u.y + u.height)) \(f(u.x)),\(f(cy))"
+        o.line(##"<g class="utility" data-utility="\##(xml(u.name))">"##)
+        o.line("<title>\(xml("utility \(u.name) | \(u.parents.joined(separator: ", "))"))</title>")
+        o.line(##"<polygon class="box" points="\##(points)" fill="#fdf3e1" stroke="#444444" stroke-width="1.1"/>"##)
+        o.text(clipToWidth(u.name, 28), x: cx, y: cy + 4, size: Self.titleFont, weight: "bold", anchor: "middle", cls: "name")
         o.line("</g>")
     }
 

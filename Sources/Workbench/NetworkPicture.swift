@@ -21,9 +21,13 @@ public struct RenderRequest: Sendable {
     public var compact: Bool?
     /// The headline (default: the network's name and label).
     public var title: String?
+    /// The decision part of an influence diagram (utilities, order): utility nodes are drawn
+    /// as diamonds and each decision shows the expected utility of its options.
+    public var decisions: DecisionSpec
 
     public init(findings: FindingSet = FindingSet(), targets: [String] = [], arcStrength: ArcStrength = .none,
-                compact: Bool? = nil, title: String? = nil) {
+                compact: Bool? = nil, title: String? = nil, decisions: DecisionSpec = DecisionSpec()) {
+        self.decisions = decisions
         self.findings = findings
         self.targets = targets
         self.arcStrength = arcStrength
@@ -64,6 +68,18 @@ public struct NetworkPicture: Codable, Sendable {
         public var compact: Bool
         /// The box: upper left corner and size, in px.
         public var x: Double, y: Double, width: Double, height: Double
+        /// A decision of an influence diagram: `E[U | e, D = d]` for each option `d`, every
+        /// other decision optimal (`DecisionReport.expectedUtilities`); its rows show these
+        /// instead of percentages.
+        public var expectedUtilities: [Double]? = nil
+    }
+
+    /// A utility node of an influence diagram, drawn as a diamond with its name.
+    public struct Utility: Codable, Sendable {
+        public var name: String
+        public var parents: [String]
+        /// The diamond's bounding box, px.
+        public var x: Double, y: Double, width: Double, height: Double
     }
 
     /// One arc as drawn.
@@ -91,6 +107,10 @@ public struct NetworkPicture: Codable, Sendable {
     public var height: Double
     public var nodes: [Node]
     public var arcs: [Arc]
+    /// The utility nodes (influence diagrams only).
+    public var utilities: [Utility] = []
+    /// The maximum expected utility under the findings (influence diagrams only).
+    public var meu: Double?
 
     /// The length in px of a bar at probability 1.
     static let barLength = 90.0
@@ -140,7 +160,25 @@ public struct NetworkPicture: Codable, Sendable {
         }
         var pairs: [(Int, Int)] = []
         for c in 0..<network.count { for p in network.parents(of: c) { pairs.append((p, c)) } }
-        let sizes = nodes.map { (width: $0.width, height: $0.height) }, edges = pairs
+        // Utility nodes follow the variables in the layout: node network.count + u.
+        let report = request.decisions.isEmpty ? nil : try DecisionService.decide(network, request.decisions, findings: f)
+        var utilities: [Utility] = []
+        var utilityArcs: [(Int, Int)] = []
+        for (u, utility) in request.decisions.utilities.enumerated() {
+            let w = max(SVGText.textWidth(clipToWidth(utility.name, 28), size: Self.titleFont, bold: true) * 1.6 + 24, 70)
+            utilities.append(Utility(name: utility.name, parents: utility.parents, x: 0, y: 0, width: w, height: 46))
+            for p in utility.parents { utilityArcs.append((try network.require(p), network.count + u)) }
+        }
+        if let report {
+            for option in report.expectedUtilities {
+                if let v = network.index(of: option.decision) {
+                    nodes[v].expectedUtilities = option.expectedUtilities
+                    (nodes[v].width, nodes[v].height) = Self.size(of: nodes[v])
+                }
+            }
+        }
+        let sizes = nodes.map { (width: $0.width, height: $0.height) } + utilities.map { (width: $0.width, height: $0.height) }
+        let edges = pairs + utilityArcs
         let laidOut = LayoutJob()
         let group = DispatchGroup()
         DispatchQueue.global().async(group: group) {
@@ -164,12 +202,23 @@ public struct NetworkPicture: Codable, Sendable {
             nodes[i].x = layout.centres[i].x - nodes[i].width / 2 + dx
             nodes[i].y = layout.centres[i].y - nodes[i].height / 2 + dy
         }
+        for u in utilities.indices {
+            let centre = layout.centres[network.count + u]
+            utilities[u].x = centre.x - utilities[u].width / 2 + dx
+            utilities[u].y = centre.y - utilities[u].height / 2 + dy
+        }
         var arcs: [Arc] = []
         for (k, (p, c)) in pairs.enumerated() {
             arcs.append(Arc(from: network.variables[p].name, to: network.variables[c].name,
                             mutualInformation: strengths?[k], cut: f.interventions[network.variables[c].name] != nil,
                             points: layout.edges[k].map { .init(x: $0.x + dx, y: $0.y + dy) }))
         }
+        for (k, (p, u)) in utilityArcs.enumerated() {
+            arcs.append(Arc(from: network.variables[p].name, to: utilities[u - network.count].name, mutualInformation: nil, cut: false,
+                            points: layout.edges[pairs.count + k].map { .init(x: $0.x + dx, y: $0.y + dy) }))
+        }
+        self.utilities = utilities
+        self.meu = report?.meu
         self.network = network.name
         self.title = request.title ?? Self.title(of: network, modelPath: nil)
         self.findings = f.description(in: network)
@@ -202,7 +251,9 @@ public struct NetworkPicture: Codable, Sendable {
         let title = SVGText.textWidth(compactCaption(node), size: titleFont, bold: true) + 2 * pad + badgeWidth(node)
         if node.compact { return (max(title, 32), compactHeight) }
         let label = node.label.map { SVGText.textWidth(clipToWidth($0, 36), size: labelFont) + 2 * pad } ?? 0
-        let rows = stateColumn(node) + 6 + barLength + 4 + percentWidth + 2 * pad
+        let values = node.expectedUtilities.map { eu in
+            eu.map { SVGText.textWidth(DecisionReport.number($0), size: rowFont, bold: true) }.max() ?? 0 } ?? 0
+        let rows = stateColumn(node) + 6 + barLength + 4 + max(percentWidth, values + 4) + 2 * pad
         let header = 20.0 + (node.label == nil ? 0 : 14)
         let shown = shownRows(node)
         let count = Double(shown.states.count + (shown.hidden > 0 ? 1 : 0))

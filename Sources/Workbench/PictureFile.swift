@@ -92,6 +92,7 @@ extension Session {
         _ = try PictureFormat(path: path, what: "a network picture")   // the error names the path as typed
         var request = request
         if request.title == nil { request.title = NetworkPicture.title(of: network, modelPath: self.path) }
+        if request.decisions.isEmpty { request.decisions = decisions }
         var r = try NetworkPicture.render(network, request, service: queryService, to: resolve(path))
         r.path = path
         return r

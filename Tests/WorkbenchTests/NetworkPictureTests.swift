@@ -229,6 +229,33 @@ struct NetworkPictureTests {
         #expect(throws: CommandSyntaxError.self) { try CommandLanguage.parse("show graph to x.svg arcs wide") }
     }
 
+    @Test func influenceDiagramsShowUtilitiesAndTheExpectedUtilityOfEachOption() throws {
+        let (net, spec) = try ModelIO.loadWithDecisions(path: Self.root + "/models/dealer_winback_decision.bn")
+        let findings = try FindingSet(evidence: ["StatedReason": "price"])
+        let picture = try NetworkPicture(network: net, request: RenderRequest(findings: findings, decisions: spec))
+        let report = try DecisionService.decide(net, spec, findings: findings)
+        #expect(picture.meu == report.meu)
+        let doc = try Self.parse(picture.svg())
+        #expect(Set(doc.classed("utility").compactMap { $0.attributes["data-utility"] }) == Set(spec.utilities.map(\.name)))
+        #expect(spec.utilities.count == 4)
+        for option in report.expectedUtilities {
+            let node = try #require(picture.nodes.first { $0.name == option.decision })
+            #expect(node.expectedUtilities == option.expectedUtilities)
+            #expect(node.width > 0 && picture.utilities.allSatisfy { $0.width > 0 && $0.y > 0 })
+        }
+        // Every utility node is reached by an arc from each of its parents.
+        for u in spec.utilities {
+            #expect(Set(picture.arcs.filter { $0.to == u.name }.map(\.from)) == Set(u.parents))
+        }
+        // The text shows each option's value, the best in bold.
+        let values = doc.classed("expected-utility")
+        #expect(values.count == report.expectedUtilities.map(\.options.count).reduce(0, +))
+        #expect(values.filter { $0.attributes["font-weight"] == "bold" }.count == report.expectedUtilities.count)
+        // Without the decision part the same network is a plain picture.
+        let plain = try NetworkPicture(network: net, request: RenderRequest(findings: findings))
+        #expect(plain.utilities.isEmpty && plain.meu == nil && plain.nodes.allSatisfy { $0.expectedUtilities == nil })
+    }
+
     @Test func thePlotsAreWellFormed() throws {
         let trace = TracePlot(title: "EM <&>", subtitle: "s", trace: [-120, -100, -95.5, -95.1, -95.05])
         let t = try Self.parse(trace.svg())
