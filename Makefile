@@ -51,7 +51,7 @@ test-python:
 	$(SWIFT) build -c release --product credence_c
 	bash scripts/setup-venv.sh
 	.venv/bin/python -m pip install --disable-pip-version-check -q ./python
-	.venv/bin/python -m pytest -q python/tests
+	.venv/bin/python -m pytest -q python/tests --ignore=python/tests/spark
 	.venv/bin/jupyter nbconvert --to notebook --execute examples/python_quickstart.ipynb --output-dir examples/output --ExecutePreprocessor.timeout=300
 
 # credence.spark (python/credence/spark.py) on a local[2,4] Spark session: Java 17 from Debian,
