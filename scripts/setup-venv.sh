@@ -2,18 +2,20 @@
 # Creates the project's Python venv (.venv at the repository root) and installs the pinned
 # packages of every requirements/*.txt file (the Python package's tests, the browser tests,
 # the Spark tests). Idempotent: skips pip when every pin is already installed.
-# Needs only PyPI. Override the interpreter with PYTHON=/path/to/python3.
+# Needs only PyPI. Override the interpreter with PYTHON=/path/to/python3, the venv's folder
+# with VENV=path (relative to the repository root; Benchmarks/peers/setup.sh uses it).
 # Usage: bash scripts/setup-venv.sh [requirements/NAME.txt ...]   (default: all of them)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
+VENV=${VENV:-.venv}
 files=("$@")
 if ((${#files[@]} == 0)); then files=(requirements/*.txt); fi
-if [ ! -x .venv/bin/python ]; then
-  echo "setup-venv: creating .venv with $($PY --version 2>&1)" >&2
-  "$PY" -m venv .venv
+if [ ! -x "$VENV/bin/python" ]; then
+  echo "setup-venv: creating $VENV with $($PY --version 2>&1)" >&2
+  "$PY" -m venv "$VENV"
 fi
-if .venv/bin/python - "${files[@]}" <<'PYEOF'
+if "$VENV/bin/python" - "${files[@]}" <<'PYEOF'
 import sys
 from importlib.metadata import version, PackageNotFoundError
 missing = []
@@ -36,5 +38,5 @@ then
 else
   args=()
   for f in "${files[@]}"; do args+=(-r "$f"); done
-  .venv/bin/python -m pip install --disable-pip-version-check -q "${args[@]}"
+  "$VENV/bin/python" -m pip install --disable-pip-version-check -q "${args[@]}"
 fi
