@@ -92,8 +92,7 @@ struct FitOptions: Decodable {
 /// The `method` option of a fit (default mle).
 func fitMethod(_ name: String?) throws -> LearningTasks.FitMethod {
     guard let name else { return .mle }
-    guard let m = LearningTasks.FitMethod(rawValue: name) else { throw WorkbenchError.usage("method must be mle, bayes or em, got '\(name)'") }
-    return m
+    return try LearningTasks.FitMethod(parsing: name)
 }
 
 /// Decodes a JSON object of options; null or empty text is `{}`.

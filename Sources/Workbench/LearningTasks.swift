@@ -20,7 +20,17 @@ public enum LearningTasks {
 
     // MARK: fit
 
-    public enum FitMethod: String, CaseIterable, Sendable { case mle, bayes, em }
+    public enum FitMethod: String, CaseIterable, Sendable {
+        case mle, bayes, em
+
+        /// The method of an option's text; the error lists the choices.
+        public init(parsing text: String) throws {
+            guard let m = FitMethod(rawValue: text) else {
+                throw WorkbenchError.usage("method must be mle, bayes or em, got '\(text)'")
+            }
+            self = m
+        }
+    }
 
     /// What `fit` did.
     public struct FitReport: Codable, Sendable {

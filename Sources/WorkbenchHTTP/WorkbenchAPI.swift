@@ -165,9 +165,8 @@ public final class WorkbenchAPI: @unchecked Sendable {
         case ("POST", "/api/fit"):
             let f = try r.decode(FitBody.self)
             let name = f.method ?? "em"
-            guard let method = LearningTasks.FitMethod(rawValue: name) else {
-                throw WorkbenchHTTPError.badRequest("method must be mle, bayes or em, not '\(name)'")
-            }
+            let method: LearningTasks.FitMethod
+            do { method = try LearningTasks.FitMethod(parsing: name) } catch { throw WorkbenchHTTPError.badRequest("\(error)") }
             let iterations = f.maxIterations ?? 100, tolerance = f.tolerance ?? 1e-5
             let token = CancellationToken()
             guard s.fit.begin(method: name, maxIterations: iterations, token: token) else {

@@ -147,6 +147,8 @@ struct WorkbenchAPITests {
         #expect(up.status == 200)
         #expect(upJSON["rows"] as? Int == 1500)
         #expect(FileManager.default.fileExists(atPath: f.folder + "/uploads/asia.csv"))
+        let wrong = await f.call("POST", "/api/fit", json: #"{"method": "newton"}"#, session: s)
+        #expect(wrong.status == 400 && wrong.body.contains("method must be mle, bayes or em, got 'newton'"))
         let started = await f.call("POST", "/api/fit", json: #"{"method": "em"}"#, session: s)
         #expect(started.status == 202)
         var status: [String: Any] = [:]
