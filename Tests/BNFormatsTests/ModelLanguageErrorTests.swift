@@ -307,7 +307,7 @@ struct ModelLanguageErrorTests {
         var d: [Diagnostic] = []
         let elapsed = clock.measure { d = bnDiagnostics(text) }
         expectDiagnostics(d, [.init(2, 8, "P(A) has 2500000 probabilities; expected 2")])
-        #expect(elapsed < .seconds(20))
+        #expect(elapsed < .seconds(60))   // about 1 s in a debug build; a quadratic pass took minutes
         // A 10 MB name, and a 10 MB unterminated string whose error is located at its start.
         let name = String(repeating: "满", count: 3_500_000)
         expectDiagnostics(bnDiagnostics("variable A { t }\nP(A) = 1\nquery { \(name) }"), [.init(3, 9, "unknown variable")])

@@ -109,7 +109,9 @@ struct PortableNamesTests {
         let e = try #require(error)
         #expect(e.description.contains("unknown variable '\(String(repeating: "n", count: Quote.limit))…' (3145729 bytes)"))
         #expect(e.description.utf8.count < 1000)
-        #expect(elapsed < .seconds(1), "rejection took \(elapsed)")
+        // 33 s when messages quoted names whole; well under a second now. The bound is loose
+        // because the suite shares two cores with every other suite.
+        #expect(elapsed < .seconds(10), "rejection took \(elapsed)")
     }
 
     /// A small gzip file that expands past half the memory budget is refused with an error

@@ -161,7 +161,7 @@ struct SessionTerminalTests {
         let sent = Date()
         try t.keys("C-c")
         try t.wait(for: "error: interrupted: the model is as it was")
-        #expect(Date().timeIntervalSince(sent) < 5)
+        #expect(Date().timeIntervalSince(sent) < 30)   // normally well under a second; loose for a loaded CI machine
         try t.keys("undo", "Enter")
         try t.wait(for: "nothing to undo")
         try t.keys("show cpt HISTORY", "Enter")
