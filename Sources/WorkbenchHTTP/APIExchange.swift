@@ -56,18 +56,30 @@ public struct APIRequest: Sendable {
     }
 }
 
-/// The answer: status, content type, extra headers and body.
+/// The answer: status, content type, extra headers and body; or, for an event stream
+/// (`text/event-stream`), the chunks of a body that is written as they come.
 public struct APIResponse: Sendable {
     public var status: Int
     public var contentType: String
     public var headers: [String: String]
     public var body: Data
+    /// A body of unknown length, sent chunk by chunk as the stream yields (`body` is ignored).
+    public var stream: AsyncStream<Data>?
 
     public init(status: Int = 200, contentType: String, headers: [String: String] = [:], body: Data) {
         self.status = status
         self.contentType = contentType
         self.headers = headers
         self.body = body
+        self.stream = nil
+    }
+
+    /// Server-sent events (the WHATWG `EventSource` format): each chunk of `events` is one or
+    /// more `event:`/`data:` blocks.
+    static func eventStream(_ events: AsyncStream<Data>) -> APIResponse {
+        var r = APIResponse(contentType: "text/event-stream", body: Data())
+        r.stream = events
+        return r
     }
 
     /// A result in the one JSON form (`JSONDocument`, compact).

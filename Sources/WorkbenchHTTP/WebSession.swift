@@ -4,7 +4,7 @@ import Workbench
 
 /// One browser tab's workbench: a `Session` (journalled like the REPL's) with its
 /// `CommandRunner`, worked on by one serial queue so that its requests run one at a time and
-/// off the server's own threads, and the state of its fit, which the page polls while the fit
+/// off the server's own threads, and the state of its fit, which the page follows (events or polling) while the fit
 /// runs on that queue.
 final class WebSession: @unchecked Sendable {
     let id: String
@@ -48,7 +48,8 @@ final class WebSession: @unchecked Sendable {
 }
 
 /// The progress and outcome of a session's fit: updated by the fit on the session's queue,
-/// read by the page's polling from any thread.
+/// read from any thread, by polling (`current`) or as a stream of server-sent events
+/// (`events()`).
 final class FitJob: @unchecked Sendable {
     /// What `GET /api/fit` answers.
     struct Status: Codable, Sendable {
@@ -66,6 +67,8 @@ final class FitJob: @unchecked Sendable {
     private let lock = NSLock()
     private var status = Status(state: "idle", iteration: 0, logLikelihoods: [])
     private var token: CancellationToken?
+    private var listeners: [Int: AsyncStream<Data>.Continuation] = [:]
+    private var nextListener = 0
 
     var isRunning: Bool { lock.withLock { status.state == "running" } }
     var current: Status { lock.withLock { status } }
@@ -81,17 +84,53 @@ final class FitJob: @unchecked Sendable {
     }
 
     func progress(_ iteration: Int, _ logLikelihood: Double) {
-        lock.withLock { status.iteration = iteration; status.logLikelihoods.append(logLikelihood) }
+        struct Step: Encodable { var iteration: Int; var logLikelihood: Double }
+        let event = Self.event("progress", Step(iteration: iteration, logLikelihood: logLikelihood))
+        lock.withLock {
+            status.iteration = iteration; status.logLikelihoods.append(logLikelihood)
+            for l in listeners.values { l.yield(event) }
+        }
     }
 
     func end(_ outcome: Result<LearningTasks.FitReport, Error>, cancelled: Bool) {
-        lock.withLock {
+        let (event, ending) = lock.withLock {
             switch outcome {
             case .success(let r): status.state = "done"; status.report = r
             case .failure(let e): status.state = cancelled ? "cancelled" : "failed"; status.error = String(describing: e)
             }
             token = nil
+            defer { listeners = [:] }
+            return (Self.event(status.state, status), Array(listeners.values))
         }
+        // Outside the lock: finishing a stream runs its termination handler, which takes it.
+        for l in ending { l.yield(event); l.finish() }
+    }
+
+    /// The fit as server-sent events: first `status` (what `current` answers, so a page that
+    /// subscribes late has the iterations so far), then one `progress` event per EM iteration
+    /// (`{iteration, logLikelihood}`) and, when the fit ends, one `done`, `failed` or
+    /// `cancelled` event with the final status; then the stream ends. When no fit runs, the
+    /// stream is the `status` event alone.
+    func events() -> AsyncStream<Data> {
+        let (stream, continuation) = AsyncStream.makeStream(of: Data.self, bufferingPolicy: .unbounded)
+        lock.withLock {
+            continuation.yield(Self.event("status", status))
+            guard status.state == "running" else { continuation.finish(); return }
+            let id = nextListener
+            nextListener += 1
+            listeners[id] = continuation
+            continuation.onTermination = { [weak self] _ in
+                guard let self else { return }
+                self.lock.withLock { _ = self.listeners.removeValue(forKey: id) }
+            }
+        }
+        return stream
+    }
+
+    /// One server-sent event: `event: NAME`, `data: JSON` (one line), a blank line.
+    static func event(_ name: String, _ value: some Encodable) -> Data {
+        let json = (try? JSONDocument.encode(value, pretty: false, nonFinite: .null)) ?? "{}"
+        return Data("event: \(name)\ndata: \(json)\n\n".utf8)
     }
 
     /// Asks a running fit to stop (the model stays as it was); false when none runs.

@@ -178,6 +178,7 @@ public final class WorkbenchAPI: @unchecked Sendable {
             }
             return try .json(s.fit.current, status: 202)
         case ("GET", "/api/fit"): return try .json(s.fit.current)
+        case ("GET", "/api/fit/events"): return .eventStream(s.fit.events())
         case ("POST", "/api/fit/cancel"): return try .json(["cancelled": s.fit.cancel()])
         case ("POST", "/api/learn"):
             let settings = try r.decode(LearnBody.self).settings()

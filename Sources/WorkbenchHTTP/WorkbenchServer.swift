@@ -77,7 +77,12 @@ public final class WorkbenchServer: Sendable {
             out[HTTPHeader("X-Content-Type-Options")] = "nosniff"
             for (k, v) in response.headers { out[HTTPHeader(k)] = v }
             if response.status == 413 { out[HTTPHeader("Connection")] = "close" }
-            return HTTPResponse(statusCode: HTTPStatusCode(response.status, phrase: Self.phrase(response.status)), headers: out, body: response.body)
+            let status = HTTPStatusCode(response.status, phrase: Self.phrase(response.status))
+            if let stream = response.stream {
+                // Sent with chunked transfer encoding, each chunk as the stream yields it.
+                return HTTPResponse(statusCode: status, headers: out, body: HTTPBodySequence(from: StreamedBytes(chunks: stream)))
+            }
+            return HTTPResponse(statusCode: status, headers: out, body: response.body)
         }
 
         /// The body, read chunk by chunk (a chunked body has no length to check first); nil as
@@ -141,5 +146,37 @@ struct IdleTimeoutPool<Inner: AsyncSocketPool>: AsyncSocketPool {
         var value: Int32 = 0
         var size = socklen_t(MemoryLayout<Int32>.size)
         return getsockopt(socket.file.rawValue, SOL_SOCKET, SO_ACCEPTCONN, &value, &size) == 0 && value != 0
+    }
+}
+
+/// An `AsyncStream` of byte chunks as the byte sequence FlyingFox writes a streamed body from
+/// (`HTTPBodySequence(from:)`, chunked transfer encoding): each `nextBuffer` hands on at most
+/// the suggested count of the bytes of the current chunk, waiting for the next chunk when
+/// none are left.
+struct StreamedBytes: AsyncBufferedSequence, Sendable {
+    typealias Element = UInt8
+    let chunks: AsyncStream<Data>
+
+    func makeAsyncIterator() -> Iterator { Iterator(chunks: chunks.makeAsyncIterator()) }
+
+    struct Iterator: AsyncBufferedIteratorProtocol {
+        var chunks: AsyncStream<Data>.AsyncIterator
+        var pending: [UInt8] = []
+        var offset = 0
+
+        mutating func nextBuffer(suggested count: Int) async throws -> ArraySlice<UInt8>? {
+            while offset == pending.count {
+                guard let chunk = await chunks.next() else { return nil }
+                pending = Array(chunk)
+                offset = 0
+            }
+            let end = Swift.min(pending.count, offset + Swift.max(count, 1))
+            defer { offset = end }
+            return pending[offset..<end]
+        }
+
+        mutating func next() async throws -> UInt8? {
+            try await nextBuffer(suggested: 1)?.first
+        }
     }
 }

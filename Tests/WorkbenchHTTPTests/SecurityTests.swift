@@ -204,6 +204,16 @@ struct ServerSocketTests {
         #expect(good.text.contains("asia.bif"))
         let denied = await exchange(port: port, "GET /api/models HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n\r\n", seconds: 240)
         #expect(denied.text.hasPrefix("HTTP/1.1 401"))
+        // An event stream goes out with chunked transfer encoding (token and session in the
+        // query, as the page's EventSource sends them); with no fit running it is one event.
+        let opened = await exchange(port: port, "POST /api/sessions HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nAuthorization: Bearer \(Fixture.token)\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}", seconds: 240)
+        let session = try #require(opened.text.firstMatch(of: /"session":"([^"]+)"/)?.1)
+        let events = await exchange(port: port, "GET /api/fit/events?token=\(Fixture.token)&session=\(session) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n\r\n", seconds: 240)
+        #expect(events.text.hasPrefix("HTTP/1.1 200"))
+        #expect(events.text.lowercased().contains("transfer-encoding: chunked"))
+        #expect(events.text.contains("text/event-stream"))
+        #expect(events.text.contains("event: status\ndata: {\"iteration\":0"))
+        #expect(events.text.hasSuffix("0\r\n\r\n"))
         await server.stop()
     }
 

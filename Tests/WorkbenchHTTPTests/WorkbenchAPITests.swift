@@ -173,6 +173,58 @@ struct WorkbenchAPITests {
         #expect((learned.json["edges"] as? [Any])?.isEmpty == false)
     }
 
+    /// `GET /api/fit/events`: a `status` event, one `progress` event per EM iteration, and the
+    /// final `done` event; together they carry every iteration once, in order, and the
+    /// final log-likelihoods are the report's. After the fit, the stream is `status` alone.
+    @Test func fitProgressArrivesAsServerSentEvents() async throws {
+        let f = try Fixture(); defer { f.cleanUp() }
+        let s = try await f.openSession()
+        let net = try ModelIO.load(path: f.folder + "/asia.bif")
+        let data = try LearningTasks.sample(net, rows: 3000, seed: 5, missing: 0.3, dropLatent: false)
+        try CSVWriter.string(data).write(toFile: f.folder + "/asia-gaps.csv", atomically: true, encoding: .utf8)
+        #expect(await f.call("POST", "/api/data/load", json: #"{"path": "asia-gaps.csv"}"#, session: s).status == 200)
+        #expect(await f.call("POST", "/api/fit", json: #"{"method": "em", "tolerance": 0, "maxIterations": 25}"#, session: s).status == 202)
+        let headers = ["Authorization": "Bearer \(Fixture.token)", "X-Credence-Session": s]
+        let r = await f.api.handle(APIRequest(method: "GET", path: "/api/fit/events", headers: headers))
+        #expect(r.status == 200 && r.contentType == "text/event-stream")
+        let stream = try #require(r.stream)
+        var events: [(name: String, data: [String: Any])] = []
+        for await chunk in stream { events += try Self.parseEvents(chunk) }
+        try #require(events.count >= 2)
+        #expect(events.first?.name == "status")
+        #expect(events.last?.name == "done")
+        let done = events.last!.data
+        let final = try #require(done["logLikelihoods"] as? [Double])
+        let report = try #require(done["report"] as? [String: Any])
+        #expect(((report["em"] as? [String: Any])?["iterations"] as? Int) == final.count)
+        // The snapshot's iterations and then each progress event: every iteration, in order, once.
+        var seen = (events.first!.data["logLikelihoods"] as? [Double]) ?? []
+        for e in events.dropFirst().dropLast() {
+            #expect(e.name == "progress")
+            #expect(e.data["iteration"] as? Int == seen.count)   // EM numbers its iterations from 0
+            seen.append(e.data["logLikelihood"] as? Double ?? .nan)
+        }
+        #expect(seen == final)
+        #expect(final.count > 2 && final.last! >= final.first!)
+        // Once the fit has ended, a new stream is the status alone, and ends.
+        let after = await f.api.handle(APIRequest(method: "GET", path: "/api/fit/events", headers: headers))
+        var tail: [(name: String, data: [String: Any])] = []
+        for await chunk in try #require(after.stream) { tail += try Self.parseEvents(chunk) }
+        #expect(tail.map(\.name) == ["status"])
+        #expect(tail.first?.data["state"] as? String == "done")
+    }
+
+    /// `event: NAME` / `data: JSON` blocks separated by blank lines.
+    static func parseEvents(_ chunk: Data) throws -> [(name: String, data: [String: Any])] {
+        try String(decoding: chunk, as: UTF8.self).components(separatedBy: "\n\n").filter { !$0.isEmpty }.map { block in
+            let lines = block.split(separator: "\n")
+            let name = try #require(lines.first { $0.hasPrefix("event: ") }).dropFirst(7)
+            let data = try #require(lines.first { $0.hasPrefix("data: ") }).dropFirst(6)
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(data.utf8)) as? [String: Any])
+            return (String(name), json)
+        }
+    }
+
     /// docs/openapi.yaml and the routes agree: every documented method and path is routed.
     @Test func everyDocumentedRouteIsServed() async throws {
         let f = try Fixture(); defer { f.cleanUp() }

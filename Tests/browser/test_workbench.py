@@ -211,6 +211,11 @@ def check_upload_and_fit(page, credence, folder):
     info = page.d.find_element(By.ID, "fit-info").text
     assert page.d.find_element(By.ID, "fit-info").get_attribute("data-state") == "done", "fit failed: " + info
     assert "EM iterations" in info, info
+    # The progress came as server-sent events (GET /api/fit/events), every iteration of them.
+    fit_info = page.d.find_element(By.ID, "fit-info")
+    assert fit_info.get_attribute("data-transport") == "events", fit_info.get_attribute("data-transport")
+    iterations = int(re.search(r"(\d+) EM iterations", info).group(1))
+    assert fit_info.get_attribute("data-iterations-seen") == str(iterations), (fit_info.get_attribute("data-iterations-seen"), info)
     assert page.d.find_element(By.ID, "fit-progress").get_attribute("value") == "100"
     page.wait_state(lambda s: s["canUndo"] and s["dirty"], "the fit changed the model, undoably")
     fitted = page.p("lung", "yes")[0]

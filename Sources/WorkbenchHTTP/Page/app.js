@@ -375,35 +375,66 @@ async function upload() {
   });
 }
 
+// The fit's progress arrives as server-sent events (GET /api/fit/events): `status` first,
+// then `progress` per EM iteration, then `done`, `failed` or `cancelled`. If the event
+// stream breaks, the page falls back to polling GET /api/fit.
 async function fit() {
   await guarded(async () => {
     await api("POST", "/api/fit", { method: $("fit-method").value });
     $("fit-run").disabled = true; $("fit-cancel").disabled = false;
     $("fit-info").textContent = "fitting…";
-    for (;;) {
-      await new Promise((r) => setTimeout(r, 150));
-      const s = await api("GET", "/api/fit");
-      const cap = s.maxIterations || 100;
-      $("fit-progress").value = s.state === "running" ? Math.min(99, (100 * s.iteration) / cap) : 100;
-      if (s.state === "running") {
-        const ll = s.logLikelihoods.length ? s.logLikelihoods[s.logLikelihoods.length - 1] : null;
-        $("fit-info").textContent = `iteration ${s.iteration}` + (ll !== null ? `, log-likelihood ${ll.toFixed(4)}` : "");
-        continue;
-      }
-      $("fit-run").disabled = false; $("fit-cancel").disabled = true;
-      if (s.state === "done") {
-        const r = s.report;
-        $("fit-info").textContent = `fitted by ${r.method} on ${r.rows} rows` + (r.em ? `, ${r.em.iterations} EM iterations` : "") +
-          `\nlog-likelihood ${r.logLikelihood === null ? "-inf" : r.logLikelihood.toFixed(4)}`;
-        $("fit-info").dataset.state = "done";
-        await redraw();
-      } else {
-        $("fit-info").textContent = s.state + (s.error ? ": " + s.error : "");
-        $("fit-info").dataset.state = s.state;
-      }
-      return;
+    const final = await new Promise((resolve) => {
+      const url = "/api/fit/events?token=" + encodeURIComponent(app.token) + "&session=" + encodeURIComponent(app.session);
+      const source = new EventSource(url);
+      let cap = 100, ended = false, seen = 0;   // seen: EM iterations that reached the page
+      const end = (s) => {
+        ended = true; source.close();
+        if (s.state !== "running" && seen === 0) seen = s.logLikelihoods.length;
+        $("fit-info").dataset.transport = "events"; $("fit-info").dataset.iterationsSeen = String(seen);
+        resolve(s);
+      };
+      const show = (iteration, ll) => {
+        $("fit-progress").value = Math.min(99, (100 * iteration) / cap);
+        $("fit-info").textContent = `iteration ${iteration}` + (ll !== null && ll !== undefined ? `, log-likelihood ${ll.toFixed(4)}` : "");
+      };
+      source.addEventListener("status", (e) => {
+        const s = JSON.parse(e.data);
+        cap = s.maxIterations || 100;
+        if (s.state !== "running") { end(s); return; }
+        seen = s.logLikelihoods.length;
+        show(s.iteration, s.logLikelihoods.length ? s.logLikelihoods[s.logLikelihoods.length - 1] : null);
+      });
+      source.addEventListener("progress", (e) => { const p = JSON.parse(e.data); seen += 1; show(p.iteration, p.logLikelihood); });
+      for (const name of ["done", "failed", "cancelled"]) source.addEventListener(name, (e) => end(JSON.parse(e.data)));
+      source.onerror = () => {
+        if (ended) return;
+        source.close(); $("fit-info").dataset.transport = "polling";
+        pollFit().then(resolve);
+      };
+    });
+    $("fit-progress").value = 100;
+    $("fit-run").disabled = false; $("fit-cancel").disabled = true;
+    if (final.state === "done") {
+      const r = final.report;
+      $("fit-info").textContent = `fitted by ${r.method} on ${r.rows} rows` + (r.em ? `, ${r.em.iterations} EM iterations` : "") +
+        `\nlog-likelihood ${r.logLikelihood === null ? "-inf" : r.logLikelihood.toFixed(4)}`;
+      $("fit-info").dataset.state = "done";
+      await redraw();
+    } else {
+      $("fit-info").textContent = final.state + (final.error ? ": " + final.error : "");
+      $("fit-info").dataset.state = final.state;
     }
   });
+}
+
+/** Polls GET /api/fit until the fit is no longer running; its last status. */
+async function pollFit() {
+  for (;;) {
+    const s = await api("GET", "/api/fit");
+    if (s.state !== "running") return s;
+    $("fit-info").textContent = `iteration ${s.iteration}`;
+    await new Promise((r) => setTimeout(r, 150));
+  }
 }
 
 async function learn() {
