@@ -185,6 +185,7 @@ struct XMLScannerTests {
         #expect(Self.problem("<?xml version=\"1.0\" standalone=\"yes\" encoding=\"UTF-8\"?><a/>") == "x.xml:1:38: error: unexpected encoding in the XML declaration (version, then encoding, then standalone)" + example)
         #expect(Self.problem("<?xml ?><a/>") == "x.xml:1:1: error: the XML declaration must begin with version=\"1.0\"" + example)
         #expect(Self.problem("<?xml version=\"1.0\"") == "x.xml:1:1: error: the XML declaration has no end '?>'" + example)
+        #expect(Self.problem("<?xml") == "x.xml:1:1: error: the XML declaration has no end '?>'" + example)
         #expect(Self.problem(" <?xml version=\"1.0\"?><a/>") == "x.xml:1:2: error: the XML declaration <?xml …?> must be at the very start of the file\n  hint: remove what comes before it, white space included")
         // A file that says ISO-8859-1: fine while it is ASCII, refused once it is not.
         #expect(throws: Never.self) { try Self.scan("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><a/>") }

@@ -85,7 +85,7 @@ struct XMLScanner<Collector: XMLCollecting> {
         try checkCharacters()
         let n = bytes.count
         if n >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { i = 3 }
-        if hasPrefix("<?xml", at: i) && i + 5 < n && (isSpace(bytes[i + 5]) || bytes[i + 5] == UInt8(ascii: "?")) {
+        if hasPrefix("<?xml", at: i) && (i + 5 == n || isSpace(bytes[i + 5]) || bytes[i + 5] == UInt8(ascii: "?")) {
             try xmlDeclaration()
         }
         while i < n {
