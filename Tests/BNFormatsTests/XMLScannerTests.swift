@@ -203,6 +203,21 @@ struct XMLScannerTests {
         #expect(Self.problem(Array("<a>".utf8) + [0xEF, 0xBF, 0xBF] + Array("</a>".utf8)) == "x.xml:1:4: error: the noncharacter U+FFFF is not allowed in XML\n  hint: remove it")
     }
 
+    @Test func theReadersGiveTheirOwnEncodingHints() {
+        // GeNIe's XDSL in ISO-8859-1 with a non-ASCII byte, and an XMLBIF file saved as UTF-16.
+        let latin1 = Array("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<smile id=\"caf".utf8) + [0xE9] + Array("\"/>".utf8)
+        let e1 = #expect(throws: FormatError.self) { try XDSLReader.parseDocument(SourceText(file: "g.xdsl", bytes: latin1)) }
+        #expect(e1?.description == "g.xdsl:2:15: error: invalid UTF-8 (byte 0xE9)\n  hint: GeNIe may save ISO-8859-1: re-save the file as UTF-8")
+        let utf16: [UInt8] = [0xFF, 0xFE] + Array("<BIF/>".utf8).flatMap { [$0, 0] }
+        let e2 = #expect(throws: FormatError.self) { try XMLBIFReader.parse(SourceText(file: "w.xml", bytes: utf16)) }
+        #expect(e2?.description == "w.xml:1:1: error: the file is UTF-16 (it starts with the byte-order mark FF FE)\n  hint: save the file as UTF-8")
+        // A well-formedness error in XDSL is located like any other.
+        let e3 = #expect(throws: FormatError.self) {
+            try XDSLReader.parseDocument(SourceText(file: "n.xdsl", text: "<smile id=\"n\">\n<nodes>\n<cpt id=\"A\"><state id=\"a\"/></nodes>\n</smile>"))
+        }
+        #expect(e3?.description == "n.xdsl:3:28: error: </nodes> where </cpt> was expected\n  hint: <cpt> opened at 3:1 is not closed: the XML elements are not properly nested")
+    }
+
     @Test func deepNestingIsALocatedErrorNotAStackOverflow() {
         let deep = String(repeating: "<a>", count: 100_000) + String(repeating: "</a>", count: 100_000)
         let limit = XMLScanner<Recorder>.maximumDepth
