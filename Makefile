@@ -7,7 +7,9 @@
 #               and pgmpy read every export of every shipped model with the same numbers
 #               (Benchmarks/peers/check_interop.py, in the venv of Benchmarks/peers/setup.sh),
 #               that influence diagrams solve as pyAgrum solves them (bench_decisions.py),
-#               the Python package (make test-python), credence.spark on a local[2] session
+#               the Python package (make test-python, which also checks with
+#               scripts/check-c-deps.sh that libcredence_c.so needs only libc, libm,
+#               libstdc++, OpenBLAS and zlib), credence.spark on a local[2] session
 #               (make test-spark) and `credence serve` in headless chromium
 #               (Tests/browser/test_workbench.py)
 #   make bench-serve  wrk against credence serve (BENCHMARKS.md; needs install-deps.sh --browser)
@@ -45,10 +47,12 @@ test: deps-render
 	bash scripts/setup-venv.sh requirements/browser.txt
 	.venv/bin/python Tests/browser/test_workbench.py --credence $(RELEASE_BIN)/credence
 
-# The Python package (python/): the C library in release, the pinned venv (.venv), the package
+# The Python package (python/): the C library in release and its dependencies (only libc, libm,
+# libstdc++, OpenBLAS and zlib: scripts/check-c-deps.sh), the pinned venv (.venv), the package
 # installed as a user would (pip install ./python), its tests against the CLI, the notebook.
 test-python:
 	$(SWIFT) build -c release --product credence_c
+	bash scripts/check-c-deps.sh $(RELEASE_BIN)/libcredence_c.so
 	bash scripts/setup-venv.sh
 	.venv/bin/python -m pip install --disable-pip-version-check -q ./python
 	.venv/bin/python -m pytest -q python/tests --ignore=python/tests/spark

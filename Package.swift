@@ -13,7 +13,9 @@ let package = Package(
         .library(name: "BNLearning", targets: ["BNLearning"]),
         .library(name: "Workbench", targets: ["Workbench"]),
         // The C ABI under the Python package (python/): libcredence_c.so, Swift runtime and
-        // Foundation linked in statically (see Sources/CredenceC/README.md).
+        // Foundation linked in statically, so it needs only libc, libm, libstdc++, OpenBLAS
+        // and zlib (no FoundationXML, hence no libxml2/ICU: BNFormats reads XML itself;
+        // scripts/check-c-deps.sh checks; see Sources/CredenceC/README.md).
         .library(name: "credence_c", type: .dynamic, targets: ["CredenceC"]),
         .library(name: "WorkbenchHTTP", targets: ["WorkbenchHTTP"]),
     ],
@@ -69,7 +71,6 @@ let package = Package(
                 "-static-stdlib",
                 "-Xlinker", "--no-undefined",
                 "-Xlinker", "--start-group",
-                "-Xlinker", "-lFoundationXML",
                 "-Xlinker", "-lFoundation",
                 "-Xlinker", "-lFoundationInternationalization",
                 "-Xlinker", "-lFoundationEssentials",
@@ -77,7 +78,6 @@ let package = Package(
                 "-Xlinker", "-l_FoundationCShims",
                 "-Xlinker", "-l_FoundationCollections",
                 "-Xlinker", "-lCoreFoundation",
-                "-Xlinker", "-l_CFXMLInterface",
                 "-Xlinker", "-lswiftDispatch",
                 "-Xlinker", "-ldispatch",
                 "-Xlinker", "-lBlocksRuntime",
@@ -86,7 +86,6 @@ let package = Package(
                 "-Xlinker", "-lswift_StringProcessing",
                 "-Xlinker", "-lswift_RegexParser",
                 "-Xlinker", "-lswiftCore",
-                "-Xlinker", "-lxml2",
                 "-Xlinker", "--end-group",
             ])]
         ),
@@ -116,7 +115,7 @@ let package = Package(
         .testTarget(name: "BNInferenceTests", dependencies: ["BNInference", "BNFormats"]),
         .testTarget(name: "BNFormatsTests", dependencies: ["BNFormats"], exclude: ["Fixtures"]),
         .testTarget(name: "BNLearningTests", dependencies: ["BNLearning"]),
-        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "_CZlib"], exclude: ["Transcripts", "Mistakes"]),
+        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "BNFormats", "_CZlib"], exclude: ["Transcripts", "Mistakes"]),
         .testTarget(name: "WorkbenchHTTPTests", dependencies: ["WorkbenchHTTP", "Workbench", "BNCore", "BNFormats"]),
     ]
 )

@@ -50,11 +50,6 @@ case $TARGET in
     *) for d in Tests/BNFormatsTests/Fixtures/*/; do cp "$d"* "$CORPUS"/ 2>/dev/null || true; done ;;
 esac
 
-# FoundationXML's XMLParser leaks the CFError it makes for each malformed document (a
-# leak inside Foundation, not ours): leak detection is off for targets that parse XML.
-EXTRA=()
-case $TARGET in models) EXTRA=(-detect_leaks=0); export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0} ;; esac
-
 echo "fuzzing $TARGET for $SECONDS_TO_RUN s ..." >&2
 "$OUT/fuzz-$TARGET" "$CORPUS" -max_total_time="$SECONDS_TO_RUN" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
-    -artifact_prefix="Fuzz/.build/artifacts-$TARGET/" -print_final_stats=1 ${EXTRA[@]+"${EXTRA[@]}"} "$@"
+    -artifact_prefix="Fuzz/.build/artifacts-$TARGET/" -print_final_stats=1 "$@"

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Credence needs on a Debian machine, only what is missing:
-#   - system libraries: libopenblas-dev (BLAS), libedit-dev (REPL line editing), libxml2-dev
-#     (libcredence_c.so links FoundationXML statically, libxml2 dynamically),
-#     pkg-config, zlib1g-dev (gzip-compressed models)
+#   - system libraries: libopenblas-dev (BLAS), libedit-dev (REPL line editing), pkg-config,
+#     zlib1g-dev (gzip-compressed models); no libxml2-dev: BNFormats reads XML itself
+#     (XMLScanner), so nothing links FoundationXML
 #   - with --render (what `make test` and scripts/render-docs.sh use): the pictures of
 #     `credence render` and the --plot options: graphviz (the `dot` layout), librsvg2-bin
 #     (`rsvg-convert`: PNG and PDF from the SVG) and fonts-noto-cjk (glyphs for Chinese labels)
@@ -14,7 +14,7 @@
 # Usage: bash scripts/install-deps.sh [--render] [--browser] [--java]
 set -euo pipefail
 
-packages=(libopenblas-dev libedit-dev pkg-config zlib1g-dev libxml2-dev)
+packages=(libopenblas-dev libedit-dev pkg-config zlib1g-dev)
 for option in "$@"; do
   case "$option" in
     --render) packages+=(graphviz librsvg2-bin fonts-noto-cjk) ;;

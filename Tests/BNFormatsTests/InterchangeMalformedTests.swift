@@ -40,15 +40,15 @@ struct InterchangeMalformedTests {
         Case(file: "bif/bad-credence-cuts.bif", at: "5:12", words: ["credence_cuts must be decimal numbers", "'30 thirty'"]),
         Case(file: "bif/bad-credence-cuts-count.bif", at: "3:10", words: ["'Age' has 2 states, so it needs 1 cut points, not 2"]),
         // XMLBIF
-        Case(file: "xmlbif/bad-malformed.xmlbif", at: "25:", words: ["the document ends inside <BIF>", "not properly closed"]),
+        Case(file: "xmlbif/bad-malformed.xmlbif", at: "24:1", words: ["</NETWORK> where </VARIABLE> was expected", "opened at 10:1", "not properly nested"]),
         Case(file: "xmlbif/bad-table-count.xmlbif", at: "22:", words: ["the table of 'B' has 3 probabilities; it needs 4"]),
         Case(file: "xmlbif/bad-unknown-given.xmlbif", at: "21:", words: ["unknown variable 'Z'"]),
         Case(file: "xmlbif/bad-non-numeric.xmlbif", at: "17:", words: ["entry 2", "not a number: 'seven'"]),
-        Case(file: "xmlbif/bad-truncated.xmlbif", at: "16:", words: ["the document ends inside <DEFINITION>", "truncated"]),
+        Case(file: "xmlbif/bad-truncated.xmlbif", at: "16:15", words: ["the document ends inside <DEFINITION>", "opened at 15:1", "truncated"]),
         // Fuzzer reproducers: Foundation's XMLParser crashed on processing instructions without data.
-        Case(file: "xmlbif/crash-pi-without-data.xmlbif", at: "2:", words: ["the document ends inside <HTTML>"]),
+        Case(file: "xmlbif/crash-pi-without-data.xmlbif", at: "3:1", words: ["the document ends inside <httml>", "opened at 2:1"]),
         Case(file: "xmlbif/crash-pi-inside.xmlbif", at: "1:1", words: ["no variables found"]),
-        Case(file: "xmlbif/crash-pi-after-bad-declaration.xmlbif", at: "21:1", words: ["the document ends inside <NETWORK>"]),
+        Case(file: "xmlbif/crash-pi-after-bad-declaration.xmlbif", at: "1:7", words: ["the XML declaration must begin with version=\"1.0\", found versio"]),
         Case(file: "xmlbif/bad-not-xmlbif.xmlbif", at: "1:1", words: ["not an XMLBIF document"]),
         // Hugin NET
         Case(file: "net/bad-missing-states.net", at: "5:6", words: ["node 'A' has no 'states'"]),

@@ -1,33 +1,31 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import Testing
 import BNCore
 import BNLearning
+@testable import BNFormats
 @testable import Workbench
 
 /// `EvaluationPlot`: the SVG of `evaluate --plot`.
 @Suite("Calibration plot SVG")
 struct CalibrationPlotSVGTests {
     /// Collects the elements of an XML document.
-    final class Elements: NSObject, XMLParserDelegate {
+    final class Elements: XMLCollecting {
         var names: [String] = []
         var attributes: [[String: String]] = []
         var text = ""
-        func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
-                    attributes: [String: String] = [:]) {
+        var problem: Diagnostic? { nil }
+        func startElement(_ name: String, attributes: [String: String], at: BNFormats.SourceLocation) {
             names.append(name)
             self.attributes.append(attributes)
         }
-        func parser(_ parser: XMLParser, foundCharacters string: String) { text += string }
+        func characters(_ string: String) { text += string }
+        func endElement(_ name: String) {}
     }
 
+    /// The elements of `svg`, which must be well-formed XML (BNFormats' strict scanner).
     func parse(_ svg: String) throws -> Elements {
-        let parser = XMLParser(data: Data(svg.utf8))
         let elements = Elements()
-        parser.delegate = elements
-        #expect(parser.parse(), "not well-formed XML: \(String(describing: parser.parserError))")
+        try scanXML(SourceText(file: "plot.svg", text: svg), elements, document: "an SVG picture", encodingHint: "write UTF-8")
         return elements
     }
 

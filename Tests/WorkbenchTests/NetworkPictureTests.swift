@@ -1,10 +1,8 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import Testing
 import BNCore
 import _CZlib
+@testable import BNFormats
 @testable import Workbench
 
 /// `credence render` / `show graph to FILE`: the SVG is well-formed and complete, the bars
@@ -17,31 +15,28 @@ struct NetworkPictureTests {
 
     /// Every element of an SVG with its attributes, the `data-variable` of the node group it
     /// is in, and its text.
-    final class Elements: NSObject, XMLParserDelegate {
+    final class Elements: XMLCollecting {
         struct Element { var name: String; var attributes: [String: String]; var node: String?; var text = "" }
         var elements: [Element] = []
         var open: [Int] = []
-        func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
-                    attributes: [String: String] = [:]) {
+        var problem: Diagnostic? { nil }
+        func startElement(_ name: String, attributes: [String: String], at: BNFormats.SourceLocation) {
             let node = attributes["data-variable"] ?? open.last.flatMap { elements[$0].node }
             elements.append(Element(name: name, attributes: attributes, node: node))
             open.append(elements.count - 1)
         }
-        func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) { open.removeLast() }
-        func parser(_ parser: XMLParser, foundCharacters string: String) { if let i = open.last { elements[i].text += string } }
+        func endElement(_ name: String) { open.removeLast() }
+        func characters(_ string: String) { if let i = open.last { elements[i].text += string } }
 
         func classed(_ cls: String) -> [Element] {
             elements.filter { ($0.attributes["class"] ?? "").split(separator: " ").contains(Substring(cls)) }
         }
     }
 
+    /// The elements of `svg`, which must be well-formed XML (BNFormats' strict scanner).
     static func parse(_ svg: String) throws -> Elements {
-        let parser = XMLParser(data: Data(svg.utf8))
         let e = Elements()
-        parser.delegate = e
-        let ok = parser.parse()
-        #expect(ok, "not well-formed XML: \(String(describing: parser.parserError))")
-        try #require(ok)
+        try scanXML(SourceText(file: "picture.svg", text: svg), e, document: "an SVG picture", encodingHint: "write UTF-8")
         return e
     }
 

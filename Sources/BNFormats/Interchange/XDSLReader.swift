@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import BNCore
 
 /// Reads GeNIe / SMILE's XDSL (`.xdsl`), Bayesian networks and influence diagrams:
@@ -24,7 +21,7 @@ import BNCore
 /// utilities). `noisymax`, `noisyadder` and continuous nodes (`equation`, …) are refused
 /// with a located error naming the node. GeNIe's display names (`<extensions>` →
 /// `<node><name>`) become labels; `<property id="credence_…">` keep Credence's records.
-/// Errors are located at the element (line and column of the XML parser).
+/// The XML is read by `XMLScanner`; errors are located at the element's `<`.
 public enum XDSLReader {
     /// Reads an XDSL file with its utilities.
     public static func readDocument(path: String) throws(FormatError) -> BNDocument {
@@ -39,7 +36,7 @@ public enum XDSLReader {
     /// Parses XDSL bytes.
     public static func parseDocument(_ source: SourceText) throws(FormatError) -> BNDocument {
         let collector = XDSLCollector(file: source.file, sourceSize: source.bytes.count)
-        try runXMLParser(source, collector, document: "an XDSL document (<smile>…</smile>)",
+        try scanXML(source, collector, document: "an XDSL document (<smile>…</smile>)",
                          encodingHint: "GeNIe may save ISO-8859-1: re-save the file as UTF-8")
         guard collector.sawSmile else {
             throw FormatError(SourceLocation(file: source.file, line: 1, column: 1), "not an XDSL document: no <smile> element")
@@ -49,7 +46,7 @@ public enum XDSLReader {
 }
 
 /// SAX delegate gathering XDSL nodes with their locations.
-private final class XDSLCollector: NSObject, XMLCollecting {
+private final class XDSLCollector: XMLCollecting {
     struct NodeDraft {
         var kind: String
         var id: String
@@ -86,20 +83,13 @@ private final class XDSLCollector: NSObject, XMLCollecting {
         self.sourceSize = sourceSize
     }
 
-    private func here(_ parser: XMLParser) -> SourceLocation {
-        SourceLocation(file: file, line: max(parser.lineNumber, 1), column: max(parser.columnNumber, 1))
-    }
-
-    private func fail(_ parser: XMLParser, _ at: SourceLocation, _ message: String, hint: String? = nil) {
+    private func fail(_ at: SourceLocation, _ message: String, hint: String? = nil) {
         if problem == nil { problem = Diagnostic(at, message, hint: hint) }
-        parser.abortParsing()
     }
 
     private var inNodes: Bool { path.count >= 2 && path[path.count - 2] == "nodes" }
 
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
-                attributes: [String: String] = [:]) {
-        let at = here(parser)
+    func startElement(_ name: String, attributes: [String: String], at: SourceLocation) {
         path.append(name)
         text = ""
         elementAt = at
@@ -111,41 +101,31 @@ private final class XDSLCollector: NSObject, XMLCollecting {
         if path.count >= 2 && path[path.count - 2] == "nodes" && path.contains("smile") && !path.contains("extensions") {
             let id = attributes["id"] ?? ""
             if Self.refused.contains(name) {
-                fail(parser, at, "\(name) node \(Quote.name(id)) is not supported",
+                fail(at, "\(name) node \(Quote.name(id)) is not supported",
                      hint: name == "noisymax" || name == "noisyadder"
                         ? "in GeNIe, convert it to a CPT node (Node → Change Type → CPT) and save again"
                         : "Credence reads discrete cpt, deterministic, decision, utility and mau nodes")
                 return
             }
             guard ["cpt", "decision", "utility", "deterministic", "mau"].contains(name) else {
-                fail(parser, at, "unknown XDSL node kind <\(name)>", hint: "XDSL nodes are cpt, deterministic, decision, utility, mau, noisymax, equation")
+                fail(at, "unknown XDSL node kind <\(name)>", hint: "XDSL nodes are cpt, deterministic, decision, utility, mau, noisymax, equation")
                 return
             }
-            if id.isEmpty { fail(parser, at, "a <\(name)> node without an id") }
+            if id.isEmpty { fail(at, "a <\(name)> node without an id") }
             node = NodeDraft(kind: name, id: id, at: at, parentsAt: at, tableAt: at)
             return
         }
         if node != nil && name == "state" {
-            guard let id = attributes["id"], !id.isEmpty else { fail(parser, at, "a <state> without an id in \(Quote.name(node!.id))"); return }
+            guard let id = attributes["id"], !id.isEmpty else { fail(at, "a <state> without an id in \(Quote.name(node!.id))"); return }
             node!.states.append(id)
         }
         if name == "property" { propertyID = attributes["id"] }
         if path.contains("genie") && name == "node" { genieNode = attributes["id"] }
     }
 
-    func parser(_ parser: XMLParser, foundCharacters string: String) { text += string }
+    func characters(_ string: String) { text += string }
 
-    func parserDidEndDocument(_ parser: XMLParser) {
-        if let open = path.last {
-            fail(parser, here(parser), "the document ends inside <\(open)>", hint: "an element is not properly closed, or the file is truncated")
-        }
-    }
-
-    func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
-        guard path.last == name else {
-            fail(parser, here(parser), "</\(name)> closes <\(path.last ?? "nothing")>", hint: "the XML elements are not properly nested")
-            return
-        }
+    func endElement(_ name: String) {
         let value = text.trimmingCharacters(in: .whitespacesAndNewlines)
         if node != nil {
             switch name {
@@ -153,7 +133,7 @@ private final class XDSLCollector: NSObject, XMLCollecting {
                 node!.parents = value.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }).map(String.init)
                 node!.parentsAt = elementAt
             case _ where Self.tableElements.contains(name):
-                if node!.table != nil { fail(parser, elementAt, "a second table (<\(name)>) for \(Quote.name(node!.id))") }
+                if node!.table != nil { fail(elementAt, "a second table (<\(name)>) for \(Quote.name(node!.id))") }
                 node!.table = value
                 node!.tableAt = elementAt
             case "property":

@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import BNCore
 
 /// Reads XMLBIF 0.3 (JavaBayes, Weka, pgmpy):
@@ -20,8 +17,8 @@ import BNCore
 /// The network properties `credence_decision_order = D1, D2` and `credence_limid = true`
 /// keep the decision order and the LIMID mark. `PROPERTY`
 /// texts `label = …`, `description = …`, `role = …` are understood. Numbers are read
-/// exactly; rows are checked and renormalised as in `BIFReader`. Locations come from the
-/// XML parser (line and column of the element).
+/// exactly; rows are checked and renormalised as in `BIFReader`. The XML is read by
+/// `XMLScanner`; problems are located at the element's `<`.
 public enum XMLBIFReader {
     /// Reads an XMLBIF file (an influence diagram's utilities are left out).
     public static func read(path: String) throws(FormatError) -> BayesianNetwork {
@@ -46,7 +43,7 @@ public enum XMLBIFReader {
     /// Parses XMLBIF bytes with utility nodes.
     public static func parseDocument(_ source: SourceText) throws(FormatError) -> BNDocument {
         let collector = XMLBIFCollector(file: source.file, sourceSize: source.bytes.count)
-        try runXMLParser(source, collector, document: "an XMLBIF document (<BIF>…</BIF>)", encodingHint: "save the file as UTF-8")
+        try scanXML(source, collector, document: "an XMLBIF document (<BIF>…</BIF>)", encodingHint: "save the file as UTF-8")
         guard collector.sawBIF else {
             throw FormatError(SourceLocation(file: source.file, line: 1, column: 1),
                               "not an XMLBIF document: no <BIF> or <NETWORK> element")
@@ -55,62 +52,8 @@ public enum XMLBIFReader {
     }
 }
 
-/// A SAX delegate that keeps the first problem it found.
-protocol XMLCollecting: XMLParserDelegate {
-    var problem: Diagnostic? { get }
-}
-
-/// Runs `collector` over the XML of `source` (processing instructions blanked, external
-/// entities off): an empty file, invalid UTF-8 (with `encodingHint`), the collector's first
-/// problem, or the parser's own, as a located error. `document` names what was expected.
-func runXMLParser(_ source: SourceText, _ collector: some XMLCollecting, document: String, encodingHint: String) throws(FormatError) {
-    if source.bytes.allSatisfy({ $0 == 32 || ($0 >= 9 && $0 <= 13) }) {
-        throw FormatError(SourceLocation(file: source.file, line: 1, column: 1), "the file is empty: expected \(document)")
-    }
-    if let bad = source.firstInvalidUTF8(in: 0..<source.bytes.count) {
-        throw FormatError([source.diagnostic(at: bad, "invalid UTF-8 (byte 0x\(String(source.bytes[bad], radix: 16, uppercase: true)))", hint: encodingHint)])
-    }
-    let parser = XMLParser(data: Data(blankingProcessingInstructions(source.bytes)))
-    parser.delegate = collector
-    parser.shouldResolveExternalEntities = false
-    let ok = parser.parse()
-    if let problem = collector.problem { throw FormatError([problem]) }
-    if !ok {
-        let err = parser.parserError.map { ($0 as NSError).localizedDescription } ?? "malformed XML"
-        throw FormatError(SourceLocation(file: source.file, line: max(parser.lineNumber, 1), column: max(parser.columnNumber, 1)),
-                          "malformed XML: \(err)")
-    }
-}
-
-/// The bytes with every processing instruction (`<?target …?>`), the XML declaration
-/// included, replaced by spaces (line and column numbers are kept).
-///
-/// swift-corelibs-foundation's `XMLParser` dereferences a null pointer on a processing
-/// instruction without data (`<?x?>`), crashing the process (found by fuzzing,
-/// Fuzz/run.sh models). XMLBIF needs no processing instructions, and the declaration only
-/// names the version and encoding: the input has been checked to be UTF-8, which is what
-/// the parser assumes without one. An unterminated `<?` is blanked to the end, which the
-/// parser then reports as a document without a root element.
-func blankingProcessingInstructions(_ bytes: [UInt8]) -> [UInt8] {
-    var out = bytes
-    var i = 0
-    let n = bytes.count
-    while i + 1 < n {
-        if bytes[i] == UInt8(ascii: "<") && bytes[i + 1] == UInt8(ascii: "?") {
-            var j = i + 2
-            while j + 1 < n && !(bytes[j] == UInt8(ascii: "?") && bytes[j + 1] == UInt8(ascii: ">")) { j += 1 }
-            let end = j + 1 < n ? j + 2 : n
-            for k in i..<end where out[k] != 10 && out[k] != 13 { out[k] = 32 }
-            i = end
-            continue
-        }
-        i += 1
-    }
-    return out
-}
-
 /// SAX delegate gathering variables and definitions with their locations.
-private final class XMLBIFCollector: NSObject, XMLCollecting {
+private final class XMLBIFCollector: XMLCollecting {
     struct VariableDraft { var name = ""; var states: [String] = []; var properties = ModelProperties(); var at: SourceLocation; var utility = false }
     struct DefinitionDraft {
         var child = ""; var childAt: SourceLocation
@@ -141,19 +84,12 @@ private final class XMLBIFCollector: NSObject, XMLCollecting {
         self.sourceSize = sourceSize
     }
 
-    private func here(_ parser: XMLParser) -> SourceLocation {
-        SourceLocation(file: file, line: max(parser.lineNumber, 1), column: max(parser.columnNumber, 1))
-    }
-
-    private func fail(_ parser: XMLParser, _ at: SourceLocation, _ message: String, hint: String? = nil) {
+    private func fail(_ at: SourceLocation, _ message: String, hint: String? = nil) {
         if problem == nil { problem = Diagnostic(at, message, hint: hint) }
-        parser.abortParsing()
     }
 
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
-                attributes: [String: String] = [:]) {
+    func startElement(_ name: String, attributes: [String: String], at: SourceLocation) {
         let tag = name.uppercased()
-        let at = here(parser)
         path.append(tag)
         text = ""
         elementAt = at
@@ -167,7 +103,7 @@ private final class XMLBIFCollector: NSObject, XMLCollecting {
             case "decision": v.properties.role = .decision
             case "utility": v.utility = true
             default:
-                fail(parser, at, "variable of TYPE=\"\(type)\" is not supported", hint: "Credence reads discrete chance (nature), decision and utility variables")
+                fail(at, "variable of TYPE=\"\(type)\" is not supported", hint: "Credence reads discrete chance (nature), decision and utility variables")
             }
             variable = v
         case "DEFINITION", "PROBABILITY":
@@ -176,20 +112,10 @@ private final class XMLBIFCollector: NSObject, XMLCollecting {
         }
     }
 
-    func parser(_ parser: XMLParser, foundCharacters string: String) { text += string }
+    func characters(_ string: String) { text += string }
 
-    func parserDidEndDocument(_ parser: XMLParser) {
-        if let open = path.last {
-            fail(parser, here(parser), "the document ends inside <\(open)>", hint: "an element is not properly closed, or the file is truncated")
-        }
-    }
-
-    func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+    func endElement(_ name: String) {
         let tag = name.uppercased()
-        guard path.last == tag else {
-            fail(parser, here(parser), "</\(name)> closes <\(path.last ?? "nothing")>", hint: "the XML elements are not properly nested")
-            return
-        }
         let parent = path.count >= 2 ? path[path.count - 2] : ""
         let value = text.trimmingCharacters(in: .whitespacesAndNewlines)
         let at = elementAt
@@ -198,17 +124,17 @@ private final class XMLBIFCollector: NSObject, XMLCollecting {
         case ("NAME", "NETWORK"): if !value.isEmpty { networkName = value }
         case ("OUTCOME", "VARIABLE"), ("VALUE", "VARIABLE"): variable?.states.append(value)
         case ("PROPERTY", "VARIABLE"):
-            if let p = variable?.properties.apply(value) { fail(parser, at, p) }
+            if let p = variable?.properties.apply(value) { fail(at, p) }
         case ("PROPERTY", "NETWORK"):
             let kv = value.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             if kv.count == 2 && kv[0] == "credence_decision_order" {
                 decisionOrder = kv[1].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             } else if kv.count == 2 && kv[0] == "credence_limid" {
                 limited = kv[1] == "true"
-            } else if let p = networkProperties.apply(value) { fail(parser, at, p) }
+            } else if let p = networkProperties.apply(value) { fail(at, p) }
         case ("VARIABLE", _):
             if let v = variable {
-                if v.name.isEmpty { fail(parser, v.at, "a <VARIABLE> without a <NAME>") }
+                if v.name.isEmpty { fail(v.at, "a <VARIABLE> without a <NAME>") }
                 variables.append(v)
             }
             variable = nil
@@ -218,12 +144,12 @@ private final class XMLBIFCollector: NSObject, XMLCollecting {
         case ("GIVEN", "DEFINITION"), ("GIVEN", "PROBABILITY"):
             definition?.parents.append((value, at))
         case ("TABLE", "DEFINITION"), ("TABLE", "PROBABILITY"):
-            if definition?.table != nil { fail(parser, at, "a second <TABLE> for \(Quote.name(definition?.child ?? ""))") }
+            if definition?.table != nil { fail(at, "a second <TABLE> for \(Quote.name(definition?.child ?? ""))") }
             definition?.table = text
             definition?.tableAt = at
         case ("DEFINITION", _), ("PROBABILITY", _):
             if let d = definition {
-                if d.child.isEmpty { fail(parser, d.at, "a <\(tag)> without a <FOR> variable") }
+                if d.child.isEmpty { fail(d.at, "a <\(tag)> without a <FOR> variable") }
                 definitions.append(d)
             }
             definition = nil
