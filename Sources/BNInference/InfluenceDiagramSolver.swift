@@ -87,9 +87,15 @@ public struct InfluenceDiagramSolver: Sendable {
     /// The optimal strategy given `evidence`; `forcing` fixes decisions to options (as a
     /// finding or `do()` on a decision does).
     public func solve(given evidence: Evidence = .none, forcing: [Int: Int] = [:]) throws(InferenceError) -> DecisionSolution {
-        let problem = try Problem(diagram, evidence: evidence, forcing: forcing)
+        var problem = try Problem(diagram, evidence: evidence, forcing: forcing)
         let information = diagram.noForgetting ? requisiteInformation() : diagram.decisionOrder.map { diagram.informationSet(of: $0) }
         var policies = zip(diagram.decisionOrder, information).map { problem.initialPolicy($0, information: $1) }
+        // `revision[k]` counts the changes of policy k; `seen[k]` is the revisions of every
+        // policy when k's last best response was computed: that response is the final one
+        // when no other policy has changed since (always in a LIMID's last, stable sweep).
+        var revision = [Int](repeating: 0, count: policies.count)
+        var responses: [(choice: [Int], eu: [Double], weight: [Double])?] = Array(repeating: nil, count: policies.count)
+        var seen = [[Int]](repeating: [], count: policies.count)
         let order = Array(diagram.decisionOrder.indices.reversed())
         var sweeps = 0
         var stable = false
@@ -98,10 +104,13 @@ public struct InfluenceDiagramSolver: Sendable {
             stable = true
             for k in order where policies[k].forced == nil {
                 let others = policies.indices.filter { $0 != k }.map { policies[$0].table(problem) }
-                let r = try problem.bestResponse(policies[k], others: others)
+                let r = try problem.bestResponse(policies[k], others: others, slot: k)
+                responses[k] = r
+                seen[k] = revision
                 if r.choice != policies[k].choice || policies[k].uniform {
                     policies[k].choice = r.choice
                     policies[k].uniform = false
+                    revision[k] += 1
                     stable = false
                 }
             }
@@ -113,7 +122,11 @@ public struct InfluenceDiagramSolver: Sendable {
         var out: [DecisionPolicy] = []
         for (k, p) in policies.enumerated() {
             // Each option's expected utility and the weights under the final strategy.
-            let r = try problem.bestResponse(p, others: policies.indices.filter { $0 != k }.map { tables[$0] })
+            let othersUnchanged = !seen[k].isEmpty && policies.indices.allSatisfy { $0 == k || seen[k][$0] == revision[$0] }
+            let r: (choice: [Int], eu: [Double], weight: [Double])
+            if othersUnchanged, let kept = responses[k] { r = kept } else {
+                r = try problem.bestResponse(p, others: policies.indices.filter { $0 != k }.map { tables[$0] }, slot: k)
+            }
             out.append(DecisionPolicy(decision: p.decision, information: p.forced == nil ? p.information : [],
                                       choice: p.forced.map { [$0] } ?? p.choice, expectedUtility: r.eu,
                                       weight: r.weight, forced: p.forced))
@@ -256,6 +269,13 @@ extension InfluenceDiagramSolver {
         var kappa: Int { card.count + 1 }
         var forced: [Int: Int] = [:]
         let budget: Contraction.Budget
+        /// `indexed(j, utilities[j], label: ι)` for every utility, made once.
+        var indexedUtilities: [Table] = []
+        /// The elimination order of each contraction, found on its first run and followed
+        /// after: slot `k` is decision `k`'s best response (its tables keep their shapes
+        /// from one sweep to the next, only the policies' values change), the last slot
+        /// the moments. The order, and so every result, is the one min-fill would find.
+        var orders: [[Int]?] = []
 
         init(_ diagram: InfluenceDiagram, evidence: Evidence, forcing: [Int: Int]) throws(InferenceError) {
             self.diagram = diagram
@@ -305,6 +325,8 @@ extension InfluenceDiagramSolver {
                 utilities.append(Table(axes: Axes(labels: u.parents, cardinalities: u.parents.map { card[$0] }),
                                        values: u.values.map { $0 - m }))
             }
+            indexedUtilities = utilities.indices.map { indexed($0, utilities[$0], label: iota) }
+            orders = Array(repeating: nil, count: diagram.decisionOrder.count + 1)
         }
 
         func initialPolicy(_ d: Int, information info: [Int]) -> Policy {
@@ -315,8 +337,10 @@ extension InfluenceDiagramSolver {
 
         /// `Σ_{x \ keep} ∏ tables`, as true values over `keep` (every label of `keep`
         /// present, broadcast where the sum does not depend on it).
-        func contract(_ tables: [Table], heads: [Int?], keep: [Int]) throws(InferenceError) -> [Double] {
-            let r = try Contraction.oneShot(tables, heads: heads, keep: keep, budget: budget)
+        /// `slot` names the contraction whose elimination order is kept in `orders`.
+        mutating func contract(_ tables: [Table], heads: [Int?], keep: [Int], slot: Int) throws(InferenceError) -> [Double] {
+            let r = try Contraction.oneShot(tables, heads: heads, keep: keep, order: orders[slot], budget: budget)
+            if orders[slot] == nil { orders[slot] = r.order }
             let full = Axes(labels: keep, cardinalities: keep.map { $0 < card.count ? card[$0] : utilities.count + 1 })
             let n = full.entries
             guard r.logScale > -.infinity else { return [Double](repeating: 0, count: n) }
@@ -348,15 +372,16 @@ extension InfluenceDiagramSolver {
 
         /// `Σ_U E[u_U; info, D]` unnormalised, the weight `P(info, e)` and the best option per
         /// information configuration, given the other policies' tables.
-        func bestResponse(_ p: Policy, others: [Table]) throws(InferenceError) -> (choice: [Int], eu: [Double], weight: [Double]) {
+        /// `slot`: the decision's index in temporal order (its cached elimination order).
+        mutating func bestResponse(_ p: Policy, others: [Table], slot: Int) throws(InferenceError) -> (choice: [Int], eu: [Double], weight: [Double]) {
             let base = chance + others
             let baseHeads = heads + others.map { $0.axes.labels.last }
             let keep = p.forced == nil ? p.information + [p.decision] : [p.decision]
             // One contraction: ι = 0 gives Z(i, d) = Σ ∏ φ (the same for every d, except
             // through evidence on d's descendants), ι = j + 1 gives Σ ∏ φ · u'_j.
             let k = utilities.count + 1
-            let indexedUtilities = utilities.indices.map { indexed($0, utilities[$0], label: iota) }
-            let both = try contract(base + indexedUtilities, heads: baseHeads + indexedUtilities.map { _ in nil }, keep: keep + [iota])
+            let both = try contract(base + indexedUtilities, heads: baseHeads + indexedUtilities.map { _ in nil }, keep: keep + [iota],
+                                    slot: slot)
             let cells = both.count / k
             var z = [Double](repeating: 0, count: cells), total = [Double](repeating: 0, count: cells)
             for c in 0..<cells {
@@ -390,14 +415,14 @@ extension InfluenceDiagramSolver {
 
         /// `E[U | e]` and `Var[U | e]` of `U = Σ_U u_U` under the given policies:
         /// `Var = E[U'²] − E[U']²` with `U' = Σ u'_U` (a shift leaves the variance alone).
-        func moments(policies: [Table]) throws(InferenceError) -> (mean: Double, variance: Double) {
+        mutating func moments(policies: [Table]) throws(InferenceError) -> (mean: Double, variance: Double) {
             let base = chance + policies
             let baseHeads = heads + policies.map { $0.axes.labels.last }
             // One contraction over ι and κ: (0, 0) is P(e), (j+1, 0) is E[u'_j; e] and
             // (i+1, j+1) is E[u'_i u'_j; e] (u'_j² on the diagonal).
             let k = utilities.count + 1
             let pairs = utilities.indices.flatMap { j in [indexed(j, utilities[j], label: iota), indexed(j, utilities[j], label: kappa)] }
-            let m = try contract(base + pairs, heads: baseHeads + pairs.map { _ in nil }, keep: [iota, kappa])
+            let m = try contract(base + pairs, heads: baseHeads + pairs.map { _ in nil }, keep: [iota, kappa], slot: orders.count - 1)
             let pe = m[0]
             guard pe > 0 else {
                 throw .impossibleEvidence(["the evidence has probability zero under the strategy"])
