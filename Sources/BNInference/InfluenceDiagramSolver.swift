@@ -91,25 +91,32 @@ public struct InfluenceDiagramSolver: Sendable {
         let information = diagram.noForgetting ? requisiteInformation() : diagram.decisionOrder.map { diagram.informationSet(of: $0) }
         var policies = zip(diagram.decisionOrder, information).map { problem.initialPolicy($0, information: $1) }
         // `revision[k]` counts the changes of policy k; `seen[k]` is the revisions of every
-        // policy when k's last best response was computed: that response is the final one
-        // when no other policy has changed since (always in a LIMID's last, stable sweep).
+        // policy when k's last best response was computed. While no other policy has changed
+        // since, that response is the one a new contraction would give (the same tables and
+        // the same current choice): a sweep skips it, and it serves as the final one (always
+        // in a LIMID's last, stable sweep).
         var revision = [Int](repeating: 0, count: policies.count)
         var responses: [(choice: [Int], eu: [Double], weight: [Double])?] = Array(repeating: nil, count: policies.count)
         var seen = [[Int]](repeating: [], count: policies.count)
+        func current(_ k: Int) -> Bool {
+            !seen[k].isEmpty && policies.indices.allSatisfy { $0 == k || seen[k][$0] == revision[$0] }
+        }
+        var tables = policies.map { $0.table(problem) }
+        func others(_ k: Int) -> [Table] { tables.indices.filter { $0 != k }.map { tables[$0] } }
         let order = Array(diagram.decisionOrder.indices.reversed())
         var sweeps = 0
         var stable = false
         while !stable && sweeps < maxSweeps {
             sweeps += 1
             stable = true
-            for k in order where policies[k].forced == nil {
-                let others = policies.indices.filter { $0 != k }.map { policies[$0].table(problem) }
-                let r = try problem.bestResponse(policies[k], others: others, slot: k)
+            for k in order where policies[k].forced == nil && !current(k) {
+                let r = try problem.bestResponse(policies[k], others: others(k), slot: k)
                 responses[k] = r
                 seen[k] = revision
                 if r.choice != policies[k].choice || policies[k].uniform {
                     policies[k].choice = r.choice
                     policies[k].uniform = false
+                    tables[k] = policies[k].table(problem)
                     revision[k] += 1
                     stable = false
                 }
@@ -117,15 +124,13 @@ public struct InfluenceDiagramSolver: Sendable {
             // No-forgetting (or perfect recall): one sweep in reverse temporal order is exact.
             if exact { break }
         }
-        let tables = policies.map { $0.table(problem) }
         let moments = try problem.moments(policies: tables)
         var out: [DecisionPolicy] = []
         for (k, p) in policies.enumerated() {
             // Each option's expected utility and the weights under the final strategy.
-            let othersUnchanged = !seen[k].isEmpty && policies.indices.allSatisfy { $0 == k || seen[k][$0] == revision[$0] }
             let r: (choice: [Int], eu: [Double], weight: [Double])
-            if othersUnchanged, let kept = responses[k] { r = kept } else {
-                r = try problem.bestResponse(p, others: policies.indices.filter { $0 != k }.map { tables[$0] }, slot: k)
+            if current(k), let kept = responses[k] { r = kept } else {
+                r = try problem.bestResponse(p, others: others(k), slot: k)
             }
             out.append(DecisionPolicy(decision: p.decision, information: p.forced == nil ? p.information : [],
                                       choice: p.forced.map { [$0] } ?? p.choice, expectedUtility: r.eu,
