@@ -96,7 +96,7 @@ public struct InfluenceDiagramSolver: Sendable {
         // the same current choice): a sweep skips it, and it serves as the final one (always
         // in a LIMID's last, stable sweep).
         var revision = [Int](repeating: 0, count: policies.count)
-        var responses: [(choice: [Int], eu: [Double], weight: [Double])?] = Array(repeating: nil, count: policies.count)
+        var responses: [(choice: [Int], eu: [Double], weight: [Double], moments: [Double]?)?] = Array(repeating: nil, count: policies.count)
         var seen = [[Int]](repeating: [], count: policies.count)
         func current(_ k: Int) -> Bool {
             !seen[k].isEmpty && policies.indices.allSatisfy { $0 == k || seen[k][$0] == revision[$0] }
@@ -104,13 +104,18 @@ public struct InfluenceDiagramSolver: Sendable {
         var tables = policies.map { $0.table(problem) }
         func others(_ k: Int) -> [Table] { tables.indices.filter { $0 != k }.map { tables[$0] } }
         let order = Array(diagram.decisionOrder.indices.reversed())
+        // When one sweep is exact, the last response of the sweep sees every other policy
+        // final: it also gives the moments of the strategy.
+        let lastOfSweep = exact ? order.last { policies[$0].forced == nil } : nil
+        var folded: [Double]?
         var sweeps = 0
         var stable = false
         while !stable && sweeps < maxSweeps {
             sweeps += 1
             stable = true
             for k in order where policies[k].forced == nil && !current(k) {
-                let r = try problem.bestResponse(policies[k], others: others(k), slot: k)
+                let r = try problem.bestResponse(policies[k], others: others(k), slot: k, moments: k == lastOfSweep)
+                if k == lastOfSweep { folded = r.moments }
                 responses[k] = r
                 seen[k] = revision
                 if r.choice != policies[k].choice || policies[k].uniform {
@@ -124,11 +129,12 @@ public struct InfluenceDiagramSolver: Sendable {
             // No-forgetting (or perfect recall): one sweep in reverse temporal order is exact.
             if exact { break }
         }
-        let moments = try problem.moments(policies: tables)
+        let moments: (mean: Double, variance: Double)
+        if let m = folded { moments = try problem.moments(m) } else { moments = try problem.moments(policies: tables) }
         var out: [DecisionPolicy] = []
         for (k, p) in policies.enumerated() {
             // Each option's expected utility and the weights under the final strategy.
-            let r: (choice: [Int], eu: [Double], weight: [Double])
+            let r: (choice: [Int], eu: [Double], weight: [Double], moments: [Double]?)
             if current(k), let kept = responses[k] { r = kept } else {
                 r = try problem.bestResponse(p, others: others(k), slot: k)
             }
@@ -169,28 +175,28 @@ public struct InfluenceDiagramSolver: Sendable {
         var info = order.map { diagram.informationSet(of: $0) }
         var parents = (0..<n).map { network.parents(of: $0) } + diagram.utilities.map(\.parents)
         for (k, d) in order.enumerated() { parents[d] = info[k] }
+        var children = [[Int]](repeating: [], count: parents.count)
+        for (v, ps) in parents.enumerated() { for p in ps { children[p].append(v) } }
         for k in order.indices.reversed() {
             let d = order[k]
+            // The utility nodes downstream of d (an arc into d does not change them).
+            var downstream = Set<Int>(), stack = [d]
+            while let v = stack.popLast() { for c in children[v] where downstream.insert(c).inserted { stack.append(c) } }
+            let targets = Set(downstream.filter { $0 >= n })
             var changed = true
             while changed {
                 changed = false
-                parents[d] = info[k]
-                var children = [[Int]](repeating: [], count: parents.count)
-                for (v, ps) in parents.enumerated() { for p in ps { children[p].append(v) } }
-                // The utility nodes downstream of d.
-                var downstream = Set<Int>(), stack = [d]
-                while let v = stack.popLast() { for c in children[v] where downstream.insert(c).inserted { stack.append(c) } }
-                let targets = Set(downstream.filter { $0 >= n })
                 for x in info[k] {
                     let given = Set(info[k].filter { $0 != x } + [d])
                     if !Self.dConnected(x, targets, given: given, parents: parents, children: children) {
                         info[k].removeAll { $0 == x }
+                        parents[d] = info[k]
+                        children[x].removeAll { $0 == d }
                         changed = true
                         break
                     }
                 }
             }
-            parents[d] = info[k]
         }
         return info
     }
@@ -278,8 +284,8 @@ extension InfluenceDiagramSolver {
         var indexedUtilities: [Table] = []
         /// The elimination order of each contraction, found on its first run and followed
         /// after: slot `k` is decision `k`'s best response (its tables keep their shapes
-        /// from one sweep to the next, only the policies' values change), the last slot
-        /// the moments. The order, and so every result, is the one min-fill would find.
+        /// from one sweep to the next, only the policies' values change), the last two
+        /// slots a best response with the moments and the moments alone. The order, and so every result, is the one min-fill would find.
         var orders: [[Int]?] = []
 
         init(_ diagram: InfluenceDiagram, evidence: Evidence, forcing: [Int: Int]) throws(InferenceError) {
@@ -331,7 +337,7 @@ extension InfluenceDiagramSolver {
                                        values: u.values.map { $0 - m }))
             }
             indexedUtilities = utilities.indices.map { indexed($0, utilities[$0], label: iota) }
-            orders = Array(repeating: nil, count: diagram.decisionOrder.count + 1)
+            orders = Array(repeating: nil, count: diagram.decisionOrder.count + 2)
         }
 
         func initialPolicy(_ d: Int, information info: [Int]) -> Policy {
@@ -378,15 +384,29 @@ extension InfluenceDiagramSolver {
         /// `Σ_U E[u_U; info, D]` unnormalised, the weight `P(info, e)` and the best option per
         /// information configuration, given the other policies' tables.
         /// `slot`: the decision's index in temporal order (its cached elimination order).
-        mutating func bestResponse(_ p: Policy, others: [Table], slot: Int) throws(InferenceError) -> (choice: [Int], eu: [Double], weight: [Double]) {
+        /// With `moments`, the same contraction also keeps `κ` (the utility tables enter a
+        /// second time, over `κ`) and gives `M(ι, κ) = Σ_i M(i, δ(i), ι, κ)` under the
+        /// returned choice `δ`, the matrix `moments(policies:)` would contract for the
+        /// strategy of `others` and this response: one contraction instead of two when the
+        /// response is known to be final.
+        mutating func bestResponse(_ p: Policy, others: [Table], slot: Int, moments: Bool = false) throws(InferenceError)
+            -> (choice: [Int], eu: [Double], weight: [Double], moments: [Double]?) {
             let base = chance + others
             let baseHeads = heads + others.map { $0.axes.labels.last }
             let keep = p.forced == nil ? p.information + [p.decision] : [p.decision]
             // One contraction: ι = 0 gives Z(i, d) = Σ ∏ φ (the same for every d, except
             // through evidence on d's descendants), ι = j + 1 gives Σ ∏ φ · u'_j.
             let k = utilities.count + 1
-            let both = try contract(base + indexedUtilities, heads: baseHeads + indexedUtilities.map { _ in nil }, keep: keep + [iota],
+            var both: [Double], full: [Double] = []
+            if moments {
+                let second = utilities.indices.map { indexed($0, utilities[$0], label: kappa) }
+                full = try contract(base + indexedUtilities + second, heads: baseHeads + (indexedUtilities + second).map { _ in nil },
+                                    keep: keep + [iota, kappa], slot: orders.count - 2)
+                both = stride(from: 0, to: full.count, by: k).map { full[$0] }   // κ = 0
+            } else {
+                both = try contract(base + indexedUtilities, heads: baseHeads + indexedUtilities.map { _ in nil }, keep: keep + [iota],
                                     slot: slot)
+            }
             let cells = both.count / k
             var z = [Double](repeating: 0, count: cells), total = [Double](repeating: 0, count: cells)
             for c in 0..<cells {
@@ -415,7 +435,13 @@ extension InfluenceDiagramSolver {
                 let current = total[row * options + choice[row]]
                 if p.uniform || current < best - 1e-9 * max(1, abs(best)) { choice[row] = bestAt }
             }
-            return (choice, eu, weight)
+            guard moments else { return (choice, eu, weight, nil) }
+            var m = [Double](repeating: 0, count: k * k)
+            for row in 0..<rows {
+                let at = (row * options + (p.forced ?? choice[row])) * k * k
+                for ij in 0..<(k * k) { m[ij] += full[at + ij] }
+            }
+            return (choice, eu, weight, m)
         }
 
         /// `E[U | e]` and `Var[U | e]` of `U = Σ_U u_U` under the given policies:
@@ -425,9 +451,14 @@ extension InfluenceDiagramSolver {
             let baseHeads = heads + policies.map { $0.axes.labels.last }
             // One contraction over ι and κ: (0, 0) is P(e), (j+1, 0) is E[u'_j; e] and
             // (i+1, j+1) is E[u'_i u'_j; e] (u'_j² on the diagonal).
-            let k = utilities.count + 1
             let pairs = utilities.indices.flatMap { j in [indexed(j, utilities[j], label: iota), indexed(j, utilities[j], label: kappa)] }
-            let m = try contract(base + pairs, heads: baseHeads + pairs.map { _ in nil }, keep: [iota, kappa], slot: orders.count - 1)
+            return try moments(contract(base + pairs, heads: baseHeads + pairs.map { _ in nil }, keep: [iota, kappa], slot: orders.count - 1))
+        }
+
+        /// The mean and variance from `m[ι · (K + 1) + κ]`, the contraction over the utility
+        /// indices (see `moments(policies:)`).
+        func moments(_ m: [Double]) throws(InferenceError) -> (mean: Double, variance: Double) {
+            let k = utilities.count + 1
             let pe = m[0]
             guard pe > 0 else {
                 throw .impossibleEvidence(["the evidence has probability zero under the strategy"])
