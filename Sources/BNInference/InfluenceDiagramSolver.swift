@@ -104,8 +104,11 @@ public struct InfluenceDiagramSolver: Sendable {
         var tables = policies.map { $0.table(problem) }
         func others(_ k: Int) -> [Table] { tables.indices.filter { $0 != k }.map { tables[$0] } }
         let order = Array(diagram.decisionOrder.indices.reversed())
-        // When one sweep is exact, the last response of the sweep sees every other policy
-        // final: it also gives the moments of the strategy.
+        // The last response of the last sweep sees every other policy final, so it also
+        // gives the moments of the strategy: when one sweep is exact, the sweep's last
+        // response; otherwise, from the second sweep on, a response that no change has
+        // preceded in its sweep and after which every decision would be skipped (if it
+        // changes nothing, the sweep is the stable last one).
         let lastOfSweep = exact ? order.last { policies[$0].forced == nil } : nil
         var folded: [Double]?
         var sweeps = 0
@@ -113,9 +116,12 @@ public struct InfluenceDiagramSolver: Sendable {
         while !stable && sweeps < maxSweeps {
             sweeps += 1
             stable = true
-            for k in order where policies[k].forced == nil && !current(k) {
-                let r = try problem.bestResponse(policies[k], others: others(k), slot: k, moments: k == lastOfSweep)
-                if k == lastOfSweep { folded = r.moments }
+            folded = nil
+            for (at, k) in order.enumerated() where policies[k].forced == nil && !current(k) {
+                let last = exact ? k == lastOfSweep
+                    : sweeps > 1 && stable && order[(at + 1)...].allSatisfy { policies[$0].forced != nil || current($0) }
+                let r = try problem.bestResponse(policies[k], others: others(k), slot: k, moments: last)
+                if last { folded = r.moments }
                 responses[k] = r
                 seen[k] = revision
                 if r.choice != policies[k].choice || policies[k].uniform {
@@ -124,6 +130,7 @@ public struct InfluenceDiagramSolver: Sendable {
                     tables[k] = policies[k].table(problem)
                     revision[k] += 1
                     stable = false
+                    if !exact { folded = nil }
                 }
             }
             // No-forgetting (or perfect recall): one sweep in reverse temporal order is exact.
@@ -284,8 +291,8 @@ extension InfluenceDiagramSolver {
         var indexedUtilities: [Table] = []
         /// The elimination order of each contraction, found on its first run and followed
         /// after: slot `k` is decision `k`'s best response (its tables keep their shapes
-        /// from one sweep to the next, only the policies' values change), the last two
-        /// slots a best response with the moments and the moments alone. The order, and so every result, is the one min-fill would find.
+        /// from one sweep to the next, only the policies' values change), slot `D + k` the
+        /// same with the moments, the last slot the moments alone. The order, and so every result, is the one min-fill would find.
         var orders: [[Int]?] = []
 
         init(_ diagram: InfluenceDiagram, evidence: Evidence, forcing: [Int: Int]) throws(InferenceError) {
@@ -337,7 +344,7 @@ extension InfluenceDiagramSolver {
                                        values: u.values.map { $0 - m }))
             }
             indexedUtilities = utilities.indices.map { indexed($0, utilities[$0], label: iota) }
-            orders = Array(repeating: nil, count: diagram.decisionOrder.count + 2)
+            orders = Array(repeating: nil, count: 2 * diagram.decisionOrder.count + 1)
         }
 
         func initialPolicy(_ d: Int, information info: [Int]) -> Policy {
@@ -401,7 +408,7 @@ extension InfluenceDiagramSolver {
             if moments {
                 let second = utilities.indices.map { indexed($0, utilities[$0], label: kappa) }
                 full = try contract(base + indexedUtilities + second, heads: baseHeads + (indexedUtilities + second).map { _ in nil },
-                                    keep: keep + [iota, kappa], slot: orders.count - 2)
+                                    keep: keep + [iota, kappa], slot: diagram.decisionOrder.count + slot)
                 both = stride(from: 0, to: full.count, by: k).map { full[$0] }   // κ = 0
             } else {
                 both = try contract(base + indexedUtilities, heads: baseHeads + indexedUtilities.map { _ in nil }, keep: keep + [iota],
