@@ -2,7 +2,7 @@ import BNCore
 import BNFormats
 
 /// Reads and writes models and datasets for the workbench; formats follow the extension
-/// (BNFormats' `ModelFile`: .bn, .bif, .bif.gz, .xmlbif/.xml, .net, .uai, .dot write-only).
+/// (BNFormats' `ModelFile`: .bn, .bif, .bif.gz, .xmlbif/.xml/.bifxml, .net, .uai, .xdsl, .dot write-only).
 public enum ModelIO {
     public static func load(path: String) throws -> BayesianNetwork { try ModelFile.read(path) }
 
