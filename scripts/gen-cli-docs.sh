@@ -15,7 +15,7 @@ Conventions, for every subcommand: results on stdout, errors and progress on std
 `--json` prints one JSON document on stdout (the fields are those of the Swift result
 types named in each section); the exit status is non-zero on any error; everything random
 takes `--seed`. Models are read and written in any supported format by extension (.bn,
-.bif, .bif.gz, .xmlbif/.xml, .net, .uai; .dot write only); writes are atomic, and a command
+.bif, .bif.gz, .xmlbif/.xml/.bifxml, .net, .uai, .xdsl; .dot write only); writes are atomic, and a command
 that fails writes nothing. In `--json`, a number JSON cannot hold (an infinite
 log-likelihood) is `null`. A first word that is neither a command nor a file is a mistyped
 command (exit status 64, with a suggestion). Tables: see "Your own table" in

@@ -14,9 +14,12 @@ Diagrams:
 Each diagram is solved by both under no-forgetting (pyAgrum: addNoForgettingAssumption
 with the decision order) unless the file says `limid`; MEU, variance and every decision's
 optimal policy are compared (policies on information states of positive probability; ties
-within 1e-9 accepted). Times: pyAgrum `makeInference()` on a fresh inference object;
-Credence `decide --repeat N --json` (the median of N solves in one process, fresh solver each,
-parsing excluded on both sides). Medians of --runs runs, one thread each.
+within 1e-9 accepted). Times, timed alike on both sides (in process, parsing excluded, a
+fresh solver per solve, one untimed warm-up solve first, one thread each): pyAgrum
+`makeInference()` on a fresh inference object, the median of --runs solves after the
+warm-up; Credence `decide --repeat N --json` in --runs processes, each the median of its
+solves after the first (the warm-up: in a fresh process it also pays the one-time costs
+of the runtime), and the median of those.
 
   $PY Benchmarks/peers/bench_decisions.py --credence .build/release/credence [--runs 5] [--json out.json]
 """
@@ -181,8 +184,8 @@ def main():
         r["pyagrum_ms"] = statistics.median(times)
         ctimes = []
         for _ in range(args.runs):
-            t = credence_json(args.credence, ["decide", path, "--repeat", "3"])
-            ctimes.append(t["medianMilliseconds"])
+            t = credence_json(args.credence, ["decide", path, "--repeat", "4"])
+            ctimes.append(statistics.median(t["milliseconds"][1:]))   # the first solve is the warm-up
         r["credence_ms"] = statistics.median(ctimes)
         r["speedup"] = r["pyagrum_ms"] / r["credence_ms"] if r["credence_ms"] > 0 else None
         log("%-28s MEU %.6g vs %.6g  var rel diff %.1e  mismatches %d  pyAgrum %.3f ms  Credence %.3f ms  x%.1f" % (

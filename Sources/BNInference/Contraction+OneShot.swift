@@ -31,38 +31,46 @@ extension Contraction {
     struct Result {
         var table: Table
         var logScale: Double
+        /// The elimination order used: passed back as `order` for the same shapes (the
+        /// same tables' axes, heads and `keep`), it gives the same result without the
+        /// heuristic's search.
+        var order: [Int] = []
     }
 
     /// Computes `Σ_{not kept} ∏ tables` in one pass.
     /// - Parameters:
     ///   - heads: for each table, the label it is a conditional distribution of, if any.
     ///   - keep: the labels of the result, in order.
+    ///   - order: an elimination order to follow instead of searching one with
+    ///     `heuristic` (a previous `Result.order` for the same shapes).
     ///   - budget: bounds each input and the tables this run allocates (every
     ///     intermediate alive, plus the one being computed).
     static func oneShot(_ tables: [Table], heads: [Int?], keep: [Int], heuristic: EliminationHeuristic = .minFill,
-                        budget: Budget) throws(InferenceError) -> Result {
-        var labels = Labels(tables.map(\.axes), keep: keep)
-        let used = labels.dropBarren(tables.map(\.axes), heads: heads)
+                        order given: [Int]? = nil, budget: Budget) throws(InferenceError) -> Result {
+        let inputAxes = tables.map { $0.axes }
+        var labels = Labels(inputAxes, keep: keep)
+        let used = labels.dropBarren(inputAxes, heads: heads)
         var store: [Table] = []
         store.reserveCapacity(2 * tables.count)
         for i in tables.indices where used[i] {
             try budget.check(tables[i].axes)
             store.append(tables[i])
         }
+        let order = labels.order(store.map { $0.axes.labels }, given: given, heuristic: heuristic)
         func zero() -> Result {
             let axes = labels.present(keep)
-            return Result(table: Table(axes: axes, values: [Double](repeating: 0, count: axes.entries)), logScale: -.infinity)
+            return Result(table: Table(axes: axes, values: [Double](repeating: 0, count: axes.entries)), logScale: -.infinity,
+                          order: order)
         }
         // Entries of each table of `store`; `live` sums those this run allocated and still holds.
         let inputCount = store.count
-        var sizes = store.map(\.values.count)
+        var sizes = store.map { $0.values.count }
         var live = 0
         // Which tables mention each label (indices into `store`, dead ones included) and
         // which tables are alive: a bucket is found without scanning every live table.
         var alive = [Bool](repeating: true, count: store.count)
         var mentions = [[Int]](repeating: [], count: labels.card.count)
         for (i, t) in store.enumerated() { for l in t.axes.labels { mentions[l].append(i) } }
-        let order = labels.order(store.map(\.axes.labels), heuristic: heuristic)
 
         var logScale = 0.0
         var done = [Bool](repeating: false, count: labels.card.count)
@@ -129,7 +137,7 @@ extension Contraction {
         }
         // What remains mentions kept labels only: their product over the kept labels present.
         let resultAxes = labels.present(keep)
-        if remaining.isEmpty { return Result(table: Table(axes: resultAxes, values: [1]), logScale: logScale) }
+        if remaining.isEmpty { return Result(table: Table(axes: resultAxes, values: [1]), logScale: logScale, order: order) }
         try budget.check(resultAxes)
         var values: [Double]
         if remaining.count == 1 && remaining[0].axes == resultAxes {
@@ -139,7 +147,7 @@ extension Contraction {
         }
         let s = TableKernels.normalize(&values)
         if !(s > 0) { return zero() }
-        return Result(table: Table(axes: resultAxes, values: values), logScale: logScale + log(s))
+        return Result(table: Table(axes: resultAxes, values: values), logScale: logScale + log(s), order: order)
     }
 
     /// Whether contracting `bucket` pairwise (GEMM after permuting operands) can beat one

@@ -87,33 +87,64 @@ public struct InfluenceDiagramSolver: Sendable {
     /// The optimal strategy given `evidence`; `forcing` fixes decisions to options (as a
     /// finding or `do()` on a decision does).
     public func solve(given evidence: Evidence = .none, forcing: [Int: Int] = [:]) throws(InferenceError) -> DecisionSolution {
-        let problem = try Problem(diagram, evidence: evidence, forcing: forcing)
+        var problem = try Problem(diagram, evidence: evidence, forcing: forcing)
         let information = diagram.noForgetting ? requisiteInformation() : diagram.decisionOrder.map { diagram.informationSet(of: $0) }
         var policies = zip(diagram.decisionOrder, information).map { problem.initialPolicy($0, information: $1) }
+        // `revision[k]` counts the changes of policy k; `seen[k]` is the revisions of every
+        // policy when k's last best response was computed. While no other policy has changed
+        // since, that response is the one a new contraction would give (the same tables and
+        // the same current choice): a sweep skips it, and it serves as the final one (always
+        // in a LIMID's last, stable sweep).
+        var revision = [Int](repeating: 0, count: policies.count)
+        var responses: [(choice: [Int], eu: [Double], weight: [Double], moments: [Double]?)?] = Array(repeating: nil, count: policies.count)
+        var seen = [[Int]](repeating: [], count: policies.count)
+        func current(_ k: Int) -> Bool {
+            !seen[k].isEmpty && policies.indices.allSatisfy { $0 == k || seen[k][$0] == revision[$0] }
+        }
+        var tables = policies.map { $0.table(problem) }
+        func others(_ k: Int) -> [Table] { tables.indices.filter { $0 != k }.map { tables[$0] } }
         let order = Array(diagram.decisionOrder.indices.reversed())
+        // The last response of the last sweep sees every other policy final, so it also
+        // gives the moments of the strategy: when one sweep is exact, the sweep's last
+        // response; otherwise, from the second sweep on, a response that no change has
+        // preceded in its sweep and after which every decision would be skipped (if it
+        // changes nothing, the sweep is the stable last one).
+        let lastOfSweep = exact ? order.last { policies[$0].forced == nil } : nil
+        var folded: [Double]?
         var sweeps = 0
         var stable = false
         while !stable && sweeps < maxSweeps {
             sweeps += 1
             stable = true
-            for k in order where policies[k].forced == nil {
-                let others = policies.indices.filter { $0 != k }.map { policies[$0].table(problem) }
-                let r = try problem.bestResponse(policies[k], others: others)
+            folded = nil
+            for (at, k) in order.enumerated() where policies[k].forced == nil && !current(k) {
+                let last = exact ? k == lastOfSweep
+                    : sweeps > 1 && stable && order[(at + 1)...].allSatisfy { policies[$0].forced != nil || current($0) }
+                let r = try problem.bestResponse(policies[k], others: others(k), slot: k, moments: last)
+                if last { folded = r.moments }
+                responses[k] = r
+                seen[k] = revision
                 if r.choice != policies[k].choice || policies[k].uniform {
                     policies[k].choice = r.choice
                     policies[k].uniform = false
+                    tables[k] = policies[k].table(problem)
+                    revision[k] += 1
                     stable = false
+                    if !exact { folded = nil }
                 }
             }
             // No-forgetting (or perfect recall): one sweep in reverse temporal order is exact.
             if exact { break }
         }
-        let tables = policies.map { $0.table(problem) }
-        let moments = try problem.moments(policies: tables)
+        let moments: (mean: Double, variance: Double)
+        if let m = folded { moments = try problem.moments(m) } else { moments = try problem.moments(policies: tables) }
         var out: [DecisionPolicy] = []
         for (k, p) in policies.enumerated() {
             // Each option's expected utility and the weights under the final strategy.
-            let r = try problem.bestResponse(p, others: policies.indices.filter { $0 != k }.map { tables[$0] })
+            let r: (choice: [Int], eu: [Double], weight: [Double], moments: [Double]?)
+            if current(k), let kept = responses[k] { r = kept } else {
+                r = try problem.bestResponse(p, others: others(k), slot: k)
+            }
             out.append(DecisionPolicy(decision: p.decision, information: p.forced == nil ? p.information : [],
                                       choice: p.forced.map { [$0] } ?? p.choice, expectedUtility: r.eu,
                                       weight: r.weight, forced: p.forced))
@@ -151,28 +182,28 @@ public struct InfluenceDiagramSolver: Sendable {
         var info = order.map { diagram.informationSet(of: $0) }
         var parents = (0..<n).map { network.parents(of: $0) } + diagram.utilities.map(\.parents)
         for (k, d) in order.enumerated() { parents[d] = info[k] }
+        var children = [[Int]](repeating: [], count: parents.count)
+        for (v, ps) in parents.enumerated() { for p in ps { children[p].append(v) } }
         for k in order.indices.reversed() {
             let d = order[k]
+            // The utility nodes downstream of d (an arc into d does not change them).
+            var downstream = Set<Int>(), stack = [d]
+            while let v = stack.popLast() { for c in children[v] where downstream.insert(c).inserted { stack.append(c) } }
+            let targets = Set(downstream.filter { $0 >= n })
             var changed = true
             while changed {
                 changed = false
-                parents[d] = info[k]
-                var children = [[Int]](repeating: [], count: parents.count)
-                for (v, ps) in parents.enumerated() { for p in ps { children[p].append(v) } }
-                // The utility nodes downstream of d.
-                var downstream = Set<Int>(), stack = [d]
-                while let v = stack.popLast() { for c in children[v] where downstream.insert(c).inserted { stack.append(c) } }
-                let targets = Set(downstream.filter { $0 >= n })
                 for x in info[k] {
                     let given = Set(info[k].filter { $0 != x } + [d])
                     if !Self.dConnected(x, targets, given: given, parents: parents, children: children) {
                         info[k].removeAll { $0 == x }
+                        parents[d] = info[k]
+                        children[x].removeAll { $0 == d }
                         changed = true
                         break
                     }
                 }
             }
-            parents[d] = info[k]
         }
         return info
     }
@@ -256,6 +287,13 @@ extension InfluenceDiagramSolver {
         var kappa: Int { card.count + 1 }
         var forced: [Int: Int] = [:]
         let budget: Contraction.Budget
+        /// `indexed(j, utilities[j], label: ι)` for every utility, made once.
+        var indexedUtilities: [Table] = []
+        /// The elimination order of each contraction, found on its first run and followed
+        /// after: slot `k` is decision `k`'s best response (its tables keep their shapes
+        /// from one sweep to the next, only the policies' values change), slot `D + k` the
+        /// same with the moments, the last slot the moments alone. The order, and so every result, is the one min-fill would find.
+        var orders: [[Int]?] = []
 
         init(_ diagram: InfluenceDiagram, evidence: Evidence, forcing: [Int: Int]) throws(InferenceError) {
             self.diagram = diagram
@@ -305,6 +343,8 @@ extension InfluenceDiagramSolver {
                 utilities.append(Table(axes: Axes(labels: u.parents, cardinalities: u.parents.map { card[$0] }),
                                        values: u.values.map { $0 - m }))
             }
+            indexedUtilities = utilities.indices.map { indexed($0, utilities[$0], label: iota) }
+            orders = Array(repeating: nil, count: 2 * diagram.decisionOrder.count + 1)
         }
 
         func initialPolicy(_ d: Int, information info: [Int]) -> Policy {
@@ -315,8 +355,10 @@ extension InfluenceDiagramSolver {
 
         /// `Σ_{x \ keep} ∏ tables`, as true values over `keep` (every label of `keep`
         /// present, broadcast where the sum does not depend on it).
-        func contract(_ tables: [Table], heads: [Int?], keep: [Int]) throws(InferenceError) -> [Double] {
-            let r = try Contraction.oneShot(tables, heads: heads, keep: keep, budget: budget)
+        /// `slot` names the contraction whose elimination order is kept in `orders`.
+        mutating func contract(_ tables: [Table], heads: [Int?], keep: [Int], slot: Int) throws(InferenceError) -> [Double] {
+            let r = try Contraction.oneShot(tables, heads: heads, keep: keep, order: orders[slot], budget: budget)
+            if orders[slot] == nil { orders[slot] = r.order }
             let full = Axes(labels: keep, cardinalities: keep.map { $0 < card.count ? card[$0] : utilities.count + 1 })
             let n = full.entries
             guard r.logScale > -.infinity else { return [Double](repeating: 0, count: n) }
@@ -348,15 +390,30 @@ extension InfluenceDiagramSolver {
 
         /// `Σ_U E[u_U; info, D]` unnormalised, the weight `P(info, e)` and the best option per
         /// information configuration, given the other policies' tables.
-        func bestResponse(_ p: Policy, others: [Table]) throws(InferenceError) -> (choice: [Int], eu: [Double], weight: [Double]) {
+        /// `slot`: the decision's index in temporal order (its cached elimination order).
+        /// With `moments`, the same contraction also keeps `κ` (the utility tables enter a
+        /// second time, over `κ`) and gives `M(ι, κ) = Σ_i M(i, δ(i), ι, κ)` under the
+        /// returned choice `δ`, the matrix `moments(policies:)` would contract for the
+        /// strategy of `others` and this response: one contraction instead of two when the
+        /// response is known to be final.
+        mutating func bestResponse(_ p: Policy, others: [Table], slot: Int, moments: Bool = false) throws(InferenceError)
+            -> (choice: [Int], eu: [Double], weight: [Double], moments: [Double]?) {
             let base = chance + others
             let baseHeads = heads + others.map { $0.axes.labels.last }
             let keep = p.forced == nil ? p.information + [p.decision] : [p.decision]
             // One contraction: ι = 0 gives Z(i, d) = Σ ∏ φ (the same for every d, except
             // through evidence on d's descendants), ι = j + 1 gives Σ ∏ φ · u'_j.
             let k = utilities.count + 1
-            let indexedUtilities = utilities.indices.map { indexed($0, utilities[$0], label: iota) }
-            let both = try contract(base + indexedUtilities, heads: baseHeads + indexedUtilities.map { _ in nil }, keep: keep + [iota])
+            var both: [Double], full: [Double] = []
+            if moments {
+                let second = utilities.indices.map { indexed($0, utilities[$0], label: kappa) }
+                full = try contract(base + indexedUtilities + second, heads: baseHeads + (indexedUtilities + second).map { _ in nil },
+                                    keep: keep + [iota, kappa], slot: diagram.decisionOrder.count + slot)
+                both = stride(from: 0, to: full.count, by: k).map { full[$0] }   // κ = 0
+            } else {
+                both = try contract(base + indexedUtilities, heads: baseHeads + indexedUtilities.map { _ in nil }, keep: keep + [iota],
+                                    slot: slot)
+            }
             let cells = both.count / k
             var z = [Double](repeating: 0, count: cells), total = [Double](repeating: 0, count: cells)
             for c in 0..<cells {
@@ -385,19 +442,30 @@ extension InfluenceDiagramSolver {
                 let current = total[row * options + choice[row]]
                 if p.uniform || current < best - 1e-9 * max(1, abs(best)) { choice[row] = bestAt }
             }
-            return (choice, eu, weight)
+            guard moments else { return (choice, eu, weight, nil) }
+            var m = [Double](repeating: 0, count: k * k)
+            for row in 0..<rows {
+                let at = (row * options + (p.forced ?? choice[row])) * k * k
+                for ij in 0..<(k * k) { m[ij] += full[at + ij] }
+            }
+            return (choice, eu, weight, m)
         }
 
         /// `E[U | e]` and `Var[U | e]` of `U = Σ_U u_U` under the given policies:
         /// `Var = E[U'²] − E[U']²` with `U' = Σ u'_U` (a shift leaves the variance alone).
-        func moments(policies: [Table]) throws(InferenceError) -> (mean: Double, variance: Double) {
+        mutating func moments(policies: [Table]) throws(InferenceError) -> (mean: Double, variance: Double) {
             let base = chance + policies
             let baseHeads = heads + policies.map { $0.axes.labels.last }
             // One contraction over ι and κ: (0, 0) is P(e), (j+1, 0) is E[u'_j; e] and
             // (i+1, j+1) is E[u'_i u'_j; e] (u'_j² on the diagonal).
-            let k = utilities.count + 1
             let pairs = utilities.indices.flatMap { j in [indexed(j, utilities[j], label: iota), indexed(j, utilities[j], label: kappa)] }
-            let m = try contract(base + pairs, heads: baseHeads + pairs.map { _ in nil }, keep: [iota, kappa])
+            return try moments(contract(base + pairs, heads: baseHeads + pairs.map { _ in nil }, keep: [iota, kappa], slot: orders.count - 1))
+        }
+
+        /// The mean and variance from `m[ι · (K + 1) + κ]`, the contraction over the utility
+        /// indices (see `moments(policies:)`).
+        func moments(_ m: [Double]) throws(InferenceError) -> (mean: Double, variance: Double) {
+            let k = utilities.count + 1
             let pe = m[0]
             guard pe > 0 else {
                 throw .impossibleEvidence(["the evidence has probability zero under the strategy"])

@@ -29,9 +29,15 @@ public struct Axes: Hashable, Sendable {
     public func cardinality(of label: Int) -> Int? { position(of: label).map { cardinalities[$0] } }
 
     /// The stride of every label of `target` in this table (0 where the label is absent).
+    /// (One array, no intermediate one of this table's own strides: it runs for every
+    /// operand of every bucket of a one-shot elimination.)
     public func strides(along target: [Int]) -> [Int] {
-        let own = strides
-        return target.map { label in position(of: label).map { own[$0] } ?? 0 }
+        target.map { label in
+            guard let p = position(of: label) else { return 0 }
+            var s = 1
+            for j in (p + 1)..<cardinalities.count { s &*= cardinalities[j] }
+            return s
+        }
     }
 
     /// The axes restricted to the given labels, in the given order.

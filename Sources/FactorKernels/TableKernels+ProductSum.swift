@@ -11,7 +11,7 @@ extension TableKernels {
         for t in tables { strides.append(t.axes.strides(along: walkLabels)) }
         let walk = StridedWalk(extents: extents, strides: strides)
         let total = out.entries
-        return withPointers(tables.map(\.values)) { operands in
+        return withPointers(tables.map { $0.values }) { operands in
             [Double](unsafeUninitializedCapacity: total) { dst, initialized in
                 dst.initialize(repeating: 0)
                 operands.withUnsafeBufferPointer { accumulate(into: dst, $0, walk) }

@@ -103,8 +103,8 @@ public final class CommandRunner {
             let text = (["loaded \(path): \(describeSize(s.network))"] + s.journalNotes.map { "note: " + $0 }).joined(separator: "\n")
             return .init(output: .message(text), text: text)
         case .save(let path):
-            try s.save(to: path)
-            return message("saved \(s.path ?? "")")
+            let losses = try s.save(to: path)
+            return message((["saved \(s.path ?? "")"] + losses.map { "warning: " + $0 }).joined(separator: "\n"))
         case .new(let name):
             s.newModel(name: name)
             return message("new network \(name)")
@@ -161,7 +161,7 @@ public final class CommandRunner {
         case .addUtility(let u):
             try s.addUtility(u)
             return .init(output: .message("utility"), text: "added utility \(u.name)" + (u.parents.isEmpty ? "" : " over \(u.parents.joined(separator: ", "))")
-                         + " (remove it with 'remove utility \(CommandLanguage.quote(u.name))'; undo does not)")
+                         + " ('undo' or 'remove utility \(CommandLanguage.quote(u.name))' removes it)")
         case .removeUtility(let name):
             try s.removeUtility(name)
             return .init(output: .message("utility"), text: "removed utility \(name)")

@@ -269,8 +269,8 @@ extension DecisionService {
 
 extension Session {
     /// `add utility`: adds a utility node to the decision part (checked against the
-    /// network: parents known, one value per parent configuration); journaled, not undone
-    /// by `undo` (which undoes network edits).
+    /// network: parents known, one value per parent configuration); journaled and undone
+    /// by `undo` like every other edit.
     func addUtility(_ u: DecisionSpec.Utility) throws {
         guard !decisions.utilities.contains(where: { $0.name == u.name }) else {
             throw WorkbenchError.usage("there is already a utility \(Quote.name(u.name)); remove it first with 'remove utility \(u.name)'")
@@ -278,10 +278,9 @@ extension Session {
         var spec = decisions
         spec.utilities.append(u)
         _ = try spec.diagram(for: network)
-        decisions = spec
         let q = CommandLanguage.quote
-        journal?.append("add utility \(q(u.name))" + (u.parents.isEmpty ? "" : " | " + u.parents.map(q).joined(separator: ", "))
-                        + " = " + u.values.map { "\($0)" }.joined(separator: " "))
+        commit(network, spec, journalLine: "add utility \(q(u.name))" + (u.parents.isEmpty ? "" : " | " + u.parents.map(q).joined(separator: ", "))
+                                           + " = " + u.values.map { "\($0)" }.joined(separator: " "))
     }
 
     /// `remove utility NAME`.
@@ -289,8 +288,9 @@ extension Session {
         guard let i = decisions.utilities.firstIndex(where: { $0.name == name }) else {
             throw WorkbenchError.usage("there is no utility \(Quote.name(name))" + (decisions.utilities.isEmpty ? "" : "; the utilities are \(decisions.utilities.map(\.name).joined(separator: ", "))"))
         }
-        decisions.utilities.remove(at: i)
-        journal?.append("remove utility \(CommandLanguage.quote(name))")
+        var spec = decisions
+        spec.utilities.remove(at: i)
+        commit(network, spec, journalLine: "remove utility \(CommandLanguage.quote(name))")
     }
 
     /// The solution of the model's decisions under the current findings.

@@ -2,7 +2,7 @@ import BNCore
 import BNFormats
 
 /// Reads and writes models and datasets for the workbench; formats follow the extension
-/// (BNFormats' `ModelFile`: .bn, .bif, .bif.gz, .xmlbif/.xml, .net, .uai, .dot write-only).
+/// (BNFormats' `ModelFile`: .bn, .bif, .bif.gz, .xmlbif/.xml/.bifxml, .net, .uai, .xdsl, .dot write-only).
 public enum ModelIO {
     public static func load(path: String) throws -> BayesianNetwork { try ModelFile.read(path) }
 
@@ -13,11 +13,15 @@ public enum ModelIO {
         return (doc.network, DecisionSpec(doc))
     }
 
-    /// Writes a model with its decision part atomically (`.bn` and XMLBIF hold utilities;
-    /// another format would lose them, so it is refused).
-    public static func save(_ network: BayesianNetwork, decisions: DecisionSpec, to path: String) throws {
-        if decisions.isEmpty { return try save(network, to: path) }
-        try ModelFile.write(decisions.document(network), to: path)
+    /// Writes a model with its decision part atomically (`.bn`, XMLBIF, `.net` and `.xdsl`
+    /// hold utilities; another format would lose them, so it is refused). Returns what
+    /// another program would read differently in the file (`ModelFile.losses`).
+    @discardableResult
+    public static func save(_ network: BayesianNetwork, decisions: DecisionSpec, to path: String) throws -> [String] {
+        if decisions.isEmpty { try save(network, to: path); return [] }
+        let doc = try decisions.document(network)
+        try ModelFile.write(doc, to: path)
+        return ModelFile.losses(writing: doc, to: path)
     }
 
     /// Writes atomically (temporary file, then rename).

@@ -149,21 +149,31 @@ extension Session {
     }
 
     private func commit(_ net: BayesianNetwork, journalLine: String?) -> [String] {
-        undoStack.append(network)
+        commit(net, decisions, journalLine: journalLine)
+    }
+
+    /// The one way a change enters the model: the current network and decision part go on
+    /// the undo stack, the redo stack is cleared, the journal records the command.
+    @discardableResult
+    func commit(_ net: BayesianNetwork, _ spec: DecisionSpec, journalLine: String?) -> [String] {
+        undoStack.append(snapshot)
         redoStack.removeAll()
         setNetwork(net)
+        decisions = spec
         if let journalLine { journal?.append(journalLine) }
         return pruneEvidence()
     }
 
-    /// Undoes the last model change; false when there is nothing to undo.
+    private var snapshot: Snapshot { Snapshot(network: network, decisions: decisions) }
+
+    /// Undoes the last model change (a network edit, `add utility`, `remove utility`);
+    /// false when there is nothing to undo.
     @discardableResult
     public func undo() -> Bool {
         guard let previous = undoStack.popLast() else { return false }
-        redoStack.append(network)
-        setNetwork(previous)
+        redoStack.append(snapshot)
+        restore(previous)
         journal?.append("undo")
-        pruneEvidence()
         return true
     }
 
@@ -171,11 +181,16 @@ extension Session {
     @discardableResult
     public func redo() -> Bool {
         guard let next = redoStack.popLast() else { return false }
-        undoStack.append(network)
-        setNetwork(next)
+        undoStack.append(snapshot)
+        restore(next)
         journal?.append("redo")
-        pruneEvidence()
         return true
+    }
+
+    private func restore(_ s: Snapshot) {
+        setNetwork(s.network)
+        decisions = s.decisions
+        pruneEvidence()
     }
 
     private func setNetwork(_ net: BayesianNetwork) {

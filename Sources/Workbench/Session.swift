@@ -39,8 +39,13 @@ public final class Session {
     /// The data file last recorded in the journal (so that a replayed `fit` finds its data).
     var journaledDataPath: String?
 
-    var undoStack: [BayesianNetwork] = []
-    var redoStack: [BayesianNetwork] = []
+    /// What `undo` and `redo` restore: the network with its decision part (utilities, order).
+    struct Snapshot {
+        var network: BayesianNetwork
+        var decisions: DecisionSpec
+    }
+    var undoStack: [Snapshot] = []
+    var redoStack: [Snapshot] = []
     var cachedService: QueryService?
     var cachedExplainer: Explainer?
     /// This session's crash journal of the current model (nil when the model has no path or
@@ -128,11 +133,13 @@ public final class Session {
     /// Saves atomically to `path` (or the current path); clears the dirty flag and this
     /// session's journal (other sessions' journals are theirs: a save never touches them).
     /// Saving to another path moves the session to that model and its journal with it.
-    public func save(to newPath: String? = nil) throws {
+    /// Returns what another program would read differently in the file (`ModelFile.losses`).
+    @discardableResult
+    public func save(to newPath: String? = nil) throws -> [String] {
         guard let target = newPath ?? path else {
             throw WorkbenchError.usage("this model has no file yet: save PATH")
         }
-        try ModelIO.save(network, decisions: decisions, to: resolve(target))
+        let losses = try ModelIO.save(network, decisions: decisions, to: resolve(target))
         if target != path {
             journal?.discard()
             journal = nil
@@ -143,6 +150,7 @@ public final class Session {
         journaledDataPath = nil
         savedNetwork = network
         savedDecisions = decisions
+        return losses
     }
 }
 

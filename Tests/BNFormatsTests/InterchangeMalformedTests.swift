@@ -56,6 +56,15 @@ struct InterchangeMalformedTests {
         Case(file: "net/bad-syntax.net", at: "17:10", words: ["expected '=' after the attribute 'data'"]),
         Case(file: "net/bad-unterminated-string.net", at: "3:12", words: ["unterminated string"]),
         Case(file: "net/bad-credence-states.net", at: "7:5", words: ["credence_outcomes of 'Age' must be a list"]),
+        // GeNIe XDSL (the XML parser locates at the element's line)
+        Case(file: "xdsl/bad-equation.xdsl", at: "16:", words: ["equation node 'Service' is continuous", "discretize the network in GeNIe first"]),
+        Case(file: "xdsl/bad-noisyadder.xdsl", at: "21:", words: ["noisyadder node 'Damage' is not supported", "Change Type → CPT"]),
+        Case(file: "xdsl/bad-noisymax-count.xdsl", at: "27:", words: ["noisymax node 'Damage'", "the parameters are 23 numbers; they need 24", "3 per parent state, 7 parent states, plus 3 for the leak"]),
+        Case(file: "xdsl/bad-noisymax-distinguished.xdsl", at: "27:", words: ["the last block of the parent 'Leak' (its distinguished state)", "it must be 0 0 1"]),
+        Case(file: "xdsl/bad-noisymax-strengths.xdsl", at: "26:", words: ["the strengths of the parent 'Wear' are 0 0 2", "each of its 3 state indices 0 to 2 once"]),
+        Case(file: "xdsl/bad-noisymax-no-strengths.xdsl", at: "21:", words: ["the noisymax node 'Damage' has no <strengths>"]),
+        Case(file: "xdsl/bad-mau-parent.xdsl", at: "30:", words: ["the parent 'Returns' of the mau node 'Total' is not a utility or mau node"]),
+        Case(file: "xdsl/bad-mau-expression.xdsl", at: "31:", words: ["the mau node 'Total' combines its parents by an <expression>", "weighted sums (<weights>)"]),
         // UAI
         Case(file: "uai/bad-markov.uai", at: "1:1", words: ["MARKOV", "not a Bayesian network"]),
         Case(file: "uai/bad-truncated.uai", at: "13:1", words: ["expected a probability of function 1", "truncated"]),

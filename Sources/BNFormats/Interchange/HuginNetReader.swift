@@ -14,6 +14,15 @@ import BNCore
 /// and function nodes are refused with a located error. `%` starts a comment. Attributes
 /// other than `states`, `label`, `credence_description`, `credence_role` and the
 /// `PortableNames` records `credence_name`, `credence_outcomes`, `credence_cuts` are skipped.
+///
+/// The NET language has no syntax for the decisions' temporal order or for the memory
+/// assumption: Hugin (7 and later) reads every influence diagram as a LIMID whose
+/// decisions see exactly their parents. Credence keeps both in custom attributes of the
+/// `net` block, which Hugin carries as user attributes: `credence_decision_order =
+/// ("D1" "D2");` and `credence_limid = "true";`. Without them the order is a topological
+/// order of the decisions and the diagram is solved under no-forgetting (for a file from
+/// Hugin this agrees with Hugin's LIMID answer when every decision's parents include the
+/// earlier decisions and what they observed).
 /// Probabilities are read exactly; rows are checked and renormalised as in `BIFReader`.
 public enum HuginNetReader {
     /// Reads a `.net` file.
@@ -81,6 +90,9 @@ struct HuginNetParser {
     var networkName = "network"
     var networkLabel: String? = nil
     var networkDescription: String? = nil
+    /// `credence_decision_order`: node names with their offsets; `credence_limid`.
+    var decisionOrder: [(String, Int)] = []
+    var limited = false
     var nodes: [NodeDraft] = []
     var potentials: [PotentialDraft] = []
 
@@ -191,6 +203,17 @@ struct HuginNetParser {
             case "name": p.networkName = try p.string(v, key, at: at)
             case "label": p.networkLabel = try p.string(v, key, at: at)
             case "credence_description": p.networkDescription = try p.string(v, key, at: at)
+            case "credence_decision_order":
+                guard case .list(let items, let o) = v else {
+                    throw p.source.error(at: at, "credence_decision_order must be a list of decision names such as (\"D1\" \"D2\")")
+                }
+                for item in items { p.decisionOrder.append((try p.string(item, key, at: o), o)) }
+            case "credence_limid":
+                let flag = try p.string(v, key, at: at)
+                guard flag == "true" || flag == "false" else {
+                    throw p.source.error(at: at, "credence_limid must be \"true\" or \"false\", not \(Quote.name(flag))")
+                }
+                p.limited = flag == "true"
             default: break
             }
         }
@@ -339,8 +362,21 @@ struct HuginNetParser {
         for (name, at, _) in utilityNodes where !utilities.contains(where: { $0.name == name }) && asm.diagnostics.isEmpty {
             asm.report(src.location(at: at), "utility \(Quote.name(name)) has no potential with its values")
         }
+        // The decision order names NET nodes; the network may have restored original names.
+        var order: [Int] = []
+        for (name, at) in decisionOrder {
+            guard let i = nodes.firstIndex(where: { $0.name == name }), nodes[i].role == .decision else {
+                let decisions = nodes.filter { $0.role == .decision }.map(\.name)
+                asm.report(src.location(at: at), "credence_decision_order lists \(Quote.name(name)), which is not a decision node",
+                           hint: decisions.isEmpty ? "the file declares no decision" : "the decisions are \(decisions.joined(separator: ", "))")
+                continue
+            }
+            order.append(i)
+        }
         var doc = BNDocument(network: try asm.finish(file: src.file))
         doc.utilities = utilities
+        doc.decisionOrder = order.map { doc.network.variables[$0].name }
+        doc.limited = limited
         if !utilities.isEmpty {
             do { _ = try doc.influenceDiagram() } catch {
                 throw FormatError(src.location(at: 0), error.description)

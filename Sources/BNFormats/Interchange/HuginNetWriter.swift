@@ -8,7 +8,11 @@ import BNCore
 /// variable is written as a `node`: pyAgrum and pgmpy refuse `decision` in a network).
 /// An influence diagram (a document with utilities) is written as Hugin writes one:
 /// `decision` nodes with a potential of their parents and no data, and `utility` nodes
-/// with one value per parent configuration.
+/// with one value per parent configuration. NET has no syntax for the decision order or
+/// the memory assumption, so they go in the custom `net` attributes
+/// `credence_decision_order` and `credence_limid` (read back by `HuginNetReader`; Hugin
+/// keeps them as user attributes but solves every diagram as a LIMID): `losses` says
+/// what Hugin itself would not see.
 public enum HuginNetWriter {
     /// The NET text of a network.
     public static func string(_ network: BayesianNetwork) throws(FormatError) -> String {
@@ -31,6 +35,11 @@ public enum HuginNetWriter {
         out.line("    name = \(BIFWriter.quoted(network.name));")
         if let l = network.label { out.line("    label = \(BIFWriter.quoted(l));") }
         if let d = network.description { out.line("    credence_description = \(BIFWriter.quoted(d));") }
+        if diagram && !doc.decisionOrder.isEmpty {
+            let order = doc.decisionOrder.map { n in network.index(of: n).map { names.variables[$0] } ?? n }
+            out.line("    credence_decision_order = (\(order.map(BIFWriter.quoted).joined(separator: " ")));")
+        }
+        if diagram && doc.limited { out.line("    credence_limid = \"true\";") }
         out.line("}")
         for (i, v) in network.variables.enumerated() {
             out.line()
@@ -83,6 +92,28 @@ public enum HuginNetWriter {
             out.line("}")
         }
         return out.bytes
+    }
+
+    /// What Hugin would read differently from Credence in the NET text of `doc`, one
+    /// sentence each (empty for a network, and for a LIMID). Hugin solves every influence
+    /// diagram as a LIMID, so a no-forgetting diagram means the same there only when each
+    /// decision's parents already include every earlier decision and its parents (perfect
+    /// recall); otherwise the decisions would forget.
+    public static func losses(_ doc: BNDocument) -> [String] {
+        guard !doc.utilities.isEmpty, !doc.limited, let id = try? doc.influenceDiagram() else { return [] }
+        let net = doc.network
+        var seen = Set<Int>(), forgetting: [String] = []
+        for d in id.decisionOrder {
+            let parents = Set(net.parents(of: d))
+            let missing = seen.subtracting(parents)
+            if !missing.isEmpty {
+                forgetting.append("\(Quote.name(net.variables[d].name)) (not a parent: \(missing.sorted().map { net.variables[$0].name }.joined(separator: ", ")))")
+            }
+            seen.formUnion(parents)
+            seen.insert(d)
+        }
+        guard !forgetting.isEmpty else { return [] }
+        return ["Hugin reads every influence diagram in a .net file as a LIMID (a decision sees only its parents); this diagram assumes no-forgetting, which Hugin will not apply to \(forgetting.joined(separator: "; ")). Credence reads the file back as written; for Hugin, add those variables as parents of the decisions."]
     }
 
     /// Writes a document (with its utilities) as a `.net` file atomically.

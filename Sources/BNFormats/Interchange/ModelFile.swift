@@ -100,6 +100,16 @@ public enum ModelFile {
         }
     }
 
+    /// What writing `doc` to `path` keeps for Credence but another program would read
+    /// differently (one sentence each; empty when nothing is lost): a no-forgetting
+    /// influence diagram in Hugin's `.net` (`HuginNetWriter.losses`).
+    public static func losses(writing doc: BNDocument, to path: String) -> [String] {
+        switch ModelFormat(path: path) {
+        case .net: return HuginNetWriter.losses(doc)
+        default: return []
+        }
+    }
+
     /// Writes a network atomically; the format comes from the extension.
     public static func write(_ network: BayesianNetwork, to path: String) throws(FormatError) {
         try write(network, to: path, format: format(of: path))

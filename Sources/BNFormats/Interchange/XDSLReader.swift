@@ -13,15 +13,21 @@ import BNCore
 /// </smile>
 /// ```
 /// Node kinds: `cpt` (probabilities with the node's states fastest and the last parent
-/// next: the `BayesianNetwork` layout), `decision` (its `parents` are what it observes),
-/// `utility` (one value per parent configuration, last parent fastest), `deterministic`
-/// (`resultingstates`: the state taken for each parent configuration, a 0/1 table), and
-/// `mau` (a multi-attribute utility `Σ wᵢ Uᵢ` over utility nodes: each parent utility is
-/// scaled by its weight, and the total utility is the sum of the resulting terminal
-/// utilities). `noisymax`, `noisyadder` and continuous nodes (`equation`, …) are refused
-/// with a located error naming the node. GeNIe's display names (`<extensions>` →
-/// `<node><name>`) become labels; `<property id="credence_…">` keep Credence's records.
-/// The XML is read by `XMLScanner`; errors are located at the element's `<`.
+/// next: the `BayesianNetwork` layout), `noisymax` (`strengths` and `parameters`, expanded
+/// to the full CPT by `NoisyMax`: GeNIe's Noisy-MAX with its leak), `deterministic`
+/// (`resultingstates`: the state taken for each parent configuration, a 0/1 table),
+/// `decision` (its `parents` are what it observes), `utility` (one value per parent
+/// configuration, last parent fastest) and `mau` (a multi-attribute utility `Σ wᵢ Uᵢ` over
+/// utility and other mau nodes, `weights` in `parents` order). Credence keeps one table per
+/// utility node and adds up the terminal ones, so a mau node is folded away: each utility
+/// node below it is scaled by the product of the weights on its path to the top (summed
+/// over paths), which gives the same total utility `Σ_m Σ_i w_{m,i} U_i` for every
+/// configuration. `noisyadder`, `demorgan` and other canonical gates are refused (convert
+/// them to CPT nodes in GeNIe), and so are continuous nodes (`equation`, whose network must
+/// be discretized in GeNIe first), each with a located error naming the node. GeNIe's
+/// display names (`<extensions>` → `<node><name>`) become labels; `<property
+/// id="credence_…">` keep Credence's records. The XML is read by `XMLScanner`; errors are
+/// located at the element's `<`.
 public enum XDSLReader {
     /// Reads an XDSL file with its utilities.
     public static func readDocument(path: String) throws(FormatError) -> BNDocument {
@@ -54,9 +60,13 @@ private final class XDSLCollector: XMLCollecting {
         var states: [String] = []
         var parents: [String] = []
         var parentsAt: SourceLocation
-        /// `probabilities`, `utilities`, `resultingstates` or `weights` text and where it is.
+        /// `probabilities`, `utilities`, `resultingstates`, `weights` or (noisymax)
+        /// `parameters` text and where it is.
         var table: String? = nil
         var tableAt: SourceLocation
+        /// A noisymax node's `strengths` and where they are.
+        var strengths: String? = nil
+        var strengthsAt: SourceLocation? = nil
         var properties: [String: String] = [:]
     }
 
@@ -75,8 +85,13 @@ private final class XDSLCollector: XMLCollecting {
     private var genieNode: String?
     private var propertyID: String?
 
-    static let tableElements: Set<String> = ["probabilities", "utilities", "resultingstates", "weights"]
-    static let refused: Set<String> = ["noisymax", "noisyadder", "equation", "cast", "tabular", "demorgan", "submodel"]
+    static let tableElements: Set<String> = ["probabilities", "utilities", "resultingstates", "weights", "parameters"]
+    /// The node kinds read.
+    static let kinds: Set<String> = ["cpt", "noisymax", "deterministic", "decision", "utility", "mau"]
+    /// Canonical gates without a documented expansion here: GeNIe turns them into CPTs.
+    static let canonical: Set<String> = ["noisyadder", "demorgan", "cast", "tabular"]
+    /// Continuous nodes.
+    static let continuous: Set<String> = ["equation"]
 
     init(file: String, sourceSize: Int) {
         self.file = file
@@ -100,15 +115,18 @@ private final class XDSLCollector: XMLCollecting {
         }
         if path.count >= 2 && path[path.count - 2] == "nodes" && path.contains("smile") && !path.contains("extensions") {
             let id = attributes["id"] ?? ""
-            if Self.refused.contains(name) {
+            if Self.canonical.contains(name) {
                 fail(at, "\(name) node \(Quote.name(id)) is not supported",
-                     hint: name == "noisymax" || name == "noisyadder"
-                        ? "in GeNIe, convert it to a CPT node (Node → Change Type → CPT) and save again"
-                        : "Credence reads discrete cpt, deterministic, decision, utility and mau nodes")
+                     hint: "in GeNIe, convert it to a CPT node (right-click → Change Type → CPT) and save again; Credence reads cpt, noisymax, deterministic, decision, utility and mau nodes")
                 return
             }
-            guard ["cpt", "decision", "utility", "deterministic", "mau"].contains(name) else {
-                fail(at, "unknown XDSL node kind <\(name)>", hint: "XDSL nodes are cpt, deterministic, decision, utility, mau, noisymax, equation")
+            if Self.continuous.contains(name) {
+                fail(at, "\(name) node \(Quote.name(id)) is continuous; Credence reads discrete networks only",
+                     hint: "discretize the network in GeNIe first (Network → Discretize, which makes a discrete copy) and save that copy as XDSL")
+                return
+            }
+            guard Self.kinds.contains(name) else {
+                fail(at, "unknown XDSL node kind <\(name)>", hint: "XDSL nodes are cpt, noisymax, deterministic, decision, utility, mau, equation")
                 return
             }
             if id.isEmpty { fail(at, "a <\(name)> node without an id") }
@@ -136,6 +154,12 @@ private final class XDSLCollector: XMLCollecting {
                 if node!.table != nil { fail(elementAt, "a second table (<\(name)>) for \(Quote.name(node!.id))") }
                 node!.table = value
                 node!.tableAt = elementAt
+            case "strengths":
+                node!.strengths = value
+                node!.strengthsAt = elementAt
+            case "expression" where node!.kind == "mau":
+                fail(elementAt, "the mau node \(Quote.name(node!.id)) combines its parents by an <expression>",
+                     hint: "Credence reads weighted sums (<weights>) only: in GeNIe, give the mau node linear weights, or replace it by a utility node")
             case "property":
                 if let id = propertyID { node!.properties[id] = value }
             default: break
@@ -153,13 +177,15 @@ private final class XDSLCollector: XMLCollecting {
         text = ""
     }
 
-    private func numbers(_ d: NodeDraft, _ asm: inout NetworkAssembler) -> [Double]? {
+    /// The numbers of `d`'s table (or of `text`, its `what`, at `at`).
+    private func numbers(_ d: NodeDraft, _ asm: inout NetworkAssembler, text: String? = nil, what: String = "table",
+                         at: SourceLocation? = nil) -> [Double]? {
         var values: [Double] = []
         var index = 0
-        for token in (d.table ?? "").split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }) {
+        for token in (text ?? d.table ?? "").split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }) {
             index += 1
             guard let x = DecimalParser.parse(token) else {
-                asm.report(d.tableAt, "entry \(index) of the table of \(Quote.name(d.id)) is not a number: \(Quote.name(token.prefix(40)))")
+                asm.report(at ?? d.tableAt, "entry \(index) of the \(what) of \(Quote.name(d.id)) is not a number: \(Quote.name(token.prefix(40)))")
                 return nil
             }
             values.append(x)
@@ -206,6 +232,28 @@ private final class XDSLCollector: XMLCollecting {
             switch d.kind {
             case "decision":
                 continue
+            case "noisymax":
+                guard d.strengths != nil || parents.isEmpty else {
+                    asm.report(d.at, "the noisymax node \(Quote.name(d.id)) has no <strengths>",
+                               hint: "one permutation of state indices per parent, e.g. <strengths>0 1</strengths> for a binary parent")
+                    continue
+                }
+                let strengthsText = d.strengths ?? "", sAt = d.strengthsAt ?? d.at
+                guard d.table != nil else { asm.report(d.at, "the noisymax node \(Quote.name(d.id)) has no <parameters>"); continue }
+                guard let s = numbers(d, &asm, text: strengthsText, what: "strengths", at: sAt) else { continue }
+                guard s.allSatisfy({ $0 == $0.rounded() && abs($0) < 1e9 }) else {
+                    asm.report(sAt, "the strengths of \(Quote.name(d.id)) must be whole numbers (parent state indices)")
+                    continue
+                }
+                guard let theta = numbers(d, &asm, what: "parameters") else { continue }
+                do {
+                    let values = try NoisyMax.cpt(childStates: k, parentCardinalities: parents.map { asm.network.variables[$0].cardinality },
+                                                  parentNames: d.parents, strengths: s.map { Int($0) }, parameters: theta)
+                    asm.setTable(child, values, at: d.tableAt) { _ in d.tableAt }
+                } catch {
+                    let strengthsProblem = error.message.hasPrefix("the strengths")
+                    asm.report(strengthsProblem ? sAt : d.tableAt, "noisymax node \(Quote.name(d.id)): \(error.message)", hint: error.hint)
+                }
             case "deterministic":
                 let states = asm.network.variables[child].states
                 let picked = (d.table ?? "").split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }).map(String.init)
@@ -235,28 +283,39 @@ private final class XDSLCollector: XMLCollecting {
                 asm.setTable(child, values, at: d.tableAt) { _ in d.tableAt }
             }
         }
-        // Multi-attribute utilities: each parent utility scaled by its weight.
-        var weights: [String: Double] = [:]
+        // Multi-attribute utilities folded into the utility nodes: the weight of a node is
+        // the sum over its mau children of (the child's weight × the edge's weight); a node
+        // under no mau is terminal (weight 1).
+        var edges: [String: [(mau: String, weight: Double)]] = [:]
+        let mauNames = Set(maus.map(\.id))
         for m in maus {
-            guard let w = numbers(m, &asm) else { continue }
+            guard let w = numbers(m, &asm, what: "weights") else { continue }
             guard w.count == m.parents.count else {
                 asm.report(m.tableAt, "the mau node \(Quote.name(m.id)) has \(w.count) weights for \(m.parents.count) parents")
                 continue
             }
             for (p, x) in zip(m.parents, w) {
-                guard utilityTables[p] != nil else {
-                    asm.report(m.parentsAt, "the parent \(Quote.name(p)) of the mau node \(Quote.name(m.id)) is not a utility node",
-                               hint: "a mau node combines utility nodes (nested mau nodes are not supported)")
+                guard utilityTables[p] != nil || mauNames.contains(p) else {
+                    asm.report(m.parentsAt, "the parent \(Quote.name(p)) of the mau node \(Quote.name(m.id)) is not a utility or mau node",
+                               hint: "a mau node combines the values of utility and mau nodes")
                     continue
                 }
-                weights[p, default: 0] += x
+                edges[p, default: []].append((m.id, x))
             }
+        }
+        var weights: [String: Double] = [:]
+        func weight(_ name: String, depth: Int) -> Double {
+            if let w = weights[name] { return w }
+            guard let up = edges[name], depth <= maus.count else { return 1 }
+            let w = up.reduce(0.0) { $0 + $1.weight * weight($1.mau, depth: depth + 1) }
+            weights[name] = w
+            return w
         }
         let network = try asm.finish(file: file)
         var doc = BNDocument(network: network)
         for d in nodes where d.kind == "utility" {
             guard let t = utilityTables[d.id] else { continue }
-            let w = weights[d.id] ?? 1   // a utility under no mau is terminal
+            let w = weight(d.id, depth: 0)
             doc.utilities.append(UtilityNode(name: d.id, label: labels[d.id].flatMap { $0 == d.id ? nil : $0 },
                                              parents: t.parents, values: t.values.map { $0 * w }))
         }
