@@ -214,7 +214,7 @@ class Network:
 
         >>> net.query("lung", evidence={"smoke": "yes"})            # doctest: +SKIP
         """
-        key = (targets,) if targets.__class__ is str else tuple(targets)
+        key = (targets,) if isinstance(targets, str) else tuple(targets)
         entry = self._index_cache.get(key) or self._target_entry(key)
         if entry is None:   # an unknown target: the library's message names it
             _ffi.call("credence_query", self._handle, names(key), findings(evidence, soft, do), None, 0, None)

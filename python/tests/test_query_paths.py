@@ -43,6 +43,8 @@ def test_values_outside_the_index_path_read_as_before():
                pd.Series({"Smoker": "False", "Pollution": np.nan})):
         pd.testing.assert_series_equal(net.query("Xray", evidence=ev), want)
     assert net.query("Xray", evidence={}).tolist() == net.query("Xray").tolist()
+    # names as numpy strings (a str subclass), as a DataFrame's columns and cells give them
+    pd.testing.assert_series_equal(net.query(np.str_("Xray"), evidence={np.str_("Smoker"): np.str_("False")}), want)
 
 
 def test_the_series_is_the_public_constructors_and_each_call_owns_its_values():
