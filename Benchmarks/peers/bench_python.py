@@ -28,6 +28,12 @@ libcredence_c.so) in the same process and the same run:
   Benchmarks/peers/.venv/bin/python Benchmarks/peers/bench_python.py \\
       --credence .build/release/credence --library .build/release/libcredence_c.so \\
       --json Benchmarks/peers/results/python.json --markdown Benchmarks/peers/results/python.md
+
+With --breakdown NETWORK..., only where a warm query's time goes on those networks (the
+Python encoding of the findings, the C call, the Series), in the same interleaving:
+
+  Benchmarks/peers/.venv/bin/python Benchmarks/peers/bench_python.py --breakdown cancer water \\
+      --json Benchmarks/peers/results/python_breakdown.json
 """
 import argparse
 import json
@@ -136,6 +142,61 @@ def bench_queries(credence, names, passes, pgmpy_passes, pgmpy_budget):
                    f"pgmpy {row['pgmpy_ms']:.4f} ms ({row['pgmpy_ratio']:.1f}x; cold {row['pgmpy_cold_ratio']:.1f}x)")
         rows.append(row)
         del net, ie, ve, pg, gum_bn
+    return rows
+
+
+def breakdown(credence, names, passes=5, peer_passes=3):
+    """Where a warm `net.query` spends its time, part by part (process CPU time, µs, median
+    over queries of the median over passes 1..passes), in the interleaving of bench_queries:
+    after each part's 20 queries pyAgrum and pgmpy run the 20 queries too (first
+    peer_passes passes), so caches are as cold as there. Parts: the whole query with
+    `.tolist()`; encoding the findings (`Network._hard_codes`); the ctypes call of
+    credence_query_indexed into a fresh buffer; assembling the Series and `.tolist()`."""
+    import numpy as np
+    import pyagrum as gum
+    from pgmpy.inference import VariableElimination
+    from credence import _ffi, network as cn
+    rows = []
+    for name in names:
+        queries = common.load_reference(name)["queries"]
+        net = credence.load(common.network_path(name))
+        pg = common.normalise_pgmpy_rows(common.pgmpy_model(name))
+        common.set_one_thread()
+        ie = gum.LazyPropagation(common.pyagrum_model(name, pg))
+        ve = VariableElimination(pg)
+        err = _ffi.error_buffer()
+        entries = [(net._target_entry((q["target"],)), net._hard_codes(q["evidence"])) for q in queries]
+        values = [np.frombuffer(e[2]()) for e, _ in entries]
+
+        def c_call(i):
+            e, pairs = entries[i]
+            out = e[2]()
+            cn._query_indexed(net._handle, e[4], pairs, len(pairs) >> 3, out, len(out), err, _ffi.ERROR_CAPACITY)
+
+        parts = {"query_us": lambda i: net.query(queries[i]["target"], evidence=queries[i]["evidence"]).tolist(),
+                 "encode_us": lambda i: net._hard_codes(queries[i]["evidence"]),
+                 "c_call_us": c_call,
+                 "series_us": lambda i: cn._series(values[i], entries[i][0][0], entries[i][0][3]).tolist()}
+        times = {k: [[] for _ in queries] for k in parts}
+        for p in range(passes + 1):
+            for k, f in parts.items():
+                for i in range(len(queries)):
+                    t0 = cpu()
+                    f(i)
+                    dt = cpu() - t0
+                    if p:
+                        times[k][i].append(dt * 1e6)
+                if p < peer_passes:
+                    for q in queries:
+                        ie.eraseAllEvidence()
+                        ie.setEvidence(q["evidence"])
+                        ie.eraseAllTargets()
+                        ie.addTarget(q["target"])
+                        ie.makeInference()
+                        ve.query([q["target"]], evidence=q["evidence"], show_progress=False)
+        row = {"network": name, **{k: median([median(t) for t in v]) for k, v in times.items()}}
+        common.log("breakdown " + ", ".join(f"{k} {v:.1f}" if k != "network" else v for k, v in row.items()))
+        rows.append(row)
     return rows
 
 
@@ -267,10 +328,18 @@ def main():
     ap.add_argument("--fit-rows", type=int, default=20_000)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--skip", nargs="*", default=[], choices=["query", "score", "fit"])
+    ap.add_argument("--breakdown", nargs="+", metavar="NETWORK",
+                    help="only time the parts of a warm query (encode, C call, Series) on these networks")
     ap.add_argument("--json")
     ap.add_argument("--markdown")
     args = ap.parse_args()
     credence = import_credence(args.library)
+    if args.breakdown:
+        rows = breakdown(credence, args.breakdown)
+        if args.json:
+            with open(args.json, "w") as f:
+                json.dump({"machine": common.machine_note(), "breakdown": rows}, f, indent=2)
+        return
     import pandas
     machine = common.machine_note()
     machine.update(pandas=pandas.__version__, credence=credence.library_version())

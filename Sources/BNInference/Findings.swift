@@ -15,12 +15,27 @@ struct Findings: Sendable {
     var intervened: [Bool]
     var soft: [[Double]?]
     var logConstant: Double
-    /// The findings in words, for error messages.
-    var words: [String]
+    /// The evidence as given, and its network: `words` is written from them only when an
+    /// error needs it (a query's findings are checked on every call, and rarely printed).
+    private let given: Evidence
+    private let network: BayesianNetwork
 
     var fixedVariables: [Int] { fixed.indices.filter { fixed[$0] >= 0 } }
     var softVariables: [Int] { soft.indices.filter { soft[$0] != nil } }
-    var isEmpty: Bool { words.isEmpty }
+    var isEmpty: Bool { given.isEmpty }
+
+    /// The findings in words, for error messages: interventions, hard findings, then
+    /// likelihoods, each by variable index.
+    var words: [String] {
+        let vs = network.variables
+        return given.interventions.sorted { $0.key < $1.key }.map { "do(\(vs[$0.key].name)=\(vs[$0.key].states[$0.value]))" }
+            + given.hard.sorted { $0.key < $1.key }.map { "\(vs[$0.key].name)=\(vs[$0.key].states[$0.value])" }
+            + given.soft.sorted { $0.key < $1.key }.map { Findings.likelihoodWords(vs[$0.key].name, $0.value) }
+    }
+
+    static func likelihoodWords(_ name: String, _ w: [Double]) -> String {
+        "\(name)~[\(w.map { "\($0)" }.joined(separator: ", "))]"
+    }
 
     init(_ evidence: Evidence, in network: BayesianNetwork) throws(InferenceError) {
         let n = network.count
@@ -28,7 +43,8 @@ struct Findings: Sendable {
         intervened = [Bool](repeating: false, count: n)
         soft = [[Double]?](repeating: nil, count: n)
         logConstant = 0
-        words = []
+        given = evidence
+        self.network = network
         func name(_ v: Int) -> String { network.variables[v].name }
         func checkVariable(_ v: Int) throws(InferenceError) {
             guard v >= 0 && v < n else { throw .invalidEvidence("there is no variable #\(v) (the network has \(n))") }
@@ -43,14 +59,14 @@ struct Findings: Sendable {
             try checkVariable(v); try checkState(v, s)
             fixed[v] = s
             intervened[v] = true
-            words.append("do(\(name(v))=\(network.variables[v].states[s]))")
         }
         var conflict: [String] = []
         for (v, s) in evidence.hard.sorted(by: { $0.key < $1.key }) {
             try checkVariable(v); try checkState(v, s)
-            let text = "\(name(v))=\(network.variables[v].states[s])"
-            words.append(text)
-            if fixed[v] >= 0 && fixed[v] != s { conflict = [words.first { $0.hasPrefix("do(\(name(v))=") }!, text] }
+            if fixed[v] >= 0 && fixed[v] != s {   // only an intervention fixes v before this loop
+                let states = network.variables[v].states
+                conflict = ["do(\(name(v))=\(states[fixed[v]]))", "\(name(v))=\(states[s])"]
+            }
             fixed[v] = s
             if intervened[v] { fixed[v] = evidence.interventions[v]! }
         }
@@ -64,11 +80,9 @@ struct Findings: Sendable {
             guard w.allSatisfy({ $0 >= 0 && $0.isFinite }), w.contains(where: { $0 > 0 }) else {
                 throw .invalidEvidence("the likelihood on \(Quote.name(name(v))) must be finite, non-negative and not all zero")
             }
-            let text = "\(name(v))~[\(w.map { "\($0)" }.joined(separator: ", "))]"
-            words.append(text)
             if fixed[v] >= 0 {
                 let x = w[fixed[v]]
-                if x == 0 { zeroSoft.append(text) }
+                if x == 0 { zeroSoft.append(Findings.likelihoodWords(name(v), w)) }
                 logConstant += log(x)
             } else {
                 soft[v] = w

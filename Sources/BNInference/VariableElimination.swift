@@ -61,7 +61,7 @@ public final class VariableElimination: InferenceEngine, Sendable {
         var r = try answer(PlanKey(targets: free, findings: f, mode: .posterior, batched: false), f)
         let z = r.table.values.reduce(0, +)
         guard z > 0, r.logScale > -.infinity else { throw .impossibleEvidence(f.words) }
-        r.table.values = r.table.values.map { $0 / z }
+        r.table.values.withUnsafeMutableBufferPointer { b in for i in b.indices { b[i] /= z } }
         return try assembleJoint(network: network, targets: targets, fixed: f.fixed, r.table)
     }
 
@@ -280,7 +280,7 @@ public final class VariableElimination: InferenceEngine, Sendable {
         for t in targets where t < 0 || t >= network.count {
             throw .invalidQuery("there is no variable #\(t) (the network has \(network.count))")
         }
-        if Set(targets).count != targets.count {
+        if targets.count > 1 && Set(targets).count != targets.count {
             throw .invalidQuery("a target variable is listed twice")
         }
     }

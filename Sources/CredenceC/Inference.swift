@@ -27,6 +27,23 @@ public func credence_query(_ net: OpaqueRawPointer?, _ targets: UnsafePointer<CC
     }
 }
 
+/// `credence_query` for one target under hard findings given by indices: the posterior of
+/// variable `target` (network order) with `findings[2i]` observed in state `findings[2i+1]`
+/// for i < `findingCount`, into `out` (the target's cardinality, exactly). The same answer
+/// and the same engine as `credence_query` with one target and no `log_p`, without reading
+/// names from text: the per-call path of a binding that keeps the name→index maps.
+@_cdecl("credence_query_indexed")
+public func credence_query_indexed(_ net: OpaqueRawPointer?, _ target: Int32, _ findings: UnsafePointer<Int32>?,
+                                   _ findingCount: Int, _ out: UnsafeMutablePointer<Double>?, _ outLength: Int,
+                                   _ err: UnsafeMutablePointer<CChar>?, _ cap: Int) -> Int32 {
+    call(err, cap) {
+        let h = try handle(net, NetworkHandle.self, "the network")
+        let evidence = try hardFindings(findings, count: findingCount, in: h.network)
+        let p = try h.withService { try $0.posterior(of: Int(target), given: evidence) }
+        try copy(p, to: out, length: outLength, what: "the posterior")
+    }
+}
+
 /// The query's `QueryResult` as the JSON of `credence query --json`.
 @_cdecl("credence_query_json")
 public func credence_query_json(_ net: OpaqueRawPointer?, _ targets: UnsafePointer<CChar>?, _ given: UnsafePointer<CChar>?,

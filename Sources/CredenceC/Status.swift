@@ -94,6 +94,24 @@ func findings(_ p: UnsafePointer<CChar>?) throws -> FindingSet {
     return set
 }
 
+/// Hard findings as `count` pairs (variable, state) of indices laid end to end
+/// (`credence_query_indexed`). A variable given twice is refused here (a dictionary would
+/// keep one silently); ranges are checked by the engine with the variable's name.
+func hardFindings(_ p: UnsafePointer<Int32>?, count: Int, in network: BayesianNetwork) throws -> Evidence {
+    guard count > 0 else { return Evidence() }
+    guard let p else { throw ArgumentError(description: "the findings are missing (a null pointer for \(count) pairs)") }
+    var hard: [Int: Int] = [:]
+    hard.reserveCapacity(count)
+    for i in 0..<count {
+        let v = Int(p[2 * i]), s = Int(p[2 * i + 1])
+        guard hard.updateValue(s, forKey: v) == nil else {
+            let name = v >= 0 && v < network.count ? "'\(network.variables[v].name)'" : "#\(v)"
+            throw ArgumentError(description: "evidence: variable \(name) is given twice (one state per variable)")
+        }
+    }
+    return Evidence(hard: hard)
+}
+
 /// Names separated by 0x1F (targets, variables).
 func names(_ p: UnsafePointer<CChar>?) -> [String] {
     guard let p else { return [] }

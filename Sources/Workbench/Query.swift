@@ -87,9 +87,15 @@ extension QueryService {
     /// cold single target), which is what a front end asking one posterior at a time wants.
     public func posterior(of target: String, given findings: FindingSet) throws -> [Double] {
         let evidence = try findings.evidence(in: network)
-        let t = try network.require(target)
+        return try posterior(of: try network.require(target), given: evidence)
+    }
+
+    /// The same posterior for a caller that already holds indices (the C ABI's
+    /// `credence_query_indexed`): `target` in network order, `evidence` validated by the
+    /// engine (a variable or state out of range is an `InferenceError.invalidEvidence`).
+    public func posterior(of target: Int, given evidence: Evidence) throws -> [Double] {
         if eliminator == nil { eliminator = VariableElimination(network) }
-        return try eliminator!.posterior(of: t, given: evidence)
+        return try eliminator!.posterior(of: target, given: evidence)
     }
 }
 

@@ -48,6 +48,9 @@ _SIGNATURES = {
     "credence_network_equal": (c_int32, [c_void_p, c_void_p]),
     "credence_network_free": (None, [c_void_p]),
     "credence_query": (c_int32, [c_void_p, c_char_p, c_char_p, c_void_p, c_size_t, c_void_p, *_ERR]),
+    # the findings of credence_query_indexed are int32 pairs; c_char_p passes a bytes object
+    # of them without a copy (credence.network packs each pair once per network)
+    "credence_query_indexed": (c_int32, [c_void_p, c_int32, c_char_p, c_size_t, c_void_p, c_size_t, *_ERR]),
     "credence_query_json": (c_int32, [c_void_p, c_char_p, c_char_p, _OUT, *_ERR]),
     "credence_query_all": (c_int32, [c_void_p, c_char_p, c_void_p, c_size_t, c_void_p, *_ERR]),
     "credence_probability": (c_int32, [c_void_p, c_char_p, POINTER(c_double), POINTER(c_double), *_ERR]),

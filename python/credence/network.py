@@ -5,6 +5,7 @@ import ctypes
 import json
 import math
 import shutil
+import struct
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
@@ -67,8 +68,9 @@ class Network:
     line's messages.
     """
 
-    __slots__ = ("_handle", "_info", "_index_cache", "report", "__weakref__")
+    __slots__ = ("_handle", "_info", "_index_cache", "_codes", "report", "__weakref__")
     _index_cache: Dict[Tuple[str, ...], tuple]
+    _codes: Optional[Dict[str, Dict[str, bytes]]]
 
     def __init__(self, handle: int, report: Optional[dict] = None) -> None:
         """Wraps a credence_network handle (use :func:`credence.load` and friends)."""
@@ -77,6 +79,7 @@ class Network:
         self._handle = handle
         self._info: Optional[dict] = None
         self._index_cache = {}
+        self._codes = None
         #: The report of the fit or learn that made this network (``credence fit --json``), if any.
         self.report = report
 
@@ -95,6 +98,7 @@ class Network:
             _ffi.call("credence_network_describe", self._handle, ctypes.byref(out))
             info = json.loads(_ffi.take_text(out.value))
             info["by_name"] = {v["name"]: v for v in info["variables"]}
+            info["position"] = {v["name"]: i for i, v in enumerate(info["variables"])}
             self._info = info
         return self._info
 
@@ -166,13 +170,10 @@ class Network:
 
     # ---- questions ------------------------------------------------------------------
 
-    def _state_index(self, targets: Tuple[str, ...]) -> Optional[pd.Index]:
-        entry = self._target_entry(targets)
-        return entry[0] if entry else None
-
     def _target_entry(self, targets: Tuple[str, ...]):
-        """(index, encoded names, ctypes array type, Series name) of a tuple of targets,
-        made once per network; None for an unknown name (the C call then says which)."""
+        """(index, encoded names, ctypes array type, Series name, position of the first
+        target) of a tuple of targets, made once per network; None for an unknown name (the
+        C call then says which)."""
         entry = self._index_cache.get(targets)
         if entry is None:
             vs = [self._variable(t) for t in targets]
@@ -182,9 +183,29 @@ class Network:
                 idx = pd.Index(vs[0]["states"], name=targets[0], dtype=object)
             else:
                 idx = pd.MultiIndex.from_product([v["states"] for v in vs], names=list(targets))
-            entry = (idx, names(targets), ctypes.c_double * len(idx), "P(" + ", ".join(targets) + ")")
+            entry = (idx, names(targets), ctypes.c_double * len(idx), "P(" + ", ".join(targets) + ")",
+                     self._description["position"][targets[0]] if targets else -1)
             self._index_cache[targets] = entry
         return entry
+
+    def _hard_codes(self, evidence: Evidence) -> Optional[bytes]:
+        """Hard evidence of names and states (str) as the int32 (variable, state) pairs of
+        ``credence_query_indexed``, each pair packed once per network; None for anything
+        else (None or NaN for a missing cell, a bool, a number, an unknown name or state),
+        which the text form then reads, with the command line's messages."""
+        if evidence is None:
+            return b""
+        codes = self._codes
+        if codes is None:
+            codes = self._codes = {}
+            for i, v in enumerate(self._description["variables"]):
+                pairs = codes[v["name"]] = {}
+                for j, state in enumerate(v["states"]):
+                    pairs.setdefault(state, _PAIR.pack(i, j))   # the first of equal names, as Credence matches
+        try:
+            return b"".join([codes[k][x] for k, x in evidence.items()])
+        except (KeyError, TypeError, AttributeError):
+            return None
 
     def query(self, targets: Targets, evidence: Evidence = None, soft: Evidence = None,
               do: Evidence = None) -> pd.Series:
@@ -194,16 +215,23 @@ class Network:
         >>> net.query("lung", evidence={"smoke": "yes"})            # doctest: +SKIP
         """
         key = (targets,) if isinstance(targets, str) else tuple(targets)
-        entry = self._target_entry(key)
+        entry = self._index_cache.get(key) or self._target_entry(key)
         if entry is None:   # an unknown target: the library's message names it
             _ffi.call("credence_query", self._handle, names(key), findings(evidence, soft, do), None, 0, None)
-        idx, encoded, array, label = entry
+        idx, encoded, array, label, first = entry
         out = array()
         err = _ffi.error_buffer()
-        status = _ffi.lib.credence_query(self._handle, encoded, findings(evidence, soft, do), out, len(out),
-                                         None, err, _ffi.ERROR_CAPACITY)
-        _ffi.check(status, err)
-        return _series(np.frombuffer(out, dtype=np.float64), idx, label)
+        # one target under hard evidence by name (the common question): by indices, no text
+        pairs = self._hard_codes(evidence) if len(key) == 1 and soft is None and do is None else None
+        if pairs is not None:
+            status = _query_indexed(self._handle, first, pairs, len(pairs) >> 3, out, len(out), err,
+                                    _ffi.ERROR_CAPACITY)
+        else:
+            status = _ffi.lib.credence_query(self._handle, encoded, findings(evidence, soft, do), out, len(out),
+                                             None, err, _ffi.ERROR_CAPACITY)
+        if status:
+            _ffi.check(status, err)
+        return _series(np.frombuffer(out), idx, label)
 
     def query_json(self, targets: Targets, evidence: Evidence = None, soft: Evidence = None,
                    do: Evidence = None) -> dict:
@@ -224,8 +252,10 @@ class Network:
                   ctypes.addressof(log_p))
         result, k = {}, 0
         for v in vs:
-            n = len(v["states"])
-            result[v["name"]] = pd.Series(out[k:k + n], index=self._state_index((v["name"],)), name=f"P({v['name']})")
+            name = v["name"]
+            entry = self._index_cache.get((name,)) or self._target_entry((name,))
+            n = len(entry[0])
+            result[name] = _series(out[k:k + n], entry[0], entry[3])
             k += n
         return result
 
@@ -395,23 +425,44 @@ class Network:
             return None
 
 
+_PAIR = struct.Struct("=ii")   # a (variable, state) pair of credence_query_indexed
+_query_indexed = _ffi.lib.credence_query_indexed
+
+
 def _public_series(values: np.ndarray, index: pd.Index, name: str) -> pd.Series:
     return pd.Series(values, index=index, name=name, copy=False)
 
 
 def _fast_series(values: np.ndarray, index: pd.Index, name: str) -> pd.Series:
-    """The same Series as `_public_series`, built from its block manager: pandas' public
-    constructor re-checks its arguments and costs more than the whole query on a small network."""
-    mgr = SingleBlockManager.from_array(values, index)
-    s = pd.Series._from_mgr(mgr, axes=mgr.axes)
+    """The same Series as `_public_series` (a float64 array, not copied), assembled from its
+    block and block manager: pandas' public constructor re-checks its arguments and costs
+    more than the whole query on a small network. The block's placement, the one part that
+    depends only on the length, is made once per length."""
+    n = len(values)
+    placement = _PLACEMENTS.get(n)
+    if placement is None:
+        placement = _PLACEMENTS[n] = BlockPlacement(slice(0, n))
+    mgr = SingleBlockManager(NumpyBlock(values, placement=placement, ndim=1), index)
+    s = pd.Series._from_mgr(mgr, mgr.axes)
     object.__setattr__(s, "_name", name)
     return s
 
 
+def _same_series(a: pd.Series, b: pd.Series) -> None:
+    """Raises unless `a` and `b` are the same Series down to pandas' own attributes."""
+    pd.testing.assert_series_equal(a, b, check_index_type=True, check_series_type=True)
+    assert vars(a).keys() == vars(b).keys() and type(a._mgr) is type(b._mgr)
+    assert type(a._mgr.blocks[0]) is type(b._mgr.blocks[0]) and a.flags.allows_duplicate_labels
+
+
 try:  # pandas internals move between versions: use them only when they give the same Series
+    from pandas._libs.internals import BlockPlacement
     from pandas.core.internals import SingleBlockManager
-    _probe = (np.array([0.25, 0.75]), pd.Index(["a", "b"], name="x", dtype=object), "P(x)")
-    pd.testing.assert_series_equal(_fast_series(*_probe), _public_series(*_probe))
+    from pandas.core.internals.blocks import NumpyBlock
+    _PLACEMENTS: Dict[int, Any] = {}
+    for _probe in ((np.array([0.25, 0.75]), pd.Index(["a", "b"], name="x", dtype=object), "P(x)"),
+                   (np.array([0.5, 0.25, 0.25]), pd.Index(["a", "b", "c"], name="y", dtype=object), "P(y)")):
+        _same_series(_fast_series(*_probe), _public_series(*_probe))
     _series = _fast_series
 except Exception:  # pragma: no cover - depends on the pandas version
     _series = _public_series

@@ -92,6 +92,14 @@ void credence_network_free(credence_network *net);
  * evidence pattern; otherwise the network's junction tree (built once, reused) answers. */
 int32_t credence_query(credence_network *net, const char *targets, const char *findings,
                        double *out, size_t out_len, double *log_p, char *err, size_t err_cap);
+/* P(target | hard findings) by indices, for a caller that keeps the name->index maps:
+ * variable `target` (network order, as credence_network_describe lists the variables) given
+ * n_findings pairs laid end to end, findings[2i] a variable observed in state findings[2i+1]
+ * (state order of that variable); out_len = the target's cardinality. The same answer and
+ * engine as credence_query with one target and log_p NULL, without reading names from text.
+ * An index out of range or a variable given twice is an error naming it. */
+int32_t credence_query_indexed(credence_network *net, int32_t target, const int32_t *findings,
+                               size_t n_findings, double *out, size_t out_len, char *err, size_t err_cap);
 /* The same question, answered as the JSON of `credence query --json`. */
 int32_t credence_query_json(credence_network *net, const char *targets, const char *findings,
                             credence_result **out, char *err, size_t err_cap);
