@@ -47,7 +47,7 @@ public struct TargetedLearner: Sendable {
     /// How the few-valued numeric columns may be binned; the first is tried with every design.
     public var fewValuedBinnings: [FewValuedBinning] = FewValuedBinning.allCases
     /// How many of the leading designs under the first binning are tried under the others.
-    public var binningLeaders: Int = 3
+    public var binningLeaders: Int = 2
     /// Inner cross-validation folds.
     public var innerFolds: Int
     /// How numeric columns are cut (`target` set to the class).
