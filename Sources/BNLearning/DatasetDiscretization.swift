@@ -71,7 +71,7 @@ public struct DatasetDiscretization: Sendable {
                 method = m
             } else {
                 guard automatic != nil, let v = values else { continue }
-                if Set(v).count <= categoricalLimit {
+                if Self.isFewValued(v, limit: categoricalLimit) {
                     // Few values: one state per value, named by it, cut halfway between
                     // neighbours so a value never seen here (72 months) is cut like any other.
                     let (codes, states, cuts) = Self.valueStates(data.states[j], numbers: v, column: data.columns[j])
@@ -106,6 +106,19 @@ public struct DatasetDiscretization: Sendable {
         }
         return (out, cut)
     }
+
+    /// The numeric columns of `data` that `apply` keeps as one state per value: not named in
+    /// `methods`, numeric, with at most `categoricalLimit` distinct values (none when
+    /// `automatic` is nil, which leaves every unnamed column alone).
+    public func fewValuedColumns(of data: Dataset) -> [String] {
+        guard automatic != nil else { return [] }
+        return data.names.indices.filter { j in
+            methods[data.names[j]] == nil && Self.numericValues(data.states[j]).map { Self.isFewValued($0, limit: categoricalLimit) } == true
+        }.map { data.names[$0] }
+    }
+
+    /// Whether a numeric column with these distinct values stays categorical.
+    static func isFewValued(_ values: [Double], limit: Int) -> Bool { Set(values).count <= limit }
 
     /// Rows per state code.
     static func counts(_ codes: [Int32], _ states: Int) -> [Int] {

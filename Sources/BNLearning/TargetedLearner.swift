@@ -5,8 +5,10 @@ import Foundation
 /// predicts one class variable, chosen honestly from the data given.
 ///
 /// 1. **Bins.** Numeric columns are cut against `T` by the minimum-description-length rule
-///    of Fayyad & Irani (1993) (`DatasetDiscretization` with `.mdl`); numeric columns with
-///    few values keep one state per value. `T` itself is never cut.
+///    of Fayyad & Irani (1993) (`DatasetDiscretization` with `.mdl`). Numeric columns with
+///    few values (a count of calls, a 0/1 flag) either keep one state per value or are cut
+///    by the same MDL rule (`FewValuedBinning`), chosen by the inner cross-validation of
+///    step 2. `T` itself is never cut.
 /// 2. **Structure and prior, by inner cross-validation.** For every structure family
 ///    (`ClassifierStructure`: naive Bayes, TAN, KDB-1..3, BAN, Markov-blanket hill climbing,
 ///    the class as an outcome, AODE and WAODE, discriminatively fitted naive Bayes) and every
@@ -18,6 +20,12 @@ import Foundation
 ///    family and the smaller `α`): choosing by held-out loss rather than by a structure score
 ///    is what makes a classifier's structure discriminative (Friedman, Geiger & Goldszmidt
 ///    1997, §3; Grossman & Domingos 2004).
+///    The bins of the few-valued columns are searched coordinate-wise: every design under
+///    the first binning, then the `binningLeaders` designs with the lowest log loss there
+///    under each other binning (a binning that cuts the data exactly as an earlier one is
+///    not tried again). Merging values matters when a column's effect is a threshold and
+///    it interacts with another column: ten call counts cost a BAN or KDB arc into that
+///    column nine times the parameters of two bins, so the search cannot afford the arc.
 /// 3. **The model.** The winning family's graph learned on all rows, fitted with its `α`;
 ///    with missing cells, by EM (Dempster, Laird & Rubin 1977) from the available-case
 ///    estimates, so rows with gaps are used, never dropped or imputed. (W)AODE reads its
@@ -36,6 +44,10 @@ public struct TargetedLearner: Sendable {
     public var featureSelections: [FeatureSelection] = FeatureSelection.allCases
     /// BDeu equivalent sample sizes to choose from.
     public var priors: [Double]
+    /// How the few-valued numeric columns may be binned; the first is tried with every design.
+    public var fewValuedBinnings: [FewValuedBinning] = FewValuedBinning.allCases
+    /// How many of the leading designs under the first binning are tried under the others.
+    public var binningLeaders: Int = 2
     /// Inner cross-validation folds.
     public var innerFolds: Int
     /// How numeric columns are cut (`target` set to the class).
@@ -66,8 +78,19 @@ public struct TargetedLearner: Sendable {
         self.seed = seed
     }
 
-    /// One structure family with one feature selection and one prior, scored by inner
-    /// cross-validation.
+    /// How `learn` bins the numeric columns that `DatasetDiscretization` would keep as one
+    /// state per value (at most `categoricalLimit` distinct values, not named).
+    public enum FewValuedBinning: String, Sendable, Hashable, CaseIterable, Codable {
+        /// One state per value.
+        case values
+        /// Cut against the target by Fayyad & Irani's MDL rule, like the other numeric
+        /// columns: neighbouring values whose class rates do not differ enough to pay for
+        /// the split share a state (a column with no such split becomes one state).
+        case mdl
+    }
+
+    /// One structure family with one feature selection, one prior and one binning of the
+    /// few-valued columns, scored by inner cross-validation.
     public struct Candidate: Codable, Sendable, Equatable {
         /// `nb`, `tan`, `kdb1`, `kdb2`, `kdb3`, `ban`, `mb-hc`, `outcome`, `aode`, `waode` or `dnb`.
         public var structure: String
@@ -75,6 +98,8 @@ public struct TargetedLearner: Sendable {
         public var features: String
         /// BDeu equivalent sample size (for `dnb`, the penalty `λ` on its weights).
         public var prior: Double
+        /// How the few-valued numeric columns were binned (`FewValuedBinning`).
+        public var bins: String
         /// Pooled over the inner folds' held-out rows.
         public var logLoss: Double
         public var auc: Double
@@ -88,9 +113,9 @@ public struct TargetedLearner: Sendable {
         public var rows: Int
         public var missingCells: Int
         public var innerFolds: Int
-        /// The numeric columns that were cut, with their bins.
+        /// The numeric columns that were cut, with their bins (the chosen binning's).
         public var discretized: [DatasetDiscretization.Column]
-        /// Every family and prior tried, in the order tried.
+        /// Every family, prior and binning tried, in the order tried.
         public var candidates: [Candidate]
         /// The winner.
         public var chosen: Candidate
@@ -124,17 +149,39 @@ public struct TargetedLearner: Sendable {
         guard classes <= Self.maxClasses else {
             throw LearningError.invalidOption("the target \(Quote.name(target)) has \(classes) distinct values; learn --target predicts a categorical class (at most \(Self.maxClasses) states); cut it first or pick a categorical column")
         }
-        var plan = discretization
-        plan.methods[target] = .some(nil)          // the class keeps its own states
-        let (cut, columns) = try plan.apply(to: data)
-        let skeleton = try BayesianNetwork.unconnected(over: cut, name: "\(target)_classifier",
-                                                cutPoints: Dictionary(uniqueKeysWithValues: columns.map { ($0.name, $0.cutPoints) }))
-        guard cut.columns[c].contains(where: { $0 >= 0 }) else {
+        guard !fewValuedBinnings.isEmpty else {
+            throw LearningError.invalidOption("give at least one binning of the few-valued numeric columns")
+        }
+        guard data.columns[c].contains(where: { $0 >= 0 }) else {
             throw LearningError.invalidOption("every cell of the target \(Quote.name(target)) is empty")
         }
-        let candidates = try innerCrossValidation(cut, skeleton: skeleton, target: c)
+        var plan = discretization
+        plan.methods[target] = .some(nil)          // the class keeps its own states
+        let fewValued = plan.fewValuedColumns(of: data)
+        // Every binning's table (one per distinct way of cutting the data), then the inner
+        // cross-validation: all designs under the first, the leading ones under the others.
+        var binned: [(binning: FewValuedBinning, data: Dataset, columns: [DatasetDiscretization.Column], skeleton: BayesianNetwork)] = []
+        var candidates: [Candidate] = []
+        for binning in fewValuedBinnings {
+            var p = plan
+            if binning == .mdl { for name in fewValued { p.methods[name] = .some(.mdl) } }
+            let (cut, columns) = try p.apply(to: data)
+            if binned.contains(where: { $0.data.columns == cut.columns }) { continue }
+            let skeleton = try BayesianNetwork.unconnected(over: cut, name: "\(target)_classifier",
+                                                    cutPoints: Dictionary(uniqueKeysWithValues: columns.map { ($0.name, $0.cutPoints) }))
+            var tried = designs
+            if !binned.isEmpty {
+                var best: [String: Double] = [:]
+                for x in candidates { best[x.structure + "/" + x.features] = min(best[x.structure + "/" + x.features] ?? .infinity, x.logLoss) }
+                let leaders = Set(best.sorted { $0.value < $1.value || ($0.value == $1.value && $0.key < $1.key) }.prefix(binningLeaders).map(\.key))
+                tried = tried.filter { leaders.contains($0.0.description + "/" + $0.1.rawValue) }
+            }
+            binned.append((binning, cut, columns, skeleton))
+            candidates += try innerCrossValidation(cut, skeleton: skeleton, target: c, designs: tried, binning: binning)
+        }
         var chosen = candidates[0]
         for x in candidates.dropFirst() where x.logLoss < chosen.logLoss - 1e-12 { chosen = x }
+        let (_, cut, columns, skeleton) = binned.first { $0.binning.rawValue == chosen.bins }!
         let structure = ClassifierStructure(name: chosen.structure)!
         let selection = FeatureSelection(rawValue: chosen.features)!
         var net: BayesianNetwork
@@ -180,13 +227,15 @@ public struct TargetedLearner: Sendable {
         }
     }
 
-    /// Every (design, prior) pair's pooled held-out metrics over stratified inner folds. The
+    /// Every (design, prior) pair's pooled held-out metrics over stratified inner folds of
+    /// `data` (cut with `binning`). The
     /// folds run on separate threads; within a fold each design's graph is learned once and
     /// its counts fitted with every prior.
-    func innerCrossValidation(_ data: Dataset, skeleton: BayesianNetwork, target c: Int) throws -> [Candidate] {
+    func innerCrossValidation(_ data: Dataset, skeleton: BayesianNetwork, target c: Int,
+                              designs: [(ClassifierStructure, FeatureSelection)], binning: FewValuedBinning) throws -> [Candidate] {
         let k = max(2, min(innerFolds, data.rowCount))
         let fold = Evaluation.stratifiedFolds(classes: data.columns[c], folds: k, seed: seed)
-        let designs = self.designs, priors = self.priors, maxParents = self.maxParents, seed = self.seed
+        let priors = self.priors, maxParents = self.maxParents, seed = self.seed
         let perFold: [Result<[[[Double]]], Error>] = parallelMap(k) { f in
             Result {
                 let train = data.rows(fold.indices.filter { fold[$0] != f })
@@ -214,8 +263,8 @@ public struct TargetedLearner: Sendable {
         for (di, (s, selection)) in designs.enumerated() {
             for (ai, a) in priors.enumerated() {
                 let m = ClassificationMetrics(truth: truth, predictions: pooled[di * priors.count + ai])
-                result.append(Candidate(structure: s.description, features: selection.rawValue, prior: a, logLoss: m.logLoss,
-                                        auc: m.auc, accuracy: m.accuracy, brier: m.brier))
+                result.append(Candidate(structure: s.description, features: selection.rawValue, prior: a, bins: binning.rawValue,
+                                        logLoss: m.logLoss, auc: m.auc, accuracy: m.accuracy, brier: m.brier))
             }
         }
         return result

@@ -312,9 +312,11 @@ public enum LearningTasks {
     /// The classifier pipeline of `learn --target` (`TargetedLearner`) from command-line
     /// options: structure family names (`nb`, `tan`, `kdb1`–`kdb3`, `ban`, `mb-hc`; nil for
     /// all), BDeu priors (nil for the defaults) and the discretisation (nil: MDL against the
-    /// target).
+    /// target) and the binnings of few-valued numeric columns to choose from (`values`,
+    /// `mdl`; nil for both).
     public static func targetedLearner(target: String, structures: [String]?, priors: [Double]?, innerFolds: Int,
-                                       discretization: DatasetDiscretization?, maxParents: Int, seed: UInt64) throws -> TargetedLearner {
+                                       discretization: DatasetDiscretization?, maxParents: Int, seed: UInt64,
+                                       fewValuedBins: [String]? = nil) throws -> TargetedLearner {
         let families = try structures.map { names in
             try names.map { name in
                 guard let s = ClassifierStructure(name: name) else {
@@ -332,6 +334,15 @@ public enum LearningTasks {
         var learner = TargetedLearner(target: target, discretization: discretization, maxParents: maxParents, seed: seed)
         if let f = families { learner.structures = f }
         if let p = priors { learner.priors = p }
+        if let names = fewValuedBins {
+            learner.fewValuedBinnings = try names.map { name in
+                guard let b = TargetedLearner.FewValuedBinning(rawValue: name.lowercased()) else {
+                    throw WorkbenchError.usage("--few-valued-bins: unknown binning \(Quote.name(name)); use values, mdl or both (values,mdl)")
+                }
+                return b
+            }
+            guard !learner.fewValuedBinnings.isEmpty else { throw WorkbenchError.usage("--few-valued-bins: give values, mdl or both") }
+        }
         learner.innerFolds = innerFolds
         return learner
     }

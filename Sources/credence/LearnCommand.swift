@@ -25,7 +25,7 @@ struct LearnCommand: ParsableCommand {
     @Option(help: "Most search steps (0 scores the starting DAG).") var maxIterations: Int?
     @OptionGroup var binning: BinningOptions
     @Option(help: "The class column for mdl discretisation (with --target: the target).") var discretizeTarget: String?
-    @Option(help: "Learn the network that best predicts this variable: MDL bins against it, then the structure family (naive Bayes, TAN, KDB-1..3, BAN, Markov-blanket hill climbing, class-as-outcome hill climbing) and BDeu prior with the lowest inner cross-validated log loss; --algorithm, --score, --require, --forbid and --start do not apply.") var target: String?
+    @Option(help: "Learn the network that best predicts this variable: MDL bins against it, then the structure family (naive Bayes, TAN, KDB-1..3, BAN, Markov-blanket hill climbing, class-as-outcome hill climbing, discriminatively fitted naive Bayes), the feature selection, the BDeu prior and the binning of few-valued numeric columns with the lowest inner cross-validated log loss; --algorithm, --score, --require, --forbid and --start do not apply.") var target: String?
     @OptionGroup var classifier: ClassifierOptions
     @Option(help: "A model with the true structure: report the structural Hamming distance to it.") var compare: String?
     @Option(help: "Random seed.") var seed: UInt64 = 1
@@ -127,23 +127,23 @@ struct LearnCommand: ParsableCommand {
             return
         }
         for c in report.discretized { print("discretised \(c.summary)") }
-        print("inner \(report.innerFolds)-fold cross-validation of \(report.target) (\(report.rows) rows): each structure family and feature selection with its best BDeu prior (every prior in --json)")
-        print("| structure | features | prior | log loss | AUC | accuracy | Brier |")
-        print("|---|---|---:|---:|---:|---:|---:|")
+        print("inner \(report.innerFolds)-fold cross-validation of \(report.target) (\(report.rows) rows): each structure family, feature selection and binning of the few-valued numeric columns with its best BDeu prior (every prior in --json)")
+        print("| structure | features | few-valued bins | prior | log loss | AUC | accuracy | Brier |")
+        print("|---|---|---|---:|---:|---:|---:|---:|")
         var best: [String: ClassifierCandidate] = [:]
         var order: [String] = []
         for c in report.candidates {
-            let key = c.structure + "/" + c.features
+            let key = c.structure + "/" + c.features + "/" + c.bins
             if best[key] == nil { order.append(key) }
             if best[key].map({ c.logLoss < $0.logLoss }) ?? true { best[key] = c }
         }
         for key in order {
             let c = best[key]!
             let mark = c == report.chosen ? " ← chosen" : ""
-            print(String(format: "| %@ | %@ | %g | %.4f | %.4f | %.4f | %.4f |%@", c.structure, c.features, c.prior, c.logLoss, c.auc, c.accuracy, c.brier, mark))
+            print(String(format: "| %@ | %@ | %@ | %g | %.4f | %.4f | %.4f | %.4f |%@", c.structure, c.features, c.bins, c.prior, c.logLoss, c.auc, c.accuracy, c.brier, mark))
         }
         let em = report.em.map { ", EM on \(report.missingCells) missing cells in \($0.iterations) iterations" } ?? ""
-        print("chose \(report.chosen.structure) (\(report.chosen.features) features) with BDeu prior \(String(format: "%g", report.chosen.prior))\(em): \(report.edges.count) arcs over \(net.count) variables")
+        print("chose \(report.chosen.structure) (\(report.chosen.features) features, few-valued columns binned by \(report.chosen.bins)) with BDeu prior \(String(format: "%g", report.chosen.prior))\(em): \(report.edges.count) arcs over \(net.count) variables")
         if let b = report.bagging {
             print("bagged \(b.replicates) bootstrap graphs: averaged graph of the arcs in at least \(Int(b.threshold * 100)) % of them, tables of every bootstrap mixed under the latent root '\(b.mixtureRoot)'")
             print("| arc | strength | direction |")

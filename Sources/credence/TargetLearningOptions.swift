@@ -8,7 +8,7 @@ struct BinningOptions: ParsableArguments {
                                valueName: "column=method")) var discretize: [String] = []
     @Option(help: ArgumentHelp("How to cut the other numeric columns with more than --categorical-limit distinct values: equal-width:K, equal-frequency:K, mdl or none (default: mdl against the target with --target, equal-frequency:4 otherwise).",
                                valueName: "method")) var discretizeNumeric: String?
-    @Option(help: "Numeric columns with at most this many distinct values keep one state per value (named by it, cut halfway between values, so new values are cut like any other) unless named in --discretize.") var categoricalLimit = 10
+    @Option(help: "Numeric columns with at most this many distinct values keep one state per value (named by it, cut halfway between values, so new values are cut like any other) unless named in --discretize; with --target, see --few-valued-bins.") var categoricalLimit = 10
 
     /// The plan, with `defaultMethod` for numeric columns unless one was given.
     func plan(defaultMethod: String, target: String?) throws -> BinningPlan {
@@ -24,6 +24,8 @@ struct ClassifierOptions: ParsableArguments {
     @Option(help: ArgumentHelp("With --target: the BDeu equivalent sample sizes to choose from, comma-separated; for dnb, the penalty on its weights (default: 1,5,20,50,100,200,500).",
                                valueName: "list")) var priors: String?
     @Option(help: "With --target: inner cross-validation folds for choosing the family and the prior.") var innerFolds = 5
+    @Option(help: ArgumentHelp("With --target: how numeric columns with at most --categorical-limit values may be binned, comma-separated: values (one state per value), mdl (cut against the target); with both the inner cross-validation chooses (default: values,mdl).",
+                               valueName: "list")) var fewValuedBins: String?
     @Option(help: "With --target: bag this many bootstrap graphs of the chosen family into one model, a mixture over a latent root, and report bnlearn-style arc strengths (0: no bagging).") var bagging = 0
 
     func learner(target: String, binning: BinningOptions, maxParents: Int, seed: UInt64) throws -> ClassifierLearner {
@@ -37,7 +39,8 @@ struct ClassifierOptions: ParsableArguments {
         }
         var learner = try LearningTasks.targetedLearner(target: target, structures: names, priors: sizes, innerFolds: innerFolds,
                                                  discretization: try binning.plan(defaultMethod: "mdl", target: target),
-                                                 maxParents: maxParents, seed: seed)
+                                                 maxParents: maxParents, seed: seed,
+                                                 fewValuedBins: fewValuedBins.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } })
         learner.bagging = bagging
         return learner
     }

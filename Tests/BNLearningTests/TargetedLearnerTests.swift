@@ -225,6 +225,51 @@ struct TargetedLearnerTests {
         #expect(Set(net.variables[try net.require("y")].states) == ["churn", "stay"])
     }
 
+    @Test func fewValuedColumnsAreBinnedAsTheInnerLossPrefers() throws {
+        // A count 0…9 whose effect is a threshold (4 or more calls), which also interacts
+        // with a flag, and a 0/1 column with a strong effect that MDL keeps as it is.
+        var rng = SplitMix64(seed: 13)
+        var calls: [String] = [], flag: [String] = [], senior: [String] = [], y: [String] = []
+        for _ in 0..<800 {
+            let k = Int(rng.next() % 10), f = rng.next() % 2 == 0 ? "a" : "b", s = Int(rng.next() % 2)
+            let p = (k >= 4 ? (f == "a" ? 0.85 : 0.45) : 0.1) + (s == 1 ? 0.3 : 0)
+            calls.append(String(k)); flag.append(f); senior.append(String(s))
+            y.append(Double(rng.next() % 10_000) / 10_000 < p ? "yes" : "no")
+        }
+        let data = try table(["calls": calls, "flag": flag, "senior": senior, "y": y], order: ["calls", "flag", "senior", "y"])
+        #expect(DatasetDiscretization(automatic: .mdl, target: "y").fewValuedColumns(of: data) == ["calls", "senior"])
+        var learner = TargetedLearner(target: "y", structures: [.naiveBayes, .tan, .kdb(1)], priors: [1, 10], innerFolds: 4)
+        learner.binningLeaders = 2
+        let (net, report) = try learner.learn(data)
+        // Every design under `values`; under `mdl` only the two designs that led under `values`.
+        let byBins = Dictionary(grouping: report.candidates, by: \.bins)
+        #expect(byBins["values"]?.count == 3 * 2 * 2)
+        let mdl = try #require(byBins["mdl"])
+        #expect(mdl.count == 2 * 2)
+        var best: [String: Double] = [:]
+        for x in byBins["values"]! { best[x.structure + "/" + x.features] = min(best[x.structure + "/" + x.features] ?? .infinity, x.logLoss) }
+        let leaders = Set(best.sorted { ($0.value, $0.key) < ($1.value, $1.key) }.prefix(2).map(\.key))
+        #expect(Set(mdl.map { $0.structure + "/" + $0.features }) == leaders)
+        // The ten counts carry one threshold: merged into two states, the inner loss is lower,
+        // so MDL's bins win, and the model carries them.
+        #expect(report.candidates.allSatisfy { report.chosen.logLoss <= $0.logLoss })
+        #expect(report.chosen.bins == "mdl")
+        let cut = try #require(report.discretized.first { $0.name == "calls" })
+        // One cut, between 3 and 4 calls (intervals closed on the right: 3 | 4).
+        #expect(cut.method == "mdl" && cut.cutPoints.count == 1 && cut.cutPoints.allSatisfy { $0 >= 3 && $0 < 4 })
+        #expect(net.variables[try net.require("calls")].cutPoints == cut.cutPoints)
+        #expect(net.variables[try net.require("senior")].cardinality == 2)
+        // Only `values`: nothing else is tried, and the count keeps its ten states.
+        learner.fewValuedBinnings = [.values]
+        let (kept, only) = try learner.learn(data)
+        #expect(only.candidates.allSatisfy { $0.bins == "values" } && only.candidates.count == 12)
+        #expect(kept.variables[try kept.require("calls")].cardinality == 10)
+        // A table whose only few-valued column MDL cuts exactly as its values: one binning tried.
+        let flags = try table(["senior": senior, "y": y], order: ["senior", "y"])
+        let (_, once) = try TargetedLearner(target: "y", structures: [.naiveBayes], priors: [1], innerFolds: 3).learn(flags)
+        #expect(once.candidates.map(\.bins) == ["values", "values"])   // nb with either feature selection
+    }
+
     @Test func rowsWithGapsAreUsedByEM() throws {
         let truth = try truth()
         let data = ForwardSampler(truth).sample(rows: 2_000, seed: 5, options: .init(missing: 0.2, missingColumns: [1, 2, 3]))
