@@ -24,7 +24,7 @@ public func credence_table_add_categories(_ table: OpaqueRawPointer?, _ name: Un
     call(err, cap) {
         let t = try handle(table, TableHandle.self, "the table")
         let n = t.table.rowCount
-        guard n == 0 || codes != nil else { throw ArgumentError(description: "the codes of the column are missing") }
+        let column = try array(codes, count: n, missing: "the codes of the column are missing")
         var texts: [String] = []
         texts.reserveCapacity(Int(labelCount))
         var p = labels
@@ -34,7 +34,6 @@ public func credence_table_add_categories(_ table: OpaqueRawPointer?, _ name: Un
             texts.append(s)
             p = q + s.utf8.count + 1
         }
-        let column = n == 0 ? [] : Array(UnsafeBufferPointer(start: codes!, count: n))
         try t.table.append(try string(name, "the column name"), .categories(codes: column, labels: texts))
     }
 }
@@ -47,8 +46,7 @@ public func credence_table_add_numbers(_ table: OpaqueRawPointer?, _ name: Unsaf
     call(err, cap) {
         let t = try handle(table, TableHandle.self, "the table")
         let n = t.table.rowCount
-        guard n == 0 || values != nil else { throw ArgumentError(description: "the values of the column are missing") }
-        let column = n == 0 ? [] : Array(UnsafeBufferPointer(start: values!, count: n))
+        let column = try array(values, count: n, missing: "the values of the column are missing")
         try t.table.append(try string(name, "the column name"), .numbers(column))
     }
 }

@@ -13,9 +13,7 @@ public func credence_table_set_weights(_ table: OpaqueRawPointer?, _ weights: Un
                                        _ err: UnsafeMutablePointer<CChar>?, _ cap: Int) -> Int32 {
     call(err, cap) {
         let t = try handle(table, TableHandle.self, "the table")
-        let n = t.table.rowCount
-        guard n == 0 || weights != nil else { throw ArgumentError(description: "the weights are missing") }
-        let w = n == 0 ? [] : Array(UnsafeBufferPointer(start: weights!, count: n))
+        let w = try array(weights, count: t.table.rowCount, missing: "the weights are missing")
         if let bad = w.firstIndex(where: { !($0 >= 0 && $0.isFinite) }) {
             throw WorkbenchError.usage("the weight of row \(bad + 1) is \(w[bad]); weights must be finite and not negative")
         }

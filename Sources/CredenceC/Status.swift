@@ -55,6 +55,14 @@ func string(_ p: UnsafePointer<CChar>?, _ what: String) throws -> String {
     return String(cString: p)
 }
 
+/// The caller's buffer of `count` values, copied; a null pointer is an error (`missing`
+/// says what is missing) unless `count` is 0.
+func array<T>(_ p: UnsafePointer<T>?, count: Int, missing: String) throws -> [T] {
+    guard count > 0 else { return [] }
+    guard let p else { throw ArgumentError(description: missing) }
+    return Array(UnsafeBufferPointer(start: p, count: count))
+}
+
 /// A required handle argument.
 func handle<T: AnyObject>(_ p: OpaqueRawPointer?, _ type: T.Type, _ what: String) throws -> T {
     guard let p else { throw ArgumentError(description: "\(what) is missing (a null handle)") }
