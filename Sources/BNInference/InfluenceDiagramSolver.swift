@@ -287,8 +287,10 @@ extension InfluenceDiagramSolver {
         var kappa: Int { card.count + 1 }
         var forced: [Int: Int] = [:]
         let budget: Contraction.Budget
-        /// `indexed(j, utilities[j], label: ι)` for every utility, made once.
+        /// `indexed(j, utilities[j], label: ι)` for every utility, made once; and the same
+        /// over `κ`, for the second moments.
         var indexedUtilities: [Table] = []
+        var kappaUtilities: [Table] = []
         /// The elimination order of each contraction, found on its first run and followed
         /// after: slot `k` is decision `k`'s best response (its tables keep their shapes
         /// from one sweep to the next, only the policies' values change), slot `D + k` the
@@ -344,6 +346,7 @@ extension InfluenceDiagramSolver {
                                        values: u.values.map { $0 - m }))
             }
             indexedUtilities = utilities.indices.map { indexed($0, utilities[$0], label: iota) }
+            kappaUtilities = utilities.indices.map { indexed($0, utilities[$0], label: kappa) }
             orders = Array(repeating: nil, count: 2 * diagram.decisionOrder.count + 1)
         }
 
@@ -406,7 +409,7 @@ extension InfluenceDiagramSolver {
             let k = utilities.count + 1
             var both: [Double], full: [Double] = []
             if moments {
-                let second = utilities.indices.map { indexed($0, utilities[$0], label: kappa) }
+                let second = kappaUtilities
                 full = try contract(base + indexedUtilities + second, heads: baseHeads + (indexedUtilities + second).map { _ in nil },
                                     keep: keep + [iota, kappa], slot: diagram.decisionOrder.count + slot)
                 both = stride(from: 0, to: full.count, by: k).map { full[$0] }   // κ = 0
@@ -458,7 +461,7 @@ extension InfluenceDiagramSolver {
             let baseHeads = heads + policies.map { $0.axes.labels.last }
             // One contraction over ι and κ: (0, 0) is P(e), (j+1, 0) is E[u'_j; e] and
             // (i+1, j+1) is E[u'_i u'_j; e] (u'_j² on the diagonal).
-            let pairs = utilities.indices.flatMap { j in [indexed(j, utilities[j], label: iota), indexed(j, utilities[j], label: kappa)] }
+            let pairs = utilities.indices.flatMap { j in [indexedUtilities[j], kappaUtilities[j]] }
             return try moments(contract(base + pairs, heads: baseHeads + pairs.map { _ in nil }, keep: [iota, kappa], slot: orders.count - 1))
         }
 
