@@ -43,6 +43,9 @@ struct ContractionProgram: Sendable {
         }
     }
 
+    /// The layout of each input: the operands' axes as given to `compile`, except, when it
+    /// chose input layouts, for inputs that a GEMM would otherwise copy into another axis
+    /// order first (those are expected in that order).
     let inputAxes: [Axes]
     /// Whether input `i` survives barren removal (the caller may skip preparing the others).
     let usedInputs: [Bool]
@@ -88,9 +91,15 @@ struct ContractionProgram: Sendable {
     ///   - order: the elimination order; nil computes one with `heuristic` on the inputs'
     ///     interaction graph.
     ///   - budget: bounds the largest table and the tables alive at once.
+    ///   - choosingInputLayouts: an input that a pairwise step would permute into another
+    ///     axis order before its GEMM is expected in that order instead (`inputAxes`):
+    ///     for a caller that builds its inputs on every run anyway (variable elimination
+    ///     slices its CPTs at the findings), writing them in that order costs nothing more
+    ///     and saves the copy; the step then reads the same matrix in place, so the
+    ///     numbers are the same.
     static func compile(inputs: [Axes], heads: [Int?], keep: [Int], order: [Int]? = nil,
                         heuristic: EliminationHeuristic = .minFill, batchLabel: Int? = nil,
-                        budget: Contraction.Budget) throws(InferenceError) -> ContractionProgram {
+                        budget: Contraction.Budget, choosingInputLayouts: Bool = false) throws(InferenceError) -> ContractionProgram {
         var labels = Contraction.Labels(inputs, keep: keep)
         let used = labels.dropBarren(inputs, heads: heads)
         let kept = labels.kept
@@ -147,12 +156,16 @@ struct ContractionProgram: Sendable {
             return out
         }
 
-        func emitPair(_ a: Int, _ b: Int, keep: Set<Int>) throws(InferenceError) -> Int {
+        func pairPlan(_ a: Axes, _ b: Axes, keep: Set<Int>) -> ContractionPlan {
             // With the batch axis on both sides the plan runs one GEMM per batch row: only
             // worth a BLAS call when each row's product is large.
-            let batchedBothSides = batchLabel.map { slotAxes[a].labels.contains($0) && slotAxes[b].labels.contains($0) } ?? false
-            let plan = ContractionPlan(a: slotAxes[a], b: slotAxes[b], keep: keep,
-                                       blasThreshold: batchedBothSides ? Self.batchedBLASThreshold : ContractionPlan.defaultBLASThreshold)
+            let batchedBothSides = batchLabel.map { a.labels.contains($0) && b.labels.contains($0) } ?? false
+            return ContractionPlan(a: a, b: b, keep: keep,
+                                   blasThreshold: batchedBothSides ? Self.batchedBLASThreshold : ContractionPlan.defaultBLASThreshold)
+        }
+
+        func emitPair(_ a: Int, _ b: Int, keep: Set<Int>) throws(InferenceError) -> Int {
+            let plan = pairPlan(slotAxes[a], slotAxes[b], keep: keep)
             try check(plan.output)
             ops.append(.pair(a: a, b: b, step: PairStep(plan)))
             opAxes.append(plan.output)
@@ -225,6 +238,22 @@ struct ContractionProgram: Sendable {
             }
         }
 
+        // Inputs in the order their GEMM wants (each input slot is an operand of one op).
+        var inputAxes = inputs
+        if choosingInputLayouts {
+            for (k, op) in ops.enumerated() {
+                guard case .pair(let a, let b, let step) = op else { continue }
+                let newA = a < inputs.count ? step.plan.aCopiedInto : nil
+                let newB = b < inputs.count ? step.plan.bCopiedInto : nil
+                if newA == nil && newB == nil { continue }
+                if let t = newA { inputAxes[a] = t }
+                if let t = newB { inputAxes[b] = t }
+                let plan = pairPlan(newA ?? step.plan.a, newB ?? step.plan.b, keep: Set(step.plan.output.labels))
+                precondition(plan.output == step.plan.output && plan.usesBLAS == step.plan.usesBLAS)
+                ops[k] = .pair(a: a, b: b, step: PairStep(plan))
+            }
+        }
+
         // Release each slot after its last use.
         var lastUse = [Int](repeating: -1, count: slotAxes.count)
         for (k, op) in ops.enumerated() { for s in op.operands { lastUse[s] = k } }
@@ -242,7 +271,7 @@ struct ContractionProgram: Sendable {
             for s in release[k] where s >= inputs.count { alive -= saturatingEntries(slotAxes[s].cardinalities) }
         }
 
-        return ContractionProgram(inputAxes: inputs, usedInputs: used, ops: ops, opAxes: opAxes, release: release,
+        return ContractionProgram(inputAxes: inputAxes, usedInputs: used, ops: ops, opAxes: opAxes, release: release,
                                   result: result, resultAxes: resultAxes, batchLabel: batchLabel,
                                   largestAxes: largestAxes, largestEntries: largestEntries, peakEntries: peak)
     }

@@ -161,11 +161,29 @@ public final class VariableElimination: InferenceEngine, Sendable {
                                        keep: ops.keep, heuristic: heuristic, budget: budget)
     }
 
+    /// Compiles the plan of `key`. A one-row plan takes its CPTs in the axis order its GEMMs
+    /// want (`ContractionProgram.compile(choosingInputLayouts:)`): a sliced CPT is
+    /// gathered straight into that order (the slice is a strided copy either way), an
+    /// unsliced one is copied into it once here, so no run permutes an input.
     func compile(_ key: PlanKey) throws(InferenceError) -> CompiledQuery {
         let ops = operands(key)
         let program = try ContractionProgram.compile(inputs: ops.axes, heads: ops.heads, keep: ops.keep, heuristic: heuristic,
-                                                     batchLabel: ops.batch, budget: budget)
-        return CompiledQuery(inputs: ops.inputs, program: program)
+                                                     batchLabel: ops.batch, budget: budget, choosingInputLayouts: !key.batched)
+        var inputs = ops.inputs
+        for (i, input) in inputs.enumerated() where program.inputAxes[i] != ops.axes[i] {
+            guard case .cpt(let v) = input.source else { preconditionFailure("only CPTs are relaid out") }
+            let to = program.inputAxes[i]
+            if let s = input.slice {
+                let full = network.cpts[v].scope.axes
+                let walk = StridedWalk(extents: to.cardinalities, strides: [to.strides, full.strides(along: to.labels)])
+                inputs[i] = .init(source: input.source, slice: .init(walk: walk, entries: s.entries, variables: s.variables,
+                                                                     strides: s.strides))
+            } else {
+                inputs[i] = .init(source: input.source, slice: nil,
+                                  permuted: TableKernels.permute(network.cpts[v].values, from: ops.axes[i], to: to))
+            }
+        }
+        return CompiledQuery(inputs: inputs, program: program)
     }
 
     /// The operands of a query of structure `key` after relevance pruning: where each table
@@ -252,7 +270,9 @@ public final class VariableElimination: InferenceEngine, Sendable {
             switch input.source {
             case .cpt(let v):
                 let values = network.cpts[v].values
-                if let s = input.slice {
+                if let p = input.permuted {
+                    tables.append(p)
+                } else if let s = input.slice {
                     var base = 0
                     for (u, stride) in zip(s.variables, s.strides) { base += f.fixed[u] * stride }
                     tables.append(TableKernels.gatherSlices(values, walk: s.walk, sliceEntries: s.entries, bases: [base]))
@@ -300,6 +320,9 @@ struct CompiledQuery: Sendable {
     struct Input: Sendable {
         let source: Source
         let slice: Slice?
+        /// The CPT copied once into the program's axis order, when it enters unsliced in
+        /// another order than its own (one-row plans only: `VariableElimination.compile`).
+        var permuted: [Double]? = nil
     }
     let inputs: [Input]
     let program: ContractionProgram

@@ -181,6 +181,20 @@ public struct ContractionPlan: Sendable {
         }
     }
 
+    /// The axis order into which this plan copies operand A before its GEMM, when it does
+    /// (nil when A is used in place, or has labels summed out first): the same plan built
+    /// with A given in that order uses it in place and computes the same numbers.
+    public var aCopiedInto: Axes? {
+        if case .permuted(let target) = aLayout, !aNeedsPreSum { return target }
+        return nil
+    }
+
+    /// `aCopiedInto` for operand B.
+    public var bCopiedInto: Axes? {
+        if case .permuted(let target) = bLayout, !bNeedsPreSum { return target }
+        return nil
+    }
+
     /// Runs the contraction on tables laid out as `a` and `b`.
     public func execute(_ aValues: [Double], _ bValues: [Double]) -> [Double] {
         precondition(aValues.count == a.entries && bValues.count == b.entries, "table sizes do not match the plan")
