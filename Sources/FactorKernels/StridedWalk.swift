@@ -20,28 +20,8 @@ public struct StridedWalk: Sendable {
         // The coalesced axes are found innermost first in scratch space on the stack, then
         // copied out once into exact-size arrays (this init runs for every bucket of a
         // one-shot elimination; growing and reversing arrays was 7% of a cold query).
-        var kept = 0
         let (e, s): ([Int], [[Int]]) = withUnsafeTemporaryAllocation(of: Int.self, capacity: max(d * (ops + 1), 1)) { scratch in
-            // scratch[k] = extent of kept axis k; scratch[d + op * d + k] = its stride for op.
-            for axis in stride(from: d - 1, through: 0, by: -1) {
-                let ext = extents[axis]
-                if ext == 1 { continue }
-                if kept > 0 {
-                    let innerExt = scratch[kept - 1]
-                    var mergeable = true
-                    for op in 0..<ops where strides[op][axis] != scratch[d + op * d + kept - 1] &* innerExt {
-                        mergeable = false
-                        break
-                    }
-                    if mergeable {
-                        scratch[kept - 1] = innerExt &* ext
-                        continue
-                    }
-                }
-                scratch[kept] = ext
-                for op in 0..<ops { scratch[d + op * d + kept] = strides[op][axis] }
-                kept += 1
-            }
+            let kept = Self.coalesce(axes: d, operands: ops, extent: { extents[$0] }, stride: { strides[$0][$1] }, into: scratch)
             let e = [Int](unsafeUninitializedCapacity: kept) { out, n in
                 for k in 0..<kept { out[k] = scratch[kept - 1 - k] }
                 n = kept
@@ -56,6 +36,37 @@ public struct StridedWalk: Sendable {
         }
         self.extents = e
         self.strides = s
+    }
+
+    /// The coalescing rule of every walk, on caller-provided scratch (`d · (operands + 1)`
+    /// entries): axes of extent 1 are dropped, and an axis merges into the kept axis inside
+    /// it when every operand's stride on it is that axis's stride times its extent. The
+    /// kept axes are written innermost first: `scratch[k]` is the extent of kept axis `k`,
+    /// `scratch[d + op · d + k]` operand `op`'s stride on it. Returns how many were kept.
+    @inline(__always)
+    static func coalesce(axes d: Int, operands ops: Int, extent: (Int) -> Int, stride: (Int, Int) -> Int,
+                         into scratch: UnsafeMutableBufferPointer<Int>) -> Int {
+        var kept = 0
+        for axis in Swift.stride(from: d - 1, through: 0, by: -1) {
+            let ext = extent(axis)
+            if ext == 1 { continue }
+            if kept > 0 {
+                let innerExt = scratch[kept - 1]
+                var mergeable = true
+                for op in 0..<ops where stride(op, axis) != scratch[d + op * d + kept - 1] &* innerExt {
+                    mergeable = false
+                    break
+                }
+                if mergeable {
+                    scratch[kept - 1] = innerExt &* ext
+                    continue
+                }
+            }
+            scratch[kept] = ext
+            for op in 0..<ops { scratch[d + op * d + kept] = stride(op, axis) }
+            kept += 1
+        }
+        return kept
     }
 
     /// The total number of visited positions.
@@ -156,8 +167,16 @@ public struct StridedWalk: Sendable {
     /// is a few elements, too short to carry an odometer step each.
     @inline(__always)
     public func forEachPlane(_ body: (UnsafeMutableBufferPointer<Int>) -> Void) {
-        let k = strides.count
-        let d = extents.count
+        Self.forEachPlane(axes: extents.count, operands: strides.count, extent: { extents[$0] },
+                          stride: { strides[$0][$1] }, body)
+    }
+
+    /// `forEachPlane` over a walk given by accessors: `extent(a)` of axis `a` (outermost
+    /// first) and `stride(j, a)` of operand `j` on it, already coalesced (a walk built on
+    /// the stack, e.g. by `TableKernels.productSum`, runs the same planes as a `StridedWalk`).
+    @inline(__always)
+    static func forEachPlane(axes d: Int, operands k: Int, extent: (Int) -> Int, stride: (Int, Int) -> Int,
+                             _ body: (UnsafeMutableBufferPointer<Int>) -> Void) {
         let outerAxes = max(d - 2, 0)
         // Scratch on the stack: the outer strides (operand j on axis a at [a * k + j]), the
         // odometer digits, the offsets.
@@ -168,8 +187,8 @@ public struct StridedWalk: Sendable {
             let off = UnsafeMutableBufferPointer(rebasing: scratch[(outerAxes * k + outerAxes)...])
             var outer = 1
             for a in 0..<outerAxes {
-                outer &*= extents[a]
-                for j in 0..<k { st[a * k + j] = strides[j][a] }
+                outer &*= extent(a)
+                for j in 0..<k { st[a * k + j] = stride(j, a) }
             }
             for _ in 0..<outer {
                 body(off)
@@ -178,8 +197,9 @@ public struct StridedWalk: Sendable {
                     index[a] &+= 1
                     let row = a * k
                     for j in 0..<k { off[j] &+= st[row + j] }
-                    if index[a] < extents[a] { break }
-                    for j in 0..<k { off[j] &-= st[row + j] &* extents[a] }
+                    let e = extent(a)
+                    if index[a] < e { break }
+                    for j in 0..<k { off[j] &-= st[row + j] &* e }
                     index[a] = 0
                     a -= 1
                 }

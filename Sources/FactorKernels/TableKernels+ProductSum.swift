@@ -4,34 +4,64 @@ extension TableKernels {
     /// carrying one offset per table; no table over the joint scope is built. Every label
     /// of a table must be in `out` or `summed`. `walk`, when given, is the walk over
     /// `out ∪ summed` in another order (outermost first), e.g. the largest operand's.
+    ///
+    /// The walk (every operand's strides, coalesced as `StridedWalk` coalesces them) is
+    /// laid out on the stack and the result is the only allocation: buckets of tiny tables
+    /// (influence diagrams, most one-shot buckets) spent more on building a `StridedWalk`
+    /// and its arrays than on the products.
     public static func productSum(_ tables: [Table], out: Axes, summed: Axes, walk order: Axes? = nil) -> [Double] {
-        let walkLabels = order?.labels ?? (out.labels + summed.labels)
-        let extents = order?.cardinalities ?? (out.cardinalities + summed.cardinalities)
-        var strides: [[Int]] = [out.strides(along: walkLabels)]
-        for t in tables { strides.append(t.axes.strides(along: walkLabels)) }
-        let walk = StridedWalk(extents: extents, strides: strides)
+        let d = order?.count ?? (out.count + summed.count)
+        let ops = tables.count + 1
         let total = out.entries
-        return withPointers(tables.map { $0.values }) { operands in
-            [Double](unsafeUninitializedCapacity: total) { dst, initialized in
-                dst.initialize(repeating: 0)
-                operands.withUnsafeBufferPointer { accumulate(into: dst, $0, walk) }
-                initialized = total
+        return [Double](unsafeUninitializedCapacity: total) { dst, initialized in
+            dst.initialize(repeating: 0)
+            // [0, d): the walk's extents; [d, d + ops·d): operand j's stride on axis a at
+            // d + j·d + a (operand 0 the output); then the coalesced walk (`coalesce`).
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: d * (2 * ops + 2) + 1) { scratch in
+                func label(_ a: Int) -> Int {
+                    if let order { return order.labels[a] }
+                    return a < out.count ? out.labels[a] : summed.labels[a - out.count]
+                }
+                for a in 0..<d {
+                    scratch[a] = order?.cardinalities[a] ?? (a < out.count ? out.cardinalities[a] : summed.cardinalities[a - out.count])
+                }
+                func strides(_ j: Int, _ axes: Axes) {
+                    for a in 0..<d {
+                        var s = 0
+                        if let p = axes.position(of: label(a)) {
+                            s = 1
+                            for i in (p + 1)..<axes.cardinalities.count { s &*= axes.cardinalities[i] }
+                        }
+                        scratch[d + j * d + a] = s
+                    }
+                }
+                strides(0, out)
+                for (j, t) in tables.enumerated() { strides(j + 1, t.axes) }
+                let walk = UnsafeMutableBufferPointer(rebasing: scratch[(d * (ops + 1))...])
+                let kept = StridedWalk.coalesce(axes: d, operands: ops, extent: { scratch[$0] },
+                                                stride: { scratch[d + $0 * d + $1] }, into: walk)
+                withPointers(tables) { operands in
+                    accumulate(into: dst, operands, axes: kept, extent: { walk[kept - 1 - $0] },
+                               stride: { walk[d + $0 * d + kept - 1 - $1] })
+                }
             }
+            initialized = total
         }
     }
 
-    /// Runs `body` with a base pointer for each array (kept alive for the call).
-    private static func withPointers<R>(_ arrays: [[Double]], _ body: ([UnsafePointer<Double>]) -> R) -> R {
-        var pointers: [UnsafePointer<Double>] = []
-        pointers.reserveCapacity(arrays.count)
-        func nest(_ i: Int) -> R {
-            if i == arrays.count { return body(pointers) }
-            return arrays[i].withUnsafeBufferPointer { p in
-                pointers.append(p.baseAddress ?? UnsafePointer(bitPattern: 8)!)
-                return nest(i + 1)
+    /// Runs `body` with a base pointer for each table's values (kept alive for the call),
+    /// in a buffer on the stack.
+    private static func withPointers<R>(_ tables: [Table], _ body: (UnsafeBufferPointer<UnsafePointer<Double>>) -> R) -> R {
+        withUnsafeTemporaryAllocation(of: UnsafePointer<Double>.self, capacity: max(tables.count, 1)) { pointers in
+            func nest(_ i: Int) -> R {
+                if i == tables.count { return body(UnsafeBufferPointer(rebasing: pointers[0..<tables.count])) }
+                return tables[i].values.withUnsafeBufferPointer { p in
+                    (pointers.baseAddress! + i).initialize(to: p.baseAddress ?? UnsafePointer(bitPattern: 8)!)
+                    return nest(i + 1)
+                }
             }
+            return nest(0)
         }
-        return nest(0)
     }
 
     /// The product-sum kernel: `dst[o] += ∏ᵢ src_i[offᵢ]` along `walk` (operand 0 is the
@@ -39,22 +69,30 @@ extension TableKernels {
     /// with loops specialised for one to three operands (one operand: `sumOut`).
     static func accumulate(into dst: UnsafeMutableBufferPointer<Double>, _ src: UnsafeBufferPointer<UnsafePointer<Double>>,
                            _ walk: StridedWalk) {
+        accumulate(into: dst, src, axes: walk.extents.count, extent: { walk.extents[$0] }, stride: { walk.strides[$0][$1] })
+    }
+
+    /// `accumulate` along a coalesced walk given by accessors (`StridedWalk.forEachPlane(axes:…)`).
+    @inline(__always)
+    static func accumulate(into dst: UnsafeMutableBufferPointer<Double>, _ src: UnsafeBufferPointer<UnsafePointer<Double>>,
+                           axes d: Int, extent: (Int) -> Int, stride: (Int, Int) -> Int) {
         let k = src.count
-        if walk.extents.isEmpty {
+        if d == 0 {
             var p = 1.0
             for i in 0..<k { p *= src[i][0] }
             dst[0] += p
             return
         }
-        let (mid, inner) = walk.plane
+        // The plane: the two innermost axes (`StridedWalk.plane`).
+        let mid = d >= 2 ? extent(d - 2) : 1, inner = extent(d - 1)
         // Plane strides of every operand (0 = the output), on the stack.
         withUnsafeTemporaryAllocation(of: Int.self, capacity: 3 * (k + 1)) { scratch in
             let ms = UnsafeMutableBufferPointer(rebasing: scratch[0...k])
             let st = UnsafeMutableBufferPointer(rebasing: scratch[(k + 1)...(2 * k + 1)])
             let cur = UnsafeMutableBufferPointer(rebasing: scratch[(2 * k + 2)...])
-            for j in 0...k { (ms[j], st[j]) = walk.planeStrides(j) }
+            for j in 0...k { (ms[j], st[j]) = (d >= 2 ? stride(j, d - 2) : 0, stride(j, d - 1)) }
             let so = st[0], mo = ms[0]
-            walk.forEachPlane { off in
+            StridedWalk.forEachPlane(axes: d, operands: k + 1, extent: extent, stride: stride) { off in
                 switch k {
                 case 1:
                     let a = src[0], sa = st[1], ma = ms[1]
