@@ -66,30 +66,34 @@ extension Contraction {
         let inputCount = store.count
         var sizes = store.map { $0.values.count }
         var live = 0
-        // Which tables mention each label (indices into `store`, dead ones included) and
-        // which tables are alive: a bucket is found without scanning every live table.
+        // Which tables mention each label (indices into `store`, dead ones included, in
+        // increasing order) and which tables are alive: a bucket is found without scanning
+        // every live table. One list per label, threaded through flat arrays (`Mentions`).
         var alive = [Bool](repeating: true, count: store.count)
-        var mentions = [[Int]](repeating: [], count: labels.card.count)
-        for (i, t) in store.enumerated() { for l in t.axes.labels { mentions[l].append(i) } }
+        var mentions = Mentions(labels: labels.card.count, capacity: 2 * store.reduce(0) { $0 + $1.axes.count })
+        for (i, t) in store.enumerated() { for l in t.axes.labels { mentions.append(i, to: l) } }
 
         var logScale = 0.0
         var done = [Bool](repeating: false, count: labels.card.count)
         var inBucket = [Int](repeating: 0, count: labels.card.count)
         for x in order where !done[x] {
             // Tables are referred to by index: partitioning never copies them.
-            let bucketAt = mentions[x].filter { alive[$0] }
+            var bucketAt: [Int] = []
+            mentions.forEach(x) { if alive[$0] { bucketAt.append($0) } }
             if bucketAt.isEmpty { continue }
             let bucket = bucketAt.map { store[$0] }
             for i in bucketAt { store[i] = Table(axes: .empty, values: []); alive[i] = false }
             // U and E: a label of U goes when it is not kept and no table outside B mentions it.
-            var union = Axes.empty
+            var labelsInBucket = 0
+            for t in bucket { labelsInBucket += t.axes.count }
+            var union = Axes.reserving(labelsInBucket)
             for t in bucket {
                 for (l, c) in zip(t.axes.labels, t.axes.cardinalities) {
                     if inBucket[l] == 0 { union.labels.append(l); union.cardinalities.append(c) }
                     inBucket[l] += 1
                 }
             }
-            var outAxes = Axes.empty, sumAxes = Axes.empty
+            var outAxes = Axes.reserving(union.count), sumAxes = Axes.reserving(union.count)
             for (l, c) in zip(union.labels, union.cardinalities) {
                 if !labels.kept[l] && labels.count[l] == inBucket[l] {
                     sumAxes.labels.append(l); sumAxes.cardinalities.append(c); done[l] = true
@@ -114,7 +118,7 @@ extension Contraction {
             let s = rescale(&out.values)
             if !(s > 0) { return zero() }
             logScale += log(s)
-            for l in out.axes.labels { mentions[l].append(store.count) }
+            for l in out.axes.labels { mentions.append(store.count, to: l) }
             store.append(out)
             sizes.append(out.values.count)
             live += out.values.count
@@ -228,6 +232,37 @@ extension Contraction {
             else { reorderedSum.labels.append(l); reorderedSum.cardinalities.append(c) }
         }
         return Table(axes: reordered, values: TableKernels.productSum(tables, out: reordered, summed: reorderedSum, walk: walk))
+    }
+
+    /// For each label, the tables (indices into the one-shot pass's store) that mention
+    /// it, in the order they were added: one singly linked list per label threaded through
+    /// flat arrays, so building them costs no allocation per label (a bucket of an
+    /// influence diagram's contraction holds 2–16-entry tables, where per-label arrays
+    /// were a large part of the work).
+    struct Mentions {
+        private var first: [Int], last: [Int]
+        private var table: [Int] = [], next: [Int] = []
+
+        init(labels: Int, capacity: Int) {
+            first = [Int](repeating: -1, count: labels)
+            last = first
+            table.reserveCapacity(capacity)
+            next.reserveCapacity(capacity)
+        }
+
+        mutating func append(_ t: Int, to label: Int) {
+            let e = table.count
+            table.append(t)
+            next.append(-1)
+            if last[label] < 0 { first[label] = e } else { next[last[label]] = e }
+            last[label] = e
+        }
+
+        /// Calls `body` with each table mentioning `label`, in the order they were added.
+        func forEach(_ label: Int, _ body: (Int) -> Void) {
+            var e = first[label]
+            while e >= 0 { body(table[e]); e = next[e] }
+        }
     }
 
     /// The smallest largest-operand (entries) for which `productSumInLargestOrder` reorders.

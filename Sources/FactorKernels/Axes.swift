@@ -13,6 +13,14 @@ public struct Axes: Hashable, Sendable {
 
     public static let empty = Axes(labels: [], cardinalities: [])
 
+    /// No axes yet, with room for `capacity` of them without reallocating.
+    public static func reserving(_ capacity: Int) -> Axes {
+        var axes = Axes.empty
+        axes.labels.reserveCapacity(capacity)
+        axes.cardinalities.reserveCapacity(capacity)
+        return axes
+    }
+
     public var count: Int { labels.count }
 
     /// Number of entries; the caller has already checked it with `CheckedSize`.
