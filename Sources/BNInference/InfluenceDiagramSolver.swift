@@ -88,6 +88,8 @@ public struct InfluenceDiagramSolver: Sendable {
     /// finding or `do()` on a decision does).
     public func solve(given evidence: Evidence = .none, forcing: [Int: Int] = [:]) throws(InferenceError) -> DecisionSolution {
         var problem = try Problem(diagram, evidence: evidence, forcing: forcing)
+        // Read once: `perfectRecall` walks the diagram's graph on every call.
+        let exact = self.exact
         let information = diagram.noForgetting ? requisiteInformation() : diagram.decisionOrder.map { diagram.informationSet(of: $0) }
         var policies = zip(diagram.decisionOrder, information).map { problem.initialPolicy($0, information: $1) }
         // `revision[k]` counts the changes of policy k; `seen[k]` is the revisions of every
