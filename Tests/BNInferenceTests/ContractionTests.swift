@@ -94,6 +94,32 @@ struct ContractionTests {
         }
     }
 
+    @Test("a program choosing its input layouts gives the same numbers from inputs in those layouts")
+    func chosenInputLayouts() throws {
+        var rng = SplitMix64(seed: 11)
+        let card = [0: 4, 1: 5, 2: 3, 3: 4, 4: 3]
+        let tables = [[0, 1, 2], [0, 2, 3], [3, 4]].map { Self.table($0, card, &rng) }
+        let heads: [Int?] = [nil, nil, nil]
+        let budget = Contraction.Budget(1 << 30, name: { "v\($0)" })
+        let plain = try ContractionProgram.compile(inputs: tables.map(\.axes), heads: heads, keep: [1, 4], budget: budget)
+        let chosen = try ContractionProgram.compile(inputs: tables.map(\.axes), heads: heads, keep: [1, 4], budget: budget,
+                                                    choosingInputLayouts: true)
+        #expect(plain.inputAxes == tables.map(\.axes))
+        #expect(chosen.inputAxes != plain.inputAxes)
+        let inputs = zip(tables, chosen.inputAxes).map { TableKernels.permute($0.values, from: $0.axes, to: $1) }
+        let a = plain.run(tables.map(\.values)), b = chosen.run(inputs)
+        #expect(a.table == b.table && a.logScale == b.logScale)
+    }
+
+    @Test("mentions list each label's tables in the order they were added")
+    func mentionsKeepTheirOrder() {
+        var mentions = Contraction.Mentions(labels: 3, capacity: 1)
+        for (t, l) in [(0, 2), (1, 0), (2, 2), (3, 1), (4, 2)] { mentions.append(t, to: l) }
+        var got: [[Int]] = [[], [], []]
+        for l in 0..<3 { mentions.forEach(l) { got[l].append($0) } }
+        #expect(got == [[1], [3], [0, 2, 4]])
+    }
+
     @Test("one budget error, named after the table that does not fit")
     func budgetError() {
         let budget = Contraction.Budget(64, name: { "v\($0)" })
