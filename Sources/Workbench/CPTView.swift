@@ -5,19 +5,19 @@ import BNCore
 /// is the parent configuration of `BayesianNetwork.parentStates(of:row:)` (the last parent
 /// varies fastest), and `probabilities[r]` is `P(variable | that configuration)`.
 public struct CPTView: Codable, Sendable, Equatable {
-    public struct Parent: Codable, Sendable, Equatable {
-        public var name: String
-        public var states: [String]
+    struct Parent: Codable, Sendable, Equatable {
+        var name: String
+        var states: [String]
     }
-    public struct Row: Codable, Sendable, Equatable {
+    struct Row: Codable, Sendable, Equatable {
         /// One state per parent, in parent order (empty for a root).
-        public var parentStates: [String]
-        public var probabilities: [Double]
+        var parentStates: [String]
+        var probabilities: [Double]
     }
-    public var variable: String
-    public var states: [String]
-    public var parents: [Parent]
-    public var rows: [Row]
+    var variable: String
+    var states: [String]
+    var parents: [Parent]
+    var rows: [Row]
 
     /// The table of the variable called `name`; an unknown name is an error naming it.
     public init(_ network: BayesianNetwork, variable name: String) throws {

@@ -17,27 +17,27 @@ import BNFormats
 /// escaped for XML and shortened to fit.
 public struct EvaluationPlot: Sendable {
     /// One set of predictions: a curve in each panel.
-    public struct Series: Sendable {
-        public var name: String
-        public var roc: ROCCurve
-        public var reliability: ReliabilityCurve
+    struct Series: Sendable {
+        var name: String
+        var roc: ROCCurve
+        var reliability: ReliabilityCurve
 
         /// The curves of state `positive` from every row's true state (-1 missing) and
         /// predicted distribution.
-        public init(name: String, truth: [Int32], predictions: [[Double]], positive: Int, bins: Int = 10) {
+        init(name: String, truth: [Int32], predictions: [[Double]], positive: Int, bins: Int = 10) {
             self.name = name
             roc = ROCCurve(truth: truth, predictions: predictions, positive: positive)
             reliability = ReliabilityCurve(truth: truth, predictions: predictions, positive: positive, bins: bins)
         }
     }
 
-    public var target: String
-    public var positiveState: String
+    var target: String
+    var positiveState: String
     /// A line under the headline naming the model and the data.
     var subtitle: String
     var series: [Series]
 
-    public init(target: String, positiveState: String, subtitle: String, series: [Series]) {
+    init(target: String, positiveState: String, subtitle: String, series: [Series]) {
         self.target = target
         self.positiveState = positiveState
         self.subtitle = subtitle
@@ -113,7 +113,7 @@ public struct EvaluationPlot: Sendable {
     static let calibrationHeight = 292.0, histogramGap = 14.0
 
     /// The standalone SVG document.
-    public func svg() -> String {
+    func svg() -> String {
         var o = SVGText()
         let w = Self.width, h = height
         o.open(width: w, height: h, title: "ROC and reliability of \(target) = \(positiveState)")

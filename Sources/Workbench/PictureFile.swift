@@ -54,12 +54,12 @@ public enum PictureFile {
 
 /// What `credence render` and the REPL's `show graph to FILE` did.
 public struct RenderResult: Codable, Sendable {
-    public var path: String
-    public var format: PictureFormat
-    public var bytes: Int
+    var path: String
+    var format: PictureFormat
+    var bytes: Int
     /// The picture's data: every node with its posterior (and prior), marks and box, every
     /// arc with its strength.
-    public var picture: NetworkPicture
+    var picture: NetworkPicture
 
     /// `wrote FILE: N variables, M arcs given FINDINGS (compact)`.
     public var text: String {
@@ -88,7 +88,7 @@ extension NetworkPicture {
 extension Session {
     /// The REPL's `show graph to FILE`: the current model under the current findings (`path`
     /// resolved against the session's folder; the result names it as typed).
-    public func render(_ request: RenderRequest, to path: String) throws -> RenderResult {
+    func render(_ request: RenderRequest, to path: String) throws -> RenderResult {
         _ = try PictureFormat(path: path, what: "a network picture")   // the error names the path as typed
         var request = request
         if request.title == nil { request.title = NetworkPicture.title(of: network, modelPath: self.path) }

@@ -6,12 +6,12 @@ import Foundation
 /// Rubin 1977: the observed-data log-likelihood ℓ never decreases from one EM iteration to
 /// the next), ℓ against the iteration, with the start and the returned value labelled.
 public struct TracePlot: Sendable {
-    public var title: String
+    var title: String
     var subtitle: String
     /// ℓ after each M-step; `trace[0]` is the start.
-    public var trace: [Double]
+    var trace: [Double]
 
-    public init(title: String, subtitle: String, trace: [Double]) {
+    init(title: String, subtitle: String, trace: [Double]) {
         self.title = title
         self.subtitle = subtitle
         self.trace = trace
@@ -82,7 +82,7 @@ public struct TracePlot: Sendable {
 /// co-variation (Chan & Darwiche 2002), largest |slope| first. Each panel has its own
 /// symmetric scale.
 public struct TornadoPlot: Sendable {
-    public var explanation: Explanation
+    var explanation: Explanation
 
     public init(_ explanation: Explanation) { self.explanation = explanation }
 
@@ -171,9 +171,9 @@ extension NetworkPicture {
 extension LearningTasks {
     /// One arc of a learned graph and its strength: the mutual information of its ends in bits.
     public struct ArcStrengthEntry: Codable, Sendable {
-        public var from: String
-        public var to: String
-        public var mutualInformation: Double
+        var from: String
+        var to: String
+        var mutualInformation: Double
         public init(from: String, to: String, mutualInformation: Double) {
             self.from = from; self.to = to; self.mutualInformation = mutualInformation
         }

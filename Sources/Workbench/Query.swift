@@ -17,13 +17,13 @@ public struct QueryRequest: Sendable {
 public struct QueryResult: Codable, Sendable {
     /// One target's posterior.
     public struct Marginal: Codable, Sendable {
-        public var variable: String
-        public var states: [String]
+        var variable: String
+        var states: [String]
         public var probabilities: [Double]
     }
     /// A joint posterior over several targets: one row per configuration.
     public struct JointRow: Codable, Sendable {
-        public var states: [String]
+        var states: [String]
         public var probability: Double
     }
 
@@ -32,13 +32,13 @@ public struct QueryResult: Codable, Sendable {
     public var joint: [JointRow]?
     var jointVariables: [String]?
     /// `P(evidence)` (with interventions applied), and its natural log.
-    public var probabilityOfEvidence: Double
+    var probabilityOfEvidence: Double
     public var logProbabilityOfEvidence: Double
 }
 
 /// Answers queries on one network with the junction tree (built once, reused).
 public final class QueryService {
-    public let network: BayesianNetwork
+    let network: BayesianNetwork
     var tree: JunctionTree?
     var eliminator: VariableElimination?
 
@@ -111,10 +111,10 @@ extension QueryService {
 
 /// A most probable explanation (all variables) or a MAP assignment (the targets), by names.
 public struct ExplanationResult: Codable, Sendable {
-    public var kind: String
-    public var assignment: [String: String]
+    var kind: String
+    var assignment: [String: String]
     /// The variables in network order (JSON objects are unordered).
-    public var variables: [String]
+    var variables: [String]
     /// `P(assignment, evidence)` and `P(assignment | evidence)`.
     var jointProbability: Double
     var posteriorProbability: Double

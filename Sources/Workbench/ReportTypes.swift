@@ -4,7 +4,7 @@ import BNLearning
 // import Workbench only, as DESIGN.md's layers require).
 
 /// Accuracy, AUC, log loss, Brier score and confusion matrix of predictions.
-public typealias BNLearningMetrics = ClassificationMetrics
+typealias BNLearningMetrics = ClassificationMetrics
 /// The `learn --target` pipeline (`TargetedLearner`).
 public typealias ClassifierLearner = TargetedLearner
 /// What `learn --target` chose and why.

@@ -4,11 +4,11 @@ import Foundation
 
 /// One network's line of the REPL's `bench` table.
 public struct BenchLine: Codable, Sendable {
-    public var network: String
+    var network: String
     /// Where the queries came from: a reference file, or `generated` (answers then
     /// cross-checked between the engines only).
-    public var queries: String
-    public var result: InferenceBenchmark.Result
+    var queries: String
+    var result: InferenceBenchmark.Result
 }
 
 extension Session {
@@ -16,7 +16,7 @@ extension Session {
     /// seeded generated queries when `models` is empty, else on each model file with its
     /// reference queries (`BenchmarkSuite.resolve`: `../reference/NAME.json` beside it) or
     /// generated ones. Paths are resolved against the session's folder.
-    public func bench(models: [String], repeats: Int, queries: Int?) throws -> [BenchLine] {
+    func bench(models: [String], repeats: Int, queries: Int?) throws -> [BenchLine] {
         let bench = InferenceBenchmark(repeats: repeats, maxQueries: queries)
         if models.isEmpty {
             guard network.count > 0 else { throw WorkbenchError.usage("the model has no variables to bench; load one, or name model files: bench ../shared/networks/alarm.bif") }

@@ -130,7 +130,7 @@ extension Session {
     /// cleared, the journal records the command. Returns notes about evidence that no
     /// longer fits the model (and was dropped).
     @discardableResult
-    public func perform(_ edit: ModelEdit) throws -> [String] {
+    func perform(_ edit: ModelEdit) throws -> [String] {
         var net = network
         try edit.apply(to: &net)
         switch edit {

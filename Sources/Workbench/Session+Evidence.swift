@@ -43,12 +43,12 @@ extension Session {
     }
 
     /// The current findings as a query on `targets`.
-    public func request(targets: [String]) -> QueryRequest {
+    func request(targets: [String]) -> QueryRequest {
         QueryRequest(targets: targets, findings: findings)
     }
 
     /// Posteriors of `targets` under the current findings (joint when several).
-    public func query(_ targets: [String]) throws -> QueryResult {
+    func query(_ targets: [String]) throws -> QueryResult {
         try queryService.answer(request(targets: targets))
     }
 
@@ -58,7 +58,7 @@ extension Session {
     }
 
     /// `P(evidence)` with the interventions applied, and its log.
-    public func probabilityOfEvidence() throws -> (p: Double, log: Double) {
+    func probabilityOfEvidence() throws -> (p: Double, log: Double) {
         try queryService.probabilityOfEvidence(findings)
     }
 
@@ -101,16 +101,16 @@ extension Session {
 
 /// The posterior of one target under several scenarios, side by side.
 public struct ScenarioComparison: Codable, Sendable, Equatable {
-    public struct Column: Codable, Sendable, Equatable {
+    struct Column: Codable, Sendable, Equatable {
         public var scenario: String
         /// The scenario's findings in words.
-        public var findings: String
-        public var probabilities: [Double]
-        public var probabilityOfEvidence: Double
+        var findings: String
+        var probabilities: [Double]
+        var probabilityOfEvidence: Double
     }
-    public var target: String
-    public var states: [String]
-    public var columns: [Column]
+    var target: String
+    var states: [String]
+    var columns: [Column]
 }
 
 extension Session {
