@@ -16,11 +16,6 @@ public enum Command: Equatable, Sendable {
         var arcStrength: ArcStrength = .none
         /// nil: name-only boxes above `NetworkPicture.compactThreshold` variables.
         var compact: Bool?
-        init(targets: [String] = [], arcStrength: ArcStrength = .none, compact: Bool? = nil) {
-            self.targets = targets
-            self.arcStrength = arcStrength
-            self.compact = compact
-        }
     }
     public enum ScenarioAction: Equatable, Sendable {
         case save(String), load(String), compare(target: String, scenarios: [String]), list

@@ -14,13 +14,6 @@ public struct DecisionSpec: Equatable, Sendable {
         var label: String?
         var parents: [String]
         var values: [Double]
-
-        init(name: String, label: String? = nil, parents: [String], values: [Double]) {
-            self.name = name
-            self.label = label
-            self.parents = parents
-            self.values = values
-        }
     }
 
     var utilities: [Utility] = []

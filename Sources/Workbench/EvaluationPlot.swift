@@ -97,7 +97,7 @@ public struct EvaluationPlot: Sendable {
 
     /// Writes `svg()` atomically (a failed write leaves what was at `path`).
     public func write(to path: String) throws {
-        try PictureFile.write(svg: svg(), to: path, format: try PictureFormat(path: path, allowed: PictureFormat.drawn, what: "--plot"))
+        try PictureFile.write(svg: svg(), to: path, format: try PictureFormat(plot: path))
     }
 
     /// Line colours (Tableau 10), in series order.

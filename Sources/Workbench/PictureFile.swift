@@ -21,12 +21,23 @@ public enum PictureFormat: String, Codable, Sendable, CaseIterable {
 
     /// Picture formats drawn from SVG (every plot): `.svg`, `.png`, `.pdf`.
     public static let drawn: [PictureFormat] = [.svg, .png, .pdf]
+
+    /// The format of a `--plot FILE`: one of `drawn`.
+    public init(plot path: String) throws { try self.init(path: path, allowed: PictureFormat.drawn, what: "--plot") }
 }
 
 /// Writes pictures: SVG as drawn, PNG and PDF converted from it by librsvg's `rsvg-convert`
 /// (Debian `librsvg2-bin`: cairo and pango draw the SVG, fontconfig finds the glyphs), always
 /// atomically (a failed write leaves what was at the path).
 public enum PictureFile {
+    /// The format of a `--plot FILE`, its extension and folder checked before any work (a
+    /// wrong one fails at once, not after the fit or search).
+    public static func plotFormat(_ path: String) throws -> PictureFormat {
+        let format = try PictureFormat(plot: path)
+        try AtomicFile.checkWritable(path)
+        return format
+    }
+
     /// Writes `svg` to `path` as `format` (`.dot` needs `dot`); PNG at `scale` × the SVG's
     /// size in px. Returns the bytes written.
     @discardableResult

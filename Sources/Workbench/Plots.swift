@@ -160,7 +160,7 @@ extension NetworkPicture {
     /// marginal, each arc as wide as the mutual information of its ends under the learned
     /// tables (and labelled with it), written to `path` (.svg, .png or .pdf).
     public static func learned(_ network: BayesianNetwork, data: String, to path: String) throws -> NetworkPicture {
-        let format = try PictureFormat(path: path, allowed: PictureFormat.drawn, what: "--plot")
+        let format = try PictureFormat(plot: path)
         let picture = try NetworkPicture(network: network, request: RenderRequest(
             arcStrength: .mi, title: "learned from \(URL(fileURLWithPath: data).lastPathComponent): \(plural(network.dag.edgeCount, "arc")), width by mutual information"))
         try PictureFile.write(svg: picture.svg(), to: path, format: format)

@@ -11,15 +11,6 @@ public struct ReferenceQueries: Codable, Sendable {
         var posterior: [Double]
         var p_evidence: Double
         var all_marginals: [String: [Double]]?
-
-        init(target: String, evidence: [String: String], posterior: [Double], p_evidence: Double,
-                    all_marginals: [String: [Double]]? = nil) {
-            self.target = target
-            self.evidence = evidence
-            self.posterior = posterior
-            self.p_evidence = p_evidence
-            self.all_marginals = all_marginals
-        }
     }
 
     var network: String
@@ -27,13 +18,6 @@ public struct ReferenceQueries: Codable, Sendable {
     public var queries: [Query]
     /// Who computed the answers; generated files say "credence" (not an independent check).
     var reference: String?
-
-    init(network: String, states: [String: [String]], queries: [Query], reference: String?) {
-        self.network = network
-        self.states = states
-        self.queries = queries
-        self.reference = reference
-    }
 
     /// Reads a reference file; errors name the file.
     public static func load(path: String) throws -> ReferenceQueries {

@@ -28,10 +28,7 @@ extension Session {
         }
         let items = try BenchmarkSuite.resolve(models: models.map(resolve), queries: [], searchRoot: baseDirectory)
         return try items.map { item in
-            let net = try ModelIO.load(path: item.modelPath)
-            let name = BenchmarkSuite.name(of: item.modelPath)
-            let ref = try item.referencePath.map { try ReferenceQueries.load(path: $0) }
-                ?? ReferenceQueries.generate(for: net, name: name, count: queries ?? 20)
+            let (net, name, ref) = try item.load(count: queries ?? 20)
             return BenchLine(network: name, queries: item.referencePath.map { ($0 as NSString).lastPathComponent } ?? "generated",
                              result: try bench.run(network: net, reference: ref))
         }
