@@ -77,7 +77,7 @@ public struct InferenceBenchmark: Sendable {
         var veTimes: [Double] = [], jtTimes: [Double] = [], allTimes: [Double] = []
         var veWarm: [Double] = [], jtWarm: [Double] = [], allWarm: [Double] = []
         var diffVE = 0.0, diffJT = 0.0
-        let prepared = try queries.map { q in (query: q, evidence: try Evidence(in: network, hard: q.evidence),
+        let prepared = try queries.map { q in (query: q, evidence: try FindingSet(evidence: q.evidence).evidence(in: network),
                                                   target: try network.require(q.target)) }
         // Pass 1: single target by variable elimination.
         for (q, evidence, target) in prepared {

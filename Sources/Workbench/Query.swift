@@ -48,8 +48,7 @@ public final class QueryService {
         guard !request.targets.isEmpty else { throw WorkbenchError.usage("name at least one target variable") }
         let evidence = try request.findings.evidence(in: network)
         let targets = try request.targets.map { name throws in try network.require(name) }
-        if tree == nil { tree = try JunctionTree(network) }
-        let jt = tree!
+        let jt = try junctionTree()
         try jt.setEvidence(evidence)
         let logP = try jt.logProbabilityOfEvidence()
         var marginals: [QueryResult.Marginal] = []
