@@ -1,4 +1,5 @@
 import BNCore
+import Foundation
 
 /// One variable's conditional probability table by names, row by row: what the REPL's
 /// `show cpt VAR` prints as a table and what the web workbench's CPT editor shows. Row `r`
@@ -31,5 +32,17 @@ public struct CPTView: Codable, Sendable, Equatable {
             Row(parentStates: network.parentStates(of: v, row: r).map { String($0.split(separator: "=", maxSplits: 1)[1]) },
                 probabilities: Array(values[(r * k)..<((r + 1) * k)]))
         }
+    }
+
+    /// The table as the REPL's `show cpt VAR` prints it: `P(X | A, B)`, then one row per
+    /// parent configuration (a root: its states over its probabilities).
+    var text: String {
+        let names = parents.map(\.name).joined(separator: ", ")
+        func numbers(_ p: [Double]) -> [String] { p.map { String(format: "%.4f", $0) } }
+        if parents.isEmpty {
+            return "P(\(variable))\n" + TextTable.render([states, numbers(rows[0].probabilities)], leftAligned: 0, indent: "  ")
+        }
+        let table = [[names] + states] + rows.map { [$0.parentStates.joined(separator: ", ")] + numbers($0.probabilities) }
+        return "P(\(variable) | \(names))\n" + TextTable.render(table, leftAligned: 1, separatorAfter: 0, indent: "  ")
     }
 }

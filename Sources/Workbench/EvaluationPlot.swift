@@ -37,13 +37,6 @@ public struct EvaluationPlot: Sendable {
     var subtitle: String
     var series: [Series]
 
-    init(target: String, positiveState: String, subtitle: String, series: [Series]) {
-        self.target = target
-        self.positiveState = positiveState
-        self.subtitle = subtitle
-        self.series = series
-    }
-
     // MARK: the positive state
 
     /// The state whose curves are drawn: `requested` when given (an error naming the states
@@ -63,30 +56,6 @@ public struct EvaluationPlot: Sendable {
         var best = states.count - 1
         for i in count.indices.reversed() where count[i] > 0 && (count[best] == 0 || count[i] < count[best]) { best = i }
         return (best, true)
-    }
-
-    // MARK: from the evaluate reports
-
-    /// The plot of `evaluate MODEL DATA`: the model as given on every row and, with
-    /// `--folds`, the pooled held-out predictions of its tables refitted in each fold.
-    public init(_ report: LearningTasks.EvaluateReport, positive: Int, states: [String], model: String, data: String) {
-        var series = [Series(name: "model as given", truth: report.truth, predictions: report.predictions, positive: positive)]
-        if let cv = report.crossValidation?["model"], !cv.heldOutTruth.isEmpty {
-            series.append(Series(name: "tables refitted, \(cv.folds)-fold CV", truth: cv.heldOutTruth,
-                                 predictions: cv.heldOutPredictions, positive: positive))
-        }
-        self.init(target: report.target, positiveState: states[positive],
-                  subtitle: "model \(Self.fileName(model)) on \(Self.fileName(data)) (\(report.rows) rows)", series: series)
-    }
-
-    /// The plot of `evaluate DATA --learn`: the pooled held-out predictions of the nested
-    /// cross-validation.
-    public init(_ nested: LearningTasks.NestedEvaluation, positive: Int, states: [String], data: String) {
-        let cv = nested.crossValidation
-        self.init(target: nested.target, positiveState: states[positive],
-                  subtitle: "learn --target relearned in each of \(cv.folds) folds on \(Self.fileName(data)) (\(nested.rows) rows, seed \(cv.seed))",
-                  series: [Series(name: "nested \(cv.folds)-fold CV, pooled", truth: cv.heldOutTruth,
-                                  predictions: cv.heldOutPredictions, positive: positive)])
     }
 
     static func fileName(_ path: String) -> String {
@@ -230,4 +199,30 @@ public struct EvaluationPlot: Sendable {
     }
 
     func clip(_ s: String, _ limit: Int) -> String { clipToWidth(s, limit) }
+}
+
+// MARK: from the evaluate reports
+
+extension EvaluationPlot {
+    /// The plot of `evaluate MODEL DATA`: the model as given on every row and, with
+    /// `--folds`, the pooled held-out predictions of its tables refitted in each fold.
+    public init(_ report: LearningTasks.EvaluateReport, positive: Int, states: [String], model: String, data: String) {
+        var series = [Series(name: "model as given", truth: report.truth, predictions: report.predictions, positive: positive)]
+        if let cv = report.crossValidation?["model"], !cv.heldOutTruth.isEmpty {
+            series.append(Series(name: "tables refitted, \(cv.folds)-fold CV", truth: cv.heldOutTruth,
+                                 predictions: cv.heldOutPredictions, positive: positive))
+        }
+        self.init(target: report.target, positiveState: states[positive],
+                  subtitle: "model \(Self.fileName(model)) on \(Self.fileName(data)) (\(report.rows) rows)", series: series)
+    }
+
+    /// The plot of `evaluate DATA --learn`: the pooled held-out predictions of the nested
+    /// cross-validation.
+    public init(_ nested: LearningTasks.NestedEvaluation, positive: Int, states: [String], data: String) {
+        let cv = nested.crossValidation
+        self.init(target: nested.target, positiveState: states[positive],
+                  subtitle: "learn --target relearned in each of \(cv.folds) folds on \(Self.fileName(data)) (\(nested.rows) rows, seed \(cv.seed))",
+                  series: [Series(name: "nested \(cv.folds)-fold CV, pooled", truth: cv.heldOutTruth,
+                                  predictions: cv.heldOutPredictions, positive: positive)])
+    }
 }

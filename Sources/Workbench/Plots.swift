@@ -11,24 +11,6 @@ public struct TracePlot: Sendable {
     /// ℓ after each M-step; `trace[0]` is the start.
     var trace: [Double]
 
-    init(title: String, subtitle: String, trace: [Double]) {
-        self.title = title
-        self.subtitle = subtitle
-        self.trace = trace
-    }
-
-    /// The plot of an EM fit.
-    public init(_ report: LearningTasks.FitReport, model: String, data: String) throws {
-        guard let em = report.em, !em.logLikelihoodTrace.isEmpty else {
-            throw WorkbenchError.usage("--plot draws the EM log-likelihood trace; this fit ran no EM (give --method em)")
-        }
-        let file = { (p: String) in URL(fileURLWithPath: p).lastPathComponent }
-        self.init(title: "EM log-likelihood of \(file(model)) on \(file(data))",
-                  subtitle: "\(report.rows) rows, \(report.missingCells) missing cells · \(em.iterations) iterations, "
-                      + (em.converged ? "converged" : "stopped at the cap") + (em.restartsRun > 0 ? " · best of \(em.restartsRun + 1) starts" : ""),
-                  trace: em.logLikelihoodTrace)
-    }
-
     static let width = 760.0, height = 470.0, left = 104.0, top = 82.0, panelWidth = 620.0, panelHeight = 300.0
 
     /// The standalone SVG document.
@@ -71,6 +53,20 @@ public struct TracePlot: Sendable {
     /// A tick label: short, with as many decimals as the axis needs.
     static func number(_ v: Double) -> String {
         abs(v) >= 1000 ? String(format: "%.0f", v) : (abs(v) >= 10 ? String(format: "%.1f", v) : String(format: "%.3f", v))
+    }
+}
+
+extension TracePlot {
+    /// The plot of an EM fit.
+    public init(_ report: LearningTasks.FitReport, model: String, data: String) throws {
+        guard let em = report.em, !em.logLikelihoodTrace.isEmpty else {
+            throw WorkbenchError.usage("--plot draws the EM log-likelihood trace; this fit ran no EM (give --method em)")
+        }
+        let file = { (p: String) in URL(fileURLWithPath: p).lastPathComponent }
+        self.init(title: "EM log-likelihood of \(file(model)) on \(file(data))",
+                  subtitle: "\(report.rows) rows, \(report.missingCells) missing cells · \(em.iterations) iterations, "
+                      + (em.converged ? "converged" : "stopped at the cap") + (em.restartsRun > 0 ? " · best of \(em.restartsRun + 1) starts" : ""),
+                  trace: em.logLikelihoodTrace)
     }
 }
 
