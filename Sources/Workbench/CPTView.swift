@@ -29,7 +29,7 @@ public struct CPTView: Codable, Sendable, Equatable {
         states = x.states
         parents = network.parents(of: v).map { Parent(name: network.variables[$0].name, states: network.variables[$0].states) }
         rows = (0..<(values.count / k)).map { r in
-            Row(parentStates: network.parentStates(of: v, row: r).map { String($0.split(separator: "=", maxSplits: 1)[1]) },
+            Row(parentStates: network.stateNames(of: network.parents(of: v), row: r),
                 probabilities: Array(values[(r * k)..<((r + 1) * k)]))
         }
     }
@@ -44,5 +44,17 @@ public struct CPTView: Codable, Sendable, Equatable {
         }
         let table = [[names] + states] + rows.map { [$0.parentStates.joined(separator: ", ")] + numbers($0.probabilities) }
         return "P(\(variable) | \(names))\n" + TextTable.render(table, leftAligned: 1, separatorAfter: 0, indent: "  ")
+    }
+}
+
+extension BayesianNetwork {
+    /// The states of `vars` in configuration `row` of their row-major product (the last
+    /// variable fastest: the order of CPT rows, joint tables and policy rows).
+    func stateNames(of vars: [Int], row: Int) -> [String] {
+        var rest = row
+        return vars.reversed().map { v in
+            defer { rest /= variables[v].cardinality }
+            return variables[v].states[rest % variables[v].cardinality]
+        }.reversed()
     }
 }

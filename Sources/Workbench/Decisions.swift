@@ -164,15 +164,8 @@ public enum DecisionService {
             let v = network.variables[p.decision]
             let options = v.states
             var rules: [DecisionReport.Rule] = []
-            let cards = p.information.map { network.variables[$0].cardinality }
             for (row, choice) in p.choice.enumerated() where p.forced == nil {
-                var rest = row
-                var given: [String] = []
-                for (i, c) in zip(p.information, cards).reversed() {
-                    given.append(network.variables[i].states[rest % c])
-                    rest /= c
-                }
-                rules.append(.init(given: given.reversed(), choice: options[choice],
+                rules.append(.init(given: network.stateNames(of: p.information, row: row), choice: options[choice],
                                    expectedUtilities: Array(p.expectedUtility[(row * options.count)..<((row + 1) * options.count)]),
                                    probability: p.weight[row]))
             }

@@ -58,19 +58,7 @@ public final class QueryService {
         }
         var joint: [QueryResult.JointRow]?
         if targets.count > 1 {
-            let f = try jt.joint(of: targets)
-            var rows: [QueryResult.JointRow] = []
-            let cards = targets.map { network.variables[$0].cardinality }
-            for (i, p) in f.values.enumerated() {
-                var rest = i
-                var states = [String](repeating: "", count: targets.count)
-                for k in stride(from: targets.count - 1, through: 0, by: -1) {
-                    states[k] = network.variables[targets[k]].states[rest % cards[k]]
-                    rest /= cards[k]
-                }
-                rows.append(.init(states: states, probability: p))
-            }
-            joint = rows
+            joint = try jt.joint(of: targets).values.enumerated().map { .init(states: network.stateNames(of: targets, row: $0), probability: $1) }
         }
         return QueryResult(marginals: marginals, joint: joint,
                            jointVariables: targets.count > 1 ? targets.map { network.variables[$0].name } : nil,
