@@ -184,7 +184,4 @@ public struct JunctionTreeStructure: Sendable {
     /// Whether clique `d` lies in the subtree rooted at `c`.
     @inline(__always)
     func subtree(_ c: Int, contains d: Int) -> Bool { entry[c] <= entry[d] && entry[d] <= exit[c] }
-
-    /// The total state space `Σ_C ∏_{v ∈ C} |v|` (saturating).
-    public var totalEntries: Int { report.totalCliqueEntries }
 }

@@ -17,7 +17,7 @@ public enum AtomicFile {
     }
 
     /// Writes rows as RFC 4180 CSV (fields with commas, quotes or newlines are quoted).
-    public static func write(csv rows: [[String]], to path: String) throws {
+    static func write(csv rows: [[String]], to path: String) throws {
         try write(rows.map(csvLine).joined(separator: "\n") + "\n", to: path)
     }
 

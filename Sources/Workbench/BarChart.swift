@@ -2,10 +2,10 @@
 ///
 ///     Churn  yes  ██████▌              0.3271
 ///            no   █████████████▌       0.6729
-public enum BarChart {
+enum BarChart {
     /// Renders `labels`/`values` (values in [0, 1]) with bars `width` cells wide; labels
     /// and the title are padded by terminal columns (`displayWidth`), so bars of 满意度 line up.
-    public static func render(title: String, labels: [String], values: [Double], width: Int = 30) -> String {
+    static func render(title: String, labels: [String], values: [Double], width: Int = 30) -> String {
         let labelWidth = labels.map(displayWidth).max() ?? 0
         let eighths = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"]
         var lines: [String] = []

@@ -8,6 +8,12 @@ public enum BenchmarkSuite {
         public var modelPath: String
         /// nil when the network has no reference file: queries are generated.
         public var referencePath: String?
+
+        /// The network, its name and its queries: the reference file's, else `count` seeded generated ones.
+        public func load(count: Int) throws -> (network: BayesianNetwork, name: String, reference: ReferenceQueries) {
+            let (network, name) = (try ModelIO.load(path: modelPath), BenchmarkSuite.name(of: modelPath))
+            return (network, name, try referencePath.map(ReferenceQueries.load) ?? ReferenceQueries.generate(for: network, name: name, count: count))
+        }
     }
 
     /// Resolves the work: explicit `--queries` files (each matched to a model given on the

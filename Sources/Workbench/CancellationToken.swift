@@ -14,7 +14,7 @@ public final class CancellationToken: @unchecked Sendable {
     public var isCancelled: Bool { lock.withLock { state == 2 } }
 
     /// Claims the right to commit; false when the command was cancelled.
-    public func finish() -> Bool {
+    func finish() -> Bool {
         lock.withLock {
             if state == 2 { return false }
             state = 1

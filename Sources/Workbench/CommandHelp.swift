@@ -1,11 +1,11 @@
 /// One line of help per command of the REPL language: its form, what it does, an example.
 public enum CommandHelp {
-    public struct Entry: Sendable {
-        public var syntax: String
-        public var summary: String
-        public var example: String
+    struct Entry: Sendable {
+        var syntax: String
+        var summary: String
+        var example: String
         /// The words that name the command (`add edge`).
-        public var name: String { syntax.split(separator: " ").prefix { $0.first!.isLowercase }.joined(separator: " ") }
+        var name: String { syntax.split(separator: " ").prefix { $0.first!.isLowercase }.joined(separator: " ") }
     }
 
     /// The first word of every command.
@@ -21,7 +21,7 @@ public enum CommandHelp {
     /// Every first word the parser accepts.
     public static let allWords = commandWords + decisionWords
 
-    public static let entries: [Entry] = [
+    static let entries: [Entry] = [
         Entry(syntax: "load PATH", summary: "open a model file (.bn, .bif, .bif.gz, .xmlbif, .net, .uai)", example: "load models/dealer_winback.bn"),
         Entry(syntax: "save [PATH]", summary: "save the model atomically (to its file, or to PATH in the format of its extension)", example: "save winback-v2.bn"),
         Entry(syntax: "new NAME", summary: "start an empty network", example: "new churn"),
@@ -76,7 +76,7 @@ public enum CommandHelp {
     ]
 
     /// The help text: every command, or those whose name starts with `topic`.
-    public static func text(for topic: String?) throws -> String {
+    static func text(for topic: String?) throws -> String {
         // The syntax column is as wide as the usual forms; a longer form gets a line of its own.
         let width = entries.map { displayWidth($0.syntax) }.filter { $0 <= 40 }.max()!
         func line(_ e: Entry) -> String {

@@ -12,15 +12,10 @@ public enum Command: Equatable, Sendable {
     /// The options of `show graph to FILE`, those of `credence render` (`--targets`,
     /// `--arc-strength`, `--compact`).
     public struct PictureOptions: Equatable, Sendable {
-        public var targets: [String] = []
-        public var arcStrength: ArcStrength = .none
+        var targets: [String] = []
+        var arcStrength: ArcStrength = .none
         /// nil: name-only boxes above `NetworkPicture.compactThreshold` variables.
-        public var compact: Bool?
-        public init(targets: [String] = [], arcStrength: ArcStrength = .none, compact: Bool? = nil) {
-            self.targets = targets
-            self.arcStrength = arcStrength
-            self.compact = compact
-        }
+        var compact: Bool?
     }
     public enum ScenarioAction: Equatable, Sendable {
         case save(String), load(String), compare(target: String, scenarios: [String]), list
@@ -69,16 +64,16 @@ public enum Command: Equatable, Sendable {
 
     /// `VAR=STATE`.
     public struct Assignment: Equatable, Sendable {
-        public var variable: String
-        public var state: String
-        public init(_ variable: String, _ state: String) { self.variable = variable; self.state = state }
+        var variable: String
+        var state: String
+        init(_ variable: String, _ state: String) { self.variable = variable; self.state = state }
     }
 }
 
 /// A line that is not a command: what was expected, and where (1-based column, counted in
 /// characters).
 public struct CommandSyntaxError: Error, Equatable, Sendable, CustomStringConvertible {
-    public var column: Int
+    var column: Int
     public var message: String
     public var description: String { "column \(column): \(message)" }
 }

@@ -275,8 +275,7 @@ public final class CommandRunner {
             let summary = NetworkSummary(n)
             return .init(output: .summary(summary), text: summary.text(unsaved: session.isDirty))
         case .cpt(let name):
-            let v = try n.require(name)
-            return .init(output: .cpt(variable: name), text: renderCPT(n, v))
+            return .init(output: .cpt(variable: name), text: try CPTView(n, variable: name).text)
         case .graph:
             let width = n.names.map(displayWidth).max() ?? 0
             let lines = (0..<n.count).map { v -> String in
@@ -298,24 +297,6 @@ public final class CommandRunner {
         case .scenarios:
             return try scenario(.list)
         }
-    }
-
-    func renderCPT(_ n: BayesianNetwork, _ v: Int) -> String {
-        let x = n.variables[v]
-        let ps = n.parents(of: v)
-        let k = x.cardinality
-        let values = n.cpts[v].values
-        let given = ps.isEmpty ? "" : " | " + ps.map { n.variables[$0].name }.joined(separator: ", ")
-        if ps.isEmpty {
-            let rows = [x.states, values.map { String(format: "%.4f", $0) }]
-            return "P(\(x.name))\n" + TextTable.render(rows, leftAligned: 0, indent: "  ")
-        }
-        var rows = [[ps.map { n.variables[$0].name }.joined(separator: ", ")] + x.states]
-        for r in 0..<(values.count / k) {
-            let label = n.parentStates(of: v, row: r).map { String($0.split(separator: "=", maxSplits: 1)[1]) }.joined(separator: ", ")
-            rows.append([label] + (0..<k).map { String(format: "%.4f", values[r * k + $0]) })
-        }
-        return "P(\(x.name)\(given))\n" + TextTable.render(rows, leftAligned: 1, separatorAfter: 0, indent: "  ")
     }
 
     func renderComparison(_ c: ScenarioComparison) -> String {

@@ -12,7 +12,7 @@ import BNFormats
 /// - `someVariable` (EM): at least one variable; the others are estimated as latent;
 /// - `findings(target:)` (score): at least one variable other than the target;
 /// - `targetAndFindings(target:)` (evaluate): the target and one other variable.
-public enum DataRequirement: Sendable, Equatable {
+enum DataRequirement: Sendable, Equatable {
     case everyVariable
     case someVariable
     case findings(target: String)
@@ -28,7 +28,7 @@ extension DataRequirement {
 
     /// Throws `WorkbenchError.usage` when `data` (bound to `network`) does not meet the
     /// requirement of `operation` (a name for messages: `fit (mle)`, `score`).
-    public func check(_ data: Dataset, against network: BayesianNetwork, operation: String) throws {
+    func check(_ data: Dataset, against network: BayesianNetwork, operation: String) throws {
         let file = data.source?.file ?? "the data"
         let unbound = network.variables.filter { data.column(named: $0.name) == nil }.map(\.name)
         let ignored = data.source?.ignoredColumns ?? []

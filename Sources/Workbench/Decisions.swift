@@ -10,24 +10,17 @@ import Foundation
 public struct DecisionSpec: Equatable, Sendable {
     /// A utility node by names: `values` row-major over the parents' states (last fastest).
     public struct Utility: Equatable, Sendable {
-        public var name: String
-        public var label: String?
-        public var parents: [String]
-        public var values: [Double]
-
-        public init(name: String, label: String? = nil, parents: [String], values: [Double]) {
-            self.name = name
-            self.label = label
-            self.parents = parents
-            self.values = values
-        }
+        var name: String
+        var label: String?
+        var parents: [String]
+        var values: [Double]
     }
 
-    public var utilities: [Utility] = []
+    var utilities: [Utility] = []
     /// The decisions' temporal order; empty: a topological order of the network.
-    public var order: [String] = []
+    var order: [String] = []
     /// Decisions remember only their parents (a LIMID) instead of everything earlier.
-    public var limited = false
+    var limited = false
 
     public init(utilities: [Utility] = [], order: [String] = [], limited: Bool = false) {
         self.utilities = utilities
@@ -36,10 +29,10 @@ public struct DecisionSpec: Equatable, Sendable {
     }
 
     /// No utilities: the model is a plain Bayesian network.
-    public var isEmpty: Bool { utilities.isEmpty && order.isEmpty && !limited }
+    var isEmpty: Bool { utilities.isEmpty && order.isEmpty && !limited }
 
     /// The spec of a parsed `.bn` document.
-    public init(_ doc: BNDocument) {
+    init(_ doc: BNDocument) {
         let net = doc.network
         utilities = doc.utilities.map { Utility(name: $0.name, label: $0.label, parents: $0.parents.map { net.variables[$0].name }, values: $0.values) }
         order = doc.decisionOrder
@@ -48,7 +41,7 @@ public struct DecisionSpec: Equatable, Sendable {
 
     /// The influence diagram over `network` (names resolved; an edit that removed a
     /// utility's parent or a decision is reported here).
-    public func diagram(for network: BayesianNetwork) throws -> InfluenceDiagram {
+    func diagram(for network: BayesianNetwork) throws -> InfluenceDiagram {
         guard !utilities.isEmpty else {
             throw WorkbenchError.usage("the model has no utilities: add one with 'add utility NAME | PARENTS = values' or a 'utility' statement in the .bn file")
         }
@@ -64,7 +57,7 @@ public struct DecisionSpec: Equatable, Sendable {
     }
 
     /// The `.bn` document of `network` with these utilities.
-    public func document(_ network: BayesianNetwork) throws -> BNDocument {
+    func document(_ network: BayesianNetwork) throws -> BNDocument {
         var doc = BNDocument(network: network)
         guard !isEmpty else { return doc }
         let id = try diagram(for: network)
@@ -80,42 +73,42 @@ public struct DecisionSpec: Equatable, Sendable {
 public struct DecisionReport: Codable, Equatable, Sendable {
     /// One row of a policy: a configuration of what the decision observes, the option
     /// chosen, each option's expected utility there and the row's probability.
-    public struct Rule: Codable, Equatable, Sendable {
-        public var given: [String]
-        public var choice: String
-        public var expectedUtilities: [Double]
-        public var probability: Double
+    struct Rule: Codable, Equatable, Sendable {
+        var given: [String]
+        var choice: String
+        var expectedUtilities: [Double]
+        var probability: Double
     }
 
-    public struct Policy: Codable, Equatable, Sendable {
-        public var decision: String
-        public var options: [String]
+    struct Policy: Codable, Equatable, Sendable {
+        var decision: String
+        var options: [String]
         /// What the decision observes (its information set).
-        public var observes: [String]
+        var observes: [String]
         /// The option it was fixed to by a finding, `do()` or a scenario, if any.
-        public var forced: String?
-        public var rules: [Rule]
+        var forced: String?
+        var rules: [Rule]
     }
 
     /// `E[U | e]` with the decision fixed to each option and every other decision optimal.
-    public struct OptionValues: Codable, Equatable, Sendable {
-        public var decision: String
-        public var options: [String]
-        public var expectedUtilities: [Double]
+    struct OptionValues: Codable, Equatable, Sendable {
+        var decision: String
+        var options: [String]
+        var expectedUtilities: [Double]
         /// The option with the largest expected utility.
-        public var best: String
+        var best: String
     }
 
-    public var meu: Double
-    public var variance: Double
+    var meu: Double
+    var variance: Double
     var standardDeviation: Double
     /// False for a LIMID whose single policy updating may have stopped at a local optimum.
-    public var guaranteedOptimal: Bool
-    public var limid: Bool
-    public var policies: [DecisionReport.Policy]
-    public var expectedUtilities: [OptionValues]
+    var guaranteedOptimal: Bool
+    var limid: Bool
+    var policies: [DecisionReport.Policy]
+    var expectedUtilities: [OptionValues]
     /// The findings in words ("" when none).
-    public var given: String
+    var given: String
 
     /// The report as text: MEU, each decision's option values and its policy table (rows
     /// with probability zero left out).
@@ -171,15 +164,8 @@ public enum DecisionService {
             let v = network.variables[p.decision]
             let options = v.states
             var rules: [DecisionReport.Rule] = []
-            let cards = p.information.map { network.variables[$0].cardinality }
             for (row, choice) in p.choice.enumerated() where p.forced == nil {
-                var rest = row
-                var given: [String] = []
-                for (i, c) in zip(p.information, cards).reversed() {
-                    given.append(network.variables[i].states[rest % c])
-                    rest /= c
-                }
-                rules.append(.init(given: given.reversed(), choice: options[choice],
+                rules.append(.init(given: network.stateNames(of: p.information, row: row), choice: options[choice],
                                    expectedUtilities: Array(p.expectedUtility[(row * options.count)..<((row + 1) * options.count)]),
                                    probability: p.weight[row]))
             }
@@ -227,14 +213,14 @@ extension DecisionService {
     /// `without` to `with`; `value = with − without` is its EVPI (EVSI for a noisy report).
     /// `observed`: the decision observes it already (the value of what it sees).
     public struct InformationValue: Codable, Equatable, Sendable {
-        public var variable: String
-        public var observed: Bool
-        public var without: Double
-        public var with: Double
-        public var value: Double
+        var variable: String
+        var observed: Bool
+        var without: Double
+        var with: Double
+        var value: Double
 
         /// The rows as a table, largest value first.
-        public static func text(_ rows: [InformationValue], decision: String) -> String {
+        static func text(_ rows: [InformationValue], decision: String) -> String {
             guard !rows.isEmpty else { return "no chance variable can be observed before \(decision)" }
             var table = [["observed before \(decision)", "value", "MEU with it", "MEU without it"]]
             for r in rows {
@@ -294,7 +280,7 @@ extension Session {
     }
 
     /// The solution of the model's decisions under the current findings.
-    public func decide() throws -> DecisionReport {
+    func decide() throws -> DecisionReport {
         try DecisionService.decide(network, decisions, findings: findings)
     }
 

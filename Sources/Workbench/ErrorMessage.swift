@@ -48,7 +48,7 @@ public enum ErrorMessage {
     }
 
     /// A Foundation file error in user words.
-    public static func words(_ code: CocoaError.Code) -> String {
+    static func words(_ code: CocoaError.Code) -> String {
         switch code {
         case .fileNoSuchFile, .fileReadNoSuchFile: return "no such file"
         case .fileReadNoPermission, .fileWriteNoPermission: return "permission denied"

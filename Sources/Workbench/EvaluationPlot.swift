@@ -17,32 +17,25 @@ import BNFormats
 /// escaped for XML and shortened to fit.
 public struct EvaluationPlot: Sendable {
     /// One set of predictions: a curve in each panel.
-    public struct Series: Sendable {
-        public var name: String
-        public var roc: ROCCurve
-        public var reliability: ReliabilityCurve
+    struct Series: Sendable {
+        var name: String
+        var roc: ROCCurve
+        var reliability: ReliabilityCurve
 
         /// The curves of state `positive` from every row's true state (-1 missing) and
         /// predicted distribution.
-        public init(name: String, truth: [Int32], predictions: [[Double]], positive: Int, bins: Int = 10) {
+        init(name: String, truth: [Int32], predictions: [[Double]], positive: Int, bins: Int = 10) {
             self.name = name
             roc = ROCCurve(truth: truth, predictions: predictions, positive: positive)
             reliability = ReliabilityCurve(truth: truth, predictions: predictions, positive: positive, bins: bins)
         }
     }
 
-    public var target: String
-    public var positiveState: String
+    var target: String
+    var positiveState: String
     /// A line under the headline naming the model and the data.
     var subtitle: String
     var series: [Series]
-
-    public init(target: String, positiveState: String, subtitle: String, series: [Series]) {
-        self.target = target
-        self.positiveState = positiveState
-        self.subtitle = subtitle
-        self.series = series
-    }
 
     // MARK: the positive state
 
@@ -65,30 +58,6 @@ public struct EvaluationPlot: Sendable {
         return (best, true)
     }
 
-    // MARK: from the evaluate reports
-
-    /// The plot of `evaluate MODEL DATA`: the model as given on every row and, with
-    /// `--folds`, the pooled held-out predictions of its tables refitted in each fold.
-    public init(_ report: LearningTasks.EvaluateReport, positive: Int, states: [String], model: String, data: String) {
-        var series = [Series(name: "model as given", truth: report.truth, predictions: report.predictions, positive: positive)]
-        if let cv = report.crossValidation?["model"], !cv.heldOutTruth.isEmpty {
-            series.append(Series(name: "tables refitted, \(cv.folds)-fold CV", truth: cv.heldOutTruth,
-                                 predictions: cv.heldOutPredictions, positive: positive))
-        }
-        self.init(target: report.target, positiveState: states[positive],
-                  subtitle: "model \(Self.fileName(model)) on \(Self.fileName(data)) (\(report.rows) rows)", series: series)
-    }
-
-    /// The plot of `evaluate DATA --learn`: the pooled held-out predictions of the nested
-    /// cross-validation.
-    public init(_ nested: LearningTasks.NestedEvaluation, positive: Int, states: [String], data: String) {
-        let cv = nested.crossValidation
-        self.init(target: nested.target, positiveState: states[positive],
-                  subtitle: "learn --target relearned in each of \(cv.folds) folds on \(Self.fileName(data)) (\(nested.rows) rows, seed \(cv.seed))",
-                  series: [Series(name: "nested \(cv.folds)-fold CV, pooled", truth: cv.heldOutTruth,
-                                  predictions: cv.heldOutPredictions, positive: positive)])
-    }
-
     static func fileName(_ path: String) -> String {
         URL(fileURLWithPath: path).lastPathComponent
     }
@@ -97,7 +66,7 @@ public struct EvaluationPlot: Sendable {
 
     /// Writes `svg()` atomically (a failed write leaves what was at `path`).
     public func write(to path: String) throws {
-        try PictureFile.write(svg: svg(), to: path, format: try PictureFormat(path: path, allowed: PictureFormat.drawn, what: "--plot"))
+        try PictureFile.write(svg: svg(), to: path, format: try PictureFormat(plot: path))
     }
 
     /// Line colours (Tableau 10), in series order.
@@ -113,7 +82,7 @@ public struct EvaluationPlot: Sendable {
     static let calibrationHeight = 292.0, histogramGap = 14.0
 
     /// The standalone SVG document.
-    public func svg() -> String {
+    func svg() -> String {
         var o = SVGText()
         let w = Self.width, h = height
         o.open(width: w, height: h, title: "ROC and reliability of \(target) = \(positiveState)")
@@ -230,4 +199,30 @@ public struct EvaluationPlot: Sendable {
     }
 
     func clip(_ s: String, _ limit: Int) -> String { clipToWidth(s, limit) }
+}
+
+// MARK: from the evaluate reports
+
+extension EvaluationPlot {
+    /// The plot of `evaluate MODEL DATA`: the model as given on every row and, with
+    /// `--folds`, the pooled held-out predictions of its tables refitted in each fold.
+    public init(_ report: LearningTasks.EvaluateReport, positive: Int, states: [String], model: String, data: String) {
+        var series = [Series(name: "model as given", truth: report.truth, predictions: report.predictions, positive: positive)]
+        if let cv = report.crossValidation?["model"], !cv.heldOutTruth.isEmpty {
+            series.append(Series(name: "tables refitted, \(cv.folds)-fold CV", truth: cv.heldOutTruth,
+                                 predictions: cv.heldOutPredictions, positive: positive))
+        }
+        self.init(target: report.target, positiveState: states[positive],
+                  subtitle: "model \(Self.fileName(model)) on \(Self.fileName(data)) (\(report.rows) rows)", series: series)
+    }
+
+    /// The plot of `evaluate DATA --learn`: the pooled held-out predictions of the nested
+    /// cross-validation.
+    public init(_ nested: LearningTasks.NestedEvaluation, positive: Int, states: [String], data: String) {
+        let cv = nested.crossValidation
+        self.init(target: nested.target, positiveState: states[positive],
+                  subtitle: "learn --target relearned in each of \(cv.folds) folds on \(Self.fileName(data)) (\(nested.rows) rows, seed \(cv.seed))",
+                  series: [Series(name: "nested \(cv.folds)-fold CV, pooled", truth: cv.heldOutTruth,
+                                  predictions: cv.heldOutPredictions, positive: positive)])
+    }
 }

@@ -29,72 +29,72 @@ import Foundation
 ///    ask next). See `Explanation+Information.swift`.
 public struct Explanation: Codable, Sendable {
     /// One finding's share in the posterior.
-    public struct Impact: Codable, Sendable, Equatable {
+    struct Impact: Codable, Sendable, Equatable {
         /// The observed variable.
-        public var variable: String
+        var variable: String
         /// The observed state; nil for a likelihood (soft) finding.
-        public var state: String?
+        var state: String?
         /// The finding in words, as the session shows it: `xray=yes` or `soft(dysp=0.8,0.3)`.
-        public var finding: String
+        var finding: String
         /// `P(t | e₋ᵢ)`: the target's probability without this finding.
-        public var without: Double
+        var without: Double
         /// `P(t | e) − P(t | e₋ᵢ)`.
-        public var change: Double
+        var change: Double
         /// `ln [P(eᵢ | t, e₋ᵢ) / P(eᵢ | ¬t, e₋ᵢ)]` in nats (±infinity when a probability is 0 or 1).
-        public var weightOfEvidence: Double
+        var weightOfEvidence: Double
     }
 
     /// One CPT parameter `θ = P(X = x | U = u)` and the slope of `P(t | e)` in it.
-    public struct Sensitivity: Codable, Sendable, Equatable {
-        public var variable: String
-        public var state: String
+    struct Sensitivity: Codable, Sendable, Equatable {
+        var variable: String
+        var state: String
         /// `Parent=state` for each parent, in parent order (empty for a root).
-        public var parentStates: [String]
-        public var value: Double
+        var parentStates: [String]
+        var value: Double
         /// `∂P(t | e)/∂θ` under proportional co-variation of the row.
-        public var derivative: Double
+        var derivative: Double
     }
 
     /// One unobserved variable's value of information for the target.
-    public struct Information: Codable, Sendable, Equatable {
-        public var variable: String
+    struct Information: Codable, Sendable, Equatable {
+        var variable: String
         /// `I(T; V | e)` in bits.
-        public var bits: Double
+        var bits: Double
     }
 
     public var target: String
     public var state: String
     /// The current findings in words.
-    public var findings: String
+    var findings: String
     /// `P(t | e)`.
-    public var probability: Double
+    var probability: Double
     /// The findings, ranked by |change|.
-    public var impacts: [Impact]
+    var impacts: [Impact]
     /// The parameters with the largest |derivative|, at most `top`.
-    public var sensitivities: [Sensitivity]
+    var sensitivities: [Sensitivity]
     /// How many parameters were differentiated, and how many were skipped because `θ` is 0
     /// or 1 (proportional co-variation is undefined at 1 and the slope needs `P(t, x, u | e)/θ` at 0).
-    public var parametersExamined: Int
-    public var parametersSkipped: Int
+    var parametersExamined: Int
+    var parametersSkipped: Int
     /// `H(T | e)` in bits.
-    public var entropy: Double
+    var entropy: Double
     /// The unobserved variables, ranked by value of information.
-    public var information: [Information]
+    var information: [Information]
     /// In an influence diagram, for each decision, the value (in utility) of observing each
     /// chance variable before it (`DecisionService.informationValues`): shown next to the
     /// probabilistic value of information. Nil for a plain network.
     var decisionValues: [DecisionValues]?
 
     /// The expected value of information of observing variables before one decision.
-    public struct DecisionValues: Codable, Sendable, Equatable {
-        public var decision: String
-        public var values: [DecisionService.InformationValue]
+    struct DecisionValues: Codable, Sendable, Equatable {
+        var decision: String
+        var values: [DecisionService.InformationValue]
     }
 }
 
 /// Computes `Explanation`s on one network (a junction tree built once, reused).
 public final class Explainer {
-    public let network: BayesianNetwork
+    let network: BayesianNetwork
     let tree: JunctionTree
 
     public init(network: BayesianNetwork) throws {

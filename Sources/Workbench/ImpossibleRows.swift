@@ -6,16 +6,16 @@ import BNInference
 /// row's observed cells probability zero.
 public struct ImpossibleRow: Codable, Sendable, Equatable {
     /// 1-based data row in the file (the header not counted).
-    public var row: Int
+    var row: Int
     /// The file the row came from, when known.
-    public var file: String?
+    var file: String?
     /// The row's findings, `Variable=state`.
-    public var findings: [String]
+    var findings: [String]
     /// `P(x | u) = 0` for the first family whose cells are all observed in the row and whose
     /// table entry for them is zero, as `P(tenure=(-inf,5] | total_charges=(3795,inf)) = 0`;
     /// nil when no single family rules the row out (its missing cells cannot be completed in
     /// any way that every family allows).
-    public var family: String?
+    var family: String?
 
     /// `row 12 of churn.csv: tenure=0, … has probability zero (P(tenure=… | …) = 0)`.
     public var description: String {

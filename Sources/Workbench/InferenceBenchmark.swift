@@ -19,13 +19,13 @@ import Foundation
 /// absolute difference from the reference (posteriors, all marginals and P(evidence)) is
 /// reported for each engine.
 public struct InferenceBenchmark: Sendable {
-    public var repeats: Int
-    public var maxQueries: Int?
+    var repeats: Int
+    var maxQueries: Int?
     /// Measured memory bandwidth (bytes/s) for the physical floor; nil skips it.
-    public var bandwidth: Double?
+    var bandwidth: Double?
     /// Wall clock, or the process's CPU time (steadier on a shared machine; the peer
     /// harness measures the peers in CPU time).
-    public var cpuClock: Bool
+    var cpuClock: Bool
 
     public init(repeats: Int = 3, maxQueries: Int? = nil, bandwidth: Double? = nil, cpuClock: Bool = false) {
         self.repeats = repeats
@@ -77,7 +77,7 @@ public struct InferenceBenchmark: Sendable {
         var veTimes: [Double] = [], jtTimes: [Double] = [], allTimes: [Double] = []
         var veWarm: [Double] = [], jtWarm: [Double] = [], allWarm: [Double] = []
         var diffVE = 0.0, diffJT = 0.0
-        let prepared = try queries.map { q in (query: q, evidence: try Evidence(in: network, hard: q.evidence),
+        let prepared = try queries.map { q in (query: q, evidence: try FindingSet(evidence: q.evidence).evidence(in: network),
                                                   target: try network.require(q.target)) }
         // Pass 1: single target by variable elimination.
         for (q, evidence, target) in prepared {

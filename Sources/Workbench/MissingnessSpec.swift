@@ -28,7 +28,7 @@ import BNFormats
 /// so editing one rule does not move the gaps of another.
 public struct MissingnessSpec: Sendable, Equatable {
     /// The missingness mechanism of a rule, in Rubin's terms.
-    public enum Mechanism: String, Sendable, Codable {
+    enum Mechanism: String, Sendable, Codable {
         /// Missing completely at random: a constant rate.
         case mcar = "MCAR"
         /// Missing at random: the rate depends on another column that the table shows.
@@ -38,7 +38,7 @@ public struct MissingnessSpec: Sendable, Equatable {
     }
 
     /// One line of the spec.
-    public enum Rule: Sendable, Equatable {
+    enum Rule: Sendable, Equatable {
         /// Variables left out of the table.
         case hide([Int])
         /// `variable` is coded `value` when `condition` is in one of `states`.
@@ -49,16 +49,16 @@ public struct MissingnessSpec: Sendable, Equatable {
     }
 
     /// A rule and the line it came from (1-based).
-    public struct Line: Sendable, Equatable {
-        public var rule: Rule
-        public var line: Int
-        public var text: String
+    struct Line: Sendable, Equatable {
+        var rule: Rule
+        var line: Int
+        var text: String
     }
 
     /// The rules in file order.
-    public var lines: [Line]
+    var lines: [Line]
     /// The variable names the spec was checked against.
-    public let variables: [String]
+    let variables: [String]
 
     /// What one rule did to a table.
     public struct RuleReport: Sendable, Codable, Equatable {
@@ -138,7 +138,7 @@ public struct MissingnessSpec: Sendable, Equatable {
     }
 
     /// The variables hidden from the table (`hide` rules, in network order).
-    public var hidden: Set<Int> {
+    var hidden: Set<Int> {
         var h = Set<Int>()
         for l in lines { if case .hide(let vs) = l.rule { h.formUnion(vs) } }
         return h
@@ -154,7 +154,7 @@ public struct MissingnessSpec: Sendable, Equatable {
     /// Applies the spec to a complete sample (`truth`: one column per variable of the
     /// network, in network order, no missing cells). Returns the customer table (hidden
     /// variables dropped, not-applicable codes and gaps applied) and one report per rule.
-    public func apply(to truth: Dataset, seed: UInt64) -> (table: Dataset, report: [RuleReport]) {
+    func apply(to truth: Dataset, seed: UInt64) -> (table: Dataset, report: [RuleReport]) {
         precondition(truth.names == variables && truth.missingCount == 0, "the truth must be a complete sample of the model")
         var columns = truth.columns
         let hidden = self.hidden

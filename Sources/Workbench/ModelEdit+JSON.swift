@@ -15,7 +15,7 @@ extension ModelEdit: Codable {
     enum CodingKeys: String, CodingKey { case edit, name, states, observes, from, to, variable, state, parentStates, probabilities }
 
     /// The kinds, as `edit` names them.
-    public static let kinds = ["add-variable", "add-decision", "remove-variable", "rename-variable", "add-state", "remove-state",
+    static let kinds = ["add-variable", "add-decision", "remove-variable", "rename-variable", "add-state", "remove-state",
                                "rename-state", "add-arc", "remove-arc", "reverse-arc", "set-cpt"]
 
     public init(from decoder: any Decoder) throws {

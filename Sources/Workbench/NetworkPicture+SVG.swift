@@ -167,7 +167,7 @@ extension NetworkPicture {
     /// percentage; the marks as DOT styles (observed filled, latent dashed, decision boxes
     /// with square corners, targets red, arcs cut by do() dashed grey, `penwidth` from the
     /// mutual information).
-    public func dot() -> String {
+    func dot() -> String {
         var lines = ["digraph \(DOTWriter.quoted(network)) {", "  rankdir=TB;",
                      "  label=\(DOTWriter.quoted("\(title), given \(findings)")); labelloc=t;",
                      "  node [shape=box, style=rounded, fontname=\"DejaVu Sans\", fontsize=10];"]

@@ -14,16 +14,16 @@ public enum ArcStrength: String, Codable, Sendable, CaseIterable {
 /// them), the targets to highlight, how to weight arcs, and whether nodes are monitors or
 /// name-only boxes.
 public struct RenderRequest: Sendable {
-    public var findings: FindingSet
-    public var targets: [String]
-    public var arcStrength: ArcStrength
+    var findings: FindingSet
+    var targets: [String]
+    var arcStrength: ArcStrength
     /// Name-only boxes (targets stay monitors); nil: above `NetworkPicture.compactThreshold` variables.
-    public var compact: Bool?
+    var compact: Bool?
     /// The headline (default: the network's name and label).
-    public var title: String?
+    var title: String?
     /// The decision part of an influence diagram (utilities, order): utility nodes are drawn
     /// as diamonds and each decision shows the expected utility of its options.
-    public var decisions: DecisionSpec
+    var decisions: DecisionSpec
 
     public init(findings: FindingSet = FindingSet(), targets: [String] = [], arcStrength: ArcStrength = .none,
                 compact: Bool? = nil, title: String? = nil, decisions: DecisionSpec = DecisionSpec()) {
@@ -49,37 +49,37 @@ public struct RenderRequest: Sendable {
 /// variables (or on request) nodes are name-only boxes and only the targets stay monitors.
 public struct NetworkPicture: Codable, Sendable {
     /// One variable as drawn.
-    public struct Node: Codable, Sendable {
-        public var name: String
-        public var label: String?
+    struct Node: Codable, Sendable {
+        var name: String
+        var label: String?
         /// `chance`, `latent` or `decision`.
-        public var role: String
-        public var states: [String]
+        var role: String
+        var states: [String]
         /// `P(X | e)`.
-        public var posterior: [Double]
+        var posterior: [Double]
         /// `P(X)` without findings; present when there are findings.
-        public var prior: [Double]?
-        public var observed: String?
-        public var intervened: String?
+        var prior: [Double]?
+        var observed: String?
+        var intervened: String?
         /// The likelihood weights of soft evidence.
-        public var soft: [Double]?
-        public var target: Bool
+        var soft: [Double]?
+        var target: Bool
         /// A name-only box (no state rows).
-        public var compact: Bool
+        var compact: Bool
         /// The box: upper left corner and size, in px.
-        public var x: Double, y: Double, width: Double, height: Double
+        var x: Double, y: Double, width: Double, height: Double
         /// A decision of an influence diagram: `E[U | e, D = d]` for each option `d`, every
         /// other decision optimal (`DecisionReport.expectedUtilities`); its rows show these
         /// instead of percentages.
-        public var expectedUtilities: [Double]? = nil
+        var expectedUtilities: [Double]? = nil
     }
 
     /// A utility node of an influence diagram, drawn as a diamond with its name.
-    public struct Utility: Codable, Sendable {
-        public var name: String
-        public var parents: [String]
+    struct Utility: Codable, Sendable {
+        var name: String
+        var parents: [String]
         /// The diamond's bounding box, px.
-        public var x: Double, y: Double, width: Double, height: Double
+        var x: Double, y: Double, width: Double, height: Double
     }
 
     /// One arc as drawn.
@@ -89,28 +89,28 @@ public struct NetworkPicture: Codable, Sendable {
         /// `I(from; to | e)` in bits (with `ArcStrength.mi`).
         public var mutualInformation: Double?
         /// Cut by an intervention on `to`.
-        public var cut: Bool
+        var cut: Bool
         /// The spline's control points (px), tail to the arrowhead's base; not in JSON.
         var points: [GraphLayout.Point] = []
 
         enum CodingKeys: String, CodingKey { case from, to, mutualInformation, cut }
     }
 
-    public var network: String
-    public var title: String
+    var network: String
+    var title: String
     /// The findings in words (`(none)` without).
-    public var findings: String
-    public var probabilityOfEvidence: Double
-    public var compact: Bool
-    public var arcStrength: ArcStrength
-    public var width: Double
-    public var height: Double
-    public var nodes: [Node]
+    var findings: String
+    var probabilityOfEvidence: Double
+    var compact: Bool
+    var arcStrength: ArcStrength
+    var width: Double
+    var height: Double
+    var nodes: [Node]
     public var arcs: [Arc]
     /// The utility nodes (influence diagrams only).
-    public var utilities: [Utility] = []
+    var utilities: [Utility] = []
     /// The maximum expected utility under the findings (influence diagrams only).
-    public var meu: Double?
+    var meu: Double?
 
     /// The length in px of a bar at probability 1.
     static let barLength = 90.0

@@ -4,28 +4,28 @@ import BNInference
 /// What `credence info` (and the REPL's `show`) says about a network: its size, and the
 /// cost of exact inference under each elimination heuristic.
 public struct NetworkSummary: Codable, Sendable {
-    public struct Variable: Codable, Sendable {
-        public var name: String
-        public var label: String?
-        public var role: String
-        public var states: [String]
-        public var parents: [String]
+    struct Variable: Codable, Sendable {
+        var name: String
+        var label: String?
+        var role: String
+        var states: [String]
+        var parents: [String]
     }
-    public struct Order: Codable, Sendable {
-        public var heuristic: String
-        public var inducedWidth: Int
-        public var largestClique: [String]
-        public var largestCliqueEntries: Int
-        public var totalCliqueEntries: Int
+    struct Order: Codable, Sendable {
+        var heuristic: String
+        var inducedWidth: Int
+        var largestClique: [String]
+        var largestCliqueEntries: Int
+        var totalCliqueEntries: Int
     }
 
-    public var name: String
-    public var variableCount: Int
-    public var edgeCount: Int
+    var name: String
+    var variableCount: Int
+    var edgeCount: Int
     var freeParameters: Int
     var cptEntries: Int
-    public var variables: [Variable]
-    public var orders: [Order]
+    var variables: [Variable]
+    var orders: [Order]
 
     public init(_ network: BayesianNetwork) {
         name = network.name

@@ -21,12 +21,23 @@ public enum PictureFormat: String, Codable, Sendable, CaseIterable {
 
     /// Picture formats drawn from SVG (every plot): `.svg`, `.png`, `.pdf`.
     public static let drawn: [PictureFormat] = [.svg, .png, .pdf]
+
+    /// The format of a `--plot FILE`: one of `drawn`.
+    public init(plot path: String) throws { try self.init(path: path, allowed: PictureFormat.drawn, what: "--plot") }
 }
 
 /// Writes pictures: SVG as drawn, PNG and PDF converted from it by librsvg's `rsvg-convert`
 /// (Debian `librsvg2-bin`: cairo and pango draw the SVG, fontconfig finds the glyphs), always
 /// atomically (a failed write leaves what was at the path).
 public enum PictureFile {
+    /// The format of a `--plot FILE`, its extension and folder checked before any work (a
+    /// wrong one fails at once, not after the fit or search).
+    public static func plotFormat(_ path: String) throws -> PictureFormat {
+        let format = try PictureFormat(plot: path)
+        try AtomicFile.checkWritable(path)
+        return format
+    }
+
     /// Writes `svg` to `path` as `format` (`.dot` needs `dot`); PNG at `scale` × the SVG's
     /// size in px. Returns the bytes written.
     @discardableResult
@@ -54,12 +65,12 @@ public enum PictureFile {
 
 /// What `credence render` and the REPL's `show graph to FILE` did.
 public struct RenderResult: Codable, Sendable {
-    public var path: String
-    public var format: PictureFormat
-    public var bytes: Int
+    var path: String
+    var format: PictureFormat
+    var bytes: Int
     /// The picture's data: every node with its posterior (and prior), marks and box, every
     /// arc with its strength.
-    public var picture: NetworkPicture
+    var picture: NetworkPicture
 
     /// `wrote FILE: N variables, M arcs given FINDINGS (compact)`.
     public var text: String {
@@ -88,7 +99,7 @@ extension NetworkPicture {
 extension Session {
     /// The REPL's `show graph to FILE`: the current model under the current findings (`path`
     /// resolved against the session's folder; the result names it as typed).
-    public func render(_ request: RenderRequest, to path: String) throws -> RenderResult {
+    func render(_ request: RenderRequest, to path: String) throws -> RenderResult {
         _ = try PictureFormat(path: path, what: "a network picture")   // the error names the path as typed
         var request = request
         if request.title == nil { request.title = NetworkPicture.title(of: network, modelPath: self.path) }

@@ -6,28 +6,10 @@ import Foundation
 /// Rubin 1977: the observed-data log-likelihood ℓ never decreases from one EM iteration to
 /// the next), ℓ against the iteration, with the start and the returned value labelled.
 public struct TracePlot: Sendable {
-    public var title: String
+    var title: String
     var subtitle: String
     /// ℓ after each M-step; `trace[0]` is the start.
-    public var trace: [Double]
-
-    public init(title: String, subtitle: String, trace: [Double]) {
-        self.title = title
-        self.subtitle = subtitle
-        self.trace = trace
-    }
-
-    /// The plot of an EM fit.
-    public init(_ report: LearningTasks.FitReport, model: String, data: String) throws {
-        guard let em = report.em, !em.logLikelihoodTrace.isEmpty else {
-            throw WorkbenchError.usage("--plot draws the EM log-likelihood trace; this fit ran no EM (give --method em)")
-        }
-        let file = { (p: String) in URL(fileURLWithPath: p).lastPathComponent }
-        self.init(title: "EM log-likelihood of \(file(model)) on \(file(data))",
-                  subtitle: "\(report.rows) rows, \(report.missingCells) missing cells · \(em.iterations) iterations, "
-                      + (em.converged ? "converged" : "stopped at the cap") + (em.restartsRun > 0 ? " · best of \(em.restartsRun + 1) starts" : ""),
-                  trace: em.logLikelihoodTrace)
-    }
+    var trace: [Double]
 
     static let width = 760.0, height = 470.0, left = 104.0, top = 82.0, panelWidth = 620.0, panelHeight = 300.0
 
@@ -74,6 +56,20 @@ public struct TracePlot: Sendable {
     }
 }
 
+extension TracePlot {
+    /// The plot of an EM fit.
+    public init(_ report: LearningTasks.FitReport, model: String, data: String) throws {
+        guard let em = report.em, !em.logLikelihoodTrace.isEmpty else {
+            throw WorkbenchError.usage("--plot draws the EM log-likelihood trace; this fit ran no EM (give --method em)")
+        }
+        let file = { (p: String) in URL(fileURLWithPath: p).lastPathComponent }
+        self.init(title: "EM log-likelihood of \(file(model)) on \(file(data))",
+                  subtitle: "\(report.rows) rows, \(report.missingCells) missing cells · \(em.iterations) iterations, "
+                      + (em.converged ? "converged" : "stopped at the cap") + (em.restartsRun > 0 ? " · best of \(em.restartsRun + 1) starts" : ""),
+                  trace: em.logLikelihoodTrace)
+    }
+}
+
 /// The picture of `credence explain --plot`: two tornado charts of `P(t | e)`.
 ///
 /// Top: each finding's impact, `P(t | e) − P(t | e₋ᵢ)` (what the finding adds to the target's
@@ -82,7 +78,7 @@ public struct TracePlot: Sendable {
 /// co-variation (Chan & Darwiche 2002), largest |slope| first. Each panel has its own
 /// symmetric scale.
 public struct TornadoPlot: Sendable {
-    public var explanation: Explanation
+    var explanation: Explanation
 
     public init(_ explanation: Explanation) { self.explanation = explanation }
 
@@ -160,7 +156,7 @@ extension NetworkPicture {
     /// marginal, each arc as wide as the mutual information of its ends under the learned
     /// tables (and labelled with it), written to `path` (.svg, .png or .pdf).
     public static func learned(_ network: BayesianNetwork, data: String, to path: String) throws -> NetworkPicture {
-        let format = try PictureFormat(path: path, allowed: PictureFormat.drawn, what: "--plot")
+        let format = try PictureFormat(plot: path)
         let picture = try NetworkPicture(network: network, request: RenderRequest(
             arcStrength: .mi, title: "learned from \(URL(fileURLWithPath: data).lastPathComponent): \(plural(network.dag.edgeCount, "arc")), width by mutual information"))
         try PictureFile.write(svg: picture.svg(), to: path, format: format)
@@ -171,9 +167,9 @@ extension NetworkPicture {
 extension LearningTasks {
     /// One arc of a learned graph and its strength: the mutual information of its ends in bits.
     public struct ArcStrengthEntry: Codable, Sendable {
-        public var from: String
-        public var to: String
-        public var mutualInformation: Double
+        var from: String
+        var to: String
+        var mutualInformation: Double
         public init(from: String, to: String, mutualInformation: Double) {
             self.from = from; self.to = to; self.mutualInformation = mutualInformation
         }

@@ -17,13 +17,13 @@ public struct QueryRequest: Sendable {
 public struct QueryResult: Codable, Sendable {
     /// One target's posterior.
     public struct Marginal: Codable, Sendable {
-        public var variable: String
-        public var states: [String]
+        var variable: String
+        var states: [String]
         public var probabilities: [Double]
     }
     /// A joint posterior over several targets: one row per configuration.
     public struct JointRow: Codable, Sendable {
-        public var states: [String]
+        var states: [String]
         public var probability: Double
     }
 
@@ -32,13 +32,13 @@ public struct QueryResult: Codable, Sendable {
     public var joint: [JointRow]?
     var jointVariables: [String]?
     /// `P(evidence)` (with interventions applied), and its natural log.
-    public var probabilityOfEvidence: Double
+    var probabilityOfEvidence: Double
     public var logProbabilityOfEvidence: Double
 }
 
 /// Answers queries on one network with the junction tree (built once, reused).
 public final class QueryService {
-    public let network: BayesianNetwork
+    let network: BayesianNetwork
     var tree: JunctionTree?
     var eliminator: VariableElimination?
 
@@ -48,8 +48,7 @@ public final class QueryService {
         guard !request.targets.isEmpty else { throw WorkbenchError.usage("name at least one target variable") }
         let evidence = try request.findings.evidence(in: network)
         let targets = try request.targets.map { name throws in try network.require(name) }
-        if tree == nil { tree = try JunctionTree(network) }
-        let jt = tree!
+        let jt = try junctionTree()
         try jt.setEvidence(evidence)
         let logP = try jt.logProbabilityOfEvidence()
         var marginals: [QueryResult.Marginal] = []
@@ -59,19 +58,7 @@ public final class QueryService {
         }
         var joint: [QueryResult.JointRow]?
         if targets.count > 1 {
-            let f = try jt.joint(of: targets)
-            var rows: [QueryResult.JointRow] = []
-            let cards = targets.map { network.variables[$0].cardinality }
-            for (i, p) in f.values.enumerated() {
-                var rest = i
-                var states = [String](repeating: "", count: targets.count)
-                for k in stride(from: targets.count - 1, through: 0, by: -1) {
-                    states[k] = network.variables[targets[k]].states[rest % cards[k]]
-                    rest /= cards[k]
-                }
-                rows.append(.init(states: states, probability: p))
-            }
-            joint = rows
+            joint = try jt.joint(of: targets).values.enumerated().map { .init(states: network.stateNames(of: targets, row: $0), probability: $1) }
         }
         return QueryResult(marginals: marginals, joint: joint,
                            jointVariables: targets.count > 1 ? targets.map { network.variables[$0].name } : nil,
@@ -111,10 +98,10 @@ extension QueryService {
 
 /// A most probable explanation (all variables) or a MAP assignment (the targets), by names.
 public struct ExplanationResult: Codable, Sendable {
-    public var kind: String
-    public var assignment: [String: String]
+    var kind: String
+    var assignment: [String: String]
     /// The variables in network order (JSON objects are unordered).
-    public var variables: [String]
+    var variables: [String]
     /// `P(assignment, evidence)` and `P(assignment | evidence)`.
     var jointProbability: Double
     var posteriorProbability: Double

@@ -18,7 +18,7 @@ extension QueryService {
     /// The mutual information `I(A; B | e) = Σ_{a,b} P(a, b | e) log₂ [P(a, b | e) / (P(a | e) P(b | e))]`
     /// in bits of each pair of variables (an arc's two ends: one clique holds every family,
     /// so each pair is read from one clique belief). 0 when either end is fixed by the findings.
-    public func mutualInformation(of pairs: [(Int, Int)], under findings: FindingSet) throws -> [Double] {
+    func mutualInformation(of pairs: [(Int, Int)], under findings: FindingSet) throws -> [Double] {
         let evidence = try findings.evidence(in: network)
         let jt = try junctionTree()
         try jt.setEvidence(evidence)

@@ -6,34 +6,18 @@ import BNFormats
 /// the posterior of the target, P(evidence) and (optionally) every marginal.
 public struct ReferenceQueries: Codable, Sendable {
     public struct Query: Codable, Sendable {
-        public var target: String
-        public var evidence: [String: String]
-        public var posterior: [Double]
-        public var p_evidence: Double
-        public var all_marginals: [String: [Double]]?
-
-        public init(target: String, evidence: [String: String], posterior: [Double], p_evidence: Double,
-                    all_marginals: [String: [Double]]? = nil) {
-            self.target = target
-            self.evidence = evidence
-            self.posterior = posterior
-            self.p_evidence = p_evidence
-            self.all_marginals = all_marginals
-        }
+        var target: String
+        var evidence: [String: String]
+        var posterior: [Double]
+        var p_evidence: Double
+        var all_marginals: [String: [Double]]?
     }
 
-    public var network: String
-    public var states: [String: [String]]
+    var network: String
+    var states: [String: [String]]
     public var queries: [Query]
     /// Who computed the answers; generated files say "credence" (not an independent check).
-    public var reference: String?
-
-    public init(network: String, states: [String: [String]], queries: [Query], reference: String?) {
-        self.network = network
-        self.states = states
-        self.queries = queries
-        self.reference = reference
-    }
+    var reference: String?
 
     /// Reads a reference file; errors name the file.
     public static func load(path: String) throws -> ReferenceQueries {

@@ -3,8 +3,6 @@ import BNLearning
 // The learning types that Workbench operations return, named for the front ends (which
 // import Workbench only, as DESIGN.md's layers require).
 
-/// Accuracy, AUC, log loss, Brier score and confusion matrix of predictions.
-public typealias BNLearningMetrics = ClassificationMetrics
 /// The `learn --target` pipeline (`TargetedLearner`).
 public typealias ClassifierLearner = TargetedLearner
 /// What `learn --target` chose and why.

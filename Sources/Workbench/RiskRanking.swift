@@ -18,31 +18,31 @@ import Foundation
 /// the row's main factors.
 public struct RiskRanking: Codable, Sendable, Equatable {
     /// One finding's share in a row's probability.
-    public struct Factor: Codable, Sendable, Equatable {
-        public var variable: String
-        public var state: String
+    struct Factor: Codable, Sendable, Equatable {
+        var variable: String
+        var state: String
         /// P(STATE | all findings) - P(STATE | all findings but this one).
         var effect: Double
     }
 
     /// A listed row.
-    public struct Entry: Codable, Sendable, Equatable {
+    struct Entry: Codable, Sendable, Equatable {
         /// 1-based row number in the table (the `row` of a `--truth` file and of `score`).
-        public var row: Int
-        public var probability: Double
-        public var factors: [Factor]
+        var row: Int
+        var probability: Double
+        var factors: [Factor]
     }
 
-    public var target: String
-    public var state: String
+    var target: String
+    var state: String
     var percent: Double
     /// Rows in the table.
-    public var rows: Int
+    var rows: Int
     /// The mean of P(STATE) over all rows (the base rate the listed rows are compared with).
     var meanProbability: Double
-    public var entries: [Entry]
+    var entries: [Entry]
     /// Columns left out of the scoring.
-    public var ignoring: [String] = []
+    var ignoring: [String] = []
     /// When the table has the target's column: how many listed rows, and how many of all
     /// rows with the state known, are in `state` (a check of the ranking, like precision at P %).
     var listedInState: Int?
@@ -50,7 +50,7 @@ public struct RiskRanking: Codable, Sendable, Equatable {
     var rowsWithTarget: Int?
 
     /// Ranks the rows of `data` by P(`target` = `state`) under `network`.
-    public static func rank(_ network: BayesianNetwork, data: Dataset, target: String, state: String,
+    static func rank(_ network: BayesianNetwork, data: Dataset, target: String, state: String,
                             percent: Double, factors: Int, ignoring: [String] = []) throws -> RiskRanking {
         for name in ignoring where data.column(named: name) == nil {
             throw WorkbenchError.usage("the data has no column '\(name)' to ignore (columns: \(data.names.joined(separator: ", ")))")
@@ -106,7 +106,7 @@ public struct RiskRanking: Codable, Sendable, Equatable {
     }
 
     /// The ranking as text: a heading, then one line per listed row.
-    public func rendered() -> String {
+    func rendered() -> String {
         func f(_ x: Double) -> String { String(format: "%.4f", x) }
         func pct(_ x: Double) -> String { x == x.rounded() ? String(Int(x)) : String(x) }
         let ignored = ignoring.isEmpty ? "" : ", ignoring " + ignoring.joined(separator: ", ")
@@ -128,7 +128,7 @@ public struct RiskRanking: Codable, Sendable, Equatable {
 
 extension Session {
     /// The loaded data's rows most likely to have `target` = `state` (see `RiskRanking`).
-    public func rank(target: String, state: String, percent: Double, factors: Int, ignoring: [String] = []) throws -> RiskRanking {
+    func rank(target: String, state: String, percent: Double, factors: Int, ignoring: [String] = []) throws -> RiskRanking {
         try RiskRanking.rank(network, data: try dataset(), target: target, state: state, percent: percent, factors: factors,
                              ignoring: ignoring)
     }

@@ -2,8 +2,8 @@
 /// each command line echoed as `> line` (when `echo`), then its output; an error goes to
 /// `error` as `SCRIPT:LINE:COLUMN: error: MESSAGE` and stops the script unless `keepGoing`.
 public struct Script {
-    public var name: String
-    public var lines: [String]
+    var name: String
+    var lines: [String]
 
     public init(name: String, text: String) {
         self.name = name
@@ -17,7 +17,7 @@ public struct Script {
     /// What a run did: how many errors, and whether it ended with `quit`.
     public struct Outcome: Equatable, Sendable {
         public var errors: Int
-        public var quit: Bool
+        var quit: Bool
     }
 
     /// Runs the lines on `runner`; `output` and `error` receive text without a final newline.

@@ -14,8 +14,8 @@ public struct SelfCheck: Sendable {
         public var seconds: Double
     }
 
-    public var cases: Int
-    public var seed: UInt64
+    var cases: Int
+    var seed: UInt64
 
     public init(cases: Int = 300, seed: UInt64 = 2024) {
         self.cases = cases

@@ -4,11 +4,11 @@ import Foundation
 
 /// One network's line of the REPL's `bench` table.
 public struct BenchLine: Codable, Sendable {
-    public var network: String
+    var network: String
     /// Where the queries came from: a reference file, or `generated` (answers then
     /// cross-checked between the engines only).
-    public var queries: String
-    public var result: InferenceBenchmark.Result
+    var queries: String
+    var result: InferenceBenchmark.Result
 }
 
 extension Session {
@@ -16,7 +16,7 @@ extension Session {
     /// seeded generated queries when `models` is empty, else on each model file with its
     /// reference queries (`BenchmarkSuite.resolve`: `../reference/NAME.json` beside it) or
     /// generated ones. Paths are resolved against the session's folder.
-    public func bench(models: [String], repeats: Int, queries: Int?) throws -> [BenchLine] {
+    func bench(models: [String], repeats: Int, queries: Int?) throws -> [BenchLine] {
         let bench = InferenceBenchmark(repeats: repeats, maxQueries: queries)
         if models.isEmpty {
             guard network.count > 0 else { throw WorkbenchError.usage("the model has no variables to bench; load one, or name model files: bench ../shared/networks/alarm.bif") }
@@ -28,10 +28,7 @@ extension Session {
         }
         let items = try BenchmarkSuite.resolve(models: models.map(resolve), queries: [], searchRoot: baseDirectory)
         return try items.map { item in
-            let net = try ModelIO.load(path: item.modelPath)
-            let name = BenchmarkSuite.name(of: item.modelPath)
-            let ref = try item.referencePath.map { try ReferenceQueries.load(path: $0) }
-                ?? ReferenceQueries.generate(for: net, name: name, count: queries ?? 20)
+            let (net, name, ref) = try item.load(count: queries ?? 20)
             return BenchLine(network: name, queries: item.referencePath.map { ($0 as NSString).lastPathComponent } ?? "generated",
                              result: try bench.run(network: net, reference: ref))
         }

@@ -20,7 +20,7 @@ extension Session {
     }
 
     /// The loaded dataset, matched to the current model.
-    public func dataset() throws -> Dataset {
+    func dataset() throws -> Dataset {
         guard let p = dataPath else { throw WorkbenchError.usage("no data loaded: data load FILE.csv") }
         if let c = dataCache, c.network.variables == network.variables { return c.data }
         return try loadData(path: p).0
@@ -52,7 +52,7 @@ extension Session {
     }
 
     /// Draws `rows` forward samples of the model into a CSV file.
-    public func sample(rows: Int, seed: UInt64, missing: Double, to path: String) throws -> Dataset {
+    func sample(rows: Int, seed: UInt64, missing: Double, to path: String) throws -> Dataset {
         let d = try LearningTasks.sample(network, rows: rows, seed: seed, missing: missing, dropLatent: false)
         try ModelIO.saveData(d, to: resolve(path))
         return d

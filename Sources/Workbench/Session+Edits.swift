@@ -130,7 +130,7 @@ extension Session {
     /// cleared, the journal records the command. Returns notes about evidence that no
     /// longer fits the model (and was dropped).
     @discardableResult
-    public func perform(_ edit: ModelEdit) throws -> [String] {
+    func perform(_ edit: ModelEdit) throws -> [String] {
         var net = network
         try edit.apply(to: &net)
         switch edit {
@@ -169,28 +169,21 @@ extension Session {
     /// Undoes the last model change (a network edit, `add utility`, `remove utility`);
     /// false when there is nothing to undo.
     @discardableResult
-    public func undo() -> Bool {
-        guard let previous = undoStack.popLast() else { return false }
-        redoStack.append(snapshot)
-        restore(previous)
-        journal?.append("undo")
-        return true
-    }
+    public func undo() -> Bool { step(from: &undoStack, to: &redoStack, journaled: "undo") }
 
     /// Redoes the last undone change; false when there is nothing to redo.
     @discardableResult
-    public func redo() -> Bool {
-        guard let next = redoStack.popLast() else { return false }
-        undoStack.append(snapshot)
-        restore(next)
-        journal?.append("redo")
-        return true
-    }
+    public func redo() -> Bool { step(from: &redoStack, to: &undoStack, journaled: "redo") }
 
-    private func restore(_ s: Snapshot) {
+    /// Restores the top of `from`, keeping the current model on `to`.
+    private func step(from: inout [Snapshot], to: inout [Snapshot], journaled word: String) -> Bool {
+        guard let s = from.popLast() else { return false }
+        to.append(snapshot)
         setNetwork(s.network)
         decisions = s.decisions
         pruneEvidence()
+        journal?.append(word)
+        return true
     }
 
     private func setNetwork(_ net: BayesianNetwork) {

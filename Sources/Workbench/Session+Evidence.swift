@@ -3,13 +3,7 @@ import BNCore
 extension Session {
     /// Observes `VAR = STATE` for each pair (validated; replaces an earlier observation and
     /// any intervention on the same variable).
-    public func observe(_ assignments: [(String, String)]) throws {
-        for (n, s) in assignments { _ = try network.stateIndex(try network.require(n), s) }
-        for (n, s) in assignments {
-            findings.evidence[n] = s
-            findings.interventions[n] = nil
-        }
-    }
+    public func observe(_ assignments: [(String, String)]) throws { try set(assignments, \.evidence, dropping: \.interventions) }
 
     /// Sets likelihood (virtual) evidence on a variable: one non-negative weight per state.
     public func setSoft(_ name: String, _ weights: [Double]) throws {
@@ -18,12 +12,13 @@ extension Session {
     }
 
     /// Sets interventions `do(VAR = STATE)` (replacing an observation of the same variable).
-    public func intervene(_ assignments: [(String, String)]) throws {
+    public func intervene(_ assignments: [(String, String)]) throws { try set(assignments, \.interventions, dropping: \.evidence) }
+
+    /// Checks every pair, then sets each in `kind` and drops the variable from `other`.
+    private func set(_ assignments: [(String, String)], _ kind: WritableKeyPath<FindingSet, [String: String]>,
+                     dropping other: WritableKeyPath<FindingSet, [String: String]>) throws {
         for (n, s) in assignments { _ = try network.stateIndex(try network.require(n), s) }
-        for (n, s) in assignments {
-            findings.interventions[n] = s
-            findings.evidence[n] = nil
-        }
+        for (n, s) in assignments { findings[keyPath: kind][n] = s; findings[keyPath: other][n] = nil }
     }
 
     /// Removes every finding (hard, soft, do) on the named variables.
@@ -43,12 +38,12 @@ extension Session {
     }
 
     /// The current findings as a query on `targets`.
-    public func request(targets: [String]) -> QueryRequest {
+    func request(targets: [String]) -> QueryRequest {
         QueryRequest(targets: targets, findings: findings)
     }
 
     /// Posteriors of `targets` under the current findings (joint when several).
-    public func query(_ targets: [String]) throws -> QueryResult {
+    func query(_ targets: [String]) throws -> QueryResult {
         try queryService.answer(request(targets: targets))
     }
 
@@ -58,7 +53,7 @@ extension Session {
     }
 
     /// `P(evidence)` with the interventions applied, and its log.
-    public func probabilityOfEvidence() throws -> (p: Double, log: Double) {
+    func probabilityOfEvidence() throws -> (p: Double, log: Double) {
         try queryService.probabilityOfEvidence(findings)
     }
 
@@ -101,16 +96,16 @@ extension Session {
 
 /// The posterior of one target under several scenarios, side by side.
 public struct ScenarioComparison: Codable, Sendable, Equatable {
-    public struct Column: Codable, Sendable, Equatable {
+    struct Column: Codable, Sendable, Equatable {
         public var scenario: String
         /// The scenario's findings in words.
-        public var findings: String
-        public var probabilities: [Double]
-        public var probabilityOfEvidence: Double
+        var findings: String
+        var probabilities: [Double]
+        var probabilityOfEvidence: Double
     }
-    public var target: String
-    public var states: [String]
-    public var columns: [Column]
+    var target: String
+    var states: [String]
+    var columns: [Column]
 }
 
 extension Session {

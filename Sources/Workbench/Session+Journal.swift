@@ -38,7 +38,7 @@ public final class Journal {
     public var owner: String { "session" + (pid.map { " (pid \($0))" } ?? "") }
 
     /// `.NAME.SESSION.credence-journal` in the model's folder.
-    public static func path(for modelPath: String, session: String) -> String {
+    static func path(for modelPath: String, session: String) -> String {
         let url = URL(fileURLWithPath: modelPath)
         return url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(session).credence-journal").path
     }

@@ -22,19 +22,19 @@ public final class Session {
     /// The decision part as last loaded, created or saved.
     var savedDecisions = DecisionSpec()
     /// Relative paths in commands are resolved against this directory.
-    public var baseDirectory: String
+    var baseDirectory: String
 
     /// The decision part of the model (utilities, decision order), empty for a plain network.
-    public internal(set) var decisions = DecisionSpec()
+    internal(set) var decisions = DecisionSpec()
 
     /// The current findings (`observe`, `soft`, `do`).
     public internal(set) var findings = FindingSet()
     /// Named scenarios (`scenario save NAME`), in the order they were first saved.
-    public internal(set) var scenarios: [String: FindingSet] = [:]
+    internal(set) var scenarios: [String: FindingSet] = [:]
     public internal(set) var scenarioOrder: [String] = []
 
     /// The dataset loaded with `data load`, as given (the path as typed), matched to the model.
-    public internal(set) var dataPath: String?
+    internal(set) var dataPath: String?
     var dataCache: (network: BayesianNetwork, data: Dataset, notes: [String])?
     /// The data file last recorded in the journal (so that a replayed `fit` finds its data).
     var journaledDataPath: String?
@@ -55,9 +55,9 @@ public final class Session {
     /// stay on disk until replayed (`journal replay`) or discarded (`journal discard`).
     public internal(set) var pendingJournals: [Journal] = []
     /// Journals of this model held by other sessions that are editing it now (found at open).
-    public internal(set) var otherSessions: [Journal] = []
+    internal(set) var otherSessions: [Journal] = []
     /// Whether edits are journaled (the interactive REPL); scripts leave no journal behind.
-    public let journaling: Bool
+    let journaling: Bool
 
     /// A fresh session on `network` (not dirty, nothing to undo).
     public init(network: BayesianNetwork = BayesianNetwork(name: "untitled"), path: String? = nil,
@@ -71,7 +71,7 @@ public final class Session {
     }
 
     /// A path as typed, resolved against `baseDirectory` (absolute paths and `~` kept).
-    public func resolve(_ path: String) -> String {
+    func resolve(_ path: String) -> String {
         let expanded = (path as NSString).expandingTildeInPath
         if expanded.hasPrefix("/") { return expanded }
         return (baseDirectory as NSString).appendingPathComponent(expanded)
@@ -171,7 +171,7 @@ public struct FindingSet: Equatable, Sendable {
     }
 
     /// No finding at all.
-    public var isEmpty: Bool { evidence.isEmpty && soft.isEmpty && interventions.isEmpty }
+    var isEmpty: Bool { evidence.isEmpty && soft.isEmpty && interventions.isEmpty }
 
     /// The findings on `network`, validated (names, states, weights) by `Evidence(in:)`.
     public func evidence(in network: BayesianNetwork) throws -> Evidence {

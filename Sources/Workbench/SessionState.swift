@@ -3,17 +3,17 @@
 /// loaded data (the web workbench's status line and side panel).
 public struct SessionState: Codable, Sendable {
     public struct Scenario: Codable, Sendable {
-        public var name: String
-        public var findings: FindingSet
+        var name: String
+        var findings: FindingSet
         /// The findings in words.
-        public var text: String
+        var text: String
     }
-    public var network: String
-    public var path: String?
-    public var dirty: Bool
+    var network: String
+    var path: String?
+    var dirty: Bool
     var canUndo: Bool
     var canRedo: Bool
-    public var findings: FindingSet
+    var findings: FindingSet
     /// The findings in words (`(none)` without).
     var findingsText: String
     public var scenarios: [Scenario]

@@ -1,9 +1,9 @@
 /// Aligned plain-text tables for the terminal. Column widths are terminal columns
 /// (`displayWidth`: 满意度 takes six), so UTF-8 labels stay aligned.
-public enum TextTable {
+enum TextTable {
     /// Renders rows (the first is the header) with a rule under the header; columns after
     /// the first `leftAligned` are right-aligned; `separatorAfter` puts `|` after that column.
-    public static func render(_ rows: [[String]], leftAligned: Int = 1, separatorAfter: Int? = nil, indent: String = "") -> String {
+    static func render(_ rows: [[String]], leftAligned: Int = 1, separatorAfter: Int? = nil, indent: String = "") -> String {
         guard let header = rows.first else { return "" }
         let n = header.count
         var widths = [Int](repeating: 0, count: n)
@@ -31,5 +31,5 @@ public enum TextTable {
     }
 
     /// Terminal columns taken by `s` (the module's `displayWidth`, kept here for callers).
-    public static func displayWidth(_ s: String) -> Int { Workbench.displayWidth(s) }
+    static func displayWidth(_ s: String) -> Int { Workbench.displayWidth(s) }
 }

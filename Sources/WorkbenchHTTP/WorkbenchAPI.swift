@@ -118,16 +118,9 @@ public final class WorkbenchAPI: @unchecked Sendable {
         case ("GET", "/api/cpt"):
             guard let v = r.query["variable"] else { throw WorkbenchHTTPError.badRequest("name the variable: /api/cpt?variable=NAME") }
             return try await run { try .json(try CPTView($0.session.network, variable: v)) }
-        case ("POST", "/api/edit"):
-            let edit = try r.decode(ModelEdit.self)
-            return try await run { w in
-                let out = try w.runner.execute(.edit(edit))
-                return try .json(EditAnswer(text: out.text, state: w.session.state))
-            }
-        case ("POST", "/api/undo"):
-            return try await run { w in try .json(EditAnswer(text: w.session.undo() ? "undone" : "nothing to undo", state: w.session.state)) }
-        case ("POST", "/api/redo"):
-            return try await run { w in try .json(EditAnswer(text: w.session.redo() ? "redone" : "nothing to redo", state: w.session.state)) }
+        case ("POST", "/api/edit"), ("POST", "/api/undo"), ("POST", "/api/redo"):   // the REPL's command and its words
+            let command: Command = r.path == "/api/edit" ? .edit(try r.decode(ModelEdit.self)) : (r.path == "/api/undo" ? .undo : .redo)
+            return try await run { w in try .json(EditAnswer(text: try w.runner.execute(command).text, state: w.session.state)) }
         case ("POST", "/api/save"):
             let p = try r.decode(PathBody.self)
             let target = try p.path.map { try settings.folder.writablePath($0) }

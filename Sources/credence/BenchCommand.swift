@@ -61,10 +61,7 @@ struct BenchCommand: ParsableCommand {
         }
         for item in items {
             FileHandle.standardError.write(Data("bench: \(item.modelPath)\n".utf8))
-            let network = try ModelIO.load(path: item.modelPath)
-            let name = BenchmarkSuite.name(of: item.modelPath)
-            let reference = try item.referencePath.map { try ReferenceQueries.load(path: $0) }
-                ?? ReferenceQueries.generate(for: network, name: name, count: maxQueries ?? 20)
+            let (network, name, reference) = try item.load(count: maxQueries ?? 20)
             if item.referencePath == nil {
                 FileHandle.standardError.write(Data("bench: \(name) has no reference file; \(reference.queries.count) seeded queries generated, answers cross-checked between VE and the junction tree only\n".utf8))
                 if let dir = writeQueries {

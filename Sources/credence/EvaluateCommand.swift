@@ -37,7 +37,7 @@ struct EvaluateCommand: ParsableCommand {
         if positive != nil && plot == nil {
             throw ValidationError("--positive chooses the state that --plot draws; add --plot FILE")
         }
-        if let p = plot { _ = try PictureFormat(path: p, allowed: PictureFormat.drawn, what: "--plot") }
+        if let p = plot { _ = try PictureFormat(plot: p) }
     }
 
     func run() throws {

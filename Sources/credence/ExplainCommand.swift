@@ -36,8 +36,7 @@ struct ExplainCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let plotFormat = try plot.map { try PictureFormat(path: $0, allowed: PictureFormat.drawn, what: "--plot") }
-        if let p = plot { try AtomicFile.checkWritable(p) }
+        let plotFormat = try plot.map(PictureFile.plotFormat)
         let (network, decisions) = try ModelIO.loadWithDecisions(path: model)
         let parts = target.split(separator: "=", maxSplits: 1).map(String.init)
         guard let name = parts.first, !name.isEmpty, parts.count == 1 || !parts[1].isEmpty else {

@@ -39,10 +39,7 @@ struct FitCommand: ParsableCommand {
     }
 
     func run() throws {
-        if let p = plot {   // a wrong extension or folder fails before the fit
-            _ = try PictureFormat(path: p, allowed: PictureFormat.drawn, what: "--plot")
-            try AtomicFile.checkWritable(p)
-        }
+        let plotFormat = try plot.map(PictureFile.plotFormat)
         let t0 = DispatchTime.now().uptimeNanoseconds
         let network = try ModelIO.load(path: model)
         let line = ProgressLine(quiet: quiet || json)
@@ -63,9 +60,8 @@ struct FitCommand: ParsableCommand {
         line.finish()
         report.seconds = LearningTasks.Timings(read: read, learn: LearningTasks.Timings.since(t1))
         try ModelIO.save(fitted, to: output)
-        if let p = plot {
-            try PictureFile.write(svg: TracePlot(report, model: model, data: data).svg(), to: p,
-                                  format: try PictureFormat(path: p, allowed: PictureFormat.drawn, what: "--plot"))
+        if let p = plot, let format = plotFormat {
+            try PictureFile.write(svg: TracePlot(report, model: model, data: data).svg(), to: p, format: format)
             if json { FileHandle.standardError.write(Data("wrote \(p): the EM log-likelihood trace\n".utf8)) }
         }
         if json { try printJSON(report); return }

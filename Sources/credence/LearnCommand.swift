@@ -44,10 +44,7 @@ struct LearnCommand: ParsableCommand {
                 return (parts[0].trimmingCharacters(in: .whitespaces), parts[1].trimmingCharacters(in: .whitespaces))
             }
         }
-        if let p = plot {   // a wrong extension or folder fails before the search
-            _ = try PictureFormat(path: p, allowed: PictureFormat.drawn, what: "--plot")
-            try AtomicFile.checkWritable(p)
-        }
+        _ = try plot.map(PictureFile.plotFormat)
         let t0 = DispatchTime.now().uptimeNanoseconds
         if let target { return try learnClassifier(target: target, started: t0) }
         let (dataset, _) = try ModelIO.loadData(path: data)
