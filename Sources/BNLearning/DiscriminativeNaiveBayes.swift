@@ -45,15 +45,26 @@ public enum DiscriminativeNaiveBayes {
     /// The fitted network for every penalty in `penalties` (each a precision `λ > 0`), over
     /// `skeleton`'s variables (no arcs), class `c`, features `features`, from `binding`.
     /// Nil when the regression has more than `maxParameters` parameters.
+    ///
+    /// With `ordered`, a feature whose states are the bins of a numeric column (it has cut
+    /// points) and that has more than two states is coded cumulatively: its weights are
+    /// `β_x = Σ_{j ≤ x} δ_j` and the penalty falls on the level `δ_0 = β_0` and the steps
+    /// `δ_j = β_j − β_{j−1}`, so `(λ/2) Σ δ²` is a Gaussian random-walk prior over
+    /// neighbouring bins (the first-difference penalty of P-splines, Eilers & Marx 1996)
+    /// instead of shrinking every bin to 0 on its own. Fine bins then draw a smooth curve
+    /// of the column's effect on the log-odds where the data are thin and a step where they
+    /// show one, which coarse bins (MDL) cannot and a linear term (logistic regression on
+    /// the raw value) cannot either. The fitted `β` are stored as before.
     static func networks(skeleton: BayesianNetwork, target c: Int, features: [Int], binding: DataBinding,
-                         penalties: [Double]) throws -> [BayesianNetwork]? {
+                         penalties: [Double], ordered: Bool = false) throws -> [BayesianNetwork]? {
         let cards = skeleton.cardinalities
         let k = cards[c]
-        // Parameter layout per free class: [b, β_{f0, ·}, β_{f1, ·}, …].
+        // Parameter layout per free class: [b, β_{f0, ·}, β_{f1, ·}, …] (δ for cumulative features).
         var start = [Int](), width = 1
         for f in features { start.append(width); width += cards[f] }
         let dim = (k - 1) * width
         guard dim <= maxParameters else { return nil }
+        let cumulative = features.map { ordered && cards[$0] > 2 && skeleton.variables[$0].cutPoints != nil }
         // Rows with an observed class: their active parameter indices within a class block.
         let classes = binding.codes[c]!
         var rows: [Int] = [], active: [[Int]] = []
@@ -61,8 +72,9 @@ public enum DiscriminativeNaiveBayes {
             rows.append(n)
             var a = [0]
             for (i, f) in features.enumerated() {
-                let x = binding.codes[f]![n]
-                if x >= 0 { a.append(start[i] + Int(x)) }
+                let x = Int(binding.codes[f]![n])
+                guard x >= 0 else { continue }
+                if cumulative[i] { for j in 0...x { a.append(start[i] + j) } } else { a.append(start[i] + x) }
             }
             active.append(a)
         }
@@ -72,7 +84,14 @@ public enum DiscriminativeNaiveBayes {
         for lambda in penalties {
             theta = fit(theta, k: k, width: width, rows: rows.map { Int(classes[$0]) }, active: active, weight: weight,
                         lambda: lambda)
-            nets.append(try network(theta, skeleton: skeleton, target: c, features: features, start: start, width: width,
+            // δ → β: running sums over each cumulative feature's states, per class block.
+            var beta = theta
+            for (i, f) in features.enumerated() where cumulative[i] {
+                for cls in 0..<(k - 1) {
+                    for x in 1..<cards[f] { beta[cls * width + start[i] + x] += beta[cls * width + start[i] + x - 1] }
+                }
+            }
+            nets.append(try network(beta, skeleton: skeleton, target: c, features: features, start: start, width: width,
                                     binding: binding))
         }
         return nets
