@@ -207,10 +207,13 @@ public struct TargetedLearner: Sendable {
             var p = fewValuedPlan(binning)
             p.automatic = .equalFrequency(bins: q)
             let (cut, columns, skeleton) = try binnedTable(p)
-            let bins = "\(binning.rawValue)+equal-frequency:\(q)"
-            binned.append((bins, true, cut, columns, skeleton))
-            candidates += try innerCrossValidation(cut, skeleton: skeleton, target: c,
-                                                   designs: [(.discriminativeNaiveBayes, .all)], bins: bins, ordered: true)
+            // No numeric column with more values: nothing to cut finer, not tried.
+            if !binned.contains(where: { $0.data.columns == cut.columns }) {
+                let bins = "\(binning.rawValue)+equal-frequency:\(q)"
+                binned.append((bins, true, cut, columns, skeleton))
+                candidates += try innerCrossValidation(cut, skeleton: skeleton, target: c,
+                                                       designs: [(.discriminativeNaiveBayes, .all)], bins: bins, ordered: true)
+            }
         }
         var chosen = candidates[0]
         for x in candidates.dropFirst() where x.logLoss < chosen.logLoss - 1e-12 { chosen = x }

@@ -358,6 +358,11 @@ struct TargetedLearnerTests {
         var off = learner
         off.discriminativeBins = nil
         #expect(try off.learn(raw).1.candidates.allSatisfy { $0.bins == "values" })
+        // A table with no numeric column of many values has nothing to cut finer.
+        let categorical = try table(["g": (0..<200).map { ["p", "q"][$0 % 2] }, "y": (0..<200).map { ["a", "b", "b"][$0 % 3] }],
+                                    order: ["g", "y"])
+        let (_, plain) = try learner.learn(categorical)
+        #expect(!plain.candidates.isEmpty && plain.candidates.allSatisfy { $0.bins == "values" })
     }
 
     @Test func rowsWithGapsAreUsedByEM() throws {
