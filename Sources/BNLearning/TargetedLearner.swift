@@ -110,7 +110,8 @@ public struct TargetedLearner: Sendable {
         public var features: String
         /// BDeu equivalent sample size (for `dnb`, the penalty `λ` on its weights).
         public var prior: Double
-        /// How the few-valued numeric columns were binned (`FewValuedBinning`).
+        /// How the few-valued numeric columns were binned (`FewValuedBinning`), followed by
+        /// `+equal-frequency:q` for the table of `dnb` on fine bins (`discriminativeBins`).
         public var bins: String
         /// Pooled over the inner folds' held-out rows.
         public var logLoss: Double
