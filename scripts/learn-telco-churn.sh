@@ -6,12 +6,13 @@
 #   scripts/learn-telco-churn.sh [CREDENCE_BINARY] [DATA.csv] [OUT.bn]
 #
 # 1. learn --target churn: the classifier pipeline. tenure, monthly_charges and total_charges
-#    are cut by supervised MDL bins (Fayyad & Irani) against churn; the 0/1 columns keep one
-#    state per value. The structure family (naive Bayes, TAN, KDB-1..3, BAN, Markov-blanket
-#    or class-as-outcome hill climbing, discriminatively fitted naive Bayes), the feature
-#    selection and the prior are chosen by stratified 5-fold inner cross-validated log loss
-#    (seed 1): naive Bayes fitted for P(churn | customer) wins; the 11 customers without
-#    total_charges are used, their missing cell adding nothing to the fit.
+#    are cut by supervised MDL bins (Fayyad & Irani) against churn, and into ten
+#    equal-frequency bins for discriminative naive Bayes; the 0/1 columns keep one state per
+#    value. The structure family (naive Bayes, TAN, KDB-1..3, BAN, Markov-blanket or
+#    class-as-outcome hill climbing, discriminatively fitted naive Bayes), the feature
+#    selection, the prior and the bins are chosen by stratified 5-fold inner cross-validated
+#    log loss (seed 1): naive Bayes fitted for P(churn | customer) on the ten bins wins; the
+#    11 customers without total_charges are used, their missing cell adding nothing to the fit.
 # 2. Chinese labels are added beside the English column names.
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -24,7 +25,7 @@ trap 'rm -rf "$tmp"' EXIT
 {
     echo "# Telco customer churn (IBM sample data, modeldata::wa_churn, 7,043 customers), learned by Credence."
     echo "# Regenerate: scripts/learn-telco-churn.sh (learn --target churn; see docs/models/telco_churn.md)."
-    echo "# Numeric columns carry their MDL cut points ('cuts'), so new customer tables with raw"
+    echo "# Numeric columns carry their cut points ('cuts'), so new customer tables with raw"
     echo "# tenure and charges are cut the same way by fit, score and evaluate."
     sed -e 's/^network churn_classifier$/network telco_churn "电信客户流失 \/ telco customer churn"/' \
         -e 's/^variable churn {/variable churn "流失" {/' \

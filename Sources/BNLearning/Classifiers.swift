@@ -109,8 +109,11 @@ public enum ClassifierStructure: Sendable, Hashable, CustomStringConvertible {
     /// The family's networks over `skeleton`'s variables (no arcs) for class `c`, learned from
     /// `binding` (complete-case counts) and fitted with BDeu of every equivalent sample size
     /// in `priors`, in order: the graph is learned once and its counts fitted with each prior.
+    /// `ordered` is passed to `dnb` (`DiscriminativeNaiveBayes`: the random-walk penalty over
+    /// the bins of numeric columns); the other families ignore it.
     func fits(target c: Int, skeleton: BayesianNetwork, binding: DataBinding, priors: [Double], maxParents: Int,
-              features selection: FeatureSelection, seed: UInt64, threads: Int = 2) throws -> [BayesianNetwork] {
+              features selection: FeatureSelection, seed: UInt64, threads: Int = 2,
+              ordered: Bool = false) throws -> [BayesianNetwork] {
         let cards = skeleton.cardinalities
         if case .aode(let weighting) = self {
             let info = PairwiseInformation(target: c, features: (0..<cards.count).filter { $0 != c }, cardinalities: cards,
@@ -125,7 +128,7 @@ public enum ClassifierStructure: Sendable, Hashable, CustomStringConvertible {
             let selected = PairwiseInformation(target: c, features: (0..<cards.count).filter { $0 != c }, cardinalities: cards,
                                                binding: binding, pairs: selection == .cmim).selected(selection)
             if let nets = try DiscriminativeNaiveBayes.networks(skeleton: skeleton, target: c, features: selected, binding: binding,
-                                                                penalties: priors) {
+                                                                penalties: priors, ordered: ordered) {
                 return nets
             }
         }
@@ -209,9 +212,14 @@ public enum ClassifierStructure: Sendable, Hashable, CustomStringConvertible {
 ///   `min(N·I(Xᵢ; C) − pen, min_j N·I(Xᵢ; C | Xⱼ) − pen_j)`, is largest, while it is positive;
 ///   a feature that mostly repeats a chosen one (the "No internet service" copies of
 ///   `internet_service`, day charge beside day minutes) is left out rather than counted twice.
+/// - `all`: every feature, for a family whose fit has its own penalty (`dnb` on fine bins):
+///   a column useless alone may matter beside another (a loan's price beside its amount),
+///   and the penalty, not a gain computed one column at a time, decides what it is worth.
+///   Not among the selections tried by default for the other families.
 public enum FeatureSelection: String, Sendable, Hashable, CaseIterable, Codable {
     case relevant
     case cmim
+    case all
 }
 
 /// The BIC gains of the arcs a classifier may use (see `ClassifierStructure`): of the class
@@ -277,6 +285,7 @@ struct PairwiseInformation {
 
     /// The features a classifier uses (see `FeatureSelection`).
     func selected(_ selection: FeatureSelection) -> [Int] {
+        if selection == .all { return features }
         guard selection == .cmim, !classGainGiven.isEmpty else { return features.filter { classGain[$0] > 0 } }
         var score = classGain
         var chosen: [Int] = []

@@ -45,16 +45,29 @@ public enum DiscriminativeNaiveBayes {
     /// The fitted network for every penalty in `penalties` (each a precision `λ > 0`), over
     /// `skeleton`'s variables (no arcs), class `c`, features `features`, from `binding`.
     /// Nil when the regression has more than `maxParameters` parameters.
+    ///
+    /// With `ordered`, a feature whose states are the bins of a numeric column (it has cut
+    /// points) and that has more than two states is coded cumulatively: its weights are
+    /// `β_x = Σ_{j ≤ x} δ_j` and the penalty falls on the level `δ_0 = β_0` and the steps
+    /// `δ_j = β_j − β_{j−1}`, so `(λ/2) Σ δ²` is a Gaussian random-walk prior over
+    /// neighbouring bins (the first-difference penalty of P-splines, Eilers & Marx 1996)
+    /// instead of shrinking every bin to 0 on its own. Fine bins then draw a smooth curve
+    /// of the column's effect on the log-odds where the data are thin and a step where they
+    /// show one, which coarse bins (MDL) cannot and a linear term (logistic regression on
+    /// the raw value) cannot either. The fitted `β` are stored as before.
     static func networks(skeleton: BayesianNetwork, target c: Int, features: [Int], binding: DataBinding,
-                         penalties: [Double]) throws -> [BayesianNetwork]? {
+                         penalties: [Double], ordered: Bool = false) throws -> [BayesianNetwork]? {
         let cards = skeleton.cardinalities
         let k = cards[c]
-        // Parameter layout per free class: [b, β_{f0, ·}, β_{f1, ·}, …].
+        // Parameter layout per free class: [b, β_{f0, ·}, β_{f1, ·}, …] (δ for cumulative features).
         var start = [Int](), width = 1
         for f in features { start.append(width); width += cards[f] }
         let dim = (k - 1) * width
         guard dim <= maxParameters else { return nil }
-        // Rows with an observed class: their active parameter indices within a class block.
+        // The cumulatively coded features' ranges within a class block.
+        let cumulative = features.indices.filter { ordered && cards[features[$0]] > 2 && skeleton.variables[features[$0]].cutPoints != nil }
+            .map { start[$0]..<(start[$0] + cards[features[$0]]) }
+        // Rows with an observed class: their active one-hot indices within a class block.
         let classes = binding.codes[c]!
         var rows: [Int] = [], active: [[Int]] = []
         for n in 0..<binding.rowCount where classes[n] >= 0 {
@@ -71,20 +84,37 @@ public enum DiscriminativeNaiveBayes {
         var nets: [BayesianNetwork] = []
         for lambda in penalties {
             theta = fit(theta, k: k, width: width, rows: rows.map { Int(classes[$0]) }, active: active, weight: weight,
-                        lambda: lambda)
-            nets.append(try network(theta, skeleton: skeleton, target: c, features: features, start: start, width: width,
+                        lambda: lambda, cumulative: cumulative)
+            nets.append(try network(weights(theta, k: k, width: width, cumulative: cumulative), skeleton: skeleton, target: c,
+                                    features: features, start: start, width: width,
                                     binding: binding))
         }
         return nets
     }
 
-    /// The penalised conditional log-likelihood and its maximiser from `theta`.
+    /// The one-hot weights `β` of the parameters `theta`: running sums over each
+    /// `cumulative` range (`β_x = Σ_{j ≤ x} δ_j`), per class block; the rest as they are.
+    static func weights(_ theta: [Double], k: Int, width: Int, cumulative: [Range<Int>]) -> [Double] {
+        var beta = theta
+        for range in cumulative {
+            for cls in 0..<(k - 1) {
+                for x in range.dropFirst() { beta[cls * width + x] += beta[cls * width + x - 1] }
+            }
+        }
+        return beta
+    }
+
+    /// The penalised conditional log-likelihood and its maximiser from `theta`. `active[r]`
+    /// holds row `r`'s one-hot indices within a class block; on the `cumulative` ranges the
+    /// parameters are the steps `δ` (`weights`), whose gradient and Hessian are the one-hot
+    /// ones summed over the states at or above each step (suffix sums), so a row costs the
+    /// square of its cells, not of its bins.
     static func fit(_ initial: [Double], k: Int, width: Int, rows truth: [Int], active: [[Int]], weight: [Double],
-                    lambda: Double) -> [Double] {
+                    lambda: Double, cumulative: [Range<Int>] = []) -> [Double] {
         let dim = (k - 1) * width
         func isPenalised(_ j: Int) -> Bool { j % width != 0 }
         var p = [Double](repeating: 0, count: k)          // one row's posterior, reused
-        /// `P(c | row r)` into `p` under `t`; returns `ln P(truth | row r)`.
+        /// `P(c | row r)` into `p` under the one-hot weights `t`; returns `ln P(truth | row r)`.
         func posterior(_ t: [Double], _ r: Int) -> Double {
             var m = 0.0                                    // the last class's score is 0
             for c in 0..<(k - 1) {
@@ -101,7 +131,8 @@ public enum DiscriminativeNaiveBayes {
         }
         func objective(_ t: [Double]) -> Double {
             var total = 0.0
-            for r in truth.indices { total += weight[r] * posterior(t, r) }
+            let beta = weights(t, k: k, width: width, cumulative: cumulative)
+            for r in truth.indices { total += weight[r] * posterior(beta, r) }
             for j in 0..<dim where isPenalised(j) { total -= 0.5 * lambda * t[j] * t[j] }
             return total
         }
@@ -114,8 +145,9 @@ public enum DiscriminativeNaiveBayes {
             // Hessian's lower triangle only, which is all the Cholesky factorisation reads.
             for j in 0..<dim { g[j] = 0 }
             for j in 0..<(dim * dim) { h[j] = 0 }
+            let beta = weights(theta, k: k, width: width, cumulative: cumulative)
             for r in truth.indices {
-                _ = posterior(theta, r)
+                _ = posterior(beta, r)
                 let w = weight[r]
                 let act = active[r]
                 for c in 0..<(k - 1) {
@@ -134,6 +166,7 @@ public enum DiscriminativeNaiveBayes {
                     }
                 }
             }
+            if !cumulative.isEmpty { toSteps(&g, &h, dim: dim, k: k, width: width, cumulative: cumulative) }
             for j in 0..<dim where isPenalised(j) {
                 g[j] -= lambda * theta[j]
                 h[j * dim + j] += lambda
@@ -156,6 +189,19 @@ public enum DiscriminativeNaiveBayes {
             if !improved { break }
         }
         return theta
+    }
+
+    /// The one-hot gradient `g` and lower-triangle Hessian `h` turned into those of the steps
+    /// `δ` on the `cumulative` ranges: `∂/∂δ_j = Σ_{x ≥ j} ∂/∂β_x` within a range, so `g` and
+    /// both axes of the (symmetrised) `h` take suffix sums over each range; `h` is left full.
+    static func toSteps(_ g: inout [Double], _ h: inout [Double], dim: Int, k: Int, width: Int, cumulative: [Range<Int>]) {
+        for i in 0..<dim { for j in (i + 1)..<max(i + 1, dim) { h[i * dim + j] = h[j * dim + i] } }
+        let ranges = (0..<(k - 1)).flatMap { cls in cumulative.map { ($0.lowerBound + cls * width)..<($0.upperBound + cls * width) } }
+        for range in ranges {
+            for x in range.dropFirst().reversed() { g[x - 1] += g[x] }
+            for i in 0..<dim { for x in range.dropFirst().reversed() { h[i * dim + x - 1] += h[i * dim + x] } }
+            for x in range.dropFirst().reversed() { for j in 0..<dim { h[(x - 1) * dim + j] += h[x * dim + j] } }
+        }
     }
 
     /// Solves `A x = b` for a symmetric positive-definite `A` (row-major, `n × n`) by Cholesky;

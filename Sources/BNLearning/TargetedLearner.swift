@@ -26,6 +26,13 @@ import Foundation
 ///    not tried again). Merging values matters when a column's effect is a threshold and
 ///    it interacts with another column: ten call counts cost a BAN or KDB arc into that
 ///    column nine times the parameters of two bins, so the search cannot afford the arc.
+///    Then `dnb` once more (`discriminativeBins`): on `q` equal-frequency bins (10) of every
+///    numeric column with more values, every feature kept, the penalty on the steps between
+///    neighbouring bins (`DiscriminativeNaiveBayes`, `ordered`). Fine bins with that
+///    penalty follow a smooth effect that MDL's few cuts flatten, and keeping every feature
+///    lets the fit use a column that matters only beside another (credit_data's `Price`
+///    beside `Amount`, which the one-column BIC gain drops); the penalty, chosen with the
+///    rest, is what keeps the extra weights from overfitting.
 /// 3. **The model.** The winning family's graph learned on all rows, fitted with its `α`;
 ///    with missing cells, by EM (Dempster, Laird & Rubin 1977) from the available-case
 ///    estimates, so rows with gaps are used, never dropped or imputed. (W)AODE reads its
@@ -41,13 +48,18 @@ public struct TargetedLearner: Sendable {
     /// The structure families to choose from.
     public var structures: [ClassifierStructure]
     /// Feature selections to choose from (for the families that read one).
-    public var featureSelections: [FeatureSelection] = FeatureSelection.allCases
+    public var featureSelections: [FeatureSelection] = [.relevant, .cmim]
     /// BDeu equivalent sample sizes to choose from.
     public var priors: [Double]
     /// How the few-valued numeric columns may be binned; the first is tried with every design.
     public var fewValuedBinnings: [FewValuedBinning] = FewValuedBinning.allCases
     /// How many of the leading designs under the first binning are tried under the others.
     public var binningLeaders: Int = 2
+    /// Equal-frequency bins of the many-valued numeric columns for a second fit of `dnb`,
+    /// whose weights over those bins take the ordered random-walk penalty
+    /// (`DiscriminativeNaiveBayes`, `ordered`); the few-valued columns keep the binning
+    /// under which `dnb` did best. Nil: not tried.
+    public var discriminativeBins: Int? = 10
     /// Inner cross-validation folds.
     public var innerFolds: Int
     /// How numeric columns are cut (`target` set to the class).
@@ -94,11 +106,12 @@ public struct TargetedLearner: Sendable {
     public struct Candidate: Codable, Sendable, Equatable {
         /// `nb`, `tan`, `kdb1`, `kdb2`, `kdb3`, `ban`, `mb-hc`, `outcome`, `aode`, `waode` or `dnb`.
         public var structure: String
-        /// `relevant` or `cmim` (`FeatureSelection`; `relevant` for `mb-hc`, which reads none).
+        /// `relevant`, `cmim` or `all` (`FeatureSelection`; `relevant` for `mb-hc`, which reads none).
         public var features: String
         /// BDeu equivalent sample size (for `dnb`, the penalty `λ` on its weights).
         public var prior: Double
-        /// How the few-valued numeric columns were binned (`FewValuedBinning`).
+        /// How the few-valued numeric columns were binned (`FewValuedBinning`), followed by
+        /// `+equal-frequency:q` for the table of `dnb` on fine bins (`discriminativeBins`).
         public var bins: String
         /// Pooled over the inner folds' held-out rows.
         public var logLoss: Double
@@ -160,15 +173,22 @@ public struct TargetedLearner: Sendable {
         let fewValued = plan.fewValuedColumns(of: data)
         // Every binning's table (one per distinct way of cutting the data), then the inner
         // cross-validation: all designs under the first, the leading ones under the others.
-        var binned: [(binning: FewValuedBinning, data: Dataset, columns: [DatasetDiscretization.Column], skeleton: BayesianNetwork)] = []
+        var binned: [(bins: String, ordered: Bool, data: Dataset, columns: [DatasetDiscretization.Column], skeleton: BayesianNetwork)] = []
         var candidates: [Candidate] = []
-        for binning in fewValuedBinnings {
-            var p = plan
-            if binning == .mdl { for name in fewValued { p.methods[name] = .some(.mdl) } }
+        func binnedTable(_ p: DatasetDiscretization) throws -> (Dataset, [DatasetDiscretization.Column], BayesianNetwork) {
             let (cut, columns) = try p.apply(to: data)
-            if binned.contains(where: { $0.data.columns == cut.columns }) { continue }
             let skeleton = try BayesianNetwork.unconnected(over: cut, name: "\(target)_classifier",
                                                     cutPoints: Dictionary(uniqueKeysWithValues: columns.map { ($0.name, $0.cutPoints) }))
+            return (cut, columns, skeleton)
+        }
+        func fewValuedPlan(_ binning: FewValuedBinning) -> DatasetDiscretization {
+            var p = plan
+            if binning == .mdl { for name in fewValued { p.methods[name] = .some(.mdl) } }
+            return p
+        }
+        for binning in fewValuedBinnings {
+            let (cut, columns, skeleton) = try binnedTable(fewValuedPlan(binning))
+            if binned.contains(where: { $0.data.columns == cut.columns }) { continue }
             var tried = designs
             if !binned.isEmpty {
                 var best: [String: Double] = [:]
@@ -176,12 +196,29 @@ public struct TargetedLearner: Sendable {
                 let leaders = Set(best.sorted { $0.value < $1.value || ($0.value == $1.value && $0.key < $1.key) }.prefix(binningLeaders).map(\.key))
                 tried = tried.filter { leaders.contains($0.0.description + "/" + $0.1.rawValue) }
             }
-            binned.append((binning, cut, columns, skeleton))
-            candidates += try innerCrossValidation(cut, skeleton: skeleton, target: c, designs: tried, binning: binning)
+            binned.append((binning.rawValue, false, cut, columns, skeleton))
+            candidates += try innerCrossValidation(cut, skeleton: skeleton, target: c, designs: tried, bins: binning.rawValue)
+        }
+        // dnb once more on fine equal-frequency bins under the ordered penalty, with the
+        // few-valued columns binned as in dnb's best fit above.
+        let discriminative = designs.filter { $0.0 == .discriminativeNaiveBayes }
+        if let q = discriminativeBins, !discriminative.isEmpty, plan.automatic == .mdl,
+           let best = candidates.filter({ $0.structure == ClassifierStructure.discriminativeNaiveBayes.description })
+               .min(by: { $0.logLoss < $1.logLoss }), let binning = FewValuedBinning(rawValue: best.bins) {
+            var p = fewValuedPlan(binning)
+            p.automatic = .equalFrequency(bins: q)
+            let (cut, columns, skeleton) = try binnedTable(p)
+            // No numeric column with more values: nothing to cut finer, not tried.
+            if !binned.contains(where: { $0.data.columns == cut.columns }) {
+                let bins = "\(binning.rawValue)+equal-frequency:\(q)"
+                binned.append((bins, true, cut, columns, skeleton))
+                candidates += try innerCrossValidation(cut, skeleton: skeleton, target: c,
+                                                       designs: [(.discriminativeNaiveBayes, .all)], bins: bins, ordered: true)
+            }
         }
         var chosen = candidates[0]
         for x in candidates.dropFirst() where x.logLoss < chosen.logLoss - 1e-12 { chosen = x }
-        let (_, cut, columns, skeleton) = binned.first { $0.binning.rawValue == chosen.bins }!
+        let (_, ordered, cut, columns, skeleton) = binned.first { $0.bins == chosen.bins }!
         let structure = ClassifierStructure(name: chosen.structure)!
         let selection = FeatureSelection(rawValue: chosen.features)!
         var net: BayesianNetwork
@@ -190,7 +227,8 @@ public struct TargetedLearner: Sendable {
         if bagging > 0 {
             (net, bagged) = try bag(structure, features: selection, prior: chosen.prior, skeleton: skeleton, data: cut, target: c)
         } else {
-            (net, em) = try fit(structure, features: selection, prior: chosen.prior, skeleton: skeleton, data: cut, target: c)
+            (net, em) = try fit(structure, features: selection, prior: chosen.prior, skeleton: skeleton, data: cut, target: c,
+                                ordered: ordered)
         }
         var edges: [[String]] = []
         for v in 0..<net.count { for p in net.parents(of: v) { edges.append([net.variables[p].name, net.variables[v].name]) } }
@@ -204,10 +242,10 @@ public struct TargetedLearner: Sendable {
     /// The graph of `structure` on `data`, fitted with BDeu(`prior`): by counts, or by EM
     /// from the available-case estimates when a cell is missing.
     func fit(_ structure: ClassifierStructure, features: FeatureSelection, prior: Double, skeleton: BayesianNetwork, data: Dataset,
-             target c: Int) throws -> (BayesianNetwork, ExpectationMaximization.Report?) {
+             target c: Int, ordered: Bool = false) throws -> (BayesianNetwork, ExpectationMaximization.Report?) {
         let binding = try DataBinding(network: skeleton, data: data)
         let net = try structure.fits(target: c, skeleton: skeleton, binding: binding, priors: [prior], maxParents: maxParents,
-                                     features: features, seed: seed)[0]
+                                     features: features, seed: seed, ordered: ordered)[0]
         // (W)AODE's tables come from pair counts, which use every row a pair completes, and
         // dnb's from a fit in which a missing cell adds nothing: neither is refitted by EM.
         guard data.missingCount > 0, structure.isCountFitted else { return (net, nil) }
@@ -228,11 +266,12 @@ public struct TargetedLearner: Sendable {
     }
 
     /// Every (design, prior) pair's pooled held-out metrics over stratified inner folds of
-    /// `data` (cut with `binning`). The
+    /// `data` (cut as `bins` says; `ordered` for dnb's ordered penalty). The
     /// folds run on separate threads; within a fold each design's graph is learned once and
     /// its counts fitted with every prior.
     func innerCrossValidation(_ data: Dataset, skeleton: BayesianNetwork, target c: Int,
-                              designs: [(ClassifierStructure, FeatureSelection)], binning: FewValuedBinning) throws -> [Candidate] {
+                              designs: [(ClassifierStructure, FeatureSelection)], bins: String,
+                              ordered: Bool = false) throws -> [Candidate] {
         let k = max(2, min(innerFolds, data.rowCount))
         let fold = Evaluation.stratifiedFolds(classes: data.columns[c], folds: k, seed: seed)
         let priors = self.priors, maxParents = self.maxParents, seed = self.seed
@@ -245,7 +284,8 @@ public struct TargetedLearner: Sendable {
                 var out: [[[Double]]] = []
                 for (s, selection) in designs {
                     for fitted in try s.fits(target: c, skeleton: skeleton, binding: binding, priors: priors,
-                                             maxParents: maxParents, features: selection, seed: seed, threads: 1) {
+                                             maxParents: maxParents, features: selection, seed: seed, threads: 1,
+                                             ordered: ordered) {
                         out.append(try Evaluation.predict(fitted, on: test, target: target).predictions)
                     }
                 }
@@ -263,7 +303,7 @@ public struct TargetedLearner: Sendable {
         for (di, (s, selection)) in designs.enumerated() {
             for (ai, a) in priors.enumerated() {
                 let m = ClassificationMetrics(truth: truth, predictions: pooled[di * priors.count + ai])
-                result.append(Candidate(structure: s.description, features: selection.rawValue, prior: a, bins: binning.rawValue,
+                result.append(Candidate(structure: s.description, features: selection.rawValue, prior: a, bins: bins,
                                         logLoss: m.logLoss, auc: m.auc, accuracy: m.accuracy, brier: m.brier))
             }
         }

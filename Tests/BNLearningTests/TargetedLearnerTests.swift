@@ -158,6 +158,68 @@ struct TargetedLearnerTests {
         #expect(ClassificationMetrics(truth: truth, predictions: predictions).logLoss < nbLoss)
     }
 
+    /// A numeric column whose log-odds rise smoothly (linear in the value), a categorical
+    /// one, and a column `u` that matters only beside `w` (the class follows their
+    /// difference): the raw cells, and the class column `y`.
+    func smoothTable(rows: Int, seed: UInt64) throws -> Dataset {
+        var rng = SplitMix64(seed: seed)
+        var x: [String] = [], g: [String] = [], u: [String] = [], w: [String] = [], y: [String] = []
+        for _ in 0..<rows {
+            let v = Double(rng.next() % 1_000) / 10, grp = rng.next() % 3
+            let a = Double(rng.next() % 100), b = a + Double(rng.next() % 40) - 20
+            let logit = -3 + 0.06 * v + (grp == 0 ? 0.8 : 0) + 0.05 * (b - a)
+            x.append(String(v)); g.append(["p", "q", "r"][Int(grp)]); u.append(String(a)); w.append(String(b))
+            y.append(rng.nextUnit() < 1 / (1 + exp(-logit)) ? "yes" : "no")
+        }
+        return try table(["x": x, "g": g, "u": u, "w": w, "y": y], order: ["x", "g", "u", "w", "y"])
+    }
+
+    /// dnb with the ordered penalty on fine bins: the stored network's posterior (by brute
+    /// force over its tables, and through the .bn's inference) is the optimum of
+    /// `Σ ln P(c | x) − (λ/2) Σ δ²` with `δ_j = β_j − β_{j−1}` over the ordered bins: the
+    /// stationarity condition `Σ_{rows with x ≥ j} (1[c = yes] − P(yes | row)) = λ δ_j` holds
+    /// for every step `j ≥ 1`, with `β` read back from the tables.
+    @Test func orderedDiscriminativeNaiveBayesIsThePenalisedOptimum() throws {
+        let raw = try smoothTable(rows: 1_500, seed: 21)
+        var plan = DatasetDiscretization(automatic: .equalFrequency(bins: 8), target: "y")
+        plan.methods["y"] = .some(nil)
+        let (data, columns) = try plan.apply(to: raw)
+        let skeleton = try BayesianNetwork.unconnected(over: data, name: "t",
+                                                cutPoints: Dictionary(uniqueKeysWithValues: columns.map { ($0.name, $0.cutPoints) }))
+        let c = 4, lambda = 3.0
+        let binding = try DataBinding(network: skeleton, data: data)
+        let nets = try ClassifierStructure.discriminativeNaiveBayes.fits(target: c, skeleton: skeleton, binding: binding,
+                                                                         priors: [lambda, 1e8], maxParents: 4, features: .all,
+                                                                         seed: 1, ordered: true)
+        let net = nets[0]
+        #expect((0..<4).allSatisfy { net.parents(of: $0) == [c] })
+        #expect(net.variables[0].cardinality == 8 && net.variables[0].cutPoints == columns[0].cutPoints)
+        let (truth, predictions) = try Evaluation.predict(net, on: data, target: "y")
+        let yes = Int32(data.states[c].firstIndex(of: "yes")!)
+        for r in 0..<data.rowCount {
+            let row = (0..<5).map { data.columns[$0][r] }
+            #expect(abs(bruteForcePosterior(net, row, target: c)[Int(yes)] - predictions[r][Int(yes)]) < 1e-9)
+        }
+        let residual = truth.indices.map { (truth[$0] == yes ? 1.0 : 0.0) - predictions[$0][Int(yes)] }
+        #expect(abs(residual.reduce(0, +)) < 1e-6)
+        for f in [0, 2, 3] {
+            let r = net.variables[f].cardinality
+            let cpt = net.cpts[f].values            // rows: class states, in the class's order
+            let beta = (0..<r).map { v in log(cpt[Int(yes) * r + v]) - log(cpt[(1 - Int(yes)) * r + v]) }
+            for j in 1..<r {
+                let gradient = truth.indices.filter { data.columns[f][$0] >= j }.reduce(0.0) { $0 + residual[$1] }
+                #expect(abs(gradient - lambda * (beta[j] - beta[j - 1])) < 1e-5, "feature \(f) step \(j)")
+            }
+        }
+        // x's weights rise with the value (its true log-odds are linear in it) ...
+        let r = net.variables[0].cardinality, cpt = net.cpts[0].values
+        let beta = (0..<r).map { v in log(cpt[Int(yes) * r + v]) - log(cpt[(1 - Int(yes)) * r + v]) }
+        #expect(beta.last! - beta.first! > 3)
+        // ... and a penalty that large flattens every feature to (almost) nothing.
+        let flat = nets[1].cpts[0].values
+        #expect((0..<r).allSatisfy { v in abs(log(flat[v]) - log(flat[r + v]) - (log(flat[0]) - log(flat[r]))) < 1e-3 })
+    }
+
     @Test func structuresHaveTheirShapes() throws {
         let data = ForwardSampler(try truth()).sample(rows: 20_000, seed: 1)
         let nb = try Classifiers.build(.naiveBayes, data, target: "C")
@@ -268,6 +330,39 @@ struct TargetedLearnerTests {
         let flags = try table(["senior": senior, "y": y], order: ["senior", "y"])
         let (_, once) = try TargetedLearner(target: "y", structures: [.naiveBayes], priors: [1], innerFolds: 3).learn(flags)
         #expect(once.candidates.map(\.bins) == ["values", "values"])   // nb with either feature selection
+    }
+
+    /// With dnb among the families, it is fitted once more on 10 equal-frequency bins with
+    /// every feature and the ordered penalty; on a table whose log-odds are smooth in a
+    /// numeric column and follow the difference of two others (useless alone, so the
+    /// relevance selection drops them) that fit wins the inner selection, and the model
+    /// carries its ten bins.
+    @Test func orderedDnbOnFineBinsIsChosenWhereTheEffectIsSmooth() throws {
+        let raw = try smoothTable(rows: 2_000, seed: 22)
+        let learner = TargetedLearner(target: "y", structures: [.naiveBayes, .discriminativeNaiveBayes], priors: [1, 5, 20],
+                                      innerFolds: 4)
+        let (net, report) = try learner.learn(raw)
+        let fine = report.candidates.filter { $0.bins == "values+equal-frequency:10" }
+        #expect(fine.count == 3 && fine.allSatisfy { $0.structure == "dnb" && $0.features == "all" })
+        #expect(report.candidates.allSatisfy { report.chosen.logLoss <= $0.logLoss })
+        #expect(report.chosen.bins == "values+equal-frequency:10")
+        let best = report.candidates.filter { $0.bins == "values" }.map(\.logLoss).min()!
+        #expect(report.chosen.logLoss < best)
+        for name in ["x", "u", "w"] {
+            let i = try net.require(name), y = try net.require("y")
+            let v = net.variables[i]
+            #expect(v.cardinality == 10 && net.parents(of: i) == [y])
+            #expect(v.cutPoints == report.discretized.first { $0.name == name }?.cutPoints)
+        }
+        // Without it (--dnb-bins 0) only the MDL table is tried.
+        var off = learner
+        off.discriminativeBins = nil
+        #expect(try off.learn(raw).1.candidates.allSatisfy { $0.bins == "values" })
+        // A table with no numeric column of many values has nothing to cut finer.
+        let categorical = try table(["g": (0..<200).map { ["p", "q"][$0 % 2] }, "y": (0..<200).map { ["a", "b", "b"][$0 % 3] }],
+                                    order: ["g", "y"])
+        let (_, plain) = try learner.learn(categorical)
+        #expect(!plain.candidates.isEmpty && plain.candidates.allSatisfy { $0.bins == "values" })
     }
 
     @Test func rowsWithGapsAreUsedByEM() throws {

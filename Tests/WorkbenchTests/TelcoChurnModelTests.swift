@@ -16,8 +16,8 @@ struct TelcoChurnModelTests {
     @Test func theShippedModelReadsTheRawTable() throws {
         let net = try ModelIO.load(path: Self.model)
         let tenure = net.variables[try #require(net.index(of: "tenure"))]
-        #expect(tenure.cutPoints == [5, 17, 43, 59, 70])
-        #expect(net.variables[try #require(net.index(of: "total_charges"))].cutPoints?.count == 4)
+        #expect(tenure.cutPoints == [1, 5, 11, 19, 28, 39, 50, 60, 68])
+        #expect(net.variables[try #require(net.index(of: "total_charges"))].cutPoints?.count == 9)
         let (table, _) = try ModelIO.loadData(path: Self.data, for: net)
         #expect(table.rowCount == 7_043)
         #expect(table.missingCount == 11)           // the 11 customers never billed
