@@ -50,20 +50,22 @@ struct LearnCommand: ParsableCommand {
         }
         let t0 = DispatchTime.now().uptimeNanoseconds
         if let target { return try learnClassifier(target: target, started: t0) }
-        let (dataset, _) = try ModelIO.loadData(path: data)
-        let read = LearningTasks.Timings.since(t0)
-        let t1 = DispatchTime.now().uptimeNanoseconds
         let plan = try binning.plan(defaultMethod: "equal-frequency:4", target: discretizeTarget)
         let line = ProgressLine(quiet: quiet || json)
         defer { line.finish() }
         let scoreName = score.uppercased()
-        var (net, report) = try LearningTasks.learn(dataset, algorithm: try LearningTasks.SearchAlgorithm(parsing: algorithm),
-                                                    score: try LearningTasks.structureScore(score, ess: ess), maxParents: maxParents,
-                                                    required: try edges(required, "--require"),
-                                                    forbidden: try edges(forbidden, "--forbid"),
-                                                    restarts: restarts, seed: seed,
-                                                    start: try start.map { try ModelIO.load(path: $0) },
-                                                    maxIterations: maxIterations, discretization: plan) { p in
+        let settings = LearningTasks.LearnSettings(algorithm: try LearningTasks.SearchAlgorithm(parsing: algorithm),
+                                                   score: try LearningTasks.structureScore(score, ess: ess), maxParents: maxParents,
+                                                   required: try edges(required, "--require"), forbidden: try edges(forbidden, "--forbid"),
+                                                   restarts: restarts, seed: seed, start: try start.map { try ModelIO.load(path: $0) },
+                                                   maxIterations: maxIterations, discretization: plan)
+        // The data are read in two streaming passes (bins, then distinct rows with counts);
+        // `read` is the time until the second pass has read its last chunk.
+        var t1 = t0
+        var (net, report) = try LearningTasks.learn(csv: data, settings: settings, reading: { pass, rows in
+            t1 = DispatchTime.now().uptimeNanoseconds
+            line.update("learn: reading \(data), pass \(pass) of 2, \(rows) rows")
+        }) { p in
             line.update({
                 let round = p.round > 0 ? "structural EM round \(p.round), " : ""
                 let value = p.stage == .search ? "\(scoreName) \(String(format: "%.1f", p.score))"
@@ -72,7 +74,7 @@ struct LearnCommand: ParsableCommand {
             }())
         }
         line.finish()
-        report.seconds = LearningTasks.Timings(read: read, learn: LearningTasks.Timings.since(t1))
+        report.seconds = LearningTasks.Timings(read: Double(t1 - t0) / 1e9, learn: LearningTasks.Timings.since(t1))
         if let path = compare { report.comparison = try LearningTasks.compare(net, with: try ModelIO.load(path: path)) }
         try ModelIO.save(net, to: output)
         report.arcStrengths = try plot.map { try strengths(NetworkPicture.learned(net, data: data, to: $0)) }
