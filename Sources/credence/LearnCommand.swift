@@ -9,6 +9,7 @@ struct LearnCommand: ParsableCommand {
         discussion: """
             Numeric columns with many distinct values are cut into intervals first (by default 4 equal-frequency bins, never splitting a run of equal values; see --discretize); numeric columns with few values keep one state per value. Every cut column is printed with its bins and their counts. The cut points are stored with the learned model (.bn), so fit, score and evaluate cut new data the same way, values never seen included.
             Data with missing cells are learned by structural EM (Friedman 1997): a first search on the available cases (each family's complete rows), then rounds of completing the gaps by the current model (a Gibbs chain seeded by --seed) and searching again from the current structure (the first round with 10 random restarts), until the structure repeats or after 2 rounds; the report's completionRounds counts them.
+            The data is read in two streaming passes, in chunks (the states and the bins, then the rows cut and merged into distinct rows with counts), so memory grows with the distinct rows, not with the table; the model is the one the whole table in memory gives. With missing cells, structural EM completes every row, so the rows are kept (4 bytes a cell). With --target the table is read whole (the inner cross-validation needs every row).
             Example: credence learn asia.csv --score bic --max-parents 3 --require smoke->lung --output asia-learned.bn
             """
     )
