@@ -91,8 +91,9 @@ public struct RowPatterns: Sendable {
         return x ^ (x >> 29)
     }
 
-    /// Adds one row; returns its pattern.
-    private mutating func add(_ row: [Int32], hash: UInt64, weight: Double, firstRow: Int) -> Int32 {
+    /// Adds one row (its cells in column order, `hash` the `mix` of them from 0); returns
+    /// its pattern.
+    mutating func add(_ row: [Int32], hash: UInt64, weight: Double, firstRow: Int) -> Int32 {
         if 2 * (patternCount + 1) > slots.count { grow() }
         let mask = slots.count - 1
         var at = Int(truncatingIfNeeded: hash >> 7) & mask
