@@ -139,16 +139,20 @@ extension LearningTasks {
         var patterns = RowPatterns(names: weights.names, states: states)
         let keepRows = weights.missingCells > 0
         var rowPattern: [Int32] = []
+        /// The file is not what the first pass read (it was rewritten meanwhile).
+        func changed() -> WorkbenchError {
+            WorkbenchError.usage("\(Quote.name(path)) changed while it was read: read it again from a file that stays put")
+        }
         while var chunk = try second.next() {
+            // Codes beyond the first pass's states would index past the cuts.
+            guard zip(chunk.states, weights.states).allSatisfy({ $0.count <= $1.count }) else { throw changed() }
             for c in cuts { chunk.columns[c.column] = chunk.columns[c.column].map { $0 < 0 ? $0 : c.recoding[Int($0)] } }
             chunk.states = states
             let found = patterns.add(chunk)
             if keepRows { rowPattern += found }
             reading?(2, second.rowsRead)
         }
-        guard patterns.rowCount == weights.rowCount else {
-            throw WorkbenchError.usage("\(Quote.name(path)) changed while it was read: \(weights.rowCount) rows, then \(patterns.rowCount)")
-        }
+        guard patterns.rowCount == weights.rowCount else { throw changed() }
         var table = patternTable(patterns, schema: second.schema)
         if keepRows {
             let width = patterns.width
