@@ -2,7 +2,9 @@
 
 Scoring: rows/s of credence.spark.score at local[1] and local[2] against single-process
 streaming `credence score` on the same CSV (alarm, 37 columns, 30 % of cells missing, drawn
-by `credence sample`). EM: seconds per iteration of credence.spark.fit(method="em") against
+by `credence sample`), read by Spark from the CSV file and, with `--parquet`, also from a
+Parquet copy written beforehand (a warehouse table's form; the copy is not timed). EM:
+seconds per iteration of credence.spark.fit(method="em") against
 the number of distinct patterns. Data lives under a temporary directory (default /tmp),
 deleted afterwards.
 
@@ -53,14 +55,28 @@ def spark_session(cores: int):
     return session
 
 
-def one_score(cores: int, csv: str) -> dict:
+def read(session, path: str):
+    """The table: a Parquet folder (written by `to_parquet`) or a CSV file with a header."""
+    return session.read.parquet(path) if path.endswith(".parquet") else session.read.csv(path, header=True)
+
+
+def to_parquet(csv: str) -> str:
+    """A Parquet copy of the CSV file (the columns as Spark reads them: strings) beside it."""
+    path = csv[:-len(".csv")] + ".parquet"
+    session = spark_session(2)
+    read(session, csv).write.mode("overwrite").parquet(path)
+    session.stop()
+    return path
+
+
+def one_score(cores: int, path: str) -> dict:
     """Runs in its own process (one SparkContext a process): scoring at local[cores]."""
     import credence
     from credence import spark as cs
 
     session = spark_session(cores)
     net = credence.load(str(ALARM))
-    sdf = session.read.csv(csv, header=True)
+    sdf = read(session, path)
     rows = sdf.count()  # reads the file once (page cache), outside the timing
     t = time.perf_counter()
     cs.score(sdf, net, TARGET).write.format("noop").mode("overwrite").save()
@@ -86,7 +102,12 @@ def one_em(cores: int, csv: str, iterations: int) -> dict:
 
 
 def child(args) -> None:
-    result = one_score(args.cores, args.csv) if args.task == "score" else one_em(args.cores, args.csv, args.iterations)
+    if args.task == "parquet":
+        result = {"parquet": to_parquet(args.csv)}
+    elif args.task == "score":
+        result = one_score(args.cores, args.csv)
+    else:
+        result = one_em(args.cores, args.csv, args.iterations)
     print(json.dumps(result))
 
 
@@ -107,6 +128,7 @@ def main() -> None:
     ap.add_argument("--cores", type=int, default=1)
     ap.add_argument("--csv")
     ap.add_argument("--iterations", type=int, default=4)
+    ap.add_argument("--parquet", action="store_true", help="also score from a Parquet copy of each CSV file")
     args = ap.parse_args()
     if args.child:
         args.task = args.child
@@ -120,10 +142,14 @@ def main() -> None:
             single = cli_score(args.credence, csv, work / "scores.csv")
             (work / "scores.csv").unlink()
             row = {"rows": n, "cli_s": single, "cli_rows_per_s": n / single}
-            for cores in (1, 2):
-                r = run_child("score", cores, csv)
-                row[f"local{cores}_s"] = r["seconds"]
-                row[f"local{cores}_rows_per_s"] = r["rows_per_s"]
+            sources = [("", csv)]
+            if args.parquet:
+                sources.append(("parquet_", Path(run_child("parquet", 2, csv)["parquet"])))
+            for prefix, path in sources:
+                for cores in (1, 2):
+                    r = run_child("score", cores, path)
+                    row[f"{prefix}local{cores}_s"] = r["seconds"]
+                    row[f"{prefix}local{cores}_rows_per_s"] = r["rows_per_s"]
             results["scoring"].append(row)
             print(json.dumps(row), flush=True)
             csv.unlink()

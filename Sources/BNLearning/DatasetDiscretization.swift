@@ -52,20 +52,105 @@ public struct DatasetDiscretization: Sendable {
     }
 
     /// Cuts the chosen columns of `data`; returns the new table and the columns that were cut.
-    /// Throws when a named column is missing or not numeric, or MDL has no usable target.
+    /// A row counts as many times as its weight says (a table of distinct rows weighted by
+    /// their counts is cut as its rows would be). Throws when a named column is missing or
+    /// not numeric, or MDL has no usable target.
     public func apply(to data: Dataset) throws(LearningError) -> (data: Dataset, columns: [Column]) {
-        for name in methods.keys where data.column(named: name) == nil {
-            throw .invalidOption("--discretize names \(Quote.name(name)), which is not a column; the columns are \(data.names.joined(separator: ", "))")
-        }
+        var weights = columnWeights(names: data.names)
+        weights.add(data)
+        let cuts = try plan(weights)
         var out = data
-        var cut: [Column] = []
-        for (j, name) in data.names.enumerated() {
-            let values = Self.numericValues(data.states[j])
+        for c in cuts {
+            out.columns[c.column] = data.columns[c.column].map { $0 < 0 ? $0 : c.recoding[Int($0)] }
+            out.states[c.column] = c.report.states
+        }
+        return (out, cuts.map(\.report))
+    }
+
+    /// The weights per state a plan needs for columns `names` (with the target's classes
+    /// when a method is MDL and the target is one of them).
+    public func columnWeights(names: [String]) -> ColumnWeights {
+        let usesMDL = ([automatic] + Array(methods.values)).contains { if case .mdl? = $0 { return true } else { return false } }
+        return ColumnWeights(names: names, target: usesMDL ? target.flatMap { names.firstIndex(of: $0) } : nil)
+    }
+
+    /// What cutting a table's columns needs from its rows, gathered chunk by chunk: each
+    /// column's total row weight per state and, against the target column, per (state,
+    /// target state) for MDL. Chunks of a table read without a model carry the states seen
+    /// so far, each chunk's a prefix-extension of the last's (codes of earlier chunks keep
+    /// their meaning), so the weights grow with them.
+    public struct ColumnWeights: Sendable {
+        public let names: [String]
+        /// The states of the last chunk added.
+        public private(set) var states: [[String]]
+        /// `weights[j][k]`: the weight of the rows whose column `j` holds state `k`.
+        public private(set) var weights: [[Double]]
+        /// The target column, and `byTarget[j][k][c]` the weight of the rows with state `k`
+        /// in column `j` and target state `c` (empty without a target).
+        public let targetColumn: Int?
+        public private(set) var byTarget: [[[Double]]]
+        /// The rows added, and their missing cells.
+        public private(set) var rowCount = 0
+        public private(set) var missingCells = 0
+
+        init(names: [String], target: Int?) {
+            self.names = names
+            states = names.map { _ in [] }
+            weights = names.map { _ in [] }
+            targetColumn = target
+            byTarget = target == nil ? [] : names.map { _ in [] }
+        }
+
+        /// Adds the rows of `chunk` (these columns, in this order).
+        public mutating func add(_ chunk: Dataset) {
+            precondition(chunk.names == names, "ColumnWeights: a chunk with other columns")
+            states = chunk.states
+            let w = chunk.weights
+            for j in names.indices {
+                let column = chunk.columns[j]
+                if weights[j].count < states[j].count { weights[j] += [Double](repeating: 0, count: states[j].count - weights[j].count) }
+                weights[j].withUnsafeMutableBufferPointer { out in
+                    for (i, c) in column.enumerated() {
+                        if c >= 0 { out[Int(c)] += w?[i] ?? 1 } else { missingCells += 1 }
+                    }
+                }
+                guard let t = targetColumn else { continue }
+                let classes = states[t].count, target = chunk.columns[t]
+                if byTarget[j].count < states[j].count { byTarget[j] += [[Double]](repeating: [], count: states[j].count - byTarget[j].count) }
+                for (i, c) in column.enumerated() where c >= 0 && target[i] >= 0 {
+                    if byTarget[j][Int(c)].count < classes {
+                        byTarget[j][Int(c)] += [Double](repeating: 0, count: classes - byTarget[j][Int(c)].count)
+                    }
+                    byTarget[j][Int(c)][Int(target[i])] += w?[i] ?? 1
+                }
+            }
+            rowCount += chunk.rowCount
+        }
+    }
+
+    /// One column to cut: its old state codes' new codes, and the report.
+    public struct ColumnCut: Sendable {
+        public var column: Int
+        /// `recoding[k]`: the new state of old state `k`.
+        public var recoding: [Int32]
+        public var report: Column
+    }
+
+    /// The cuts of the columns of a table summarised by `weights` (`apply` recodes the rows
+    /// with them; a streaming read recodes each chunk).
+    public func plan(_ weights: ColumnWeights) throws(LearningError) -> [ColumnCut] {
+        let names = weights.names, states = weights.states
+        for name in methods.keys where !names.contains(name) {
+            throw .invalidOption("--discretize names \(Quote.name(name)), which is not a column; the columns are \(names.joined(separator: ", "))")
+        }
+        var cut: [ColumnCut] = []
+        for (j, name) in names.enumerated() {
+            let values = Self.numericValues(states[j])
             let method: Discretizer.Method
             if let named = methods[name] {
                 guard let m = named else { continue }
                 guard values != nil else {
-                    let example = data.states[j].first { Dataset.decimalValue($0) == nil } ?? ""
+                    let example = states[j].first { Dataset.decimalValue($0) == nil } ?? ""
                     throw .invalidOption("column \(Quote.name(name)) is not numeric (it holds \(Quote.name(example))), so it cannot be discretised")
                 }
                 method = m
@@ -74,37 +159,38 @@ public struct DatasetDiscretization: Sendable {
                 if Self.isFewValued(v, limit: categoricalLimit) {
                     // Few values: one state per value, named by it, cut halfway between
                     // neighbours so a value never seen here (72 months) is cut like any other.
-                    let (codes, states, cuts) = Self.valueStates(data.states[j], numbers: v, column: data.columns[j])
-                    out.columns[j] = codes
-                    out.states[j] = states
-                    cut.append(Column(name: name, method: "values", cutPoints: cuts, states: states,
-                                      minimum: v.min() ?? 0, maximum: v.max() ?? 0, counts: Self.counts(codes, states.count)))
+                    let (recoding, newStates, cuts) = Self.valueStates(states[j], numbers: v)
+                    cut.append(ColumnCut(column: j, recoding: recoding, report: Column(
+                        name: name, method: "values", cutPoints: cuts, states: newStates, minimum: v.min() ?? 0, maximum: v.max() ?? 0,
+                        counts: Self.counts(weights.weights[j], recoding, newStates.count))))
                     continue
                 }
                 method = automatic!
             }
             guard let numbers = values else { continue }
-            let rowValues: [Double?] = data.columns[j].map { $0 < 0 ? nil : numbers[Int($0)] }
-            var targetCodes: [Int32]? = nil
+            var perValue: [(value: Double, weights: [Double])] = []
             if case .mdl = method {
                 guard let t = target else {
                     throw .invalidOption("MDL discretisation of \(Quote.name(name)) needs a class column: give --discretize-target VARIABLE")
                 }
-                guard let tc = data.column(named: t) else {
-                    throw .invalidOption("the discretisation target \(Quote.name(t)) is not a column; the columns are \(data.names.joined(separator: ", "))")
+                guard let tc = names.firstIndex(of: t) else {
+                    throw .invalidOption("the discretisation target \(Quote.name(t)) is not a column; the columns are \(names.joined(separator: ", "))")
                 }
                 guard tc != j else { throw .invalidOption("\(Quote.name(name)) cannot be discretised against itself") }
-                targetCodes = data.columns[tc]
+                for (k, x) in numbers.enumerated() where k < weights.byTarget[j].count && weights.byTarget[j][k].contains(where: { $0 > 0 }) {
+                    perValue.append((x, weights.byTarget[j][k]))
+                }
+            } else {
+                for (k, x) in numbers.enumerated() where weights.weights[j][k] > 0 { perValue.append((x, [weights.weights[j][k]])) }
             }
-            let d = try Discretizer.fit(rowValues, method: method, target: targetCodes)
-            out.columns[j] = rowValues.map { d.bin($0) }
-            out.states[j] = d.stateNames
+            let d = try Discretizer.fit(Discretizer.WeightedValues(perValue), method: method)
+            let recoding = numbers.map { d.bin($0) }
             let observed = numbers.filter(\.isFinite)
-            cut.append(Column(name: name, method: Self.describe(method), cutPoints: d.cutPoints, states: d.stateNames,
-                              minimum: observed.min() ?? 0, maximum: observed.max() ?? 0,
-                              counts: Self.counts(out.columns[j], d.binCount)))
+            cut.append(ColumnCut(column: j, recoding: recoding, report: Column(
+                name: name, method: Self.describe(method), cutPoints: d.cutPoints, states: d.stateNames,
+                minimum: observed.min() ?? 0, maximum: observed.max() ?? 0, counts: Self.counts(weights.weights[j], recoding, d.binCount))))
         }
-        return (out, cut)
+        return cut
     }
 
     /// The numeric columns of `data` that `apply` keeps as one state per value: not named in
@@ -120,18 +206,20 @@ public struct DatasetDiscretization: Sendable {
     /// Whether a numeric column with these distinct values stays categorical.
     static func isFewValued(_ values: [Double], limit: Int) -> Bool { Set(values).count <= limit }
 
-    /// Rows per state code.
-    static func counts(_ codes: [Int32], _ states: Int) -> [Int] {
-        var c = [Int](repeating: 0, count: states)
-        for x in codes where x >= 0 { c[Int(x)] += 1 }
-        return c
+    /// Rows per new state (their total weight): old state `k` of weight `weights[k]` is
+    /// new state `recoding[k]`.
+    static func counts(_ weights: [Double], _ recoding: [Int32], _ states: Int) -> [Int] {
+        var c = [Double](repeating: 0, count: states)
+        for (k, s) in recoding.enumerated() where s >= 0 && k < weights.count { c[Int(s)] += weights[k] }
+        return c.map { Int($0.rounded()) }
     }
 
     /// A numeric column with few distinct values as one state per value, in numeric order,
     /// named by its text ("1" and "1.0" are one state, named by the shorter), with cut points
     /// halfway between neighbouring values: a new value falls in the state of the nearest
-    /// known value (ties to the lower), and one beyond either end in the end state.
-    static func valueStates(_ texts: [String], numbers: [Double], column: [Int32]) -> (codes: [Int32], states: [String], cuts: [Double]) {
+    /// known value (ties to the lower), and one beyond either end in the end state. Returns
+    /// each old state's new state.
+    static func valueStates(_ texts: [String], numbers: [Double]) -> (recoding: [Int32], states: [String], cuts: [Double]) {
         let distinct = Array(Set(numbers)).sorted()
         var names = [String?](repeating: nil, count: distinct.count)
         var recode = [Int32](repeating: -1, count: texts.count)
@@ -141,7 +229,7 @@ public struct DatasetDiscretization: Sendable {
             if names[s].map({ texts[k].count < $0.count }) ?? true { names[s] = texts[k] }
         }
         let cuts = zip(distinct, distinct.dropFirst()).map { ($0 + $1) / 2 }
-        return (column.map { $0 < 0 ? $0 : recode[Int($0)] }, names.map { $0! }, cuts)
+        return (recode, names.map { $0! }, cuts)
     }
 
     /// The numbers of a column's distinct values, or nil when one is not a finite number.

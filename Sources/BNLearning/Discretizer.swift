@@ -37,12 +37,58 @@ public struct Discretizer: Sendable, Equatable, Codable {
     /// Learns cut points from the observed values (nil = missing). `target` (state indices,
     /// -1 missing) is required by `.mdl` and ignored otherwise.
     public static func fit(_ values: [Double?], method: Method, target: [Int32]? = nil) throws(LearningError) -> Discretizer {
-        let observed = values.compactMap { $0 }.filter { !$0.isNaN }
-        guard !observed.isEmpty else { return Discretizer(cutPoints: []) }
+        guard values.contains(where: { $0.map { !$0.isNaN } ?? false }) else { return Discretizer(cutPoints: []) }
+        if case .mdl = method {
+            guard let target, target.count == values.count else {
+                throw .invalidOption("MDL discretisation needs a target column of the same length")
+            }
+            return try fit(WeightedValues(zip(values, target).compactMap { x, y in
+                guard let x, y >= 0 else { return nil }
+                var w = [Double](repeating: 0, count: Int(y) + 1)
+                w[Int(y)] = 1
+                return (x, w)
+            }), method: method)
+        }
+        return try fit(WeightedValues(values.compactMap { $0.map { ($0, [1]) } }), method: method)
+    }
+
+    /// A column's observed values with their weights (how many rows hold each, or their
+    /// total row weight), per class of a target for `.mdl`: what every method needs, so a
+    /// table summarised as distinct values with counts (read in chunks, or rows merged into
+    /// patterns) is cut exactly as its rows would be.
+    public struct WeightedValues: Sendable {
+        /// The distinct values, increasing.
+        public let values: [Double]
+        /// `byClass[k][c]`: the weight of the rows with `values[k]` and target class `c`
+        /// (one class when there is no target).
+        public let byClass: [[Double]]
+
+        /// From values with their weights per class, a value given more than once counted
+        /// with the sum of its weights (`-0.0` and `0.0` are one value); NaN is dropped.
+        public init(_ weights: [(value: Double, weights: [Double])]) {
+            var merged: [Double: [Double]] = [:]
+            for (x, w) in weights where !x.isNaN {
+                let key = x == 0 ? 0 : x
+                var sum = merged[key] ?? []
+                if sum.count < w.count { sum += [Double](repeating: 0, count: w.count - sum.count) }
+                for c in w.indices { sum[c] += w[c] }
+                merged[key] = sum
+            }
+            let classes = merged.values.map(\.count).max() ?? 1
+            values = merged.keys.sorted()
+            byClass = values.map { x in let w = merged[x]!; return w + [Double](repeating: 0, count: classes - w.count) }
+        }
+    }
+
+    /// Learns cut points from weighted values: the same cuts as `fit(_:method:target:)` on
+    /// rows holding each value as many times as its weight says (exactly so for whole-number
+    /// weights). `.mdl` reads the classes of `values.byClass`.
+    public static func fit(_ values: WeightedValues, method: Method) throws(LearningError) -> Discretizer {
+        guard !values.values.isEmpty else { return Discretizer(cutPoints: []) }
         switch method {
         case .equalWidth(let bins):
             guard bins >= 1 else { throw .invalidOption("the number of bins must be at least 1") }
-            let lo = observed.min()!, hi = observed.max()!
+            let lo = values.values.first!, hi = values.values.last!
             if lo == hi { return Discretizer(cutPoints: []) }
             let width = (hi - lo) / Double(bins)
             let slack = width / 100
@@ -52,81 +98,83 @@ public struct Discretizer: Sendable, Equatable, Codable {
             })
         case .equalFrequency(let bins):
             guard bins >= 1 else { throw .invalidOption("the number of bins must be at least 1") }
-            return Discretizer(cutPoints: equalFrequencyCuts(observed.sorted(), bins: bins))
+            return Discretizer(cutPoints: equalFrequencyCuts(values.values, weights: values.byClass.map { $0.reduce(0, +) }, bins: bins))
         case .mdl:
-            guard let target, target.count == values.count else {
-                throw .invalidOption("MDL discretisation needs a target column of the same length")
-            }
-            var pairs: [(Double, Int)] = []
-            for (x, y) in zip(values, target) { if let x, !x.isNaN, y >= 0 { pairs.append((x, Int(y))) } }
-            pairs.sort { $0.0 < $1.0 }
-            let classes = (pairs.map(\.1).max() ?? 0) + 1
+            let classes = values.byClass.map { ($0.lastIndex { $0 > 0 } ?? 0) + 1 }.max() ?? 1
             var cuts: [Double] = []
-            mdlSplit(pairs[...], classes: classes, cuts: &cuts)
+            mdlSplit(values.values, values.byClass.map { Array($0.prefix(classes)) }, 0..<values.values.count, classes: classes, cuts: &cuts)
             return Discretizer(cutPoints: cuts.sorted())
         }
     }
 
     /// Quantile cuts that never split a run of equal values: the `b`-th cut aims at position
-    /// `i = n·b/bins` of the sorted values and moves to the nearest boundary between two
+    /// `i = ⌊n·b/bins⌋` of the `n` sorted values and moves to the nearest boundary between two
     /// distinct neighbours (`sorted[j−1] < sorted[j]`), the left one on a tie. A boundary
     /// already taken is not used twice, so ties give fewer bins, never a collapsed column:
     /// 7,043 tenures with 613 ones and 11 zeros, 4 bins, still give 4 bins (a quantile that
     /// lands inside the run of ones cuts just before or after it). This is R's
     /// `cut(x, unique(quantile(x)))` with the ties resolved instead of merged.
-    static func equalFrequencyCuts(_ sorted: [Double], bins: Int) -> [Double] {
-        // Boundaries j (1 ≤ j < n) between distinct neighbours, increasing.
-        var boundaries: [Int] = []
-        for j in sorted.indices.dropFirst() where sorted[j - 1] < sorted[j] { boundaries.append(j) }
+    ///
+    /// The values come as the distinct ones, increasing, with their weights: the boundary
+    /// after `values[k]` sits at position `weights[0] + … + weights[k]`.
+    static func equalFrequencyCuts(_ values: [Double], weights: [Double], bins: Int) -> [Double] {
+        // Boundaries j (positions between distinct neighbours), increasing; boundary k
+        // follows values[k].
+        var boundaries: [Double] = []
+        var total = 0.0
+        for w in weights { total += w; boundaries.append(total) }
+        boundaries.removeLast()
         guard !boundaries.isEmpty, bins > 1 else { return [] }
         var chosen: [Int] = []
         for b in 1..<bins {
-            let i = sorted.count * b / bins
+            let i = (total * Double(b) / Double(bins)).rounded(.down)
             // The first boundary ≥ i, and the one before it.
             var lo = 0, hi = boundaries.count
             while lo < hi { let m = (lo + hi) / 2; if boundaries[m] < i { lo = m + 1 } else { hi = m } }
             var k = lo
             if k == boundaries.count || (k > 0 && i - boundaries[k - 1] <= boundaries[k] - i) { k -= 1 }
             // Keep cuts increasing: a boundary at or before the last one moves right.
-            if let last = chosen.last, boundaries[k] <= last {
-                guard let next = boundaries.firstIndex(where: { $0 > last }) else { break }
-                k = next
+            if let last = chosen.last, k <= last {
+                guard last + 1 < boundaries.count else { break }
+                k = last + 1
             }
-            chosen.append(boundaries[k])
+            chosen.append(k)
         }
-        return chosen.map { simplestDecimal(from: sorted[$0 - 1], below: sorted[$0]) }
+        return chosen.map { simplestDecimal(from: values[$0], below: values[$0 + 1]) }
     }
 
     /// Recursive minimum-entropy split with the MDL acceptance test of Fayyad & Irani:
     /// accept the cut when `Gain > log₂(N−1)/N + Δ/N`, with
-    /// `Δ = log₂(3^k − 2) − (k·Ent(S) − k₁·Ent(S₁) − k₂·Ent(S₂))`, `k` the number of classes present.
-    static func mdlSplit(_ s: ArraySlice<(Double, Int)>, classes: Int, cuts: inout [Double]) {
-        let n = s.count
-        guard n >= 2 else { return }
-        var total = [Int](repeating: 0, count: classes)
-        for p in s { total[p.1] += 1 }
+    /// `Δ = log₂(3^k − 2) − (k·Ent(S) − k₁·Ent(S₁) − k₂·Ent(S₂))`, `k` the number of classes
+    /// present. `S` is the distinct values `range` (increasing) with their weights per class
+    /// `byClass`, so `N` is their total weight; only boundaries between distinct values are
+    /// candidates.
+    static func mdlSplit(_ values: [Double], _ byClass: [[Double]], _ range: Range<Int>, classes: Int, cuts: inout [Double]) {
+        var total = [Double](repeating: 0, count: classes)
+        for k in range { for c in 0..<classes { total[c] += byClass[k][c] } }
+        let n = total.reduce(0, +)
+        guard n >= 2, range.count >= 2 else { return }
         let entS = entropy(total, n)
-        var left = [Int](repeating: 0, count: classes)
-        var best: (ent: Double, index: Int, left: [Int])? = nil
-        let base = s.startIndex
-        for i in 1..<n {
-            left[s[base + i - 1].1] += 1
-            // Only boundaries between distinct values are candidates.
-            if s[base + i - 1].0 == s[base + i].0 { continue }
+        var left = [Double](repeating: 0, count: classes)
+        var leftWeight = 0.0
+        var best: (ent: Double, index: Int, left: [Double], weight: Double)? = nil
+        for k in range.dropLast() {
+            for c in 0..<classes { left[c] += byClass[k][c] }
+            leftWeight += byClass[k].reduce(0, +)
             let right = zip(total, left).map { $0 - $1 }
-            let e = Double(i) / Double(n) * entropy(left, i) + Double(n - i) / Double(n) * entropy(right, n - i)
-            if best == nil || e < best!.ent { best = (e, i, left) }
+            let e = leftWeight / n * entropy(left, leftWeight) + (n - leftWeight) / n * entropy(right, n - leftWeight)
+            if best == nil || e < best!.ent { best = (e, k + 1, left, leftWeight) }
         }
         guard let b = best else { return }
         let right = zip(total, b.left).map { $0 - $1 }
         let k = total.filter { $0 > 0 }.count
         let k1 = b.left.filter { $0 > 0 }.count, k2 = right.filter { $0 > 0 }.count
         let gain = entS - b.ent
-        let delta = log2(pow(3, Double(k)) - 2) - (Double(k) * entS - Double(k1) * entropy(b.left, b.index) - Double(k2) * entropy(right, n - b.index))
-        guard gain > (log2(Double(n - 1)) + delta) / Double(n) else { return }
-        cuts.append(simplestDecimal(from: s[base + b.index - 1].0, below: s[base + b.index].0))
-        mdlSplit(s[base..<(base + b.index)], classes: classes, cuts: &cuts)
-        mdlSplit(s[(base + b.index)...], classes: classes, cuts: &cuts)
+        let delta = log2(pow(3, Double(k)) - 2) - (Double(k) * entS - Double(k1) * entropy(b.left, b.weight) - Double(k2) * entropy(right, n - b.weight))
+        guard gain > (log2(n - 1) + delta) / n else { return }
+        cuts.append(simplestDecimal(from: values[b.index - 1], below: values[b.index]))
+        mdlSplit(values, byClass, range.lowerBound..<b.index, classes: classes, cuts: &cuts)
+        mdlSplit(values, byClass, b.index..<range.upperBound, classes: classes, cuts: &cuts)
     }
 
     /// The decimal with the fewest digits after the point in `[a, b)` (`a < b`): the cut
@@ -147,11 +195,11 @@ public struct Discretizer: Sendable, Equatable, Codable {
         return (a + b) / 2
     }
 
-    static func entropy(_ counts: [Int], _ n: Int) -> Double {
+    static func entropy(_ counts: [Double], _ n: Double) -> Double {
         guard n > 0 else { return 0 }
         var h = 0.0
         for c in counts where c > 0 {
-            let p = Double(c) / Double(n)
+            let p = c / n
             h -= p * log2(p)
         }
         return h

@@ -142,17 +142,35 @@ struct GibbsImputation {
 
     /// `k` completed copies of the rows, each of weight `w / k`: the chain's states after
     /// `sweeps` sweeps under `network` and after each of `k − 1` more, identical rows merged
-    /// (`DataBinding.deduplicated`).
+    /// (`DataBinding.deduplicated`). Rows are merged as each copy is read (`RowPatterns`:
+    /// copy after copy, row after row, so the same distinct rows in the same order with the
+    /// same sums of weights as merging the copies laid end to end), so the copies are never
+    /// held whole: 4 bytes a row and copy, not 4 a cell.
     mutating func imputations(_ k: Int, under network: BayesianNetwork, sweeps: Int) -> DataBinding {
         precondition(k >= 1, "GibbsImputation.imputations: at least one imputation")
         sweep(network, count: sweeps)
-        var codes = [[Int32]](repeating: [], count: variables)
+        let share = 1 / Double(k), width = variables
+        var merged = RowPatterns(names: [String](repeating: "", count: width), states: [[String]](repeating: [], count: width))
+        var pattern: [Int32] = []
+        pattern.reserveCapacity(rows * k)
+        var row = [Int32](repeating: 0, count: width)
         for copy in 0..<k {
             if copy > 0 { sweep(network) }
-            for v in 0..<variables { codes[v] += cells[(v * rows)..<((v + 1) * rows)] }
+            for i in 0..<rows {
+                var hash: UInt64 = 0
+                for v in 0..<width { row[v] = cells[v * rows + i]; hash = RowPatterns.mix(hash, row[v]) }
+                let w = weights?[i] ?? 1
+                pattern.append(merged.add(row, hash: hash, weight: k == 1 ? w : w * share, firstRow: i))
+            }
         }
-        let share = 1 / Double(k)
-        let w = (0..<k).flatMap { _ in (0..<rows).map { (weights?[$0] ?? 1) * share } }
-        return DataBinding(codes: codes, rowCount: rows * k, weights: k == 1 ? weights : w).deduplicated()
+        let total = rows * k
+        if merged.patternCount * 4 < total * 3 {
+            let codes = (0..<width).map { v in (0..<merged.patternCount).map { merged.cells[$0 * width + v] } }
+            return DataBinding(codes: codes, rowCount: merged.patternCount, weights: merged.counts)
+        }
+        // Merging saves little (`deduplicated` keeps the rows then): every copy's rows.
+        let codes = (0..<width).map { v in pattern.map { merged.cells[Int($0) * width + v] } }
+        let w = k == 1 ? weights : (0..<k).flatMap { _ in (0..<rows).map { (weights?[$0] ?? 1) * share } }
+        return DataBinding(codes: codes, rowCount: total, weights: w)
     }
 }

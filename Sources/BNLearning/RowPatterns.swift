@@ -41,8 +41,10 @@ public struct RowPatterns: Sendable {
         self.states = states
     }
 
-    /// Adds the rows of `chunk`, which must have these columns (names and states).
-    public mutating func add(_ chunk: Dataset) {
+    /// Adds the rows of `chunk`, which must have these columns (names and states), and
+    /// returns each row's pattern.
+    @discardableResult
+    public mutating func add(_ chunk: Dataset) -> [Int32] {
         precondition(chunk.names == names && chunk.states == states, "RowPatterns: a chunk with other columns")
         let n = chunk.rowCount
         var hash = [UInt64](repeating: 0, count: n)
@@ -51,11 +53,13 @@ public struct RowPatterns: Sendable {
             for i in 0..<n { hash[i] = Self.mix(hash[i], column[i]) }
         }
         var row = [Int32](repeating: 0, count: width)
+        var pattern = [Int32](repeating: 0, count: n)
         for i in 0..<n {
             for j in 0..<width { row[j] = chunk.columns[j][i] }
-            add(row, hash: hash[i], weight: chunk.weights?[i] ?? 1, firstRow: chunk.rowNumber(i))
+            pattern[i] = add(row, hash: hash[i], weight: chunk.weights?[i] ?? 1, firstRow: chunk.rowNumber(i))
         }
         rowCount += n
+        return pattern
     }
 
     /// Adds the patterns of another part of the same table (rows numbered in its own part).
@@ -63,7 +67,7 @@ public struct RowPatterns: Sendable {
         precondition(other.names == names && other.states == states, "RowPatterns: merging other columns")
         for p in 0..<other.patternCount {
             let row = Array(other.cells[(p * width)..<((p + 1) * width)])
-            add(row, hash: other.hashes[p], weight: other.counts[p], firstRow: other.firstRows[p] + rowCount)
+            _ = add(row, hash: other.hashes[p], weight: other.counts[p], firstRow: other.firstRows[p] + rowCount)
         }
         rowCount += other.rowCount
         missingCells += other.missingCells
@@ -87,7 +91,9 @@ public struct RowPatterns: Sendable {
         return x ^ (x >> 29)
     }
 
-    private mutating func add(_ row: [Int32], hash: UInt64, weight: Double, firstRow: Int) {
+    /// Adds one row (its cells in column order, `hash` the `mix` of them from 0); returns
+    /// its pattern.
+    mutating func add(_ row: [Int32], hash: UInt64, weight: Double, firstRow: Int) -> Int32 {
         if 2 * (patternCount + 1) > slots.count { grow() }
         let mask = slots.count - 1
         var at = Int(truncatingIfNeeded: hash >> 7) & mask
@@ -99,11 +105,11 @@ public struct RowPatterns: Sendable {
                 counts.append(weight)
                 firstRows.append(firstRow)
                 hashes.append(hash)
-                return
+                return Int32(patternCount - 1)
             }
             if hashes[p] == hash && cells.withUnsafeBufferPointer({ c in (0..<width).allSatisfy { c[p * width + $0] == row[$0] } }) {
                 counts[p] += weight
-                return
+                return Int32(p)
             }
             at = (at + 1) & mask
         }

@@ -234,6 +234,38 @@ public enum LearningTasks {
         }
     }
 
+    /// The options of `learn` (without `--target`): the search, its constraints and start,
+    /// and the discretisation of numeric columns.
+    public struct LearnSettings: Sendable {
+        public var algorithm: SearchAlgorithm
+        public var score: StructureScore
+        public var maxParents: Int
+        /// Edges that must be present and that must be absent (`A->*`, `*->B` allowed).
+        public var required: [(String, String)]
+        public var forbidden: [(String, String)]
+        public var restarts: Int
+        public var seed: UInt64
+        /// A model whose edges start the search (variables matched by name).
+        public var start: BayesianNetwork?
+        public var maxIterations: Int?
+        public var discretization: DatasetDiscretization?
+
+        public init(algorithm: SearchAlgorithm, score: StructureScore, maxParents: Int,
+                    required: [(String, String)], forbidden: [(String, String)], restarts: Int, seed: UInt64,
+                    start: BayesianNetwork? = nil, maxIterations: Int? = nil, discretization: DatasetDiscretization? = nil) {
+            self.algorithm = algorithm
+            self.score = score
+            self.maxParents = maxParents
+            self.required = required
+            self.forbidden = forbidden
+            self.restarts = restarts
+            self.seed = seed
+            self.start = start
+            self.maxIterations = maxIterations
+            self.discretization = discretization
+        }
+    }
+
     /// Structure search on a dataset, then parameters (BDeu, ESS 1). With missing cells,
     /// structural EM (`StructuralEM`, Friedman 1997): the search from the empty DAG (or
     /// `start`) on available cases, then rounds of {the gaps completed by a seeded Gibbs
@@ -247,10 +279,30 @@ public enum LearningTasks {
                              maxIterations: Int? = nil,
                              discretization: DatasetDiscretization? = nil,
                              progress: (@Sendable (StructuralEM.Progress) -> Void)? = nil) throws -> (BayesianNetwork, LearnReport) {
+        try learn(data, settings: LearnSettings(algorithm: algorithm, score: score, maxParents: maxParents, required: required,
+                                                forbidden: forbidden, restarts: restarts, seed: seed, start: start,
+                                                maxIterations: maxIterations, discretization: discretization),
+                  progress: progress)
+    }
+
+    /// `learn(_:algorithm:…)` with its options in `settings`.
+    public static func learn(_ data: Dataset, settings: LearnSettings,
+                             progress: (@Sendable (StructuralEM.Progress) -> Void)? = nil) throws -> (BayesianNetwork, LearnReport) {
         try DataRequirement.requireRows(data, operation: "learn from")
         var data = data
         var discretized: [DatasetDiscretization.Column] = []
-        if let plan = discretization { (data, discretized) = try plan.apply(to: data) }
+        if let plan = settings.discretization { (data, discretized) = try plan.apply(to: data) }
+        return try learn(discrete: data, discretized: discretized, settings: settings, progress: progress)
+    }
+
+    /// The search and the parameters on a table whose numeric columns are already cut
+    /// (`discretized`), one row per row of the data or per distinct row weighted by its
+    /// count: every count the search and the estimates read is a sum of whole-number
+    /// weights, exact in Double, so both give the same model. Structural EM's Gibbs chain
+    /// keeps one completion per row, so a table with gaps must come one row per row.
+    static func learn(discrete data: Dataset, discretized: [DatasetDiscretization.Column], settings: LearnSettings,
+                      progress: (@Sendable (StructuralEM.Progress) -> Void)?) throws -> (BayesianNetwork, LearnReport) {
+        let (algorithm, score, seed) = (settings.algorithm, settings.score, settings.seed)
         let cuts = Dictionary(uniqueKeysWithValues: discretized.map { ($0.name, $0.cutPoints) })
         let skeleton = try BayesianNetwork.unconnected(over: data, name: "learned", cutPoints: cuts)
         func edge(_ p: (String, String)) throws -> HillClimbing.Edge {
@@ -264,14 +316,15 @@ public enum LearningTasks {
                 return [p]
             }
         }
-        let search = HillClimbing(score: score, maxParents: maxParents,
-                                  required: Set(try expand(required).map(edge)), forbidden: Set(try expand(forbidden).map(edge)),
+        let search = HillClimbing(score: score, maxParents: settings.maxParents,
+                                  required: Set(try expand(settings.required).map(edge)),
+                                  forbidden: Set(try expand(settings.forbidden).map(edge)),
                                   tabuLength: algorithm == .tabu ? 20 : 0,
-                                  maxIterations: maxIterations ?? (algorithm == .tabu ? 500 : 10_000),
-                                  restarts: restarts, seed: seed)
+                                  maxIterations: settings.maxIterations ?? (algorithm == .tabu ? 500 : 10_000),
+                                  restarts: settings.restarts, seed: seed)
         // A starting DAG given as a model: its edges, matched to the data's columns by name.
         var startParents: [[Int]]?
-        if let start {
+        if let start = settings.start {
             var ps = [[Int]](repeating: [], count: skeleton.count)
             for v in 0..<start.count {
                 let child = try skeleton.require(start.variables[v].name)

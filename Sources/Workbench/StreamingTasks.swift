@@ -97,3 +97,69 @@ extension LearningTasks {
         return EvaluateReport(target: target, rows: patterns.rowCount, model: metrics.metrics, logLikelihood: ll, crossValidation: nil)
     }
 }
+
+extension LearningTasks {
+    /// `learn(_:settings:)` on a CSV file read twice in chunks of `chunkRows` rows (without
+    /// a model: every column kept, states in order of first appearance), with memory
+    /// bounded by the distinct rows, not the rows:
+    ///
+    /// 1. the first pass sums each column's weight per state (and per target state for MDL:
+    ///    `DatasetDiscretization.ColumnWeights`), from which the numeric columns' cuts are
+    ///    chosen as on the whole table (`DatasetDiscretization.plan`);
+    /// 2. the second pass cuts every chunk and gathers its rows into distinct patterns with
+    ///    counts (`RowPatterns`);
+    /// 3. the search and the parameters run on the patterns weighted by their counts.
+    ///
+    /// The model equals that of `learn(_:settings:)` on the table read whole. Structural EM
+    /// (a table with missing cells) keeps a Gibbs completion of every row, so there the rows
+    /// are rebuilt from their patterns (4 bytes a cell, not the file's text) and memory
+    /// grows with them. `reading` hears the pass (1 or 2) and the rows read after each chunk.
+    public static func learn(csv path: String, settings: LearnSettings, chunkRows: Int = scoreChunkRows,
+                             reading: ((_ pass: Int, _ rows: Int) -> Void)? = nil,
+                             progress: (@Sendable (StructuralEM.Progress) -> Void)? = nil) throws -> (BayesianNetwork, LearnReport) {
+        guard path != "-" else {
+            throw WorkbenchError.usage("learn reads its data twice (the bins, then the rows): give a file, not standard input")
+        }
+        let plan = settings.discretization ?? DatasetDiscretization(automatic: nil)
+        let first = try CSVChunkReader(path: path, network: nil, chunkRows: chunkRows)
+        var weights = plan.columnWeights(names: first.schema.names)
+        while let chunk = try first.next() {
+            weights.add(chunk)
+            reading?(1, first.rowsRead)
+        }
+        guard weights.rowCount > 0 else {
+            try DataRequirement.requireRows(first.schema, operation: "learn from")
+            preconditionFailure("a table with no rows passed requireRows")
+        }
+        let cuts = try plan.plan(weights)
+        var states = weights.states
+        for c in cuts { states[c.column] = c.report.states }
+        // The second pass: the same reader, so the same codes, now final.
+        let second = try CSVChunkReader(path: path, network: nil, chunkRows: chunkRows)
+        var patterns = RowPatterns(names: weights.names, states: states)
+        let keepRows = weights.missingCells > 0
+        var rowPattern: [Int32] = []
+        /// The file is not what the first pass read (it was rewritten meanwhile).
+        func changed() -> WorkbenchError {
+            WorkbenchError.usage("\(Quote.name(path)) changed while it was read: read it again from a file that stays put")
+        }
+        while var chunk = try second.next() {
+            // Codes beyond the first pass's states would index past the cuts.
+            guard zip(chunk.states, weights.states).allSatisfy({ $0.count <= $1.count }) else { throw changed() }
+            for c in cuts { chunk.columns[c.column] = chunk.columns[c.column].map { $0 < 0 ? $0 : c.recoding[Int($0)] } }
+            chunk.states = states
+            let found = patterns.add(chunk)
+            if keepRows { rowPattern += found }
+            reading?(2, second.rowsRead)
+        }
+        guard patterns.rowCount == weights.rowCount else { throw changed() }
+        var table = patternTable(patterns, schema: second.schema)
+        if keepRows {
+            let width = patterns.width
+            let columns = (0..<width).map { j in rowPattern.map { patterns.cells[Int($0) * width + j] } }
+            table = Dataset(names: patterns.names, states: states, columns: columns)
+            table.source = DataSource(file: path, ignoredColumns: second.schema.source?.ignoredColumns ?? [])
+        }
+        return try learn(discrete: table, discretized: cuts.map(\.report), settings: settings, progress: progress)
+    }
+}

@@ -9,6 +9,7 @@ struct LearnCommand: ParsableCommand {
         discussion: """
             Numeric columns with many distinct values are cut into intervals first (by default 4 equal-frequency bins, never splitting a run of equal values; see --discretize); numeric columns with few values keep one state per value. Every cut column is printed with its bins and their counts. The cut points are stored with the learned model (.bn), so fit, score and evaluate cut new data the same way, values never seen included.
             Data with missing cells are learned by structural EM (Friedman 1997): a first search on the available cases (each family's complete rows), then rounds of completing the gaps by the current model (a Gibbs chain seeded by --seed) and searching again from the current structure (the first round with 10 random restarts), until the structure repeats or after 2 rounds; the report's completionRounds counts them.
+            The data is read in two streaming passes, in chunks (the states and the bins, then the rows cut and merged into distinct rows with counts), so memory grows with the distinct rows, not with the table; the model is the one the whole table in memory gives. With missing cells, structural EM completes every row, so the rows are kept (4 bytes a cell). With --target the table is read whole (the inner cross-validation needs every row).
             Example: credence learn asia.csv --score bic --max-parents 3 --require smoke->lung --output asia-learned.bn
             """
     )
@@ -47,20 +48,22 @@ struct LearnCommand: ParsableCommand {
         _ = try plot.map(PictureFile.plotFormat)
         let t0 = DispatchTime.now().uptimeNanoseconds
         if let target { return try learnClassifier(target: target, started: t0) }
-        let (dataset, _) = try ModelIO.loadData(path: data)
-        let read = LearningTasks.Timings.since(t0)
-        let t1 = DispatchTime.now().uptimeNanoseconds
         let plan = try binning.plan(defaultMethod: "equal-frequency:4", target: discretizeTarget)
         let line = ProgressLine(quiet: quiet || json)
         defer { line.finish() }
         let scoreName = score.uppercased()
-        var (net, report) = try LearningTasks.learn(dataset, algorithm: try LearningTasks.SearchAlgorithm(parsing: algorithm),
-                                                    score: try LearningTasks.structureScore(score, ess: ess), maxParents: maxParents,
-                                                    required: try edges(required, "--require"),
-                                                    forbidden: try edges(forbidden, "--forbid"),
-                                                    restarts: restarts, seed: seed,
-                                                    start: try start.map { try ModelIO.load(path: $0) },
-                                                    maxIterations: maxIterations, discretization: plan) { p in
+        let settings = LearningTasks.LearnSettings(algorithm: try LearningTasks.SearchAlgorithm(parsing: algorithm),
+                                                   score: try LearningTasks.structureScore(score, ess: ess), maxParents: maxParents,
+                                                   required: try edges(required, "--require"), forbidden: try edges(forbidden, "--forbid"),
+                                                   restarts: restarts, seed: seed, start: try start.map { try ModelIO.load(path: $0) },
+                                                   maxIterations: maxIterations, discretization: plan)
+        // The data are read in two streaming passes (bins, then distinct rows with counts);
+        // `read` is the time until the second pass has read its last chunk.
+        var t1 = t0
+        var (net, report) = try LearningTasks.learn(csv: data, settings: settings, reading: { pass, rows in
+            t1 = DispatchTime.now().uptimeNanoseconds
+            line.update("learn: reading \(data), pass \(pass) of 2, \(rows) rows")
+        }) { p in
             line.update({
                 let round = p.round > 0 ? "structural EM round \(p.round), " : ""
                 let value = p.stage == .search ? "\(scoreName) \(String(format: "%.1f", p.score))"
@@ -69,7 +72,7 @@ struct LearnCommand: ParsableCommand {
             }())
         }
         line.finish()
-        report.seconds = LearningTasks.Timings(read: read, learn: LearningTasks.Timings.since(t1))
+        report.seconds = LearningTasks.Timings(read: Double(t1 - t0) / 1e9, learn: LearningTasks.Timings.since(t1))
         if let path = compare { report.comparison = try LearningTasks.compare(net, with: try ModelIO.load(path: path)) }
         try ModelIO.save(net, to: output)
         report.arcStrengths = try plot.map { try strengths(NetworkPicture.learned(net, data: data, to: $0)) }

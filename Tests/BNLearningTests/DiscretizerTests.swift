@@ -104,4 +104,49 @@ struct DiscretizerTests {
         #expect(throws: LearningError.self) { try DatasetDiscretization.parseMethod("width") }
         #expect(throws: LearningError.self) { try DatasetDiscretization.parseMethod("kmeans:3") }
     }
+
+    /// Distinct rows weighted by their counts are cut as the rows themselves: the same cut
+    /// points, states, bin counts and codes, for every method (values with ties, a missing
+    /// target, -0 and 0 as one value).
+    @Test func weightedRowsAreCutAsTheirExpandedRows() throws {
+        var rng = SplitMix64(seed: 5)
+        let texts = (0..<40).map { k in k == 0 ? "-0" : k == 1 ? "0" : k == 2 ? "3.0" : String(k % 23) }
+        var codes: [Int32] = [], flags: [Int32] = [], classes: [Int32] = []
+        for _ in 0..<3_000 {
+            let x = Int32(Int(rng.nextUnit() * rng.nextUnit() * 40))   // skewed: long runs of ties
+            codes.append(rng.nextUnit() < 0.1 ? -1 : x)
+            flags.append(Int32(Int(rng.nextUnit() * 3)))
+            classes.append(rng.nextUnit() < 0.05 ? -1 : (x < 9 ? 0 : rng.nextUnit() < 0.3 ? 1 : 2))
+        }
+        let rows = Dataset(names: ["x", "flag", "y"], states: [texts, ["1", "2", "3"], ["a", "b", "c"]],
+                           columns: [codes, flags, classes])
+        // The same table as distinct rows with counts, in order of first appearance.
+        var seen: [[Int32]: Int] = [:], distinct: [[Int32]] = [], counts: [Double] = []
+        for i in 0..<rows.rowCount {
+            let r = [codes[i], flags[i], classes[i]]
+            if let k = seen[r] { counts[k] += 1 } else { seen[r] = distinct.count; distinct.append(r); counts.append(1) }
+        }
+        #expect(distinct.count < 400)
+        let weighted = Dataset(names: rows.names, states: rows.states, columns: (0..<3).map { j in distinct.map { $0[j] } }, weights: counts)
+        for method: Discretizer.Method in [.equalFrequency(bins: 4), .equalFrequency(bins: 7), .equalWidth(bins: 5), .mdl] {
+            let plan = DatasetDiscretization(methods: ["x": method], automatic: .equalFrequency(bins: 3), categoricalLimit: 2, target: "y")
+            let (a, cutA) = try plan.apply(to: rows)
+            let (b, cutB) = try plan.apply(to: weighted)
+            #expect(cutA == cutB)
+            #expect(a.states == b.states)
+            // Each distinct row's new codes are those of its rows.
+            var firstRow: [[Int32]: Int] = [:]
+            for i in 0..<rows.rowCount where firstRow[[codes[i], flags[i], classes[i]]] == nil { firstRow[[codes[i], flags[i], classes[i]]] = i }
+            for (k, r) in distinct.enumerated() {
+                #expect((0..<3).map { b.columns[$0][k] } == (0..<3).map { a.columns[$0][firstRow[r]!] })
+            }
+            #expect(cutA.first { $0.name == "x" }!.counts.reduce(0, +) == codes.filter { $0 >= 0 }.count)
+        }
+        // The weighted values themselves.
+        let values: [Double?] = codes.map { $0 < 0 ? nil : Double(texts[Int($0)])! }
+        let pairs = Dictionary(grouping: values.compactMap { $0 }, by: { $0 == 0 ? 0 : $0 }).map { (value: $0.key, weights: [Double($0.value.count)]) }
+        for method: Discretizer.Method in [.equalFrequency(bins: 4), .equalWidth(bins: 3)] {
+            #expect(try Discretizer.fit(values, method: method) == Discretizer.fit(Discretizer.WeightedValues(pairs), method: method))
+        }
+    }
 }

@@ -233,3 +233,87 @@ struct StreamingTasksTests {
         #expect(whole.counts[p] == Double(copies))
     }
 }
+
+@Suite("Streaming learn")
+struct StreamingLearnTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
+
+    /// `learn` on the file read whole and streamed in chunks of `chunkRows`: the same model
+    /// text byte for byte, and the same report.
+    func expectSameLearn(_ path: String, _ settings: LearningTasks.LearnSettings, chunkRows: Int,
+                         sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
+        let (data, _) = try ModelIO.loadData(path: path)
+        let (whole, a) = try LearningTasks.learn(data, settings: settings)
+        let (streamed, b) = try LearningTasks.learn(csv: path, settings: settings, chunkRows: chunkRows)
+        #expect(try ModelIO.text(whole, format: .bn) == ModelIO.text(streamed, format: .bn), sourceLocation: sourceLocation)
+        #expect(a.edges == b.edges && a.scoreValue == b.scoreValue && a.iterations == b.iterations, sourceLocation: sourceLocation)
+        #expect(a.discretized == b.discretized && a.completionRounds == b.completionRounds, sourceLocation: sourceLocation)
+    }
+
+    func settings(_ algorithm: LearningTasks.SearchAlgorithm = .hc, score: StructureScore = .bic, maxParents: Int = 4,
+                  discretization: DatasetDiscretization? = DatasetDiscretization()) -> LearningTasks.LearnSettings {
+        LearningTasks.LearnSettings(algorithm: algorithm, score: score, maxParents: maxParents, required: [], forbidden: [],
+                                    restarts: 0, seed: 1, discretization: discretization)
+    }
+
+    @Test func completeNumericTableLearnsTheSameFromPatterns() throws {
+        let path = Self.root + "/datasets/mlc_churn.csv"
+        try expectSameLearn(path, settings(), chunkRows: 1_000)
+        let plan = DatasetDiscretization(methods: ["total_day_minutes": .mdl], automatic: .equalWidth(bins: 5), target: "churn")
+        try expectSameLearn(path, settings(.tabu, score: .bdeu(equivalentSampleSize: 5), maxParents: 2, discretization: plan), chunkRows: 777)
+    }
+
+    @Test func sampledTableWithConstraintsAndStartLearnsTheSame() throws {
+        let net = try ModelIO.load(path: sharedRoot + "/networks/asia.bif")
+        let data = try LearningTasks.sample(net, rows: 3_000, seed: 2, missing: 0, dropLatent: false)
+        let path = NSTemporaryDirectory() + "credence-learn-\(UUID().uuidString).csv"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try ModelIO.saveData(data, to: path)
+        var s = settings(score: .k2)
+        s.required = [("smoke", "lung")]
+        s.forbidden = [("*", "asia")]
+        s.start = net
+        s.restarts = 2
+        try expectSameLearn(path, s, chunkRows: 256)
+        try expectSameLearn(path, settings(score: .aic, discretization: nil), chunkRows: 1)
+    }
+
+    @Test func tablesWithGapsLearnTheSameByStructuralEM() throws {
+        try expectSameLearn(Self.root + "/datasets/telecom_retention.csv", settings(), chunkRows: 500)
+        try expectSameLearn(Self.root + "/datasets/credit_data.csv",
+                            settings(discretization: DatasetDiscretization(automatic: .mdl, target: "Status")), chunkRows: 1_000)
+    }
+
+    /// Quoted and odd header names, CRLF line ends, blank lines, "1" and "1.0" in one column,
+    /// "-0" and "0", missing texts, a value first seen in a late chunk.
+    @Test func oddTableLearnsTheSame() throws {
+        var lines = ["\"plan, tier\",\"a\"\"b\",n,flag"]
+        for i in 0..<300 {
+            let n = i == 5 ? "1.0" : i == 9 ? "-0" : i % 17 == 0 ? "NA" : String((i * 7) % 13)
+            let plan = i == 250 ? "late" : i % 3 == 0 ? "basic" : "pro"
+            lines.append("\(plan),\(i % 4 == 0 ? "x" : "y"),\(n),\(i % 5 == 1 ? "?" : i % 2 == 0 ? "1" : "0")")
+            if i == 100 { lines.append("") }
+        }
+        let path = NSTemporaryDirectory() + "credence-odd-\(UUID().uuidString).csv"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try (lines.joined(separator: "\r\n") + "\r\n").write(toFile: path, atomically: true, encoding: .utf8)
+        for plan in [DatasetDiscretization(), DatasetDiscretization(categoricalLimit: 3),
+                     DatasetDiscretization(methods: ["n": .equalFrequency(bins: 3)], automatic: nil)] {
+            try expectSameLearn(path, settings(discretization: plan), chunkRows: 16)
+        }
+    }
+
+    @Test func badInputIsALocatedErrorAndNoRowsIsRefused() throws {
+        let path = NSTemporaryDirectory() + "credence-bad-\(UUID().uuidString).csv"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try "a,b\n".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect { try LearningTasks.learn(csv: path, settings: settings()) } throws: { "\($0)".contains("no data rows") }
+        try "a,b\n1,2\n1,2,3\n".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect { try LearningTasks.learn(csv: path, settings: settings(), chunkRows: 1) } throws: { "\($0)".contains(":3") }
+        #expect { try LearningTasks.learn(csv: "-", settings: settings()) } throws: { "\($0)".contains("give a file") }
+        try "a,b\n1,2\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let named = settings(discretization: DatasetDiscretization(methods: ["nope": .mdl]))
+        #expect(throws: LearningError.self) { try LearningTasks.learn(csv: path, settings: named) }
+    }
+}

@@ -1,7 +1,7 @@
 import BNCore
 import Foundation
 
-/// Reads a CSV table bound to a model chunk by chunk, so that memory is bounded by the chunk
+/// Reads a CSV table bound to a model (or without one) chunk by chunk, so that memory is bounded by the chunk
 /// (`chunkRows` rows of integer codes and a window of the file's bytes), not by the table.
 ///
 /// The cells mean what they mean to `CSVReader.read(path:network:options:)`, with the same
@@ -51,8 +51,11 @@ public final class CSVChunkReader {
     /// Per numeric column: the variable's state of each text already cut.
     private var cutMaps: [[Int32]]
 
-    /// Opens `path` (`-`: standard input) and reads its header.
-    public convenience init(path: String, network: BayesianNetwork, options: CSVOptions = CSVOptions(),
+    /// Opens `path` (`-`: standard input) and reads its header. Without a network (`learn`)
+    /// every column is kept and its states are collected in order of first appearance, as
+    /// `CSVReader.read(path:)` does: a chunk's states are those seen so far, each chunk's a
+    /// prefix-extension of the last's, so the codes of earlier chunks keep their meaning.
+    public convenience init(path: String, network: BayesianNetwork?, options: CSVOptions = CSVOptions(),
                             chunkRows: Int = 65_536, blockBytes: Int = 1 << 20) throws(FormatError) {
         let stdin = path == "-"
         let name = stdin ? "<stdin>" : path
@@ -84,7 +87,7 @@ public final class CSVChunkReader {
                       chunkRows: chunkRows, blockBytes: blockBytes)
     }
 
-    private init(file: String, fd: Int32, owns: Bool, bytes: [UInt8], network: BayesianNetwork, options: CSVOptions,
+    private init(file: String, fd: Int32, owns: Bool, bytes: [UInt8], network: BayesianNetwork?, options: CSVOptions,
                  chunkRows: Int, blockBytes: Int) throws(FormatError) {
         precondition(chunkRows >= 1 && blockBytes >= 1)
         self.file = file

@@ -165,8 +165,12 @@ def test_evaluate_equals_single_process(spark, alarm, alarm_rows, target):
 
 def test_learn_equals_single_process(spark, asia):
     rows = strings(asia.sample(3000, seed=11, missing=0.0)).drop(columns="id")
+    # a numeric column with 97 values and ties, cut into 4 equal-frequency bins: the
+    # patterns' counts weigh in the bins as the rows would
+    rows["spend"] = (np.arange(len(rows)) * 7919 % 97).astype(float) + (rows["smoke"] == "yes") * 40.0
     single = credence.learn(rows, seed=1)
     # in table order (states come in order of first appearance, as in a CSV file)
-    got = cs.learn(spark.createDataFrame(rows, schema=", ".join(f"`{c}` string" for c in rows.columns)), seed=1)
+    schema = ", ".join(f"`{c}` {'double' if c == 'spend' else 'string'}" for c in rows.columns)
+    got = cs.learn(spark.createDataFrame(rows, schema=schema), seed=1)
     assert sorted(got.edges) == sorted(single.edges)
     assert got == single
