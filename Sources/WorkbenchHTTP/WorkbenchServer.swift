@@ -36,9 +36,11 @@ public final class WorkbenchServer: Sendable {
     /// Serves until cancelled or stopped.
     public func run() async throws { try await server.run() }
 
-    /// Waits until the socket listens; returns the port (the system's choice for port 0).
-    public func waitUntilListening() async throws -> Int {
-        try await server.waitUntilListening()
+    /// Waits until the socket listens, for at most `timeout` seconds (binding takes
+    /// milliseconds, but the listening task runs on the cooperative pool, which a loaded
+    /// process can hold for longer); returns the port (the system's choice for port 0).
+    public func waitUntilListening(timeout: Double = 60) async throws -> Int {
+        try await server.waitUntilListening(timeout: timeout)
         switch await server.listeningAddress {
         case .ip4(_, let port), .ip6(_, let port):
             api.listening(on: Int(port))

@@ -142,7 +142,9 @@ struct ServerSocketTests {
         settings.maxBodyBytes = 1000
         let server = try WorkbenchServer(api: WorkbenchAPI(settings: settings))
         let task = Task { try await server.run() }
-        let port = try await server.waitUntilListening()
+        // The whole suite runs in parallel and can hold the cooperative pool for minutes
+        // (a full run on a loaded machine saw the listening task start after FlyingFox's default 5 s had passed).
+        let port = try await server.waitUntilListening(timeout: 240)
         return (server, port, task)
     }
 
