@@ -142,15 +142,7 @@ enum Contraction {
     /// so that products of a few such tables neither underflow nor overflow, and returns
     /// the factor divided out (1 when the table was left as it is, 0 when it sums to zero).
     static func rescale(_ values: inout [Double]) -> Double {
-        var s = 0.0
-        values.withUnsafeBufferPointer { p in
-            // Four partial sums: independent chains the compiler can keep in vector registers.
-            var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
-            var i = 0
-            while i &+ 4 <= p.count { s0 += p[i]; s1 += p[i &+ 1]; s2 += p[i &+ 2]; s3 += p[i &+ 3]; i &+= 4 }
-            while i < p.count { s0 += p[i]; i &+= 1 }
-            s = (s0 + s1) + (s2 + s3)
-        }
+        let s = TableKernels.fastSum(values)
         guard s > 0, s.isFinite else { return 0 }
         if s >= 0x1p-32 && s <= 0x1p32 { return 1 }
         let inverse = 1 / s

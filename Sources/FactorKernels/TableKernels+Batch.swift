@@ -25,6 +25,28 @@ extension TableKernels {
         }
     }
 
+    /// The sum of `values` in eight interleaved partial sums (two four-lane vectors, lane
+    /// `j` of vector `v` summing the entries `8t + 4v + j`), combined at the end: for a
+    /// scale, where the order of the additions does not matter, at about twice the speed of
+    /// four scalar chains.
+    public static func fastSum(_ values: [Double]) -> Double {
+        values.withUnsafeBufferPointer { p in
+            guard let base = p.baseAddress else { return 0 }
+            let raw = UnsafeRawPointer(base)
+            let n = p.count
+            var v0 = SIMD4<Double>(), v1 = SIMD4<Double>()
+            var i = 0
+            while i &+ 8 <= n {
+                v0 += raw.loadUnaligned(fromByteOffset: i &* 8, as: SIMD4<Double>.self)
+                v1 += raw.loadUnaligned(fromByteOffset: (i &+ 4) &* 8, as: SIMD4<Double>.self)
+                i &+= 8
+            }
+            var s = (v0 + v1).sum()
+            while i < n { s += p[i]; i &+= 1 }
+            return s
+        }
+    }
+
     /// Divides `values` by their sum `s` (when `s` is positive and finite) and returns `s`.
     @discardableResult
     public static func normalize(_ values: inout [Double]) -> Double {

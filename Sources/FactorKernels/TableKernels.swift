@@ -22,6 +22,16 @@ public enum TableKernels {
                 var o = 0
                 walk.forEachPlane { off in
                     var row = off[1]
+                    if si == 1 {
+                        // Rows contiguous on both sides (a block moved whole, the usual case
+                        // when a label moves to the front): a copy the compiler vectorises.
+                        for _ in 0..<mid {
+                            for t in 0..<inner { out[o &+ t] = src[row &+ t] }
+                            o &+= inner
+                            row &+= sm
+                        }
+                        return
+                    }
                     for _ in 0..<mid {
                         var i = row
                         for _ in 0..<inner { out[o] = src[i]; o &+= 1; i &+= si }

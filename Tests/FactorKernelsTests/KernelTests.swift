@@ -23,6 +23,25 @@ struct KernelTests {
         #expect(TableKernels.permute([1, 2, 3, 4, 5, 6], from: from, to: to) == [1, 4, 2, 5, 3, 6])
     }
 
+    @Test func permuteMovesContiguousBlocksWhole() {
+        // [a, b, c] -> [b, a, c]: rows of c are contiguous on both sides (the unit-stride
+        // branch); checked entry by entry against the index arithmetic.
+        let from = Axes(labels: [1, 2, 3], cardinalities: [3, 4, 5])
+        let to = Axes(labels: [2, 1, 3], cardinalities: [4, 3, 5])
+        let source = (0..<60).map(Double.init)
+        let out = TableKernels.permute(source, from: from, to: to)
+        for b in 0..<4 { for a in 0..<3 { for c in 0..<5 {
+            #expect(out[(b * 3 + a) * 5 + c] == source[(a * 4 + b) * 5 + c])
+        } } }
+    }
+
+    @Test func fastSumAddsEveryEntry() {
+        for n in [0, 1, 3, 7, 8, 9, 16, 17, 100] {
+            let values = (0..<n).map { Double($0 % 7) * 0.25 + 1 }
+            #expect(TableKernels.fastSum(values) == values.reduce(0, +))  // exact: multiples of 1/4
+        }
+    }
+
     @Test func gemmDispatchMatchesNaiveProducts() {
         // Every dispatch branch (ddot, gemv both ways, gemm) and both transposes.
         var seed: UInt64 = 42
