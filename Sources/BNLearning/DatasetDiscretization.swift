@@ -80,6 +80,7 @@ public struct DatasetDiscretization: Sendable {
     /// so far, each chunk's a prefix-extension of the last's (codes of earlier chunks keep
     /// their meaning), so the weights grow with them.
     public struct ColumnWeights: Sendable {
+        /// The table's column names, in order.
         public let names: [String]
         /// The states of the last chunk added.
         public private(set) var states: [[String]]
@@ -130,9 +131,11 @@ public struct DatasetDiscretization: Sendable {
 
     /// One column to cut: its old state codes' new codes, and the report.
     public struct ColumnCut: Sendable {
+        /// The column's index in the table.
         public var column: Int
         /// `recoding[k]`: the new state of old state `k`.
         public var recoding: [Int32]
+        /// What `learn` reports of the cut: the method, its cut points and the new states.
         public var report: Column
     }
 

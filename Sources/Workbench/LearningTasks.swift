@@ -237,17 +237,23 @@ public enum LearningTasks {
     /// The options of `learn` (without `--target`): the search, its constraints and start,
     /// and the discretisation of numeric columns.
     public struct LearnSettings: Sendable {
+        /// The search over graphs (hill climbing or tabu).
         public var algorithm: SearchAlgorithm
+        /// The decomposable score the search maximises (BIC, BDeu, K2, AIC).
         public var score: StructureScore
+        /// The most parents a variable may get.
         public var maxParents: Int
         /// Edges that must be present and that must be absent (`A->*`, `*->B` allowed).
         public var required: [(String, String)]
         public var forbidden: [(String, String)]
+        /// Random restarts after the first climb (perturbed starts), and their seed.
         public var restarts: Int
         public var seed: UInt64
         /// A model whose edges start the search (variables matched by name).
         public var start: BayesianNetwork?
+        /// A bound on the search's moves; nil: 10,000 for hill climbing, 500 for tabu.
         public var maxIterations: Int?
+        /// How numeric columns are cut; nil: the automatic rule of `learn`.
         public var discretization: DatasetDiscretization?
 
         public init(algorithm: SearchAlgorithm, score: StructureScore, maxParents: Int,

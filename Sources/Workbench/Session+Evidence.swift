@@ -97,7 +97,7 @@ extension Session {
 /// The posterior of one target under several scenarios, side by side.
 public struct ScenarioComparison: Codable, Sendable, Equatable {
     struct Column: Codable, Sendable, Equatable {
-        public var scenario: String
+        var scenario: String
         /// The scenario's findings in words.
         var findings: String
         var probabilities: [Double]

@@ -144,21 +144,26 @@ extension LearningTasks {
             WorkbenchError.usage("\(Quote.name(path)) changed while it was read: read it again from a file that stays put")
         }
         while var chunk = try second.next() {
-            // Codes beyond the first pass's states would index past the cuts.
-            guard zip(chunk.states, weights.states).allSatisfy({ $0.count <= $1.count }) else { throw changed() }
+            // Codes are numbered by first appearance, so the same file gives every chunk a
+            // prefix of the first pass's states; anything else would recode with other meanings.
+            guard zip(chunk.states, weights.states).allSatisfy({ $1.starts(with: $0) }) else { throw changed() }
             for c in cuts { chunk.columns[c.column] = chunk.columns[c.column].map { $0 < 0 ? $0 : c.recoding[Int($0)] } }
             chunk.states = states
             let found = patterns.add(chunk)
             if keepRows { rowPattern += found }
             reading?(2, second.rowsRead)
         }
-        guard patterns.rowCount == weights.rowCount else { throw changed() }
-        var table = patternTable(patterns, schema: second.schema)
+        // Gaps decide the path (rows for structural EM), so they must be the first pass's too.
+        guard patterns.rowCount == weights.rowCount, patterns.missingCells == weights.missingCells else { throw changed() }
+        let table: Dataset
         if keepRows {
             let width = patterns.width
             let columns = (0..<width).map { j in rowPattern.map { patterns.cells[Int($0) * width + j] } }
-            table = Dataset(names: patterns.names, states: states, columns: columns)
-            table.source = DataSource(file: path, ignoredColumns: second.schema.source?.ignoredColumns ?? [])
+            var rows = Dataset(names: patterns.names, states: states, columns: columns)
+            rows.source = DataSource(file: path, ignoredColumns: second.schema.source?.ignoredColumns ?? [])
+            table = rows
+        } else {
+            table = patternTable(patterns, schema: second.schema)
         }
         return try learn(discrete: table, discretized: cuts.map(\.report), settings: settings, progress: progress)
     }

@@ -316,4 +316,24 @@ struct StreamingLearnTests {
         let named = settings(discretization: DatasetDiscretization(methods: ["nope": .mdl]))
         #expect(throws: LearningError.self) { try LearningTasks.learn(csv: path, settings: named) }
     }
+
+    /// A file rewritten between the two passes with the same row count and the same number
+    /// of states per column (rows reordered, a cell emptied) would recode every row with
+    /// other meanings, or send a table with gaps down the complete-data path: both are a
+    /// clear error naming the file, never a model.
+    @Test func aFileRewrittenBetweenThePassesIsRefused() throws {
+        let path = NSTemporaryDirectory() + "credence-rewritten-\(UUID().uuidString).csv"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        for (before, after) in [("a,b\nx,1\ny,2\nx,1\n", "a,b\ny,2\nx,1\nx,1\n"),
+                                ("a,b\nx,1\ny,2\nx,1\n", "a,b\nx,1\ny,2\nx,\n")] {
+            try before.write(toFile: path, atomically: true, encoding: .utf8)
+            // As it stands the file learns; rewritten once the first pass has read it, it must not.
+            _ = try LearningTasks.learn(csv: path, settings: settings())
+            #expect {
+                try LearningTasks.learn(csv: path, settings: settings(), chunkRows: 100, reading: { pass, _ in
+                    if pass == 1 { try? after.write(toFile: path, atomically: true, encoding: .utf8) }
+                })
+            } throws: { "\($0)".contains("changed while it was read") }
+        }
+    }
 }
