@@ -1,5 +1,6 @@
 import BNCore
 import FactorKernels
+import Synchronization
 
 /// Variable elimination with relevance pruning and compiled, cached plans.
 ///
@@ -34,6 +35,10 @@ public final class VariableElimination: InferenceEngine, Sendable {
     public let planCacheLimit: Int
     /// Compiled plans by query structure, and the structures seen once.
     private let cache: ProgramCache<PlanKey, CompiledQuery>
+    /// CPTs relaid out for compiled plans, by variable and axis order: one copy per layout,
+    /// shared by every cached plan that reads it (the plan cache may hold thousands).
+    private let layouts = Mutex<[Layout: [Double]]>([:])
+    private struct Layout: Hashable { let variable: Int, labels: [Int] }
 
     /// An engine for `network` ordering eliminations with `heuristic`.
     public init(_ network: BayesianNetwork, heuristic: EliminationHeuristic = .minFill, planCacheLimit: Int = 4096) {
@@ -164,7 +169,8 @@ public final class VariableElimination: InferenceEngine, Sendable {
     /// Compiles the plan of `key`. A one-row plan takes its CPTs in the axis order its GEMMs
     /// want (`ContractionProgram.compile(choosingInputLayouts:)`): a sliced CPT is
     /// gathered straight into that order (the slice is a strided copy either way), an
-    /// unsliced one is copied into it once here, so no run permutes an input.
+    /// unsliced one is copied into it once per layout (`layouts`, shared by the plans), so
+    /// no run permutes an input.
     func compile(_ key: PlanKey) throws(InferenceError) -> CompiledQuery {
         let ops = operands(key)
         let program = try ContractionProgram.compile(inputs: ops.axes, heads: ops.heads, keep: ops.keep, heuristic: heuristic,
@@ -179,8 +185,14 @@ public final class VariableElimination: InferenceEngine, Sendable {
                 inputs[i] = .init(source: input.source, slice: .init(walk: walk, entries: s.entries, variables: s.variables,
                                                                      strides: s.strides))
             } else {
-                inputs[i] = .init(source: input.source, slice: nil,
-                                  permuted: TableKernels.permute(network.cpts[v].values, from: ops.axes[i], to: to))
+                let values = layouts.withLock { table in
+                    let key = Layout(variable: v, labels: to.labels)
+                    if let shared = table[key] { return shared }
+                    let copy = TableKernels.permute(network.cpts[v].values, from: ops.axes[i], to: to)
+                    table[key] = copy
+                    return copy
+                }
+                inputs[i] = .init(source: input.source, slice: nil, permuted: values)
             }
         }
         return CompiledQuery(inputs: inputs, program: program)
