@@ -39,6 +39,8 @@ public final class VariableElimination: InferenceEngine, Sendable {
     /// shared by every cached plan that reads it (the plan cache may hold thousands).
     private let layouts = Mutex<[Layout: [Double]]>([:])
     private struct Layout: Hashable { let variable: Int, labels: [Int] }
+    /// Table entries kept by the constant folding of the plans made so far.
+    private let foldedEntries = Atomic<Int>(0)
 
     /// An engine for `network` ordering eliminations with `heuristic`.
     public init(_ network: BayesianNetwork, heuristic: EliminationHeuristic = .minFill, planCacheLimit: Int = 4096) {
@@ -195,8 +197,24 @@ public final class VariableElimination: InferenceEngine, Sendable {
                 inputs[i] = .init(source: input.source, slice: nil, permuted: values)
             }
         }
-        return CompiledQuery(inputs: inputs, program: program)
+        // Sub-products of the CPTs that enter unsliced are the same on every run: run once.
+        var constants: [Int: [Double]] = [:]
+        for (i, input) in inputs.enumerated() where input.slice == nil {
+            if case .cpt(let v) = input.source { constants[i] = input.permuted ?? network.cpts[v].values }
+        }
+        let limit = min(Self.foldedEntriesPerPlan, max(0, Self.foldedEntriesPerEngine - foldedEntries.load(ordering: .relaxed)))
+        let folded = program.folding(constants: constants, limit: limit)
+        if let f = folded.folded {
+            foldedEntries.add(f.tables.values.reduce(0) { $0 + $1.count }, ordering: .relaxed)
+        }
+        return CompiledQuery(inputs: inputs, program: folded)
     }
+
+    /// The most table entries one plan keeps from constant folding
+    /// (`ContractionProgram.folding`), and all plans of one engine together (counted as
+    /// plans are made; a plan over the bound is run unfolded).
+    static let foldedEntriesPerPlan = 1 << 18
+    static let foldedEntriesPerEngine = 1 << 24
 
     /// The operands of a query of structure `key` after relevance pruning: where each table
     /// comes from (CPT, sliced or not; likelihood; indicator), its axes and head, and the

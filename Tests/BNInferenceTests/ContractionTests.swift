@@ -111,6 +111,33 @@ struct ContractionTests {
         #expect(a.table == b.table && a.logScale == b.logScale)
     }
 
+    @Test("constant folding runs the steps of unchanging inputs once, with the same numbers bit for bit")
+    func constantFolding() throws {
+        var rng = SplitMix64(seed: 5)
+        let card = [0: 3, 1: 4, 2: 2, 3: 5, 4: 3, 5: 2]
+        // Tables 0-2 never change (a chain 0-1-2 summed out into label 3); 3 and 4 do.
+        let tables = [[0, 1], [1, 2], [2, 3], [3, 4], [4, 5]].map { Self.table($0, card, &rng) }
+        let heads: [Int?] = [nil, nil, nil, nil, nil]
+        let budget = Contraction.Budget(1 << 30, name: { "v\($0)" })
+        let program = try ContractionProgram.compile(inputs: tables.map(\.axes), heads: heads, keep: [5], budget: budget)
+        let constants = [0: tables[0].values, 1: tables[1].values, 2: tables[2].values]
+        let folded = program.folding(constants: constants, limit: 1 << 20)
+        let skipped = try #require(folded.folded).skip.filter { $0 }.count
+        #expect(skipped >= 2)                                   // at least the 0-1-2 chain
+        #expect(folded.usedInputs == [false, false, false, true, true])
+        for trial in 0..<3 {
+            var changing = tables
+            for t in 3...4 { changing[t] = Self.table(tables[t].axes.labels, card, &rng) }
+            if trial == 2 { changing[4].values = changing[4].values.map { $0 * 0x1p-40 } }   // rescaled
+            let expected = program.run(changing.map(\.values))
+            let got = folded.run([[], [], []] + changing[3...].map(\.values))
+            #expect(got.table == expected.table && got.logScale == expected.logScale)
+        }
+        // Nothing constant, or over the limit: the program is returned as it was.
+        #expect(program.folding(constants: [4: tables[4].values], limit: 1 << 20).folded == nil)
+        #expect(program.folding(constants: constants, limit: 0).folded == nil)
+    }
+
     @Test("mentions list each label's tables in the order they were added")
     func mentionsKeepTheirOrder() {
         var mentions = Contraction.Mentions(labels: 3, capacity: 1)

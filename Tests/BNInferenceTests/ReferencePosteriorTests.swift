@@ -133,3 +133,31 @@ struct MuninTests {
         #expect(abs(lv - lj) < 1e-9 * max(1, abs(lv)))
     }
 }
+
+@Suite struct FoldedPlanTests {
+    @Test("compiled plans fold their constant sub-products and answer bit for bit as the unfolded program",
+          arguments: ["alarm", "barley", "water", "insurance"])
+    func foldedPlansAnswerAsUnfolded(_ name: String) throws {
+        guard Reference.available else { return }
+        let (net, queries) = try Reference.load(name)
+        let ve = VariableElimination(net)
+        var folded = 0
+        for q in queries.prefix(Reference.isDebug ? 6 : 20) {
+            let f = try Findings(try Evidence(in: net, hard: q.evidence), in: net)
+            let target = net.index(of: q.target)!
+            let key = VariableElimination.PlanKey(targets: [target], findings: f, mode: .posterior, batched: false)
+            let compiled = try ve.compile(key)
+            var plain = compiled.program
+            guard let skip = plain.folded?.skip else { continue }
+            folded += 1
+            plain.folded = nil
+            let got = compiled.program.run(ve.prepare(compiled.inputs, used: compiled.program.usedInputs, f))
+            let expected = plain.run(ve.prepare(compiled.inputs, used: nil, f))
+            #expect(got.table == expected.table && got.logScale == expected.logScale, "\(name): \(q.evidence)")
+            // The folded steps' inputs are not prepared any more.
+            #expect(compiled.program.usedInputs.filter { $0 }.count <= plain.usedInputs.filter { $0 }.count)
+            #expect(skip.contains(true))
+        }
+        #expect(folded > 0, "no plan of \(name) folded a step")
+    }
+}
