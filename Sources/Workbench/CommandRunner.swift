@@ -177,12 +177,7 @@ public final class CommandRunner {
             return message(text)
         case .fit(let method):
             let report = try s.fit(method: method, cancellation: cancellation, progress: progress)
-            var lines = ["fitted \(s.network.count) variables on \(report.rows) rows (\(report.missingCells) missing cells) by \(report.method)"]
-            if let em = report.em {
-                lines.append("EM: \(em.iterations) iterations, \(em.converged ? "converged" : "stopped at the cap")")
-            }
-            lines.append("log-likelihood: \(String(format: "%.4f", report.logLikelihood))  (undo restores the previous tables)")
-            return .init(output: .fit(report), text: lines.joined(separator: "\n"))
+            return .init(output: .fit(report), text: report.text(variables: s.network.count, short: true) + "  (undo restores the previous tables)")
         case .sample(let rows, let seed, let missing, let path):
             let d = try s.sample(rows: rows, seed: seed, missing: missing, to: path)
             return .init(output: .sampled(rows: d.rowCount, path: path),
@@ -205,7 +200,7 @@ public final class CommandRunner {
             return .init(output: .explained(r), text: r.rendered())
         case .bench(let models, let repeats, let queries):
             let lines = try s.bench(models: models, repeats: repeats, queries: queries)
-            return .init(output: .benchmarked(lines), text: renderBench(lines))
+            return .init(output: .benchmarked(lines), text: BenchLine.text(lines))
         case .learn(let settings):
             let r = try s.learn(settings, cancellation: cancellation)
             return .init(output: .learned(r), text: r.text(variables: s.network.count) + "\nundo restores the previous model")
@@ -307,17 +302,6 @@ public final class CommandRunner {
         rows.append(["P(evidence)"] + c.columns.map { BarChart.formatProbability($0.probabilityOfEvidence) })
         let legend = c.columns.map { "  \($0.scenario): \($0.findings)" }
         return "P(\(c.target) | scenario)\n" + TextTable.render(rows, leftAligned: 1, separatorAfter: 0, indent: "  ") + "\n" + legend.joined(separator: "\n")
-    }
-
-    func renderBench(_ lines: [BenchLine]) -> String {
-        func ms(_ x: Double) -> String { String(format: "%.3f", x) }
-        let rows = [["network", "queries", "from", "JT build ms", "single target ms (VE / JT)", "all marginals ms", "max abs diff"]] + lines.map {
-            let r = $0.result
-            return [$0.network, String(r.queries), $0.queries, ms(r.junctionTreeBuildMs),
-                    "\(ms(r.single_target_ms)) (\(ms(r.singleTargetVEMs)) / \(ms(r.singleTargetJTMs)))", ms(r.all_marginals_ms),
-                    String(format: "%.1e", r.max_abs_diff)]
-        }
-        return "median time per query, cold (first run of each query)\n" + TextTable.render(rows, leftAligned: 1, indent: "  ")
     }
 
     private func scenario(_ action: Command.ScenarioAction) throws -> CommandResult {

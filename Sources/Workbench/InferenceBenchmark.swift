@@ -44,27 +44,27 @@ public struct InferenceBenchmark: Sendable {
     /// One network's figures (times in milliseconds).
     public struct Result: Codable, Sendable {
         public var network: String
-        public var queries: Int
-        public var junctionTreeBuildMs: Double
+        var queries: Int
+        var junctionTreeBuildMs: Double
         /// Median per-query cold time of the single-target posterior, the faster engine.
-        public var single_target_ms: Double
-        public var singleTargetVEMs: Double
-        public var singleTargetJTMs: Double
+        var single_target_ms: Double
+        var singleTargetVEMs: Double
+        var singleTargetJTMs: Double
         /// Median per-query cold time of all marginals (junction tree).
-        public var all_marginals_ms: Double
+        var all_marginals_ms: Double
         /// Largest |difference| from the reference over every number checked.
         public var max_abs_diff: Double
         var maxAbsDiffVE: Double
         var maxAbsDiffJT: Double
         /// Bytes of the clique tables plus both directions of every separator: what one
         /// full calibration with materialised tables must touch at least once.
-        public var calibrationBytes: Int
+        var calibrationBytes: Int
         /// Warm medians (a query asked again), when `repeats > 1`.
-        public var singleTargetWarmMs: Double?
-        public var allMarginalsWarmMs: Double?
+        var singleTargetWarmMs: Double?
+        var allMarginalsWarmMs: Double?
         /// `calibrationBytes / bandwidth` in milliseconds, and all-marginals time over it.
-        public var physicalFloorMs: Double?
-        public var floorRatio: Double?
+        var physicalFloorMs: Double?
+        var floorRatio: Double?
     }
 
     public func run(network: BayesianNetwork, reference: ReferenceQueries) throws -> Result {
@@ -145,6 +145,48 @@ public struct InferenceBenchmark: Sendable {
             samples.append(Double(nowNanoseconds() - t0) / 1e6)
         }
         return (samples[0], samples.count > 1 ? median(Array(samples.dropFirst())) : nil)
+    }
+}
+
+// The two text forms of benchmark results, in one place: `credence bench`'s Markdown table
+// (row by row as each network finishes, every figure) and the REPL's `bench` table (aligned,
+// cold times only, with where the queries came from).
+
+extension InferenceBenchmark.Result {
+    /// The head of `credence bench`'s Markdown table, after the measured memory bandwidth
+    /// (bytes/s) and a blank line.
+    public static func markdownHeader(bandwidth: Double) -> String {
+        """
+        memory bandwidth (STREAM-style copy): \(String(format: "%.1f", bandwidth / 1e9)) GB/s
+
+        | network | queries | JT build ms | single target ms, cold (VE / JT) | warm | all marginals ms, cold | warm | max abs diff | calibration tables | floor ms | all-marginals / floor |
+        |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
+        """
+    }
+
+    /// This network's row of `credence bench`'s Markdown table (milliseconds with four
+    /// decimals below 1, two above).
+    public var markdownRow: String {
+        func ms(_ x: Double) -> String { String(format: x < 1 ? "%.4f" : "%.2f", x) }
+        let ratio = String(format: floorRatio.map { $0 >= 10 } ?? false ? "%.0f" : "%.2f", floorRatio ?? .nan)
+        return "| \(network) | \(queries) | \(ms(junctionTreeBuildMs)) | \(ms(single_target_ms)) (\(ms(singleTargetVEMs)) / \(ms(singleTargetJTMs))) "
+            + "| \(singleTargetWarmMs.map(ms) ?? "–") | \(ms(all_marginals_ms)) | \(allMarginalsWarmMs.map(ms) ?? "–") "
+            + "| \(String(format: "%.1e", max_abs_diff)) | \(MemoryBudget.format(calibrationBytes)) | \(ms(physicalFloorMs ?? .nan)) | \(ratio) |"
+    }
+}
+
+extension BenchLine {
+    /// The REPL's `bench` table: one aligned row per network, cold medians in milliseconds
+    /// with three decimals.
+    static func text(_ lines: [BenchLine]) -> String {
+        func ms(_ x: Double) -> String { String(format: "%.3f", x) }
+        let rows = [["network", "queries", "from", "JT build ms", "single target ms (VE / JT)", "all marginals ms", "max abs diff"]] + lines.map {
+            let r = $0.result
+            return [$0.network, String(r.queries), $0.queries, ms(r.junctionTreeBuildMs),
+                    "\(ms(r.single_target_ms)) (\(ms(r.singleTargetVEMs)) / \(ms(r.singleTargetJTMs)))", ms(r.all_marginals_ms),
+                    String(format: "%.1e", r.max_abs_diff)]
+        }
+        return "median time per query, cold (first run of each query)\n" + TextTable.render(rows, leftAligned: 1, indent: "  ")
     }
 }
 
