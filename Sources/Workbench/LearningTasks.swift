@@ -69,7 +69,7 @@ public enum LearningTasks {
 
     /// The estimator of `fit` (and of its M-step): BDeu with `prior` as equivalent sample
     /// size when given, else BDeu(1) for `bayes` and maximum likelihood for `mle` and `em`.
-    public static func estimator(method: FitMethod, prior: Double?) -> ParameterEstimator {
+    static func estimator(method: FitMethod, prior: Double?) -> ParameterEstimator {
         ParameterEstimator(method: prior.map { .bdeu(equivalentSampleSize: $0) }
             ?? (method == .bayes ? .bdeu(equivalentSampleSize: 1) : .maximumLikelihood))
     }
@@ -151,7 +151,7 @@ public enum LearningTasks {
         var scoreValue: Double
         public var edges: [[String]]
         public var iterations: Int
-        public var familiesScored: Int
+        var familiesScored: Int
         /// Rounds of structural EM for data with missing cells (0 for complete data).
         public var completionRounds: Int
         /// The numeric columns that were cut into intervals (their cut points are stored
@@ -477,8 +477,6 @@ public enum LearningTasks {
         public var values: [Double]
         /// The rows with probability zero (listed, not failed, unless `strict`).
         public var impossible: [ImpossibleRow]
-        /// `P(target=state)`, the column names of `credence score`.
-        var columnNames: [String] { states.map { "P(\(target)=\($0))" } }
     }
 
     /// Per-row posteriors of `target` as numbers, through the same `RowScorer` as `score`,
