@@ -82,31 +82,25 @@ public struct InferenceBenchmark: Sendable {
         // Pass 1: single target by variable elimination.
         for (q, evidence, target) in prepared {
             var p: [Double] = []
-            let t = try timesMs { p = try ve.posterior(of: target, given: evidence) }
-            veTimes.append(t.cold)
-            if let w = t.warm { veWarm.append(w) }
+            try time(into: &veTimes, &veWarm) { p = try ve.posterior(of: target, given: evidence) }
             diffVE = max(diffVE, maxDiff(p, q.posterior))
         }
         // Pass 2: single target by the junction tree (evidence set incrementally).
         for (q, evidence, target) in prepared {
             var p: [Double] = []
-            let t = try timesMs {
+            try time(into: &jtTimes, &jtWarm) {
                 try jt.setEvidence(.none)
                 p = try jt.posterior(of: target, given: evidence)
             }
-            jtTimes.append(t.cold)
-            if let w = t.warm { jtWarm.append(w) }
             diffJT = max(diffJT, maxDiff(p, q.posterior))
         }
         // Pass 3: all marginals by the junction tree.
         for (q, evidence, _) in prepared {
             var all: [[Double]] = []
-            let t = try timesMs {
+            try time(into: &allTimes, &allWarm) {
                 try jt.setEvidence(.none)
                 all = try jt.allMarginals(given: evidence)
             }
-            allTimes.append(t.cold)
-            if let w = t.warm { allWarm.append(w) }
             if let expected = q.all_marginals {
                 for (name, values) in expected {
                     diffJT = max(diffJT, maxDiff(all[try network.require(name)], values))
@@ -136,15 +130,17 @@ public struct InferenceBenchmark: Sendable {
                       physicalFloorMs: floor, floorRatio: floor.map { allMs / $0 })
     }
 
-    /// The first run's time and the median of the remaining runs, in milliseconds.
-    private func timesMs(_ body: () throws -> Void) throws -> (cold: Double, warm: Double?) {
+    /// Runs `body` `repeats` times: the first run's time goes to `cold`, the median of the
+    /// others (when there are others) to `warm`, in milliseconds.
+    private func time(into cold: inout [Double], _ warm: inout [Double], _ body: () throws -> Void) throws {
         var samples: [Double] = []
         for _ in 0..<max(1, repeats) {
             let t0 = nowNanoseconds()
             try body()
             samples.append(Double(nowNanoseconds() - t0) / 1e6)
         }
-        return (samples[0], samples.count > 1 ? median(Array(samples.dropFirst())) : nil)
+        cold.append(samples[0])
+        if samples.count > 1 { warm.append(median(Array(samples.dropFirst()))) }
     }
 }
 
