@@ -146,18 +146,15 @@ public final class CommandRunner {
         case .mpe:
             let r = try s.mostProbableExplanation()
             return .init(output: .explanation(r), text: r.text(given: s.findings.description(in: s.network)))
-        case .decide:
-            let r = try s.decide()
-            return .init(output: .decided(r), text: r.text.hasSuffix("\n") ? String(r.text.dropLast()) : r.text)
-        case .policy(let decision):
-            let r = try s.decide()
-            guard let i = r.policies.firstIndex(where: { $0.decision == decision }) else {
-                throw WorkbenchError.usage("\(Quote.name(decision)) is not a decision; the decisions are \(r.policies.map(\.decision).joined(separator: ", "))")
+        case .decide, .policy:
+            var r = try s.decide()
+            if case .policy(let decision) = command {   // one decision's policy and expected utilities
+                guard let i = r.policies.firstIndex(where: { $0.decision == decision }) else {
+                    throw WorkbenchError.usage("\(Quote.name(decision)) is not a decision; the decisions are \(r.policies.map(\.decision).joined(separator: ", "))")
+                }
+                (r.policies, r.expectedUtilities) = ([r.policies[i]], [r.expectedUtilities[i]])
             }
-            var one = r
-            one.policies = [r.policies[i]]
-            one.expectedUtilities = [r.expectedUtilities[i]]
-            return .init(output: .decided(one), text: one.text.hasSuffix("\n") ? String(one.text.dropLast()) : one.text)
+            return .init(output: .decided(r), text: r.text.hasSuffix("\n") ? String(r.text.dropLast()) : r.text)
         case .addUtility(let u):
             try s.addUtility(u)
             return .init(output: .message("utility"), text: "added utility \(u.name)" + (u.parents.isEmpty ? "" : " over \(u.parents.joined(separator: ", "))")

@@ -144,9 +144,8 @@ public struct InferenceBenchmark: Sendable {
     }
 }
 
-// The two text forms of benchmark results, in one place: `credence bench`'s Markdown table
-// (row by row as each network finishes, every figure) and the REPL's `bench` table (aligned,
-// cold times only, with where the queries came from).
+// The two text forms of benchmark results: `credence bench`'s Markdown table (a row as each
+// network finishes, every figure) and the REPL's aligned `bench` table (cold times, sources).
 
 extension InferenceBenchmark.Result {
     /// The head of `credence bench`'s Markdown table, after the measured memory bandwidth

@@ -6,14 +6,9 @@ import Foundation
 // written, undo).
 
 extension LearningTasks.FitReport {
-    /// What was fitted, how EM ended and the log-likelihood, for `credence fit`:
-    ///
-    ///     fitted 8 variables on 1000 rows (312 missing cells) by em
-    ///     EM: 12 iterations, converged, 240 distinct rows
-    ///     log-likelihood: -2210.0123456789
-    ///
-    /// `short` (the REPL's `fit`) leaves out the distinct rows and rounds the log-likelihood
-    /// to four decimals.
+    /// What was fitted (`fitted 8 variables on 1000 rows (312 missing cells) by em`), how EM
+    /// ended and the log-likelihood, for `credence fit`; `short` (the REPL's `fit`) leaves out
+    /// EM's distinct rows and rounds the log-likelihood to four decimals.
     public func text(variables: Int, short: Bool = false) -> String {
         var lines = ["fitted \(variables) variables on \(rows) rows (\(missingCells) missing cells) by \(method)"]
         if let em {

@@ -34,14 +34,14 @@ public enum LearningTasks {
 
     /// What `fit` did.
     public struct FitReport: Codable, Sendable {
-        public var method: String
-        public var rows: Int
-        public var missingCells: Int
+        var method: String
+        var rows: Int
+        var missingCells: Int
         var latentVariables: [String]
-        public var em: ExpectationMaximization.Report?
+        var em: ExpectationMaximization.Report?
         /// Observed-data log-likelihood of the fitted model (natural log); `-inf` (null in
         /// JSON) when a row has probability zero under it.
-        public var logLikelihood: Double
+        var logLikelihood: Double
         /// Rows with probability zero under the fitted model (complete-case estimates can
         /// rule out a row with gaps), and the first of them explained.
         public var impossibleRows: Int = 0

@@ -85,7 +85,6 @@ public final class Session {
         return s
     }
 
-
     /// Whether undo / redo have anything to do.
     var canUndo: Bool { !undoStack.isEmpty }
     var canRedo: Bool { !redoStack.isEmpty }
