@@ -279,19 +279,6 @@ public enum LearningTasks {
     /// the first round with random restarts} until the structure repeats (at most 2); the
     /// parameters are the M-step of further imputations under the result. `progress` hears
     /// of every search step (and EM iteration).
-    public static func learn(_ data: Dataset, algorithm: SearchAlgorithm, score: StructureScore, maxParents: Int,
-                             required: [(String, String)], forbidden: [(String, String)],
-                             restarts: Int, seed: UInt64, start: BayesianNetwork? = nil,
-                             maxIterations: Int? = nil,
-                             discretization: DatasetDiscretization? = nil,
-                             progress: (@Sendable (StructuralEM.Progress) -> Void)? = nil) throws -> (BayesianNetwork, LearnReport) {
-        try learn(data, settings: LearnSettings(algorithm: algorithm, score: score, maxParents: maxParents, required: required,
-                                                forbidden: forbidden, restarts: restarts, seed: seed, start: start,
-                                                maxIterations: maxIterations, discretization: discretization),
-                  progress: progress)
-    }
-
-    /// `learn(_:algorithm:…)` with its options in `settings`.
     public static func learn(_ data: Dataset, settings: LearnSettings,
                              progress: (@Sendable (StructuralEM.Progress) -> Void)? = nil) throws -> (BayesianNetwork, LearnReport) {
         try DataRequirement.requireRows(data, operation: "learn from")
