@@ -19,7 +19,9 @@ public struct Evidence: Hashable, Sendable {
 
     public var isEmpty: Bool { hard.isEmpty && soft.isEmpty && interventions.isEmpty }
 
-    /// Evidence given by names, validated against a network.
+    /// Evidence given by names, checked against a network: the one conversion of findings by
+    /// name into indices (Workbench's `FindingSet`, a `.bn` file's `evidence` block). Names and
+    /// states must exist; a typed likelihood must pass `likelihoodProblem(typed: true)`.
     public init(in network: BayesianNetwork, hard: [String: String] = [:], soft: [String: [Double]] = [:],
                 interventions: [String: String] = [:]) throws(ModelError) {
         var h: [Int: Int] = [:], s: [Int: [Double]] = [:], d: [Int: Int] = [:]
@@ -29,16 +31,8 @@ public struct Evidence: Hashable, Sendable {
         }
         for (name, weights) in soft {
             let v = try network.require(name)
-            let k = network.variables[v].cardinality
-            guard weights.count == k else {
-                throw .invalidLikelihood(variable: name, reason: "needs \(k) weights (one per state), got \(weights.count)")
-            }
-            // Typed likelihoods are P(finding | state), in [0, 1]: above 1 they make P(evidence)
-            // more than a probability (1e308 overflowed it to inf). Only ratios move the
-            // posterior, so any vector can be scaled into range.
-            guard weights.allSatisfy({ $0 >= 0 && $0 <= 1 }), weights.contains(where: { $0 > 0 }) else {
-                let bad = weights.first { !($0 >= 0 && $0 <= 1) }.map { "got \($0)" } ?? "all are zero"
-                throw .invalidLikelihood(variable: name, reason: "weights are P(finding | state): between 0 and 1 and not all zero (\(bad)); only their ratios matter, so divide them by the largest")
+            if let why = Evidence.likelihoodProblem(weights, states: network.variables[v].cardinality, typed: true) {
+                throw .invalidLikelihood(variable: name, reason: why)
             }
             s[v] = weights
         }
@@ -47,5 +41,37 @@ public struct Evidence: Hashable, Sendable {
             d[v] = try network.stateIndex(v, state)
         }
         self.init(hard: h, soft: s, interventions: d)
+    }
+
+    // The checks of evidence, in one place: the named initialiser above runs them on findings
+    // by name, the engines (BNInference's `Findings`) on every query's evidence, which may be
+    // built by index.
+
+    /// Why `(v, s)` is not a variable and one of its states in `network`, or nil.
+    package static func stateProblem(_ v: Int, _ s: Int, in network: BayesianNetwork) -> String? {
+        if let why = variableProblem(v, in: network) { return why }
+        let k = network.variables[v].cardinality
+        return s >= 0 && s < k ? nil : "state #\(s) of \(Quote.name(network.variables[v].name)) is out of range (it has \(k) states)"
+    }
+
+    /// Why `v` is not a variable index of `network`, or nil.
+    package static func variableProblem(_ v: Int, in network: BayesianNetwork) -> String? {
+        v >= 0 && v < network.count ? nil : "there is no variable #\(v) (the network has \(network.count))"
+    }
+
+    /// Why `weights` cannot be a likelihood on a variable with `k` states, or nil: it needs
+    /// one weight per state, not all zero. `typed` (findings a user typed, by name): each
+    /// weight is P(finding | state), in [0, 1], since above 1 they make P(evidence) more than
+    /// a probability (1e308 overflowed it to inf), and only ratios move the posterior, so any
+    /// vector can be scaled into range. Otherwise (evidence built by index) finite and
+    /// non-negative.
+    package static func likelihoodProblem(_ weights: [Double], states k: Int, typed: Bool) -> String? {
+        guard weights.count == k else { return "needs \(k) weights (one per state), got \(weights.count)" }
+        let zero = !weights.contains { $0 > 0 }
+        guard typed else {
+            return weights.allSatisfy({ $0 >= 0 && $0.isFinite }) && !zero ? nil : "must be finite, non-negative and not all zero"
+        }
+        let bad = weights.first { !($0 >= 0 && $0 <= 1) }.map { "got \($0)" } ?? (zero ? "all are zero" : nil)
+        return bad.map { "weights are P(finding | state): between 0 and 1 and not all zero (\($0)); only their ratios matter, so divide them by the largest" }
     }
 }

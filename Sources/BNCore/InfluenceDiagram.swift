@@ -94,9 +94,6 @@ public struct InfluenceDiagram: Equatable, Sendable {
     /// The decision variables in temporal order.
     public var decisions: [Int] { decisionOrder }
 
-    /// A utility node's index by name.
-    public func utilityIndex(of name: String) -> Int? { utilities.firstIndex { $0.name == name } }
-
     /// The information set of `d`: its parents, and under no-forgetting also every earlier
     /// decision and its parents (in the order: earlier information first).
     public func informationSet(of d: Int) -> [Int] {

@@ -189,7 +189,7 @@ public enum EliminationOrdering {
     /// tree built from it, Kjaerulff 1990); ties go to the heuristic listed first. No single
     /// greedy heuristic wins everywhere: on munin1 weighted min-fill gives 188 M entries and
     /// min-fill 430 M; on andes min-fill 0.39 M and min-weight 0.56 M.
-    public static func smallestTotal(for network: BayesianNetwork) -> (heuristic: EliminationHeuristic, order: [Int],
+    static func smallestTotal(for network: BayesianNetwork) -> (heuristic: EliminationHeuristic, order: [Int],
                                                                        report: EliminationOrderReport) {
         var best: (heuristic: EliminationHeuristic, order: [Int], report: EliminationOrderReport)? = nil
         for h in EliminationHeuristic.allCases {

@@ -46,23 +46,17 @@ struct Findings: Sendable {
         given = evidence
         self.network = network
         func name(_ v: Int) -> String { network.variables[v].name }
-        func checkVariable(_ v: Int) throws(InferenceError) {
-            guard v >= 0 && v < n else { throw .invalidEvidence("there is no variable #\(v) (the network has \(n))") }
-        }
         func checkState(_ v: Int, _ s: Int) throws(InferenceError) {
-            let k = network.variables[v].cardinality
-            guard s >= 0 && s < k else {
-                throw .invalidEvidence("state #\(s) of \(Quote.name(name(v))) is out of range (it has \(k) states)")
-            }
+            if let why = Evidence.stateProblem(v, s, in: network) { throw .invalidEvidence(why) }
         }
         for (v, s) in evidence.interventions.sorted(by: { $0.key < $1.key }) {
-            try checkVariable(v); try checkState(v, s)
+            try checkState(v, s)
             fixed[v] = s
             intervened[v] = true
         }
         var conflict: [String] = []
         for (v, s) in evidence.hard.sorted(by: { $0.key < $1.key }) {
-            try checkVariable(v); try checkState(v, s)
+            try checkState(v, s)
             if fixed[v] >= 0 && fixed[v] != s {   // only an intervention fixes v before this loop
                 let states = network.variables[v].states
                 conflict = ["do(\(name(v))=\(states[fixed[v]]))", "\(name(v))=\(states[s])"]
@@ -72,13 +66,9 @@ struct Findings: Sendable {
         }
         var zeroSoft: [String] = []
         for (v, w) in evidence.soft.sorted(by: { $0.key < $1.key }) {
-            try checkVariable(v)
-            let k = network.variables[v].cardinality
-            guard w.count == k else {
-                throw .invalidEvidence("the likelihood on \(Quote.name(name(v))) needs \(k) weights (one per state), got \(w.count)")
-            }
-            guard w.allSatisfy({ $0 >= 0 && $0.isFinite }), w.contains(where: { $0 > 0 }) else {
-                throw .invalidEvidence("the likelihood on \(Quote.name(name(v))) must be finite, non-negative and not all zero")
+            if let why = Evidence.variableProblem(v, in: network) { throw .invalidEvidence(why) }
+            if let why = Evidence.likelihoodProblem(w, states: network.variables[v].cardinality, typed: false) {
+                throw .invalidEvidence("the likelihood on \(Quote.name(name(v))) \(why)")
             }
             if fixed[v] >= 0 {
                 let x = w[fixed[v]]

@@ -33,9 +33,9 @@ public struct JunctionTreeStructure: Sendable {
     /// The cliques containing each variable.
     public let cliquesContaining: [[Int]]
     /// The variables whose CPT each clique holds (`familyClique[v] == c`), ascending.
-    public let assignedFamilies: [[Int]]
+    let assignedFamilies: [[Int]]
     /// The variables homed at each clique (`homeClique[v] == c`), ascending.
-    public let homedVariables: [[Int]]
+    let homedVariables: [[Int]]
     /// The triangulation's cost report (order, width, clique sizes).
     public let report: EliminationOrderReport
     /// Cliques root first, parents before children.

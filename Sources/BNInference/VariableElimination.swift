@@ -40,7 +40,7 @@ public final class VariableElimination: InferenceEngine, Sendable {
     public let network: BayesianNetwork
     public let heuristic: EliminationHeuristic
     /// The largest number of plans kept; the cache is cleared when it would grow past it.
-    public let planCacheLimit: Int
+    let planCacheLimit: Int
     /// Compiled plans by query structure, and the structures seen once.
     private let cache: ProgramCache<PlanKey, CompiledQuery>
     /// CPTs relaid out for compiled plans, by variable and axis order: one copy per layout,
@@ -96,15 +96,6 @@ public final class VariableElimination: InferenceEngine, Sendable {
         out.reserveCapacity(network.count)
         for v in 0..<network.count { out.append(try posterior(of: v, given: evidence)) }
         return out
-    }
-
-    /// The elimination cost of the query `P(targets | evidence)` after pruning: the largest
-    /// table its plan allocates (variable names) and its number of entries.
-    public func largestTable(of targets: [Int], given evidence: Evidence) throws(InferenceError) -> (variables: [String], entries: Int) {
-        try checkTargets(targets)
-        let f = try Findings(evidence, in: network)
-        let q = try plan(PlanKey(targets: targets.filter { f.fixed[$0] < 0 }, findings: f, mode: .posterior, batched: false))
-        return (q.program.largestAxes.labels.map(labelName), q.program.largestEntries)
     }
 
     // MARK: - Plans

@@ -206,12 +206,12 @@ public func credence_learn(_ table: OpaqueRawPointer?, _ optionsJSON: UnsafePoin
         }
         let plan = try LearningTasks.discretization(columns: columns, numeric: o.discretizeNumeric ?? "equal-frequency:4",
                                                     categoricalLimit: o.categoricalLimit ?? 10, target: o.discretizeTarget)
-        let (net, r) = try LearningTasks.learn(data, algorithm: try LearningTasks.SearchAlgorithm(parsing: o.algorithm ?? "hc"),
+        let (net, r) = try LearningTasks.learn(data, settings: .init(algorithm: try LearningTasks.SearchAlgorithm(parsing: o.algorithm ?? "hc"),
                                                score: try LearningTasks.structureScore(o.score ?? "bic", ess: o.ess ?? 1),
                                                maxParents: o.maxParents ?? 4,
                                                required: try pairs(o.require, "require"), forbidden: try pairs(o.forbid, "forbid"),
                                                restarts: o.restarts ?? 0, seed: o.seed ?? 1,
-                                               maxIterations: o.maxIterations, discretization: plan)
+                                               maxIterations: o.maxIterations, discretization: plan))
         try give(net, out)
         if let report { try give(try JSONDocument.encode(r), report) }
     }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Horizontal bar charts of distributions for the terminal:
 ///
 ///     Churn  yes  ██████▌              0.3271
@@ -33,8 +35,3 @@ enum BarChart {
     }
 }
 
-import BNCore
-import Foundation
-
-/// Human-readable sizes for reports (`1.5 GiB`).
-public func formatBytes(_ bytes: Int) -> String { MemoryBudget.format(bytes) }

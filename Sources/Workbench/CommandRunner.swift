@@ -146,18 +146,15 @@ public final class CommandRunner {
         case .mpe:
             let r = try s.mostProbableExplanation()
             return .init(output: .explanation(r), text: r.text(given: s.findings.description(in: s.network)))
-        case .decide:
-            let r = try s.decide()
-            return .init(output: .decided(r), text: r.text.hasSuffix("\n") ? String(r.text.dropLast()) : r.text)
-        case .policy(let decision):
-            let r = try s.decide()
-            guard let i = r.policies.firstIndex(where: { $0.decision == decision }) else {
-                throw WorkbenchError.usage("\(Quote.name(decision)) is not a decision; the decisions are \(r.policies.map(\.decision).joined(separator: ", "))")
+        case .decide, .policy:
+            var r = try s.decide()
+            if case .policy(let decision) = command {   // one decision's policy and expected utilities
+                guard let i = r.policies.firstIndex(where: { $0.decision == decision }) else {
+                    throw WorkbenchError.usage("\(Quote.name(decision)) is not a decision; the decisions are \(r.policies.map(\.decision).joined(separator: ", "))")
+                }
+                (r.policies, r.expectedUtilities) = ([r.policies[i]], [r.expectedUtilities[i]])
             }
-            var one = r
-            one.policies = [r.policies[i]]
-            one.expectedUtilities = [r.expectedUtilities[i]]
-            return .init(output: .decided(one), text: one.text.hasSuffix("\n") ? String(one.text.dropLast()) : one.text)
+            return .init(output: .decided(r), text: r.text.hasSuffix("\n") ? String(r.text.dropLast()) : r.text)
         case .addUtility(let u):
             try s.addUtility(u)
             return .init(output: .message("utility"), text: "added utility \(u.name)" + (u.parents.isEmpty ? "" : " over \(u.parents.joined(separator: ", "))")
@@ -177,12 +174,7 @@ public final class CommandRunner {
             return message(text)
         case .fit(let method):
             let report = try s.fit(method: method, cancellation: cancellation, progress: progress)
-            var lines = ["fitted \(s.network.count) variables on \(report.rows) rows (\(report.missingCells) missing cells) by \(report.method)"]
-            if let em = report.em {
-                lines.append("EM: \(em.iterations) iterations, \(em.converged ? "converged" : "stopped at the cap")")
-            }
-            lines.append("log-likelihood: \(String(format: "%.4f", report.logLikelihood))  (undo restores the previous tables)")
-            return .init(output: .fit(report), text: lines.joined(separator: "\n"))
+            return .init(output: .fit(report), text: report.text(variables: s.network.count, short: true) + "  (undo restores the previous tables)")
         case .sample(let rows, let seed, let missing, let path):
             let d = try s.sample(rows: rows, seed: seed, missing: missing, to: path)
             return .init(output: .sampled(rows: d.rowCount, path: path),
@@ -205,7 +197,7 @@ public final class CommandRunner {
             return .init(output: .explained(r), text: r.rendered())
         case .bench(let models, let repeats, let queries):
             let lines = try s.bench(models: models, repeats: repeats, queries: queries)
-            return .init(output: .benchmarked(lines), text: renderBench(lines))
+            return .init(output: .benchmarked(lines), text: BenchLine.text(lines))
         case .learn(let settings):
             let r = try s.learn(settings, cancellation: cancellation)
             return .init(output: .learned(r), text: r.text(variables: s.network.count) + "\nundo restores the previous model")
@@ -307,17 +299,6 @@ public final class CommandRunner {
         rows.append(["P(evidence)"] + c.columns.map { BarChart.formatProbability($0.probabilityOfEvidence) })
         let legend = c.columns.map { "  \($0.scenario): \($0.findings)" }
         return "P(\(c.target) | scenario)\n" + TextTable.render(rows, leftAligned: 1, separatorAfter: 0, indent: "  ") + "\n" + legend.joined(separator: "\n")
-    }
-
-    func renderBench(_ lines: [BenchLine]) -> String {
-        func ms(_ x: Double) -> String { String(format: "%.3f", x) }
-        let rows = [["network", "queries", "from", "JT build ms", "single target ms (VE / JT)", "all marginals ms", "max abs diff"]] + lines.map {
-            let r = $0.result
-            return [$0.network, String(r.queries), $0.queries, ms(r.junctionTreeBuildMs),
-                    "\(ms(r.single_target_ms)) (\(ms(r.singleTargetVEMs)) / \(ms(r.singleTargetJTMs)))", ms(r.all_marginals_ms),
-                    String(format: "%.1e", r.max_abs_diff)]
-        }
-        return "median time per query, cold (first run of each query)\n" + TextTable.render(rows, leftAligned: 1, indent: "  ")
     }
 
     private func scenario(_ action: Command.ScenarioAction) throws -> CommandResult {

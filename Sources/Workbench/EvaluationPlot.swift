@@ -87,9 +87,9 @@ public struct EvaluationPlot: Sendable {
         let w = Self.width, h = height
         o.open(width: w, height: h, title: "ROC and reliability of \(target) = \(positiveState)")
         // The headline fits in about 85 columns of its bold 17 px font.
-        let s = clip(positiveState, 24), t = clip(target, 85 - 27 - displayWidth(s))
+        let s = clipToWidth(positiveState, 24), t = clipToWidth(target, 85 - 27 - displayWidth(s))
         o.text("ROC and calibration of \(t) = \(s)", x: 24, y: 32, size: 17, weight: "bold")
-        o.text(clip(subtitle, 120), x: 24, y: 54, size: 12.5, fill: "#555555")
+        o.text(clipToWidth(subtitle, 120), x: 24, y: 54, size: 12.5, fill: "#555555")
         drawROC(&o)
         drawReliability(&o)
         o.close()
@@ -101,9 +101,9 @@ public struct EvaluationPlot: Sendable {
         let px = { (v: Double) in x0 + v * size }, py = { (v: Double) in y0 + size - v * size }
         o.text("ROC curve", x: x0, y: y0 - 12, size: 14, weight: "bold")
         o.line(##"<g class="roc">"##)
-        frame(&o, x: x0, y: y0, width: size, height: size)
-        xTicks(&o, left: x0, width: size, bottom: y0 + size)
-        yTicks(&o, left: x0, top: y0, height: size)
+        o.frame(x: x0, y: y0, width: size, height: size)
+        o.xTicks(left: x0, width: size, bottom: y0 + size)
+        o.yTicks(left: x0, top: y0, height: size)
         o.text("false positive rate (1 − specificity)", x: x0 + size / 2, y: y0 + size + 40, anchor: "middle")
         o.text("true positive rate (sensitivity)", x: x0 - 44, y: y0 + size / 2, anchor: "middle", rotate: true)
         o.line(##"<line x1="\##(f(px(0)))" y1="\##(f(py(0)))" x2="\##(f(px(1)))" y2="\##(f(py(1)))" stroke="#999999" stroke-dasharray="5 4"/>"##)
@@ -111,12 +111,12 @@ public struct EvaluationPlot: Sendable {
         for (i, s) in series.enumerated() {
             let c = colour(i)
             let auc = s.roc.area.isNaN ? "AUC n/a (one class only)" : String(format: "AUC %.3f", s.roc.area)
-            legend.append((c, "\(clip(s.name, 34)) · \(auc)"))
+            legend.append((c, "\(clipToWidth(s.name, 34)) · \(auc)"))
             guard !s.roc.points.isEmpty else { continue }
             let pts = s.roc.points.map { "\(f(px($0.falsePositiveRate))),\(f(py($0.truePositiveRate)))" }.joined(separator: " ")
             o.line(##"<polyline class="curve" fill="none" stroke="\##(c)" stroke-width="2" stroke-linejoin="round" points="\##(pts)"><title>\##(xml(s.name)): \##(xml(auc)), \##(s.roc.positives) positive and \##(s.roc.negatives) negative rows</title></polyline>"##)
         }
-        legendBox(&o, legend, notes: ["dashed: chance"], left: x0, top: Self.legendTop)
+        o.legendBox(legend, notes: ["dashed: chance"], left: x0, top: Self.legendTop, lineHeight: Self.lineHeight)
         o.line("</g>")
     }
 
@@ -126,15 +126,15 @@ public struct EvaluationPlot: Sendable {
         let px = { (v: Double) in x0 + v * size }, py = { (v: Double) in y0 + ch - v * ch }
         o.text("Reliability diagram", x: x0, y: y0 - 12, size: 14, weight: "bold")
         o.line(##"<g class="reliability">"##)
-        frame(&o, x: x0, y: y0, width: size, height: ch)
-        frame(&o, x: x0, y: hy, width: size, height: hh, grid: false)
+        o.frame(x: x0, y: y0, width: size, height: ch)
+        o.frame(x: x0, y: hy, width: size, height: hh, grid: false)
         for k in 1..<5 {   // vertical grid through the histogram too
             let x = px(Double(k) / 5)
             o.line(##"<line x1="\##(f(x))" y1="\##(f(hy))" x2="\##(f(x))" y2="\##(f(hy + hh))" stroke="#eeeeee"/>"##)
         }
-        xTicks(&o, left: x0, width: size, bottom: hy + hh)
-        yTicks(&o, left: x0, top: y0, height: ch)
-        let t = clip(target, 22), s = clip(positiveState, 16)
+        o.xTicks(left: x0, width: size, bottom: hy + hh)
+        o.yTicks(left: x0, top: y0, height: ch)
+        let t = clipToWidth(target, 22), s = clipToWidth(positiveState, 16)
         o.text("predicted P(\(t) = \(s))", x: x0 + size / 2, y: y0 + size + 40, anchor: "middle")
         o.text("observed share of \(s)", x: x0 - 44, y: y0 + ch / 2, anchor: "middle", rotate: true)
         o.line(##"<line x1="\##(f(px(0)))" y1="\##(f(py(0)))" x2="\##(f(px(1)))" y2="\##(f(py(1)))" stroke="#999999" stroke-dasharray="5 4"/>"##)
@@ -146,7 +146,7 @@ public struct EvaluationPlot: Sendable {
         for (i, s) in series.enumerated() {
             let c = colour(i)
             let ece = s.reliability.expectedCalibrationError
-            legend.append((c, "\(clip(s.name, 34)) · " + (ece.isNaN ? "no rows" : String(format: "ECE %.3f", ece))))
+            legend.append((c, "\(clipToWidth(s.name, 34)) · " + (ece.isNaN ? "no rows" : String(format: "ECE %.3f", ece))))
             // Series side by side within a bin, so whiskers of equal bins do not hide each other.
             let dx = (Double(i) - (n - 1) / 2) * 5
             let filled = s.reliability.bins.filter { $0.count > 0 }
@@ -174,31 +174,13 @@ public struct EvaluationPlot: Sendable {
         o.text("\(maxCount)", x: x0 - 8, y: hy + 9, size: 11, anchor: "end")
         o.text("rows", x: x0 - 8, y: hy + hh / 2 + 4, size: 11, fill: "#555555", anchor: "end")
         o.text("0", x: x0 - 8, y: hy + hh, size: 11, anchor: "end")
-        legendBox(&o, legend, notes: ["dashed: perfect calibration; dot area ∝ rows", "whiskers: Wilson 95 % interval of the observed share"], left: x0, top: Self.legendTop)
+        o.legendBox(legend, notes: ["dashed: perfect calibration; dot area ∝ rows", "whiskers: Wilson 95 % interval of the observed share"], left: x0, top: Self.legendTop, lineHeight: Self.lineHeight)
         o.line("</g>")
     }
 
     // MARK: pieces
 
     func colour(_ i: Int) -> String { Self.colours[i % Self.colours.count] }
-
-    func frame(_ o: inout SVGText, x: Double, y: Double, width: Double, height: Double, grid: Bool = true) {
-        o.frame(x: x, y: y, width: width, height: height, grid: grid)
-    }
-
-    func xTicks(_ o: inout SVGText, left: Double, width: Double, bottom: Double) {
-        o.xTicks(left: left, width: width, bottom: bottom)
-    }
-
-    func yTicks(_ o: inout SVGText, left: Double, top: Double, height: Double) {
-        o.yTicks(left: left, top: top, height: height)
-    }
-
-    func legendBox(_ o: inout SVGText, _ entries: [(colour: String, label: String)], notes: [String], left x: Double, top y: Double) {
-        o.legendBox(entries, notes: notes, left: x, top: y, lineHeight: Self.lineHeight)
-    }
-
-    func clip(_ s: String, _ limit: Int) -> String { clipToWidth(s, limit) }
 }
 
 // MARK: from the evaluate reports

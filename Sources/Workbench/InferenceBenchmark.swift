@@ -44,27 +44,27 @@ public struct InferenceBenchmark: Sendable {
     /// One network's figures (times in milliseconds).
     public struct Result: Codable, Sendable {
         public var network: String
-        public var queries: Int
-        public var junctionTreeBuildMs: Double
+        var queries: Int
+        var junctionTreeBuildMs: Double
         /// Median per-query cold time of the single-target posterior, the faster engine.
-        public var single_target_ms: Double
-        public var singleTargetVEMs: Double
-        public var singleTargetJTMs: Double
+        var single_target_ms: Double
+        var singleTargetVEMs: Double
+        var singleTargetJTMs: Double
         /// Median per-query cold time of all marginals (junction tree).
-        public var all_marginals_ms: Double
+        var all_marginals_ms: Double
         /// Largest |difference| from the reference over every number checked.
         public var max_abs_diff: Double
         var maxAbsDiffVE: Double
         var maxAbsDiffJT: Double
         /// Bytes of the clique tables plus both directions of every separator: what one
         /// full calibration with materialised tables must touch at least once.
-        public var calibrationBytes: Int
+        var calibrationBytes: Int
         /// Warm medians (a query asked again), when `repeats > 1`.
-        public var singleTargetWarmMs: Double?
-        public var allMarginalsWarmMs: Double?
+        var singleTargetWarmMs: Double?
+        var allMarginalsWarmMs: Double?
         /// `calibrationBytes / bandwidth` in milliseconds, and all-marginals time over it.
-        public var physicalFloorMs: Double?
-        public var floorRatio: Double?
+        var physicalFloorMs: Double?
+        var floorRatio: Double?
     }
 
     public func run(network: BayesianNetwork, reference: ReferenceQueries) throws -> Result {
@@ -82,31 +82,25 @@ public struct InferenceBenchmark: Sendable {
         // Pass 1: single target by variable elimination.
         for (q, evidence, target) in prepared {
             var p: [Double] = []
-            let t = try timesMs { p = try ve.posterior(of: target, given: evidence) }
-            veTimes.append(t.cold)
-            if let w = t.warm { veWarm.append(w) }
+            try time(into: &veTimes, &veWarm) { p = try ve.posterior(of: target, given: evidence) }
             diffVE = max(diffVE, maxDiff(p, q.posterior))
         }
         // Pass 2: single target by the junction tree (evidence set incrementally).
         for (q, evidence, target) in prepared {
             var p: [Double] = []
-            let t = try timesMs {
+            try time(into: &jtTimes, &jtWarm) {
                 try jt.setEvidence(.none)
                 p = try jt.posterior(of: target, given: evidence)
             }
-            jtTimes.append(t.cold)
-            if let w = t.warm { jtWarm.append(w) }
             diffJT = max(diffJT, maxDiff(p, q.posterior))
         }
         // Pass 3: all marginals by the junction tree.
         for (q, evidence, _) in prepared {
             var all: [[Double]] = []
-            let t = try timesMs {
+            try time(into: &allTimes, &allWarm) {
                 try jt.setEvidence(.none)
                 all = try jt.allMarginals(given: evidence)
             }
-            allTimes.append(t.cold)
-            if let w = t.warm { allWarm.append(w) }
             if let expected = q.all_marginals {
                 for (name, values) in expected {
                     diffJT = max(diffJT, maxDiff(all[try network.require(name)], values))
@@ -136,15 +130,58 @@ public struct InferenceBenchmark: Sendable {
                       physicalFloorMs: floor, floorRatio: floor.map { allMs / $0 })
     }
 
-    /// The first run's time and the median of the remaining runs, in milliseconds.
-    private func timesMs(_ body: () throws -> Void) throws -> (cold: Double, warm: Double?) {
+    /// Runs `body` `repeats` times: the first run's time goes to `cold`, the median of the
+    /// others (when there are others) to `warm`, in milliseconds.
+    private func time(into cold: inout [Double], _ warm: inout [Double], _ body: () throws -> Void) throws {
         var samples: [Double] = []
         for _ in 0..<max(1, repeats) {
             let t0 = nowNanoseconds()
             try body()
             samples.append(Double(nowNanoseconds() - t0) / 1e6)
         }
-        return (samples[0], samples.count > 1 ? median(Array(samples.dropFirst())) : nil)
+        cold.append(samples[0])
+        if samples.count > 1 { warm.append(median(Array(samples.dropFirst()))) }
+    }
+}
+
+// The two text forms of benchmark results: `credence bench`'s Markdown table (a row as each
+// network finishes, every figure) and the REPL's aligned `bench` table (cold times, sources).
+
+extension InferenceBenchmark.Result {
+    /// The head of `credence bench`'s Markdown table, after the measured memory bandwidth
+    /// (bytes/s) and a blank line.
+    public static func markdownHeader(bandwidth: Double) -> String {
+        """
+        memory bandwidth (STREAM-style copy): \(String(format: "%.1f", bandwidth / 1e9)) GB/s
+
+        | network | queries | JT build ms | single target ms, cold (VE / JT) | warm | all marginals ms, cold | warm | max abs diff | calibration tables | floor ms | all-marginals / floor |
+        |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
+        """
+    }
+
+    /// This network's row of `credence bench`'s Markdown table (milliseconds with four
+    /// decimals below 1, two above).
+    public var markdownRow: String {
+        func ms(_ x: Double) -> String { String(format: x < 1 ? "%.4f" : "%.2f", x) }
+        let ratio = String(format: floorRatio.map { $0 >= 10 } ?? false ? "%.0f" : "%.2f", floorRatio ?? .nan)
+        return "| \(network) | \(queries) | \(ms(junctionTreeBuildMs)) | \(ms(single_target_ms)) (\(ms(singleTargetVEMs)) / \(ms(singleTargetJTMs))) "
+            + "| \(singleTargetWarmMs.map(ms) ?? "–") | \(ms(all_marginals_ms)) | \(allMarginalsWarmMs.map(ms) ?? "–") "
+            + "| \(String(format: "%.1e", max_abs_diff)) | \(MemoryBudget.format(calibrationBytes)) | \(ms(physicalFloorMs ?? .nan)) | \(ratio) |"
+    }
+}
+
+extension BenchLine {
+    /// The REPL's `bench` table: one aligned row per network, cold medians in milliseconds
+    /// with three decimals.
+    static func text(_ lines: [BenchLine]) -> String {
+        func ms(_ x: Double) -> String { String(format: "%.3f", x) }
+        let rows = [["network", "queries", "from", "JT build ms", "single target ms (VE / JT)", "all marginals ms", "max abs diff"]] + lines.map {
+            let r = $0.result
+            return [$0.network, String(r.queries), $0.queries, ms(r.junctionTreeBuildMs),
+                    "\(ms(r.single_target_ms)) (\(ms(r.singleTargetVEMs)) / \(ms(r.singleTargetJTMs)))", ms(r.all_marginals_ms),
+                    String(format: "%.1e", r.max_abs_diff)]
+        }
+        return "median time per query, cold (first run of each query)\n" + TextTable.render(rows, leftAligned: 1, indent: "  ")
     }
 }
 

@@ -1,8 +1,24 @@
 import BNLearning
 import Foundation
 
-// The one text form of the learning reports, shared by `credence learn`/`evaluate` and the
-// REPL's `learn`/`evaluate` (the front ends add only their own lines: files written, undo).
+// The one text form of the learning reports, shared by `credence fit`/`learn`/`evaluate` and
+// the REPL's `fit`/`learn`/`evaluate` (the front ends add only their own lines: files
+// written, undo).
+
+extension LearningTasks.FitReport {
+    /// What was fitted (`fitted 8 variables on 1000 rows (312 missing cells) by em`), how EM
+    /// ended and the log-likelihood, for `credence fit`; `short` (the REPL's `fit`) leaves out
+    /// EM's distinct rows and rounds the log-likelihood to four decimals.
+    public func text(variables: Int, short: Bool = false) -> String {
+        var lines = ["fitted \(variables) variables on \(rows) rows (\(missingCells) missing cells) by \(method)"]
+        if let em {
+            lines.append("EM: \(em.iterations) iterations, \(em.converged ? "converged" : "stopped at the cap")"
+                         + (short ? "" : ", \(em.distinctRows) distinct rows"))
+        }
+        lines.append("log-likelihood: " + (short ? String(format: "%.4f", logLikelihood) : "\(logLikelihood)"))
+        return lines.joined(separator: "\n")
+    }
+}
 
 extension LearningTasks.LearnReport {
     /// The columns cut into intervals, the learned structure and its score, then one line

@@ -34,14 +34,14 @@ public enum LearningTasks {
 
     /// What `fit` did.
     public struct FitReport: Codable, Sendable {
-        public var method: String
-        public var rows: Int
-        public var missingCells: Int
+        var method: String
+        var rows: Int
+        var missingCells: Int
         var latentVariables: [String]
-        public var em: ExpectationMaximization.Report?
+        var em: ExpectationMaximization.Report?
         /// Observed-data log-likelihood of the fitted model (natural log); `-inf` (null in
         /// JSON) when a row has probability zero under it.
-        public var logLikelihood: Double
+        var logLikelihood: Double
         /// Rows with probability zero under the fitted model (complete-case estimates can
         /// rule out a row with gaps), and the first of them explained.
         public var impossibleRows: Int = 0
@@ -69,7 +69,7 @@ public enum LearningTasks {
 
     /// The estimator of `fit` (and of its M-step): BDeu with `prior` as equivalent sample
     /// size when given, else BDeu(1) for `bayes` and maximum likelihood for `mle` and `em`.
-    public static func estimator(method: FitMethod, prior: Double?) -> ParameterEstimator {
+    static func estimator(method: FitMethod, prior: Double?) -> ParameterEstimator {
         ParameterEstimator(method: prior.map { .bdeu(equivalentSampleSize: $0) }
             ?? (method == .bayes ? .bdeu(equivalentSampleSize: 1) : .maximumLikelihood))
     }
@@ -151,7 +151,7 @@ public enum LearningTasks {
         var scoreValue: Double
         public var edges: [[String]]
         public var iterations: Int
-        public var familiesScored: Int
+        var familiesScored: Int
         /// Rounds of structural EM for data with missing cells (0 for complete data).
         public var completionRounds: Int
         /// The numeric columns that were cut into intervals (their cut points are stored
@@ -279,19 +279,6 @@ public enum LearningTasks {
     /// the first round with random restarts} until the structure repeats (at most 2); the
     /// parameters are the M-step of further imputations under the result. `progress` hears
     /// of every search step (and EM iteration).
-    public static func learn(_ data: Dataset, algorithm: SearchAlgorithm, score: StructureScore, maxParents: Int,
-                             required: [(String, String)], forbidden: [(String, String)],
-                             restarts: Int, seed: UInt64, start: BayesianNetwork? = nil,
-                             maxIterations: Int? = nil,
-                             discretization: DatasetDiscretization? = nil,
-                             progress: (@Sendable (StructuralEM.Progress) -> Void)? = nil) throws -> (BayesianNetwork, LearnReport) {
-        try learn(data, settings: LearnSettings(algorithm: algorithm, score: score, maxParents: maxParents, required: required,
-                                                forbidden: forbidden, restarts: restarts, seed: seed, start: start,
-                                                maxIterations: maxIterations, discretization: discretization),
-                  progress: progress)
-    }
-
-    /// `learn(_:algorithm:…)` with its options in `settings`.
     public static func learn(_ data: Dataset, settings: LearnSettings,
                              progress: (@Sendable (StructuralEM.Progress) -> Void)? = nil) throws -> (BayesianNetwork, LearnReport) {
         try DataRequirement.requireRows(data, operation: "learn from")
@@ -477,8 +464,6 @@ public enum LearningTasks {
         public var values: [Double]
         /// The rows with probability zero (listed, not failed, unless `strict`).
         public var impossible: [ImpossibleRow]
-        /// `P(target=state)`, the column names of `credence score`.
-        var columnNames: [String] { states.map { "P(\(target)=\($0))" } }
     }
 
     /// Per-row posteriors of `target` as numbers, through the same `RowScorer` as `score`,

@@ -114,22 +114,19 @@ extension QueryService {
     public func explain(_ request: QueryRequest, mapOverTargets: Bool) throws -> ExplanationResult {
         let evidence = try request.findings.evidence(in: network)
         let ve = VariableElimination(network)
+        let vars: [Int], states: [Int], logP: Double, logPosterior: Double
         if mapOverTargets {
             guard !request.targets.isEmpty else { throw WorkbenchError.usage("--map needs at least one target variable") }
-            let vars = try request.targets.map { name throws in try network.require(name) }
-            let r = try ve.maximumAPosteriori(of: vars, given: evidence)
-            var a: [String: String] = [:]
-            for (v, s) in zip(r.variables, r.states) { a[network.variables[v].name] = network.variables[v].states[s] }
-            return ExplanationResult(kind: "MAP", assignment: a, variables: vars.map { network.variables[$0].name },
-                                     jointProbability: r.probability, posteriorProbability: r.posterior,
-                                     logJointProbability: r.logProbability)
+            let r = try ve.maximumAPosteriori(of: try request.targets.map { name throws in try network.require(name) }, given: evidence)
+            (vars, states, logP, logPosterior) = (r.variables, r.states, r.logProbability, r.logPosterior)
+        } else {
+            let r = try ve.mostProbableExplanation(given: evidence)
+            (vars, states, logP, logPosterior) = (Array(network.variables.indices), r.states, r.logProbability, r.logPosterior)
         }
-        let r = try ve.mostProbableExplanation(given: evidence)
         var a: [String: String] = [:]
-        for (v, s) in r.states.enumerated() { a[network.variables[v].name] = network.variables[v].states[s] }
-        return ExplanationResult(kind: "MPE", assignment: a, variables: network.names,
-                                 jointProbability: r.probability, posteriorProbability: r.posterior,
-                                 logJointProbability: r.logProbability)
+        for (v, s) in zip(vars, states) { a[network.variables[v].name] = network.variables[v].states[s] }
+        return ExplanationResult(kind: mapOverTargets ? "MAP" : "MPE", assignment: a, variables: vars.map { network.variables[$0].name },
+                                 jointProbability: exp(logP), posteriorProbability: exp(logPosterior), logJointProbability: logP)
     }
 }
 

@@ -33,7 +33,7 @@ extension ReferenceQueries {
     /// reference files were: an ancestral sample first, then per query a uniform target and
     /// `evidenceFraction` of the other variables observed at their sampled states (so
     /// P(evidence) > 0). Answers come from Credence's variable elimination and are marked so.
-    public static func generate(for network: BayesianNetwork, name: String, count: Int = 20,
+    static func generate(for network: BayesianNetwork, name: String, count: Int = 20,
                                 evidenceFraction: Double = 0.1, seed: UInt64 = 20240601) throws -> ReferenceQueries {
         var rng = SplitMix64(seed: seed)
         let sample = ForwardSampler(network).sample(rows: count, seed: seed ^ 0x5eed)

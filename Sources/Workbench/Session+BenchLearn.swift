@@ -67,9 +67,9 @@ extension Session {
             data = try ModelIO.loadData(path: resolve(p)).0
             plan = try LearningTasks.discretization(columns: [], numeric: "equal-frequency:4", categoricalLimit: 10, target: nil)
         }
-        var (learned, report) = try LearningTasks.learn(data, algorithm: settings.algorithm, score: settings.score,
+        var (learned, report) = try LearningTasks.learn(data, settings: .init(algorithm: settings.algorithm, score: settings.score,
                                                         maxParents: settings.maxParents, required: [], forbidden: [],
-                                                        restarts: settings.restarts, seed: settings.seed, discretization: plan)
+                                                        restarts: settings.restarts, seed: settings.seed, discretization: plan))
         guard cancellation?.finish() ?? true else { throw WorkbenchError.usage("interrupted: the model is as it was") }
         learned.name = network.name
         for v in 0..<learned.count {

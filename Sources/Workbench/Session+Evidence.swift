@@ -17,7 +17,7 @@ extension Session {
     /// Checks every pair, then sets each in `kind` and drops the variable from `other`.
     private func set(_ assignments: [(String, String)], _ kind: WritableKeyPath<FindingSet, [String: String]>,
                      dropping other: WritableKeyPath<FindingSet, [String: String]>) throws {
-        for (n, s) in assignments { _ = try network.stateIndex(try network.require(n), s) }
+        for (n, s) in assignments { _ = try FindingSet(evidence: [n: s]).evidence(in: network) }
         for (n, s) in assignments { findings[keyPath: kind][n] = s; findings[keyPath: other][n] = nil }
     }
 

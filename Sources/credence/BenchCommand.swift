@@ -54,10 +54,7 @@ struct BenchCommand: ParsableCommand {
         let bench = InferenceBenchmark(repeats: `repeat`, maxQueries: maxQueries, bandwidth: bandwidth, cpuClock: clock == "cpu")
         var results: [InferenceBenchmark.Result] = []
         if !json {
-            print("memory bandwidth (STREAM-style copy): \(String(format: "%.1f", bandwidth / 1e9)) GB/s")
-            print("")
-            print("| network | queries | JT build ms | single target ms, cold (VE / JT) | warm | all marginals ms, cold | warm | max abs diff | calibration tables | floor ms | all-marginals / floor |")
-            print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+            print(InferenceBenchmark.Result.markdownHeader(bandwidth: bandwidth))
         }
         for item in items {
             FileHandle.standardError.write(Data("bench: \(item.modelPath)\n".utf8))
@@ -74,7 +71,7 @@ struct BenchCommand: ParsableCommand {
             let r = try bench.run(network: network, reference: reference)
             results.append(r)
             if !json {
-                print("| \(r.network) | \(r.queries) | \(fmt(r.junctionTreeBuildMs)) | \(fmt(r.single_target_ms)) (\(fmt(r.singleTargetVEMs)) / \(fmt(r.singleTargetJTMs))) | \(r.singleTargetWarmMs.map(fmt) ?? "–") | \(fmt(r.all_marginals_ms)) | \(r.allMarginalsWarmMs.map(fmt) ?? "–") | \(String(format: "%.1e", r.max_abs_diff)) | \(formatBytes(r.calibrationBytes)) | \(fmt(r.physicalFloorMs ?? .nan)) | \(String(format: r.floorRatio.map { $0 >= 10 } ?? false ? "%.0f" : "%.2f", r.floorRatio ?? .nan)) |")
+                print(r.markdownRow)
             }
         }
         if json {
@@ -90,6 +87,4 @@ struct BenchCommand: ParsableCommand {
             throw ExitCode(1)
         }
     }
-
-    private func fmt(_ ms: Double) -> String { String(format: ms < 1 ? "%.4f" : "%.2f", ms) }
 }

@@ -65,11 +65,7 @@ struct FitCommand: ParsableCommand {
             if json { FileHandle.standardError.write(Data("wrote \(p): the EM log-likelihood trace\n".utf8)) }
         }
         if json { try printJSON(report); return }
-        print("fitted \(network.count) variables on \(report.rows) rows (\(report.missingCells) missing cells) by \(report.method)")
-        if let em = report.em {
-            print("EM: \(em.iterations) iterations, \(em.converged ? "converged" : "stopped at the cap"), \(em.distinctRows) distinct rows")
-        }
-        print("log-likelihood: \(report.logLikelihood)")
+        print(report.text(variables: network.count))
         if let first = report.firstImpossibleRow {
             FileHandle.standardError.write(Data("warning: \(report.impossibleRows) row\(report.impossibleRows == 1 ? " has" : "s have") probability zero under the fitted tables, so the log-likelihood is -inf; the first: \(first.description)\n  hint: complete-case estimates can rule out rows with gaps; --method bayes (a prior) or --method em keeps every row possible\n".utf8))
         }

@@ -90,8 +90,8 @@ struct LearningTasksTests {
     @Test func learnRecoversMostOfAsiaAndScoresRows() throws {
         let net = try asia()
         let data = try LearningTasks.sample(net, rows: 10_000, seed: 5, missing: 0, dropLatent: false)
-        let (learned, report) = try LearningTasks.learn(data, algorithm: .hc, score: .bic, maxParents: 3,
-                                                        required: [], forbidden: [], restarts: 0, seed: 1)
+        let (learned, report) = try LearningTasks.learn(data, settings: .init(algorithm: .hc, score: .bic, maxParents: 3,
+                                                        required: [], forbidden: [], restarts: 0, seed: 1))
         var truth = Set<[String]>(), found = Set<[String]>()
         for v in 0..<net.count { for p in net.parents(of: v) { truth.insert([net.names[p], net.names[v]].sorted()) } }
         for e in report.edges { found.insert(e.sorted()) }
@@ -122,8 +122,8 @@ struct LearningTasksTests {
         try csv.write(toFile: dir + "/t.csv", atomically: true, encoding: .utf8)
         let (raw, _) = try ModelIO.loadData(path: dir + "/t.csv")
         let plan = try LearningTasks.discretization(columns: ["tenure=mdl"], numeric: "equal-width:4", categoricalLimit: 10, target: "churn")
-        let (learned, report) = try LearningTasks.learn(raw, algorithm: .hc, score: .bic, maxParents: 2,
-                                                        required: [], forbidden: [], restarts: 0, seed: 1, discretization: plan)
+        let (learned, report) = try LearningTasks.learn(raw, settings: .init(algorithm: .hc, score: .bic, maxParents: 2,
+                                                        required: [], forbidden: [], restarts: 0, seed: 1, discretization: plan))
         #expect(report.discretized.map(\.name) == ["tenure", "charges"])
         let tenure = learned.variables[learned.index(of: "tenure")!]
         // MDL finds the churn boundary at 12 months: the cut falls at 11 (integers 11 | 12).
