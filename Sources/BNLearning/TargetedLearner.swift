@@ -151,9 +151,11 @@ public struct TargetedLearner: Sendable {
         public var parameters: String = ParameterLearning.generative.rawValue
         /// The penalty `λ` of discriminative tables; nil for counted ones.
         public var penalty: Double? = nil
-        /// `counted`, or `discriminative (λ = …)`: how the tables were fitted, for printing.
+        /// How the tables were fitted, for printing: `discriminative (λ = …)`, `logistic`
+        /// (`dnb`, a regression by its nature), or `counted`.
         public var tablesSummary: String {
-            penalty.map { "discriminative (λ = \(String(format: "%g", $0)))" } ?? "counted"
+            if let lambda = penalty { return "discriminative (λ = \(String(format: "%g", lambda)))" }
+            return structure == ClassifierStructure.discriminativeNaiveBayes.description ? "logistic" : "counted"
         }
     }
 

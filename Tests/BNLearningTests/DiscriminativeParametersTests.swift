@@ -105,23 +105,24 @@ struct DiscriminativeParametersTests {
         #expect(gradient.contains { abs($0) > 1 })   // not a flat point
     }
 
-    /// Fitted tables raise the conditional log-likelihood over the counted ones they start
-    /// from (X4 repeats X1, which counting cannot discount), stay normalised, and sit at a
-    /// stationary point of the penalised objective.
+    /// On the naive-Bayes graph, where X4 repeats X1 and X2 follows X1 (arcs naive Bayes
+    /// lacks), fitted tables raise the conditional log-likelihood well above the counted ones
+    /// they start from (counting takes X1's evidence twice; fitting discounts it), stay
+    /// normalised, and sit at a minimum of the penalised objective.
     @Test func fittedTablesRaiseTheConditionalLikelihood() throws {
         let (truth, data) = try sample(rows: 2_000, seed: 21, missing: 0.1)
         let skeleton = try BayesianNetwork.unconnected(over: data, name: "t", cutPoints: [:])
         let binding = try DataBinding(network: skeleton, data: data)
-        // The true graph, counted (BDeu 1) from the sample.
+        // Naive Bayes' graph, counted (BDeu 1) from the sample.
         var graph = skeleton
-        for v in 0..<truth.count { try graph.setParents(v, to: truth.parents(of: v)) }
+        for v in 1..<truth.count { try graph.setParents(v, to: [0]) }
         let counts = FamilyCounter.counts(families: graph.families, cardinalities: graph.cardinalities, binding: binding, threads: 1)
         let counted = try ParameterEstimator(method: .bdeu(equivalentSampleSize: 1)).apply(counts: counts, to: graph)
         let lambda = 0.5
         let fitted = try #require(try DiscriminativeParameters.networks(counted, target: 0, binding: binding, penalties: [lambda])?.first)
         let before = DiscriminativeParameters.conditionalLogLikelihood(counted, target: 0, binding: binding)
         let after = DiscriminativeParameters.conditionalLogLikelihood(fitted, target: 0, binding: binding)
-        #expect(after > before + 5, "CLL \(before) → \(after)")
+        #expect(after > before + 20, "CLL \(before) → \(after)")
         // Only the class's and its children's tables change; every row sums to 1.
         #expect(fitted.dag == counted.dag)
         for v in 0..<fitted.count {
@@ -131,14 +132,21 @@ struct DiscriminativeParametersTests {
                 #expect(abs(values[(row * r)..<(row * r + r)].reduce(0, +) - 1) < 1e-12)
             }
         }
-        // Stationary: the gradient at the fitted tables (β = ln θ centred per row) is small
-        // against its size at the start.
+        // A minimum: the gradient at the fitted tables (β = ln θ centred per row) is small
+        // against its size at the start, and no step of 0.05 in a random direction lowers
+        // the penalised objective.
         let problem = DiscriminativeParameters.Problem(network: counted, target: 0, binding: binding)
         var g0 = [Double](repeating: 0, count: problem.dimension), g1 = g0
         _ = problem.negativeObjective(problem.startingPoint(counted), lambda: lambda, gradient: &g0)
-        _ = problem.negativeObjective(problem.startingPoint(fitted), lambda: lambda, gradient: &g1)
+        let best = problem.startingPoint(fitted)
+        let value = problem.negativeObjective(best, lambda: lambda, gradient: &g1)
         let norm0 = g0.reduce(0) { max($0, abs($1)) }, norm1 = g1.reduce(0) { max($0, abs($1)) }
-        #expect(norm0 > 1 && norm1 < 1e-3 * norm0, "|g| \(norm0) → \(norm1)")
+        #expect(norm0 > 10 && norm1 < 1e-2 * norm0, "|g| \(norm0) → \(norm1)")
+        var rng = SplitMix64(seed: 2)
+        for _ in 0..<20 {
+            let step = best.map { $0 + 0.05 * (rng.nextUnit() - 0.5) }
+            #expect(problem.negativeObjective(step, lambda: lambda, gradient: &g0) > value - 1e-6)
+        }
     }
 
     /// A class followed by one noisy signal and three near copies of it: counted naive Bayes
