@@ -15,21 +15,25 @@ import Foundation
 /// normalised tables, which every command reads as before. The `β` maximise the penalised
 /// conditional log-likelihood
 ///
-///     CLL(β) = Σ_n w_n ln P_β(c_n | x_n) − (λ/2) Σ β²,
+///     CLL(β) = Σ_n w_n ln P_β(c_n | x_n) − (λ/2) Σ (β − β̂)²,
 ///
-/// the Gaussian prior of precision `λ` pulling every row toward uniform (a table row with
-/// little data stays near uniform whatever the class). The gradient of one row's term is
+/// `β̂ = ln θ̂` (centred per row) of the counted tables `θ̂`: a Gaussian prior of precision
+/// `λ` centred on the counts, so a table row with little data stays near its counted
+/// estimate, and so does the class table, whose entries then stay near the class's
+/// frequencies (centred on uniform instead, the same fit on MLC gave the same held-out
+/// figures but `P(churn = yes) ≈ 0.7` with nothing known, against 0.14 in the data, which
+/// `explain` and queries with few findings would read). The gradient of one row's term is
 /// `∂ ln P(c_n | x_n) / ∂β_{v,u,k} = (1[k = c_n] − P(k | x_n)) (1[x_j = v, pa = (u, k)] − θ_{v|u,k} 1[pa = (u, k)])`
 /// (the softmax's Jacobian times the logistic residual); the fit is L-BFGS
-/// (`LimitedMemoryBFGS`) from the given (generative, BDeu) tables, `β = ln θ` centred per
-/// row, so it starts at the counted model and moves only as far as the held-out log loss
-/// (chosen `λ`) makes worthwhile. CLL is not concave in `β` once a feature has a feature
+/// (`LimitedMemoryBFGS`) from `β̂`, so it starts at the counted model and moves only as far
+/// as the held-out log loss (chosen `λ`) makes worthwhile. CLL is not concave in `β` once a feature has a feature
 /// parent, which is why the start matters (Greiner & Zhou start at the counts too).
 ///
 /// Unlike counted tables, discriminative ones need not describe the joint: the table of a
 /// feature given its parent and the class carries the interaction's effect on the class,
-/// not the frequencies. They answer `P(C | row)` better and `P(feature | …)` worse; what
-/// `explain` shows of the class stays meaningful, as it reads the posterior of `C`.
+/// not the frequencies. They answer `P(C | row)` better and `P(feature | …)` worse; the
+/// penalty's centre keeps them near the counts wherever the class's posterior does not
+/// need them elsewhere, so queries with few findings stay close to the counted model's.
 ///
 /// **Rows with gaps** are used through marginalisation, never dropped or imputed:
 /// `P(c | x_obs) ∝ Σ_{x_miss} ∏_v θ_v`. Missing variables with no observed descendant sum out
@@ -52,11 +56,12 @@ public enum DiscriminativeParameters {
     /// fitted tables have more than `maxParameters` cells.
     public static func networks(_ network: BayesianNetwork, target c: Int, binding: DataBinding,
                                 penalties: [Double], maxIterations: Int = 200) throws -> [BayesianNetwork]? {
-        let problem = Problem(network: network, target: c, binding: binding)
+        var problem = Problem(network: network, target: c, binding: binding)
         guard problem.dimension <= maxParameters else { return nil }
         // From the largest penalty down, each fit starting where the previous one stopped (the
         // first at the given tables): a smaller λ moves the optimum only a little further.
-        var beta = problem.startingPoint(network)
+        problem.centre = problem.startingPoint(network)
+        var beta = problem.centre
         var fitted = [BayesianNetwork?](repeating: nil, count: penalties.count)
         for i in penalties.indices.sorted(by: { penalties[$0] > penalties[$1] || (penalties[$0] == penalties[$1] && $0 < $1) }) {
             let optimizer = LimitedMemoryBFGS(maxIterations: maxIterations, tolerance: 1e-8, gradientTolerance: 1e-5)
@@ -91,6 +96,8 @@ public enum DiscriminativeParameters {
         var unitOffset: [Double] = [], unitBase: [Int] = []
         /// Rows that needed more than `maxCompletions` completions.
         var approximatedRows = 0
+        /// The centre `β̂` of the penalty (empty: 0).
+        var centre: [Double] = []
 
         init(network: BayesianNetwork, target c: Int, binding: DataBinding) {
             let cards = network.cardinalities
@@ -232,7 +239,7 @@ public enum DiscriminativeParameters {
             return lt
         }
 
-        /// `−CLL(β)` and its gradient (into `gradient`).
+        /// `−CLL(β)` (with the penalty `(λ/2)|β − centre|²`) and its gradient (into `gradient`).
         func negativeObjective(_ beta: [Double], lambda: Double, gradient: inout [Double]) -> Double {
             let lt = logTheta(beta)
             var cellWeight = [Double](repeating: 0, count: dimension)
@@ -287,8 +294,9 @@ public enum DiscriminativeParameters {
                     var rowSum = 0.0
                     for j in start..<(start + r) { rowSum += cellWeight[j] }
                     for j in start..<(start + r) {
-                        gradient[j] = -(cellWeight[j] - exp(lt[j]) * rowSum) + lambda * beta[j]
-                        penalty += beta[j] * beta[j]
+                        let d = centre.isEmpty ? beta[j] : beta[j] - centre[j]
+                        gradient[j] = -(cellWeight[j] - exp(lt[j]) * rowSum) + lambda * d
+                        penalty += d * d
                     }
                     start += r
                 }

@@ -84,7 +84,8 @@ struct DiscriminativeParametersTests {
     /// point away from the start, on rows with and without gaps.
     @Test func gradientMatchesFiniteDifferences() throws {
         let (truth, data) = try sample(rows: 300, seed: 8, missing: 0.25)
-        let problem = DiscriminativeParameters.Problem(network: truth, target: 0, binding: try DataBinding(network: truth, data: data))
+        var problem = DiscriminativeParameters.Problem(network: truth, target: 0, binding: try DataBinding(network: truth, data: data))
+        problem.centre = problem.startingPoint(truth)
         // C's table (2) and the tables of X1 (4), X2 (8), X3 (6), X4 (8).
         #expect(problem.dimension == 28)
         #expect(problem.unitOffset.count > problem.truth.count)   // rows with X1 missing have two completions
@@ -123,6 +124,12 @@ struct DiscriminativeParametersTests {
         let before = DiscriminativeParameters.conditionalLogLikelihood(counted, target: 0, binding: binding)
         let after = DiscriminativeParameters.conditionalLogLikelihood(fitted, target: 0, binding: binding)
         #expect(after > before + 20, "CLL \(before) → \(after)")
+        // The penalty is centred on the counts: with a stiff one the fit stays at the counted
+        // tables (class frequencies included), not at uniform ones.
+        let stiff = try #require(try DiscriminativeParameters.networks(counted, target: 0, binding: binding, penalties: [1e6])?.first)
+        for v in 0..<counted.count {
+            #expect(zip(stiff.cpts[v].values, counted.cpts[v].values).allSatisfy { abs($0 - $1) < 1e-3 }, "\(counted.variables[v].name)")
+        }
         // Only the class's and its children's tables change; every row sums to 1.
         #expect(fitted.dag == counted.dag)
         for v in 0..<fitted.count {
@@ -135,7 +142,8 @@ struct DiscriminativeParametersTests {
         // A minimum: the gradient at the fitted tables (β = ln θ centred per row) is small
         // against its size at the start, and no step of 0.05 in a random direction lowers
         // the penalised objective.
-        let problem = DiscriminativeParameters.Problem(network: counted, target: 0, binding: binding)
+        var problem = DiscriminativeParameters.Problem(network: counted, target: 0, binding: binding)
+        problem.centre = problem.startingPoint(counted)
         var g0 = [Double](repeating: 0, count: problem.dimension), g1 = g0
         _ = problem.negativeObjective(problem.startingPoint(counted), lambda: lambda, gradient: &g0)
         let best = problem.startingPoint(fitted)
