@@ -43,8 +43,8 @@ import Foundation
 ///    better on held-out rows. On MLC's telecom churn the graph BAN picks links the
 ///    international plan to its calls and minutes and the service calls to the day minutes;
 ///    counted, those tables describe the features, fitted, they carry the interactions'
-///    effect on churn (nested 10-fold, BENCHMARKS.md: AUC 0.899 → 0.903, log loss
-///    0.217 → 0.211). Where `dnb` already wins (wa_churn, credit_data) nothing changes.
+///    effect on churn (nested 10-fold, BENCHMARKS.md: AUC 0.899 → 0.902, log loss
+///    0.217 → 0.213). Where `dnb` already wins (wa_churn, credit_data) nothing changes.
 /// 4. **The model.** The winning family's graph learned on all rows, fitted with its `α`;
 ///    with missing cells, by EM (Dempster, Laird & Rubin 1977) from the available-case
 ///    estimates, so rows with gaps are used, never dropped or imputed. (W)AODE reads its

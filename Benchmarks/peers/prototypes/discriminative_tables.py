@@ -323,7 +323,8 @@ def main():
     ap.add_argument("--inner", type=int, default=5)
     ap.add_argument("--fixed", help="child:p1,p2;child:p1 ...")
     ap.add_argument("--drop", nargs="*", default=[])
-    ap.add_argument("--centre", default="zero")
+    ap.add_argument("--centre", default="zero", choices=["zero", "gen"],
+                    help="centre of the penalty: 0 (uniform tables) or the counted (ess INIT_ESS) tables")
     ap.add_argument("--lams", nargs="*", type=float)
     a = ap.parse_args()
     global FIXED, COLS, LAM_GRID, CENTRE

@@ -57,8 +57,11 @@ def main():
     ap.add_argument("--lams", nargs="*", type=float, default=[0.3, 1, 3, 10, 30])
     ap.add_argument("--learn-args", default="")
     ap.add_argument("--credence", required=True)
+    ap.add_argument("--centre", default="zero", choices=["zero", "gen"],
+                    help="centre of the penalty: 0 (uniform tables) or the counted tables")
     a = ap.parse_args()
     proto.LAM_GRID = a.lams
+    proto.CENTRE = a.centre
     global CRED
     CRED = a.credence
     table = bc.Table(a.table, bc.TABLES[a.table])
@@ -92,10 +95,11 @@ def main():
         b0 = m.counts_fit(X[train], y[train], np.ones(len(train)), proto.INIT_ESS)
         bd = fit_disc(m, X[train], y[train], b0, lam)
         ld = logloss_auc(m.posterior(bd, X[test]), y[test])
+        prior = np.exp(m.logtheta(bd)[:2])[1]
         pick = ld if dl[lam] < gl[ess] else lg
         out.append((cll, lg, ld, pick))
-        print("fold %2d credence ll %.4f auc %.4f | same graph gen ess=%g ll %.4f auc %.4f | disc lam=%g ll %.4f auc %.4f | inner gen %.4f disc %.4f | %d feats, %d arcs  %.0fs"
-              % (f + 1, cll[0], cll[1], ess, lg[0], lg[1], lam, ld[0], ld[1], gl[ess], dl[lam], len(feats), sum(map(len, ps)), time.time() - t0), flush=True)
+        print("fold %2d credence ll %.4f auc %.4f | same graph gen ess=%g ll %.4f auc %.4f | disc lam=%g ll %.4f auc %.4f | inner gen %.4f disc %.4f | %d feats, %d arcs, fitted P(positive) %.3f  %.0fs"
+              % (f + 1, cll[0], cll[1], ess, lg[0], lg[1], lam, ld[0], ld[1], gl[ess], dl[lam], len(feats), sum(map(len, ps)), prior, time.time() - t0), flush=True)
     o = np.array(out)
     names = ["credence as is", "same graph+bins, generative (inner ess)", "same graph+bins, discriminative (inner lam)", "inner choice gen/disc"]
     print("\n%s, %d folds" % (a.table, len(o)))
