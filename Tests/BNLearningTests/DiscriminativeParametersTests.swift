@@ -106,6 +106,46 @@ struct DiscriminativeParametersTests {
         #expect(gradient.contains { abs($0) > 1 })   // not a flat point
     }
 
+    /// A row whose missing cells would need more completions than `maxCompletions` (three
+    /// missing parents of an observed feature, 20 states each: 8,000) is fitted without the
+    /// families that hold a missing cell, and counted; rows that need few completions are not.
+    @Test func rowsWithTooManyCompletionsLeaveOutTheirMissingFamilies() throws {
+        var net = BayesianNetwork(name: "wide")
+        let c = try net.addVariable(Variable(name: "C", states: ["y", "n"]))
+        let parents = try (0..<3).map { try net.addVariable(Variable(name: "P\($0)", states: (0..<20).map { "s\($0)" })) }
+        let x = try net.addVariable(Variable(name: "X", states: ["a", "b"]))
+        for p in parents { try net.addEdge(from: c, to: p); try net.addEdge(from: p, to: x) }
+        try net.addEdge(from: c, to: x)
+        var rng = SplitMix64(seed: 4)
+        for v in 0..<net.count {
+            let r = net.variables[v].cardinality
+            var values = (0..<net.cpts[v].values.count).map { _ in 0.05 + rng.nextUnit() }
+            for row in 0..<(values.count / r) {
+                let z = values[(row * r)..<(row * r + r)].reduce(0, +)
+                for j in 0..<r { values[row * r + j] /= z }
+            }
+            try net.setCPT(v, Factor(scope: net.familyScope(of: v), values: values))
+        }
+        // Row 0: every cell; row 1: P0 missing (20 completions); row 2: all three missing.
+        let columns: [[Int32]] = [[0, 1, 0], [3, -1, -1], [4, 5, -1], [7, 8, -1], [1, 0, 1]]
+        let data = Dataset(names: net.names, states: net.variables.map(\.states), columns: columns)
+        let binding = try DataBinding(network: net, data: data)
+        let problem = DiscriminativeParameters.Problem(network: net, target: c, binding: binding)
+        #expect(problem.approximatedRows == 1)
+        #expect(problem.rowStart == [0, 1, 21, 22])
+        // Row 2 reads only the class table: every other fitted table holds a missing cell.
+        let m = problem.fitted.count
+        #expect((0..<m).map { problem.unitBase[21 * m + $0] >= 0 } == [true] + [Bool](repeating: false, count: m - 1))
+        // Its posterior is then the class prior; the others' are the network's, exactly.
+        let byProblem = DiscriminativeParameters.conditionalLogLikelihood(net, target: c, binding: binding)
+        let exact = try bruteForceConditionalLogLikelihood(net, data.rows([0, 1]), target: c)
+        let prior = log(net.cpts[c].values[0])      // row 2 is of class y
+        #expect(abs(byProblem - (exact + prior)) < 1e-9)
+        // Row 2's exact posterior is not the prior: the approximation is a real one.
+        let row2 = try bruteForceConditionalLogLikelihood(net, data.rows([2]), target: c)
+        #expect(abs(row2 - prior) > 1e-3)
+    }
+
     /// On the naive-Bayes graph, where X4 repeats X1 and X2 follows X1 (arcs naive Bayes
     /// lacks), fitted tables raise the conditional log-likelihood well above the counted ones
     /// they start from (counting takes X1's evidence twice; fitting discounts it), stay
