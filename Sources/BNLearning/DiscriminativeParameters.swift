@@ -42,8 +42,8 @@ import Foundation
 /// row's posterior the log-sum-exp over completions. The gradient weights each completion by
 /// its share of the row's joint for class `k` (the E-step of EM, exactly, inside the
 /// gradient). A row needing more than `maxCompletions` completions instead has the families
-/// that hold a missing cell left out of its fit (an approximation, reported as
-/// `approximatedRows`); its score under the network is still exact.
+/// that hold a missing cell left out of its fit (an approximation, counted in
+/// `Problem.approximatedRows`); its score under the network is still exact.
 public enum DiscriminativeParameters {
     /// Completions of one row's missing cells enumerated at most.
     public static let maxCompletions = 4096
