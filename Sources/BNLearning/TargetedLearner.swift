@@ -262,13 +262,6 @@ public struct TargetedLearner: Sendable {
                 binned.append((bins, true, cut, columns, skeleton))
                 candidates += try innerCrossValidation(cut, skeleton: skeleton, target: c,
                                                        designs: [(.discriminativeNaiveBayes, .all)], bins: bins, ordered: true)
-                // Naive Bayes on the same bins with discriminative tables: the softmax rows of
-                // both classes penalised toward the counts, a different regulariser from dnb's.
-                if parameterLearnings.contains(.discriminative), bagging == 0 {
-                    let lead = Candidate(structure: ClassifierStructure.naiveBayes.description, features: FeatureSelection.all.rawValue,
-                                         prior: 1, bins: bins, logLoss: .nan, auc: .nan, accuracy: .nan, brier: .nan)
-                    candidates += try innerCrossValidationDiscriminative(cut, skeleton: skeleton, target: c, lead: lead)
-                }
             }
         }
         // The best count-fitted design once more with discriminative tables.
