@@ -166,6 +166,7 @@ struct LearnOptions: Decodable {
     var priors: [Double]?
     var innerFolds: Int?
     var fewValuedBins: [String]?
+    var parameters: [String]?
     var bagging: Int?
 }
 
@@ -197,7 +198,8 @@ public func credence_learn(_ table: OpaqueRawPointer?, _ optionsJSON: UnsafePoin
                 target: target, structures: o.structures, priors: o.priors, innerFolds: o.innerFolds ?? 5,
                 discretization: try LearningTasks.discretization(columns: columns, numeric: o.discretizeNumeric ?? "mdl",
                                                                  categoricalLimit: o.categoricalLimit ?? 10, target: target),
-                maxParents: o.maxParents ?? 4, seed: o.seed ?? 1, fewValuedBins: o.fewValuedBins)
+                maxParents: o.maxParents ?? 4, seed: o.seed ?? 1, fewValuedBins: o.fewValuedBins,
+                parameters: o.parameters)
             learner.bagging = o.bagging ?? 0
             let (net, r) = try LearningTasks.learn(data, with: learner)
             try give(net, out)

@@ -359,10 +359,11 @@ public enum LearningTasks {
     /// options: structure family names (`nb`, `tan`, `kdb1`–`kdb3`, `ban`, `mb-hc`; nil for
     /// all), BDeu priors (nil for the defaults) and the discretisation (nil: MDL against the
     /// target) and the binnings of few-valued numeric columns to choose from (`values`,
-    /// `mdl`; nil for both).
+    /// `mdl`; nil for both) and the ways of fitting the tables (`generative`,
+    /// `discriminative`; nil for both).
     public static func targetedLearner(target: String, structures: [String]?, priors: [Double]?, innerFolds: Int,
                                        discretization: DatasetDiscretization?, maxParents: Int, seed: UInt64,
-                                       fewValuedBins: [String]? = nil) throws -> TargetedLearner {
+                                       fewValuedBins: [String]? = nil, parameters: [String]? = nil) throws -> TargetedLearner {
         let families = try structures.map { names in
             try names.map { name in
                 guard let s = ClassifierStructure(name: name) else {
@@ -388,6 +389,15 @@ public enum LearningTasks {
                 return b
             }
             guard !learner.fewValuedBinnings.isEmpty else { throw WorkbenchError.usage("--few-valued-bins: give values, mdl or both") }
+        }
+        if let names = parameters {
+            learner.parameterLearnings = try names.map { name in
+                guard let p = TargetedLearner.ParameterLearning(rawValue: name.lowercased()) else {
+                    throw WorkbenchError.usage("--parameters: unknown way of fitting the tables \(Quote.name(name)); use generative, discriminative or both (generative,discriminative)")
+                }
+                return p
+            }
+            guard !learner.parameterLearnings.isEmpty else { throw WorkbenchError.usage("--parameters: give generative, discriminative or both") }
         }
         learner.innerFolds = innerFolds
         return learner

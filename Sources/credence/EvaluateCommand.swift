@@ -122,7 +122,7 @@ struct EvaluateCommand: ParsableCommand {
         print("|---|---:|---|---:|---:|---:|---:|")
         for (f, m) in cv.perFold.enumerated() {
             let c = r.chosen[f]
-            print(String(format: "| %d | %d | %@ | %.4f | %.4f | %.4f | %.4f |", f + 1, m.rows, "\(c.structure), \(c.features), \(c.bins) bins, prior \(String(format: "%g", c.prior))",
+            print(String(format: "| %d | %d | %@ | %.4f | %.4f | %.4f | %.4f |", f + 1, m.rows, "\(c.structure), \(c.features), \(c.bins) bins, prior \(String(format: "%g", c.prior)), \(c.tablesSummary) tables",
                          m.accuracy, m.auc, m.logLoss, m.brier))
         }
         let mean = cv.foldMean, sd = cv.foldStandardDeviation

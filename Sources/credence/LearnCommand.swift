@@ -128,22 +128,22 @@ struct LearnCommand: ParsableCommand {
         }
         for c in report.discretized { print("discretised \(c.summary)") }
         print("inner \(report.innerFolds)-fold cross-validation of \(report.target) (\(report.rows) rows): each structure family, feature selection and binning of the few-valued numeric columns with its best BDeu prior (every prior in --json)")
-        print("| structure | features | few-valued bins | prior | log loss | AUC | accuracy | Brier |")
-        print("|---|---|---|---:|---:|---:|---:|---:|")
+        print("| structure | features | few-valued bins | prior | tables | log loss | AUC | accuracy | Brier |")
+        print("|---|---|---|---:|---|---:|---:|---:|---:|")
         var best: [String: ClassifierCandidate] = [:]
         var order: [String] = []
         for c in report.candidates {
-            let key = c.structure + "/" + c.features + "/" + c.bins
+            let key = c.structure + "/" + c.features + "/" + c.bins + "/" + c.parameters
             if best[key] == nil { order.append(key) }
             if best[key].map({ c.logLoss < $0.logLoss }) ?? true { best[key] = c }
         }
         for key in order {
             let c = best[key]!
             let mark = c == report.chosen ? " ← chosen" : ""
-            print(String(format: "| %@ | %@ | %@ | %g | %.4f | %.4f | %.4f | %.4f |%@", c.structure, c.features, c.bins, c.prior, c.logLoss, c.auc, c.accuracy, c.brier, mark))
+            print(String(format: "| %@ | %@ | %@ | %g | %@ | %.4f | %.4f | %.4f | %.4f |%@", c.structure, c.features, c.bins, c.prior, c.tablesSummary, c.logLoss, c.auc, c.accuracy, c.brier, mark))
         }
         let em = report.em.map { ", EM on \(report.missingCells) missing cells in \($0.iterations) iterations" } ?? ""
-        print("chose \(report.chosen.structure) (\(report.chosen.features) features, few-valued columns binned by \(report.chosen.bins)) with BDeu prior \(String(format: "%g", report.chosen.prior))\(em): \(report.edges.count) arcs over \(net.count) variables")
+        print("chose \(report.chosen.structure) (\(report.chosen.features) features, few-valued columns binned by \(report.chosen.bins)) with BDeu prior \(String(format: "%g", report.chosen.prior)), \(report.chosen.tablesSummary) tables\(em): \(report.edges.count) arcs over \(net.count) variables")
         if let b = report.bagging {
             print("bagged \(b.replicates) bootstrap graphs: averaged graph of the arcs in at least \(Int(b.threshold * 100)) % of them, tables of every bootstrap mixed under the latent root '\(b.mixtureRoot)'")
             print("| arc | strength | direction |")

@@ -271,7 +271,8 @@ struct TargetedLearnerTests {
             y.append(Double(rng.next() % 10_000) / 10_000 < p ? "churn" : "stay")
         }
         let data = try table(["x": x, "g": g, "y": y], order: ["x", "g", "y"])
-        let learner = TargetedLearner(target: "y", structures: [.naiveBayes, .tan], priors: [1, 10], innerFolds: 4)
+        var learner = TargetedLearner(target: "y", structures: [.naiveBayes, .tan], priors: [1, 10], innerFolds: 4)
+        learner.parameterLearnings = [.generative]     // discriminative tables: DiscriminativeParametersTests
         let (net, report) = try learner.learn(data)
         // MDL finds the cut between 50 and 51 (the only change in P(y | x)).
         let cut = try #require(report.discretized.first { $0.name == "x" })
@@ -302,6 +303,7 @@ struct TargetedLearnerTests {
         #expect(DatasetDiscretization(automatic: .mdl, target: "y").fewValuedColumns(of: data) == ["calls", "senior"])
         var learner = TargetedLearner(target: "y", structures: [.naiveBayes, .tan, .kdb(1)], priors: [1, 10], innerFolds: 4)
         learner.binningLeaders = 2
+        learner.parameterLearnings = [.generative]     // discriminative tables: DiscriminativeParametersTests
         let (net, report) = try learner.learn(data)
         // Every design under `values`; under `mdl` only the two designs that led under `values`.
         let byBins = Dictionary(grouping: report.candidates, by: \.bins)
@@ -329,7 +331,8 @@ struct TargetedLearnerTests {
         // A table whose only few-valued column MDL cuts exactly as its values: one binning tried.
         let flags = try table(["senior": senior, "y": y], order: ["senior", "y"])
         let (_, once) = try TargetedLearner(target: "y", structures: [.naiveBayes], priors: [1], innerFolds: 3).learn(flags)
-        #expect(once.candidates.map(\.bins) == ["values", "values"])   // nb with either feature selection
+        // nb with either feature selection (then nb's best once more with discriminative tables)
+        #expect(once.candidates.filter { $0.parameters == "generative" }.map(\.bins) == ["values", "values"])
     }
 
     /// With dnb among the families, it is fitted once more on 10 equal-frequency bins with
@@ -339,8 +342,9 @@ struct TargetedLearnerTests {
     /// carries its ten bins.
     @Test func orderedDnbOnFineBinsIsChosenWhereTheEffectIsSmooth() throws {
         let raw = try smoothTable(rows: 2_000, seed: 22)
-        let learner = TargetedLearner(target: "y", structures: [.naiveBayes, .discriminativeNaiveBayes], priors: [1, 5, 20],
+        var learner = TargetedLearner(target: "y", structures: [.naiveBayes, .discriminativeNaiveBayes], priors: [1, 5, 20],
                                       innerFolds: 4)
+        learner.parameterLearnings = [.generative]     // discriminative tables: DiscriminativeParametersTests
         let (net, report) = try learner.learn(raw)
         let fine = report.candidates.filter { $0.bins == "values+equal-frequency:10" }
         #expect(fine.count == 3 && fine.allSatisfy { $0.structure == "dnb" && $0.features == "all" })
@@ -368,7 +372,8 @@ struct TargetedLearnerTests {
     @Test func rowsWithGapsAreUsedByEM() throws {
         let truth = try truth()
         let data = ForwardSampler(truth).sample(rows: 2_000, seed: 5, options: .init(missing: 0.2, missingColumns: [1, 2, 3]))
-        let learner = TargetedLearner(target: "C", structures: [.naiveBayes], priors: [1], innerFolds: 3)
+        var learner = TargetedLearner(target: "C", structures: [.naiveBayes], priors: [1], innerFolds: 3)
+        learner.parameterLearnings = [.generative]     // EM's tables, not refitted for P(C | row)
         let (net, report) = try learner.learn(data)
         #expect(report.missingCells == data.missingCount && data.missingCount > 0)
         let em = try #require(report.em)

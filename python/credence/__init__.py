@@ -59,7 +59,7 @@ def learn(df: pd.DataFrame, target: Optional[str] = None, *, algorithm: Optional
           discretize: Optional[Mapping[str, str]] = None, discretize_numeric: Optional[str] = None,
           categorical_limit: Optional[int] = None, structures: Optional[Sequence[str]] = None,
           priors: Optional[Sequence[float]] = None, inner_folds: Optional[int] = None,
-          few_valued_bins: Optional[Sequence[str]] = None,
+          few_valued_bins: Optional[Sequence[str]] = None, parameters: Optional[Sequence[str]] = None,
           bagging: Optional[int] = None, weights: Optional[Sequence[float]] = None) -> Network:
     """A network learned from `df` (``credence learn``): structure search (``hc`` or
     ``tabu`` on ``bic``, ``aic``, ``bdeu`` or ``k2``) and BDeu parameters; structural EM when
@@ -70,7 +70,9 @@ def learn(df: pd.DataFrame, target: Optional[str] = None, *, algorithm: Optional
     With `target`, the classifier pipeline of ``credence learn --target``: MDL bins against
     the target, then the structure family (naive Bayes, TAN, KDB, BAN, ...), prior and
     binning of few-valued numeric columns (`few_valued_bins`: ``values``, ``mdl`` or both,
-    the default) with the best inner cross-validated log loss. The report is ``result.report``. `weights`
+    the default) and the tables (`parameters`: ``generative`` counts, ``discriminative``
+    tables fitted for P(target | row), or both, the default) with the best inner
+    cross-validated log loss. The report is ``result.report``. `weights`
     (one per row) weighs each row, e.g. distinct rows with their counts (credence.spark)."""
     opts: Dict[str, Any] = {"seed": int(seed)}
     for key, value in (("target", target), ("algorithm", algorithm), ("score", score), ("ess", ess),
@@ -80,6 +82,7 @@ def learn(df: pd.DataFrame, target: Optional[str] = None, *, algorithm: Optional
                        ("structures", list(structures) if structures else None),
                        ("priors", list(priors) if priors else None), ("innerFolds", inner_folds),
                        ("fewValuedBins", list(few_valued_bins) if few_valued_bins else None),
+                       ("parameters", list(parameters) if parameters else None),
                        ("bagging", bagging)):
         if value is not None:
             opts[key] = value

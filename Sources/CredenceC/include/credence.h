@@ -159,7 +159,7 @@ int32_t credence_fit(credence_network *net, credence_table *table, const char *o
 /* `credence learn`: options {algorithm, score, ess, maxParents, require: [[A, B]], forbid,
  * restarts, maxIterations, seed, discretize: {column: method}, discretizeNumeric,
  * categoricalLimit, discretizeTarget} or, with `target`, the classifier pipeline of
- * `learn --target` {target, structures, priors, innerFolds, fewValuedBins, bagging, maxParents,
+ * `learn --target` {target, structures, priors, innerFolds, fewValuedBins, parameters, bagging, maxParents,
  * seed, discretize, discretizeNumeric, categoricalLimit}. */
 int32_t credence_learn(credence_table *table, const char *options, credence_network **out,
                        credence_result **report, char *err, size_t err_cap);
