@@ -69,7 +69,7 @@ def to_parquet(csv: str) -> str:
     return path
 
 
-def one_score(cores: int, path: str) -> dict:
+def one_score(cores: int, path: str, threads: int = 0) -> dict:
     """Runs in its own process (one SparkContext a process): scoring at local[cores]."""
     import credence
     from credence import spark as cs
@@ -79,35 +79,63 @@ def one_score(cores: int, path: str) -> dict:
     sdf = read(session, path)
     rows = sdf.count()  # reads the file once (page cache), outside the timing
     t = time.perf_counter()
-    cs.score(sdf, net, TARGET).write.format("noop").mode("overwrite").save()
+    cs.score(sdf, net, TARGET, threads=threads or None).write.format("noop").mode("overwrite").save()
     seconds = time.perf_counter() - t
     session.stop()
     return {"cores": cores, "rows": rows, "seconds": seconds, "rows_per_s": rows / seconds}
 
 
-def one_em(cores: int, csv: str, iterations: int) -> dict:
+def one_em(cores: int, csv: str, iterations: int, partitions: int = 0, threads: int = 0) -> dict:
     import credence
     from credence import spark as cs
 
     session = spark_session(cores)
     net = credence.load(str(ALARM))
     sdf = session.read.csv(csv, header=True)
+    jvm = jvm_figures(session)
+    sums, sums_jvm = cs._sums, []
+
+    def timed_sums(*args, **kwargs):  # each E-step's JVM CPU and GC seconds (local mode: one JVM)
+        before = jvm()
+        try:
+            return sums(*args, **kwargs)
+        finally:
+            sums_jvm.append({k: v - before[k] for k, v in jvm().items()})
+
+    cs._sums = timed_sums
     t = time.perf_counter()
-    fitted = cs.fit(sdf, net, method="em", max_iter=iterations, tolerance=0.0)
+    fitted = cs.fit(sdf, net, method="em", max_iter=iterations, tolerance=0.0, partitions=partitions or None,
+                    threads=threads or None)
     seconds = fitted.report["seconds"]
     session.stop()
     return {"cores": cores, "rows": int(fitted.report["rows"]), "patterns": fitted.report["distinctRows"],
             "total_s": time.perf_counter() - t, "patterns_s": fitted.report["patternSeconds"],
-            "s_per_iteration": sum(seconds[1:]) / max(1, len(seconds) - 1), "iteration_s": seconds}
+            "s_per_iteration": sum(seconds[1:]) / max(1, len(seconds) - 1), "iteration_s": seconds,
+            "work": fitted.report["work"], "jvm": sums_jvm[:len(seconds)]}
+
+
+def jvm_figures(session):
+    """A function of no arguments giving the JVM's CPU seconds and GC seconds so far (in
+    local mode the executors are threads of the driver's JVM)."""
+    jvm = session.sparkContext._jvm
+    stat = Path(f"/proc/{jvm.java.lang.ProcessHandle.current().pid()}/stat")
+    tick = os.sysconf("SC_CLK_TCK")
+    gcs = list(jvm.java.lang.management.ManagementFactory.getGarbageCollectorMXBeans())
+
+    def figures() -> dict:
+        fields = stat.read_text().rsplit(")", 1)[1].split()
+        return {"jvmCpuSeconds": (int(fields[11]) + int(fields[12])) / tick,  # utime + stime
+                "gcSeconds": sum(g.getCollectionTime() for g in gcs) / 1e3}
+    return figures
 
 
 def child(args) -> None:
     if args.task == "parquet":
         result = {"parquet": to_parquet(args.csv)}
     elif args.task == "score":
-        result = one_score(args.cores, args.csv)
+        result = one_score(args.cores, args.csv, args.threads)
     else:
-        result = one_em(args.cores, args.csv, args.iterations)
+        result = one_em(args.cores, args.csv, args.iterations, args.partitions, args.threads)
     print(json.dumps(result))
 
 
@@ -128,6 +156,9 @@ def main() -> None:
     ap.add_argument("--cores", type=int, default=1)
     ap.add_argument("--csv")
     ap.add_argument("--iterations", type=int, default=4)
+    ap.add_argument("--threads", type=int, default=0,
+                    help="C-call threads per Spark task (0: the task's CPUs, spark.task.cpus = 1)")
+    ap.add_argument("--partitions", type=int, default=0, help="EM: repartition the patterns to this many (0: as the groupBy leaves them)")
     ap.add_argument("--parquet", action="store_true", help="also score from a Parquet copy of each CSV file")
     args = ap.parse_args()
     if args.child:
