@@ -5,8 +5,15 @@ streaming `credence score` on the same CSV (alarm, 37 columns, 30 % of cells mis
 by `credence sample`), read by Spark from the CSV file and, with `--parquet`, also from a
 Parquet copy written beforehand (a warehouse table's form; the copy is not timed). EM:
 seconds per iteration of credence.spark.fit(method="em") against
-the number of distinct patterns. Data lives under a temporary directory (default /tmp),
+the number of distinct patterns, with each E-step's executor figures (fit's report "work":
+task, CPU, table and C-call seconds) and the JVM's CPU and GC seconds ("jvm"), which trace
+where an iteration's time goes. Data lives under a temporary directory (default /tmp),
 deleted afterwards.
+
+One measurement on a CSV already drawn (BENCHMARKS.md, "EM over Spark traced"):
+    .venv/bin/python Benchmarks/spark/bench_spark.py --child em --cores 2 --csv alarm_300000.csv \
+        --iterations 4 [--threads N] [--partitions P]
+    taskset -c 0 .venv/bin/python Benchmarks/spark/bench_spark.py --child score --cores 1 --csv alarm_1000000.csv
 
 Usage (from the repository, after `make test-spark` has installed the venv):
     .venv/bin/python Benchmarks/spark/bench_spark.py --rows 1000000 3000000 \
