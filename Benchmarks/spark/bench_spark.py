@@ -5,8 +5,15 @@ streaming `credence score` on the same CSV (alarm, 37 columns, 30 % of cells mis
 by `credence sample`), read by Spark from the CSV file and, with `--parquet`, also from a
 Parquet copy written beforehand (a warehouse table's form; the copy is not timed). EM:
 seconds per iteration of credence.spark.fit(method="em") against
-the number of distinct patterns. Data lives under a temporary directory (default /tmp),
+the number of distinct patterns, with each E-step's executor figures (fit's report "work":
+task, CPU, table and C-call seconds) and the JVM's CPU and GC seconds ("jvm"), which trace
+where an iteration's time goes. Data lives under a temporary directory (default /tmp),
 deleted afterwards.
+
+One measurement on a CSV already drawn (BENCHMARKS.md, "EM over Spark traced"):
+    .venv/bin/python Benchmarks/spark/bench_spark.py --child em --cores 2 --csv alarm_300000.csv \
+        --iterations 4 [--threads N] [--partitions P]
+    taskset -c 0 .venv/bin/python Benchmarks/spark/bench_spark.py --child score --cores 1 --csv alarm_1000000.csv
 
 Usage (from the repository, after `make test-spark` has installed the venv):
     .venv/bin/python Benchmarks/spark/bench_spark.py --rows 1000000 3000000 \
@@ -69,7 +76,7 @@ def to_parquet(csv: str) -> str:
     return path
 
 
-def one_score(cores: int, path: str) -> dict:
+def one_score(cores: int, path: str, threads: int = 0) -> dict:
     """Runs in its own process (one SparkContext a process): scoring at local[cores]."""
     import credence
     from credence import spark as cs
@@ -79,35 +86,63 @@ def one_score(cores: int, path: str) -> dict:
     sdf = read(session, path)
     rows = sdf.count()  # reads the file once (page cache), outside the timing
     t = time.perf_counter()
-    cs.score(sdf, net, TARGET).write.format("noop").mode("overwrite").save()
+    cs.score(sdf, net, TARGET, threads=threads or None).write.format("noop").mode("overwrite").save()
     seconds = time.perf_counter() - t
     session.stop()
     return {"cores": cores, "rows": rows, "seconds": seconds, "rows_per_s": rows / seconds}
 
 
-def one_em(cores: int, csv: str, iterations: int) -> dict:
+def one_em(cores: int, csv: str, iterations: int, partitions: int = 0, threads: int = 0) -> dict:
     import credence
     from credence import spark as cs
 
     session = spark_session(cores)
     net = credence.load(str(ALARM))
     sdf = session.read.csv(csv, header=True)
+    jvm = jvm_figures(session)
+    sums, sums_jvm = cs._sums, []
+
+    def timed_sums(*args, **kwargs):  # each E-step's JVM CPU and GC seconds (local mode: one JVM)
+        before = jvm()
+        try:
+            return sums(*args, **kwargs)
+        finally:
+            sums_jvm.append({k: v - before[k] for k, v in jvm().items()})
+
+    cs._sums = timed_sums
     t = time.perf_counter()
-    fitted = cs.fit(sdf, net, method="em", max_iter=iterations, tolerance=0.0)
+    fitted = cs.fit(sdf, net, method="em", max_iter=iterations, tolerance=0.0, partitions=partitions or None,
+                    threads=threads or None)
     seconds = fitted.report["seconds"]
     session.stop()
     return {"cores": cores, "rows": int(fitted.report["rows"]), "patterns": fitted.report["distinctRows"],
             "total_s": time.perf_counter() - t, "patterns_s": fitted.report["patternSeconds"],
-            "s_per_iteration": sum(seconds[1:]) / max(1, len(seconds) - 1), "iteration_s": seconds}
+            "s_per_iteration": sum(seconds[1:]) / max(1, len(seconds) - 1), "iteration_s": seconds,
+            "work": fitted.report["work"], "jvm": sums_jvm[:len(seconds)]}
+
+
+def jvm_figures(session):
+    """A function of no arguments giving the JVM's CPU seconds and GC seconds so far (in
+    local mode the executors are threads of the driver's JVM)."""
+    jvm = session.sparkContext._jvm
+    stat = Path(f"/proc/{jvm.java.lang.ProcessHandle.current().pid()}/stat")
+    tick = os.sysconf("SC_CLK_TCK")
+    gcs = list(jvm.java.lang.management.ManagementFactory.getGarbageCollectorMXBeans())
+
+    def figures() -> dict:
+        fields = stat.read_text().rsplit(")", 1)[1].split()
+        return {"jvmCpuSeconds": (int(fields[11]) + int(fields[12])) / tick,  # utime + stime
+                "gcSeconds": sum(g.getCollectionTime() for g in gcs) / 1e3}
+    return figures
 
 
 def child(args) -> None:
     if args.task == "parquet":
         result = {"parquet": to_parquet(args.csv)}
     elif args.task == "score":
-        result = one_score(args.cores, args.csv)
+        result = one_score(args.cores, args.csv, args.threads)
     else:
-        result = one_em(args.cores, args.csv, args.iterations)
+        result = one_em(args.cores, args.csv, args.iterations, args.partitions, args.threads)
     print(json.dumps(result))
 
 
@@ -128,6 +163,9 @@ def main() -> None:
     ap.add_argument("--cores", type=int, default=1)
     ap.add_argument("--csv")
     ap.add_argument("--iterations", type=int, default=4)
+    ap.add_argument("--threads", type=int, default=0,
+                    help="C-call threads per Spark task (0: the task's CPUs, spark.task.cpus = 1)")
+    ap.add_argument("--partitions", type=int, default=0, help="EM: repartition the patterns to this many (0: as the groupBy leaves them)")
     ap.add_argument("--parquet", action="store_true", help="also score from a Parquet copy of each CSV file")
     args = ap.parse_args()
     if args.child:

@@ -62,18 +62,30 @@ public struct ClassificationMetrics: Sendable, Equatable, Codable {
         /// Adds rows: their true states (-1 missing: skipped) and predicted distributions.
         public mutating func add(truth batch: [Int32], predictions: [[Double]]) {
             precondition(batch.count == predictions.count)
+            for (y, p) in zip(batch, predictions) { add(y, p[...]) }
+        }
+
+        /// `add(truth:predictions:)` with the distributions laid end to end, row-major:
+        /// `flat[i · states + s]` is row `i`'s probability of state `s` (the same sums).
+        public mutating func add(truth batch: [Int32], flat: [Double]) {
+            precondition(flat.count == batch.count * states)
+            for (i, y) in batch.enumerated() { add(y, flat[(i * states)..<((i + 1) * states)]) }
+        }
+
+        /// Adds one row (skipped when its truth `y` is missing).
+        private mutating func add(_ y: Int32, _ p: ArraySlice<Double>) {
+            guard y >= 0 else { return }
             let k = states
-            for (y, p) in zip(batch, predictions) where y >= 0 {
-                n += 1
-                let yi = Int(y)
-                let argmax = p.indices.max { p[$0] < p[$1] } ?? 0
-                if argmax == yi { correct += 1 }
-                confusion[yi][argmax] += 1
-                ll -= log(min(1, max(p[yi], 1e-15)))
-                for j in 0..<k { let d = p[j] - (j == yi ? 1 : 0); brier += d * d }
-                truth.append(y)
-                if k == 2 { scores[0].append(p[positive]) } else { for c in 0..<k { scores[c].append(p[c]) } }
-            }
+            n += 1
+            let yi = Int(y)
+            let base = p.startIndex
+            let argmax = (p.indices.max { p[$0] < p[$1] } ?? base) - base
+            if argmax == yi { correct += 1 }
+            confusion[yi][argmax] += 1
+            ll -= log(min(1, max(p[base + yi], 1e-15)))
+            for j in 0..<k { let d = p[base + j] - (j == yi ? 1 : 0); brier += d * d }
+            truth.append(y)
+            if k == 2 { scores[0].append(p[base + positive]) } else { for c in 0..<k { scores[c].append(p[base + c]) } }
         }
 
         public var metrics: ClassificationMetrics {

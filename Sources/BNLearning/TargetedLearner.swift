@@ -378,34 +378,38 @@ public struct TargetedLearner: Sendable {
         let k = max(2, min(innerFolds, data.rowCount))
         let fold = Evaluation.stratifiedFolds(classes: data.columns[c], folds: k, seed: seed)
         let priors = self.priors, maxParents = self.maxParents, seed = self.seed
-        let perFold: [Result<[[[Double]]], Error>] = parallelMap(k) { f in
+        // Each fold's predictions, flat (test rows × classes, row-major) per candidate
+        // (`[design * priors + prior]`): 8 bytes a class and row, where a row's own array
+        // cost a heap block each, rows × candidates of them.
+        let perFold: [Result<[[Double]], Error>] = parallelMap(k) { f in
             Result {
                 let train = data.rows(fold.indices.filter { fold[$0] != f })
                 let test = data.rows(fold.indices.filter { fold[$0] == f })
                 let binding = try DataBinding(network: skeleton, data: train)
-                // predictions[design * priors + prior][row]
-                var out: [[[Double]]] = []
+                var out: [[Double]] = []
                 for (s, selection) in designs {
                     for fitted in try s.fits(target: c, skeleton: skeleton, binding: binding, priors: priors,
                                              maxParents: maxParents, features: selection, seed: seed, threads: 1,
                                              ordered: ordered) {
-                        out.append(try Evaluation.predict(fitted, on: test, target: target).predictions)
+                        out.append(try Evaluation.predict(fitted, on: test, target: target).predictions.flatMap { $0 })
                     }
                 }
                 return out
             }
         }
-        var pooled = [[[Double]]](repeating: [], count: designs.count * priors.count)
-        var truth: [Int32] = []
+        // The folds' rows added in fold order, as pooling them first did: the same sums, bit
+        // for bit (`ClassificationMetrics.Accumulator`).
+        let classes = skeleton.variables[c].cardinality
+        var pooled = [ClassificationMetrics.Accumulator](repeating: .init(states: classes), count: designs.count * priors.count)
         for f in 0..<k {
             let predictions = try perFold[f].get()
-            for m in pooled.indices { pooled[m] += predictions[m] }
-            truth += fold.indices.filter { fold[$0] == f }.map { data.columns[c][$0] }
+            let truth = fold.indices.filter { fold[$0] == f }.map { data.columns[c][$0] }
+            for m in pooled.indices { pooled[m].add(truth: truth, flat: predictions[m]) }
         }
         var result: [Candidate] = []
         for (di, (s, selection)) in designs.enumerated() {
             for (ai, a) in priors.enumerated() {
-                let m = ClassificationMetrics(truth: truth, predictions: pooled[di * priors.count + ai])
+                let m = pooled[di * priors.count + ai].metrics
                 result.append(Candidate(structure: s.description, features: selection.rawValue, prior: a, bins: bins,
                                         logLoss: m.logLoss, auc: m.auc, accuracy: m.accuracy, brier: m.brier))
             }

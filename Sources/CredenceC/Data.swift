@@ -70,7 +70,8 @@ public func credence_score(_ net: OpaqueRawPointer?, _ table: OpaqueRawPointer?,
         let h = try handle(net, NetworkHandle.self, "the network")
         let t = try handle(table, TableHandle.self, "the table")
         let (data, read) = try t.table.dataset(for: h.network, unseenAsMissing: strict == 0)
-        let scored = try LearningTasks.posteriors(h.network, data: data, target: try string(target, "the target"), strict: strict != 0)
+        let scored = try LearningTasks.posteriors(h.network, data: data, target: try string(target, "the target"), strict: strict != 0,
+                                                  threads: batchThreads)
         try copy(scored.values, to: out, length: outLength, what: "the scores")
         if let notes { try give(try JSONDocument.encode(TableNotes(notes: read, impossibleRows: scored.impossible), pretty: false), notes) }
     }

@@ -1,6 +1,7 @@
 import BNCore
 import FactorKernels
 import Foundation
+import Synchronization
 import Workbench
 
 /// Process-wide set-up, once, before the first network or table: one OpenBLAS thread unless
@@ -9,6 +10,17 @@ import Workbench
 let processSetup: Void = {
     BLAS.setThreads(ProcessInfo.processInfo.environment["CREDENCE_BLAS_THREADS"].flatMap(Int.init) ?? 1)
 }()
+
+/// The threads each batch call (`credence_score`, `credence_family_counts`,
+/// `credence_expected_counts`) splits its rows over, set by `credence_set_threads`; 0 (the
+/// default) means every core of the machine.
+let batchThreadsSetting = Atomic<Int>(0)
+
+/// The threads a batch call uses now: the setting, or every core when it is 0.
+var batchThreads: Int {
+    let n = batchThreadsSetting.load(ordering: .relaxed)
+    return n > 0 ? n : ProcessInfo.processInfo.activeProcessorCount
+}
 
 /// A network behind `credence_network *`: an immutable value, with the query service and
 /// explainer built on first use and a lock, because ctypes releases Python's GIL during a

@@ -21,6 +21,18 @@ public func credence_table_set_weights(_ table: OpaqueRawPointer?, _ weights: Un
     }
 }
 
+/// Sets how many threads each later batch call of this process splits its rows over
+/// (`credence_score`, `credence_family_counts`, `credence_expected_counts`); 0 restores the
+/// default, every core. Returns the previous setting (0 for the default), or -1 for a
+/// negative `threads`, which changes nothing. A Spark executor already runs one task per
+/// core, so its tasks set 1 (`spark.task.cpus`): with the default, two tasks on two cores
+/// would each start two threads, four busy threads contending for two cores.
+@_cdecl("credence_set_threads")
+public func credence_set_threads(_ threads: Int32) -> Int32 {
+    guard threads >= 0 else { return -1 }
+    return Int32(batchThreadsSetting.exchange(Int(threads), ordering: .relaxed))
+}
+
 /// How many family counts the network has: the sum of its CPTs' sizes (the length of the
 /// count buffers below), or -1 for a null handle.
 @_cdecl("credence_family_count_length")
@@ -36,7 +48,9 @@ public func credence_family_counts(_ net: OpaqueRawPointer?, _ table: OpaqueRawP
                                    _ out: UnsafeMutablePointer<Double>?, _ outLength: Int,
                                    _ err: UnsafeMutablePointer<CChar>?, _ cap: Int) -> Int32 {
     call(err, cap) {
-        try numbers(net, table, out, outLength, "the counts") { try LearningTasks.familyCounts($0, data: $1).flatMap { $0 } }
+        try numbers(net, table, out, outLength, "the counts") {
+            try LearningTasks.familyCounts($0, data: $1, threads: batchThreads).flatMap { $0 }
+        }
     }
 }
 
@@ -49,7 +63,7 @@ public func credence_expected_counts(_ net: OpaqueRawPointer?, _ table: OpaqueRa
                                      _ err: UnsafeMutablePointer<CChar>?, _ cap: Int) -> Int32 {
     call(err, cap) {
         try numbers(net, table, out, outLength, "the counts") { net, data in
-            let (counts, ll) = try LearningTasks.expectedCounts(net, data: data)
+            let (counts, ll) = try LearningTasks.expectedCounts(net, data: data, threads: batchThreads)
             logLikelihood?.pointee = ll
             return counts.flatMap { $0 }
         }

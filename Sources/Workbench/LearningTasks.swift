@@ -477,10 +477,12 @@ public enum LearningTasks {
     }
 
     /// Per-row posteriors of `target` as numbers, through the same `RowScorer` as `score`,
-    /// in chunks of `scoreChunkRows`; `progress` hears (rows done, rows) after each.
+    /// in chunks of `scoreChunkRows`, each chunk's batches on `threads` threads (the values
+    /// do not depend on it); `progress` hears (rows done, rows) after each.
     public static func posteriors(_ network: BayesianNetwork, data: Dataset, target: String, strict: Bool = false,
+                                  threads: Int = ProcessInfo.processInfo.activeProcessorCount,
                                   progress: ((_ done: Int, _ rows: Int) -> Void)? = nil) throws -> ScoredRows {
-        let scorer = try RowScorer(network, target: target, strict: strict)
+        let scorer = try RowScorer(network, target: target, strict: strict, threads: threads)
         try DataRequirement.findings(target: target).check(data, against: network, operation: "score")
         var values: [Double] = []
         var impossible: [ImpossibleRow] = []

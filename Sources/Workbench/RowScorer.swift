@@ -25,13 +25,17 @@ public struct RowScorer {
     public let states: [String]
     private let engine: VariableElimination
     private let rowIndependent: Bool
+    /// Threads a chunk's batches run on (`VariableElimination.posteriors(threads:)`; the
+    /// results do not depend on it).
+    public let threads: Int
 
     /// With `rowIndependent`, every row is computed by the one plan over all the variables
     /// the table has a column for (`VariableElimination.posteriors(pooledOver:)`), so a row
     /// gives the same bits in any chunk; without it the plans adapt to the patterns of the
     /// rows at hand (faster for a few large patterns, but the last bits of a row can then
-    /// depend on its neighbours).
-    public init(_ network: BayesianNetwork, target: String, strict: Bool = false, rowIndependent: Bool = false) throws {
+    /// depend on its neighbours). `threads`: see `threads` (default: every core).
+    public init(_ network: BayesianNetwork, target: String, strict: Bool = false, rowIndependent: Bool = false,
+                threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws {
         self.network = network
         self.target = target
         self.strict = strict
@@ -40,6 +44,7 @@ public struct RowScorer {
         header = ["row"] + states.map { "P(\(target)=\($0))" } + ["most_probable"]
         engine = VariableElimination(network)
         self.rowIndependent = rowIndependent
+        self.threads = max(1, threads)
     }
 
     /// The posteriors of `chunk`'s rows, row-major (`values[r · states.count + s]`; NaN for a
@@ -47,7 +52,7 @@ public struct RowScorer {
     public func posteriors(_ chunk: Dataset) throws -> (values: [Double], impossible: [ImpossibleRow]) {
         let pooled = rowIndependent ? chunk.names.compactMap { network.index(of: $0) }.filter { $0 != targetIndex } : nil
         let batch = try engine.posteriors(of: targetIndex, for: chunk, withLogEvidence: true, skippingImpossibleRows: true,
-                                          pooledOver: pooled)
+                                          threads: threads, pooledOver: pooled)
         let found = batch.impossibleRows.map { ImpossibleRow.explain($0, in: chunk, network: network) }
         if strict, let first = found.first {
             throw WorkbenchError.usage(first.description + (found.count > 1 ? " (and \(found.count - 1) more rows)" : ""))

@@ -114,14 +114,27 @@ extension LearningTasks {
     /// (a table with missing cells) keeps a Gibbs completion of every row, so there the rows
     /// are rebuilt from their patterns (4 bytes a cell, not the file's text) and memory
     /// grows with them. `reading` hears the pass (1 or 2) and the rows read after each chunk.
+    ///
+    /// `path` `-` reads `standardInput` (a pipe, which cannot be read twice): it is first
+    /// copied to a temporary file, unlinked as soon as it is made (nothing is left behind),
+    /// and both passes read that copy; diagnostics name `<stdin>`. Memory stays bounded by
+    /// the patterns; the disk holds the table once while `learn` runs.
     public static func learn(csv path: String, settings: LearnSettings, chunkRows: Int = scoreChunkRows,
+                             standardInput: Int32 = 0,
                              reading: ((_ pass: Int, _ rows: Int) -> Void)? = nil,
                              progress: (@Sendable (StructuralEM.Progress) -> Void)? = nil) throws -> (BayesianNetwork, LearnReport) {
-        guard path != "-" else {
-            throw WorkbenchError.usage("learn reads its data twice (the bins, then the rows): give a file, not standard input")
+        let spooled: Int32? = path == "-" ? try spool(standardInput) : nil
+        defer { if let spooled { close(spooled) } }
+        /// A reader of the table from its first byte.
+        func reader() throws -> CSVChunkReader {
+            guard let spooled else { return try CSVChunkReader(path: path, network: nil, chunkRows: chunkRows) }
+            guard lseek(spooled, 0, SEEK_SET) == 0 else {
+                throw WorkbenchError.io(path: "<stdin>", reason: "cannot rewind its temporary copy: \(String(cString: strerror(errno)))")
+            }
+            return try CSVChunkReader(descriptor: spooled, file: "<stdin>", network: nil, chunkRows: chunkRows)
         }
         let plan = settings.discretization ?? DatasetDiscretization(automatic: nil)
-        let first = try CSVChunkReader(path: path, network: nil, chunkRows: chunkRows)
+        let first = try reader()
         var weights = plan.columnWeights(names: first.schema.names)
         while let chunk = try first.next() {
             weights.add(chunk)
@@ -135,7 +148,7 @@ extension LearningTasks {
         var states = weights.states
         for c in cuts { states[c.column] = c.report.states }
         // The second pass: the same reader, so the same codes, now final.
-        let second = try CSVChunkReader(path: path, network: nil, chunkRows: chunkRows)
+        let second = try reader()
         var patterns = RowPatterns(names: weights.names, states: states)
         let keepRows = weights.missingCells > 0
         var rowPattern: [Int32] = []
@@ -160,11 +173,74 @@ extension LearningTasks {
             let width = patterns.width
             let columns = (0..<width).map { j in rowPattern.map { patterns.cells[Int($0) * width + j] } }
             var rows = Dataset(names: patterns.names, states: states, columns: columns)
-            rows.source = DataSource(file: path, ignoredColumns: second.schema.source?.ignoredColumns ?? [])
+            rows.source = DataSource(file: second.file, ignoredColumns: second.schema.source?.ignoredColumns ?? [])
             table = rows
         } else {
             table = patternTable(patterns, schema: second.schema)
         }
         return try learn(discrete: table, discretized: cuts.map(\.report), settings: settings, progress: progress)
+    }
+}
+
+extension LearningTasks {
+    /// Copies everything `descriptor` yields (standard input, a pipe) to a new temporary file
+    /// in `NSTemporaryDirectory()`, unlinked at once so that it vanishes when closed, and
+    /// returns that file's descriptor (the caller closes it). Reads and writes 1 MiB at a
+    /// time: memory stays one block whatever the input's size.
+    static func spool(_ descriptor: Int32) throws -> Int32 {
+        let folder = NSTemporaryDirectory()
+        var template = Array((folder + (folder.hasSuffix("/") ? "" : "/") + "credence-stdin-XXXXXX").utf8CString)
+        let out = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard out >= 0 else {
+            throw WorkbenchError.io(path: folder, reason: "cannot make a temporary copy of standard input there: \(String(cString: strerror(errno)))")
+        }
+        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+        let size = 1 << 20
+        let block = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 16)
+        defer { block.deallocate() }
+        do {
+            while true {
+                let n = read(descriptor, block, size)
+                if n == 0 { break }
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw WorkbenchError.io(path: "<stdin>", reason: "cannot read it: \(String(cString: strerror(errno)))")
+                }
+                var done = 0
+                while done < n {
+                    let w = write(out, block + done, n - done)
+                    if w < 0 {
+                        if errno == EINTR { continue }
+                        throw WorkbenchError.io(path: folder, reason: "cannot copy standard input to a temporary file there: \(String(cString: strerror(errno)))")
+                    }
+                    done += w
+                }
+            }
+        } catch {
+            close(out)
+            throw error
+        }
+        return out
+    }
+
+    /// The rows of `reader` read to its end in chunks and laid end to end: the very table
+    /// `CSVReader.read(path:)` gives for the same bytes (names, states in order of first
+    /// appearance, codes, source), built from codes alone, so the file's text is never held
+    /// whole (4 bytes a cell). What `learn --target` needs: its inner cross-validation folds
+    /// split the rows themselves.
+    public static func rows(_ reader: CSVChunkReader, progress: ((_ rows: Int) -> Void)? = nil) throws -> Dataset {
+        var data = reader.schema
+        while let chunk = try reader.next() {
+            for j in data.columns.indices { data.columns[j] += chunk.columns[j] }
+            data.states = chunk.states
+            progress?(reader.rowsRead)
+        }
+        data.source = DataSource(file: reader.file, ignoredColumns: reader.schema.source?.ignoredColumns ?? [])
+        return data
+    }
+
+    /// `rows(_:)` of the CSV file at `path` (`-`: standard input, read once).
+    public static func rows(csv path: String, chunkRows: Int = scoreChunkRows) throws -> Dataset {
+        try rows(CSVChunkReader(path: path, network: nil, chunkRows: chunkRows))
     }
 }

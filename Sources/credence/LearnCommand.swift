@@ -9,7 +9,7 @@ struct LearnCommand: ParsableCommand {
         discussion: """
             Numeric columns with many distinct values are cut into intervals first (by default 4 equal-frequency bins, never splitting a run of equal values; see --discretize); numeric columns with few values keep one state per value. Every cut column is printed with its bins and their counts. The cut points are stored with the learned model (.bn), so fit, score and evaluate cut new data the same way, values never seen included.
             Data with missing cells are learned by structural EM (Friedman 1997): a first search on the available cases (each family's complete rows), then rounds of completing the gaps by the current model (a Gibbs chain seeded by --seed) and searching again from the current structure (the first round with 10 random restarts), until the structure repeats or after 2 rounds; the report's completionRounds counts them.
-            The data is read in two streaming passes, in chunks (the states and the bins, then the rows cut and merged into distinct rows with counts), so memory grows with the distinct rows, not with the table; the model is the one the whole table in memory gives. With missing cells, structural EM completes every row, so the rows are kept (4 bytes a cell). With --target the table is read whole (the inner cross-validation needs every row).
+            The data is read in two streaming passes, in chunks (the states and the bins, then the rows cut and merged into distinct rows with counts), so memory grows with the distinct rows, not with the table; the model is the one the whole table in memory gives. DATA - reads standard input, copied first to a temporary file (deleted at once) that both passes read. With missing cells, structural EM completes every row, so the rows are kept (4 bytes a cell). With --target the rows are kept as codes (4 bytes a cell; the inner cross-validation folds split the rows), read in chunks from the file or standard input.
             Example: credence learn asia.csv --score bic --max-parents 3 --require smoke->lung --output asia-learned.bn
             """
     )
@@ -99,7 +99,9 @@ struct LearnCommand: ParsableCommand {
             throw ValidationError("--discretize-target \(d) differs from --target \(target): with --target, numeric columns are cut against the target")
         }
         let learner = try classifier.learner(target: target, binning: binning, maxParents: maxParents, seed: seed)
-        let (dataset, _) = try ModelIO.loadData(path: data)
+        // Read in chunks into codes (4 bytes a cell; the text is never held whole), from a
+        // file or from standard input: the inner folds split the rows, so the rows are kept.
+        let dataset = try LearningTasks.rows(csv: data)
         let read = LearningTasks.Timings.since(t0)
         let t1 = DispatchTime.now().uptimeNanoseconds
         let (net, report) = try LearningTasks.learn(dataset, with: learner)

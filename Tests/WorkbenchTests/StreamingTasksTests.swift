@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Testing
 import BNCore
 import BNFormats
@@ -311,10 +312,64 @@ struct StreamingLearnTests {
         #expect { try LearningTasks.learn(csv: path, settings: settings()) } throws: { "\($0)".contains("no data rows") }
         try "a,b\n1,2\n1,2,3\n".write(toFile: path, atomically: true, encoding: .utf8)
         #expect { try LearningTasks.learn(csv: path, settings: settings(), chunkRows: 1) } throws: { "\($0)".contains(":3") }
-        #expect { try LearningTasks.learn(csv: "-", settings: settings()) } throws: { "\($0)".contains("give a file") }
         try "a,b\n1,2\n".write(toFile: path, atomically: true, encoding: .utf8)
         let named = settings(discretization: DatasetDiscretization(methods: ["nope": .mdl]))
         #expect(throws: LearningError.self) { try LearningTasks.learn(csv: path, settings: named) }
+    }
+
+    /// `bytes` written to a new pipe by another thread; the read end, for the caller to close.
+    func pipe(_ bytes: [UInt8]) -> Int32 {
+        var fds: [Int32] = [0, 0]
+        precondition(Glibc.pipe(&fds) == 0)
+        let end = fds[1]
+        Thread {
+            var done = 0
+            while done < bytes.count {
+                let n = bytes[done...].withUnsafeBytes { write(end, $0.baseAddress!, $0.count) }
+                if n <= 0 { break }
+                done += n
+            }
+            close(end)
+        }.start()
+        return fds[0]
+    }
+
+    /// `learn -`: standard input (here a pipe) is copied to a temporary file that both
+    /// passes read, so it learns the model, byte for byte, of the same table in a file;
+    /// errors name `<stdin>` and its line.
+    @Test func standardInputLearnsTheSameAsTheFile() throws {
+        for (name, s) in [("telecom_retention.csv", settings()), ("mlc_churn.csv", settings(.tabu, score: .bdeu(equivalentSampleSize: 5)))] {
+            let path = Self.root + "/datasets/" + name
+            let input = pipe(Array(try Data(contentsOf: URL(fileURLWithPath: path))))
+            defer { close(input) }
+            let (piped, a) = try LearningTasks.learn(csv: "-", settings: s, chunkRows: 700, standardInput: input)
+            let (file, b) = try LearningTasks.learn(csv: path, settings: s, chunkRows: 700)
+            #expect(try ModelIO.text(piped, format: .bn) == ModelIO.text(file, format: .bn))
+            #expect(a.edges == b.edges && a.scoreValue == b.scoreValue && a.completionRounds == b.completionRounds)
+            #expect(a.edges.count > 3)
+        }
+        let bad = pipe(Array("a,b\n1,2\n1,2,3\n".utf8))
+        defer { close(bad) }
+        #expect { try LearningTasks.learn(csv: "-", settings: settings(), chunkRows: 1, standardInput: bad) } throws: {
+            "\($0)".contains("<stdin>:3")
+        }
+    }
+
+    /// `learn --target`'s rows read in chunks are the table read whole (names, states in
+    /// order of first appearance, codes, source), whatever the chunk size.
+    @Test func rowsReadInChunksAreTheTableReadWhole() throws {
+        var lines = ["\"plan, tier\",n,flag"]
+        for i in 0..<300 { lines.append("\(i == 250 ? "late" : i % 3 == 0 ? "basic" : "pro"),\(i % 17 == 0 ? "NA" : String((i * 7) % 13)),\(i % 5 == 1 ? "" : "x")") }
+        let odd = NSTemporaryDirectory() + "credence-rows-\(UUID().uuidString).csv"
+        defer { try? FileManager.default.removeItem(atPath: odd) }
+        try (lines.joined(separator: "\r\n") + "\r\n").write(toFile: odd, atomically: true, encoding: .utf8)
+        for (path, chunk) in [(Self.root + "/datasets/telecom_retention.csv", 500), (Self.root + "/datasets/mlc_churn.csv", 65_536), (odd, 16)] {
+            let whole = try ModelIO.loadData(path: path).0
+            let chunked = try LearningTasks.rows(csv: path, chunkRows: chunk)
+            #expect(chunked == whole)
+            #expect(chunked.rowCount > 250)
+        }
+        #expect(try LearningTasks.rows(csv: odd).states[0] == ["basic", "pro", "late"])
     }
 
     /// A file rewritten between the two passes with the same row count and the same number

@@ -68,6 +68,7 @@ _SIGNATURES = {
     "credence_evaluate": (c_int32, [c_void_p, c_void_p, c_char_p, c_int32, c_uint64, _OUT, *_ERR]),
     "credence_table_set_weights": (c_int32, [c_void_p, c_void_p, *_ERR]),
     "credence_family_count_length": (c_int64, [c_void_p]),
+    "credence_set_threads": (c_int32, [c_int32]),
     "credence_family_counts": (c_int32, [c_void_p, c_void_p, c_void_p, c_size_t, *_ERR]),
     "credence_expected_counts": (c_int32, [c_void_p, c_void_p, c_void_p, c_size_t, c_void_p, *_ERR]),
     "credence_estimate": (c_int32, [c_void_p, c_void_p, c_size_t, c_char_p, _OUT, *_ERR]),

@@ -84,6 +84,32 @@ def _network(text: str) -> Network:
     return net
 
 
+def _task_threads(threads: Optional[int]) -> int:
+    """The threads this task's C calls split their rows over: `threads` when given, else the
+    task's CPUs (``spark.task.cpus``, 1 by default: Spark already runs a task per core, so
+    more threads per task would contend for the same cores)."""
+    if threads is not None:
+        return int(threads)
+    from pyspark import TaskContext
+
+    context = TaskContext.get()
+    try:
+        return max(1, int(context.cpus())) if context is not None else 1
+    except Exception:  # pragma: no cover - a TaskContext without cpus() (pyspark < 3.3)
+        return 1
+
+
+def _check_threads(threads: Optional[int]) -> None:
+    """Refuses a `threads` option below 1 on the driver, before any job starts."""
+    if threads is not None and int(threads) < 1:
+        raise ValueError(f"threads must be at least 1, got {threads}")
+
+
+def _set_threads(threads: Optional[int]) -> None:
+    """Sets this worker's C-call threads for the task (`_task_threads`)."""
+    _ffi.lib.credence_set_threads(_task_threads(threads))
+
+
 def _text(net: Network) -> str:
     """The network as model text, the form it travels to executors in."""
     return net.to_string("bn")
@@ -163,17 +189,20 @@ def _columns(sdf: DataFrame, net: Network) -> List[str]:
     return [c for c in sdf.columns if c in known]
 
 
-def score(sdf: DataFrame, net: Network, target: str, strict: bool = False) -> DataFrame:
+def score(sdf: DataFrame, net: Network, target: str, strict: bool = False, *, threads: Optional[int] = None) -> DataFrame:
     """``P(target | row)`` for every row (``credence score``): `sdf` with one double column
     ``P(target=state)`` per state appended. Columns match variables by name (others pass
     through untouched); nulls are missing cells, summed out. A category the model does not
     know is missing (an error with ``strict``); a row of probability zero gets NaN (an
     error with ``strict``). An error fails the Spark job with a message naming the row's
-    values and the problem."""
-    return _posteriors(sdf, net, target, "score", strict)
+    values and the problem. Each task scores on `threads` threads (default: the task's
+    CPUs, ``spark.task.cpus``)."""
+    _check_threads(threads)
+    return _posteriors(sdf, net, target, "score", strict, threads)
 
 
-def _posteriors(sdf: DataFrame, net: Network, target: str, what: str, strict: bool = False) -> DataFrame:
+def _posteriors(sdf: DataFrame, net: Network, target: str, what: str, strict: bool = False,
+                threads: Optional[int] = None) -> DataFrame:
     """`sdf` with the target's distribution per row appended, by `credence_score` (`what`
     "score") or `credence_predict` (`what` "evaluate": evaluate's predictions)."""
     states = net.states(target)
@@ -183,6 +212,7 @@ def _posteriors(sdf: DataFrame, net: Network, target: str, what: str, strict: bo
     skip = [c for c in sdf.columns if c not in set(used)]
 
     def one(batch: "pa.RecordBatch") -> "pa.RecordBatch":
+        _set_threads(threads)
         out = np.empty((batch.num_rows, len(states)))
         handle = _network(text)._handle
         with ArrowTable(batch, skip=skip) as table:
@@ -209,39 +239,63 @@ def patterns(sdf: DataFrame, net: Network) -> DataFrame:
 
 
 _SUMS = T.StructType([T.StructField("counts", T.ArrayType(T.DoubleType(), False), False),
-                      T.StructField("logLikelihood", T.DoubleType(), False)])
+                      T.StructField("logLikelihood", T.DoubleType(), False),
+                      T.StructField("work", T.ArrayType(T.DoubleType(), False), False)])
+
+#: The executor-side figures one partition reports with its counts (``work``), summed over
+#: the partitions of an E-step: tasks, batches and patterns read, then seconds in the task
+#: (wall), in its process (CPU, every thread), building the tables (Arrow batch to the C
+#: ABI's table) and in the C call (the E-step or the counts).
+WORK = ("tasks", "batches", "patterns", "taskSeconds", "cpuSeconds", "tableSeconds", "callSeconds")
 
 
 def _sums(pats: DataFrame, text_of: Callable[[], str], call: str, size: int,
-          task_hook: Optional[Callable[[], None]] = None) -> Tuple[np.ndarray, float]:
+          task_hook: Optional[Callable[[], None]] = None,
+          threads: Optional[int] = None) -> Tuple[np.ndarray, float, np.ndarray]:
     """The family counts (`call`: credence_family_counts or credence_expected_counts) of
-    every partition of the patterns under the network, summed by a tree reduce."""
+    every partition of the patterns under the network, their log-likelihoods and their
+    executor figures (`WORK`), each summed by a tree reduce."""
 
     def part(batches: Iterator["pa.RecordBatch"]) -> Iterator["pa.RecordBatch"]:
+        started, cpu = time.perf_counter(), time.process_time()
         if task_hook is not None:
             task_hook()
+        _set_threads(threads)
         net = _network(text_of())
         total, ll = np.zeros(size), 0.0
+        work = dict.fromkeys(WORK, 0.0)
 
         def one(batch: "pa.RecordBatch") -> None:
             nonlocal ll
             counts, l = np.empty(size), ctypes.c_double(0.0)
+            t0 = time.perf_counter()
             with ArrowTable(batch, weights=COUNT) as table:
+                t1 = time.perf_counter()
                 if call == "credence_expected_counts":
                     _ffi.call(call, net._handle, table.handle, counts.ctypes.data, size, ctypes.byref(l))
                 else:
                     _ffi.call(call, net._handle, table.handle, counts.ctypes.data, size)
+                t2 = time.perf_counter()
             total[:] += counts
             ll += l.value
+            work["batches"] += 1
+            work["patterns"] += batch.num_rows
+            work["tableSeconds"] += t1 - t0
+            work["callSeconds"] += t2 - t1
 
         for _ in _batches(batches, "fit", one):
             pass
-        yield pa.RecordBatch.from_arrays([pa.array([total.tolist()], pa.list_(pa.float64())), pa.array([ll])],
-                                         names=["counts", "logLikelihood"])
+        work["tasks"] = 1
+        work["taskSeconds"] = time.perf_counter() - started
+        work["cpuSeconds"] = time.process_time() - cpu
+        yield pa.RecordBatch.from_arrays([pa.array([total.tolist()], pa.list_(pa.float64())), pa.array([ll]),
+                                          pa.array([[work[k] for k in WORK]], pa.list_(pa.float64()))],
+                                         names=["counts", "logLikelihood", "work"])
 
     summed = (pats.mapInArrow(part, _SUMS).rdd
-              .map(lambda r: (np.asarray(r["counts"], dtype=np.float64), r["logLikelihood"]))
-              .treeReduce(lambda a, b: (a[0] + b[0], a[1] + b[1]), depth=2))
+              .map(lambda r: (np.asarray(r["counts"], dtype=np.float64), r["logLikelihood"],
+                              np.asarray(r["work"], dtype=np.float64)))
+              .treeReduce(lambda a, b: (a[0] + b[0], a[1] + b[1], a[2] + b[2]), depth=2))
     return summed
 
 
@@ -258,7 +312,7 @@ def _estimate(net: Network, counts: np.ndarray, method: str, prior: Optional[flo
 
 
 def fit(sdf: DataFrame, net: Network, method: str = "mle", prior: Optional[float] = None, max_iter: int = 100,
-        tolerance: float = 1e-5, *, partitions: Optional[int] = None,
+        tolerance: float = 1e-5, *, partitions: Optional[int] = None, threads: Optional[int] = None,
         _task_hook: Optional[Callable[[int], None]] = None) -> FittedNetwork:
     """A network with `net`'s structure and tables estimated from `sdf` (``credence fit``):
     ``mle`` or ``bayes`` from the summed complete-case family counts, or ``em`` from
@@ -266,13 +320,16 @@ def fit(sdf: DataFrame, net: Network, method: str = "mle", prior: Optional[float
     driver, stopping as ``credence fit --method em`` does (relative change of the
     log-likelihood below `tolerance`, or `max_iter` iterations). `prior` is a BDeu
     equivalent sample size. The rows are first collapsed to distinct patterns with counts
-    (cached), repartitioned to `partitions` when given. The result carries
+    (cached), repartitioned to `partitions` when given. Each task's C calls run on `threads`
+    threads (default: the task's CPUs, ``spark.task.cpus``). The result carries
     ``log_likelihood`` and ``trace``; its ``report`` mirrors ``credence fit --json``
-    (plus ``patternSeconds``, the groupBy, and ``seconds``, each E-step's wall time)."""
+    (plus ``patternSeconds``, the groupBy, ``seconds``, each E-step's wall time, and
+    ``work``, each E-step's executor figures summed over its tasks: see `WORK`)."""
     if method not in ("mle", "bayes", "em"):
         raise ValueError(f"method must be mle, bayes or em, got {method!r}")
     if max_iter < 1:
         raise ValueError(f"max_iter must be at least 1, got {max_iter}")
+    _check_threads(threads)
     pats = patterns(sdf, net)
     if partitions:
         pats = pats.repartition(int(partitions))
@@ -281,12 +338,12 @@ def fit(sdf: DataFrame, net: Network, method: str = "mle", prior: Optional[float
     size = int(_ffi.lib.credence_family_count_length(net._handle))
     iteration = [0]
 
-    def run(current: Network, call: str) -> Tuple[np.ndarray, float]:
+    def run(current: Network, call: str) -> Tuple[np.ndarray, float, np.ndarray]:
         # The current network travels to the executors as a broadcast of its text.
         shared = spark.sparkContext.broadcast(_text(current))
         hook = (lambda i=iteration[0]: _task_hook(i)) if _task_hook else None
         try:
-            return _sums(pats, lambda: shared.value, call, size, hook)
+            return _sums(pats, lambda: shared.value, call, size, hook, threads)
         finally:
             shared.unpersist()
             iteration[0] += 1
@@ -298,15 +355,16 @@ def fit(sdf: DataFrame, net: Network, method: str = "mle", prior: Optional[float
         report: Dict[str, Any] = {"method": method, "rows": rows, "distinctRows": distinct,
                                   "patternSeconds": time.perf_counter() - t0}
         if method != "em":
-            counts, _ = run(net, "credence_family_counts")
+            counts = run(net, "credence_family_counts")[0]
             fitted = _estimate(net, counts, method, prior)
             report.update(logLikelihood=run(fitted, "credence_expected_counts")[1], em=None)
             return FittedNetwork(_take(fitted), report=report)
-        current, trace, seconds, converged, iterations = net, [], [], False, 0
+        current, trace, seconds, work, converged, iterations = net, [], [], [], False, 0
         while iterations < max_iter:
             t = time.perf_counter()
-            counts, ll = run(current, "credence_expected_counts")
+            counts, ll, figures = run(current, "credence_expected_counts")
             seconds.append(time.perf_counter() - t)
+            work.append(dict(zip(WORK, figures.tolist())))
             trace.append(ll)
             if len(trace) >= 2:
                 converged = abs(ll - trace[-2]) / max(abs(trace[-2]), 1e-300) < tolerance
@@ -319,7 +377,7 @@ def fit(sdf: DataFrame, net: Network, method: str = "mle", prior: Optional[float
         report.update(logLikelihood=final, em={"iterations": iterations, "logLikelihoodTrace": trace,
                                                "converged": converged, "distinctRows": distinct,
                                                "finalLogLikelihood": final},
-                      seconds=seconds)
+                      seconds=seconds, work=work)
         return FittedNetwork(_take(current), report=report)
     finally:
         pats.unpersist()

@@ -25,3 +25,15 @@ def test_library_links_the_swift_runtime_statically():
     out = subprocess.run(["ldd", _ffi.lib._name], capture_output=True, text=True, check=True).stdout
     libs = {line.split()[0] for line in out.splitlines() if line.strip()}
     assert not any("swift" in l or "Foundation" in l or "dispatch" in l for l in libs), libs
+
+
+def test_set_threads_returns_the_previous_setting_and_refuses_negatives():
+    set_threads = _ffi.lib.credence_set_threads
+    before = set_threads(3)
+    try:
+        assert set_threads(1) == 3
+        assert set_threads(-2) == -1   # refused: the setting stays 1
+        assert set_threads(0) == 1     # 0: back to every core
+        assert set_threads(0) == 0
+    finally:
+        set_threads(before)

@@ -72,9 +72,10 @@ public final class CSVChunkReader {
                       chunkRows: chunkRows, blockBytes: blockBytes)
     }
 
-    /// Reads an open descriptor (a pipe, a socket) to its end; `file` names it in
-    /// diagnostics. The descriptor is not closed.
-    public convenience init(descriptor: Int32, file: String, network: BayesianNetwork, options: CSVOptions = CSVOptions(),
+    /// Reads an open descriptor (a pipe, a socket, a file) from where it stands to its end;
+    /// `file` names it in diagnostics. The descriptor is not closed. Without a network, as
+    /// `init(path:network:)`.
+    public convenience init(descriptor: Int32, file: String, network: BayesianNetwork?, options: CSVOptions = CSVOptions(),
                             chunkRows: Int = 65_536, blockBytes: Int = 1 << 20) throws(FormatError) {
         try self.init(file: file, fd: descriptor, owns: false, bytes: [], network: network, options: options,
                       chunkRows: chunkRows, blockBytes: blockBytes)

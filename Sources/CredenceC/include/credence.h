@@ -173,6 +173,11 @@ int32_t credence_evaluate(credence_network *net, credence_table *table, const ch
 /* Row weights (e.g. the counts of distinct rows): weights[rows], finite and >= 0; fit, learn
  * and the count calls below weigh every row by its weight. */
 int32_t credence_table_set_weights(credence_table *table, const double *weights, char *err, size_t err_cap);
+/* How many threads each later batch call of this process (credence_score,
+ * credence_family_counts, credence_expected_counts) splits its rows over; 0 restores the
+ * default, every core. Returns the previous setting (0: the default), or -1 for a negative
+ * value (nothing changes). Spark tasks set 1: Spark already runs one task per core. */
+int32_t credence_set_threads(int32_t threads);
 /* The length of a network's family counts: the sum of its CPTs' sizes (-1 for NULL). */
 int64_t credence_family_count_length(credence_network *net);
 /* The complete-case family counts of the table (every variable needs a column), the CPTs'

@@ -120,6 +120,28 @@ def test_fit_em_equals_single_process(spark, asia, asia_rows):
         assert np.max(np.abs(a.to_numpy() - b.to_numpy())) <= 1e-9
 
 
+def test_fit_em_reports_executor_work_and_any_threads_give_the_same_trace(spark, alarm, alarm_rows):
+    data = frame(spark, alarm_rows, 3)
+    single = alarm.fit(alarm_rows.drop(columns="id"), method="em", max_iter=3)
+    trace = single.report["em"]["logLikelihoodTrace"]
+    for threads in (None, 2):  # None: one per task (spark.task.cpus), as Spark runs a task per core
+        got = cs.fit(data, alarm, method="em", max_iter=3, partitions=5, threads=threads)
+        assert max(abs(a - b) / abs(b) for a, b in zip(got.trace, trace)) <= 1e-9
+        work = got.report["work"]
+        assert len(work) == len(got.report["seconds"]) == 3
+        for w in work:  # every E-step read every pattern once, in the 5 partitions' tasks
+            assert w["tasks"] == 5 and w["patterns"] == got.report["distinctRows"] == len(alarm_rows)
+            assert w["batches"] >= 5 and w["taskSeconds"] >= w["callSeconds"] > 0 and w["cpuSeconds"] > 0
+    with pytest.raises(Exception, match="threads must be at least 1"):
+        cs.fit(data, alarm, method="em", max_iter=1, threads=0)
+
+
+def test_tasks_run_the_c_calls_on_the_task_cpus(spark):
+    # spark.task.cpus is 1 here: one thread per task (before, every task used every core)
+    assert spark.sparkContext.parallelize([0, 1], 2).map(lambda _: cs._task_threads(None)).collect() == [1, 1]
+    assert cs._task_threads(3) == 3
+
+
 @pytest.mark.parametrize("method,missing", [("mle", 0.0), ("bayes", 0.3)])
 def test_fit_mle_tables_equal(spark, asia, method, missing):
     # asia's `either` is a logical OR: complete-case MLE tables with gaps rule rows out
