@@ -156,6 +156,26 @@ def test_learn_and_evaluate_match_cli(tmp_path):
     assert {c["bins"] for c in kept.report["candidates"]} == {"values"}
 
 
+def test_learn_with_discriminative_tables_matches_cli(tmp_path):
+    df = pd.read_csv(DATA / "wa_churn.csv")
+    net = credence.learn(df, target="churn", structures=["nb"], inner_folds=3, parameters=["discriminative"])
+    out = tmp_path / "disc.bn"
+    want = json.loads(cli("learn", DATA / "wa_churn.csv", "--target", "churn", "--structures", "nb", "--inner-folds", 3,
+                          "--parameters", "discriminative", "--output", out, "--json")[0])
+    mine = tmp_path / "mine.bn"
+    net.save(str(mine))
+    assert mine.read_bytes() == out.read_bytes()
+    assert net.report["chosen"]["parameters"] == want["chosen"]["parameters"] == "discriminative"
+    assert net.report["chosen"]["penalty"] == want["chosen"]["penalty"]
+    assert net.report["chosen"]["logLoss"] == pytest.approx(want["chosen"]["logLoss"], rel=1e-12)
+    # Counted tables only: a different model from the same data.
+    counted = credence.learn(df, target="churn", structures=["nb"], inner_folds=3, parameters=["generative"])
+    assert counted.report["chosen"]["parameters"] == "generative"
+    assert counted != net
+    with pytest.raises(credence.CredenceError, match="parameters"):
+        credence.learn(df, target="churn", parameters=["sideways"])
+
+
 def test_sample_matches_cli(tmp_path):
     path = network_path("alarm")
     net = credence.load(str(path))
