@@ -18,8 +18,9 @@ public struct ServeSettings: Sendable {
     public var maxBodyBytes: Int
     /// The largest CSV upload accepted, bytes.
     public var maxUploadBytes: Int
-    /// A request whose handling (reading its body included) takes longer is answered 503 and
-    /// its connection closed; a connection idle this long is closed.
+    /// A request whose handling (reading its body included) takes longer is answered 503,
+    /// with a message naming the request and the timeout; a connection idle this long is
+    /// closed.
     public var requestTimeout: TimeInterval
     /// The budget every query, fit and learn runs under (`MemoryBudget`).
     public var memoryBudget: MemoryBudget

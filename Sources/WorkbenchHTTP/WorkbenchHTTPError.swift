@@ -17,4 +17,6 @@ public struct WorkbenchHTTPError: Error, Equatable, Sendable, CustomStringConver
     /// the memory budget): 422.
     static func unprocessable(_ m: String) -> Self { .init(status: 422, m) }
     static func tooMany(_ m: String) -> Self { .init(status: 429, m) }
+    /// A request that took longer than the server's request timeout: 503.
+    static func unavailable(_ m: String) -> Self { .init(status: 503, m) }
 }

@@ -27,11 +27,16 @@ public final class WorkbenchServer: Sendable {
         } catch {
             throw WorkbenchHTTPError.badRequest("--host \(s.host) is not an IPv4 or IPv6 address (127.0.0.1, 0.0.0.0, ::1, …)")
         }
-        let config = HTTPServer.Configuration(address: address, timeout: s.requestTimeout,
+        // The request timeout is kept by `Adapter` (503 with a message); FlyingFox's own, a
+        // bare 500, is only a backstop behind it.
+        let config = HTTPServer.Configuration(address: address, timeout: s.requestTimeout + Self.backstopSeconds,
                                               pool: IdleTimeoutPool(inner: HTTPServer.defaultPool(), seconds: s.requestTimeout),
                                               logger: .disabled)
         server = HTTPServer(config: config, handler: Adapter(api: api))
     }
+
+    /// How long FlyingFox's handler timeout waits past the request timeout.
+    static let backstopSeconds: Double = 30
 
     /// Serves until cancelled or stopped.
     public func run() async throws { try await server.run() }
@@ -68,10 +73,21 @@ public final class WorkbenchServer: Sendable {
             let response: APIResponse
             if declared > limit {
                 response = .error(.tooLarge("the request body is \(declared) bytes; the limit for \(request.path) is \(limit)"))
-            } else if let body = try await Self.body(of: request, limit: limit) {
-                response = await api.handle(APIRequest(method: request.method.rawValue, path: request.path, query: query, headers: headers, body: body))
             } else {
-                response = .error(.tooLarge("the request body is over the limit for \(request.path), \(limit) bytes"))
+                let api = self.api, seconds = api.settings.requestTimeout
+                let method = request.method.rawValue, path = request.path, query = query, headers = headers
+                let answer = await Self.withDeadline(seconds) { () async -> APIResponse in
+                    let read: Data?
+                    do { read = try await Self.body(of: request, limit: limit) } catch {
+                        return .error(.badRequest("the request body of \(method) \(path) could not be read to its end"))
+                    }
+                    guard let body = read else {
+                        return .error(.tooLarge("the request body is over the limit for \(path), \(limit) bytes"))
+                    }
+                    return await api.handle(APIRequest(method: method, path: path, query: query, headers: headers, body: body))
+                }
+                response = answer ?? .error(.unavailable("\(method) \(path) took longer than the request timeout, "
+                                                         + "\(Self.seconds(seconds)); start credence serve with a longer --timeout"))
             }
             var out = HTTPHeaders()
             out[HTTPHeader("Content-Type")] = response.contentType
@@ -85,6 +101,25 @@ public final class WorkbenchServer: Sendable {
                 return HTTPResponse(statusCode: status, headers: out, body: HTTPBodySequence(from: StreamedBytes(chunks: stream)))
             }
             return HTTPResponse(statusCode: status, headers: out, body: response.body)
+        }
+
+        /// `body`'s result, or nil when it has not finished after `seconds` (it then runs on
+        /// unobserved: a computation in the operation layer does not stop halfway).
+        static func withDeadline(_ seconds: Double, _ body: @escaping @Sendable () async -> APIResponse) async -> APIResponse? {
+            let first = FirstAnswer()
+            return await withCheckedContinuation { (c: CheckedContinuation<APIResponse?, Never>) in
+                first.set(c)
+                let work = Task { first.give(await body()) }
+                Task {
+                    try? await Task.sleep(nanoseconds: UInt64(max(0, seconds) * 1e9))
+                    if first.give(nil) { work.cancel() }
+                }
+            }
+        }
+
+        /// `2 s`, `1.5 s`.
+        static func seconds(_ s: Double) -> String {
+            s == s.rounded() ? "\(Int(s)) s" : "\(s) s"
         }
 
         /// The body, read chunk by chunk (a chunked body has no length to check first); nil as
@@ -110,6 +145,7 @@ public final class WorkbenchServer: Sendable {
             case 413: return "Content Too Large"
             case 422: return "Unprocessable Content"
             case 429: return "Too Many Requests"
+            case 503: return "Service Unavailable"
             default: return code < 500 ? "Client Error" : "Server Error"
             }
         }
@@ -148,6 +184,31 @@ struct IdleTimeoutPool<Inner: AsyncSocketPool>: AsyncSocketPool {
         var value: Int32 = 0
         var size = socklen_t(MemoryLayout<Int32>.size)
         return getsockopt(socket.file.rawValue, SOL_SOCKET, SO_ACCEPTCONN, &value, &size) == 0 && value != 0
+    }
+}
+
+/// The first of two answers to a continuation (`Adapter.withDeadline`): the handler's or the
+/// timer's nil.
+final class FirstAnswer: @unchecked Sendable {
+    private let lock = NSLock()
+    private var continuation: CheckedContinuation<APIResponse?, Never>?
+    private var answered = false
+
+    func set(_ c: CheckedContinuation<APIResponse?, Never>) {
+        lock.lock(); defer { lock.unlock() }
+        continuation = c
+    }
+
+    /// Resumes with `answer` if nothing has yet; returns whether it did.
+    @discardableResult
+    func give(_ answer: APIResponse?) -> Bool {
+        lock.lock()
+        guard !answered, let c = continuation else { lock.unlock(); return false }
+        answered = true
+        continuation = nil
+        lock.unlock()
+        c.resume(returning: answer)
+        return true
     }
 }
 

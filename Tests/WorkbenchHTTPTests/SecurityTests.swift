@@ -230,3 +230,19 @@ struct ServerSocketTests {
         #expect(s.url(port: 8750).hasPrefix("http://127.0.0.1:8750/?token="))
     }
 }
+
+@Suite("credence serve: the request timeout")
+struct RequestDeadlineTests {
+    @Test("a handler past the request timeout is answered 503 with a message; one within it, with its answer")
+    func deadline() async throws {
+        let slow = await WorkbenchServer.Adapter.withDeadline(0.05) {
+            try? await Task.sleep(nanoseconds: 5_000_000_000)
+            return .error(.badRequest("too late"))
+        }
+        #expect(slow == nil)
+        let fast = await WorkbenchServer.Adapter.withDeadline(60) { .error(.conflict("in time")) }
+        #expect(fast?.status == 409)
+        #expect(WorkbenchServer.Adapter.seconds(2) == "2 s" && WorkbenchServer.Adapter.seconds(1.5) == "1.5 s")
+        #expect(WorkbenchServer.Adapter.phrase(503) == "Service Unavailable")
+    }
+}
