@@ -325,15 +325,11 @@ struct ContractionProgram: Sendable {
                         // second skipped. Normalising every small table (a sequential sum, then a
                         // multiply) was an eighth of barley's warm query; the scale only moves
                         // between `values` and `logScale`, and the answer is normalised at the end.
-                        let s = Contraction.rescale(&out)
-                        if s == 0 {
+                        guard let ls = Self.logRescale(&out) else {
                             return (Table(axes: resultAxes, values: [Double](repeating: 0, count: resultAxes.entries)),
                                     [Double](repeating: -.infinity, count: rows))
                         }
-                        if s != 1 {
-                            let ls = log(s)
-                            for r in 0..<rows { logScale[r] += ls }
-                        }
+                        if ls != 0 { for r in 0..<rows { logScale[r] += ls } }
                     }
                 }
                 slots.append(out)
@@ -342,6 +338,14 @@ struct ContractionProgram: Sendable {
         }
         guard let r = result else { return (Table(axes: resultAxes, values: [1]), logScale) }
         return (Table(axes: resultAxes, values: slots[r]), logScale)
+    }
+
+    /// `Contraction.rescale` as a program carries it: the log of the factor divided out of
+    /// `out` (0 when it was left as it is), nil when `out` sums to zero.
+    private static func logRescale(_ out: inout [Double]) -> Double? {
+        let s = Contraction.rescale(&out)
+        if s == 0 { return nil }
+        return s == 1 ? 0 : log(s)
     }
 
     /// The output of op `k` on the tables in `slots`, before any rescaling.
@@ -382,9 +386,8 @@ struct ContractionProgram: Sendable {
             var out = step(k, slots)
             if case .permute = op {} else {
                 if let b = batchLabel, opAxes[k].labels.contains(b) { return self }
-                let s = Contraction.rescale(&out)
-                if s == 0 { return self }
-                if s != 1 { logScales[k] = log(s) }
+                guard let ls = Self.logRescale(&out) else { return self }
+                logScales[k] = ls
             }
             slots[n + k] = out
             isConstant[n + k] = true

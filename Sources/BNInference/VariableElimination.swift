@@ -205,8 +205,7 @@ public final class VariableElimination: InferenceEngine, Sendable {
         for (i, input) in inputs.enumerated() where input.slice == nil {
             if case .cpt(let v) = input.source { constants[i] = input.permuted ?? network.cpts[v].values }
         }
-        let limit = min(Self.foldedEntriesPerPlan, max(0, Self.foldedEntriesPerEngine - foldedEntries.load(ordering: .relaxed)))
-        let folded = program.folding(constants: constants, limit: limit)
+        let folded = program.folding(constants: constants, limit: keptEntriesLeft(perPlan: Self.foldedEntriesPerPlan))
         if let f = folded.folded {
             foldedEntries.add(f.tables.values.reduce(0) { $0 + $1.count }, ordering: .relaxed)
         }
@@ -234,7 +233,7 @@ public final class VariableElimination: InferenceEngine, Sendable {
             entries *= network.variables[v].cardinality
             if entries > Self.patternEntries { return nil }
         }
-        guard entries <= Self.foldedEntriesPerEngine - foldedEntries.load(ordering: .relaxed) else { return nil }
+        guard entries <= keptEntriesLeft(perPlan: Self.patternEntries) else { return nil }
         let program = try ContractionProgram.compile(inputs: ops.axes, heads: ops.heads, keep: observed + key.targets,
                                                      heuristic: heuristic, budget: budget)
         guard program.work <= Self.patternWorkFactor * max(plain.work, 1),
@@ -249,6 +248,12 @@ public final class VariableElimination: InferenceEngine, Sendable {
         return CompiledQuery.Pattern(values: r.table.values, variables: observed,
                                      strides: program.resultAxes.strides(along: observed),
                                      axes: program.resultAxes.selecting(key.targets))
+    }
+
+    /// The table entries a new plan may keep (folded constants or a pattern table): at most
+    /// `perPlan`, and what the engine's bound `foldedEntriesPerEngine` has left.
+    func keptEntriesLeft(perPlan: Int) -> Int {
+        min(perPlan, max(0, Self.foldedEntriesPerEngine - foldedEntries.load(ordering: .relaxed)))
     }
 
     /// The largest pattern table (entries) a plan keeps, and how many times the sliced

@@ -382,25 +382,29 @@ public enum LearningTasks {
         if let f = families { learner.structures = f }
         if let p = priors { learner.priors = p }
         if let names = fewValuedBins {
-            learner.fewValuedBinnings = try names.map { name in
-                guard let b = TargetedLearner.FewValuedBinning(rawValue: name.lowercased()) else {
-                    throw WorkbenchError.usage("--few-valued-bins: unknown binning \(Quote.name(name)); use values, mdl or both (values,mdl)")
-                }
-                return b
-            }
-            guard !learner.fewValuedBinnings.isEmpty else { throw WorkbenchError.usage("--few-valued-bins: give values, mdl or both") }
+            learner.fewValuedBinnings = try choices(names, option: "--few-valued-bins", what: "binning", ("values", "mdl"))
         }
         if let names = parameters {
-            learner.parameterLearnings = try names.map { name in
-                guard let p = TargetedLearner.ParameterLearning(rawValue: name.lowercased()) else {
-                    throw WorkbenchError.usage("--parameters: unknown way of fitting the tables \(Quote.name(name)); use generative, discriminative or both (generative,discriminative)")
-                }
-                return p
-            }
-            guard !learner.parameterLearnings.isEmpty else { throw WorkbenchError.usage("--parameters: give generative, discriminative or both") }
+            learner.parameterLearnings = try choices(names, option: "--parameters", what: "way of fitting the tables",
+                                                     ("generative", "discriminative"))
         }
         learner.innerFolds = innerFolds
         return learner
+    }
+
+    /// The values of a two-choice list option (`--few-valued-bins values,mdl`): each name
+    /// as a case of `Choice` (case-insensitive); an unknown name or an empty list is a usage
+    /// error naming the option and its two choices.
+    private static func choices<Choice: RawRepresentable>(_ names: [String], option: String, what: String,
+                                                          _ two: (String, String)) throws -> [Choice] where Choice.RawValue == String {
+        let chosen = try names.map { name in
+            guard let c = Choice(rawValue: name.lowercased()) else {
+                throw WorkbenchError.usage("\(option): unknown \(what) \(Quote.name(name)); use \(two.0), \(two.1) or both (\(two.0),\(two.1))")
+            }
+            return c
+        }
+        guard !chosen.isEmpty else { throw WorkbenchError.usage("\(option): give \(two.0), \(two.1) or both") }
+        return chosen
     }
 
     /// `learn --target`: the learner's model and report, after the table's checks.
