@@ -34,29 +34,30 @@ public struct ClassificationMetrics: Sendable, Equatable, Codable {
         self.confusion = confusion
     }
 
-    /// The metrics of rows that come in batches (a table streamed chunk by chunk): the sums
-    /// of accuracy, log loss, Brier and the confusion matrix, added row by row in the same
-    /// order as `init(truth:predictions:)`, so the figures are the same bits. The AUC needs
-    /// every labelled row's score: kept exactly, as one Double per row (the positive state's
-    /// probability) for two states, one per state and row for more, beside the row's true
-    /// state (Int32): 12 bytes a labelled row for a binary target. The AUC is then the same
-    /// rank-sum over the stored pairs.
+    /// The metrics of rows that come in batches (a table streamed chunk by chunk, or the
+    /// folds of a cross-validation): the sums of accuracy, log loss, Brier and the confusion
+    /// matrix, added row by row in the order the rows come, so one accumulator fed the rows
+    /// of `init(truth:predictions:)` gives the same bits. The AUC needs every labelled row's
+    /// score, but only up to ties: each score channel (the positive state's probability for
+    /// two states, every state's for more) is kept as a `ScoreTally`, the distinct scores
+    /// with their positive and total counts, so memory is bounded by the distinct
+    /// predictions (at most the distinct rows), not by the rows. The AUC is the same
+    /// rank-sum, exactly: its terms are half-integers, which doubles add without rounding.
     public struct Accumulator: Sendable {
         public let states: Int
         public let positive: Int
         private var n = 0, correct = 0
         private var ll = 0.0, brier = 0.0
         private var confusion: [[Int]]
-        private var truth: [Int32] = []
-        /// `scores[c]`: the probability of state `c` per labelled row (only `positive` for
-        /// two states).
-        private var scores: [[Double]]
+        /// `tallies[c]`: the scores of state `c` against "the true state is `c`" (only
+        /// `positive` for two states).
+        private var tallies: [ScoreTally]
 
         public init(states k: Int, positive: Int = 0) {
             states = k
             self.positive = positive
             confusion = [[Int]](repeating: [Int](repeating: 0, count: k), count: k)
-            scores = [[Double]](repeating: [], count: k == 2 ? 1 : k)
+            tallies = [ScoreTally](repeating: ScoreTally(), count: k == 2 ? 1 : k)
         }
 
         /// Adds rows: their true states (-1 missing: skipped) and predicted distributions.
@@ -72,6 +73,19 @@ public struct ClassificationMetrics: Sendable, Equatable, Codable {
             for (i, y) in batch.enumerated() { add(y, flat[(i * states)..<((i + 1) * states)]) }
         }
 
+        /// Adds the rows another accumulator holds, after this one's: the counts and the
+        /// AUC's tallies are exact; the log loss and Brier sums add `other`'s partial sums,
+        /// which equals adding its rows one by one up to rounding (1e-16 relative).
+        public mutating func merge(_ other: Accumulator) {
+            precondition(other.states == states && other.positive == positive)
+            n += other.n
+            correct += other.correct
+            ll += other.ll
+            brier += other.brier
+            for i in 0..<states { for j in 0..<states { confusion[i][j] += other.confusion[i][j] } }
+            for c in tallies.indices { tallies[c].merge(other.tallies[c]) }
+        }
+
         /// Adds one row (skipped when its truth `y` is missing).
         private mutating func add(_ y: Int32, _ p: ArraySlice<Double>) {
             guard y >= 0 else { return }
@@ -84,16 +98,19 @@ public struct ClassificationMetrics: Sendable, Equatable, Codable {
             confusion[yi][argmax] += 1
             ll -= log(min(1, max(p[base + yi], 1e-15)))
             for j in 0..<k { let d = p[base + j] - (j == yi ? 1 : 0); brier += d * d }
-            truth.append(y)
-            if k == 2 { scores[0].append(p[base + positive]) } else { for c in 0..<k { scores[c].append(p[base + c]) } }
+            if k == 2 {
+                tallies[0].add(p[base + positive], positive: yi == positive)
+            } else {
+                for c in 0..<k { tallies[c].add(p[base + c], positive: yi == c) }
+            }
         }
 
         public var metrics: ClassificationMetrics {
             let auc: Double
             if states == 2 {
-                auc = ClassificationMetrics.auc(truth: truth, scores: scores[0], positive: positive)
+                auc = tallies[0].auc
             } else {
-                let aucs = (0..<states).map { c in ClassificationMetrics.auc(truth: truth, scores: scores[c], positive: c) }.filter { !$0.isNaN }
+                let aucs = tallies.map(\.auc).filter { !$0.isNaN }
                 auc = aucs.isEmpty ? .nan : aucs.reduce(0, +) / Double(aucs.count)
             }
             return ClassificationMetrics(rows: n, accuracy: n > 0 ? Double(correct) / Double(n) : .nan,
@@ -102,21 +119,75 @@ public struct ClassificationMetrics: Sendable, Equatable, Codable {
         }
     }
 
+    /// The scores of one AUC channel up to ties: the distinct scores in increasing order,
+    /// each with how many rows had it and how many of those were positive. Rows (and merged
+    /// runs) go to a buffer that is sorted and folded into the runs whenever it outgrows them
+    /// (and 4,096 entries), so memory is O(distinct scores + buffer) and the work O(n log n).
+    struct ScoreTally: Sendable {
+        private struct Run { var score: Double; var positives: Int; var count: Int }
+        private var runs: [Run] = [], pending: [Run] = []
+
+        mutating func add(_ score: Double, positive: Bool) {
+            pending.append(Run(score: score, positives: positive ? 1 : 0, count: 1))
+            if pending.count >= max(4_096, runs.count) { compact() }
+        }
+
+        mutating func merge(_ other: ScoreTally) {
+            pending += other.runs
+            pending += other.pending
+            compact()
+        }
+
+        /// Sorts the buffer and folds it into the runs.
+        private mutating func compact() {
+            guard !pending.isEmpty else { return }
+            pending.sort { $0.score < $1.score }
+            var merged: [Run] = []
+            merged.reserveCapacity(runs.count + pending.count)
+            var i = 0, j = 0
+            while i < runs.count || j < pending.count {
+                let next: Run
+                if j == pending.count || (i < runs.count && runs[i].score <= pending[j].score) {
+                    next = runs[i]; i += 1
+                } else {
+                    next = pending[j]; j += 1
+                }
+                if let last = merged.last, last.score == next.score {
+                    merged[merged.count - 1].positives += next.positives
+                    merged[merged.count - 1].count += next.count
+                } else {
+                    merged.append(next)
+                }
+            }
+            runs = merged
+            pending = []
+        }
+
+        /// The Mann–Whitney AUC with average ranks for ties (NaN without both classes).
+        var auc: Double {
+            var me = self
+            me.compact()
+            return ClassificationMetrics.auc(runs: me.runs.map(\.positives), counts: me.runs.map(\.count))
+        }
+    }
+
     /// One-vs-rest AUC by the rank-sum (Mann–Whitney U) formula with average ranks for ties.
     public static func auc(truth: [Int32], scores: [Double], positive: Int) -> Double {
-        var items: [(Double, Bool)] = []
-        for (y, s) in zip(truth, scores) where y >= 0 { items.append((s, Int(y) == positive)) }
-        items.sort { $0.0 < $1.0 }
-        let pos = items.filter(\.1).count, neg = items.count - pos
+        var tally = ScoreTally()
+        for (y, s) in zip(truth, scores) where y >= 0 { tally.add(s, positive: Int(y) == positive) }
+        return tally.auc
+    }
+
+    /// The rank-sum over runs of tied scores in increasing order, `positives[r]` of the
+    /// `counts[r]` rows of run `r` positive: a run starting after `i` rows has the average
+    /// rank `i + (m + 1) / 2`. Every term is a half-integer below 2⁵³, so the sum is exact.
+    static func auc(runs positives: [Int], counts: [Int]) -> Double {
+        let pos = positives.reduce(0, +), all = counts.reduce(0, +), neg = all - pos
         guard pos > 0, neg > 0 else { return .nan }
-        var rankSum = 0.0
-        var i = 0
-        while i < items.count {
-            var j = i
-            while j + 1 < items.count && items[j + 1].0 == items[i].0 { j += 1 }
-            let avgRank = Double(i + j + 2) / 2   // ranks are 1-based
-            for t in i...j where items[t].1 { rankSum += avgRank }
-            i = j + 1
+        var rankSum = 0.0, before = 0
+        for r in counts.indices {
+            rankSum += Double(positives[r]) * (Double(before) + Double(counts[r] + 1) / 2)
+            before += counts[r]
         }
         return (rankSum - Double(pos) * Double(pos + 1) / 2) / (Double(pos) * Double(neg))
     }

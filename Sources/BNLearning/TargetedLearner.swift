@@ -332,27 +332,32 @@ public struct TargetedLearner: Sendable {
         let k = max(2, min(innerFolds, data.rowCount))
         let fold = Evaluation.stratifiedFolds(classes: data.columns[c], folds: k, seed: seed)
         let penalties = discriminativePenalties, maxParents = self.maxParents, seed = self.seed, target = self.target
-        let perFold: [Result<[[[Double]]]?, Error>] = parallelMap(k) { f in
+        let classes = skeleton.variables[c].cardinality
+        let perFold: [Result<[ClassificationMetrics.Accumulator]?, Error>] = parallelMap(k) { f in
             Result {
                 let train = data.rows(fold.indices.filter { fold[$0] != f })
-                let test = data.rows(fold.indices.filter { fold[$0] == f })
+                let testRows = fold.indices.filter { fold[$0] == f }
+                let test = data.rows(testRows)
+                let truth = testRows.map { data.columns[c][$0] }
                 let binding = try DataBinding(network: skeleton, data: train)
                 let counted = try structure.fits(target: c, skeleton: skeleton, binding: binding, priors: [lead.prior],
                                                  maxParents: maxParents, features: selection, seed: seed, threads: 1)[0]
                 guard let nets = try DiscriminativeParameters.networks(counted, target: c, binding: binding, penalties: penalties)
                 else { return nil }
-                return try nets.map { try Evaluation.predict($0, on: test, target: target).predictions }
+                return try nets.map { net in
+                    var sums = ClassificationMetrics.Accumulator(states: classes)
+                    sums.add(truth: truth, predictions: try Evaluation.predict(net, on: test, target: target).predictions)
+                    return sums
+                }
             }
         }
-        var pooled = [[[Double]]](repeating: [], count: penalties.count)
-        var truth: [Int32] = []
+        var pooled = [ClassificationMetrics.Accumulator](repeating: .init(states: classes), count: penalties.count)
         for f in 0..<k {
-            guard let predictions = try perFold[f].get() else { return [] }
-            for m in pooled.indices { pooled[m] += predictions[m] }
-            truth += fold.indices.filter { fold[$0] == f }.map { data.columns[c][$0] }
+            guard let sums = try perFold[f].get() else { return [] }
+            for m in pooled.indices { pooled[m].merge(sums[m]) }
         }
         return penalties.enumerated().map { (i, lambda) in
-            let m = ClassificationMetrics(truth: truth, predictions: pooled[i])
+            let m = pooled[i].metrics
             return Candidate(structure: lead.structure, features: lead.features, prior: lead.prior, bins: lead.bins,
                              logLoss: m.logLoss, auc: m.auc, accuracy: m.accuracy, brier: m.brier,
                              parameters: ParameterLearning.discriminative.rawValue, penalty: lambda)
@@ -378,33 +383,36 @@ public struct TargetedLearner: Sendable {
         let k = max(2, min(innerFolds, data.rowCount))
         let fold = Evaluation.stratifiedFolds(classes: data.columns[c], folds: k, seed: seed)
         let priors = self.priors, maxParents = self.maxParents, seed = self.seed
-        // Each fold's predictions, flat (test rows × classes, row-major) per candidate
-        // (`[design * priors + prior]`): 8 bytes a class and row, where a row's own array
-        // cost a heap block each, rows × candidates of them.
-        let perFold: [Result<[[Double]], Error>] = parallelMap(k) { f in
+        let classes = skeleton.variables[c].cardinality
+        // Each fold's held-out rows go straight into one accumulator per candidate
+        // (`[design * priors + prior]`), so a fold holds one candidate's predictions at a
+        // time and the AUC's scores up to ties: memory bounded by the distinct predictions,
+        // not rows × candidates.
+        let perFold: [Result<[ClassificationMetrics.Accumulator], Error>] = parallelMap(k) { f in
             Result {
                 let train = data.rows(fold.indices.filter { fold[$0] != f })
-                let test = data.rows(fold.indices.filter { fold[$0] == f })
+                let testRows = fold.indices.filter { fold[$0] == f }
+                let test = data.rows(testRows)
+                let truth = testRows.map { data.columns[c][$0] }
                 let binding = try DataBinding(network: skeleton, data: train)
-                var out: [[Double]] = []
+                var out: [ClassificationMetrics.Accumulator] = []
                 for (s, selection) in designs {
                     for fitted in try s.fits(target: c, skeleton: skeleton, binding: binding, priors: priors,
                                              maxParents: maxParents, features: selection, seed: seed, threads: 1,
                                              ordered: ordered) {
-                        out.append(try Evaluation.predict(fitted, on: test, target: target).predictions.flatMap { $0 })
+                        var sums = ClassificationMetrics.Accumulator(states: classes)
+                        sums.add(truth: truth, predictions: try Evaluation.predict(fitted, on: test, target: target).predictions)
+                        out.append(sums)
                     }
                 }
                 return out
             }
         }
-        // The folds' rows added in fold order, as pooling them first did: the same sums, bit
-        // for bit (`ClassificationMetrics.Accumulator`).
-        let classes = skeleton.variables[c].cardinality
+        // The folds pooled in fold order.
         var pooled = [ClassificationMetrics.Accumulator](repeating: .init(states: classes), count: designs.count * priors.count)
         for f in 0..<k {
-            let predictions = try perFold[f].get()
-            let truth = fold.indices.filter { fold[$0] == f }.map { data.columns[c][$0] }
-            for m in pooled.indices { pooled[m].add(truth: truth, flat: predictions[m]) }
+            let sums = try perFold[f].get()
+            for m in pooled.indices { pooled[m].merge(sums[m]) }
         }
         var result: [Candidate] = []
         for (di, (s, selection)) in designs.enumerated() {

@@ -35,4 +35,45 @@ struct ClassificationMetricsTests {
         #expect(sums.metrics == ClassificationMetrics(truth: y, predictions: p, positive: 1))
         #expect(sums.metrics.auc == 1.0)
     }
+
+    /// The AUC kept up to ties (`ScoreTally`) against counting every (positive, negative)
+    /// pair by hand, on 20,000 rows whose scores take 37 values (many ties), fed in uneven
+    /// batches so the buffer is folded into the runs several times, and as three
+    /// accumulators merged: counts and AUC exact, the sums to rounding.
+    @Test func aucUpToTiesIsThePairCountAndMergesExactly() {
+        let n = 20_000
+        var truth: [Int32] = [], scores: [Double] = []
+        var state: UInt64 = 12_345
+        for _ in 0..<n {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let level = Int(state >> 33) % 37
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let u = Double(state >> 11) / Double(1 << 53)
+            truth.append(u < 0.2 + 0.6 * Double(level) / 36 ? 1 : 0)
+            scores.append(Double(level) / 36)
+        }
+        // Pairs by hand over the 37 levels: P(s⁺ > s⁻) + ½ P(s⁺ = s⁻).
+        var pos = [Double](repeating: 0, count: 37), neg = [Double](repeating: 0, count: 37)
+        for (y, s) in zip(truth, scores) { let l = Int((s * 36).rounded()); if y == 1 { pos[l] += 1 } else { neg[l] += 1 } }
+        var wins = 0.0
+        for a in 0..<37 { for b in 0..<37 where a > b { wins += pos[a] * neg[b] }; wins += 0.5 * pos[a] * neg[a] }
+        let expected = wins / (pos.reduce(0, +) * neg.reduce(0, +))
+        let predictions = scores.map { [1 - $0, $0] }
+        let whole = ClassificationMetrics(truth: truth, predictions: predictions, positive: 1)
+        #expect(abs(whole.auc - expected) < 1e-15)
+        #expect(ClassificationMetrics.auc(truth: truth, scores: scores, positive: 1) == whole.auc)
+        var parts: [ClassificationMetrics.Accumulator] = []
+        for range in [0..<7_001, 7_001..<7_002, 7_002..<n] {
+            var part = ClassificationMetrics.Accumulator(states: 2, positive: 1)
+            part.add(truth: Array(truth[range]), predictions: Array(predictions[range]))
+            parts.append(part)
+        }
+        var merged = parts[0]
+        merged.merge(parts[1])
+        merged.merge(parts[2])
+        let m = merged.metrics
+        #expect(m.auc == whole.auc)
+        #expect(m.rows == whole.rows && m.accuracy == whole.accuracy && m.confusion == whole.confusion)
+        #expect(abs(m.logLoss - whole.logLoss) < 1e-12 && abs(m.brier - whole.brier) < 1e-12)
+    }
 }
