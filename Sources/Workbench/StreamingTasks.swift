@@ -110,10 +110,10 @@ extension LearningTasks {
     ///    counts (`RowPatterns`);
     /// 3. the search and the parameters run on the patterns weighted by their counts.
     ///
-    /// The model equals that of `learn(_:settings:)` on the table read whole. Structural EM
-    /// (a table with missing cells) keeps a Gibbs completion of every row, so there the rows
-    /// are rebuilt from their patterns (4 bytes a cell, not the file's text) and memory
-    /// grows with them. `reading` hears the pass (1 or 2) and the rows read after each chunk.
+    /// The model equals that of `learn(_:settings:)` on the table read whole, with missing
+    /// cells too: structural EM's Gibbs chain holds the rows as patterns with their copies
+    /// (`GibbsImputation`), the same whether it is given the rows or the patterns. `reading`
+    /// hears the pass (1 or 2) and the rows read after each chunk.
     ///
     /// `path` `-` reads `standardInput` (a pipe, which cannot be read twice): it is first
     /// copied to a temporary file, unlinked as soon as it is made (nothing is left behind),
@@ -150,8 +150,6 @@ extension LearningTasks {
         // The second pass: the same reader, so the same codes, now final.
         let second = try reader()
         var patterns = RowPatterns(names: weights.names, states: states)
-        let keepRows = weights.missingCells > 0
-        var rowPattern: [Int32] = []
         /// The file is not what the first pass read (it was rewritten meanwhile).
         func changed() -> WorkbenchError {
             WorkbenchError.usage("\(Quote.name(path)) changed while it was read: read it again from a file that stays put")
@@ -162,22 +160,12 @@ extension LearningTasks {
             guard zip(chunk.states, weights.states).allSatisfy({ $1.starts(with: $0) }) else { throw changed() }
             for c in cuts { chunk.columns[c.column] = chunk.columns[c.column].map { $0 < 0 ? $0 : c.recoding[Int($0)] } }
             chunk.states = states
-            let found = patterns.add(chunk)
-            if keepRows { rowPattern += found }
+            _ = patterns.add(chunk)
             reading?(2, second.rowsRead)
         }
-        // Gaps decide the path (rows for structural EM), so they must be the first pass's too.
+        // Gaps decide the path (structural EM), so they must be the first pass's too.
         guard patterns.rowCount == weights.rowCount, patterns.missingCells == weights.missingCells else { throw changed() }
-        let table: Dataset
-        if keepRows {
-            let width = patterns.width
-            let columns = (0..<width).map { j in rowPattern.map { patterns.cells[Int($0) * width + j] } }
-            var rows = Dataset(names: patterns.names, states: states, columns: columns)
-            rows.source = DataSource(file: second.file, ignoredColumns: second.schema.source?.ignoredColumns ?? [])
-            table = rows
-        } else {
-            table = patternTable(patterns, schema: second.schema)
-        }
+        let table = patternTable(patterns, schema: second.schema)
         return try learn(discrete: table, discretized: cuts.map(\.report), settings: settings, progress: progress)
     }
 }
