@@ -54,7 +54,6 @@ extension Session {
             }
         }
         var (learned, report) = try LearningTasks.learn(data, settings: settings)
-        guard cancellation?.finish() ?? true else { throw WorkbenchError.usage("interrupted: the model is as it was") }
         learned.name = network.name
         for v in 0..<learned.count {
             if let old = network.index(of: learned.variables[v].name) {
@@ -62,8 +61,7 @@ extension Session {
                 learned.setInfo(v, label: x.label, description: x.description, role: x.role)
             }
         }
-        journalDataSource()
-        replaceModel(learned, journalLine: settings.commandText)
+        try adoptLearned(learned, journalLine: settings.commandText, cancellation: cancellation)
         return report
     }
 }

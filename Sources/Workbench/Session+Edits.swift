@@ -138,18 +138,7 @@ extension Session {
         case .renameState(let v, let a, let b): renameInEvidence(variable: v, state: a, to: b)
         default: break
         }
-        return commit(net, journalLine: edit.commandText)
-    }
-
-    /// Replaces the model by a changed one (e.g. fitted), undoably; `journalLine` is the
-    /// command that redoes it.
-    @discardableResult
-    func replaceModel(_ net: BayesianNetwork, journalLine: String?) -> [String] {
-        commit(net, journalLine: journalLine)
-    }
-
-    private func commit(_ net: BayesianNetwork, journalLine: String?) -> [String] {
-        commit(net, decisions, journalLine: journalLine)
+        return commit(net, decisions, journalLine: edit.commandText)
     }
 
     /// The one way a change enters the model: the current network and decision part go on
