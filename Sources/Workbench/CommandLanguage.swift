@@ -229,22 +229,6 @@ public enum CommandLanguage {
             return x
         }
 
-        /// A whole number of at least `least`: `what` names it when the word is not one,
-        /// `unit` when it is too small ("expected at least 2 folds, but found 1").
-        mutating func integer(_ what: String, atLeast least: Int, _ unit: String) throws(CommandSyntaxError) -> Int {
-            let col = column
-            let k = try integer(what)
-            guard k >= least else { throw CommandSyntaxError(column: col, message: "expected at least \(least) \(unit), but found \(k)") }
-            return k
-        }
-
-        /// A name, then more to the end of the line (`first` and `more` say what is expected).
-        mutating func names(_ first: String, more: String) throws(CommandSyntaxError) -> [String] {
-            var names = [try name(first)]
-            while current != nil { names.append(try name(more)) }
-            return names
-        }
-
         mutating func expectEnd() throws(CommandSyntaxError) {
             if current != nil { throw fail("the end of the line") }
         }
@@ -392,10 +376,14 @@ public enum CommandLanguage {
                 repeat { w.append(try number("a likelihood weight (a number)")) } while acceptSymbol(",")
                 return .soft(variable: v, weights: w)
             case "retract":
-                return .retract(try names("the variable whose evidence to retract", more: "another variable or the end of the line"))
+                var names: [String] = [try name("the variable whose evidence to retract")]
+                while current != nil { names.append(try name("another variable or the end of the line")) }
+                return .retract(names)
             case "clear": return .clear
             case "query":
-                return .query(try names("a target variable after 'query'", more: "another target variable or the end of the line"))
+                var names: [String] = [try name("a target variable after 'query'")]
+                while current != nil { names.append(try name("another target variable or the end of the line")) }
+                return .query(names)
             case "pe": return .probabilityOfEvidence
             case "mpe": return .mpe
             case "decide": return .decide
@@ -408,8 +396,9 @@ public enum CommandLanguage {
                 case "list": return .scenario(.list)
                 default:
                     let t = try name("the target variable to compare")
-                    return .scenario(.compare(target: t, scenarios: try names("a scenario name after the target",
-                                                                              more: "another scenario name or the end of the line")))
+                    var names: [String] = [try name("a scenario name after the target")]
+                    while current != nil { names.append(try name("another scenario name or the end of the line")) }
+                    return .scenario(.compare(target: t, scenarios: names))
                 }
             case "data":
                 _ = try keyword(["load"], "'load' after 'data'")
@@ -443,7 +432,10 @@ public enum CommandLanguage {
                 let t = try name("the target variable to evaluate")
                 var folds: Int?
                 if accept("folds") {
-                    folds = try integer("the number of folds (a whole number)", atLeast: 2, "folds")
+                    let col = column
+                    let k = try integer("the number of folds (a whole number)")
+                    guard k >= 2 else { throw CommandSyntaxError(column: col, message: "expected at least 2 folds, but found \(k)") }
+                    folds = k
                 }
                 return .evaluate(target: t, folds: folds)
             case "rank":
@@ -477,11 +469,14 @@ public enum CommandLanguage {
                 var queries: Int?
                 while current != nil {
                     if accept("repeat") {
-                        repeats = try integer("the number of timed runs per query after 'repeat' (a whole number)", atLeast: 1,
-                                              "run per query after 'repeat'")
+                        let col = column
+                        repeats = try integer("the number of timed runs per query after 'repeat' (a whole number)")
+                        guard repeats >= 1 else { throw CommandSyntaxError(column: col, message: "expected at least 1 run per query after 'repeat', but found 0") }
                     } else if accept("queries") {
-                        queries = try integer("the number of queries per network after 'queries' (a whole number)", atLeast: 1,
-                                              "query after 'queries'")
+                        let col = column
+                        let q = try integer("the number of queries per network after 'queries' (a whole number)")
+                        guard q >= 1 else { throw CommandSyntaxError(column: col, message: "expected at least 1 query after 'queries', but found 0") }
+                        queries = q
                     } else {
                         models.append(try name("a model file, 'repeat N' or 'queries N'"))
                     }
@@ -496,8 +491,9 @@ public enum CommandLanguage {
                         let word = try keyword(["bic", "aic", "bdeu", "k2"], "bic, aic, bdeu or k2 after 'score'")
                         settings.score = LearningTasks.structureScore(named: word, ess: 1)!
                     case "max-parents":
-                        settings.maxParents = try integer("the most parents per variable after 'max-parents' (a whole number)",
-                                                          atLeast: 1, "parent after 'max-parents'")
+                        let col = column
+                        settings.maxParents = try integer("the most parents per variable after 'max-parents' (a whole number)")
+                        guard settings.maxParents >= 1 else { throw CommandSyntaxError(column: col, message: "expected at least 1 parent after 'max-parents', but found 0") }
                     case "restarts": settings.restarts = try integer("the number of random restarts (a whole number)")
                     default: settings.seed = UInt64(try integer("a seed (a whole number)"))
                     }
