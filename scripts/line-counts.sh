@@ -34,6 +34,9 @@ classify() {
         Workbench/NetworkPicture.swift|Workbench/NetworkPicture+SVG.swift|Workbench/GraphLayout.swift|Workbench/SVGText.swift|Workbench/PictureFile.swift|Workbench/Plots.swift)
             echo "feature 15" ;;
         Workbench/DataTable.swift) echo "feature 16" ;;
+        BNInference/VariableElimination+PatternTables.swift|BNInference/ContractionProgram+Folding.swift)
+            echo "feature 16" ;;                                      # warm-query pattern tables and constant folding, moved out
+        BNLearning/DiscriminativeParameters.swift|BNLearning/LimitedMemoryBFGS.swift) echo "feature 13" ;;
         BNLearning/RowPatterns.swift|BNLearning/ExpectationMaximization+Partial.swift|Workbench/RowScorer.swift|Workbench/StreamingTasks.swift|Workbench/DistributedLearning.swift)
             echo "feature 18" ;;
         BNLearning/AveragedOneDependence.swift|BNLearning/DiscriminativeNaiveBayes.swift) echo "feature 13" ;;

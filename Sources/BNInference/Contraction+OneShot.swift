@@ -191,10 +191,7 @@ extension Contraction {
                 return e
             }
             if best.cost > unionEntries / 4 { break }
-            var joint = tables[best.i].axes
-            for (l, c) in zip(tables[best.j].axes.labels, tables[best.j].axes.cardinalities) where !joint.labels.contains(l) {
-                joint.labels.append(l); joint.cardinalities.append(c)
-            }
+            let joint = tables[best.i].axes.union(tables[best.j].axes)
             let product = productSumInLargestOrder([tables[best.i], tables[best.j]], out: joint, summed: .empty)
             tables.remove(at: best.j)
             tables.remove(at: best.i)

@@ -218,20 +218,12 @@ enum Contraction {
             let bucket = pool.filter { $0.axes.labels.contains(x) }
             if bucket.isEmpty { continue }
             pool.removeAll { $0.axes.labels.contains(x) }
-            var union = Axes.empty
-            for t in bucket {
-                for (l, c) in zip(t.axes.labels, t.axes.cardinalities) where !union.labels.contains(l) {
-                    union.labels.append(l); union.cardinalities.append(c)
-                }
-            }
+            let union = bucket.reduce(Axes.empty) { $0.union($1.axes) }
             var result: Table
             if isMax.contains(x) {
                 var product = bucket[0]
                 for g in bucket.dropFirst() {
-                    var out = product.axes
-                    for (l, c) in zip(g.axes.labels, g.axes.cardinalities) where !out.labels.contains(l) {
-                        out.labels.append(l); out.cardinalities.append(c)
-                    }
+                    let out = product.axes.union(g.axes)
                     try budget.check(out)
                     product = Table(axes: out, values: TableKernels.broadcast(product.values, product.axes, g.values, g.axes,
                                                                               into: out, .multiply))

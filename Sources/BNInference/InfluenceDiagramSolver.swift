@@ -309,34 +309,32 @@ extension InfluenceDiagramSolver {
                 guard v >= 0 && v < net.count, net.variables[v].role == .decision else {
                     throw .invalidEvidence("only decisions can be forced; \(v < net.count && v >= 0 ? Quote.name(names[v]) : "#\(v)") is not one")
                 }
-                guard s >= 0 && s < card[v] else { throw .invalidEvidence("state #\(s) of \(Quote.name(names[v])) is out of range") }
+                if let why = Evidence.stateProblem(v, s, in: net) { throw .invalidEvidence(why) }
                 forced[v] = s
             }
-            for (v, s) in evidence.hard.sorted(by: { $0.key < $1.key }) where net.variables[v].role == .decision { forced[v] = s }
-            for (v, s) in evidence.interventions.sorted(by: { $0.key < $1.key }) where net.variables[v].role == .decision { forced[v] = s }
+            // The one check of evidence (`Findings`): states in range, likelihoods, a finding
+            // that contradicts an intervention. A finding or do() on a decision forces it.
+            let findings = try Findings(evidence, in: net)
             for v in evidence.soft.keys where net.variables[v].role == .decision {
                 throw .invalidEvidence("soft evidence on the decision \(Quote.name(names[v])) has no meaning: set it with a finding or do()")
             }
-            for v in 0..<net.count where net.variables[v].role != .decision {
-                if let s = evidence.interventions[v] {
-                    var m = [Double](repeating: 0, count: card[v]); m[s] = 1
-                    chance.append(Table(axes: Axes(labels: [v], cardinalities: [card[v]]), values: m))
-                } else {
-                    chance.append(net.cpts[v].table)
+            func pointMass(_ v: Int, _ s: Int) -> Table {
+                var m = [Double](repeating: 0, count: card[v]); m[s] = 1
+                return Table(axes: Axes(labels: [v], cardinalities: [card[v]]), values: m)
+            }
+            for v in 0..<net.count {
+                let s = findings.fixed[v]
+                guard net.variables[v].role != .decision else {
+                    if s >= 0 { forced[v] = s }
+                    continue
                 }
+                chance.append(findings.intervened[v] ? pointMass(v, s) : net.cpts[v].table)
                 heads.append(v)
-                if let s = evidence.hard[v] {
-                    if let d = evidence.interventions[v], d != s {
-                        throw .impossibleEvidence(["do(\(names[v])=\(net.variables[v].states[d]))", "\(names[v])=\(net.variables[v].states[s])"])
-                    }
-                    var m = [Double](repeating: 0, count: card[v]); m[s] = 1
-                    chance.append(Table(axes: Axes(labels: [v], cardinalities: [card[v]]), values: m))
+                if s >= 0 && !findings.intervened[v] {
+                    chance.append(pointMass(v, s))
                     heads.append(nil)
                 }
-                if let w = evidence.soft[v] {
-                    guard w.count == card[v], w.allSatisfy({ $0 >= 0 && $0.isFinite }), w.contains(where: { $0 > 0 }) else {
-                        throw .invalidEvidence("soft evidence on \(Quote.name(names[v])) needs \(card[v]) non-negative weights, not all zero")
-                    }
+                if let w = findings.soft[v] {
                     chance.append(Table(axes: Axes(labels: [v], cardinalities: [card[v]]), values: w))
                     heads.append(nil)
                 }

@@ -17,24 +17,6 @@ struct InteractionGraph {
 
     var count: Int { labels.count }
 
-    /// The graph over `labels` (distinct ids) whose cliques include every scope in `scopes`
-    /// (scopes give labels; labels missing from `labels` are ignored).
-    init(labels: [Int], cardinalities: [Int], scopes: [[Int]]) {
-        self.labels = labels
-        self.cardinalities = cardinalities
-        words = max(1, (labels.count + 63) / 64)
-        adjacency = [UInt64](repeating: 0, count: labels.count * words)
-        var position: [Int: Int] = [:]
-        position.reserveCapacity(labels.count)
-        for (i, l) in labels.enumerated() { position[l] = i }
-        var members: [Int] = []
-        for scope in scopes {
-            members.removeAll(keepingCapacity: true)
-            for l in scope { if let p = position[l] { members.append(p) } }
-            for a in members { for b in members where a != b { addEdge(a, b) } }
-        }
-    }
-
     /// The graph over `labels` whose cliques include every scope in `denseScopes`, given as
     /// node ids `0..<labels.count`.
     init(labels: [Int], cardinalities: [Int], denseScopes: [[Int]]) {
@@ -45,11 +27,10 @@ struct InteractionGraph {
         for scope in denseScopes { for a in scope { for b in scope where a != b { addEdge(a, b) } } }
     }
 
-    /// The moral graph of a network (all variables).
+    /// The moral graph of a network (all variables; node `v` is variable `v`, so the
+    /// families are dense scopes already).
     init(moralGraphOf network: BayesianNetwork) {
-        let n = network.count
-        self.init(labels: Array(0..<n), cardinalities: network.cardinalities,
-                  scopes: network.families)
+        self.init(labels: Array(0..<network.count), cardinalities: network.cardinalities, denseScopes: network.families)
     }
 
     @inline(__always)

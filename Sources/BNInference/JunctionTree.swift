@@ -112,38 +112,6 @@ public final class JunctionTree: InferenceEngine {
         }
     }
 
-    /// Observes `variable = state` (replacing any finding on it).
-    public func observe(_ variable: Int, state: Int) throws(InferenceError) {
-        var e = evidence
-        e.soft[variable] = nil
-        e.hard[variable] = state
-        try setEvidence(e)
-    }
-
-    /// Sets a likelihood (soft finding) on `variable`.
-    public func setLikelihood(_ variable: Int, _ weights: [Double]) throws(InferenceError) {
-        var e = evidence
-        e.hard[variable] = nil
-        e.soft[variable] = weights
-        try setEvidence(e)
-    }
-
-    /// Applies `do(variable = state)`.
-    public func intervene(_ variable: Int, state: Int) throws(InferenceError) {
-        var e = evidence
-        e.interventions[variable] = state
-        try setEvidence(e)
-    }
-
-    /// Removes every finding and intervention on `variable`.
-    public func retract(_ variable: Int) throws(InferenceError) {
-        var e = evidence
-        e.hard[variable] = nil
-        e.soft[variable] = nil
-        e.interventions[variable] = nil
-        try setEvidence(e)
-    }
-
     // MARK: - Queries on the current evidence
 
     /// `P(v | current evidence)`.

@@ -13,7 +13,7 @@ import BNCore
 /// entropy/MDL splitting of Fayyad & Irani (1993), which needs `target`, a categorical
 /// column. This is what bnlearn's `discretize()` and pyAgrum's `skbn.BNDiscretizer` do
 /// before learning, with the bins kept instead of thrown away.
-public struct DatasetDiscretization: Sendable {
+public struct DatasetDiscretization: Sendable, Equatable {
     /// A method per column name; `nil` keeps that column as it is.
     public var methods: [String: Discretizer.Method?]
     /// The method for other numeric columns with many values; nil leaves them alone.

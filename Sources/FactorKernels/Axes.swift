@@ -48,6 +48,15 @@ public struct Axes: Hashable, Sendable {
         }
     }
 
+    /// These axes, then those of `other` that they lack: the joint scope of two tables.
+    public func union(_ other: Axes) -> Axes {
+        var out = self
+        for (l, c) in zip(other.labels, other.cardinalities) where !labels.contains(l) {
+            out.labels.append(l); out.cardinalities.append(c)
+        }
+        return out
+    }
+
     /// The axes restricted to the given labels, in the given order.
     public func selecting(_ wanted: [Int]) -> Axes {
         Axes(labels: wanted, cardinalities: wanted.map { cardinality(of: $0)! })

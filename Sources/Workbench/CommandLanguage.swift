@@ -57,7 +57,7 @@ public enum Command: Equatable, Sendable {
     /// `bench [MODEL ...] [repeat N] [queries N]` (Session+BenchLearn.swift).
     case bench(models: [String], repeats: Int, queries: Int?)
     /// `learn [hc|tabu] [score S] [max-parents K] [restarts R] [seed S]`.
-    case learn(Session.LearnSettings)
+    case learn(LearningTasks.LearnSettings)
     case journal(JournalAction)
     case help(String?)
     case quit
@@ -483,7 +483,7 @@ public enum CommandLanguage {
                 }
                 return .bench(models: models, repeats: repeats, queries: queries)
             case "learn":
-                var settings = Session.LearnSettings()
+                var settings = LearningTasks.LearnSettings()
                 if let a = current?.text, let algorithm = LearningTasks.SearchAlgorithm(rawValue: a) { settings.algorithm = algorithm; i += 1 }
                 while current != nil {
                     switch try keyword(["score", "max-parents", "restarts", "seed"], "score S, max-parents K, restarts R or seed S (the search is hc or tabu, given first)") {

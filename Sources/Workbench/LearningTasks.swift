@@ -235,8 +235,10 @@ public enum LearningTasks {
     }
 
     /// The options of `learn` (without `--target`): the search, its constraints and start,
-    /// and the discretisation of numeric columns.
-    public struct LearnSettings: Sendable {
+    /// and the discretisation of numeric columns. The one settings type of the command line,
+    /// the REPL's `learn` (`CommandLanguage`, `Session.learn`) and `POST /api/learn`; every
+    /// option left out takes the command line's default.
+    public struct LearnSettings: Equatable, Sendable {
         /// The search over graphs (hill climbing or tabu).
         public var algorithm: SearchAlgorithm
         /// The decomposable score the search maximises (BIC, BDeu, K2, AIC).
@@ -256,8 +258,8 @@ public enum LearningTasks {
         /// How numeric columns are cut; nil: the automatic rule of `learn`.
         public var discretization: DatasetDiscretization?
 
-        public init(algorithm: SearchAlgorithm, score: StructureScore, maxParents: Int,
-                    required: [(String, String)], forbidden: [(String, String)], restarts: Int, seed: UInt64,
+        public init(algorithm: SearchAlgorithm = .hc, score: StructureScore = .bic, maxParents: Int = 4,
+                    required: [(String, String)] = [], forbidden: [(String, String)] = [], restarts: Int = 0, seed: UInt64 = 1,
                     start: BayesianNetwork? = nil, maxIterations: Int? = nil, discretization: DatasetDiscretization? = nil) {
             self.algorithm = algorithm
             self.score = score
@@ -269,6 +271,14 @@ public enum LearningTasks {
             self.start = start
             self.maxIterations = maxIterations
             self.discretization = discretization
+        }
+
+        /// Equal settings: the edge lists pair by pair (tuples are not `Equatable`), the rest field by field.
+        public static func == (a: Self, b: Self) -> Bool {
+            a.algorithm == b.algorithm && a.score == b.score && a.maxParents == b.maxParents
+                && a.required.elementsEqual(b.required) { $0 == $1 } && a.forbidden.elementsEqual(b.forbidden) { $0 == $1 }
+                && a.restarts == b.restarts && a.seed == b.seed && a.start == b.start
+                && a.maxIterations == b.maxIterations && a.discretization == b.discretization
         }
     }
 

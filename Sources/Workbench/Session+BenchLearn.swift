@@ -34,43 +34,26 @@ extension Session {
         }
     }
 
-    /// The structure-learning settings of the `learn` command.
-    public struct LearnSettings: Equatable, Sendable {
-        public var algorithm = LearningTasks.SearchAlgorithm.hc
-        public var score = StructureScore.bic
-        public var maxParents = 4
-        public var restarts = 0
-        public var seed: UInt64 = 1
-        public init() {}
-
-        /// The command that repeats this learning (the journal line).
-        var commandText: String {
-            let keyword: String
-            if case .bdeu = score { keyword = "bdeu" } else { keyword = score.description }
-            return "learn \(algorithm.rawValue) score \(keyword) max-parents \(maxParents) restarts \(restarts) seed \(seed)"
-        }
-    }
-
     /// Learns a structure and its tables from the loaded data (`LearningTasks.learn`: hill
     /// climbing or tabu search on a decomposable score, then Bayesian parameters) and makes
     /// it the model, undoably. With a model, the data are its variables (states by name) and
     /// the learned model keeps the name, labels and roles; with an empty model, every column
     /// (numeric ones cut into 4 equal-frequency bins). A cancelled search leaves the model
-    /// as it was.
-    public func learn(_ settings: LearnSettings, cancellation: CancellationToken? = nil) throws -> LearningTasks.LearnReport {
+    /// as it was. Settings without a discretisation on an empty model get that rule.
+    public func learn(_ settings: LearningTasks.LearnSettings, cancellation: CancellationToken? = nil) throws -> LearningTasks.LearnReport {
         let data: Dataset
-        var plan: DatasetDiscretization?
+        var settings = settings
         if network.count > 0 {
             data = try dataset()
         } else {
             guard let p = dataPath else { throw WorkbenchError.usage("no data loaded: data load FILE.csv") }
             data = try ModelIO.loadData(path: resolve(p)).0
-            plan = try LearningTasks.discretization(columns: [], numeric: "equal-frequency:4", categoricalLimit: 10, target: nil)
+            if settings.discretization == nil {
+                settings.discretization = try LearningTasks.discretization(columns: [], numeric: "equal-frequency:4",
+                                                                           categoricalLimit: 10, target: nil)
+            }
         }
-        var (learned, report) = try LearningTasks.learn(data, settings: .init(algorithm: settings.algorithm, score: settings.score,
-                                                        maxParents: settings.maxParents, required: [], forbidden: [],
-                                                        restarts: settings.restarts, seed: settings.seed, discretization: plan))
-        guard cancellation?.finish() ?? true else { throw WorkbenchError.usage("interrupted: the model is as it was") }
+        var (learned, report) = try LearningTasks.learn(data, settings: settings)
         learned.name = network.name
         for v in 0..<learned.count {
             if let old = network.index(of: learned.variables[v].name) {
@@ -78,8 +61,17 @@ extension Session {
                 learned.setInfo(v, label: x.label, description: x.description, role: x.role)
             }
         }
-        journalDataSource()
-        replaceModel(learned, journalLine: settings.commandText)
+        try adoptLearned(learned, journalLine: settings.commandText, cancellation: cancellation)
         return report
+    }
+}
+
+extension LearningTasks.LearnSettings {
+    /// The REPL command that repeats this learning (the journal line): the search, score,
+    /// bound, restarts and seed, which are what the REPL's `learn` sets.
+    var commandText: String {
+        let keyword: String
+        if case .bdeu = score { keyword = "bdeu" } else { keyword = score.description }
+        return "learn \(algorithm.rawValue) score \(keyword) max-parents \(maxParents) restarts \(restarts) seed \(seed)"
     }
 }

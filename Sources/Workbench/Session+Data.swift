@@ -36,19 +36,20 @@ extension Session {
         let (fitted, report) = try LearningTasks.fit(network, data: data, method: method, prior: nil,
                                                      maxIterations: maxIterations, tolerance: tolerance, restarts: 0,
                                                      seed: seed, progress: progress)
-        guard cancellation?.finish() ?? true else { throw WorkbenchError.usage("interrupted: the model is as it was") }
-        journalDataSource()
-        replaceModel(fitted, journalLine: "fit \(method.rawValue)")
+        try adoptLearned(fitted, journalLine: "fit \(method.rawValue)", cancellation: cancellation)
         return report
     }
 
-    /// The journal replays a fit or a learn on the same file: records where the data came
-    /// from first (once per file).
-    func journalDataSource() {
+    /// Makes a model fitted or learned from the loaded data the model, undoably; a
+    /// `cancellation` that fired leaves the model as it was. The journal replays a fit or a
+    /// learn on the same file: it records where the data came from first (once per file).
+    func adoptLearned(_ net: BayesianNetwork, journalLine: String, cancellation: CancellationToken?) throws {
+        guard cancellation?.finish() ?? true else { throw WorkbenchError.usage("interrupted: the model is as it was") }
         if let p = dataPath, journaledDataPath != resolve(p) {
             journaledDataPath = resolve(p)
             journal?.append("data load \(CommandLanguage.quote(resolve(p)))")
         }
+        commit(net, decisions, journalLine: journalLine)
     }
 
     /// Draws `rows` forward samples of the model into a CSV file.

@@ -73,28 +73,24 @@ public enum ModelEdit: Equatable, Sendable {
         let k = x.cardinality
         let rows = parents.reduce(1) { $0 * net.variables[$1].cardinality }
         var values = net.cpts[v].values
+        let wrongCount = "'\(x.name)' has \(k) states (\(x.states.joined(separator: ", "))); give \(k) probabilities, got \(probabilities.count)"
         if let parentStates {
             guard parentStates.count == parents.count else {
                 let names = parents.map { net.variables[$0].name }
                 throw WorkbenchError.usage("'\(x.name)' has \(parents.count) parent\(parents.count == 1 ? "" : "s")"
                     + (names.isEmpty ? "; give its row without (...)" : " (\(names.joined(separator: ", "))); give one state of each, in that order"))
             }
-            guard probabilities.count == k else {
-                throw WorkbenchError.usage("'\(x.name)' has \(k) states (\(x.states.joined(separator: ", "))); give \(k) probabilities, got \(probabilities.count)")
-            }
+            guard probabilities.count == k else { throw WorkbenchError.usage(wrongCount) }
             var row = 0
             for (p, s) in zip(parents, parentStates) {
                 row = row * net.variables[p].cardinality + (try net.stateIndex(p, s))
             }
             values.replaceSubrange((row * k)..<((row + 1) * k), with: probabilities)
         } else {
-            guard probabilities.count == k || probabilities.count == rows * k else {
-                throw WorkbenchError.usage(parents.isEmpty
-                    ? "'\(x.name)' has \(k) states (\(x.states.joined(separator: ", "))); give \(k) probabilities, got \(probabilities.count)"
+            // The whole table (a root's one row is its whole table); a single row needs its parent states.
+            guard probabilities.count == rows * k else {
+                throw WorkbenchError.usage(parents.isEmpty ? wrongCount
                     : "'\(x.name)' has parents; give one row as: set cpt \(CommandLanguage.quote(x.name)) (\(parents.map { net.variables[$0].states[0] }.joined(separator: ", "))): p1 p2 ... (or all \(rows * k) numbers)")
-            }
-            if probabilities.count == k && rows > 1 {
-                throw WorkbenchError.usage("'\(x.name)' has parents; give one row as: set cpt \(CommandLanguage.quote(x.name)) (\(parents.map { net.variables[$0].states[0] }.joined(separator: ", "))): p1 p2 ... (or all \(rows * k) numbers)")
             }
             values = probabilities
         }
@@ -138,18 +134,7 @@ extension Session {
         case .renameState(let v, let a, let b): renameInEvidence(variable: v, state: a, to: b)
         default: break
         }
-        return commit(net, journalLine: edit.commandText)
-    }
-
-    /// Replaces the model by a changed one (e.g. fitted), undoably; `journalLine` is the
-    /// command that redoes it.
-    @discardableResult
-    func replaceModel(_ net: BayesianNetwork, journalLine: String?) -> [String] {
-        commit(net, journalLine: journalLine)
-    }
-
-    private func commit(_ net: BayesianNetwork, journalLine: String?) -> [String] {
-        commit(net, decisions, journalLine: journalLine)
+        return commit(net, decisions, journalLine: edit.commandText)
     }
 
     /// The one way a change enters the model: the current network and decision part go on

@@ -5,8 +5,8 @@ import Foundation
 /// (evidence, likelihoods, interventions), named scenarios, an optional dataset, the
 /// undo/redo history of model edits and the crash journal.
 ///
-/// Every change to the model goes through `perform(_:)` (Session+Edits.swift) or
-/// `replaceModel(_:journal:)`, which push the previous network on the undo stack, mark the
+/// Every change to the model goes through `commit(_:_:journalLine:)` (Session+Edits.swift:
+/// edits by `perform(_:)`, fitted and learned models by `adoptLearned`), which push the previous network on the undo stack, mark the
 /// session dirty, drop the cached query service and append the command to the journal.
 /// The session never prints.
 public final class Session {

@@ -59,8 +59,8 @@ struct LearnBody: Decodable, Sendable {
     var restarts: Int?
     var seed: UInt64?
 
-    func settings() throws -> Session.LearnSettings {
-        var s = Session.LearnSettings()
+    func settings() throws -> LearningTasks.LearnSettings {
+        var s = LearningTasks.LearnSettings()
         if let a = algorithm { s.algorithm = try LearningTasks.SearchAlgorithm(parsing: a) }
         if let name = score { s.score = try LearningTasks.structureScore(name, ess: equivalentSampleSize ?? 1) }
         if let k = maxParents { s.maxParents = k }

@@ -198,12 +198,12 @@ struct StructureTests {
         }
         let jt = try JunctionTree(net)
         let ve = VariableElimination(net)
-        try jt.observe(0, state: 1)
+        try jt.setEvidence(Evidence(hard: [0: 1]))
         var all = try jt.allMarginals()
         let full = jt.messagesComputed
         let cliques = jt.structure.cliques.count
         #expect(full == 2 * (cliques - 1))
-        try jt.observe(29, state: 2)
+        try jt.setEvidence(Evidence(hard: [0: 1, 29: 2]))
         let prepared = jt.cliquesPrepared
         all = try jt.allMarginals()
         #expect(jt.messagesComputed - full < 2 * (cliques - 1), "some messages were reused")
@@ -211,14 +211,14 @@ struct StructureTests {
         let e = Evidence(hard: [0: 1, 29: 2])
         for v in 0..<30 { #expect(maxAbsDiff(all[v], try ve.posterior(of: v, given: e)) < 1e-12) }
         // Change a value, then retract: still exact.
-        try jt.observe(29, state: 0)
+        try jt.setEvidence(Evidence(hard: [0: 1, 29: 0]))
         #expect(maxAbsDiff(try jt.marginal(15), try ve.posterior(of: 15, given: Evidence(hard: [0: 1, 29: 0]))) < 1e-12)
-        try jt.retract(29)
-        try jt.retract(0)
+        try jt.setEvidence(Evidence(hard: [0: 1]))
+        try jt.setEvidence(Evidence())
         #expect(maxAbsDiff(try jt.marginal(15), try ve.posterior(of: 15, given: Evidence())) < 1e-12)
-        try jt.setLikelihood(10, [0.2, 1, 3])
-        try jt.intervene(20, state: 1)
         let mixed = Evidence(soft: [10: [0.2, 1, 3]], interventions: [20: 1])
+        try jt.setEvidence(Evidence(soft: [10: [0.2, 1, 3]]))
+        try jt.setEvidence(mixed)
         for v in [0, 10, 15, 20, 25] {
             #expect(maxAbsDiff(try jt.marginal(v), try ve.posterior(of: v, given: mixed)) < 1e-12)
         }

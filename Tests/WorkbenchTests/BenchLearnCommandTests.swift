@@ -9,7 +9,7 @@ struct BenchLearnCommandTests {
         #expect(try CommandLanguage.parse("bench") == .bench(models: [], repeats: 3, queries: nil))
         #expect(try CommandLanguage.parse("bench a.bif b.bif repeat 5 queries 7") == .bench(models: ["a.bif", "b.bif"], repeats: 5, queries: 7))
         #expect(throws: CommandSyntaxError.self) { try CommandLanguage.parse("bench repeat 0") }
-        var s = Session.LearnSettings()
+        var s = LearningTasks.LearnSettings()
         #expect(try CommandLanguage.parse("learn") == .learn(s))
         s.algorithm = .tabu; s.score = .bdeu(equivalentSampleSize: 1); s.maxParents = 2; s.restarts = 3; s.seed = 9
         #expect(try CommandLanguage.parse("learn tabu score bdeu max-parents 2 restarts 3 seed 9") == .learn(s))
