@@ -430,7 +430,7 @@ struct TargetedLearnerTests {
         let test = fold.indices.filter { fold[$0] == 1 }, train = fold.indices.filter { fold[$0] != 1 }
         #expect(Set(test).isDisjoint(with: train) && test.count + train.count == 900)
         let model = try learner.learn(data.rows(train)).0
-        let (truth, predictions) = try Evaluation.predict(model, on: data.rows(test).encoded(for: model).data, target: "C")
+        let (truth, predictions) = try Evaluation.predict(model, on: try data.rows(test).encoded(for: model).data, target: "C")
         let byHand = ClassificationMetrics(truth: truth, predictions: predictions)
         #expect(byHand == cv.perFold[1])
         // Stratified: every fold holds a third of each class, give or take one row.
@@ -456,7 +456,7 @@ struct TargetedLearnerTests {
         _ = try net.addVariable(Variable(name: "plan", states: ["basic", "pro"]))
         let raw = try table(["age": ["25", "45", "61", ""], "plan": ["pro", "gold", "basic", "pro"], "extra": ["1", "2", "3", "4"]],
                             order: ["age", "plan", "extra"])
-        let (coded, unseen) = raw.encoded(for: net)
+        let (coded, unseen) = try raw.encoded(for: net)
         #expect(coded.names == ["age", "plan"])
         #expect(coded.columns[0] == [0, 1, 2, -1])
         #expect(coded.columns[1] == [1, -1, 0, 1])
