@@ -289,7 +289,9 @@ struct BNParser {
                 advance()
                 if tok.kind == .star {
                     advance()
-                    guard let column = name("a column name after '*' in the derivation of \(Quote.name(variable))") else { return nil }
+                    let what = "a column name after '*' in the derivation of \(Quote.name(variable))"
+                    if isWord(tok, "+") || isWord(tok, "-") { expected(what, hint: hint); return nil }
+                    guard let column = name(what) else { return nil }
                     terms.append(.init(sign * x, column.text))
                 } else {
                     constant += sign * x
