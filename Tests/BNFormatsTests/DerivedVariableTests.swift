@@ -130,19 +130,23 @@ struct DerivedVariableTests {
     @Test func aCellThatIsNoNumberIsLocated() throws {
         let net = try BNLanguage.parse(Self.model, file: "churn.bn").network
         let bad = "churn,day,eve charge\nno,10,20\nyes,50,lots\n"
-        for read in [{ () throws(FormatError) in _ = try CSVReader.parse(bad, file: "bad.csv", network: net) },
-                     { () throws(FormatError) in
-                         let r = try CSVChunkReader(bytes: Array(bad.utf8), file: "bad.csv", network: net, chunkRows: 1)
-                         while try r.next() != nil {}
-                     }] {
-            do {
-                try read()
-                Issue.record("read a cell that is no number")
-            } catch {
-                expectDiagnostics(error.diagnostics, [ExpectedDiagnostic(3, 3, "'lots' in column 'eve charge' is not a number",
-                                                                         "'total' is derived as 1 * day + 0.5 * eve charge - 2",
-                                                                         "write a decimal number")], file: "bad.csv")
-            }
+        func expectLocated(_ error: FormatError) {
+            expectDiagnostics(error.diagnostics, [ExpectedDiagnostic(3, 3, "'lots' in column 'eve charge' is not a number",
+                                                                     "'total' is derived as 1 * day + 0.5 * eve charge - 2",
+                                                                     "write a decimal number")], file: "bad.csv")
+        }
+        do {
+            _ = try CSVReader.parse(bad, file: "bad.csv", network: net)
+            Issue.record("read a cell that is no number")
+        } catch {
+            expectLocated(error)
+        }
+        do {
+            let r = try CSVChunkReader(bytes: Array(bad.utf8), file: "bad.csv", network: net, chunkRows: 1)
+            while try r.next() != nil {}
+            Issue.record("streamed a cell that is no number")
+        } catch {
+            expectLocated(error)
         }
     }
 

@@ -358,10 +358,11 @@ struct TargetedLearnerTests {
             #expect(v.cardinality == 10 && net.parents(of: i) == [y])
             #expect(v.cutPoints == report.discretized.first { $0.name == name }?.cutPoints)
         }
-        // Without it (--dnb-bins 0) only the MDL table is tried.
+        // Without it (--dnb-bins 0) only the MDL table is tried (and the one with the
+        // derived index, here of u and w, whose difference the log-odds follow).
         var off = learner
         off.discriminativeBins = nil
-        #expect(try off.learn(raw).1.candidates.allSatisfy { $0.bins == "values" })
+        #expect(try off.learn(raw).1.candidates.allSatisfy { $0.bins == "values" || $0.bins == "values+derived" })
         // A table with no numeric column of many values has nothing to cut finer.
         let categorical = try table(["g": (0..<200).map { ["p", "q"][$0 % 2] }, "y": (0..<200).map { ["a", "b", "b"][$0 % 3] }],
                                     order: ["g", "y"])

@@ -18,7 +18,8 @@ struct DerivedIndexTests {
     /// charges are (0.17 : 0.085 : 0.045): the sum of the charges that churn steps on.
     @Test func theIndexOfMLCChurnWeighsTheMinutesLikeTheirCharges() throws {
         let data = try LearningTasks.rows(csv: Self.mlc)
-        let index = try #require(try DerivedIndex.construct(data, target: try #require(data.column(named: "churn"))))
+        let churn = try #require(data.column(named: "churn"))
+        let index = try #require(try DerivedIndex.construct(data, target: churn))
         #expect(index.name == "derived_index")
         let weight = Dictionary(uniqueKeysWithValues: index.terms.map { ($0.column, $0.coefficient) })
         #expect(index.terms[0].column == "total_day_minutes" && index.terms[0].coefficient == 1)
@@ -51,6 +52,8 @@ struct DerivedIndexTests {
         let (net, report) = try LearningTasks.learn(data, with: learner)
         let index = try #require(report.derived)
         #expect(report.chosen.bins == "mdl+derived")
+        // The BIC margin of its terms: (m/2) ln n / n.
+        #expect(abs(report.derivedMargin! - Double(index.terms.count) / 2 * log(5000.0) / 5000) < 1e-15)
         let v = try #require(net.index(of: "derived_index"))
         #expect(net.variables[v].derivation == index.derivation)
         #expect((net.variables[v].cutPoints?.count ?? 0) >= 1)
@@ -75,6 +78,19 @@ struct DerivedIndexTests {
         let (plain, plainReport) = try LearningTasks.learn(data, with: learner)
         #expect(plainReport.derived == nil && plain.index(of: "derived_index") == nil)
         #expect(!plainReport.candidates.contains { $0.bins.hasSuffix("+derived") })
+    }
+
+    /// A design with the index must beat the best without it by the margin; ties go to the
+    /// first candidate.
+    @Test func aDesignWithTheIndexMustPayItsMargin() {
+        func candidate(_ bins: String, _ logLoss: Double) -> TargetedLearner.Candidate {
+            .init(structure: "ban", features: "relevant", prior: 5, bins: bins, logLoss: logLoss, auc: 0.9, accuracy: 0.9, brier: 0.1)
+        }
+        let plain = [candidate("values", 0.41), candidate("mdl", 0.40), candidate("mdl", 0.40)]
+        #expect(TargetedLearner.preferred(plain + [candidate("mdl+derived", 0.399)], derivedMargin: 0.002, tolerance: 1e-12)?.bins == "mdl")
+        #expect(TargetedLearner.preferred(plain + [candidate("mdl+derived", 0.397)], derivedMargin: 0.002, tolerance: 1e-12)?.bins == "mdl+derived")
+        #expect(TargetedLearner.preferred([candidate("values+derived", 0.5)], derivedMargin: 0.002, tolerance: 0)?.bins == "values+derived")
+        #expect(TargetedLearner.preferred([], derivedMargin: 0, tolerance: 0) == nil)
     }
 
     /// An in-memory table (what the Python package hands over) with the sources as numbers
