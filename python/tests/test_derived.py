@@ -35,8 +35,10 @@ def test_dataframe_with_sources_scores_like_the_cli(model, tmp_path):
     net = credence.load(str(model))
     got = net.score(df, target="churn")
     assert_scores_equal(got.reset_index(drop=True), cli_scores(model, csv, "churn", tmp_path), ["P(churn=no)", "P(churn=yes)"])
-    # Row 1: day low, total 1*10 + 0.5*20 - 2 = 18 low: P(yes) = .2*.3*.25 / (.2*.3*.25 + .8*.7*.9).
-    assert abs(got["P(churn=yes)"].iloc[0] - 0.015 / (0.015 + 0.504)) < 1e-12
+    # Row 1: day low, total 1*10 + 0.5*20 - 2 = 18 low: P(yes) = .2*.4*.25 / (.2*.4*.25 + .8*.7*.9).
+    assert abs(got["P(churn=yes)"].iloc[0] - 0.02 / (0.02 + 0.504)) < 1e-12
+    # Row 3: day missing, total missing: the prior.
+    assert abs(got["P(churn=yes)"].iloc[2] - 0.2) < 1e-12
 
 
 def test_a_source_cell_that_is_no_number_is_an_error(model):
