@@ -15,9 +15,10 @@ import BNCore
 /// - a rewritten name that meets a name already taken in the same list gets `_2`, `_3`, …
 ///   (names that needed no rewriting keep theirs).
 ///
-/// The writers record what was rewritten (`credence_name`, `credence_outcomes`) and the cut
-/// points (`credence_cuts`), and Credence's readers restore them, so a model exported and
-/// read back by Credence has its own names and intervals again.
+/// The writers record what was rewritten (`credence_name`, `credence_outcomes`), the cut
+/// points (`credence_cuts`) and a derived variable's formula (`credence_derivation`, as the
+/// model language writes it after `from`), and Credence's readers restore them, so a model
+/// exported and read back by Credence has its own names, intervals and derivations again.
 public struct PortableNames: Sendable, Equatable {
     /// The portable name of each variable, in network order.
     public let variables: [String]
