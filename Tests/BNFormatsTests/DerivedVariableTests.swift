@@ -30,6 +30,17 @@ struct DerivedVariableTests {
         #expect(BNLanguage.print(back) == text)
     }
 
+    @Test func addingAStateDropsTheDerivationWithTheCutPoints() throws {
+        var net = try BNLanguage.parse(Self.model, file: "churn.bn").network
+        let t = net.index(of: "total")!
+        try net.renameState(t, from: "high", to: "above")
+        #expect(net.variables[t].derivation?.columns == ["day", "eve charge"])
+        try net.addState(t, "unknown")
+        #expect(net.variables[t].cutPoints == nil && net.variables[t].derivation == nil)
+        // So the model still reads back.
+        #expect(try BNLanguage.parse(BNLanguage.print(net), file: "edited.bn").network.variables[t].derivation == nil)
+    }
+
     @Test func termsMayBeBareSignedOrConstant() throws {
         let text = """
             network n
