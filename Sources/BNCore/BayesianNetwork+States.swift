@@ -52,7 +52,9 @@ extension BayesianNetwork {
         for (i, x) in variables.enumerated() {
             var y = x
             if i == v {
-                if y.states.count != states.count { y.cutPoints = nil }
+                // New intervals are unknown: the cut points go, and with them the derivation
+                // (a derived variable is cut by them).
+                if y.states.count != states.count { y.cutPoints = nil; y.derivation = nil }
                 y.states = states
             }
             try net.addVariable(y)

@@ -54,6 +54,13 @@ public struct BayesianNetwork: Equatable, Sendable {
         return Scope(fam, cardinalities: fam.map { variables[$0].cardinality })
     }
 
+    /// Marks variable `v` as computed from data columns (`Variable.derivation`), or as read
+    /// from its own column (nil); its states, tables and arcs stay as they are.
+    public mutating func setDerivation(_ derivation: Derivation?, of v: Int) throws(ModelError) {
+        if let problem = derivation?.problem { throw .invalidDerivation(variable: variables[v].name, reason: problem) }
+        variables[v].derivation = derivation
+    }
+
     /// Adds a variable with no parents and a uniform CPT; returns its index.
     @discardableResult
     public mutating func addVariable(_ variable: Variable) throws(ModelError) -> Int {
@@ -64,6 +71,7 @@ public struct BayesianNetwork: Equatable, Sendable {
             throw .duplicateState(variable: variable.name, state: s)
         }
         if let problem = variable.cutPointsProblem { throw .invalidCutPoints(variable: variable.name, reason: problem) }
+        if let problem = variable.derivation?.problem { throw .invalidDerivation(variable: variable.name, reason: problem) }
         let v = dag.addNode()
         variables.append(variable)
         indexByName[variable.name] = v

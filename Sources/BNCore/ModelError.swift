@@ -22,6 +22,8 @@ public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidLikelihood(variable: String, reason: String)
     /// Cut points that do not fit the variable's states (count, order, finiteness).
     case invalidCutPoints(variable: String, reason: String)
+    /// A derivation that cannot be computed (`Derivation.problem`).
+    case invalidDerivation(variable: String, reason: String)
     case factor(FactorError)
     /// An influence diagram that does not fit together (decision order, utility tables).
     case invalidDiagram(String)
@@ -51,6 +53,7 @@ public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
             return "P(\(v)\(given)) has a negative entry \(value)"
         case .invalidLikelihood(let v, let reason): return "likelihood evidence on \(Quote.name(v)): \(reason)"
         case .invalidCutPoints(_, let reason): return reason
+        case .invalidDerivation(let v, let reason): return "the derivation of \(Quote.name(v)) is not valid: \(reason)"
         case .factor(let e): return e.description
         case .invalidDiagram(let why): return why
         }

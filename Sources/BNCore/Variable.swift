@@ -25,15 +25,21 @@ public struct Variable: Hashable, Sendable {
     /// in R's `cut()` and bnlearn's `discretize()`. Nil for an ordinary categorical variable.
     /// Stored with the model so that new data is cut the same way when it is scored.
     public var cutPoints: [Double]?
+    /// For a variable computed from data columns: how (`Derivation`, a linear index of
+    /// numeric columns, cut by `cutPoints`). A table without the variable's own column gets
+    /// it computed from the source columns wherever it is read against the model. Nil for
+    /// a variable read from its own column.
+    public var derivation: Derivation?
 
     public init(name: String, states: [String], label: String? = nil, description: String? = nil, role: Role = .chance,
-                cutPoints: [Double]? = nil) {
+                cutPoints: [Double]? = nil, derivation: Derivation? = nil) {
         self.name = name
         self.states = states
         self.label = label
         self.description = description
         self.role = role
         self.cutPoints = cutPoints
+        self.derivation = derivation
     }
 
     /// Number of states.

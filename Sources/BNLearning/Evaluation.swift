@@ -167,7 +167,7 @@ public enum Evaluation {
             let test = assignment.indices.filter { assignment[$0] == f }
             let train = assignment.indices.filter { assignment[$0] != f }
             let model = try learner(data.rows(train))
-            let (held, missed) = data.rows(test).encoded(for: model)
+            let (held, missed) = try data.rows(test).encoded(for: model)
             unseen += missed
             let (truth, pred) = try predict(model, on: held, target: target)
             perFold.append(ClassificationMetrics(truth: truth, predictions: pred))

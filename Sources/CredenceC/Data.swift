@@ -168,6 +168,7 @@ struct LearnOptions: Decodable {
     var innerFolds: Int?
     var fewValuedBins: [String]?
     var parameters: [String]?
+    var derived: String?
     var bagging: Int?
 }
 
@@ -200,7 +201,7 @@ public func credence_learn(_ table: OpaqueRawPointer?, _ optionsJSON: UnsafePoin
                 discretization: try LearningTasks.discretization(columns: columns, numeric: o.discretizeNumeric ?? "mdl",
                                                                  categoricalLimit: o.categoricalLimit ?? 10, target: target),
                 maxParents: o.maxParents ?? 4, seed: o.seed ?? 1, fewValuedBins: o.fewValuedBins,
-                parameters: o.parameters)
+                parameters: o.parameters, derived: o.derived)
             learner.bagging = o.bagging ?? 0
             let (net, r) = try LearningTasks.learn(data, with: learner)
             try give(net, out)

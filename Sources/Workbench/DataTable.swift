@@ -11,6 +11,10 @@ import Foundation
 /// `Categorical`, or any column factorised) or numbers (`NaN` missing). A number stands for
 /// the text a CSV file would hold: an integral value its integer (`3.0` is `3`), any other
 /// value its shortest decimal form.
+///
+/// A derived variable of the model (`Variable.derivation`) without its own column is
+/// computed from its source columns (`Dataset.derivedColumns(for:)`), which are read raw
+/// and need not be variables.
 public struct DataTable: Sendable {
     /// One column's cells.
     public enum Cells: Sendable {
@@ -107,8 +111,14 @@ public struct DataTable: Sendable {
         var outNames: [String] = [], outStates: [[String]] = [], outColumns: [[Int32]] = []
         var notes: [String] = []
         var problems: [String] = []
+        let sources = Dataset.derivationSources(of: network, header: names)
+        var derived: [(variable: Int, codes: [Int32])] = []
+        if !network.variables.allSatisfy({ $0.derivation == nil }) {
+            do { derived = try dataset().derivedColumns(for: network) } catch { throw WorkbenchError.usage(error.description) }
+        }
         for (name, cells) in zip(names, columns) {
             guard let v = network.index(of: name) else {
+                if sources.contains(name) { continue }
                 let near = network.variables.first { $0.name.lowercased() == name.lowercased() }
                 notes.append("column \(Quote.name(name)) is not a variable of the model; it is ignored"
                              + (near.map { " (did you mean '\($0.name)'? names are case-sensitive)" } ?? ""))
@@ -153,6 +163,9 @@ public struct DataTable: Sendable {
             outNames.append(name); outStates.append(variable.states); outColumns.append(column)
         }
         if !problems.isEmpty { throw WorkbenchError.usage(problems.joined(separator: "\n")) }
+        for (v, codes) in derived {
+            outNames.append(network.variables[v].name); outStates.append(network.variables[v].states); outColumns.append(codes)
+        }
         return (Dataset(names: outNames, states: outStates, columns: outColumns, weights: weights), notes)
     }
 }

@@ -370,10 +370,12 @@ public enum LearningTasks {
     /// all), BDeu priors (nil for the defaults) and the discretisation (nil: MDL against the
     /// target) and the binnings of few-valued numeric columns to choose from (`values`,
     /// `mdl`; nil for both) and the ways of fitting the tables (`generative`,
-    /// `discriminative`; nil for both).
+    /// `discriminative`; nil for both) and whether a derived index is offered (`auto`,
+    /// `none`; nil for `auto`).
     public static func targetedLearner(target: String, structures: [String]?, priors: [Double]?, innerFolds: Int,
                                        discretization: DatasetDiscretization?, maxParents: Int, seed: UInt64,
-                                       fewValuedBins: [String]? = nil, parameters: [String]? = nil) throws -> TargetedLearner {
+                                       fewValuedBins: [String]? = nil, parameters: [String]? = nil,
+                                       derived: String? = nil) throws -> TargetedLearner {
         let families = try structures.map { names in
             try names.map { name in
                 guard let s = ClassifierStructure(name: name) else {
@@ -397,6 +399,12 @@ public enum LearningTasks {
         if let names = parameters {
             learner.parameterLearnings = try choices(names, option: "--parameters", what: "way of fitting the tables",
                                                      ("generative", "discriminative"))
+        }
+        if let name = derived {
+            guard let d = TargetedLearner.DerivedIndexing(rawValue: name.lowercased()) else {
+                throw WorkbenchError.usage("--derived: unknown choice \(Quote.name(name)); use auto (a derived index of numeric columns is built and offered to the inner cross-validation) or none")
+            }
+            learner.derivedIndexing = d
         }
         learner.innerFolds = innerFolds
         return learner

@@ -129,6 +129,13 @@ struct LearnCommand: ParsableCommand {
             return
         }
         for c in report.discretized { print("discretised \(c.summary)") }
+        if let d = report.derived {
+            let used = report.chosen.usesDerivedIndex
+            print(String(format: "derived %@ = %@: %.1f nats of information about %@ in its MDL bins (%.1f for %@ alone); %@ (a design with it must lower the inner log loss by %.4f)",
+                         d.name, d.summary, d.information, report.target, d.firstColumnInformation, d.terms[0].column,
+                         used ? "in the model (few-valued bins +derived)" : "offered, not chosen by the inner cross-validation",
+                         report.derivedMargin ?? 0))
+        }
         print("inner \(report.innerFolds)-fold cross-validation of \(report.target) (\(report.rows) rows): each structure family, feature selection and binning of the few-valued numeric columns with its best BDeu prior (every prior in --json)")
         print("| structure | features | few-valued bins | prior | tables | log loss | AUC | accuracy | Brier |")
         print("|---|---|---|---:|---|---:|---:|---:|---:|")

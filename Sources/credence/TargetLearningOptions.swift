@@ -29,6 +29,8 @@ struct ClassifierOptions: ParsableArguments {
     @Option(help: "With --target: dnb is also tried on this many equal-frequency bins of the numeric columns with more than --categorical-limit values, with a random-walk penalty over neighbouring bins (0: not tried; only with the default mdl binning).") var dnbBins = 10
     @Option(help: ArgumentHelp("With --target: how the tables may be fitted, comma-separated: generative (counted, BDeu), discriminative (the best counted design's tables refitted for P(target | row)); with both the inner cross-validation chooses (default: generative,discriminative).",
                                valueName: "list")) var parameters: String?
+    @Option(help: ArgumentHelp("With --target: auto builds one derived variable, a linear index of numeric columns (greedy, by the information of its MDL bins about the target; two-class targets), and tries the leading designs with it in the inner cross-validation, so the model has it only when it lowers the inner log loss by more than its BIC cost ((terms/2) ln n / n); the model records its formula, and every command computes it from those columns; none: every variable is one column (default: auto).",
+                               valueName: "auto|none")) var derived: String?
     @Option(help: "With --target: bag this many bootstrap graphs of the chosen family into one model, a mixture over a latent root, and report bnlearn-style arc strengths (0: no bagging).") var bagging = 0
 
     func learner(target: String, binning: BinningOptions, maxParents: Int, seed: UInt64) throws -> ClassifierLearner {
@@ -44,7 +46,8 @@ struct ClassifierOptions: ParsableArguments {
                                                  discretization: try binning.plan(defaultMethod: "mdl", target: target),
                                                  maxParents: maxParents, seed: seed,
                                                  fewValuedBins: fewValuedBins.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } },
-                                                 parameters: parameters.map { $0.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) } })
+                                                 parameters: parameters.map { $0.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) } },
+                                                 derived: derived)
         guard dnbBins == 0 || (2...1000).contains(dnbBins) else { throw ValidationError("--dnb-bins must be 0 (not tried) or between 2 and 1000, got \(dnbBins)") }
         learner.bagging = bagging
         learner.discriminativeBins = dnbBins == 0 ? nil : dnbBins

@@ -59,6 +59,16 @@ func expectDiagnostics(_ got: [Diagnostic], _ expected: [ExpectedDiagnostic], fi
     }
 }
 
+/// `net` printed in the model language: the text, which reads back to the same network and
+/// prints again to the same text.
+func printedRoundTrip(_ net: BayesianNetwork, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws -> String {
+    let text = BNLanguage.print(net)
+    let back = try BNLanguage.parse(text, file: "printed.bn").network
+    expectSameNetwork(net, back, sourceLocation: sourceLocation)
+    #expect(BNLanguage.print(back) == text, sourceLocation: sourceLocation)
+    return text
+}
+
 /// Same variables (names, states, labels, descriptions, roles), parents in order and CPT
 /// values bit for bit.
 func expectSameNetwork(_ a: BayesianNetwork, _ b: BayesianNetwork, sourceLocation: Testing.SourceLocation = #_sourceLocation) {

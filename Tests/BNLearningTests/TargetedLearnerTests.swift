@@ -358,10 +358,11 @@ struct TargetedLearnerTests {
             #expect(v.cardinality == 10 && net.parents(of: i) == [y])
             #expect(v.cutPoints == report.discretized.first { $0.name == name }?.cutPoints)
         }
-        // Without it (--dnb-bins 0) only the MDL table is tried.
+        // Without it (--dnb-bins 0) only the MDL table is tried (and the one with the
+        // derived index, here of u and w, whose difference the log-odds follow).
         var off = learner
         off.discriminativeBins = nil
-        #expect(try off.learn(raw).1.candidates.allSatisfy { $0.bins == "values" })
+        #expect(try off.learn(raw).1.candidates.allSatisfy { $0.bins == "values" || $0.bins == "values+derived" })
         // A table with no numeric column of many values has nothing to cut finer.
         let categorical = try table(["g": (0..<200).map { ["p", "q"][$0 % 2] }, "y": (0..<200).map { ["a", "b", "b"][$0 % 3] }],
                                     order: ["g", "y"])
@@ -430,7 +431,7 @@ struct TargetedLearnerTests {
         let test = fold.indices.filter { fold[$0] == 1 }, train = fold.indices.filter { fold[$0] != 1 }
         #expect(Set(test).isDisjoint(with: train) && test.count + train.count == 900)
         let model = try learner.learn(data.rows(train)).0
-        let (truth, predictions) = try Evaluation.predict(model, on: data.rows(test).encoded(for: model).data, target: "C")
+        let (truth, predictions) = try Evaluation.predict(model, on: try data.rows(test).encoded(for: model).data, target: "C")
         let byHand = ClassificationMetrics(truth: truth, predictions: predictions)
         #expect(byHand == cv.perFold[1])
         // Stratified: every fold holds a third of each class, give or take one row.
@@ -456,7 +457,7 @@ struct TargetedLearnerTests {
         _ = try net.addVariable(Variable(name: "plan", states: ["basic", "pro"]))
         let raw = try table(["age": ["25", "45", "61", ""], "plan": ["pro", "gold", "basic", "pro"], "extra": ["1", "2", "3", "4"]],
                             order: ["age", "plan", "extra"])
-        let (coded, unseen) = raw.encoded(for: net)
+        let (coded, unseen) = try raw.encoded(for: net)
         #expect(coded.names == ["age", "plan"])
         #expect(coded.columns[0] == [0, 1, 2, -1])
         #expect(coded.columns[1] == [1, -1, 0, 1])

@@ -60,7 +60,8 @@ def learn(df: pd.DataFrame, target: Optional[str] = None, *, algorithm: Optional
           categorical_limit: Optional[int] = None, structures: Optional[Sequence[str]] = None,
           priors: Optional[Sequence[float]] = None, inner_folds: Optional[int] = None,
           few_valued_bins: Optional[Sequence[str]] = None, parameters: Optional[Sequence[str]] = None,
-          bagging: Optional[int] = None, weights: Optional[Sequence[float]] = None) -> Network:
+          bagging: Optional[int] = None, weights: Optional[Sequence[float]] = None,
+          derived: Optional[str] = None) -> Network:
     """A network learned from `df` (``credence learn``): structure search (``hc`` or
     ``tabu`` on ``bic``, ``aic``, ``bdeu`` or ``k2``) and BDeu parameters; structural EM when
     cells are missing. Numeric columns with many values are cut into intervals
@@ -72,7 +73,8 @@ def learn(df: pd.DataFrame, target: Optional[str] = None, *, algorithm: Optional
     binning of few-valued numeric columns (`few_valued_bins`: ``values``, ``mdl`` or both,
     the default) and the tables (`parameters`: ``generative`` counts, ``discriminative``
     tables fitted for P(target | row), or both, the default) with the best inner
-    cross-validated log loss. The report is ``result.report``. `weights`
+    cross-validated log loss; `derived` ``auto`` (the default) also offers a derived index
+    of numeric columns, ``none`` does not. The report is ``result.report``. `weights`
     (one per row) weighs each row, e.g. distinct rows with their counts (credence.spark)."""
     opts: Dict[str, Any] = {"seed": int(seed)}
     for key, value in (("target", target), ("algorithm", algorithm), ("score", score), ("ess", ess),
@@ -83,7 +85,7 @@ def learn(df: pd.DataFrame, target: Optional[str] = None, *, algorithm: Optional
                        ("priors", list(priors) if priors else None), ("innerFolds", inner_folds),
                        ("fewValuedBins", list(few_valued_bins) if few_valued_bins else None),
                        ("parameters", list(parameters) if parameters else None),
-                       ("bagging", bagging)):
+                       ("bagging", bagging), ("derived", derived)):
         if value is not None:
             opts[key] = value
     if require:

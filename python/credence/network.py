@@ -143,6 +143,26 @@ class Network:
         self.states(variable)
         return self._variable(variable).get("cutPoints")
 
+    def derivation(self, variable: str) -> Optional[Tuple[List[Tuple[float, str]], float]]:
+        """How a derived variable is computed from data columns: its terms (coefficient,
+        column) and constant, the index ``constant + sum(coefficient * column)`` that is then
+        cut at `cut_points` (None for a variable read from its own column)."""
+        self.states(variable)
+        d = self._variable(variable).get("derivation")
+        if d is None:
+            return None
+        return [(t["coefficient"], t["column"]) for t in d["terms"]], d["constant"]
+
+    def data_columns(self) -> List[str]:
+        """The columns a table read against this model may use: the variables, and the
+        source columns of its derived variables (which need not be variables)."""
+        names = list(self.variables)
+        for v in self._description["variables"]:
+            for t in (v.get("derivation") or {}).get("terms", []):
+                if t["column"] not in names:
+                    names.append(t["column"])
+        return names
+
     def __repr__(self) -> str:
         d = self._description
         return f"<credence.Network {d['name']!r}: {len(d['variables'])} variables, {len(self.edges)} arcs>"

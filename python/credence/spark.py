@@ -184,8 +184,9 @@ def _batches(batches: Iterator["pa.RecordBatch"], what: str,
 # ---- score ---------------------------------------------------------------------------
 
 def _columns(sdf: DataFrame, net: Network) -> List[str]:
-    """The DataFrame's columns that are variables of the network."""
-    known = set(net.variables)
+    """The DataFrame's columns that the network reads: its variables, and the source columns
+    of its derived variables (computed from them where the variable's own column is absent)."""
+    known = set(net.data_columns())
     return [c for c in sdf.columns if c in known]
 
 

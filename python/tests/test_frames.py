@@ -150,10 +150,12 @@ def test_learn_and_evaluate_match_cli(tmp_path):
     nb.save(str(mine))
     assert mine.read_bytes() == out2.read_bytes()
     assert nb.report["chosen"]["structure"] in ("nb", "tan")
-    # The 0/1 columns are also tried MDL-cut (two of them merge), unless told not to.
-    assert {c["bins"] for c in nb.report["candidates"]} == {"values", "mdl"}
-    kept = credence.learn(df, target="churn", structures=["nb"], inner_folds=3, few_valued_bins=["values"])
-    assert {c["bins"] for c in kept.report["candidates"]} == {"values"}
+    # The 0/1 columns are also tried MDL-cut (two of them merge), unless told not to; the
+    # leading designs are tried with the derived index (tenure against monthly charges).
+    assert {c["bins"] for c in nb.report["candidates"]} == {"values", "mdl", "values+derived"}
+    assert [t["column"] for t in nb.report["derived"]["terms"]] == ["tenure", "monthly_charges"]
+    kept = credence.learn(df, target="churn", structures=["nb"], inner_folds=3, few_valued_bins=["values"], derived="none")
+    assert {c["bins"] for c in kept.report["candidates"]} == {"values"} and "derived" not in kept.report
 
 
 def test_learn_with_discriminative_tables_matches_cli(tmp_path):

@@ -128,7 +128,7 @@ public final class CSVChunkReader {
     /// The next chunk of at most `chunkRows` rows, or nil after the last.
     public func next() throws(FormatError) -> Dataset? {
         var failure: FormatError? = nil
-        var columns = ColumnFill.columns(count: scanner.names.count, capacity: chunkRows) { pointers in
+        let columns = ColumnFill.columns(count: scanner.names.count, capacity: chunkRows) { pointers in
             var have = 0
             do throws(FormatError) {
                 while have < chunkRows {
@@ -156,16 +156,8 @@ public final class CSVChunkReader {
         if let failure { throw failure }
         let count = columns.first?.count ?? 0
         guard count > 0 else { return nil }
-        var states = scanner.states
-        for t in scanner.numericCuts.indices {
-            guard let v = scanner.numericCuts[t] else { continue }
-            scanner.cutColumn(t, v, &columns[t], map: &cutMaps[t], firstRecord: rowsRead)
-            states[t] = v.states
-        }
-        if !scanner.diagnostics.isEmpty { throw FormatError(scanner.diagnostics) }
-        var chunk = Dataset(names: scanner.names, states: states, columns: columns)
-        chunk.source = DataSource(file: file, ignoredColumns: scanner.ignored,
-                                  rowNumbers: rowsRead == 0 ? nil : Array((rowsRead + 1)...(rowsRead + count)))
+        let chunk = try scanner.dataset(columns, maps: &cutMaps, firstRecord: rowsRead,
+                                        rowNumbers: rowsRead == 0 ? nil : Array((rowsRead + 1)...(rowsRead + count)))
         rowsRead += count
         return chunk
     }
@@ -193,12 +185,8 @@ public final class CSVChunkReader {
         try scanner.readHeader(b, &i, row: row)
         start = i
         self.row = row + 1
-        let empty = Dataset(names: scanner.names,
-                            states: scanner.states.indices.map { scanner.numericCuts[$0]?.states ?? scanner.states[$0] },
-                            columns: scanner.names.map { _ in [] })
-        var schema = empty
-        schema.source = DataSource(file: file, ignoredColumns: scanner.ignored)
-        return schema
+        var noMaps = [[Int32]](repeating: [], count: scanner.names.count)
+        return try scanner.dataset(scanner.names.map { _ in [] }, maps: &noMaps, firstRecord: 0, rowNumbers: nil)
     }
 
     /// Reads the next block into the window (moving the unread bytes to its front first)

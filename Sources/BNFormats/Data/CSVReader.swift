@@ -13,6 +13,10 @@ import Foundation
 ///   network, each column's states are collected in order of first appearance.
 /// - A column of a discretised variable (one with `cutPoints`) may hold numbers, which are
 ///   cut into the variable's intervals, or the state names themselves.
+/// - A derived variable (`Variable.derivation`) whose own column is absent is computed from
+///   its source columns (`Dataset.derivedColumns(for:)`), read raw though they name no
+///   variable, and dropped after; a source cell that is no number is an error at its row
+///   and column.
 /// - Cells in `options.missingValues` (default empty, `NA`, `?`) become `Dataset.missing`.
 /// - Locations: `line` is the record number (the header is row 1), `column` the field
 ///   number, `field` the column name.
@@ -82,6 +86,9 @@ struct CSVScanner: Sendable {
     /// Per dataset column: the variable's cut points when the column is numeric (its cells
     /// are collected as they come and cut into intervals after the read).
     var numericCuts: [Variable?] = []
+    /// Per dataset column: a source of a derived variable that names no variable, read raw
+    /// (states in order of first appearance) and dropped once the derived columns are computed.
+    var sourceOnly: [Bool] = []
     /// Unknown values already reported: entry code -2 - index into `unknownCounts`.
     var unknownCounts: [Int] = []
     var unknownDiagnostic: [Int] = []
@@ -199,7 +206,7 @@ struct CSVScanner: Sendable {
         // and each column can be filled in place, with no growth and no row-major copy.
         let capacity = Self.lineEndCount(b, from: i) + 1
         var failure: FormatError? = nil
-        var columns = ColumnFill.columns(count: names.count, capacity: capacity) { pointers in
+        let columns = ColumnFill.columns(count: names.count, capacity: capacity) { pointers in
             do throws(FormatError) {
                 if let records = readBodyInParallel(b, from: i, columns: pointers) { return records }
                 return try readBody(b, &i, row: row, columns: pointers)
@@ -210,11 +217,45 @@ struct CSVScanner: Sendable {
         }
         if let failure { throw failure }
         if !diagnostics.isEmpty { throw FormatError(finishDiagnostics()) }
-        for t in numericCuts.indices { if let v = numericCuts[t] { cutColumn(t, v, &columns[t]); states[t] = v.states } }
-        if !diagnostics.isEmpty { throw FormatError(diagnostics) }
-        var dataset = Dataset(names: names, states: states, columns: columns)
-        dataset.source = DataSource(file: file, ignoredColumns: ignored)
+        var maps = [[Int32]](repeating: [], count: names.count)
+        let dataset = try dataset(columns, maps: &maps, firstRecord: 0, rowNumbers: nil)
         return CSVReadResult(dataset: dataset, warnings: finishWarnings())
+    }
+
+    /// The records read into `columns` (data rows `firstRecord + 1 …`) as the table the
+    /// model reads: derived variables computed from the raw cells of their sources
+    /// (`Dataset.derivedColumns(for:)`, before anything is cut), the numeric columns cut
+    /// (`cutColumn`, with each column's `maps` of texts already cut), the source-only
+    /// columns dropped. The whole read and every chunk of a streamed one end here.
+    mutating func dataset(_ columns: [[Int32]], maps: inout [[Int32]], firstRecord: Int, rowNumbers: [Int]?) throws(FormatError) -> Dataset {
+        var derived: [(variable: Int, codes: [Int32])] = []
+        if let net = network, net.variables.contains(where: { $0.derivation != nil }) {
+            var raw = Dataset(names: names, states: states, columns: columns)
+            raw.source = DataSource(file: file, ignoredColumns: ignored, rowNumbers: rowNumbers)
+            do {
+                derived = try raw.derivedColumns(for: net)
+            } catch {
+                var loc = SourceLocation(file: file, line: 1, column: 1)
+                if case .notANumber(let i, let c, _) = error.problem, let j = header.firstIndex(of: c) {
+                    loc = location(row: firstRecord + i + 2, column: j + 1)
+                }
+                throw FormatError(loc, error.message, hint: error.hint)
+            }
+        }
+        var columns = columns
+        var cutStates = states
+        for t in numericCuts.indices {
+            guard let v = numericCuts[t] else { continue }
+            cutColumn(t, v, &columns[t], map: &maps[t], firstRecord: firstRecord)
+            cutStates[t] = v.states
+        }
+        if !diagnostics.isEmpty { throw FormatError(diagnostics) }
+        let kept = names.indices.filter { !sourceOnly[$0] }
+        var dataset = Dataset(names: kept.map { names[$0] } + derived.map { network!.variables[$0.variable].name },
+                              states: kept.map { cutStates[$0] } + derived.map { network!.variables[$0.variable].states },
+                              columns: kept.map { columns[$0] } + derived.map(\.codes))
+        dataset.source = DataSource(file: file, ignoredColumns: ignored, rowNumbers: rowNumbers)
+        return dataset
     }
 
     /// The warnings, each unknown value's with the number of its occurrences.
@@ -242,7 +283,7 @@ struct CSVScanner: Sendable {
     mutating func readBodyInParallel(_ b: UnsafeBufferPointer<UInt8>, from start: Int,
                                      columns: UnsafeBufferPointer<UnsafeMutablePointer<Int32>>) -> Int? {
         let n = b.count
-        guard bound, !numericCuts.contains(where: { $0 != nil }), n - start >= Self.parallelMinimumBytes,
+        guard bound, !numericCuts.contains(where: { $0 != nil }), !sourceOnly.contains(true), n - start >= Self.parallelMinimumBytes,
               ProcessInfo.processInfo.activeProcessorCount >= 2, let base = b.baseAddress,
               memchr(base + start, 34, n - start) == nil else { return nil }
         let middle = start + (n - start) / 2
@@ -344,6 +385,7 @@ struct CSVScanner: Sendable {
             _ = Self.skipLineEnd(b, &i)
             break
         }
+        let sources = network.map { Dataset.derivationSources(of: $0, header: header) } ?? []
         for (j, name) in header.enumerated() {
             var table = StateTable()
             if name.isEmpty {
@@ -354,7 +396,11 @@ struct CSVScanner: Sendable {
                                            "column 1 has no name (a row index, as pandas writes); it is ignored"))
                 continue
             }
-            if let net = network {
+            if let net = network, net.index(of: name) == nil, sources.contains(name) {
+                numericCuts.append(nil)
+                sourceOnly.append(true)
+                states.append([])
+            } else if let net = network {
                 guard let v = net.index(of: name) else {
                     target.append(-1)
                     ignored.append(DataSource.Column(name: name, column: j + 1))
@@ -363,6 +409,7 @@ struct CSVScanner: Sendable {
                                                hint: CSVReader.nearMatch(name, in: net).map { "did you mean '\($0)'? (names are case-sensitive)" }))
                     continue
                 }
+                sourceOnly.append(false)
                 if net.variables[v].cutPoints != nil {
                     numericCuts.append(net.variables[v])
                     states.append([])
@@ -373,6 +420,7 @@ struct CSVScanner: Sendable {
                 }
             } else {
                 numericCuts.append(nil)
+                sourceOnly.append(false)
                 states.append([])
             }
             for m in options.missingValues { table.insert(m, code: Dataset.missing) }
@@ -557,7 +605,7 @@ struct CSVScanner: Sendable {
 
     private mutating func newValue(_ p: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int, hash h: UInt64, column: Int, dataColumn t: Int, row: Int) -> Int32 {
         let text = String(validating: UnsafeBufferPointer(rebasing: p[s..<e]), as: UTF8.self)
-        if !bound || numericCuts[t] != nil, let value = text {
+        if !bound || numericCuts[t] != nil || sourceOnly[t], let value = text {
             let code = Int32(states[t].count)
             guard code < Int32.max - 1 else { return Dataset.missing }
             states[t].append(value)

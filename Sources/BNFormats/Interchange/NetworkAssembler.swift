@@ -71,6 +71,7 @@ struct NetworkAssembler {
                               at location: @escaping @autoclosure () -> SourceLocation) -> Int? {
         var variable = variable
         if let cuts = original.cutPoints { variable.cutPoints = cuts }
+        if let derivation = original.derivation { variable.derivation = derivation }
         guard let v = addVariable(variable, at: location()) else { return nil }
         if let states = original.states, states.count != variable.cardinality {
             report(location(), "\(PortableNames.Key.states) of \(Quote.name(variable.name)) lists \(states.count) states; the variable has \(variable.cardinality)")

@@ -15,9 +15,10 @@ import BNCore
 /// - a rewritten name that meets a name already taken in the same list gets `_2`, `_3`, …
 ///   (names that needed no rewriting keep theirs).
 ///
-/// The writers record what was rewritten (`credence_name`, `credence_outcomes`) and the cut
-/// points (`credence_cuts`), and Credence's readers restore them, so a model exported and
-/// read back by Credence has its own names and intervals again.
+/// The writers record what was rewritten (`credence_name`, `credence_outcomes`), the cut
+/// points (`credence_cuts`) and a derived variable's formula (`credence_derivation`, as the
+/// model language writes it after `from`), and Credence's readers restore them, so a model
+/// exported and read back by Credence has its own names, intervals and derivations again.
 public struct PortableNames: Sendable, Equatable {
     /// The portable name of each variable, in network order.
     public let variables: [String]
@@ -109,6 +110,7 @@ public struct PortableNames: Sendable, Equatable {
         static let name = "credence_name"
         static let states = "credence_outcomes"
         static let cuts = "credence_cuts"
+        static let derivation = "credence_derivation"
     }
 
     /// `"a" "b"`: a list of names as quoted, space-separated strings, `=` written `\x3D`
@@ -162,6 +164,7 @@ public struct PortableNames: Sendable, Equatable {
         if variables[v] != variable.name { out.append((Key.name, Self.quotedList([variable.name]))) }
         if states[v] != variable.states { out.append((Key.states, Self.quotedList(variable.states))) }
         if let cuts = variable.cutPoints { out.append((Key.cuts, BIFWriter.quoted(Self.cutsText(cuts)))) }
+        if let d = variable.derivation { out.append((Key.derivation, BIFWriter.quoted(d.text(name: BNPrinter.columnName)))) }
         return out
     }
 }
@@ -172,10 +175,12 @@ struct OriginalNames: Sendable {
     var name: String?
     var states: [String]?
     var cutPoints: [Double]?
+    var derivation: Derivation?
 
     /// Whether `key` is one of the records `PortableNames` writes.
     static func isRecord(_ key: String) -> Bool {
         key == PortableNames.Key.name || key == PortableNames.Key.states || key == PortableNames.Key.cuts
+            || key == PortableNames.Key.derivation
     }
 
     /// Applies one record (`isRecord(key)`); returns a problem for a value that does not
@@ -194,6 +199,10 @@ struct OriginalNames: Sendable {
                 return "\(key) must be a list of quoted names such as \"(-inf,5]\" \"(5,inf)\", found \(Quote.name(rawValue))"
             }
             states = list
+        case PortableNames.Key.derivation:
+            let (d, problem) = BNParser.derivation(value, of: name ?? "the variable")
+            if let problem { return "\(key) must be a derivation such as 1 * day_charge + 0.5 * eve_charge - 2: \(problem)" }
+            derivation = d
         default:
             guard let cuts = PortableNames.parseCuts(value) else {
                 return "\(key) must be decimal numbers separated by spaces, found \(Quote.name(value))"

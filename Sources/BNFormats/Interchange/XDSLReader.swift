@@ -199,7 +199,10 @@ private final class XDSLCollector: XMLCollecting {
         for d in nodes where !valueKinds.contains(d.kind) {
             var original = OriginalNames()
             for (key, value) in d.properties.sorted(by: { $0.key < $1.key }) where OriginalNames.isRecord(key) {
-                if let p = original.apply(key: key, value: value, rawValue: value) { asm.report(d.at, p) }
+                // The writer stores each record as BIF writes it, a quoted string (`"30.0"`).
+                let quoted = value.count >= 2 && value.hasPrefix("\"") && value.hasSuffix("\"")
+                let text = quoted ? TokenLexer.unescape(String(value.dropFirst().dropLast())) : value
+                if let p = original.apply(key: key, value: text, rawValue: value) { asm.report(d.at, p) }
             }
             if d.states.isEmpty { asm.report(d.at, "node \(Quote.name(d.id)) has no <state>", hint: "<state id=\"yes\" />") }
             asm.addVariable(Variable(name: d.id, states: d.states, label: labels[d.id].flatMap { $0 == d.id ? nil : $0 },

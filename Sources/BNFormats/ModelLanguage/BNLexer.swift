@@ -134,6 +134,7 @@ struct BNLexer {
             case UInt8(ascii: "|"): return token(.pipe, i, i + 1, startsLine)
             case UInt8(ascii: "="): return token(.equals, i, i + 1, startsLine)
             case UInt8(ascii: "~"): return token(.tilde, i, i + 1, startsLine)
+            case UInt8(ascii: "*"): return token(.star, i, i + 1, startsLine)
             case UInt8(ascii: "\""):
                 return string(from: i, delimiterLength: 1, curly: false, startsLine, &problems)
             default:

@@ -179,7 +179,7 @@ struct BNParser {
         return (text, true)
     }
 
-    /// `variable NAME "label"? { s1, s2, … } (latent | decision | description "text" | cuts [c1, …])*`
+    /// `variable NAME "label"? { s1, s2, … } (latent | decision | description "text" | cuts [c1, …] | from DERIVATION)*`
     private mutating func parseVariable() -> Bool {
         let offset = tok.start
         advance()
@@ -218,8 +218,18 @@ struct BNParser {
         var role = Variable.Role.chance
         var description: String? = nil
         var cutPoints: (values: [Double], offset: Int)? = nil
+        var derivation: (value: Derivation, offset: Int)? = nil
         while true {
-            if isWord(tok, "cuts") {
+            if isWord(tok, "from") {
+                let at = tok.start
+                advance()
+                guard let d = parseDerivation(of: n.text) else {
+                    syntax.brokenVariables.insert(n.text)
+                    return false
+                }
+                if derivation != nil { report(at, "\(Quote.name(n.text)) has two derivations") }
+                derivation = (d, at)
+            } else if isWord(tok, "cuts") {
                 let at = tok.start
                 advance()
                 guard let cuts = parseNumbers("the cut points of \(Quote.name(n.text))", hint: "variable Tenure { short, medium, long } cuts [12, 48]") else {
@@ -251,8 +261,58 @@ struct BNParser {
         // A doubled mark or description is reported; the variable is kept (with the last
         // one) so that the rest of the file is still checked against it.
         syntax.variables.append(.init(offset: offset, name: n, label: label, description: description,
-                                      states: states, role: role, cutPoints: cutPoints))
+                                      states: states, role: role, cutPoints: cutPoints, derivation: derivation))
         return true
+    }
+
+    /// A derivation written alone (`1 * a + 0.5 * b - 2`, the text `Derivation.text` and the
+    /// interchange formats' `credence_derivation` record hold), or the problem with it.
+    static func derivation(_ text: String, of variable: String) -> (derivation: Derivation?, problem: String?) {
+        var parser = BNParser(bytes: Array(text.utf8), file: "<derivation>")
+        let d = parser.parseDerivation(of: variable)
+        if d != nil, parser.tok.kind != .end { parser.expected("'+', '-' or the end of the derivation") }
+        if let first = parser.problems.diagnostics().first { return (nil, first.message) }
+        return (d, nil)
+    }
+
+    /// `from TERM (('+' | '-') TERM)*` with `TERM = NUMBER '*' COLUMN | NUMBER | COLUMN`: a
+    /// linear combination of data columns (a bare column has coefficient 1; numbers without
+    /// a column add up to the constant). `+` and `-` stand apart (they are word characters,
+    /// so `a+b` is one name), except as the sign of a number: `2 * a -1 * b`.
+    private mutating func parseDerivation(of variable: String) -> Derivation? {
+        let hint = "variable total { low, high } cuts [72.8] from 1 * day_charge + 1 * eve_charge - 0.5"
+        var terms: [Derivation.Term] = []
+        var constant = 0.0
+        var sign = 1.0
+        while true {
+            if tok.kind == .word, let x = number(tok) {
+                advance()
+                if tok.kind == .star {
+                    advance()
+                    let what = "a column name after '*' in the derivation of \(Quote.name(variable))"
+                    if isWord(tok, "+") || isWord(tok, "-") { expected(what, hint: hint); return nil }
+                    guard let column = name(what) else { return nil }
+                    terms.append(.init(sign * x, column.text))
+                } else {
+                    constant += sign * x
+                }
+            } else if (tok.kind == .word && !isWord(tok, "+") && !isWord(tok, "-") && !startsStatement(tok)) || tok.kind == .string {
+                let column = name("a column name")!
+                terms.append(.init(sign, column.text))
+            } else {
+                expected("a number or a column name in the derivation of \(Quote.name(variable))", hint: hint)
+                return nil
+            }
+            if isWord(tok, "+") || isWord(tok, "-") {
+                sign = isWord(tok, "-") ? -1 : 1
+                advance()
+            } else if tok.kind == .word, let first = text(tok).first, first == "-" || first == "+", number(tok) != nil {
+                sign = 1          // a signed number: its sign is the operator
+            } else {
+                break
+            }
+        }
+        return Derivation(terms: terms, constant: constant)
     }
 
     /// `structure [A][B|A][C|A:B]` (bnlearn's model string; ',' may separate parents too).

@@ -29,6 +29,11 @@ struct BNPrinter {
         isBare(s) ? s : quoted(s)
     }
 
+    /// A column of a derivation: quoted also when bare it would read as a number or an operator.
+    static func columnName(_ s: String) -> String {
+        isBare(s) && Double(s) == nil && s != "+" && s != "-" ? s : quoted(s)
+    }
+
     static func isBare(_ s: String) -> Bool {
         guard !s.isEmpty else { return false }
         for u in s.unicodeScalars {
@@ -91,6 +96,7 @@ struct BNPrinter {
                 }
                 out += "]"
             }
+            if let derivation = v.derivation { out += " from \(derivation.text(name: Self.columnName))" }
             if let d = v.description { out += " description \(Self.quoted(d))" }
             out += "\n"
         }

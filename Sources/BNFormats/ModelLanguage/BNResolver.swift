@@ -269,11 +269,22 @@ struct BNResolver {
             }
             guard ok else { broken.insert(name); continue }
             let variable = Variable(name: name, states: d.states.map(\.text), label: d.label,
-                                    description: d.description, role: d.role, cutPoints: d.cutPoints?.values)
+                                    description: d.description, role: d.role, cutPoints: d.cutPoints?.values,
+                                    derivation: d.derivation?.value)
             if let cuts = d.cutPoints, let problem = variable.cutPointsProblem {
                 report(cuts.offset, problem, hint: "\(d.states.count) states take \(d.states.count - 1) increasing cut points: state i holds c(i-1) < x <= c(i)")
                 broken.insert(name)
                 continue
+            }
+            if let derived = d.derivation {
+                let problem = derived.value.problem
+                    ?? (d.role != .chance ? "a \(d.role.rawValue) variable cannot be derived from data columns" : nil)
+                    ?? (d.cutPoints == nil ? "\(Quote.name(name)) is derived from data columns, so it needs cut points giving its intervals" : nil)
+                if let problem {
+                    report(derived.offset, problem, hint: "variable \(name) { low, high } cuts [72.8] from 1 * day_charge + 1 * eve_charge")
+                    broken.insert(name)
+                    continue
+                }
             }
             do {
                 try network.addVariable(variable)

@@ -56,6 +56,8 @@ struct BNSyntax {
         var role: Variable.Role
         /// `cuts [c1, c2, …]` and the offset of the `cuts` word.
         var cutPoints: (values: [Double], offset: Int)? = nil
+        /// `from 1 * a + 0.5 * b - 2` and the offset of the `from` word.
+        var derivation: (value: Derivation, offset: Int)? = nil
     }
 
     struct StructureEntry {

@@ -7,7 +7,7 @@ struct BNToken {
     enum Kind: UInt8 {
         case word, string
         case leftBrace, rightBrace, leftParen, rightParen, leftBracket, rightBracket
-        case comma, colon, pipe, equals, tilde
+        case comma, colon, pipe, equals, tilde, star
         case end
     }
 
@@ -36,6 +36,7 @@ struct BNToken {
         case .pipe: return "'|'"
         case .equals: return "'='"
         case .tilde: return "'~'"
+        case .star: return "'*'"
         case .end: return "the end of the file"
         }
     }

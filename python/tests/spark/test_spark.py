@@ -196,3 +196,20 @@ def test_learn_equals_single_process(spark, asia):
     got = cs.learn(spark.createDataFrame(rows, schema=schema), seed=1)
     assert sorted(got.edges) == sorted(single.edges)
     assert got == single
+
+
+def test_score_computes_a_derived_variable_from_its_source_columns(spark, tmp_path):
+    """A model with a derived variable: the Spark rows carry its source columns (no column
+    of the variable, and the sources are no variables), and the scores are the pandas ones."""
+    path = tmp_path / "derived.bn"
+    path.write_text("network n\n"
+                    "variable churn { no, yes }\n"
+                    "variable total { low, high } cuts [72.8] from 1 * day + 0.5 * eve - 2\n"
+                    "P(churn) = 0.8 0.2\n"
+                    "P(total | churn) = 0.9 0.1  0.25 0.75\n")
+    net = credence.load(str(path))
+    df = pd.DataFrame({"id": [1, 2, 3, 4], "day": [10.0, 50.0, None, 70.0], "eve": [20.0, 60.0, 20.0, 30.0]})
+    want = net.score(df, target="churn")
+    got = cs.score(spark.createDataFrame(df), net, "churn").toPandas().sort_values("id")
+    assert np.allclose(got["P(churn=yes)"].to_numpy(), want["P(churn=yes)"].to_numpy(), rtol=0, atol=1e-12)
+    assert abs(got["P(churn=yes)"].iloc[2] - 0.2) < 1e-12          # day missing: the prior
