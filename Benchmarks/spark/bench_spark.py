@@ -22,6 +22,7 @@ Usage (from the repository, after `make test-spark` has installed the venv):
 from __future__ import annotations
 
 import argparse
+import resource
 import json
 import os
 import shutil
@@ -30,6 +31,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Tuple
 
 REPO = Path(__file__).resolve().parents[2]
 ALARM = Path(os.environ.get("CREDENCE_SHARED", REPO.parent / "shared")) / "networks" / "alarm.bif"
@@ -41,11 +43,42 @@ def sample(credence: str, rows: int, path: Path) -> None:
                     "--output", str(path)], check=True, capture_output=True)
 
 
-def cli_score(credence: str, csv: Path, out: Path) -> float:
-    t = time.perf_counter()
+def cli_score(credence: str, csv: Path, out: Path) -> Tuple[float, float]:
+    """Wall and CPU seconds (user + system) of `credence score` on the CSV file."""
+    t, cpu = time.perf_counter(), children_cpu()
     subprocess.run([credence, "score", str(ALARM), str(csv), "--target", TARGET, "--output", str(out)],
                    check=True, capture_output=True)
-    return time.perf_counter() - t
+    return time.perf_counter() - t, children_cpu() - cpu
+
+
+def children_cpu() -> float:
+    """CPU seconds (user + system) of this process's children that have ended."""
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def tree_cpu() -> float:
+    """CPU seconds (user + system, with their ended children's) of this process and every
+    process under it: in local mode the driver, its JVM (the executors) and the Python
+    workers, so a Spark run's CPU whatever else shares the cores."""
+    tick, parent, cpu = os.sysconf("SC_CLK_TCK"), {}, {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # ended meanwhile
+            continue
+        pid = int(stat.parent.name)
+        parent[pid] = int(fields[1])
+        cpu[pid] = sum(int(x) for x in fields[11:15]) / tick  # utime, stime, cutime, cstime
+    mine = {os.getpid()}
+    grew = True  # add children of the processes found until none is left
+    while grew:
+        grew = False
+        for pid, pp in parent.items():
+            if pp in mine and pid not in mine:
+                mine.add(pid)
+                grew = True
+    return sum(cpu[p] for p in mine if p in cpu)
 
 
 def spark_session(cores: int):
@@ -85,11 +118,11 @@ def one_score(cores: int, path: str, threads: int = 0) -> dict:
     net = credence.load(str(ALARM))
     sdf = read(session, path)
     rows = sdf.count()  # reads the file once (page cache), outside the timing
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), tree_cpu()
     cs.score(sdf, net, TARGET, threads=threads or None).write.format("noop").mode("overwrite").save()
-    seconds = time.perf_counter() - t
+    seconds, cpu = time.perf_counter() - t, tree_cpu() - cpu
     session.stop()
-    return {"cores": cores, "rows": rows, "seconds": seconds, "rows_per_s": rows / seconds}
+    return {"cores": cores, "rows": rows, "seconds": seconds, "rows_per_s": rows / seconds, "cpu_s": cpu}
 
 
 def one_em(cores: int, csv: str, iterations: int, partitions: int = 0, threads: int = 0) -> dict:
@@ -177,9 +210,9 @@ def main() -> None:
         for n in args.rows:
             csv = work / f"alarm_{n}.csv"
             sample(args.credence, n, csv)
-            single = cli_score(args.credence, csv, work / "scores.csv")
+            single, single_cpu = cli_score(args.credence, csv, work / "scores.csv")
             (work / "scores.csv").unlink()
-            row = {"rows": n, "cli_s": single, "cli_rows_per_s": n / single}
+            row = {"rows": n, "cli_s": single, "cli_rows_per_s": n / single, "cli_cpu_s": single_cpu}
             sources = [("", csv)]
             if args.parquet:
                 sources.append(("parquet_", Path(run_child("parquet", 2, csv)["parquet"])))
@@ -188,6 +221,7 @@ def main() -> None:
                     r = run_child("score", cores, path)
                     row[f"{prefix}local{cores}_s"] = r["seconds"]
                     row[f"{prefix}local{cores}_rows_per_s"] = r["rows_per_s"]
+                    row[f"{prefix}local{cores}_cpu_s"] = r["cpu_s"]
             results["scoring"].append(row)
             print(json.dumps(row), flush=True)
             csv.unlink()

@@ -106,6 +106,30 @@ def test_score_non_numeric_value_in_numeric_column(spark):
     assert "id=1" in text and "tenure='abc'" in text
 
 
+def test_fit_unknown_state_fails_when_the_patterns_are_encoded(spark, asia, asia_rows, tmp_path):
+    rows = asia_rows.head(300).copy()
+    rows.loc[137, "smoke"] = "sometimes"
+    marker = tmp_path / "estep"
+    with pytest.raises(Exception) as raised:
+        cs.fit(frame(spark, rows, 3), asia, method="em", max_iter=2, _task_hook=lambda i: marker.touch())
+    text = str(raised.value)
+    assert "credence.spark.fit: the row (" in text and "smoke='sometimes'" in text
+    assert "'sometimes' is not a state of 'smoke'" in text and "hint: its states are 'yes', 'no'" in text
+    assert not marker.exists()  # refused by the one encoding pass, before any E-step
+    assert spark._jsparkSession.sharedState().cacheManager().isEmpty()  # and nothing left cached
+
+
+def test_fit_impossible_pattern_names_its_values(spark, asia, asia_rows):
+    # asia's `either` is lung OR tub: lung=yes with either=no has probability zero
+    rows = asia_rows.head(300).copy()
+    rows.loc[42, ["lung", "either"]] = ["yes", "no"]
+    with pytest.raises(Exception) as raised:
+        cs.fit(frame(spark, rows, 2), asia, method="em", max_iter=2)
+    text = str(raised.value)
+    assert "credence.spark.fit: the row (" in text and "lung='yes'" in text and "either='no'" in text
+    assert "of its Arrow batch" in text and "probability zero" in text
+
+
 def test_fit_em_equals_single_process(spark, asia, asia_rows):
     data = asia_rows.drop(columns="id")
     single = asia.fit(data, method="em", max_iter=6, prior=1.0)
