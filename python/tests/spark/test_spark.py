@@ -86,6 +86,17 @@ def test_score_equals_single_process(spark, alarm, alarm_rows, partitions):
     assert got["HR"].isna().sum() == alarm_rows["HR"].isna().sum()
 
 
+def test_score_keeps_only_the_columns_asked_for(spark, alarm, alarm_rows):
+    target = "CATECHOL"
+    expected = alarm.score(alarm_rows.drop(columns="id"), target).drop(columns="most_probable").to_numpy()
+    got = cs.score(frame(spark, alarm_rows, 3), alarm, target, keep=["id"]).toPandas().sort_values("id")
+    cols = [f"P({target}={s})" for s in alarm.states(target)]
+    assert list(got.columns) == ["id"] + cols
+    assert same(got[cols].to_numpy(), expected, 1e-12) <= 1e-12
+    with pytest.raises(ValueError, match=r"keep: \['ID'\] are not columns of the DataFrame"):
+        cs.score(frame(spark, alarm_rows, 1), alarm, target, keep=["ID"])
+
+
 def test_score_malformed_row_names_values_and_problem(spark, asia, asia_rows):
     rows = asia_rows.head(200).copy()
     rows.loc[137, "smoke"] = "sometimes"
