@@ -161,7 +161,7 @@ def score(sdf: DataFrame, net: Network, target: str, strict: bool = False, *, ke
     error with ``strict``). An error fails the Spark job with a message naming the row's
     values and the problem. `keep` names the columns of `sdf` the result carries before the
     scores (default: all of them; e.g. only a key: every column kept is handed back from
-    the Python workers to Spark, which for 37 string columns was a third of a core's
+    the Python workers to Spark, which for 37 string columns was a sixth of a core's
     scoring time). Each task scores on `threads` threads (default: the task's CPUs,
     ``spark.task.cpus``)."""
     _check_threads(threads)
