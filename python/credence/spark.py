@@ -5,10 +5,11 @@ package: executors call it once per Arrow batch (``mapInArrow``, which Spark Con
 supports; no ``RDD.pipe``), and the driver runs the steps that need the whole table.
 
 - :func:`score`: ``P(target=state)`` columns appended to the rows (``credence score``).
-- :func:`fit`: Spark collapses the rows to distinct patterns with counts; MLE sums the
-  patterns' family counts, EM broadcasts the current network each iteration, executors
-  compute the E-step of their patterns, a tree reduce sums the expected counts and the
-  driver runs the M-step (``credence fit``, the same numbers).
+- :func:`fit`: Spark collapses the rows to distinct patterns with counts, encoded once in
+  the model's states and cached; MLE sums the patterns' family counts, EM broadcasts the
+  current network each iteration, executors compute the E-step of their patterns, a tree
+  reduce sums the expected counts and the driver runs the M-step (``credence fit``, the
+  same numbers).
 - :func:`evaluate`: accuracy, log loss and the exact AUC by Spark aggregations
   (``credence evaluate``).
 - :func:`learn`: the distinct patterns with counts gathered by Spark, the structure search
