@@ -51,6 +51,20 @@ public func credence_table_add_numbers(_ table: OpaqueRawPointer?, _ name: Unsaf
     }
 }
 
+/// A column of state codes: `codes[i]` (the table's row count of them) indexes the states
+/// of the variable of the same name in the model's order, `-1` missing; what
+/// `credence_table_codes` wrote, handed back without reading any text. Only a call with a
+/// model reads such a column (a code out of range is an error there); learn refuses it.
+@_cdecl("credence_table_add_states")
+public func credence_table_add_states(_ table: OpaqueRawPointer?, _ name: UnsafePointer<CChar>?, _ codes: UnsafePointer<Int32>?,
+                                      _ err: UnsafeMutablePointer<CChar>?, _ cap: Int) -> Int32 {
+    call(err, cap) {
+        let t = try handle(table, TableHandle.self, "the table")
+        let column = try array(codes, count: t.table.rowCount, missing: "the codes of the column are missing")
+        try t.table.append(try string(name, "the column name"), .states(column))
+    }
+}
+
 /// What `score` and the other table calls report besides their numbers.
 struct TableNotes: Encodable {
     var notes: [String]
@@ -181,7 +195,7 @@ public func credence_learn(_ table: OpaqueRawPointer?, _ optionsJSON: UnsafePoin
     call(err, cap) {
         let t = try handle(table, TableHandle.self, "the table")
         let o = try options(optionsJSON, as: LearnOptions.self)
-        let data = t.table.dataset()
+        let data = try t.table.dataset()
         let columns = (o.discretize ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
         func pairs(_ items: [[String]]?, _ what: String) throws -> [(String, String)] {
             try (items ?? []).map { p in

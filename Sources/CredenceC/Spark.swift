@@ -21,6 +21,33 @@ public func credence_table_set_weights(_ table: OpaqueRawPointer?, _ weights: Un
     }
 }
 
+/// The table read in the model's states as `credence_fit` reads it (a value that is no
+/// state of its variable is an error naming it and its first row): one column of codes per
+/// table column that names a variable (in the order the columns were added; others are
+/// skipped), each the table's row count long, laid end to end (`out_len` = rows × those
+/// columns); `-1` is a missing cell. Encoded once, a table's codes come back as state
+/// columns (`credence_table_add_states`) without reading its texts again.
+@_cdecl("credence_table_codes")
+public func credence_table_codes(_ net: OpaqueRawPointer?, _ table: OpaqueRawPointer?,
+                                 _ out: UnsafeMutablePointer<Int32>?, _ outLength: Int,
+                                 _ err: UnsafeMutablePointer<CChar>?, _ cap: Int) -> Int32 {
+    call(err, cap) {
+        let h = try handle(net, NetworkHandle.self, "the network")
+        let t = try handle(table, TableHandle.self, "the table")
+        let (data, _) = try t.table.dataset(for: h.network)
+        let needed = data.rowCount * data.columnCount
+        guard outLength == needed, let out else {
+            throw ArgumentError(description: "the codes need \(needed) numbers (\(data.columnCount) columns of \(t.table.rowCount) rows), got a buffer of \(outLength)")
+        }
+        for (j, column) in data.columns.enumerated() {
+            column.withUnsafeBufferPointer { c in
+                guard let base = c.baseAddress else { return }
+                (out + j * data.rowCount).update(from: base, count: c.count)
+            }
+        }
+    }
+}
+
 /// Sets how many threads each later batch call of this process splits its rows over
 /// (`credence_score`, `credence_family_counts`, `credence_expected_counts`); 0 restores the
 /// default, every core. Returns the previous setting (0 for the default), or -1 for a

@@ -8,8 +8,10 @@ import Foundation
 /// `NA` and `?` are missing unless the variable has a state of that name.
 ///
 /// A column is either categories (codes into a list of texts, `-1` missing: a pandas
-/// `Categorical`, or any column factorised) or numbers (`NaN` missing). A number stands for
-/// the text a CSV file would hold: an integral value its integer (`3.0` is `3`), any other
+/// `Categorical`, or any column factorised), numbers (`NaN` missing), or states (codes
+/// already in the model's states, as `dataset(for:)` made them once: credence.spark encodes
+/// its patterns so and reads the codes back each EM iteration). A number stands for the
+/// text a CSV file would hold: an integral value its integer (`3.0` is `3`), any other
 /// value its shortest decimal form.
 ///
 /// A derived variable of the model (`Variable.derivation`) without its own column is
@@ -22,11 +24,15 @@ public struct DataTable: Sendable {
         case categories(codes: [Int32], labels: [String])
         /// `NaN` is a missing cell.
         case numbers([Double])
+        /// `codes[i]` indexes the states of the variable of the same name, in the model's
+        /// order, or is `-1` for a missing cell: only a table matched to a model reads it.
+        case states([Int32])
 
         var count: Int {
             switch self {
             case .categories(let codes, _): return codes.count
             case .numbers(let values): return values.count
+            case .states(let codes): return codes.count
             }
         }
     }
@@ -78,14 +84,17 @@ public struct DataTable: Sendable {
     }
 
     /// The table without a model (`learn`): every column kept, states in order of first
-    /// appearance, missing texts as missing cells.
-    public func dataset() -> Dataset {
+    /// appearance, missing texts as missing cells. A column of state codes has no texts
+    /// without its model, so it is an error.
+    public func dataset() throws -> Dataset {
         var states: [[String]] = [], cols: [[Int32]] = []
-        for cells in columns {
+        for (name, cells) in zip(names, columns) {
             var (codes, labels): ([Int32], [String])
             switch cells {
             case .categories(let c, let l): (codes, labels) = (c, l)
             case .numbers(let v): (codes, labels) = Self.textCodes(v)
+            case .states:
+                throw WorkbenchError.usage("column \(Quote.name(name)) holds state codes, which only a model can read; give its values (categories or numbers) to learn")
             }
             // Missing texts and unused labels go; codes are renumbered in label order.
             var used = [Bool](repeating: false, count: labels.count)
@@ -134,6 +143,10 @@ public struct DataTable: Sendable {
                 continue
             case .numbers(let values): (column, labels) = Self.textCodes(values)
             case .categories(let codes, let l): (column, labels) = (codes, l)
+            case .states(let codes):
+                try Self.check(codes, of: variable)
+                outNames.append(name); outStates.append(variable.states); outColumns.append(codes)
+                continue
             }
             var recoding = StateRecoding(labels, to: variable).codes
             var unknown: [Int] = []
@@ -167,5 +180,13 @@ public struct DataTable: Sendable {
             outNames.append(network.variables[v].name); outStates.append(network.variables[v].states); outColumns.append(codes)
         }
         return (Dataset(names: outNames, states: outStates, columns: outColumns, weights: weights), notes)
+    }
+
+    /// Refuses a column of state codes with a code that is not `-1` (missing) nor an index
+    /// of one of `variable`'s states, naming the column, the code and its first row.
+    static func check(_ codes: [Int32], of variable: Variable) throws {
+        let n = Int32(variable.states.count)
+        guard let i = codes.firstIndex(where: { $0 < -1 || $0 >= n }) else { return }
+        throw WorkbenchError.usage("column \(Quote.name(variable.name)): state code \(codes[i]) (row \(i + 1)) is not a state of \(Quote.name(variable.name)), which has \(n) states (codes 0 to \(n - 1), -1 missing)")
     }
 }

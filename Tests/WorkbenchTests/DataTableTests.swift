@@ -57,6 +57,23 @@ struct DataTableTests {
         #expect(data.states[2] == ["0.5", "1", "3.25"])
     }
 
+    @Test func stateCodesAreTheTableEncodedOnceAndReadBackAsTheyAre() throws {
+        let (encoded, _) = try table().dataset(for: Self.model)
+        var t = DataTable(rowCount: 4)
+        for (name, column) in zip(encoded.names, encoded.columns) { try t.append(name, .states(column)) }
+        let (data, notes) = try t.dataset(for: Self.model)
+        #expect(data == encoded)
+        #expect(notes.isEmpty)
+        var bad = DataTable(rowCount: 3)
+        try bad.append("n", .states([0, -1, 3]))
+        #expect(throws: WorkbenchError.usage("column 'n': state code 3 (row 3) is not a state of 'n', which has 3 states (codes 0 to 2, -1 missing)")) {
+            try bad.dataset(for: Self.model)
+        }
+        #expect(throws: WorkbenchError.usage("column 'n' holds state codes, which only a model can read; give its values (categories or numbers) to learn")) {
+            try bad.dataset()
+        }
+    }
+
     @Test func rejectsColumnsOfAnotherLengthOrTwice() throws {
         var t = DataTable(rowCount: 2)
         #expect(throws: WorkbenchError.self) { try t.append("a", .numbers([1])) }

@@ -5,10 +5,11 @@ package: executors call it once per Arrow batch (``mapInArrow``, which Spark Con
 supports; no ``RDD.pipe``), and the driver runs the steps that need the whole table.
 
 - :func:`score`: ``P(target=state)`` columns appended to the rows (``credence score``).
-- :func:`fit`: Spark collapses the rows to distinct patterns with counts; MLE sums the
-  patterns' family counts, EM broadcasts the current network each iteration, executors
-  compute the E-step of their patterns, a tree reduce sums the expected counts and the
-  driver runs the M-step (``credence fit``, the same numbers).
+- :func:`fit`: Spark collapses the rows to distinct patterns with counts, encoded once in
+  the model's states and cached; MLE sums the patterns' family counts, EM broadcasts the
+  current network each iteration, executors compute the E-step of their patterns, a tree
+  reduce sums the expected counts and the driver runs the M-step (``credence fit``, the
+  same numbers).
 - :func:`evaluate`: accuracy, log loss and the exact AUC by Spark aggregations
   (``credence evaluate``).
 - :func:`learn`: the distinct patterns with counts gathered by Spark, the structure search
@@ -28,13 +29,12 @@ from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tupl
 import numpy as np
 
 from . import _ffi
-from ._encode import Table
+from ._arrow import BLOCK_FIELDS, ArrowTable, BlockTable, batch_row, block_row, blocks, code_type, encode_block
 from .errors import CredenceError
 from .network import Network
 
 try:  # pyspark and pyarrow are the `spark` extra: pip install ./python[spark]
     import pyarrow as pa
-    import pyarrow.compute as pc
     from pyspark.sql import DataFrame, functions as F, types as T
 except ImportError as e:  # pragma: no cover - depends on the installation
     raise ImportError("credence.spark needs pyspark and pyarrow: pip install ./python[spark]") from e
@@ -115,55 +115,19 @@ def _text(net: Network) -> str:
     return net.to_string("bn")
 
 
-class ArrowTable(Table):
-    """An Arrow record batch handed to the C ABI column by column, vectorised: string
-    columns dictionary-encoded by Arrow (only the distinct labels reach Python), numbers as
-    float64 with NaN for nulls, booleans as the labels False/True; `skip` names columns
-    left out, `weights` (a column name) becomes the row weights."""
-
-    def __init__(self, batch: "pa.RecordBatch", skip: Sequence[str] = (), weights: Optional[str] = None) -> None:
-        self.handle = _ffi.lib.credence_table_new(batch.num_rows)
-        try:
-            for name, column in zip(batch.schema.names, batch.columns):
-                if name == weights:
-                    w = np.ascontiguousarray(column.to_numpy(zero_copy_only=False), dtype=np.float64)
-                    _ffi.call("credence_table_set_weights", self.handle, w.ctypes.data)
-                elif name not in skip:
-                    self._add_arrow(name, column)
-        except BaseException:
-            _ffi.lib.credence_table_free(self.handle)
-            raise
-
-    def _add_arrow(self, name: str, column: "pa.Array") -> None:
-        kind = column.type
-        if pa.types.is_boolean(kind):
-            codes = pc.if_else(column, 1, 0).fill_null(-1).to_numpy(zero_copy_only=False)
-            self._categories(name, codes, [False, True])
-        elif pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_decimal(kind):
-            values = pc.cast(column, pa.float64()).fill_null(float("nan")).to_numpy(zero_copy_only=False)
-            self._numbers(name, values)
-        else:
-            if not pa.types.is_dictionary(kind):
-                if not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
-                    column = pc.cast(column, pa.string())
-                column = pc.dictionary_encode(column)
-            codes = column.indices.fill_null(-1).to_numpy(zero_copy_only=False)
-            self._categories(name, codes, column.dictionary.to_pylist())
-
-
 _ROW = re.compile(r"\(row (\d+)\)|\brow (\d+)\b")
 
 
-def _row_error(batch: "pa.RecordBatch", error: CredenceError, what: str) -> SparkRowError:
-    """The error of a batch, with the values of the row it names (the row number of the
-    Swift message counts within the batch, which means nothing in a Spark table)."""
+def _row_error(rows: int, row: Callable[[int], Dict[str, Any]], error: CredenceError, what: str) -> SparkRowError:
+    """The error of a batch of `rows` rows, with the values of the row it names (`row(i)`:
+    the row number of the Swift message counts within the batch, which means nothing in a
+    Spark table)."""
     message = error.message
     m = _ROW.search(message)
     if m:
         i = int(m.group(1) or m.group(2)) - 1
-        if 0 <= i < batch.num_rows:
-            row = batch.slice(i, 1).to_pylist()[0]
-            values = ", ".join(f"{k}={v!r}" for k, v in row.items() if k != COUNT)
+        if 0 <= i < rows:
+            values = ", ".join(f"{k}={v!r}" for k, v in row(i).items())
             message = message[:m.start()] + f"(row {i + 1} of its Arrow batch)" + message[m.end():]
             return SparkRowError(f"credence.spark.{what}: the row ({values}): {message}")
     return SparkRowError(f"credence.spark.{what}: {message}")
@@ -178,7 +142,7 @@ def _batches(batches: Iterator["pa.RecordBatch"], what: str,
         try:
             yield body(batch)
         except CredenceError as e:
-            raise _row_error(batch, e, what) from None
+            raise _row_error(batch.num_rows, lambda i: batch_row(batch, i, (COUNT,)), e, what) from None
 
 
 # ---- score ---------------------------------------------------------------------------
@@ -190,25 +154,35 @@ def _columns(sdf: DataFrame, net: Network) -> List[str]:
     return [c for c in sdf.columns if c in known]
 
 
-def score(sdf: DataFrame, net: Network, target: str, strict: bool = False, *, threads: Optional[int] = None) -> DataFrame:
+def score(sdf: DataFrame, net: Network, target: str, strict: bool = False, *, keep: Optional[Sequence[str]] = None,
+          threads: Optional[int] = None) -> DataFrame:
     """``P(target | row)`` for every row (``credence score``): `sdf` with one double column
     ``P(target=state)`` per state appended. Columns match variables by name (others pass
     through untouched); nulls are missing cells, summed out. A category the model does not
     know is missing (an error with ``strict``); a row of probability zero gets NaN (an
     error with ``strict``). An error fails the Spark job with a message naming the row's
-    values and the problem. Each task scores on `threads` threads (default: the task's
-    CPUs, ``spark.task.cpus``)."""
+    values and the problem. `keep` names the columns of `sdf` the result carries before the
+    scores (default: all of them; e.g. only a key: every column kept is handed back from
+    the Python workers to Spark, which for 37 string columns was a sixth of a core's
+    scoring time). Each task scores on `threads` threads (default: the task's CPUs,
+    ``spark.task.cpus``)."""
     _check_threads(threads)
-    return _posteriors(sdf, net, target, "score", strict, threads)
+    return _posteriors(sdf, net, target, "score", strict, threads, keep)
 
 
 def _posteriors(sdf: DataFrame, net: Network, target: str, what: str, strict: bool = False,
-                threads: Optional[int] = None) -> DataFrame:
-    """`sdf` with the target's distribution per row appended, by `credence_score` (`what`
-    "score") or `credence_predict` (`what` "evaluate": evaluate's predictions)."""
+                threads: Optional[int] = None, keep: Optional[Sequence[str]] = None) -> DataFrame:
+    """`sdf`'s columns `keep` (default: all) with the target's distribution per row
+    appended, by `credence_score` (`what` "score") or `credence_predict` (`what`
+    "evaluate": evaluate's predictions)."""
     states = net.states(target)
     names = [f"P({target}={s})" for s in states]
-    schema = T.StructType(sdf.schema.fields + [T.StructField(n, T.DoubleType(), True) for n in names])
+    kept = list(sdf.columns) if keep is None else list(keep)
+    unknown = [c for c in kept if c not in sdf.columns]
+    if unknown:
+        raise ValueError(f"keep: {unknown} are not columns of the DataFrame (columns: {sdf.columns})")
+    fields = {f.name: f for f in sdf.schema.fields}
+    schema = T.StructType([fields[c] for c in kept] + [T.StructField(n, T.DoubleType(), True) for n in names])
     text, used = _text(net), _columns(sdf, net)
     skip = [c for c in sdf.columns if c not in set(used)]
 
@@ -222,8 +196,9 @@ def _posteriors(sdf: DataFrame, net: Network, target: str, what: str, strict: bo
                           out.ctypes.data, out.size, None)
             else:
                 _ffi.call("credence_predict", handle, table.handle, target.encode(), out.ctypes.data, out.size)
-        arrays = list(batch.columns) + [pa.array(out[:, k]) for k in range(len(states))]
-        return pa.RecordBatch.from_arrays(arrays, names=list(batch.schema.names) + names)
+        by_state = np.ascontiguousarray(out.T)  # one copy; each state's row goes to Arrow as it is
+        arrays = [batch.column(c) for c in kept] + [pa.array(p) for p in by_state]
+        return pa.RecordBatch.from_arrays(arrays, names=kept + names)
 
     return sdf.mapInArrow(lambda batches: _batches(batches, what, one), schema)
 
@@ -239,23 +214,56 @@ def patterns(sdf: DataFrame, net: Network) -> DataFrame:
     return sdf.groupBy(*used).agg(F.count(F.lit(1)).cast("double").alias(COUNT))
 
 
+class _Encoded:
+    """The patterns encoded once in the model's states (credence._arrow's blocks: one row
+    per Arrow batch of patterns, its codes and counts as two byte strings), cached: what
+    every E-step reads, so that neither Spark's JVM nor the Python workers convert the
+    patterns' texts again. Building it reads every pattern, so an unknown state fails here,
+    with the message naming the row's values."""
+
+    SCHEMA = T.StructType([T.StructField(name, {pa.binary(): T.BinaryType(), pa.int64(): T.LongType(),
+                                                pa.float64(): T.DoubleType()}[kind], False)
+                           for name, kind in BLOCK_FIELDS])
+
+    def __init__(self, pats: DataFrame, net: Network) -> None:
+        self.names = [c for c in pats.columns if c != COUNT]
+        self.dtype = code_type(net, self.names)
+        text, names, dtype = _text(net), self.names, self.dtype
+
+        def encode(batches: Iterator["pa.RecordBatch"]) -> Iterator["pa.RecordBatch"]:
+            model = _network(text)
+            return _batches(batches, "fit", lambda b: encode_block(model, b, names, COUNT, dtype))
+
+        self.frame = pats.mapInArrow(encode, self.SCHEMA).cache()
+        try:
+            sizes = self.frame.agg(F.sum("patterns").alias("patterns"), F.sum("rows").alias("rows")).first()
+        except BaseException:
+            self.frame.unpersist()
+            raise
+        self.patterns, self.rows = int(sizes["patterns"] or 0), int(sizes["rows"] or 0)
+
+    def unpersist(self) -> None:
+        self.frame.unpersist()
+
+
 _SUMS = T.StructType([T.StructField("counts", T.ArrayType(T.DoubleType(), False), False),
                       T.StructField("logLikelihood", T.DoubleType(), False),
                       T.StructField("work", T.ArrayType(T.DoubleType(), False), False)])
 
 #: The executor-side figures one partition reports with its counts (``work``), summed over
-#: the partitions of an E-step: tasks, batches and patterns read, then seconds in the task
-#: (wall), in its process (CPU, every thread), building the tables (Arrow batch to the C
-#: ABI's table) and in the C call (the E-step or the counts).
+#: the partitions of an E-step: tasks, blocks (``batches``) and patterns read, then seconds
+#: in the task (wall), in its process (CPU, every thread), building the tables (a block of
+#: state codes to the C ABI's table) and in the C call (the E-step or the counts).
 WORK = ("tasks", "batches", "patterns", "taskSeconds", "cpuSeconds", "tableSeconds", "callSeconds")
 
 
-def _sums(pats: DataFrame, text_of: Callable[[], str], call: str, size: int,
+def _sums(encoded: _Encoded, text_of: Callable[[], str], call: str, size: int,
           task_hook: Optional[Callable[[], None]] = None,
           threads: Optional[int] = None) -> Tuple[np.ndarray, float, np.ndarray]:
     """The family counts (`call`: credence_family_counts or credence_expected_counts) of
-    every partition of the patterns under the network, their log-likelihoods and their
-    executor figures (`WORK`), each summed by a tree reduce."""
+    every partition of the encoded patterns under the network, their log-likelihoods and
+    their executor figures (`WORK`), each summed by a tree reduce."""
+    names, dtype = encoded.names, encoded.dtype
 
     def part(batches: Iterator["pa.RecordBatch"]) -> Iterator["pa.RecordBatch"]:
         started, cpu = time.perf_counter(), time.process_time()
@@ -265,27 +273,26 @@ def _sums(pats: DataFrame, text_of: Callable[[], str], call: str, size: int,
         net = _network(text_of())
         total, ll = np.zeros(size), 0.0
         work = dict.fromkeys(WORK, 0.0)
-
-        def one(batch: "pa.RecordBatch") -> None:
-            nonlocal ll
-            counts, l = np.empty(size), ctypes.c_double(0.0)
-            t0 = time.perf_counter()
-            with ArrowTable(batch, weights=COUNT) as table:
-                t1 = time.perf_counter()
-                if call == "credence_expected_counts":
-                    _ffi.call(call, net._handle, table.handle, counts.ctypes.data, size, ctypes.byref(l))
-                else:
-                    _ffi.call(call, net._handle, table.handle, counts.ctypes.data, size)
-                t2 = time.perf_counter()
-            total[:] += counts
-            ll += l.value
-            work["batches"] += 1
-            work["patterns"] += batch.num_rows
-            work["tableSeconds"] += t1 - t0
-            work["callSeconds"] += t2 - t1
-
-        for _ in _batches(batches, "fit", one):
-            pass
+        for batch in batches:
+            for codes, weights in blocks(batch, len(names), dtype):
+                counts, l = np.empty(size), ctypes.c_double(0.0)
+                t0 = time.perf_counter()
+                try:
+                    with BlockTable(names, codes, weights) as table:
+                        t1 = time.perf_counter()
+                        if call == "credence_expected_counts":
+                            _ffi.call(call, net._handle, table.handle, counts.ctypes.data, size, ctypes.byref(l))
+                        else:
+                            _ffi.call(call, net._handle, table.handle, counts.ctypes.data, size)
+                        t2 = time.perf_counter()
+                except CredenceError as e:
+                    raise _row_error(weights.size, lambda i: block_row(net, names, codes, i), e, "fit") from None
+                total += counts
+                ll += l.value
+                work["batches"] += 1
+                work["patterns"] += weights.size
+                work["tableSeconds"] += t1 - t0
+                work["callSeconds"] += t2 - t1
         work["tasks"] = 1
         work["taskSeconds"] = time.perf_counter() - started
         work["cpuSeconds"] = time.process_time() - cpu
@@ -293,7 +300,7 @@ def _sums(pats: DataFrame, text_of: Callable[[], str], call: str, size: int,
                                           pa.array([[work[k] for k in WORK]], pa.list_(pa.float64()))],
                                          names=["counts", "logLikelihood", "work"])
 
-    summed = (pats.mapInArrow(part, _SUMS).rdd
+    summed = (encoded.frame.mapInArrow(part, _SUMS).rdd
               .map(lambda r: (np.asarray(r["counts"], dtype=np.float64), r["logLikelihood"],
                               np.asarray(r["work"], dtype=np.float64)))
               .treeReduce(lambda a, b: (a[0] + b[0], a[1] + b[1], a[2] + b[2]), depth=2))
@@ -320,12 +327,14 @@ def fit(sdf: DataFrame, net: Network, method: str = "mle", prior: Optional[float
     `net`'s own tables, each iteration an E-step on the executors and the M-step on the
     driver, stopping as ``credence fit --method em`` does (relative change of the
     log-likelihood below `tolerance`, or `max_iter` iterations). `prior` is a BDeu
-    equivalent sample size. The rows are first collapsed to distinct patterns with counts
-    (cached), repartitioned to `partitions` when given. Each task's C calls run on `threads`
-    threads (default: the task's CPUs, ``spark.task.cpus``). The result carries
-    ``log_likelihood`` and ``trace``; its ``report`` mirrors ``credence fit --json``
-    (plus ``patternSeconds``, the groupBy, ``seconds``, each E-step's wall time, and
-    ``work``, each E-step's executor figures summed over its tasks: see `WORK`)."""
+    equivalent sample size. The rows are first collapsed to distinct patterns with counts,
+    repartitioned to `partitions` when given, and encoded once in the model's states
+    (cached; a value that is no state of its variable fails the job there, naming the row's
+    values). Each task's C calls run on `threads` threads (default: the task's CPUs,
+    ``spark.task.cpus``). The result carries ``log_likelihood`` and ``trace``; its
+    ``report`` mirrors ``credence fit --json`` (plus ``patternSeconds``, the groupBy and
+    the encoding, ``seconds``, each E-step's wall time, and ``work``, each E-step's executor
+    figures summed over its tasks: see `WORK`)."""
     if method not in ("mle", "bayes", "em"):
         raise ValueError(f"method must be mle, bayes or em, got {method!r}")
     if max_iter < 1:
@@ -334,25 +343,24 @@ def fit(sdf: DataFrame, net: Network, method: str = "mle", prior: Optional[float
     pats = patterns(sdf, net)
     if partitions:
         pats = pats.repartition(int(partitions))
-    pats = pats.cache()
     spark = sdf.sparkSession
     size = int(_ffi.lib.credence_family_count_length(net._handle))
     iteration = [0]
+    t0 = time.perf_counter()
+    encoded = _Encoded(pats, net)
 
     def run(current: Network, call: str) -> Tuple[np.ndarray, float, np.ndarray]:
         # The current network travels to the executors as a broadcast of its text.
         shared = spark.sparkContext.broadcast(_text(current))
         hook = (lambda i=iteration[0]: _task_hook(i)) if _task_hook else None
         try:
-            return _sums(pats, lambda: shared.value, call, size, hook, threads)
+            return _sums(encoded, lambda: shared.value, call, size, hook, threads)
         finally:
             shared.unpersist()
             iteration[0] += 1
 
     try:
-        t0 = time.perf_counter()
-        sizes = pats.agg(F.count(F.lit(1)).alias("patterns"), F.sum(COUNT).alias("rows")).first()
-        distinct, rows = int(sizes["patterns"]), int(sizes["rows"] or 0)
+        distinct, rows = encoded.patterns, encoded.rows
         report: Dict[str, Any] = {"method": method, "rows": rows, "distinctRows": distinct,
                                   "patternSeconds": time.perf_counter() - t0}
         if method != "em":
@@ -381,7 +389,7 @@ def fit(sdf: DataFrame, net: Network, method: str = "mle", prior: Optional[float
                       seconds=seconds, work=work)
         return FittedNetwork(_take(current), report=report)
     finally:
-        pats.unpersist()
+        encoded.unpersist()
 
 
 def _take(net: Network) -> int:
@@ -422,7 +430,7 @@ def evaluate(sdf: DataFrame, net: Network, target: str) -> Dict[str, Any]:
     unknown = sorted(r["label"] for r in known if r["label"] not in set(states))
     if unknown:
         raise ValueError(f"labels {unknown} of {target!r} are not states of it (states: {states})")
-    scored = _posteriors(sdf, net, target, "evaluate")
+    scored = _posteriors(sdf, net, target, "evaluate", keep=[target])  # only the labels come back
     index = F.create_map(*[x for k, s in enumerate(states) for x in (F.lit(s), F.lit(k))])
     scored = scored.withColumn("__y", index[F.col(target).cast("string")]).where(F.col("__y").isNotNull())
     best = F.greatest(*[F.col(f"`{c}`") for c in cols])

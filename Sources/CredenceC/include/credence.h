@@ -143,6 +143,12 @@ int32_t credence_table_add_categories(credence_table *table, const char *name, c
  * its states as text (an integral value as an integer: 3.0 is "3"). */
 int32_t credence_table_add_numbers(credence_table *table, const char *name, const double *values,
                                    char *err, size_t err_cap);
+/* A column of state codes: codes[rows] index the states of the variable of the same name in
+ * the model's order, -1 missing (what credence_table_codes wrote; no text is read). Only a
+ * call with a model reads it, where a code out of range is an error naming the column, the
+ * code and its row; credence_learn refuses it. */
+int32_t credence_table_add_states(credence_table *table, const char *name, const int32_t *codes,
+                                  char *err, size_t err_cap);
 void credence_table_free(credence_table *table);
 
 /* `credence score`: P(target | row) for every row, row-major into out[rows x states], NaN
@@ -173,6 +179,13 @@ int32_t credence_evaluate(credence_network *net, credence_table *table, const ch
 /* Row weights (e.g. the counts of distinct rows): weights[rows], finite and >= 0; fit, learn
  * and the count calls below weigh every row by its weight. */
 int32_t credence_table_set_weights(credence_table *table, const double *weights, char *err, size_t err_cap);
+/* The table read in the model's states as credence_fit reads it (a value that is no state of
+ * its variable is an error naming it and its first row): one column of codes per table column
+ * that names a variable, in the order added (other columns skipped), laid end to end into
+ * out[rows x those columns]; -1 missing. Encode a table once, then hand its codes back
+ * with credence_table_add_states (credence.spark caches its patterns so for EM). */
+int32_t credence_table_codes(credence_network *net, credence_table *table, int32_t *out, size_t out_len,
+                             char *err, size_t err_cap);
 /* How many threads each later batch call of this process (credence_score,
  * credence_family_counts, credence_expected_counts) splits its rows over; 0 restores the
  * default, every core. Returns the previous setting (0: the default), or -1 for a negative

@@ -86,6 +86,17 @@ def test_score_equals_single_process(spark, alarm, alarm_rows, partitions):
     assert got["HR"].isna().sum() == alarm_rows["HR"].isna().sum()
 
 
+def test_score_keeps_only_the_columns_asked_for(spark, alarm, alarm_rows):
+    target = "CATECHOL"
+    expected = alarm.score(alarm_rows.drop(columns="id"), target).drop(columns="most_probable").to_numpy()
+    got = cs.score(frame(spark, alarm_rows, 3), alarm, target, keep=["id"]).toPandas().sort_values("id")
+    cols = [f"P({target}={s})" for s in alarm.states(target)]
+    assert list(got.columns) == ["id"] + cols
+    assert same(got[cols].to_numpy(), expected, 1e-12) <= 1e-12
+    with pytest.raises(ValueError, match=r"keep: \['ID'\] are not columns of the DataFrame"):
+        cs.score(frame(spark, alarm_rows, 1), alarm, target, keep=["ID"])
+
+
 def test_score_malformed_row_names_values_and_problem(spark, asia, asia_rows):
     rows = asia_rows.head(200).copy()
     rows.loc[137, "smoke"] = "sometimes"
@@ -104,6 +115,30 @@ def test_score_non_numeric_value_in_numeric_column(spark):
     text = str(raised.value)
     assert "'abc' in column 'tenure' is neither a number nor a state of 'tenure'" in text
     assert "id=1" in text and "tenure='abc'" in text
+
+
+def test_fit_unknown_state_fails_when_the_patterns_are_encoded(spark, asia, asia_rows, tmp_path):
+    rows = asia_rows.head(300).copy()
+    rows.loc[137, "smoke"] = "sometimes"
+    marker = tmp_path / "estep"
+    with pytest.raises(Exception) as raised:
+        cs.fit(frame(spark, rows, 3), asia, method="em", max_iter=2, _task_hook=lambda i: marker.touch())
+    text = str(raised.value)
+    assert "credence.spark.fit: the row (" in text and "smoke='sometimes'" in text
+    assert "'sometimes' is not a state of 'smoke'" in text and "hint: its states are 'yes', 'no'" in text
+    assert not marker.exists()  # refused by the one encoding pass, before any E-step
+    assert spark._jsparkSession.sharedState().cacheManager().isEmpty()  # and nothing left cached
+
+
+def test_fit_impossible_pattern_names_its_values(spark, asia, asia_rows):
+    # asia's `either` is lung OR tub: lung=yes with either=no has probability zero
+    rows = asia_rows.head(300).copy()
+    rows.loc[42, ["lung", "either"]] = ["yes", "no"]
+    with pytest.raises(Exception) as raised:
+        cs.fit(frame(spark, rows, 2), asia, method="em", max_iter=2)
+    text = str(raised.value)
+    assert "credence.spark.fit: the row (" in text and "lung='yes'" in text and "either='no'" in text
+    assert "of its Arrow batch" in text and "probability zero" in text
 
 
 def test_fit_em_equals_single_process(spark, asia, asia_rows):
