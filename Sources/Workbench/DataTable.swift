@@ -123,7 +123,18 @@ public struct DataTable: Sendable {
         let sources = Dataset.derivationSources(of: network, header: names)
         var derived: [(variable: Int, codes: [Int32])] = []
         if !network.variables.allSatisfy({ $0.derivation == nil }) {
-            do { derived = try dataset().derivedColumns(for: network) } catch { throw WorkbenchError.usage(error.description) }
+            // The raw cells; a column of state codes reads as its variable's state names.
+            var raw = DataTable(rowCount: rowCount)
+            raw.weights = weights
+            for (name, cells) in zip(names, columns) {
+                if case .states(let codes) = cells, let v = network.index(of: name) {
+                    try raw.append(name, .categories(codes: codes, labels: network.variables[v].states))
+                } else {
+                    try raw.append(name, cells)
+                }
+            }
+            let table = try raw.dataset()
+            do { derived = try table.derivedColumns(for: network) } catch { throw WorkbenchError.usage(error.description) }
         }
         for (name, cells) in zip(names, columns) {
             guard let v = network.index(of: name) else {
