@@ -36,7 +36,7 @@ classify() {
         Workbench/DataTable.swift) echo "feature 16" ;;
         BNInference/VariableElimination+PatternTables.swift|BNInference/ContractionProgram+Folding.swift)
             echo "feature 16" ;;                                      # warm-query pattern tables and constant folding, moved out
-        BNLearning/DiscriminativeParameters.swift|BNLearning/LimitedMemoryBFGS.swift) echo "feature 13" ;;
+        BNLearning/DiscriminativeParameters.swift|BNLearning/LimitedMemoryBFGS.swift|BNLearning/DerivedIndex.swift) echo "feature 13" ;;
         BNLearning/RowPatterns.swift|BNLearning/ExpectationMaximization+Partial.swift|Workbench/RowScorer.swift|Workbench/StreamingTasks.swift|Workbench/DistributedLearning.swift)
             echo "feature 18" ;;
         BNLearning/AveragedOneDependence.swift|BNLearning/DiscriminativeNaiveBayes.swift) echo "feature 13" ;;
