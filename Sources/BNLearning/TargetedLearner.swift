@@ -409,21 +409,38 @@ public struct TargetedLearner: Sendable {
                                             lead: Candidate) throws -> [Candidate] {
         guard let structure = ClassifierStructure(name: lead.structure), let selection = FeatureSelection(rawValue: lead.features)
         else { return [] }
+        let penalties = discriminativePenalties, maxParents = self.maxParents, seed = self.seed
+        guard let pooled = try pooledInnerFolds(data, skeleton: skeleton, target: c, fits: { binding in
+            let counted = try structure.fits(target: c, skeleton: skeleton, binding: binding, priors: [lead.prior],
+                                             maxParents: maxParents, features: selection, seed: seed, threads: 1)[0]
+            return try DiscriminativeParameters.networks(counted, target: c, binding: binding, penalties: penalties)
+        }) else { return [] }
+        return penalties.enumerated().map { (i, lambda) in
+            let m = pooled[i].metrics
+            return Candidate(structure: lead.structure, features: lead.features, prior: lead.prior, bins: lead.bins,
+                             logLoss: m.logLoss, auc: m.auc, accuracy: m.accuracy, brier: m.brier,
+                             parameters: ParameterLearning.discriminative.rawValue, penalty: lambda)
+        }
+    }
+
+    /// The held-out figures of the networks `fits` returns for each stratified inner fold's
+    /// training rows (one accumulator per network, in the order `fits` gives them), pooled
+    /// over the folds in fold order; nil when `fits` returns nil for a fold. The folds run on
+    /// separate threads, and each fold's held-out rows go straight into the accumulators, one
+    /// network's predictions at a time, so memory follows the distinct predictions (the
+    /// AUC's `ScoreTally`), not rows × networks.
+    func pooledInnerFolds(_ data: Dataset, skeleton: BayesianNetwork, target c: Int,
+                          fits: @Sendable (DataBinding) throws -> [BayesianNetwork]?) throws -> [ClassificationMetrics.Accumulator]? {
         let k = max(2, min(innerFolds, data.rowCount))
         let fold = Evaluation.stratifiedFolds(classes: data.columns[c], folds: k, seed: seed)
-        let penalties = discriminativePenalties, maxParents = self.maxParents, seed = self.seed, target = self.target
-        let classes = skeleton.variables[c].cardinality
+        let classes = skeleton.variables[c].cardinality, target = self.target
         let perFold: [Result<[ClassificationMetrics.Accumulator]?, Error>] = parallelMap(k) { f in
             Result {
                 let train = data.rows(fold.indices.filter { fold[$0] != f })
                 let testRows = fold.indices.filter { fold[$0] == f }
                 let test = data.rows(testRows)
                 let truth = testRows.map { data.columns[c][$0] }
-                let binding = try DataBinding(network: skeleton, data: train)
-                let counted = try structure.fits(target: c, skeleton: skeleton, binding: binding, priors: [lead.prior],
-                                                 maxParents: maxParents, features: selection, seed: seed, threads: 1)[0]
-                guard let nets = try DiscriminativeParameters.networks(counted, target: c, binding: binding, penalties: penalties)
-                else { return nil }
+                guard let nets = try fits(DataBinding(network: skeleton, data: train)) else { return nil }
                 return try nets.map { net in
                     var sums = ClassificationMetrics.Accumulator(states: classes)
                     sums.add(truth: truth, predictions: try Evaluation.predict(net, on: test, target: target).predictions)
@@ -431,17 +448,12 @@ public struct TargetedLearner: Sendable {
                 }
             }
         }
-        var pooled = [ClassificationMetrics.Accumulator](repeating: .init(states: classes), count: penalties.count)
+        var pooled: [ClassificationMetrics.Accumulator]? = nil
         for f in 0..<k {
-            guard let sums = try perFold[f].get() else { return [] }
-            for m in pooled.indices { pooled[m].merge(sums[m]) }
+            guard let sums = try perFold[f].get() else { return nil }
+            if pooled == nil { pooled = sums } else { for m in sums.indices { pooled![m].merge(sums[m]) } }
         }
-        return penalties.enumerated().map { (i, lambda) in
-            let m = pooled[i].metrics
-            return Candidate(structure: lead.structure, features: lead.features, prior: lead.prior, bins: lead.bins,
-                             logLoss: m.logLoss, auc: m.auc, accuracy: m.accuracy, brier: m.brier,
-                             parameters: ParameterLearning.discriminative.rawValue, penalty: lambda)
-        }
+        return pooled
     }
 
     /// The (family, feature selection) designs tried, in order. With bagging, only the
@@ -460,40 +472,13 @@ public struct TargetedLearner: Sendable {
     func innerCrossValidation(_ data: Dataset, skeleton: BayesianNetwork, target c: Int,
                               designs: [(ClassifierStructure, FeatureSelection)], bins: String,
                               ordered: Bool = false) throws -> [Candidate] {
-        let k = max(2, min(innerFolds, data.rowCount))
-        let fold = Evaluation.stratifiedFolds(classes: data.columns[c], folds: k, seed: seed)
         let priors = self.priors, maxParents = self.maxParents, seed = self.seed
-        let classes = skeleton.variables[c].cardinality
-        // Each fold's held-out rows go straight into one accumulator per candidate
-        // (`[design * priors + prior]`), so a fold holds one candidate's predictions at a
-        // time and the AUC's scores up to ties: memory bounded by the distinct predictions,
-        // not rows × candidates.
-        let perFold: [Result<[ClassificationMetrics.Accumulator], Error>] = parallelMap(k) { f in
-            Result {
-                let train = data.rows(fold.indices.filter { fold[$0] != f })
-                let testRows = fold.indices.filter { fold[$0] == f }
-                let test = data.rows(testRows)
-                let truth = testRows.map { data.columns[c][$0] }
-                let binding = try DataBinding(network: skeleton, data: train)
-                var out: [ClassificationMetrics.Accumulator] = []
-                for (s, selection) in designs {
-                    for fitted in try s.fits(target: c, skeleton: skeleton, binding: binding, priors: priors,
-                                             maxParents: maxParents, features: selection, seed: seed, threads: 1,
-                                             ordered: ordered) {
-                        var sums = ClassificationMetrics.Accumulator(states: classes)
-                        sums.add(truth: truth, predictions: try Evaluation.predict(fitted, on: test, target: target).predictions)
-                        out.append(sums)
-                    }
-                }
-                return out
+        let pooled = try pooledInnerFolds(data, skeleton: skeleton, target: c, fits: { binding in
+            try designs.flatMap { (s, selection) in
+                try s.fits(target: c, skeleton: skeleton, binding: binding, priors: priors, maxParents: maxParents,
+                           features: selection, seed: seed, threads: 1, ordered: ordered)
             }
-        }
-        // The folds pooled in fold order.
-        var pooled = [ClassificationMetrics.Accumulator](repeating: .init(states: classes), count: designs.count * priors.count)
-        for f in 0..<k {
-            let sums = try perFold[f].get()
-            for m in pooled.indices { pooled[m].merge(sums[m]) }
-        }
+        })!
         var result: [Candidate] = []
         for (di, (s, selection)) in designs.enumerated() {
             for (ai, a) in priors.enumerated() {
