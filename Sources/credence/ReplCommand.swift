@@ -217,7 +217,14 @@ struct Repl {
             text += "  " + String(repeating: " ", count: displayWidth(String(line.prefix(max(0, column - 1))))) + "^\n"
         }
         let head = colour ? "\u{1B}[31merror:\u{1B}[0m" : "error:"
-        text += "\(head) \(message)\n"
+        // A message that carries its own location (a data file's "FILE:ROW:COLUMN: error: …")
+        // is printed as it is, not behind a second "error:".
+        let firstLine = message.prefix { $0 != "\n" }
+        if let at = firstLine.range(of: ": error: "), !firstLine[..<at.lowerBound].contains(" ") {
+            text += message[..<at.lowerBound] + ": \(head) " + message[at.upperBound...] + "\n"
+        } else {
+            text += "\(head) \(message)\n"
+        }
         FileHandle.standardError.write(Data(text.utf8))
     }
 }
