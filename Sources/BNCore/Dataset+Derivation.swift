@@ -120,8 +120,4 @@ extension Dataset {
         }
         return out
     }
-
-    /// The text a computed value is written as: `3` for 3.0, else the shortest decimal that
-    /// reads back to it.
-    public static func valueText(_ x: Double) -> String { Derivation.number(x) }
 }

@@ -69,18 +69,12 @@ public struct Derivation: Hashable, Sendable {
         for (j, t) in terms.enumerated() {
             let w = t.coefficient
             if j == 0 {
-                out += "\(Self.number(w)) * \(name(t.column))"
+                out += "\(Dataset.valueText(w)) * \(name(t.column))"
             } else {
-                out += (w < 0 || (w == 0 && w.sign == .minus) ? " - " : " + ") + "\(Self.number(abs(w))) * \(name(t.column))"
+                out += (w < 0 || (w == 0 && w.sign == .minus) ? " - " : " + ") + "\(Dataset.valueText(abs(w))) * \(name(t.column))"
             }
         }
-        if constant != 0 { out += (constant < 0 ? " - " : " + ") + Self.number(abs(constant)) }
+        if constant != 0 { out += (constant < 0 ? " - " : " + ") + Dataset.valueText(abs(constant)) }
         return out
-    }
-
-    /// The shortest decimal that reads back to `x` (`3` for 3.0).
-    static func number(_ x: Double) -> String {
-        if x == x.rounded() && abs(x) < 1e15 { return String(Int64(x)) }
-        return "\(x)"
     }
 }

@@ -56,4 +56,12 @@ extension Dataset {
               let x = Double(text), x.isFinite else { return nil }
         return x
     }
+
+    /// A number as its shortest text that reads back to it: `3` for 3.0, else Swift's
+    /// shortest round-trip form (`0.1`, `1e-05`). What interval names, derived values,
+    /// cut points in messages and exported identifiers write.
+    public static func valueText(_ x: Double) -> String {
+        if x == x.rounded() && abs(x) < 1e15 { return String(Int(x)) }
+        return "\(x)"
+    }
 }

@@ -71,10 +71,7 @@ extension Variable {
     /// Each cut point is written with the shortest digits that read back to the same Double,
     /// so distinct cut points always give distinct names.
     public static func intervalNames(cutPoints cuts: [Double]) -> [String] {
-        func text(_ x: Double) -> String {
-            if x == x.rounded() && abs(x) < 1e15 { return String(Int(x)) }
-            return "\(x)"
-        }
+        let text = Dataset.valueText
         var names: [String] = []
         for i in 0...cuts.count {
             let lo = i == 0 ? "-inf" : text(cuts[i - 1])

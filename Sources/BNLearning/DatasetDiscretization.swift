@@ -45,7 +45,7 @@ public struct DatasetDiscretization: Sendable, Equatable {
 
         /// `tenure (equal-frequency:4, 0 to 72, 7043 values): (-inf,8] 1735 · (8,28] 1762 · …`
         public var summary: String {
-            func number(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : "\(x)" }
+            let number = Dataset.valueText
             let bins = zip(states, counts).map { "\($0) \($1)" }.joined(separator: " · ")
             return "\(name) (\(method), \(number(minimum)) to \(number(maximum)), \(counts.reduce(0, +)) values): \(bins)"
         }

@@ -19,7 +19,7 @@ extension Explainer {
             let q = try tree.marginal(t)[s]
             let x = network.variables[v]
             let state = evidence.hard[v].map { x.states[$0] }
-            let finding = state.map { "\(x.name)=\($0)" } ?? "soft(\(x.name)=\(evidence.soft[v]!.map(formatNumber).joined(separator: ",")))"
+            let finding = state.map { "\(x.name)=\($0)" } ?? "soft(\(x.name)=\(evidence.soft[v]!.map(Dataset.valueText).joined(separator: ",")))"
             out.append(.init(variable: x.name, state: state, finding: finding, without: q, change: p - q,
                              weightOfEvidence: Self.logOddsChange(from: q, to: p)))
         }

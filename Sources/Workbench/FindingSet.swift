@@ -64,7 +64,7 @@ public struct FindingSet: Equatable, Sendable {
         func rank(_ n: String) -> Int { network.index(of: n) ?? Int.max }
         for n in evidence.keys.sorted(by: { (rank($0), $0) < (rank($1), $1) }) { parts.append("\(n)=\(evidence[n]!)") }
         for n in soft.keys.sorted(by: { (rank($0), $0) < (rank($1), $1) }) {
-            parts.append("soft(\(n)=\(soft[n]!.map { formatNumber($0) }.joined(separator: ",")))")
+            parts.append("soft(\(n)=\(soft[n]!.map { Dataset.valueText($0) }.joined(separator: ",")))")
         }
         for n in interventions.keys.sorted(by: { (rank($0), $0) < (rank($1), $1) }) { parts.append("do(\(n)=\(interventions[n]!))") }
         return parts.isEmpty ? "(none)" : parts.joined(separator: ", ")

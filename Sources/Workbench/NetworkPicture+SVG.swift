@@ -1,3 +1,4 @@
+import BNCore
 import BNFormats
 import Foundation
 
@@ -154,7 +155,7 @@ extension NetworkPicture {
         var parts = [n.label.map { "\(n.name) (\($0))" } ?? n.name]
         if let s = n.observed { parts.append("observed \(s)") }
         if let s = n.intervened { parts.append("do(\(n.name)=\(s))") }
-        if let w = n.soft { parts.append("soft evidence \(w.map { formatNumber($0) }.joined(separator: ","))") }
+        if let w = n.soft { parts.append("soft evidence \(w.map { Dataset.valueText($0) }.joined(separator: ","))") }
         if n.role != "chance" { parts.append(n.role) }
         let shown = zip(n.states, n.posterior).prefix(16).map { "\($0) \(Self.percent($1))" }
         return parts.joined(separator: ", ") + ": " + shown.joined(separator: ", ") + (n.states.count > 16 ? ", …" : "")

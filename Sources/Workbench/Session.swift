@@ -152,9 +152,3 @@ public final class Session {
         return losses
     }
 }
-
-/// A number as short as it reads back exactly (`0.1`, `2`, `1e-05`).
-func formatNumber(_ x: Double) -> String {
-    if x == x.rounded() && abs(x) < 1e15 { return String(Int(x)) }
-    return "\(x)"
-}

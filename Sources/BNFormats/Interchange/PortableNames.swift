@@ -51,7 +51,7 @@ public struct PortableNames: Sendable, Equatable {
     /// `le_c1`, `gt_c1_le_c2`, …, `gt_ck`: the intervals of increasing cut points.
     public static func intervalIdentifiers(_ cuts: [Double]) -> [String] {
         func number(_ x: Double) -> String {
-            let text = x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : "\(x)"
+            let text = Dataset.valueText(x)
             var out = ""
             for ch in text {
                 switch ch {
