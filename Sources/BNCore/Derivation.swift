@@ -12,9 +12,9 @@
 /// (`variable total { … } cuts [72.8] from 1 * day_charge + 1 * eve_charge`), and every
 /// reader of a table against the model computes it from the raw cells
 /// (`Dataset.derivedColumns(for:)`).
-public struct Derivation: Hashable, Sendable {
+public struct Derivation: Hashable, Sendable, Codable {
     /// One `wⱼ·xⱼ`.
-    public struct Term: Hashable, Sendable {
+    public struct Term: Hashable, Sendable, Codable {
         public var coefficient: Double
         /// The data column `xⱼ`.
         public var column: String

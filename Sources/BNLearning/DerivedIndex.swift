@@ -42,18 +42,13 @@ public struct DerivedIndex: Sendable, Equatable, Codable {
     /// The variable's name in the model.
     public var name: String
     /// `(coefficient, column)` in the order the columns joined.
-    public var terms: [Term]
+    public var terms: [Derivation.Term]
     /// `n·Î(T; MDL bins)` of the index, in nats, and of its first column alone.
     public var information: Double
     public var firstColumnInformation: Double
 
-    public struct Term: Sendable, Equatable, Codable {
-        public var column: String
-        public var coefficient: Double
-    }
-
     /// The derivation a model records.
-    public var derivation: Derivation { Derivation(terms: terms.map { .init($0.coefficient, $0.column) }) }
+    public var derivation: Derivation { Derivation(terms: terms) }
 
     /// `1 * a + 0.46 * b`.
     public var summary: String { derivation.text }
@@ -76,7 +71,7 @@ public struct DerivedIndex: Sendable, Equatable, Codable {
         guard columns.count >= 2 else { return nil }
         let infos = try columns.map { c throws(LearningError) in try information(c.values, y) }
         let first = infos.indices.max { infos[$0] < infos[$1] || (infos[$0] == infos[$1] && $0 > $1) }!
-        var terms = [Term(column: columns[first].name, coefficient: 1)]
+        var terms = [Derivation.Term(1, columns[first].name)]
         var used: Set<Int> = [first]
         var index = columns[first].values
         var info = infos[first]
@@ -91,7 +86,7 @@ public struct DerivedIndex: Sendable, Equatable, Codable {
                 if best == nil || i > best!.info { best = (i, k, w, candidate) }
             }
             guard let step = best, step.info - info >= penalty else { break }
-            terms.append(Term(column: columns[step.column].name, coefficient: step.weight))
+            terms.append(Derivation.Term(step.weight, columns[step.column].name))
             used.insert(step.column)
             index = step.values
             info = step.info

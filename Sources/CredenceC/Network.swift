@@ -67,12 +67,7 @@ struct NetworkDescription: Encodable {
         var description: String?
         var cutPoints: [Double]?
         /// A derived variable's formula: `{terms: [{column, coefficient}], constant}`.
-        var derivation: Derived?
-    }
-    struct Derived: Encodable {
-        struct Term: Encodable { var column: String; var coefficient: Double }
-        var terms: [Term]
-        var constant: Double
+        var derivation: Derivation?
     }
     var name: String
     var label: String?
@@ -88,9 +83,7 @@ public func credence_network_describe(_ net: OpaqueRawPointer?, _ out: UnsafeMut
             let x = n.variables[v]
             return NetworkDescription.Node(name: x.name, states: x.states, parents: n.parents(of: v).map { n.variables[$0].name },
                                            role: x.role.rawValue, label: x.label, description: x.description, cutPoints: x.cutPoints,
-                                           derivation: x.derivation.map { d in
-                                               .init(terms: d.terms.map { .init(column: $0.column, coefficient: $0.coefficient) }, constant: d.constant)
-                                           })
+                                           derivation: x.derivation)
         }
         try give(try JSONDocument.encode(NetworkDescription(name: n.name, label: n.label, variables: nodes), pretty: false), out)
     }
