@@ -122,11 +122,14 @@ public struct DataTable: Sendable {
         var problems: [String] = []
         let sources = Dataset.derivationSources(of: network, header: names)
         var derived: [(variable: Int, codes: [Int32])] = []
-        if !network.variables.allSatisfy({ $0.derivation == nil }) {
-            // The raw cells; a column of state codes reads as its variable's state names.
+        if !sources.isEmpty {
+            // The raw cells of the source columns, and the columns of derived variables the
+            // table has (which are not computed); a column of state codes reads as its
+            // variable's state names. The other columns are not read twice.
             var raw = DataTable(rowCount: rowCount)
             raw.weights = weights
-            for (name, cells) in zip(names, columns) {
+            for (name, cells) in zip(names, columns)
+            where sources.contains(name) || network.index(of: name).map({ network.variables[$0].derivation != nil }) == true {
                 if case .states(let codes) = cells, let v = network.index(of: name) {
                     try raw.append(name, .categories(codes: codes, labels: network.variables[v].states))
                 } else {
