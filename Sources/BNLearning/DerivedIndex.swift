@@ -150,11 +150,13 @@ public struct DerivedIndex: Sendable, Equatable, Codable {
         guard su > 0, sv > 0 else { return nil }
         var beta = [0.0, 0.0, 0.0]
         let ridge = 1e-6
+        var x = [1.0, 0.0, 0.0]    // a row's standardised inputs, reused row after row
         for _ in 0..<100 {
             var g = [0.0, 0.0, 0.0]
             var hess = [[Double]](repeating: [0, 0, 0], count: 3)
             for i in u.indices {
-                let x = [1, (u[i] - mu) / su, (v[i] - mv) / sv]
+                x[1] = (u[i] - mu) / su
+                x[2] = (v[i] - mv) / sv
                 let eta = beta[0] + beta[1] * x[1] + beta[2] * x[2]
                 let p = 1 / (1 + exp(-eta))
                 let r = Double(y[i]) - p
