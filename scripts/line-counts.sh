@@ -26,12 +26,17 @@ classify() {
         BNInference/Contraction.swift|BNInference/Contraction+OneShot.swift) echo "split 14" ;;
         BNInference/JunctionTree+Batched.swift) echo "split 14" ;;   # moved from BNLearning/BatchedJunctionTreeExpectation
         Workbench/JSONDocument.swift|Workbench/LearningTasks+Text.swift|Workbench/FindingSet.swift) echo "split 14" ;;
-        Workbench/QueryService+Beliefs.swift) echo "split 15" ;;      # QueryService's beliefs, for render
-        Workbench/ErrorMessage.swift) echo "split 16" ;;              # the CLI's error text, for the C ABI
+        Workbench/SVGText.swift) echo "split 15" ;;                   # EvaluationPlot's chart pieces (73 lines) moved in, for render
+        # Added whole by the commits of later features, nothing removed elsewhere in Workbench
+        # (git show --numstat on the adding commit): the HTTP API's session, CPT and edit
+        # views (570682e), render's beliefs (f062019), the C ABI's error kinds (501bf66: the
+        # CLI's 15-line error text moved in from the executable, the rest new).
         Workbench/CPTView.swift|Workbench/SessionState.swift|Workbench/FindingSet+JSON.swift|Workbench/ModelEdit+JSON.swift)
-            echo "split 17" ;;                                        # session, CPT and edit views for the HTTP API
+            echo "feature 17" ;;
+        Workbench/QueryService+Beliefs.swift) echo "feature 15" ;;
+        Workbench/ErrorMessage.swift) echo "feature 16" ;;
         BNInference/InfluenceDiagramSolver.swift|Workbench/Decisions.swift) echo "feature 19" ;;
-        Workbench/NetworkPicture.swift|Workbench/NetworkPicture+SVG.swift|Workbench/GraphLayout.swift|Workbench/SVGText.swift|Workbench/PictureFile.swift|Workbench/Plots.swift)
+        Workbench/NetworkPicture.swift|Workbench/NetworkPicture+SVG.swift|Workbench/GraphLayout.swift|Workbench/PictureFile.swift|Workbench/Plots.swift)
             echo "feature 15" ;;
         Workbench/DataTable.swift) echo "feature 16" ;;
         BNInference/VariableElimination+PatternTables.swift|BNInference/ContractionProgram+Folding.swift)
