@@ -21,7 +21,7 @@ public enum BenchmarkSuite {
     /// folder), else models given on the command line (their reference as
     /// `../reference/NAME.json`), else every reference file in `../shared/reference`.
     /// A model or reference file's network name: its file name without extensions.
-    public static func name(of path: String) -> String {
+    static func name(of path: String) -> String {
         var base = (path as NSString).lastPathComponent
         for ext in [".gz", ".bif", ".xmlbif", ".xml", ".json", ".bn", ".net", ".uai"] where base.hasSuffix(ext) {
             base.removeLast(ext.count)

@@ -283,11 +283,6 @@ extension Session {
     func decide() throws -> DecisionReport {
         try DecisionService.decide(network, decisions, findings: findings)
     }
-
-    /// `voi D`: the value of observing each chance variable before `D`.
-    func valueOfInformation(before decision: String) throws -> [DecisionService.InformationValue] {
-        try DecisionService.informationValues(network, decisions, before: decision, findings: findings)
-    }
 }
 
 extension DecisionService {

@@ -72,7 +72,7 @@ public struct MissingnessSpec: Sendable, Equatable {
 
     /// Parses a spec, checking every name and state against `network`. Errors are
     /// `FILE:LINE:COLUMN: message`.
-    public init(text: String, file: String, network: BayesianNetwork) throws {
+    init(text: String, file: String, network: BayesianNetwork) throws {
         variables = network.variables.map(\.name)
         lines = []
         for (k, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
