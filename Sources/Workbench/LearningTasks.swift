@@ -556,11 +556,8 @@ public enum LearningTasks {
                 try Classifiers.tan($0, target: target, estimator: estimator)
             }
         }
-        var report = EvaluateReport(target: target, rows: data.rowCount,
-                                    model: ClassificationMetrics(truth: truth, predictions: predictions),
-                                    logLikelihood: ll, crossValidation: cv)
-        report.truth = truth
-        report.predictions = predictions
-        return report
+        return EvaluateReport(target: target, rows: data.rowCount,
+                              model: ClassificationMetrics(truth: truth, predictions: predictions),
+                              logLikelihood: ll, crossValidation: cv, truth: truth, predictions: predictions)
     }
 }
