@@ -16,12 +16,8 @@ public enum BenchmarkSuite {
         }
     }
 
-    /// Resolves the work: explicit `--queries` files (each matched to a model given on the
-    /// command line by name, or found as `../networks/NAME.bif[.gz]` beside the reference
-    /// folder), else models given on the command line (their reference as
-    /// `../reference/NAME.json`), else every reference file in `../shared/reference`.
     /// A model or reference file's network name: its file name without extensions.
-    public static func name(of path: String) -> String {
+    static func name(of path: String) -> String {
         var base = (path as NSString).lastPathComponent
         for ext in [".gz", ".bif", ".xmlbif", ".xml", ".json", ".bn", ".net", ".uai"] where base.hasSuffix(ext) {
             base.removeLast(ext.count)
@@ -29,6 +25,10 @@ public enum BenchmarkSuite {
         return base
     }
 
+    /// Resolves the work: explicit `--queries` files (each matched to a model given on the
+    /// command line by name, or found as `../networks/NAME.bif[.gz]` beside the reference
+    /// folder), else models given on the command line (their reference as
+    /// `../reference/NAME.json`), else every reference file in `../shared/reference`.
     public static func resolve(models: [String], queries: [String], searchRoot: String) throws -> [Item] {
         let fm = FileManager.default
         func existing(_ candidates: [String]) -> String? { candidates.first { fm.fileExists(atPath: $0) } }

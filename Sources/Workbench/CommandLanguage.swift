@@ -489,7 +489,7 @@ public enum CommandLanguage {
                     switch try keyword(["score", "max-parents", "restarts", "seed"], "score S, max-parents K, restarts R or seed S (the search is hc or tabu, given first)") {
                     case "score":
                         let word = try keyword(["bic", "aic", "bdeu", "k2"], "bic, aic, bdeu or k2 after 'score'")
-                        settings.score = LearningTasks.structureScore(named: word, ess: 1)!
+                        settings.score = try! LearningTasks.structureScore(word, ess: 1)
                     case "max-parents":
                         let col = column
                         settings.maxParents = try integer("the most parents per variable after 'max-parents' (a whole number)")

@@ -163,7 +163,7 @@ public final class CommandRunner {
             try s.removeUtility(name)
             return .init(output: .message("utility"), text: "removed utility \(name)")
         case .valueOfInformation(let decision):
-            let rows = try s.valueOfInformation(before: decision)
+            let rows = try DecisionService.informationValues(s.network, s.decisions, before: decision, findings: s.findings)
             return .init(output: .valueOfInformation(rows), text: DecisionService.InformationValue.text(rows, decision: decision))
         case .scenario(let action):
             return try scenario(action)

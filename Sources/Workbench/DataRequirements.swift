@@ -33,9 +33,8 @@ extension DataRequirement {
         let unbound = network.variables.filter { data.column(named: $0.name) == nil }.map(\.name)
         let ignored = data.source?.ignoredColumns ?? []
         // Ignored columns that look like a variable without a column.
-        var meant: [(DataSource.Column, String)] = []
-        for c in ignored {
-            if let v = CSVReader.nearMatch(c.name, in: network), unbound.contains(v) { meant.append((c, v)) }
+        let meant = ignored.compactMap { c in
+            CSVReader.nearMatch(c.name, in: network).flatMap { unbound.contains($0) ? (c, $0) : nil }
         }
         func columnsText() -> String {
             guard !ignored.isEmpty else { return "" }

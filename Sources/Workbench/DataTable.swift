@@ -37,8 +37,8 @@ public struct DataTable: Sendable {
         }
     }
 
-    public private(set) var names: [String] = []
-    public private(set) var columns: [Cells] = []
+    private(set) var names: [String] = []
+    private(set) var columns: [Cells] = []
     public let rowCount: Int
     /// Row weights (counts of identical rows, e.g. distinct patterns gathered by Spark), or
     /// nil for weight 1 each; both `dataset` forms carry them.
@@ -62,7 +62,7 @@ public struct DataTable: Sendable {
     }
 
     /// The text a number stands for: `3` for 3.0, else Swift's shortest round-trip form.
-    public static func text(of x: Double) -> String {
+    static func text(of x: Double) -> String {
         if x == x.rounded(), abs(x) < 9.0e15 { return String(Int64(x)) }
         return "\(x)"
     }

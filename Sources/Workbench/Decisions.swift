@@ -45,14 +45,10 @@ public struct DecisionSpec: Equatable, Sendable {
         guard !utilities.isEmpty else {
             throw WorkbenchError.usage("the model has no utilities: add one with 'add utility NAME | PARENTS = values' or a 'utility' statement in the .bn file")
         }
-        var nodes: [UtilityNode] = []
-        for u in utilities {
-            var parents: [Int] = []
-            for p in u.parents { parents.append(try network.require(p)) }
-            nodes.append(UtilityNode(name: u.name, label: u.label, parents: parents, values: u.values))
+        let nodes = try utilities.map { u in
+            UtilityNode(name: u.name, label: u.label, parents: try u.parents.map { try network.require($0) }, values: u.values)
         }
-        var decisionOrder: [Int] = []
-        for d in order { decisionOrder.append(try network.require(d)) }
+        let decisionOrder = try order.map { try network.require($0) }
         return try InfluenceDiagram(network: network, utilities: nodes, decisionOrder: decisionOrder, noForgetting: !limited)
     }
 
@@ -282,11 +278,6 @@ extension Session {
     /// The solution of the model's decisions under the current findings.
     func decide() throws -> DecisionReport {
         try DecisionService.decide(network, decisions, findings: findings)
-    }
-
-    /// `voi D`: the value of observing each chance variable before `D`.
-    func valueOfInformation(before decision: String) throws -> [DecisionService.InformationValue] {
-        try DecisionService.informationValues(network, decisions, before: decision, findings: findings)
     }
 }
 

@@ -18,13 +18,12 @@ extension Explainer {
     /// hold `evidence`, and holds it again on return.
     func information(target t: Int, posterior pt: [Double], evidence: Evidence) throws -> [Explanation.Information] {
         let base = try tree.allMarginals()
-        var given: [[[Double]]?] = []
-        for s in pt.indices {
-            guard pt[s] > 0 else { given.append(nil); continue }
+        let given: [[[Double]]?] = try pt.indices.map { s in
+            guard pt[s] > 0 else { return nil }
             var et = evidence
             et.hard[t] = s
             try tree.setEvidence(et)
-            given.append(try tree.allMarginals())
+            return try tree.allMarginals()
         }
         try tree.setEvidence(evidence)
         var out: [Explanation.Information] = []

@@ -54,7 +54,7 @@ public enum LearningTasks {
     /// benchmarks can compare reading and learning separately.
     public struct Timings: Codable, Sendable {
         /// Reading the model and the CSV.
-        public var read: Double
+        var read: Double
         /// Estimating (fit: with the log-likelihood of the result; learn: search and parameters).
         public var learn: Double
         public init(read: Double, learn: Double) { self.read = read; self.learn = learn }
@@ -82,16 +82,17 @@ public enum LearningTasks {
         try (method == .em ? DataRequirement.someVariable : .everyVariable)
             .check(data, against: network, operation: "fit (\(method.rawValue))")
         let latent = network.variables.filter { data.column(named: $0.name) == nil }.map(\.name)
+        var report = FitReport(method: method.rawValue, rows: data.rowCount, missingCells: data.missingCount,
+                               latentVariables: latent, em: nil, logLikelihood: 0)
         let fitted: BayesianNetwork
-        var emReport: ExpectationMaximization.Report?
         switch method {
         case .mle, .bayes:
             // One counting pass gives the estimates and, for complete data, the log-likelihood.
             let counts: [[Double]]
             (fitted, counts) = try estimator.fitWithCounts(network, to: data)
             if data.missingCount == 0 {
-                return (fitted, FitReport(method: method.rawValue, rows: data.rowCount, missingCells: 0, latentVariables: [],
-                                          em: nil, logLikelihood: Evaluation.logLikelihood(fitted, familyCounts: counts)))
+                report.logLikelihood = Evaluation.logLikelihood(fitted, familyCounts: counts)
+                return (fitted, report)
             }
         case .em:
             let em = ExpectationMaximization(estimator: estimator, maxIterations: maxIterations, tolerance: tolerance,
@@ -102,25 +103,21 @@ public enum LearningTasks {
             if start == .available && latent.isEmpty {
                 initial = try ParameterEstimator(method: .bdeu(equivalentSampleSize: 1)).fit(initial, to: data)
             }
-            let (net, report) = try data.locatingImpossibleRows(initial, hint: start == .model
+            (fitted, report.em) = try data.locatingImpossibleRows(initial, hint: start == .model
                 ? "EM starts from the model's own tables, which rule this row out; --initial uniform or --initial available starts elsewhere" : nil) {
                 try em.fit(initial, to: data)
             }
-            fitted = net
-            emReport = report
         }
         // Complete-case estimates can rule out a row with gaps (its missing cells can only be
         // filled with combinations no complete row showed): the fit stands, its
         // log-likelihood is -inf, and the rows are named.
-        if let ll = emReport?.finalLogLikelihood {
-            return (fitted, FitReport(method: method.rawValue, rows: data.rowCount, missingCells: data.missingCount,
-                                      latentVariables: latent, em: emReport, logLikelihood: ll))
+        if let ll = report.em?.finalLogLikelihood {
+            report.logLikelihood = ll
+            return (fitted, report)
         }
         // One batched pass finds the impossible rows and gives every row's log P(cells).
         let (perRow, impossible) = try ImpossibleRow.logEvidence(in: data, network: fitted)
-        let ll = impossible.isEmpty ? perRow.indices.reduce(0.0) { $0 + (data.weights?[$1] ?? 1) * perRow[$1] } : -.infinity
-        var report = FitReport(method: method.rawValue, rows: data.rowCount, missingCells: data.missingCount,
-                               latentVariables: latent, em: nil, logLikelihood: ll)
+        report.logLikelihood = impossible.isEmpty ? perRow.indices.reduce(0.0) { $0 + (data.weights?[$1] ?? 1) * perRow[$1] } : -.infinity
         report.impossibleRows = impossible.count
         report.firstImpossibleRow = impossible.first.map { ImpossibleRow.explain($0, in: data, network: fitted) }
         return (fitted, report)
@@ -145,18 +142,18 @@ public enum LearningTasks {
     }
 
     public struct LearnReport: Codable, Sendable {
-        public var algorithm: String
-        public var score: String
+        var algorithm: String
+        var score: String
         /// The score of the learned DAG (with missing cells: on the last round's completion).
         var scoreValue: Double
-        public var edges: [[String]]
-        public var iterations: Int
+        var edges: [[String]]
+        var iterations: Int
         var familiesScored: Int
         /// Rounds of structural EM for data with missing cells (0 for complete data).
-        public var completionRounds: Int
+        var completionRounds: Int
         /// The numeric columns that were cut into intervals (their cut points are stored
         /// with the learned model).
-        public var discretized: [DatasetDiscretization.Column] = []
+        var discretized: [DatasetDiscretization.Column] = []
         /// Distances to a known true structure (`credence learn --compare TRUE_MODEL`).
         public var comparison: StructureComparison?
         /// With `learn --plot`: each arc's mutual information under the learned tables, as drawn.
@@ -172,13 +169,13 @@ public enum LearningTasks {
         /// SHD between the DAGs (a reversed edge counts 1).
         public var shdDAG: Int
         var trueEdges: Int
-        public var learnedEdges: Int
+        var learnedEdges: Int
         /// True edges absent from the learned DAG in either direction.
-        public var missing: Int
+        var missing: Int
         /// Learned edges absent from the true DAG in either direction.
-        public var extra: Int
+        var extra: Int
         /// Edges present in both with opposite directions.
-        public var reversed: Int
+        var reversed: Int
     }
 
     /// Compares `learned` with `truth`; both must have the same variable names.
@@ -217,20 +214,12 @@ public enum LearningTasks {
 
     /// A structure score by name: `bic`, `aic`, `k2` or `bdeu` (with its equivalent sample size).
     public static func structureScore(_ name: String, ess: Double) throws -> StructureScore {
-        guard let score = structureScore(named: name, ess: ess) else {
-            throw WorkbenchError.usage("--score must be bic, aic, bdeu or k2, got '\(name)'")
-        }
-        return score
-    }
-
-    /// The score of a keyword, nil for another word.
-    static func structureScore(named name: String, ess: Double) -> StructureScore? {
         switch name {
         case "bic": return .bic
         case "aic": return .aic
         case "k2": return .k2
         case "bdeu": return .bdeu(equivalentSampleSize: ess)
-        default: return nil
+        default: throw WorkbenchError.usage("--score must be bic, aic, bdeu or k2, got '\(name)'")
         }
     }
 
@@ -246,17 +235,17 @@ public enum LearningTasks {
         /// The most parents a variable may get.
         public var maxParents: Int
         /// Edges that must be present and that must be absent (`A->*`, `*->B` allowed).
-        public var required: [(String, String)]
-        public var forbidden: [(String, String)]
+        var required: [(String, String)]
+        var forbidden: [(String, String)]
         /// Random restarts after the first climb (perturbed starts), and their seed.
         public var restarts: Int
         public var seed: UInt64
         /// A model whose edges start the search (variables matched by name).
-        public var start: BayesianNetwork?
+        var start: BayesianNetwork?
         /// A bound on the search's moves; nil: 10,000 for hill climbing, 500 for tabu.
-        public var maxIterations: Int?
+        var maxIterations: Int?
         /// How numeric columns are cut; nil: the automatic rule of `learn`.
-        public var discretization: DatasetDiscretization?
+        var discretization: DatasetDiscretization?
 
         public init(algorithm: SearchAlgorithm = .hc, score: StructureScore = .bic, maxParents: Int = 4,
                     required: [(String, String)] = [], forbidden: [(String, String)] = [], restarts: Int = 0, seed: UInt64 = 1,
@@ -435,7 +424,7 @@ public enum LearningTasks {
     /// structure family, graph, prior and tables all learned inside every outer fold from its
     /// training rows alone; the held-out rows are cut with that fold's bins.
     public struct NestedEvaluation: Codable, Sendable {
-        public var target: String
+        var target: String
         public var rows: Int
         public var crossValidation: Evaluation.CrossValidation
         /// What each outer fold's pipeline chose.
@@ -469,7 +458,7 @@ public enum LearningTasks {
     /// model gets empty cells and is listed in `impossible` (with `strict`, it is an error
     /// instead): its findings contradict each other even when the contradiction is far from
     /// the target, as `query` refuses the same evidence.
-    public static func score(_ network: BayesianNetwork, data: Dataset, target: String, strict: Bool = false,
+    static func score(_ network: BayesianNetwork, data: Dataset, target: String, strict: Bool = false,
                              progress: ((_ done: Int, _ rows: Int) -> Void)? = nil) throws -> (header: [String], rows: [[String]], impossible: [ImpossibleRow]) {
         let scorer = try RowScorer(network, target: target, strict: strict)
         try DataRequirement.findings(target: target).check(data, against: network, operation: "score")
@@ -489,8 +478,8 @@ public enum LearningTasks {
     /// What `score` computes, as numbers: every row's posterior of the target (the C ABI's
     /// batch scoring hands these to Python without formatting them).
     public struct ScoredRows: Sendable {
-        public var target: String
-        public var states: [String]
+        var target: String
+        var states: [String]
         /// `values[r · states.count + s] = P(target = s | row r's cells)`; NaN for a row whose
         /// findings have probability zero.
         public var values: [Double]
@@ -525,18 +514,18 @@ public enum LearningTasks {
     // MARK: evaluate
 
     public struct EvaluateReport: Codable, Sendable {
-        public var target: String
-        public var rows: Int
+        var target: String
+        var rows: Int
         /// The model as given, on all rows.
-        public var model: ClassificationMetrics
-        public var logLikelihood: Double
+        var model: ClassificationMetrics
+        var logLikelihood: Double
         /// k-fold cross-validation: the model's structure refitted on each training part
         /// (BDeu, ESS 1), and naive Bayes and TAN built from the same parts.
-        public var crossValidation: [String: Evaluation.CrossValidation]?
+        var crossValidation: [String: Evaluation.CrossValidation]?
         /// Every row's true target state (-1 missing) and the model's predicted distribution
         /// (for the ROC and reliability plots; not in JSON).
         public var truth: [Int32] = []
-        public var predictions: [[Double]] = []
+        var predictions: [[Double]] = []
 
         enum CodingKeys: String, CodingKey {
             case target, rows, model, logLikelihood, crossValidation
@@ -567,11 +556,8 @@ public enum LearningTasks {
                 try Classifiers.tan($0, target: target, estimator: estimator)
             }
         }
-        var report = EvaluateReport(target: target, rows: data.rowCount,
-                                    model: ClassificationMetrics(truth: truth, predictions: predictions),
-                                    logLikelihood: ll, crossValidation: cv)
-        report.truth = truth
-        report.predictions = predictions
-        return report
+        return EvaluateReport(target: target, rows: data.rowCount,
+                              model: ClassificationMetrics(truth: truth, predictions: predictions),
+                              logLikelihood: ll, crossValidation: cv, truth: truth, predictions: predictions)
     }
 }

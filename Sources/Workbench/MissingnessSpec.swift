@@ -27,16 +27,6 @@ import BNFormats
 /// row and column from its own SplitMix64 stream derived from the seed, whatever its rate,
 /// so editing one rule does not move the gaps of another.
 public struct MissingnessSpec: Sendable, Equatable {
-    /// The missingness mechanism of a rule, in Rubin's terms.
-    enum Mechanism: String, Sendable, Codable {
-        /// Missing completely at random: a constant rate.
-        case mcar = "MCAR"
-        /// Missing at random: the rate depends on another column that the table shows.
-        case mar = "MAR"
-        /// Missing not at random: the rate depends on the cell's own value or on a hidden variable.
-        case mnar = "MNAR"
-    }
-
     /// One line of the spec.
     enum Rule: Sendable, Equatable {
         /// Variables left out of the table.
@@ -72,7 +62,7 @@ public struct MissingnessSpec: Sendable, Equatable {
 
     /// Parses a spec, checking every name and state against `network`. Errors are
     /// `FILE:LINE:COLUMN: message`.
-    public init(text: String, file: String, network: BayesianNetwork) throws {
+    init(text: String, file: String, network: BayesianNetwork) throws {
         variables = network.variables.map(\.name)
         lines = []
         for (k, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
@@ -112,7 +102,8 @@ public struct MissingnessSpec: Sendable, Equatable {
                 var rates: [Double]
                 switch kind.text {
                 case "rate":
-                    rates = [try tokens.rate()]
+                    let t = try tokens.required("a rate between 0 and 1")
+                    rates = [try tokens.rate(t.text, at: t)]
                 case "by":
                     let c = try tokens.variable(head: kind)
                     condition = c
@@ -144,11 +135,12 @@ public struct MissingnessSpec: Sendable, Equatable {
         return h
     }
 
-    /// The mechanism of a missing rule: MNAR when the rate depends on the cell's own value
-    /// or on a hidden variable, MAR when it depends on another shown column, else MCAR.
-    func mechanism(variables vs: [Int], condition: Int?, hidden: Set<Int>) -> Mechanism {
-        guard let c = condition else { return .mcar }
-        return vs.contains(c) || hidden.contains(c) ? .mnar : .mar
+    /// The mechanism of a missing rule, in Rubin's terms: MNAR (not at random) when the rate
+    /// depends on the cell's own value or on a hidden variable, MAR (at random) when it
+    /// depends on another shown column, else MCAR (completely at random: a constant rate).
+    func mechanism(variables vs: [Int], condition: Int?, hidden: Set<Int>) -> String {
+        guard let c = condition else { return "MCAR" }
+        return vs.contains(c) || hidden.contains(c) ? "MNAR" : "MAR"
     }
 
     /// Applies the spec to a complete sample (`truth`: one column per variable of the
@@ -192,7 +184,7 @@ public struct MissingnessSpec: Sendable, Equatable {
                     }
                 }
                 report.append(RuleReport(line: l.line, rule: l.text,
-                                         kind: mechanism(variables: vs, condition: condition, hidden: hidden).rawValue, cells: n))
+                                         kind: mechanism(variables: vs, condition: condition, hidden: hidden), cells: n))
             }
         }
         report.sort { $0.line < $1.line }
@@ -305,11 +297,6 @@ struct SpecTokens {
             throw error(at: t, "unknown variable '\(parts[0])'")
         }
         return (v, try parts[1].split(separator: ",").map { try state(of: v, String($0), at: t) })
-    }
-
-    mutating func rate() throws -> Double {
-        let t = try required("a rate between 0 and 1")
-        return try rate(t.text, at: t)
     }
 
     func rate(_ text: String, at t: Token) throws -> Double {

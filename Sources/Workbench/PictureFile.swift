@@ -20,7 +20,7 @@ public enum PictureFormat: String, Codable, Sendable, CaseIterable {
     }
 
     /// Picture formats drawn from SVG (every plot): `.svg`, `.png`, `.pdf`.
-    public static let drawn: [PictureFormat] = [.svg, .png, .pdf]
+    static let drawn: [PictureFormat] = [.svg, .png, .pdf]
 
     /// The format of a `--plot FILE`: one of `drawn`.
     public init(plot path: String) throws { try self.init(path: path, allowed: PictureFormat.drawn, what: "--plot") }

@@ -87,21 +87,14 @@ public struct TornadoPlot: Sendable {
     /// One bar: its label, its value, and the text beside it.
     struct Bar { var label: String; var value: Double; var note: String }
 
-    var impactBars: [Bar] {
-        explanation.impacts.map { Bar(label: $0.finding, value: $0.change, note: String(format: "%+.4f (without: %.4f)", $0.change, $0.without)) }
-    }
-
-    var sensitivityBars: [Bar] {
-        explanation.sensitivities.map { s in
-            let given = s.parentStates.isEmpty ? "" : " | " + s.parentStates.joined(separator: ", ")
-            return Bar(label: "P(\(s.variable)=\(s.state)\(given))", value: s.derivative, note: String(format: "%+.4f (θ = %.3f)", s.derivative, s.value))
-        }
-    }
-
     /// The standalone SVG document.
     public func svg() -> String {
         let x = explanation
-        let impacts = impactBars, sens = sensitivityBars
+        let impacts = x.impacts.map { Bar(label: $0.finding, value: $0.change, note: String(format: "%+.4f (without: %.4f)", $0.change, $0.without)) }
+        let sens = x.sensitivities.map { s in
+            let given = s.parentStates.isEmpty ? "" : " | " + s.parentStates.joined(separator: ", ")
+            return Bar(label: "P(\(s.variable)=\(s.state)\(given))", value: s.derivative, note: String(format: "%+.4f (θ = %.3f)", s.derivative, s.value))
+        }
         let panels = [("Impact of each finding: P(\(x.target)=\(x.state) | e) − P(… | e without it)", impacts, "impacts",
                        "no findings: nothing to weigh"),
                       ("Sensitivity to CPT parameters: ∂P(\(x.target)=\(x.state) | e)/∂θ", sens, "sensitivities",

@@ -20,7 +20,7 @@ public struct ReferenceQueries: Codable, Sendable {
     var reference: String?
 
     /// Reads a reference file; errors name the file.
-    public static func load(path: String) throws -> ReferenceQueries {
+    static func load(path: String) throws -> ReferenceQueries {
         let data = Data(try SourceText.load(path: path).bytes)
         do { return try JSONDecoder().decode(ReferenceQueries.self, from: data) } catch {
             throw WorkbenchError.io(path: path, reason: "not a reference-query file: \(error)")

@@ -94,8 +94,8 @@ public struct RiskRanking: Codable, Sendable, Equatable {
             entries.append(Entry(row: i + 1, probability: p[i], factors: Array(effects.prefix(factors))))
         }
         let mean = p.isEmpty ? 0 : p.reduce(0, +) / Double(p.count)
-        var r = RiskRanking(target: target, state: state, percent: percent, rows: p.count, meanProbability: mean, entries: entries)
-        r.ignoring = ignoring
+        var r = RiskRanking(target: target, state: state, percent: percent, rows: p.count, meanProbability: mean, entries: entries,
+                            ignoring: ignoring)
         if let j = data.column(named: target), let code = data.states[j].firstIndex(of: state).map(Int32.init) {
             let column = data.columns[j]
             r.listedInState = entries.filter { column[$0.row - 1] == code }.count

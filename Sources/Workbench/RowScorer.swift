@@ -14,27 +14,27 @@ import Foundation
 /// plan with the rows as a batch axis; barren nodes are pruned only, so every finding
 /// counts. A row whose findings have probability zero gets empty cells
 /// and is listed as impossible (with `strict`, it is an error instead).
-public struct RowScorer {
-    public let network: BayesianNetwork
-    public let target: String
-    public let strict: Bool
+struct RowScorer {
+    let network: BayesianNetwork
+    let target: String
+    let strict: Bool
     /// `row, P(target=…)…, most_probable`.
-    public let header: [String]
+    let header: [String]
     private let targetIndex: Int
     /// The target's states, in the order of the columns.
-    public let states: [String]
+    let states: [String]
     private let engine: VariableElimination
     private let rowIndependent: Bool
     /// Threads a chunk's batches run on (`VariableElimination.posteriors(threads:)`; the
     /// results do not depend on it).
-    public let threads: Int
+    let threads: Int
 
     /// With `rowIndependent`, every row is computed by the one plan over all the variables
     /// the table has a column for (`VariableElimination.posteriors(pooledOver:)`), so a row
     /// gives the same bits in any chunk; without it the plans adapt to the patterns of the
     /// rows at hand (faster for a few large patterns, but the last bits of a row can then
     /// depend on its neighbours). `threads`: see `threads` (default: every core).
-    public init(_ network: BayesianNetwork, target: String, strict: Bool = false, rowIndependent: Bool = false,
+    init(_ network: BayesianNetwork, target: String, strict: Bool = false, rowIndependent: Bool = false,
                 threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws {
         self.network = network
         self.target = target
@@ -49,7 +49,7 @@ public struct RowScorer {
 
     /// The posteriors of `chunk`'s rows, row-major (`values[r · states.count + s]`; NaN for a
     /// row of probability zero), and those rows explained.
-    public func posteriors(_ chunk: Dataset) throws -> (values: [Double], impossible: [ImpossibleRow]) {
+    func posteriors(_ chunk: Dataset) throws -> (values: [Double], impossible: [ImpossibleRow]) {
         let pooled = rowIndependent ? chunk.names.compactMap { network.index(of: $0) }.filter { $0 != targetIndex } : nil
         let batch = try engine.posteriors(of: targetIndex, for: chunk, withLogEvidence: true, skippingImpossibleRows: true,
                                           threads: threads, pooledOver: pooled)
@@ -62,7 +62,7 @@ public struct RowScorer {
 
     /// The lines of `chunk`'s rows (each row named by `chunk.rowNumber`) and its rows of
     /// probability zero.
-    public func score(_ chunk: Dataset) throws -> (rows: [[String]], impossible: [ImpossibleRow]) {
+    func score(_ chunk: Dataset) throws -> (rows: [[String]], impossible: [ImpossibleRow]) {
         let (values, found) = try posteriors(chunk)
         let k = states.count
         var rows: [[String]] = []
@@ -84,7 +84,7 @@ public struct RowScorer {
     }
 
     /// `score(chunk)` as CSV bytes, a line per row (`AtomicFile.csvLine`, LF-terminated).
-    public func csv(_ chunk: Dataset) throws -> (bytes: [UInt8], impossible: [ImpossibleRow]) {
+    func csv(_ chunk: Dataset) throws -> (bytes: [UInt8], impossible: [ImpossibleRow]) {
         let (rows, impossible) = try score(chunk)
         var bytes: [UInt8] = []
         bytes.reserveCapacity(rows.count * (24 * states.count + 16))

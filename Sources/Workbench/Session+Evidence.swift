@@ -37,19 +37,14 @@ extension Session {
         findings = FindingSet()
     }
 
-    /// The current findings as a query on `targets`.
-    func request(targets: [String]) -> QueryRequest {
-        QueryRequest(targets: targets, findings: findings)
-    }
-
     /// Posteriors of `targets` under the current findings (joint when several).
     func query(_ targets: [String]) throws -> QueryResult {
-        try queryService.answer(request(targets: targets))
+        try queryService.answer(QueryRequest(targets: targets, findings: findings))
     }
 
     /// The most probable explanation of the current findings.
     public func mostProbableExplanation() throws -> ExplanationResult {
-        try queryService.explain(request(targets: []), mapOverTargets: false)
+        try queryService.explain(QueryRequest(targets: [], findings: findings), mapOverTargets: false)
     }
 
     /// `P(evidence)` with the interventions applied, and its log.

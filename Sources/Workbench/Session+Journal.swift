@@ -29,7 +29,7 @@ public final class Journal {
         self.sessionID = sessionID
     }
 
-    deinit { releaseLock() }
+    deinit { release() }
 
     /// The process id of the session that writes or wrote the journal.
     var pid: Int32? { sessionID.flatMap { $0.split(separator: "-").first.flatMap { Int32($0) } } }
@@ -135,17 +135,15 @@ public final class Journal {
         try? (header.joined(separator: "\n") + "\n").write(toFile: path, atomically: false, encoding: .utf8)
     }
 
-    /// Lets go of the journal and keeps the file (its edits are unsaved: the next session
-    /// offers to replay them).
-    func release() { releaseLock() }
-
     /// Deletes the file (and lets go of its lock).
     public func discard() {
         unlink(path)
-        releaseLock()
+        release()
     }
 
-    private func releaseLock() {
+    /// Lets go of the journal's lock and keeps the file (its edits are unsaved: the next
+    /// session offers to replay them).
+    func release() {
         if lockDescriptor >= 0 { close(lockDescriptor) }
         lockDescriptor = -1
     }

@@ -35,32 +35,25 @@ extension LearningTasks {
     /// (`patternTable`), with the table's rows and missing cells: what `fit` needs, the
     /// patterns' hash table released before the fit starts.
     public static func patternTable(_ reader: CSVChunkReader, progress: ((_ rows: Int) -> Void)? = nil) throws -> PatternTable {
-        let patterns = try rowPatterns(reader, progress: progress)
-        return PatternTable(table: patternTable(patterns, schema: reader.schema), rows: patterns.rowCount, missingCells: patterns.missingCells)
+        PatternTable(try rowPatterns(reader, progress: progress), schema: reader.schema)
     }
 
     /// A table's distinct rows weighted by their counts, and the table's own size.
     public struct PatternTable: Sendable {
-        public var table: Dataset
-        public var rows: Int
-        public var missingCells: Int
+        var table: Dataset
+        var rows: Int
+        var missingCells: Int
+
+        /// The rows gathered in `patterns` (from a table with header `schema`), laid out.
+        init(_ patterns: RowPatterns, schema: Dataset) {
+            (table, rows, missingCells) = (patternTable(patterns, schema: schema), patterns.rowCount, patterns.missingCells)
+        }
     }
 
-    /// `fit(_:data:…)` on the rows gathered in `patterns` (from a table with header
-    /// `schema`): MLE and Bayesian estimates count the families over the patterns weighted
-    /// by their counts, and EM runs its E-step once per pattern (as it does on a table in
-    /// memory after merging identical rows). The report counts the table's rows and
-    /// missing cells, not the patterns.
-    public static func fit(_ network: BayesianNetwork, patterns: RowPatterns, schema: Dataset, method: FitMethod, prior: Double?,
-                           maxIterations: Int, tolerance: Double, restarts: Int, seed: UInt64,
-                           start: FitStart = .model,
-                           progress: ((Int, Double) -> Void)? = nil) throws -> (BayesianNetwork, FitReport) {
-        try fit(network, patterns: PatternTable(table: patternTable(patterns, schema: schema), rows: patterns.rowCount, missingCells: patterns.missingCells),
-                method: method, prior: prior, maxIterations: maxIterations, tolerance: tolerance, restarts: restarts, seed: seed,
-                start: start, progress: progress)
-    }
-
-    /// `fit(_:patterns:schema:…)` on patterns already laid out as a table.
+    /// `fit(_:data:…)` on a table's distinct rows weighted by their counts: MLE and Bayesian
+    /// estimates count the families over the patterns weighted by their counts, and EM runs
+    /// its E-step once per pattern (as it does on a table in memory after merging identical
+    /// rows). The report counts the table's rows and missing cells, not the patterns.
     public static func fit(_ network: BayesianNetwork, patterns: PatternTable, method: FitMethod, prior: Double?,
                            maxIterations: Int, tolerance: Double, restarts: Int, seed: UInt64,
                            start: FitStart = .model,
@@ -216,7 +209,7 @@ extension LearningTasks {
     /// appearance, codes, source), built from codes alone, so the file's text is never held
     /// whole (4 bytes a cell). What `learn --target` needs: its inner cross-validation folds
     /// split the rows themselves.
-    public static func rows(_ reader: CSVChunkReader, progress: ((_ rows: Int) -> Void)? = nil) throws -> Dataset {
+    static func rows(_ reader: CSVChunkReader, progress: ((_ rows: Int) -> Void)? = nil) throws -> Dataset {
         var data = reader.schema
         while let chunk = try reader.next() {
             for j in data.columns.indices { data.columns[j] += chunk.columns[j] }

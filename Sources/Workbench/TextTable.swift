@@ -29,7 +29,4 @@ enum TextTable {
         for r in rows.dropFirst() { lines.append(line(r)) }
         return lines.joined(separator: "\n")
     }
-
-    /// Terminal columns taken by `s` (the module's `displayWidth`, kept here for callers).
-    static func displayWidth(_ s: String) -> Int { Workbench.displayWidth(s) }
 }

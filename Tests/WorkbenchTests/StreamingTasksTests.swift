@@ -153,7 +153,7 @@ struct StreamingTasksTests {
         let r = try reader(header, net, chunkRows: 7)
         let patterns = try LearningTasks.rowPatterns(r)
         #expect(throws: WorkbenchError.usage("t.csv has no data rows (only a header), so there is nothing to fit (em)")) {
-            _ = try LearningTasks.fit(net, patterns: patterns, schema: r.schema, method: .em, prior: nil, maxIterations: 5,
+            _ = try LearningTasks.fit(net, patterns: .init(patterns, schema: r.schema), method: .em, prior: nil, maxIterations: 5,
                                       tolerance: 1e-6, restarts: 0, seed: 1)
         }
     }
@@ -193,7 +193,7 @@ struct StreamingTasksTests {
             let laidOut = try LearningTasks.patternTable(try reader(text, net, chunkRows: chunkRows))
             #expect(laidOut.rows == 3000 && laidOut.missingCells == whole.missingCount)
             #expect(laidOut.table.rowCount == patterns.patternCount && laidOut.table.weights == patterns.counts)
-            let (fitted, report) = try LearningTasks.fit(net.withUniformCPTs(), patterns: patterns, schema: r.schema, method: method, prior: nil,
+            let (fitted, report) = try LearningTasks.fit(net.withUniformCPTs(), patterns: .init(patterns, schema: r.schema), method: method, prior: nil,
                                                          maxIterations: 30, tolerance: 1e-9, restarts: 0, seed: 1)
             for v in 0..<net.count {
                 #expect(zip(fitted.cpts[v].values, expected.cpts[v].values).allSatisfy { abs($0 - $1) <= 1e-12 })
