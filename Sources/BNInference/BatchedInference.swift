@@ -138,7 +138,7 @@ extension VariableElimination {
                 let padding = fixedBatch ? chunk - slice.count : 0
                 slice += [Int](repeating: slice[0], count: padding)
                 let q = try plan(key(slice.count), rows: slice.count)
-                try checkBudget(q.program)
+                try q.program.checkBudget(budget)
                 tasks.append(BatchTask(pattern: pattern, rows: slice, plan: q, targetObserved: targetObserved, padding: padding))
             }
         }

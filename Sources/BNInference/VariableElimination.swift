@@ -143,8 +143,6 @@ public final class VariableElimination: InferenceEngine, Sendable {
     /// The batch label: one past the last variable id.
     var batchLabel: Int { network.count }
 
-    func labelName(_ l: Int) -> String { l < network.count ? network.variables[l].name : "(evidence rows)" }
-
     /// The cached plan for `key`, compiling it on a miss.
     func plan(_ key: PlanKey, rows: Int = 1) throws(InferenceError) -> CompiledQuery {
         precondition(key.rows == rows)
@@ -275,7 +273,7 @@ public final class VariableElimination: InferenceEngine, Sendable {
 
     /// Slices the CPTs at the findings' states and runs the plan.
     func execute(_ q: CompiledQuery, _ f: Findings) throws(InferenceError) -> (table: Table, logScale: [Double]) {
-        try checkBudget(q.program)
+        try q.program.checkBudget(budget)
         return q.program.run(prepare(q.inputs, used: q.program.usedInputs, f))
     }
 
@@ -308,11 +306,7 @@ public final class VariableElimination: InferenceEngine, Sendable {
     }
 
     /// The memory budget in force, naming variables (and the batch label) in its error.
-    var budget: Contraction.Budget { Contraction.Budget(name: labelName) }
-
-    func checkBudget(_ p: ContractionProgram) throws(InferenceError) {
-        try p.checkBudget(budget)
-    }
+    var budget: Contraction.Budget { Contraction.Budget(naming: network) }
 
     func checkTargets(_ targets: [Int]) throws(InferenceError) {
         guard !targets.isEmpty else { throw .invalidQuery("name at least one target variable") }
