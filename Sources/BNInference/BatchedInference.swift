@@ -184,23 +184,14 @@ extension VariableElimination {
         // 2. Run the chunks, on several threads when there are several.
         let outcomes = Mutex<[Result<BatchOutcome, InferenceError>?]>(Array(repeating: nil, count: tasks.count))
         let work = tasks
-        let workers = max(1, min(threads, work.count))
-        if workers == 1 {
-            for (i, t) in work.enumerated() {
-                let r = Result { () throws(InferenceError) in try runBatch(t, target: target, state: state,
-                                                                                     skippingImpossibleRows: skippingImpossibleRows) }
+        let next = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: max(1, min(threads, work.count))) { _ in
+            while true {
+                let i = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                if i >= work.count { break }
+                let r = Result { () throws(InferenceError) in try self.runBatch(work[i], target: target, state: state,
+                                                                                          skippingImpossibleRows: skippingImpossibleRows) }
                 outcomes.withLock { $0[i] = r }
-            }
-        } else {
-            let next = Atomic<Int>(0)
-            DispatchQueue.concurrentPerform(iterations: workers) { _ in
-                while true {
-                    let i = next.wrappingAdd(1, ordering: .relaxed).oldValue
-                    if i >= work.count { break }
-                    let r = Result { () throws(InferenceError) in try self.runBatch(work[i], target: target, state: state,
-                                                                                              skippingImpossibleRows: skippingImpossibleRows) }
-                    outcomes.withLock { $0[i] = r }
-                }
             }
         }
 
@@ -270,36 +261,7 @@ extension VariableElimination {
         let q = task.plan
         let slice = task.rows
         let k = network.variables[target].cardinality
-        var tables: [[Double]] = []
-        tables.reserveCapacity(q.inputs.count)
-        for (i, input) in q.inputs.enumerated() {
-            guard q.program.usedInputs[i] else { tables.append([]); continue }
-            switch input.source {
-            case .cpt(let v):
-                let cpt = network.cpts[v].values
-                guard let s = input.slice else { tables.append(cpt); continue }
-                var bases = [Int](repeating: 0, count: slice.count)
-                for (u, stride) in zip(s.variables, s.strides) {
-                    for (i, r) in slice.enumerated() { bases[i] += state(u, r) * stride }
-                }
-                tables.append(TableKernels.gatherSlices(cpt, walk: s.walk, sliceEntries: s.entries, bases: bases))
-            case .indicator(let v):
-                let kv = network.variables[v].cardinality
-                var table = [Double](repeating: 0, count: slice.count * kv)
-                for (i, r) in slice.enumerated() {
-                    let x = state(v, r)
-                    if x < 0 {
-                        for s in 0..<kv { table[i * kv + s] = 1 }
-                    } else {
-                        table[i * kv + x] = 1
-                    }
-                }
-                tables.append(table)
-            case .likelihood:
-                preconditionFailure("no soft findings in datasets")
-            }
-        }
-        let out = q.program.run(tables, rows: slice.count)
+        let out = q.program.run(prepare(q.inputs, used: q.program.usedInputs, rows: slice, state: state), rows: slice.count)
         let axes = out.table.axes
         let batched = axes.labels.first == batchLabel
         let width = batched ? axes.entries / slice.count : axes.entries
@@ -333,9 +295,3 @@ extension VariableElimination {
         return BatchOutcome(values: values, logEvidence: logEvidence, impossible: impossible)
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

@@ -1,5 +1,6 @@
 import BNCore
 import FactorKernels
+import Foundation
 import Synchronization
 
 /// The contraction service under every exact-inference path: given tables `φᵢ`, the labels
@@ -244,12 +245,8 @@ enum Contraction {
                 let out = union.selecting(union.labels.filter { $0 != x })
                 result = Table(axes: out, values: TableKernels.productSum(bucket, out: out, summed: union.selecting([x])))
             }
-            let z = result.values.reduce(0, +)
+            let z = TableKernels.normalize(&result.values)
             guard z > 0 else { return ([:], -.infinity) }
-            if z.isFinite {
-                let inverse = 1 / z
-                result.values = result.values.map { $0 * inverse }
-            }
             logValue += log(z)
             pool.append(result)
         }
@@ -380,9 +377,3 @@ extension ProgramCache where Key == Contraction.Shape, Value == ContractionProgr
         return program.run(tables.map(\.values), rows: rows)
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

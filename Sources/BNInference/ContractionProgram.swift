@@ -1,5 +1,6 @@
 import BNCore
 import FactorKernels
+import Foundation
 
 /// A compiled sum-product: `Σ_{labels not kept} ∏ᵢ φᵢ` as a straight-line program of
 /// pairwise `ContractionPlan`s over numbered slots, built once from the operands' shapes
@@ -343,9 +344,3 @@ struct ContractionProgram: Sendable {
         }
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

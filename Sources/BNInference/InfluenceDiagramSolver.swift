@@ -363,22 +363,9 @@ extension InfluenceDiagramSolver {
             let r = try Contraction.oneShot(tables, heads: heads, keep: keep, order: orders[slot], budget: budget)
             if orders[slot] == nil { orders[slot] = r.order }
             let full = Axes(labels: keep, cardinalities: keep.map { $0 < card.count ? card[$0] : utilities.count + 1 })
-            let n = full.entries
-            guard r.logScale > -.infinity else { return [Double](repeating: 0, count: n) }
-            let scale = exp(r.logScale)
-            if r.table.axes == full { return r.table.values.map { $0 * scale } }
-            // Broadcast the result's axes (a subsequence of keep) to the full axes.
-            let fullStrides = full.strides
-            var strideOf = [Int](repeating: 0, count: keep.count)
-            let rs = r.table.axes.strides
-            for (j, l) in r.table.axes.labels.enumerated() { strideOf[keep.firstIndex(of: l)!] = rs[j] }
-            var out = [Double](repeating: 0, count: n)
-            for i in 0..<n {
-                var rest = i, at = 0
-                for a in 0..<keep.count { at += (rest / fullStrides[a]) * strideOf[a]; rest %= fullStrides[a] }
-                out[i] = r.table.values[at] * scale
-            }
-            return out
+            guard r.logScale > -.infinity else { return [Double](repeating: 0, count: full.entries) }
+            // The result's axes (a subsequence of keep) broadcast to the full axes, times the scale.
+            return TableKernels.broadcast(r.table.values, r.table.axes, [exp(r.logScale)], .empty, into: full, .multiply)
         }
 
         /// Utility `j` over one more axis `label` (`K + 1` states): `u'_j` at index `j + 1`,

@@ -1,5 +1,6 @@
 import BNCore
 import FactorKernels
+import Foundation
 
 /// Exact inference by message passing on a junction tree, built once per structure and
 /// re-calibrated incrementally as evidence changes.
@@ -337,9 +338,3 @@ func assembleJoint(network: BayesianNetwork, targets: [Int], fixed: [Int], _ joi
     }
     return factor.reordered(to: targets)
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

@@ -1,5 +1,6 @@
 import BNCore
 import FactorKernels
+import Foundation
 
 /// The most probable explanation: a state for every variable maximising the joint with
 /// the evidence.
@@ -92,9 +93,3 @@ extension VariableElimination {
         return r
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

@@ -1,5 +1,6 @@
 import BNCore
 import FactorKernels
+import Foundation
 import Synchronization
 
 /// Variable elimination with relevance pruning and compiled, cached plans.
@@ -277,9 +278,17 @@ public final class VariableElimination: InferenceEngine, Sendable {
         return q.program.run(prepare(q.inputs, used: q.program.usedInputs, f))
     }
 
-    /// The tables of `inputs` at the findings `f` (CPTs sliced at the observed states);
-    /// inputs not `used` get an empty table.
+    /// The tables of `inputs` at the findings `f` (CPTs sliced at the observed states).
     func prepare(_ inputs: [CompiledQuery.Input], used: [Bool]?, _ f: Findings) -> [[Double]] {
+        prepare(inputs, used: used, rows: [0], soft: f.soft) { u, _ in f.fixed[u] }
+    }
+
+    /// The tables of `inputs` for `rows` (a batch axis first where a batched plan has one):
+    /// CPTs sliced at each row's states (`state(u, row)`, -1 when the row misses `u`),
+    /// indicator tables of those states, the likelihoods `soft`; inputs not `used` get an
+    /// empty table.
+    func prepare(_ inputs: [CompiledQuery.Input], used: [Bool]?, rows: [Int], soft: [[Double]?] = [],
+                 state: (Int, Int) -> Int) -> [[Double]] {
         var tables: [[Double]] = []
         tables.reserveCapacity(inputs.count)
         for (i, input) in inputs.enumerated() {
@@ -290,16 +299,28 @@ public final class VariableElimination: InferenceEngine, Sendable {
                 if let p = input.permuted {
                     tables.append(p)
                 } else if let s = input.slice {
-                    var base = 0
-                    for (u, stride) in zip(s.variables, s.strides) { base += f.fixed[u] * stride }
-                    tables.append(TableKernels.gatherSlices(values, walk: s.walk, sliceEntries: s.entries, bases: [base]))
+                    var bases = [Int](repeating: 0, count: rows.count)
+                    for (u, stride) in zip(s.variables, s.strides) {
+                        for (i, r) in rows.enumerated() { bases[i] += state(u, r) * stride }
+                    }
+                    tables.append(TableKernels.gatherSlices(values, walk: s.walk, sliceEntries: s.entries, bases: bases))
                 } else {
                     tables.append(values)
                 }
             case .likelihood(let v):
-                tables.append(f.soft[v]!)
-            case .indicator:
-                preconditionFailure("indicator plans run through the batched path")
+                tables.append(soft[v]!)
+            case .indicator(let v):
+                let k = network.variables[v].cardinality
+                var table = [Double](repeating: 0, count: rows.count * k)
+                for (i, r) in rows.enumerated() {
+                    let x = state(v, r)
+                    if x < 0 {
+                        for s in 0..<k { table[i * k + s] = 1 }
+                    } else {
+                        table[i * k + x] = 1
+                    }
+                }
+                tables.append(table)
             }
         }
         return tables
@@ -342,9 +363,3 @@ struct CompiledQuery: Sendable {
     /// When set, warm queries slice it instead of running `program`.
     var pattern: Pattern? = nil
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
