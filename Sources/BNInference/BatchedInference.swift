@@ -127,7 +127,7 @@ extension VariableElimination {
             let targets = targetObserved ? [] : [target]
             func key(_ r: Int) -> PlanKey { PlanKey(targets: targets, fixed: pattern, mode: mode, batched: true, rows: r) }
             // Size the chunk from a one-row plan.
-            let probe = try plan(key(1), rows: 1)
+            let probe = try plan(key(1))
             let perRow = max(probe.program.largestEntries, 1)
             let budgetRows = MemoryBudget.current.bytes / MemoryLayout<Double>.stride / perRow
             let chunk = max(1, min(fixedBatch ? Self.fixedBatchRows : members.count, workingSetEntries / perRow, budgetRows))
@@ -137,7 +137,7 @@ extension VariableElimination {
                 start += slice.count
                 let padding = fixedBatch ? chunk - slice.count : 0
                 slice += [Int](repeating: slice[0], count: padding)
-                let q = try plan(key(slice.count), rows: slice.count)
+                let q = try plan(key(slice.count))
                 try q.program.checkBudget(budget)
                 tasks.append(BatchTask(pattern: pattern, rows: slice, plan: q, targetObserved: targetObserved, padding: padding))
             }
@@ -167,10 +167,10 @@ extension VariableElimination {
             // The pooled plan cannot slice or prune by pattern: use it when its work per row
             // is below that of a sliced plan for a typical small group plus the cost of
             // compiling that plan (about `compileWork` entries per step).
-            let pooledPlan = try plan(PlanKey(targets: [target], fixed: union, mode: .indicators, batched: true, rows: 1), rows: 1)
+            let pooledPlan = try plan(PlanKey(targets: [target], fixed: union, mode: .indicators, batched: true, rows: 1))
             let sample = small[small.count / 2]
             let sampleTargets = sample.pattern.contains(target) ? [] : [target]
-            let slicedPlan = try plan(PlanKey(targets: sampleTargets, fixed: sample.pattern, mode: sliceMode, batched: true, rows: 1), rows: 1)
+            let slicedPlan = try plan(PlanKey(targets: sampleTargets, fixed: sample.pattern, mode: sliceMode, batched: true, rows: 1))
             let rowsPerGroup = max(1, pooled.count / small.count)
             let slicedWork = slicedPlan.program.work + Self.compileWork * slicedPlan.program.ops.count / rowsPerGroup
             if minimumGroupRows == Int.max || pooledPlan.program.work <= slicedWork {
@@ -234,6 +234,22 @@ extension VariableElimination {
     /// large): a plan is compiled for its batch size, and the contraction order it picks can
     /// change the last bits, so every batch has this size, padded when rows run short.
     static let fixedBatchRows = 512
+}
+
+/// The indicator table of one variable with `k` states over a batch of rows,
+/// `I[r, x] = 1[x = state(r)]`, row-major `[rows × k]`; all ones in a row where `state(r)`
+/// is -1 (the row misses the variable).
+func indicatorTable(states k: Int, rows: Int, state: (Int) -> Int) -> [Double] {
+    var table = [Double](repeating: 0, count: rows * k)
+    for i in 0..<rows {
+        let x = state(i)
+        if x < 0 {
+            for s in 0..<k { table[i * k + s] = 1 }
+        } else {
+            table[i * k + x] = 1
+        }
+    }
+    return table
 }
 
 /// One chunk of rows sharing a compiled plan.

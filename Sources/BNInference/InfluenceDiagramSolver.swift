@@ -262,11 +262,7 @@ extension InfluenceDiagramSolver {
         var forced: Int?
 
         func table(_ p: Problem) -> Table {
-            if let f = forced {
-                var v = [Double](repeating: 0, count: options)
-                v[f] = 1
-                return Table(axes: Axes(labels: [decision], cardinalities: [options]), values: v)
-            }
+            if let f = forced { return Problem.pointMass(decision, f, states: options) }
             let axes = Axes(labels: information + [decision], cardinalities: information.map { p.card[$0] } + [options])
             var v = [Double](repeating: uniform ? 1 / Double(options) : 0, count: choice.count * options)
             if !uniform { for (row, d) in choice.enumerated() { v[row * options + d] = 1 } }
@@ -318,20 +314,16 @@ extension InfluenceDiagramSolver {
             for v in evidence.soft.keys where net.variables[v].role == .decision {
                 throw .invalidEvidence("soft evidence on the decision \(Quote.name(names[v])) has no meaning: set it with a finding or do()")
             }
-            func pointMass(_ v: Int, _ s: Int) -> Table {
-                var m = [Double](repeating: 0, count: card[v]); m[s] = 1
-                return Table(axes: Axes(labels: [v], cardinalities: [card[v]]), values: m)
-            }
             for v in 0..<net.count {
                 let s = findings.fixed[v]
                 guard net.variables[v].role != .decision else {
                     if s >= 0 { forced[v] = s }
                     continue
                 }
-                chance.append(findings.intervened[v] ? pointMass(v, s) : net.cpts[v].table)
+                chance.append(findings.intervened[v] ? Self.pointMass(v, s, states: card[v]) : net.cpts[v].table)
                 heads.append(v)
                 if s >= 0 && !findings.intervened[v] {
-                    chance.append(pointMass(v, s))
+                    chance.append(Self.pointMass(v, s, states: card[v]))
                     heads.append(nil)
                 }
                 if let w = findings.soft[v] {
@@ -348,6 +340,13 @@ extension InfluenceDiagramSolver {
             indexedUtilities = utilities.indices.map { indexed($0, utilities[$0], label: iota) }
             kappaUtilities = utilities.indices.map { indexed($0, utilities[$0], label: kappa) }
             orders = Array(repeating: nil, count: 2 * diagram.decisionOrder.count + 1)
+        }
+
+        /// `1[x_v = s]` over `v`'s `states` states.
+        static func pointMass(_ v: Int, _ s: Int, states: Int) -> Table {
+            var m = [Double](repeating: 0, count: states)
+            m[s] = 1
+            return Table(axes: Axes(labels: [v], cardinalities: [states]), values: m)
         }
 
         func initialPolicy(_ d: Int, information info: [Int]) -> Policy {

@@ -55,26 +55,16 @@ public struct BatchedJunctionTree: Sendable {
         let R = rows.count
         let r = rowLabel
         // ψ_c: the CPTs assigned to c times the indicators of the variables homed there.
-        var psi: [Message] = []
-        psi.reserveCapacity(structure.cliques.count)
-        for c in structure.cliques.indices {
+        let psi = try structure.cliques.indices.map { c throws(InferenceError) -> Message in
             var operands = structure.assignedFamilies[c].map { network.cpts[$0].table }
-            for v in structure.homedVariables[c] {
+            for v in structure.homedVariables[c] where rows.contains(where: { $0[v] >= 0 }) {
                 let k = network.variables[v].cardinality
-                var observedSomewhere = false
-                var table = [Double](repeating: 1, count: R * k)
-                for (i, row) in rows.enumerated() {
-                    let s = Int(row[v])
-                    if s >= 0 {
-                        observedSomewhere = true
-                        for x in 0..<k where x != s { table[i * k + x] = 0 }
-                    }
-                }
-                if observedSomewhere { operands.append(Table(axes: Axes(labels: [r, v], cardinalities: [R, k]), values: table)) }
+                operands.append(Table(axes: Axes(labels: [r, v], cardinalities: [R, k]),
+                                      values: indicatorTable(states: k, rows: R) { Int(rows[$0][v]) }))
             }
             // Without evidence here the ones give the table its row axis, so every message has one.
             operands.append(Table(axes: Axes(labels: [r], cardinalities: [R]), values: [Double](repeating: 1, count: R)))
-            psi.append(try message(operands.map { ($0, [Double](repeating: 0, count: R)) }, keep: structure.cliques[c]))
+            return try message(operands.map { ($0, [Double](repeating: 0, count: R)) }, keep: structure.cliques[c])
         }
         // Collect.
         var up = [Message?](repeating: nil, count: structure.cliques.count)
@@ -126,13 +116,9 @@ public struct BatchedJunctionTree: Sendable {
 
         /// `P(C | e_r)` over the row axis and clique `c`'s variables (normalised per row).
         public func belief(_ c: Int) throws(InferenceError) -> Factor {
-            let table = try beliefTable(c)
-            do { return try Factor(table) } catch { throw .model(.factor(error)) }
-        }
-
-        func beliefTable(_ c: Int) throws(InferenceError) -> Table {
             let operands = [psi[c]] + (down[c].map { [$0] } ?? []) + tree.structure.children[c].map { up[$0]! }
-            return try tree.message(operands, keep: tree.structure.cliques[c]).table
+            let table = try tree.message(operands, keep: tree.structure.cliques[c]).table
+            do { return try Factor(table) } catch { throw .model(.factor(error)) }
         }
 
         /// Adds `Σ_r weights[r] · P(x_v, x_pa(v) | e_r)` to `counts[v]` for every variable `v`
@@ -141,7 +127,7 @@ public struct BatchedJunctionTree: Sendable {
             let structure = tree.structure
             let w = Table(axes: Axes(labels: [tree.rowLabel], cardinalities: [rowCount]), values: weights)
             for c in structure.cliques.indices where !structure.assignedFamilies[c].isEmpty {
-                let belief = try beliefTable(c)
+                let belief = try belief(c).table
                 for v in structure.assignedFamilies[c] {
                     let expected = try tree.programs.contract([belief, w], heads: [nil, nil], keep: tree.network.parents(of: v) + [v],
                                                               budget: Contraction.Budget(naming: tree.network))

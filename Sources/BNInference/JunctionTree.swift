@@ -48,10 +48,7 @@ public final class JunctionTree: InferenceEngine {
     /// A message: the table divided by its sum, and the log of the scale it carries.
     typealias Message = Contraction.Result
     /// A clique's table (a CPT sliced at the findings, or a likelihood) and its head.
-    struct Potential {
-        let table: Table
-        let head: Int?
-    }
+    typealias Potential = (table: Table, head: Int?)
 
     private var findings: Findings
     private var potentials: [[Potential]?]
@@ -148,10 +145,7 @@ public final class JunctionTree: InferenceEngine {
                 }
             }
         }
-        var out: [[Double]] = []
-        out.reserveCapacity(network.count)
-        for v in 0..<network.count { out.append(try marginal(v)) }
-        return out
+        return try (0..<network.count).map { v throws(InferenceError) in try marginal(v) }
     }
 
     /// `log P(current evidence)`.
@@ -250,12 +244,11 @@ public final class JunctionTree: InferenceEngine {
             let cpt = network.cpts[v]
             var fixed: [Int: Int] = [:]
             for u in cpt.scope.variables where findings.fixed[u] >= 0 { fixed[u] = findings.fixed[u] }
-            let sliced = fixed.isEmpty ? (cpt.values, cpt.scope.axes) : TableKernels.slice(cpt.values, cpt.scope.axes, fixing: fixed)
-            list.append(Potential(table: Table(axes: sliced.1, values: sliced.0), head: findings.fixed[v] >= 0 ? nil : v))
+            list.append((cpt.reduced(to: fixed).table, findings.fixed[v] >= 0 ? nil : v))
         }
         for v in structure.homedVariables[c] {
             if let w = findings.soft[v] {
-                list.append(Potential(table: Table(axes: Axes(labels: [v], cardinalities: [w.count]), values: w), head: nil))
+                list.append((Table(axes: Axes(labels: [v], cardinalities: [w.count]), values: w), nil))
             }
         }
         potentials[c] = list

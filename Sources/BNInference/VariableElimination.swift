@@ -93,10 +93,7 @@ public final class VariableElimination: InferenceEngine, Sendable {
     /// One posterior query per variable (each plan cached); the junction tree answers this
     /// in one calibration.
     public func allMarginals(given evidence: Evidence) throws(InferenceError) -> [[Double]] {
-        var out: [[Double]] = []
-        out.reserveCapacity(network.count)
-        for v in 0..<network.count { out.append(try posterior(of: v, given: evidence)) }
-        return out
+        try (0..<network.count).map { v throws(InferenceError) in try posterior(of: v, given: evidence) }
     }
 
     // MARK: - Plans
@@ -111,43 +108,22 @@ public final class VariableElimination: InferenceEngine, Sendable {
     /// The structure of a query: everything a plan depends on.
     struct PlanKey: Hashable, Sendable {
         var targets: [Int]
+        /// The variables with hard findings or interventions, and those of them intervened.
         var fixed: [Int]
-        var intervened: [Int]
-        var soft: [Int]
+        var intervened: [Int] = []
+        var soft: [Int] = []
         var mode: Mode
         var batched: Bool
         /// The batch size baked into a batched plan's shapes (1 otherwise).
-        var rows: Int
-
-        init(targets: [Int], findings f: Findings, mode: Mode, batched: Bool) {
-            self.targets = targets
-            fixed = f.fixedVariables
-            intervened = fixed.filter { f.intervened[$0] }
-            soft = f.softVariables
-            self.mode = mode
-            self.batched = batched
-            rows = 1
-        }
-
-        /// A plan for hard findings on `fixed` only (dataset rows).
-        init(targets: [Int], fixed: [Int], mode: Mode, batched: Bool, rows: Int) {
-            self.targets = targets
-            self.fixed = fixed
-            intervened = []
-            soft = []
-            self.mode = mode
-            self.batched = batched
-            self.rows = rows
-        }
+        var rows = 1
     }
 
     /// The batch label: one past the last variable id.
     var batchLabel: Int { network.count }
 
     /// The cached plan for `key`, compiling it on a miss.
-    func plan(_ key: PlanKey, rows: Int = 1) throws(InferenceError) -> CompiledQuery {
-        precondition(key.rows == rows)
-        return try cache.program(key) { () throws(InferenceError) in try compile(key) }
+    func plan(_ key: PlanKey) throws(InferenceError) -> CompiledQuery {
+        try cache.program(key) { () throws(InferenceError) in try compile(key) }
     }
 
     /// The answer to a query of structure `key` with findings `f`, through the contraction
@@ -310,17 +286,7 @@ public final class VariableElimination: InferenceEngine, Sendable {
             case .likelihood(let v):
                 tables.append(soft[v]!)
             case .indicator(let v):
-                let k = network.variables[v].cardinality
-                var table = [Double](repeating: 0, count: rows.count * k)
-                for (i, r) in rows.enumerated() {
-                    let x = state(v, r)
-                    if x < 0 {
-                        for s in 0..<k { table[i * k + s] = 1 }
-                    } else {
-                        table[i * k + x] = 1
-                    }
-                }
-                tables.append(table)
+                tables.append(indicatorTable(states: network.variables[v].cardinality, rows: rows.count) { state(v, rows[$0]) })
             }
         }
         return tables
@@ -337,6 +303,15 @@ public final class VariableElimination: InferenceEngine, Sendable {
         if targets.count > 1 && Set(targets).count != targets.count {
             throw .invalidQuery("a target variable is listed twice")
         }
+    }
+}
+
+extension VariableElimination.PlanKey {
+    /// The structure of a query with findings `f`.
+    init(targets: [Int], findings f: Findings, mode: VariableElimination.Mode, batched: Bool) {
+        let fixed = f.fixedVariables
+        self.init(targets: targets, fixed: fixed, intervened: fixed.filter { f.intervened[$0] }, soft: f.softVariables,
+                  mode: mode, batched: batched)
     }
 }
 
