@@ -277,7 +277,8 @@ extension VariableElimination {
         let q = task.plan
         let slice = task.rows
         let k = network.variables[target].cardinality
-        let out = q.program.run(prepare(q.inputs, used: q.program.usedInputs, rows: slice, state: state), rows: slice.count)
+        let tables = prepare(q.inputs, used: q.program.usedInputs, rows: slice.count) { state($0, slice[$1]) }
+        let out = q.program.run(tables, rows: slice.count)
         let axes = out.table.axes
         let batched = axes.labels.first == batchLabel
         let width = batched ? axes.entries / slice.count : axes.entries

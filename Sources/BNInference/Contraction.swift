@@ -46,7 +46,8 @@ enum Contraction {
         /// The budget in force, naming the variables of `network` and, one past the last,
         /// the batch label.
         init(naming network: BayesianNetwork) {
-            self.init(name: { $0 < network.count ? network.variables[$0].name : "(evidence rows)" })
+            let variables = network.variables
+            self.init(name: { $0 < variables.count ? variables[$0].name : "(evidence rows)" })
         }
 
         /// Throws when one table over `axes` alone exceeds the budget.

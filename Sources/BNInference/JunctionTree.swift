@@ -121,7 +121,7 @@ public final class JunctionTree: InferenceEngine {
         }
         let h = structure.homeClique[v]
         try ensureMessages(toward: h)
-        let b = try belief([h], keep: [v])
+        let b = try belief(CollectionOfOne(h), keep: [v])
         let m = b.axes.count == 1 ? b.values : [Double](repeating: 1 / Double(k), count: k)
         cachedMarginals[v] = m
         return m
@@ -135,7 +135,7 @@ public final class JunctionTree: InferenceEngine {
             homed[structure.homeClique[v]].append(v)
         }
         for (c, vars) in homed.enumerated() where !vars.isEmpty {
-            let b = try belief([c], keep: vars)
+            let b = try belief(CollectionOfOne(c), keep: vars)
             for v in vars {
                 if b.axes.labels.contains(v) {
                     cachedMarginals[v] = TableKernels.sumOut(b.values, b.axes, keeping: [v]).values
@@ -153,7 +153,7 @@ public final class JunctionTree: InferenceEngine {
         if let l = cachedLogEvidence { return l }
         let root = structure.preorder[0]
         try ensureMessages(toward: root)
-        let (inputs, heads, logScale) = try gather([root])
+        let (inputs, heads, logScale) = try gather(CollectionOfOne(root))
         let r = try contract(inputs, heads, keep: [])
         let z = r.table.values.reduce(0, +)
         guard z > 0, r.logScale > -.infinity else { throw .impossibleEvidence(findings.words) }
@@ -178,7 +178,7 @@ public final class JunctionTree: InferenceEngine {
             .min(by: { structure.cliqueEntries[$0] < structure.cliqueEntries[$1] }) {
             // One clique holds every target (always so for a family): read its belief.
             try ensureMessages(toward: c)
-            joint = try belief([c], keep: free)
+            joint = try belief(CollectionOfOne(c), keep: free)
         } else if !free.isEmpty {
             // The Steiner subtree of the home cliques: count homes per subtree.
             let homes = Set(free.map { structure.homeClique[$0] })
@@ -244,7 +244,8 @@ public final class JunctionTree: InferenceEngine {
             let cpt = network.cpts[v]
             var fixed: [Int: Int] = [:]
             for u in cpt.scope.variables where findings.fixed[u] >= 0 { fixed[u] = findings.fixed[u] }
-            list.append((cpt.reduced(to: fixed).table, findings.fixed[v] >= 0 ? nil : v))
+            let sliced = fixed.isEmpty ? (cpt.values, cpt.scope.axes) : TableKernels.slice(cpt.values, cpt.scope.axes, fixing: fixed)
+            list.append((Table(axes: sliced.1, values: sliced.0), findings.fixed[v] >= 0 ? nil : v))
         }
         for v in structure.homedVariables[c] {
             if let w = findings.soft[v] {
@@ -259,7 +260,7 @@ public final class JunctionTree: InferenceEngine {
     /// The operands of the connected subtree `cliques` (in preorder): their potentials and
     /// the messages entering it from every neighbour outside it except `excluded` (-1:
     /// none), with the sum of those messages' log scales.
-    private func gather(_ cliques: [Int], excluding excluded: Int = -1) throws(InferenceError) -> (inputs: [Table], heads: [Int?], logScale: Double) {
+    private func gather(_ cliques: some Collection<Int>, excluding excluded: Int = -1) throws(InferenceError) -> (inputs: [Table], heads: [Int?], logScale: Double) {
         var inputs: [Table] = []
         var heads: [Int?] = []
         var logScale = 0.0
@@ -282,7 +283,7 @@ public final class JunctionTree: InferenceEngine {
     }
 
     private func message(from i: Int, to j: Int, separator: [Int]) throws(InferenceError) -> Message {
-        let (inputs, heads, incoming) = try gather([i], excluding: j)
+        let (inputs, heads, incoming) = try gather(CollectionOfOne(i), excluding: j)
         let keep = separator.filter { findings.fixed[$0] < 0 }
         var r = try contract(inputs, heads, keep: keep)
         let s = TableKernels.normalize(&r.table.values)
@@ -295,7 +296,7 @@ public final class JunctionTree: InferenceEngine {
     /// The normalised belief over `keep` (those of them present) of the connected subtree
     /// `cliques` (in preorder; one clique, or the smallest subtree joining the home cliques
     /// of a joint's targets), all messages entering it being valid.
-    private func belief(_ cliques: [Int], keep: [Int]) throws(InferenceError) -> Table {
+    private func belief(_ cliques: some Collection<Int>, keep: [Int]) throws(InferenceError) -> Table {
         let (inputs, heads, _) = try gather(cliques)
         var r = try contract(inputs, heads, keep: keep).table
         let z = TableKernels.normalize(&r.values)

@@ -256,14 +256,14 @@ public final class VariableElimination: InferenceEngine, Sendable {
 
     /// The tables of `inputs` at the findings `f` (CPTs sliced at the observed states).
     func prepare(_ inputs: [CompiledQuery.Input], used: [Bool]?, _ f: Findings) -> [[Double]] {
-        prepare(inputs, used: used, rows: [0], soft: f.soft) { u, _ in f.fixed[u] }
+        prepare(inputs, used: used, rows: 1, soft: f.soft) { u, _ in f.fixed[u] }
     }
 
-    /// The tables of `inputs` for `rows` (a batch axis first where a batched plan has one):
-    /// CPTs sliced at each row's states (`state(u, row)`, -1 when the row misses `u`),
+    /// The tables of `inputs` for `rows` rows (a batch axis first where a batched plan has
+    /// one): CPTs sliced at each row's states (`state(u, i)` for row `i`, -1 when it misses `u`),
     /// indicator tables of those states, the likelihoods `soft`; inputs not `used` get an
     /// empty table.
-    func prepare(_ inputs: [CompiledQuery.Input], used: [Bool]?, rows: [Int], soft: [[Double]?] = [],
+    func prepare(_ inputs: [CompiledQuery.Input], used: [Bool]?, rows: Int, soft: [[Double]?] = [],
                  state: (Int, Int) -> Int) -> [[Double]] {
         var tables: [[Double]] = []
         tables.reserveCapacity(inputs.count)
@@ -275,9 +275,9 @@ public final class VariableElimination: InferenceEngine, Sendable {
                 if let p = input.permuted {
                     tables.append(p)
                 } else if let s = input.slice {
-                    var bases = [Int](repeating: 0, count: rows.count)
+                    var bases = [Int](repeating: 0, count: rows)
                     for (u, stride) in zip(s.variables, s.strides) {
-                        for (i, r) in rows.enumerated() { bases[i] += state(u, r) * stride }
+                        for i in 0..<rows { bases[i] += state(u, i) * stride }
                     }
                     tables.append(TableKernels.gatherSlices(values, walk: s.walk, sliceEntries: s.entries, bases: bases))
                 } else {
@@ -286,7 +286,7 @@ public final class VariableElimination: InferenceEngine, Sendable {
             case .likelihood(let v):
                 tables.append(soft[v]!)
             case .indicator(let v):
-                tables.append(indicatorTable(states: network.variables[v].cardinality, rows: rows.count) { state(v, rows[$0]) })
+                tables.append(indicatorTable(states: network.variables[v].cardinality, rows: rows) { state(v, $0) })
             }
         }
         return tables
