@@ -74,6 +74,15 @@ enum Contraction {
         }
     }
 
+    /// What a compiled contraction depends on (`ProgramCache.contract`): the operands' axes
+    /// and heads (-1: none), the labels kept and the batch label.
+    struct Shape: Hashable, Sendable {
+        let inputs: [Axes]
+        let heads: [Int]
+        let keep: [Int]
+        let batchLabel: Int?
+    }
+
     // MARK: - Labels
 
     /// Per-label state of one contraction. Labels are small non-negative integers
@@ -345,17 +354,6 @@ final class ProgramCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         guard let due = hit else { return nil }
         if let p = due { return p }
         return try program(key, compile: compile)
-    }
-}
-
-extension Contraction {
-    /// What a compiled contraction depends on: the operands' axes and heads (-1: none),
-    /// the labels kept and the batch label.
-    struct Shape: Hashable, Sendable {
-        let inputs: [Axes]
-        let heads: [Int]
-        let keep: [Int]
-        let batchLabel: Int?
     }
 }
 
