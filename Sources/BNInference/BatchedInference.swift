@@ -127,7 +127,7 @@ extension VariableElimination {
             let targets = targetObserved ? [] : [target]
             func key(_ r: Int) -> PlanKey { PlanKey(targets: targets, fixed: pattern, mode: mode, batched: true, rows: r) }
             // Size the chunk from a one-row plan.
-            let probe = try plan(key(1), rows: 1)
+            let probe = try plan(key(1))
             let perRow = max(probe.program.largestEntries, 1)
             let budgetRows = MemoryBudget.current.bytes / MemoryLayout<Double>.stride / perRow
             let chunk = max(1, min(fixedBatch ? Self.fixedBatchRows : members.count, workingSetEntries / perRow, budgetRows))
@@ -137,8 +137,8 @@ extension VariableElimination {
                 start += slice.count
                 let padding = fixedBatch ? chunk - slice.count : 0
                 slice += [Int](repeating: slice[0], count: padding)
-                let q = try plan(key(slice.count), rows: slice.count)
-                try checkBudget(q.program)
+                let q = try plan(key(slice.count))
+                try q.program.checkBudget(budget)
                 tasks.append(BatchTask(pattern: pattern, rows: slice, plan: q, targetObserved: targetObserved, padding: padding))
             }
         }
@@ -167,10 +167,10 @@ extension VariableElimination {
             // The pooled plan cannot slice or prune by pattern: use it when its work per row
             // is below that of a sliced plan for a typical small group plus the cost of
             // compiling that plan (about `compileWork` entries per step).
-            let pooledPlan = try plan(PlanKey(targets: [target], fixed: union, mode: .indicators, batched: true, rows: 1), rows: 1)
+            let pooledPlan = try plan(PlanKey(targets: [target], fixed: union, mode: .indicators, batched: true, rows: 1))
             let sample = small[small.count / 2]
             let sampleTargets = sample.pattern.contains(target) ? [] : [target]
-            let slicedPlan = try plan(PlanKey(targets: sampleTargets, fixed: sample.pattern, mode: sliceMode, batched: true, rows: 1), rows: 1)
+            let slicedPlan = try plan(PlanKey(targets: sampleTargets, fixed: sample.pattern, mode: sliceMode, batched: true, rows: 1))
             let rowsPerGroup = max(1, pooled.count / small.count)
             let slicedWork = slicedPlan.program.work + Self.compileWork * slicedPlan.program.ops.count / rowsPerGroup
             if minimumGroupRows == Int.max || pooledPlan.program.work <= slicedWork {
@@ -184,23 +184,14 @@ extension VariableElimination {
         // 2. Run the chunks, on several threads when there are several.
         let outcomes = Mutex<[Result<BatchOutcome, InferenceError>?]>(Array(repeating: nil, count: tasks.count))
         let work = tasks
-        let workers = max(1, min(threads, work.count))
-        if workers == 1 {
-            for (i, t) in work.enumerated() {
-                let r = Result { () throws(InferenceError) in try runBatch(t, target: target, state: state,
-                                                                                     skippingImpossibleRows: skippingImpossibleRows) }
+        let next = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: max(1, min(threads, work.count))) { _ in
+            while true {
+                let i = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                if i >= work.count { break }
+                let r = Result { () throws(InferenceError) in try self.runBatch(work[i], target: target, state: state,
+                                                                                          skippingImpossibleRows: skippingImpossibleRows) }
                 outcomes.withLock { $0[i] = r }
-            }
-        } else {
-            let next = Atomic<Int>(0)
-            DispatchQueue.concurrentPerform(iterations: workers) { _ in
-                while true {
-                    let i = next.wrappingAdd(1, ordering: .relaxed).oldValue
-                    if i >= work.count { break }
-                    let r = Result { () throws(InferenceError) in try self.runBatch(work[i], target: target, state: state,
-                                                                                              skippingImpossibleRows: skippingImpossibleRows) }
-                    outcomes.withLock { $0[i] = r }
-                }
             }
         }
 
@@ -245,6 +236,22 @@ extension VariableElimination {
     static let fixedBatchRows = 512
 }
 
+/// The indicator table of one variable with `k` states over a batch of rows,
+/// `I[r, x] = 1[x = state(r)]`, row-major `[rows × k]`; all ones in a row where `state(r)`
+/// is -1 (the row misses the variable).
+func indicatorTable(states k: Int, rows: Int, state: (Int) -> Int) -> [Double] {
+    var table = [Double](repeating: 0, count: rows * k)
+    for i in 0..<rows {
+        let x = state(i)
+        if x < 0 {
+            for s in 0..<k { table[i * k + s] = 1 }
+        } else {
+            table[i * k + x] = 1
+        }
+    }
+    return table
+}
+
 /// One chunk of rows sharing a compiled plan.
 struct BatchTask: Sendable {
     let pattern: [Int]
@@ -270,35 +277,7 @@ extension VariableElimination {
         let q = task.plan
         let slice = task.rows
         let k = network.variables[target].cardinality
-        var tables: [[Double]] = []
-        tables.reserveCapacity(q.inputs.count)
-        for (i, input) in q.inputs.enumerated() {
-            guard q.program.usedInputs[i] else { tables.append([]); continue }
-            switch input.source {
-            case .cpt(let v):
-                let cpt = network.cpts[v].values
-                guard let s = input.slice else { tables.append(cpt); continue }
-                var bases = [Int](repeating: 0, count: slice.count)
-                for (u, stride) in zip(s.variables, s.strides) {
-                    for (i, r) in slice.enumerated() { bases[i] += state(u, r) * stride }
-                }
-                tables.append(TableKernels.gatherSlices(cpt, walk: s.walk, sliceEntries: s.entries, bases: bases))
-            case .indicator(let v):
-                let kv = network.variables[v].cardinality
-                var table = [Double](repeating: 0, count: slice.count * kv)
-                for (i, r) in slice.enumerated() {
-                    let x = state(v, r)
-                    if x < 0 {
-                        for s in 0..<kv { table[i * kv + s] = 1 }
-                    } else {
-                        table[i * kv + x] = 1
-                    }
-                }
-                tables.append(table)
-            case .likelihood:
-                preconditionFailure("no soft findings in datasets")
-            }
-        }
+        let tables = prepare(q.inputs, used: q.program.usedInputs, rows: slice.count) { state($0, slice[$1]) }
         let out = q.program.run(tables, rows: slice.count)
         let axes = out.table.axes
         let batched = axes.labels.first == batchLabel
@@ -333,9 +312,3 @@ extension VariableElimination {
         return BatchOutcome(values: values, logEvidence: logEvidence, impossible: impossible)
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

@@ -1,5 +1,6 @@
 import BNCore
 import FactorKernels
+import Foundation
 
 /// The one-shot pass: `Σ_{labels not kept} ∏ᵢ φᵢ` computed straight from the tables,
 /// without compiling a reusable `ContractionProgram` (which `CompileRule` chooses for
@@ -129,14 +130,9 @@ extension Contraction {
             // Each factor of the final product divided by its sum first: hundreds of
             // observed scalars (each a probability) must not underflow when multiplied.
             for i in remaining.indices {
-                var s = 0.0
-                for x in remaining[i].values { s += x }
+                let s = TableKernels.normalize(&remaining[i].values)
                 guard s > 0, s.isFinite else { return zero() }
-                if s != 1 {
-                    let inverse = 1 / s
-                    for j in remaining[i].values.indices { remaining[i].values[j] *= inverse }
-                    logScale += log(s)
-                }
+                logScale += log(s)
             }
         }
         // What remains mentions kept labels only: their product over the kept labels present.
@@ -267,9 +263,3 @@ extension Contraction {
     /// neutral on the networks with small tables).
     static let reorderMinimumEntries = 256
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

@@ -1,5 +1,6 @@
 import BNCore
 import FactorKernels
+import Foundation
 import Synchronization
 
 /// The contraction service under every exact-inference path: given tables `φᵢ`, the labels
@@ -42,6 +43,13 @@ enum Contraction {
             self.name = name
         }
 
+        /// The budget in force, naming the variables of `network` and, one past the last,
+        /// the batch label.
+        init(naming network: BayesianNetwork) {
+            let variables = network.variables
+            self.init(name: { $0 < variables.count ? variables[$0].name : "(evidence rows)" })
+        }
+
         /// Throws when one table over `axes` alone exceeds the budget.
         @inline(__always)
         func check(_ axes: Axes) throws(InferenceError) {
@@ -64,6 +72,15 @@ enum Contraction {
                 throw .memoryBudgetExceeded(clique: names(), entries: entries, bytes: o ? Int.max : bytes, budget: budget)
             }
         }
+    }
+
+    /// What a compiled contraction depends on (`ProgramCache.contract`): the operands' axes
+    /// and heads (-1: none), the labels kept and the batch label.
+    struct Shape: Hashable, Sendable {
+        let inputs: [Axes]
+        let heads: [Int]
+        let keep: [Int]
+        let batchLabel: Int?
     }
 
     // MARK: - Labels
@@ -238,12 +255,8 @@ enum Contraction {
                 let out = union.selecting(union.labels.filter { $0 != x })
                 result = Table(axes: out, values: TableKernels.productSum(bucket, out: out, summed: union.selecting([x])))
             }
-            let z = result.values.reduce(0, +)
+            let z = TableKernels.normalize(&result.values)
             guard z > 0 else { return ([:], -.infinity) }
-            if z.isFinite {
-                let inverse = 1 / z
-                result.values = result.values.map { $0 * inverse }
-            }
             logValue += log(z)
             pool.append(result)
         }
@@ -344,8 +357,22 @@ final class ProgramCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     }
 }
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+extension ProgramCache where Key == Contraction.Shape, Value == ContractionProgram {
+    /// `Σ_{not keep} ∏ tables` by the contraction service: the cached program of these
+    /// shapes when the rule says it is due, else the one-shot pass. The result axes are the
+    /// kept labels present, in `keep` order; the true result of row `r` (the state of
+    /// `batchLabel`; one row without it) is `table[r…] · exp(logScale[r])`.
+    func contract(_ tables: [Table], heads: [Int?], keep: [Int], batchLabel: Int? = nil,
+                  budget: Contraction.Budget) throws(InferenceError) -> (table: Table, logScale: [Double]) {
+        let shape = Contraction.Shape(inputs: tables.map(\.axes), heads: heads.map { $0 ?? -1 }, keep: keep, batchLabel: batchLabel)
+        let rows = batchLabel.flatMap { b in tables.lazy.compactMap { t in t.axes.position(of: b).map { t.axes.cardinalities[$0] } }.first } ?? 1
+        guard let program = try programIfDue(shape, operands: tables.count, compile: { () throws(InferenceError) in
+            try ContractionProgram.compile(inputs: shape.inputs, heads: heads, keep: keep, batchLabel: batchLabel, budget: budget)
+        }) else {
+            let r = try Contraction.oneShot(tables, heads: heads, keep: keep, budget: budget)
+            return (r.table, [Double](repeating: r.logScale, count: rows))
+        }
+        try program.checkBudget(budget)
+        return program.run(tables.map(\.values), rows: rows)
+    }
+}

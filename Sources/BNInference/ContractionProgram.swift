@@ -1,5 +1,6 @@
 import BNCore
 import FactorKernels
+import Foundation
 
 /// A compiled sum-product: `Σ_{labels not kept} ∏ᵢ φᵢ` as a straight-line program of
 /// pairwise `ContractionPlan`s over numbered slots, built once from the operands' shapes
@@ -123,39 +124,28 @@ struct ContractionProgram: Sendable {
         }
         for i in live { try check(inputs[i]) }
 
-        func isEliminated(_ l: Int) -> Bool { !kept[l] }
-
-        // The size of contracting slots a and b (labels that no other live slot mentions
-        // and that are not kept are summed out).
-        func pairSize(_ a: Int, _ b: Int) -> Int {
+        /// Calls `body` with each label (and its cardinality) kept by contracting slots a
+        /// and b: labels that are kept or that another live slot mentions (the others are
+        /// summed out).
+        func forEachPairKept(_ a: Int, _ b: Int, _ body: (Int, Int) -> Void) {
             let A = slotAxes[a], B = slotAxes[b]
+            for (l, c) in zip(A.labels, A.cardinalities) {
+                let uses = B.labels.contains(l) ? 2 : 1
+                if kept[l] || labels.count[l] > uses { body(l, c) }
+            }
+            for (l, c) in zip(B.labels, B.cardinalities) where !A.labels.contains(l) {
+                if kept[l] || labels.count[l] > 1 { body(l, c) }
+            }
+        }
+
+        // The size of contracting slots a and b.
+        func pairSize(_ a: Int, _ b: Int) -> Int {
             var size = 1
-            func grow(_ c: Int) {
+            forEachPairKept(a, b) { _, c in
                 let (p, o) = size.multipliedReportingOverflow(by: c)
                 size = o ? Int.max : p
             }
-            for (l, c) in zip(A.labels, A.cardinalities) {
-                let uses = B.labels.contains(l) ? 2 : 1
-                if kept[l] || labels.count[l] > uses { grow(c) }
-            }
-            for (l, c) in zip(B.labels, B.cardinalities) where !A.labels.contains(l) {
-                if kept[l] || labels.count[l] > 1 { grow(c) }
-            }
             return size
-        }
-
-        /// The labels kept by contracting slots a and b.
-        func pairKeep(_ a: Int, _ b: Int) -> Set<Int> {
-            let A = slotAxes[a], B = slotAxes[b]
-            var out = Set<Int>()
-            for l in A.labels {
-                let uses = B.labels.contains(l) ? 2 : 1
-                if kept[l] || labels.count[l] > uses { out.insert(l) }
-            }
-            for l in B.labels where !A.labels.contains(l) {
-                if kept[l] || labels.count[l] > 1 { out.insert(l) }
-            }
-            return out
         }
 
         func pairPlan(_ a: Axes, _ b: Axes, keep: Set<Int>) -> ContractionPlan {
@@ -184,7 +174,9 @@ struct ContractionProgram: Sendable {
             while bucket.count > 1 {
                 let best = ContractionPlan.smallestPair(bucket.count) { i, j in pairSize(bucket[i], bucket[j]) }
                 let a = bucket[best.i], b = bucket[best.j]
-                let c = try emitPair(a, b, keep: pairKeep(a, b))
+                var keep = Set<Int>()
+                forEachPairKept(a, b) { l, _ in keep.insert(l) }
+                let c = try emitPair(a, b, keep: keep)
                 bucket.remove(at: best.j)
                 bucket.remove(at: best.i)
                 bucket.append(c)
@@ -197,7 +189,7 @@ struct ContractionProgram: Sendable {
         /// Sums out of slot `s` every eliminated label that no other live slot mentions.
         func sumPrivate(_ s: Int) throws(InferenceError) -> Int {
             let axes = slotAxes[s]
-            let remaining = axes.labels.filter { !isEliminated($0) || labels.count[$0] > 1 }
+            let remaining = axes.labels.filter { kept[$0] || labels.count[$0] > 1 }
             if remaining.count == axes.count { return s }
             let out = axes.selecting(remaining)
             try check(out)
@@ -343,9 +335,3 @@ struct ContractionProgram: Sendable {
         }
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

@@ -1,5 +1,6 @@
 import BNCore
 import FactorKernels
+import Foundation
 
 /// A greedy heuristic for choosing the next variable to eliminate (Kjaerulff 1990,
 /// "Triangulation of graphs: algorithms giving small total state space").
@@ -26,7 +27,7 @@ public enum EliminationOrdering {
     /// An elimination order of every variable of `network` on its moral graph.
     public static func order(for network: BayesianNetwork, heuristic: EliminationHeuristic = .minFill) -> [Int] {
         var graph = InteractionGraph(moralGraphOf: network)
-        return eliminate(&graph, phases: [Array(0..<network.count)], heuristic: heuristic).map { graph.labels[$0] }
+        return eliminate(&graph, phases: [Array(0..<network.count)], heuristic: heuristic).order
     }
 
     /// An order over the variables of `scopes` (factor scopes given as variable ids),
@@ -47,17 +48,19 @@ public enum EliminationOrdering {
         var graph = InteractionGraph(labels: labels, cardinalities: labels.map(cardinality),
                                      denseScopes: scopes.map { $0.map { dense[$0] } })
         let densePhases = phases.map { $0.map { dense[$0] } }
-        return eliminate(&graph, phases: densePhases, heuristic: heuristic).map { labels[$0] }
+        return eliminate(&graph, phases: densePhases, heuristic: heuristic).order.map { labels[$0] }
     }
 
     /// Greedy elimination of the nodes of each phase in turn, adding fill-in edges to
-    /// `graph`. Returns the order (dense node ids).
+    /// `graph`. Returns the order (dense node ids) and, when `recordingCliques`, the
+    /// elimination clique `{v} ∪ N(v)` of each node eliminated (`v`, then its neighbours
+    /// in increasing order).
     ///
     /// Scores are word operations on the adjacency bitsets: the fill-in of `v` is
     /// `½ Σ_{a ∈ N(v)} |N(v) \ (N(a) ∪ {a})|`; after eliminating `v` only the nodes within
     /// distance two of it are rescored.
-    static func eliminate(_ graph: inout InteractionGraph, phases: [[Int]],
-                          heuristic: EliminationHeuristic) -> [Int] {
+    static func eliminate(_ graph: inout InteractionGraph, phases: [[Int]], heuristic: EliminationHeuristic,
+                          recordingCliques: Bool = false) -> (order: [Int], cliques: [[Int]]) {
         let n = graph.count
         let words = graph.words
         let logCard = graph.cardinalities.map { log(Double($0)) }
@@ -67,6 +70,7 @@ public enum EliminationOrdering {
         var weight = [Double](repeating: 0, count: n)
         var order: [Int] = []
         order.reserveCapacity(n)
+        var cliques: [[Int]] = []
 
         graph.adjacency.withUnsafeMutableBufferPointer { adj in
             func rescore(_ v: Int) {
@@ -130,11 +134,13 @@ public enum EliminationOrdering {
                     // Connect the neighbours pairwise, detach v.
                     let row = v &* words
                     for x in 0..<words { affected[x] = adj[row &+ x] }
+                    if recordingCliques { cliques.append([v]) }
                     for x in 0..<words {
                         var bits = adj[row &+ x]
                         while bits != 0 {
                             let a = x << 6 | bits.trailingZeroBitCount
                             bits &= bits &- 1
+                            if recordingCliques { cliques[cliques.count - 1].append(a) }
                             let rowA = a &* words
                             for y in 0..<words { adj[rowA &+ y] |= adj[row &+ y] }
                             adj[rowA &+ (a >> 6)] &= ~(1 << UInt64(a & 63))
@@ -163,7 +169,7 @@ public enum EliminationOrdering {
                 }
             }
         }
-        return order
+        return (order, cliques)
     }
 
     /// The cost of eliminating `order` (every variable of `network`, each once) on the
@@ -172,36 +178,26 @@ public enum EliminationOrdering {
     public static func report(for network: BayesianNetwork, order: [Int]) -> EliminationOrderReport {
         precondition(order.count == network.count && Set(order).count == order.count, "an order names every variable once")
         var graph = InteractionGraph(moralGraphOf: network)
-        var cliques: [[Int]] = []
-        for v in order {
-            let nb = graph.neighbours(of: v)
-            cliques.append([v] + nb)
-            for i in 0..<nb.count {
-                for j in (i + 1)..<nb.count where !graph.adjacent(nb[i], nb[j]) { graph.addEdge(nb[i], nb[j]) }
-            }
-            for u in nb { graph.removeEdge(v, u) }
-        }
+        // One node a phase: the order as given (min-degree, the cheapest score, is not used).
+        let cliques = eliminate(&graph, phases: order.map { [$0] }, heuristic: .minDegree, recordingCliques: true).cliques
         return EliminationOrderReport(network: network, order: order, eliminationCliques: cliques)
     }
 
-    /// The order, among those of every `EliminationHeuristic`, whose triangulation has the
-    /// smallest total clique table size `Σ_C ∏_{v ∈ C} |v|` (the state space of the junction
-    /// tree built from it, Kjaerulff 1990); ties go to the heuristic listed first. No single
-    /// greedy heuristic wins everywhere: on munin1 weighted min-fill gives 188 M entries and
-    /// min-fill 430 M; on andes min-fill 0.39 M and min-weight 0.56 M.
-    static func smallestTotal(for network: BayesianNetwork) -> (heuristic: EliminationHeuristic, order: [Int],
-                                                                       report: EliminationOrderReport) {
-        var best: (heuristic: EliminationHeuristic, order: [Int], report: EliminationOrderReport)? = nil
-        for h in EliminationHeuristic.allCases {
-            let r = report(for: network, heuristic: h)
-            if best == nil || r.totalCliqueEntries < best!.report.totalCliqueEntries { best = (h, r.order, r) }
-        }
-        return best!
+    /// The report of the order, among those of every `EliminationHeuristic`, whose
+    /// triangulation has the smallest total clique table size `Σ_C ∏_{v ∈ C} |v|` (the state
+    /// space of the junction tree built from it, Kjaerulff 1990); ties go to the heuristic
+    /// listed first. No single greedy heuristic wins everywhere: on munin1 weighted min-fill
+    /// gives 188 M entries and min-fill 430 M; on andes min-fill 0.39 M and min-weight 0.56 M.
+    static func smallestTotal(for network: BayesianNetwork) -> EliminationOrderReport {
+        EliminationHeuristic.allCases.map { report(for: network, heuristic: $0) }
+            .min { $0.totalCliqueEntries < $1.totalCliqueEntries }!
     }
 
-    /// The report of the order chosen by `heuristic`.
+    /// The report of the order chosen by `heuristic` (one elimination gives both).
     public static func report(for network: BayesianNetwork, heuristic: EliminationHeuristic) -> EliminationOrderReport {
-        report(for: network, order: order(for: network, heuristic: heuristic))
+        var graph = InteractionGraph(moralGraphOf: network)
+        let r = eliminate(&graph, phases: [Array(0..<network.count)], heuristic: heuristic, recordingCliques: true)
+        return EliminationOrderReport(network: network, order: r.order, eliminationCliques: r.cliques)
     }
 
     /// The maximal sets among `cliques` (each a list of variable ids), each sorted, in the
@@ -275,9 +271,3 @@ public struct EliminationOrderReport: Sendable, Equatable {
 func saturatingEntries(_ cardinalities: [Int]) -> Int {
     (try? CheckedSize.entries(cardinalities)) ?? Int.max
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

@@ -1,4 +1,5 @@
 import BNCore
+import Foundation
 
 /// Evidence checked against a network and put in the form the engines use.
 ///
@@ -92,9 +93,3 @@ struct Findings: Sendable {
         return e
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

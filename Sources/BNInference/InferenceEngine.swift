@@ -1,4 +1,5 @@
 import BNCore
+import Foundation
 
 /// An exact inference engine over a fixed network: variable elimination or the junction
 /// tree. Variables and states are indices into `network`; evidence combines hard and soft
@@ -23,9 +24,3 @@ extension InferenceEngine {
         exp(try logProbabilityOfEvidence(evidence))
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

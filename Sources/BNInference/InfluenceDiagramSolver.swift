@@ -262,11 +262,7 @@ extension InfluenceDiagramSolver {
         var forced: Int?
 
         func table(_ p: Problem) -> Table {
-            if let f = forced {
-                var v = [Double](repeating: 0, count: options)
-                v[f] = 1
-                return Table(axes: Axes(labels: [decision], cardinalities: [options]), values: v)
-            }
+            if let f = forced { return Problem.pointMass(decision, f, states: options) }
             let axes = Axes(labels: information + [decision], cardinalities: information.map { p.card[$0] } + [options])
             var v = [Double](repeating: uniform ? 1 / Double(options) : 0, count: choice.count * options)
             if !uniform { for (row, d) in choice.enumerated() { v[row * options + d] = 1 } }
@@ -318,20 +314,16 @@ extension InfluenceDiagramSolver {
             for v in evidence.soft.keys where net.variables[v].role == .decision {
                 throw .invalidEvidence("soft evidence on the decision \(Quote.name(names[v])) has no meaning: set it with a finding or do()")
             }
-            func pointMass(_ v: Int, _ s: Int) -> Table {
-                var m = [Double](repeating: 0, count: card[v]); m[s] = 1
-                return Table(axes: Axes(labels: [v], cardinalities: [card[v]]), values: m)
-            }
             for v in 0..<net.count {
                 let s = findings.fixed[v]
                 guard net.variables[v].role != .decision else {
                     if s >= 0 { forced[v] = s }
                     continue
                 }
-                chance.append(findings.intervened[v] ? pointMass(v, s) : net.cpts[v].table)
+                chance.append(findings.intervened[v] ? Self.pointMass(v, s, states: card[v]) : net.cpts[v].table)
                 heads.append(v)
                 if s >= 0 && !findings.intervened[v] {
-                    chance.append(pointMass(v, s))
+                    chance.append(Self.pointMass(v, s, states: card[v]))
                     heads.append(nil)
                 }
                 if let w = findings.soft[v] {
@@ -350,6 +342,13 @@ extension InfluenceDiagramSolver {
             orders = Array(repeating: nil, count: 2 * diagram.decisionOrder.count + 1)
         }
 
+        /// `1[x_v = s]` over `v`'s `states` states.
+        static func pointMass(_ v: Int, _ s: Int, states: Int) -> Table {
+            var m = [Double](repeating: 0, count: states)
+            m[s] = 1
+            return Table(axes: Axes(labels: [v], cardinalities: [states]), values: m)
+        }
+
         func initialPolicy(_ d: Int, information info: [Int]) -> Policy {
             let rows = info.reduce(1) { $0 * card[$1] }
             return Policy(decision: d, information: info, options: card[d], choice: [Int](repeating: 0, count: rows),
@@ -363,22 +362,9 @@ extension InfluenceDiagramSolver {
             let r = try Contraction.oneShot(tables, heads: heads, keep: keep, order: orders[slot], budget: budget)
             if orders[slot] == nil { orders[slot] = r.order }
             let full = Axes(labels: keep, cardinalities: keep.map { $0 < card.count ? card[$0] : utilities.count + 1 })
-            let n = full.entries
-            guard r.logScale > -.infinity else { return [Double](repeating: 0, count: n) }
-            let scale = exp(r.logScale)
-            if r.table.axes == full { return r.table.values.map { $0 * scale } }
-            // Broadcast the result's axes (a subsequence of keep) to the full axes.
-            let fullStrides = full.strides
-            var strideOf = [Int](repeating: 0, count: keep.count)
-            let rs = r.table.axes.strides
-            for (j, l) in r.table.axes.labels.enumerated() { strideOf[keep.firstIndex(of: l)!] = rs[j] }
-            var out = [Double](repeating: 0, count: n)
-            for i in 0..<n {
-                var rest = i, at = 0
-                for a in 0..<keep.count { at += (rest / fullStrides[a]) * strideOf[a]; rest %= fullStrides[a] }
-                out[i] = r.table.values[at] * scale
-            }
-            return out
+            guard r.logScale > -.infinity else { return [Double](repeating: 0, count: full.entries) }
+            // The result's axes (a subsequence of keep) broadcast to the full axes, times the scale.
+            return TableKernels.broadcast(r.table.values, r.table.axes, [exp(r.logScale)], .empty, into: full, .multiply)
         }
 
         /// Utility `j` over one more axis `label` (`K + 1` states): `u'_j` at index `j + 1`,

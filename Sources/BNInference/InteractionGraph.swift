@@ -34,33 +34,8 @@ struct InteractionGraph {
     }
 
     @inline(__always)
-    func adjacent(_ a: Int, _ b: Int) -> Bool {
-        adjacency[a &* words &+ (b >> 6)] & (1 << UInt64(b & 63)) != 0
-    }
-
-    @inline(__always)
     mutating func addEdge(_ a: Int, _ b: Int) {
         adjacency[a &* words &+ (b >> 6)] |= 1 << UInt64(b & 63)
         adjacency[b &* words &+ (a >> 6)] |= 1 << UInt64(a & 63)
-    }
-
-    @inline(__always)
-    mutating func removeEdge(_ a: Int, _ b: Int) {
-        adjacency[a &* words &+ (b >> 6)] &= ~(1 << UInt64(b & 63))
-        adjacency[b &* words &+ (a >> 6)] &= ~(1 << UInt64(a & 63))
-    }
-
-    /// The neighbours of `v`, in increasing node order.
-    func neighbours(of v: Int) -> [Int] {
-        var out: [Int] = []
-        for w in 0..<words {
-            var bits = adjacency[v &* words &+ w]
-            while bits != 0 {
-                let b = bits.trailingZeroBitCount
-                out.append(w << 6 | b)
-                bits &= bits &- 1
-            }
-        }
-        return out
     }
 }

@@ -1,5 +1,6 @@
 import BNCore
 import FactorKernels
+import Foundation
 
 /// Exact inference by message passing on a junction tree, built once per structure and
 /// re-calibrated incrementally as evidence changes.
@@ -47,15 +48,7 @@ public final class JunctionTree: InferenceEngine {
     /// A message: the table divided by its sum, and the log of the scale it carries.
     typealias Message = Contraction.Result
     /// A clique's table (a CPT sliced at the findings, or a likelihood) and its head.
-    struct Potential {
-        let table: Table
-        let head: Int?
-    }
-    struct ProgramKey: Hashable, Sendable {
-        let inputs: [Axes]
-        let heads: [Int]
-        let keep: [Int]
-    }
+    typealias Potential = (table: Table, head: Int?)
 
     private var findings: Findings
     private var potentials: [[Potential]?]
@@ -63,7 +56,7 @@ public final class JunctionTree: InferenceEngine {
     private var up: [Message?]
     private var down: [Message?]
     /// Compiled message programs by shape, under `CompileRule.messages`.
-    private let programs = ProgramCache<ProgramKey, ContractionProgram>(.messages, limit: 1 << 16)
+    private let programs = ProgramCache<Contraction.Shape, ContractionProgram>(.messages, limit: 1 << 16)
     private var cachedLogEvidence: Double?
     private var cachedMarginals: [[Double]?]
 
@@ -128,7 +121,7 @@ public final class JunctionTree: InferenceEngine {
         }
         let h = structure.homeClique[v]
         try ensureMessages(toward: h)
-        let b = try belief(h, keep: [v])
+        let b = try belief(CollectionOfOne(h), keep: [v])
         let m = b.axes.count == 1 ? b.values : [Double](repeating: 1 / Double(k), count: k)
         cachedMarginals[v] = m
         return m
@@ -142,7 +135,7 @@ public final class JunctionTree: InferenceEngine {
             homed[structure.homeClique[v]].append(v)
         }
         for (c, vars) in homed.enumerated() where !vars.isEmpty {
-            let b = try belief(c, keep: vars)
+            let b = try belief(CollectionOfOne(c), keep: vars)
             for v in vars {
                 if b.axes.labels.contains(v) {
                     cachedMarginals[v] = TableKernels.sumOut(b.values, b.axes, keeping: [v]).values
@@ -152,10 +145,7 @@ public final class JunctionTree: InferenceEngine {
                 }
             }
         }
-        var out: [[Double]] = []
-        out.reserveCapacity(network.count)
-        for v in 0..<network.count { out.append(try marginal(v)) }
-        return out
+        return try (0..<network.count).map { v throws(InferenceError) in try marginal(v) }
     }
 
     /// `log P(current evidence)`.
@@ -163,8 +153,7 @@ public final class JunctionTree: InferenceEngine {
         if let l = cachedLogEvidence { return l }
         let root = structure.preorder[0]
         try ensureMessages(toward: root)
-        _ = try potentialsOf(root)
-        let (inputs, heads, logScale) = gather(root, excluding: -1)
+        let (inputs, heads, logScale) = try gather(CollectionOfOne(root))
         let r = try contract(inputs, heads, keep: [])
         let z = r.table.values.reduce(0, +)
         guard z > 0, r.logScale > -.infinity else { throw .impossibleEvidence(findings.words) }
@@ -189,7 +178,7 @@ public final class JunctionTree: InferenceEngine {
             .min(by: { structure.cliqueEntries[$0] < structure.cliqueEntries[$1] }) {
             // One clique holds every target (always so for a family): read its belief.
             try ensureMessages(toward: c)
-            joint = try belief(c, keep: free)
+            joint = try belief(CollectionOfOne(c), keep: free)
         } else if !free.isEmpty {
             // The Steiner subtree of the home cliques: count homes per subtree.
             let homes = Set(free.map { structure.homeClique[$0] })
@@ -199,18 +188,8 @@ public final class JunctionTree: InferenceEngine {
                 if structure.parent[c] >= 0 { count[structure.parent[c]] += count[c] }
             }
             let top = structure.preorder.last { count[$0] == homes.count }!
-            let inTree = (0..<structure.cliques.count).map { c in c == top || (count[c] > 0 && count[c] < homes.count) }
             try ensureMessages(toward: top)
-            var inputs: [Table] = []
-            var heads: [Int?] = []
-            for c in structure.preorder where inTree[c] {
-                for p in try potentialsOf(c) { inputs.append(p.table); heads.append(p.head) }
-                for ch in structure.children[c] where !inTree[ch] { inputs.append(up[ch]!.table); heads.append(nil) }
-                if c == top && structure.parent[c] >= 0 { inputs.append(down[c]!.table); heads.append(nil) }
-            }
-            joint = try contract(inputs, heads, keep: free).table
-            let z = TableKernels.normalize(&joint.values)
-            guard z > 0 else { throw .impossibleEvidence(findings.words) }
+            joint = try belief(structure.preorder.filter { c in c == top || (count[c] > 0 && count[c] < homes.count) }, keep: free)
         }
         return try assembleJoint(network: network, targets: targets, fixed: findings.fixed, joint)
     }
@@ -266,11 +245,11 @@ public final class JunctionTree: InferenceEngine {
             var fixed: [Int: Int] = [:]
             for u in cpt.scope.variables where findings.fixed[u] >= 0 { fixed[u] = findings.fixed[u] }
             let sliced = fixed.isEmpty ? (cpt.values, cpt.scope.axes) : TableKernels.slice(cpt.values, cpt.scope.axes, fixing: fixed)
-            list.append(Potential(table: Table(axes: sliced.1, values: sliced.0), head: findings.fixed[v] >= 0 ? nil : v))
+            list.append((Table(axes: sliced.1, values: sliced.0), findings.fixed[v] >= 0 ? nil : v))
         }
         for v in structure.homedVariables[c] {
             if let w = findings.soft[v] {
-                list.append(Potential(table: Table(axes: Axes(labels: [v], cardinalities: [w.count]), values: w), head: nil))
+                list.append((Table(axes: Axes(labels: [v], cardinalities: [w.count]), values: w), nil))
             }
         }
         potentials[c] = list
@@ -278,38 +257,33 @@ public final class JunctionTree: InferenceEngine {
         return list
     }
 
-    /// The operands at clique `c`: its potentials and the messages from every neighbour
-    /// except `excluded` (-1: none), with the sum of those messages' log scales.
-    private func gather(_ c: Int, excluding excluded: Int) -> (inputs: [Table], heads: [Int?], logScale: Double) {
+    /// The operands of the connected subtree `cliques` (in preorder): their potentials and
+    /// the messages entering it from every neighbour outside it except `excluded` (-1:
+    /// none), with the sum of those messages' log scales.
+    private func gather(_ cliques: some Collection<Int>, excluding excluded: Int = -1) throws(InferenceError) -> (inputs: [Table], heads: [Int?], logScale: Double) {
         var inputs: [Table] = []
         var heads: [Int?] = []
-        for p in potentials[c]! { inputs.append(p.table); heads.append(p.head) }
         var logScale = 0.0
-        for ch in structure.children[c] where ch != excluded {
-            let m = up[ch]!
-            inputs.append(m.table); heads.append(nil); logScale += m.logScale
-        }
-        let p = structure.parent[c]
-        if p >= 0 && p != excluded {
-            let m = down[c]!
-            inputs.append(m.table); heads.append(nil); logScale += m.logScale
+        func enter(_ m: Message) { inputs.append(m.table); heads.append(nil); logScale += m.logScale }
+        for c in cliques {
+            for p in try potentialsOf(c) { inputs.append(p.table); heads.append(p.head) }
+            for ch in structure.children[c] where ch != excluded && !cliques.contains(ch) { enter(up[ch]!) }
+            let p = structure.parent[c]
+            if p >= 0 && p != excluded && !cliques.contains(p) { enter(down[c]!) }
         }
         return (inputs, heads, logScale)
     }
 
     private func computeUp(_ c: Int) throws(InferenceError) {
-        _ = try potentialsOf(c)
         up[c] = try message(from: c, to: structure.parent[c], separator: structure.separators[c])
     }
 
     private func computeDown(_ c: Int) throws(InferenceError) {
-        let p = structure.parent[c]
-        _ = try potentialsOf(p)
-        down[c] = try message(from: p, to: c, separator: structure.separators[c])
+        down[c] = try message(from: structure.parent[c], to: c, separator: structure.separators[c])
     }
 
     private func message(from i: Int, to j: Int, separator: [Int]) throws(InferenceError) -> Message {
-        let (inputs, heads, incoming) = gather(i, excluding: j)
+        let (inputs, heads, incoming) = try gather(CollectionOfOne(i), excluding: j)
         let keep = separator.filter { findings.fixed[$0] < 0 }
         var r = try contract(inputs, heads, keep: keep)
         let s = TableKernels.normalize(&r.table.values)
@@ -319,11 +293,11 @@ public final class JunctionTree: InferenceEngine {
         return r
     }
 
-    /// The normalised belief at clique `c` over `keep` (those of them present), all
-    /// incoming messages being valid.
-    private func belief(_ c: Int, keep: [Int]) throws(InferenceError) -> Table {
-        _ = try potentialsOf(c)
-        let (inputs, heads, _) = gather(c, excluding: -1)
+    /// The normalised belief over `keep` (those of them present) of the connected subtree
+    /// `cliques` (in preorder; one clique, or the smallest subtree joining the home cliques
+    /// of a joint's targets), all messages entering it being valid.
+    private func belief(_ cliques: some Collection<Int>, keep: [Int]) throws(InferenceError) -> Table {
+        let (inputs, heads, _) = try gather(cliques)
         var r = try contract(inputs, heads, keep: keep).table
         let z = TableKernels.normalize(&r.values)
         guard z > 0 else { throw .impossibleEvidence(findings.words) }
@@ -334,15 +308,7 @@ public final class JunctionTree: InferenceEngine {
     /// shapes when `CompileRule.messages` says it is due, else the one-shot pass. The
     /// result axes are the kept labels present, in `keep` order.
     private func contract(_ inputs: [Table], _ heads: [Int?], keep: [Int]) throws(InferenceError) -> Contraction.Result {
-        let key = ProgramKey(inputs: inputs.map(\.axes), heads: heads.map { $0 ?? -1 }, keep: keep)
-        let budget = Contraction.Budget(name: { self.network.variables[$0].name })
-        guard let program = try programs.programIfDue(key, operands: inputs.count, compile: { () throws(InferenceError) in
-            try ContractionProgram.compile(inputs: key.inputs, heads: heads, keep: keep, budget: budget)
-        }) else {
-            return try Contraction.oneShot(inputs, heads: heads, keep: keep, budget: budget)
-        }
-        try program.checkBudget(budget)
-        let r = program.run(inputs.map(\.values))
+        let r = try programs.contract(inputs, heads: heads, keep: keep, budget: Contraction.Budget(naming: network))
         return Contraction.Result(table: r.table, logScale: r.logScale[0])
     }
 }
@@ -366,9 +332,3 @@ func assembleJoint(network: BayesianNetwork, targets: [Int], fixed: [Int], _ joi
     }
     return factor.reordered(to: targets)
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

@@ -1,5 +1,6 @@
 import BNCore
 import FactorKernels
+import Foundation
 
 /// The most probable explanation: a state for every variable maximising the joint with
 /// the evidence.
@@ -45,38 +46,24 @@ public struct MaximumAPosteriori: Sendable, Equatable {
 /// Barren variables (outside the ancestors of `M` and the evidence) are pruned first.
 /// Ties keep the first configuration in row-major order.
 extension VariableElimination {
-    /// The most probable explanation of the evidence.
+    /// The most probable explanation of the evidence: the MAP assignment of every variable.
     public func mostProbableExplanation(given evidence: Evidence) throws(InferenceError) -> MostProbableExplanation {
-        let f = try Findings(evidence, in: network)
-        let all = [Bool](repeating: true, count: network.count)
-        let free = (0..<network.count).filter { f.fixed[$0] < 0 }
-        let r = try maxProduct(findings: f, relevant: all, sumVariables: [], maxVariables: free)
-        var states = f.fixed
-        for (v, s) in r.states { states[v] = s }
-        let logE = try logProbabilityOfEvidence(evidence)
-        return MostProbableExplanation(states: states, logProbability: r.logValue, logPosterior: r.logValue - logE)
+        let m = try map(Array(0..<network.count), given: evidence)
+        return MostProbableExplanation(states: m.states, logProbability: m.logProbability, logPosterior: m.logPosterior)
     }
 
     /// The MAP assignment of `variables` given the evidence (the others summed out).
     public func maximumAPosteriori(of variables: [Int], given evidence: Evidence) throws(InferenceError) -> MaximumAPosteriori {
         try checkTargets(variables)
+        return try map(variables, given: evidence)
+    }
+
+    /// Over the CPTs of the ancestors of `variables` and the evidence, sliced at the
+    /// findings: sums out the other free variables, then max-eliminates `variables`.
+    private func map(_ variables: [Int], given evidence: Evidence) throws(InferenceError) -> MaximumAPosteriori {
         let f = try Findings(evidence, in: network)
         let relevant = RelevancePruning.ancestralSet(network, targets: variables, evidence: f.pattern)
         let isMAP = Set(variables)
-        let maxVars = variables.filter { f.fixed[$0] < 0 }
-        let sumVars = (0..<network.count).filter { relevant[$0] && f.fixed[$0] < 0 && !isMAP.contains($0) }
-        let r = try maxProduct(findings: f, relevant: relevant, sumVariables: sumVars, maxVariables: maxVars)
-        let states = variables.map { f.fixed[$0] >= 0 ? f.fixed[$0] : r.states[$0]! }
-        let logE = try logProbabilityOfEvidence(evidence)
-        return MaximumAPosteriori(variables: variables, states: states, logProbability: r.logValue,
-                                  logPosterior: r.logValue - logE)
-    }
-
-    /// Sums out `sumVariables`, then max-eliminates `maxVariables`, over the CPTs of the
-    /// `relevant` variables sliced at the findings; returns the maximisers and
-    /// `log max Σ …` (including the findings' constant).
-    private func maxProduct(findings f: Findings, relevant: [Bool], sumVariables: [Int],
-                            maxVariables: [Int]) throws(InferenceError) -> (states: [Int: Int], logValue: Double) {
         var fixed: [Int: Int] = [:]
         for v in f.fixedVariables { fixed[v] = f.fixed[v] }
         var tables: [Table] = []
@@ -86,15 +73,13 @@ extension VariableElimination {
         for v in f.softVariables where relevant[v] {
             tables.append(Table(axes: Axes(labels: [v], cardinalities: [network.variables[v].cardinality]), values: f.soft[v]!))
         }
-        let r = try Contraction.maxProduct(tables, summing: sumVariables, maximising: maxVariables, heuristic: heuristic,
-                                           logScale: f.logConstant, budget: budget)
+        let sumVars = (0..<network.count).filter { relevant[$0] && f.fixed[$0] < 0 && !isMAP.contains($0) }
+        let r = try Contraction.maxProduct(tables, summing: sumVars, maximising: variables.filter { f.fixed[$0] < 0 },
+                                           heuristic: heuristic, logScale: f.logConstant, budget: budget)
         guard r.logValue > -.infinity else { throw .impossibleEvidence(f.words) }
-        return r
+        let states = variables.map { f.fixed[$0] >= 0 ? f.fixed[$0] : r.states[$0]! }
+        let logE = try logProbabilityOfEvidence(evidence)
+        return MaximumAPosteriori(variables: variables, states: states, logProbability: r.logValue,
+                                  logPosterior: r.logValue - logE)
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

@@ -1,5 +1,6 @@
 import BNCore
 import FactorKernels
+import Foundation
 import Synchronization
 
 /// Variable elimination with relevance pruning and compiled, cached plans.
@@ -92,10 +93,7 @@ public final class VariableElimination: InferenceEngine, Sendable {
     /// One posterior query per variable (each plan cached); the junction tree answers this
     /// in one calibration.
     public func allMarginals(given evidence: Evidence) throws(InferenceError) -> [[Double]] {
-        var out: [[Double]] = []
-        out.reserveCapacity(network.count)
-        for v in 0..<network.count { out.append(try posterior(of: v, given: evidence)) }
-        return out
+        try (0..<network.count).map { v throws(InferenceError) in try posterior(of: v, given: evidence) }
     }
 
     // MARK: - Plans
@@ -110,45 +108,22 @@ public final class VariableElimination: InferenceEngine, Sendable {
     /// The structure of a query: everything a plan depends on.
     struct PlanKey: Hashable, Sendable {
         var targets: [Int]
+        /// The variables with hard findings or interventions, and those of them intervened.
         var fixed: [Int]
-        var intervened: [Int]
-        var soft: [Int]
+        var intervened: [Int] = []
+        var soft: [Int] = []
         var mode: Mode
         var batched: Bool
         /// The batch size baked into a batched plan's shapes (1 otherwise).
-        var rows: Int
-
-        init(targets: [Int], findings f: Findings, mode: Mode, batched: Bool) {
-            self.targets = targets
-            fixed = f.fixedVariables
-            intervened = fixed.filter { f.intervened[$0] }
-            soft = f.softVariables
-            self.mode = mode
-            self.batched = batched
-            rows = 1
-        }
-
-        /// A plan for hard findings on `fixed` only (dataset rows).
-        init(targets: [Int], fixed: [Int], mode: Mode, batched: Bool, rows: Int) {
-            self.targets = targets
-            self.fixed = fixed
-            intervened = []
-            soft = []
-            self.mode = mode
-            self.batched = batched
-            self.rows = rows
-        }
+        var rows = 1
     }
 
     /// The batch label: one past the last variable id.
     var batchLabel: Int { network.count }
 
-    func labelName(_ l: Int) -> String { l < network.count ? network.variables[l].name : "(evidence rows)" }
-
     /// The cached plan for `key`, compiling it on a miss.
-    func plan(_ key: PlanKey, rows: Int = 1) throws(InferenceError) -> CompiledQuery {
-        precondition(key.rows == rows)
-        return try cache.program(key) { () throws(InferenceError) in try compile(key) }
+    func plan(_ key: PlanKey) throws(InferenceError) -> CompiledQuery {
+        try cache.program(key) { () throws(InferenceError) in try compile(key) }
     }
 
     /// The answer to a query of structure `key` with findings `f`, through the contraction
@@ -275,13 +250,21 @@ public final class VariableElimination: InferenceEngine, Sendable {
 
     /// Slices the CPTs at the findings' states and runs the plan.
     func execute(_ q: CompiledQuery, _ f: Findings) throws(InferenceError) -> (table: Table, logScale: [Double]) {
-        try checkBudget(q.program)
+        try q.program.checkBudget(budget)
         return q.program.run(prepare(q.inputs, used: q.program.usedInputs, f))
     }
 
-    /// The tables of `inputs` at the findings `f` (CPTs sliced at the observed states);
-    /// inputs not `used` get an empty table.
+    /// The tables of `inputs` at the findings `f` (CPTs sliced at the observed states).
     func prepare(_ inputs: [CompiledQuery.Input], used: [Bool]?, _ f: Findings) -> [[Double]] {
+        prepare(inputs, used: used, rows: 1, soft: f.soft) { u, _ in f.fixed[u] }
+    }
+
+    /// The tables of `inputs` for `rows` rows (a batch axis first where a batched plan has
+    /// one): CPTs sliced at each row's states (`state(u, i)` for row `i`, -1 when it misses `u`),
+    /// indicator tables of those states, the likelihoods `soft`; inputs not `used` get an
+    /// empty table.
+    func prepare(_ inputs: [CompiledQuery.Input], used: [Bool]?, rows: Int, soft: [[Double]?] = [],
+                 state: (Int, Int) -> Int) -> [[Double]] {
         var tables: [[Double]] = []
         tables.reserveCapacity(inputs.count)
         for (i, input) in inputs.enumerated() {
@@ -292,27 +275,25 @@ public final class VariableElimination: InferenceEngine, Sendable {
                 if let p = input.permuted {
                     tables.append(p)
                 } else if let s = input.slice {
-                    var base = 0
-                    for (u, stride) in zip(s.variables, s.strides) { base += f.fixed[u] * stride }
-                    tables.append(TableKernels.gatherSlices(values, walk: s.walk, sliceEntries: s.entries, bases: [base]))
+                    var bases = [Int](repeating: 0, count: rows)
+                    for (u, stride) in zip(s.variables, s.strides) {
+                        for i in 0..<rows { bases[i] += state(u, i) * stride }
+                    }
+                    tables.append(TableKernels.gatherSlices(values, walk: s.walk, sliceEntries: s.entries, bases: bases))
                 } else {
                     tables.append(values)
                 }
             case .likelihood(let v):
-                tables.append(f.soft[v]!)
-            case .indicator:
-                preconditionFailure("indicator plans run through the batched path")
+                tables.append(soft[v]!)
+            case .indicator(let v):
+                tables.append(indicatorTable(states: network.variables[v].cardinality, rows: rows) { state(v, $0) })
             }
         }
         return tables
     }
 
     /// The memory budget in force, naming variables (and the batch label) in its error.
-    var budget: Contraction.Budget { Contraction.Budget(name: labelName) }
-
-    func checkBudget(_ p: ContractionProgram) throws(InferenceError) {
-        try p.checkBudget(budget)
-    }
+    var budget: Contraction.Budget { Contraction.Budget(naming: network) }
 
     func checkTargets(_ targets: [Int]) throws(InferenceError) {
         guard !targets.isEmpty else { throw .invalidQuery("name at least one target variable") }
@@ -322,6 +303,15 @@ public final class VariableElimination: InferenceEngine, Sendable {
         if targets.count > 1 && Set(targets).count != targets.count {
             throw .invalidQuery("a target variable is listed twice")
         }
+    }
+}
+
+extension VariableElimination.PlanKey {
+    /// The structure of a query with findings `f`.
+    init(targets: [Int], findings f: Findings, mode: VariableElimination.Mode, batched: Bool) {
+        let fixed = f.fixedVariables
+        self.init(targets: targets, fixed: fixed, intervened: fixed.filter { f.intervened[$0] }, soft: f.softVariables,
+                  mode: mode, batched: batched)
     }
 }
 
@@ -348,9 +338,3 @@ struct CompiledQuery: Sendable {
     /// When set, warm queries slice it instead of running `program`.
     var pattern: Pattern? = nil
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
