@@ -329,7 +329,7 @@ def main():
         row = {"queries": len(queries), "nodes": len(ref["states"]), "queries_from": source,
                "answers_checked_against": {"reference": "reference posteriors",
                                            "file": "the queries file's posteriors",
-                                           "engines": "the first engine that answered (%s)" % args.engines[0]}[checked],
+                                           "engines": "the first engine that answered (%s)" % (args.engines or ["none"])[0]}[checked],
                "all_marginals_checked": all("all_marginals" in q for q in queries),
                "pgmpy_read_ms": pgmpy_read_ms, "pyagrum_build_ms": pyagrum_build_ms}
         for v, st in ref["states"].items():
