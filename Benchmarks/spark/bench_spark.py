@@ -21,7 +21,8 @@ the number of distinct patterns, with each E-step's executor figures (fit's repo
 task, CPU, table and C-call seconds) and the JVM's CPU and GC seconds ("jvm"), which trace
 where an iteration's time goes. Data lives under a temporary directory (default /tmp),
 deleted afterwards. `--json` merges into the file: the sizes and the EM section measured in
-this run replace the file's, the rest stays (`--em-rows` with no size skips EM).
+this run replace the file's, the rest stays (`--em-rows` with no size skips EM). `--only
+KEY...` keeps only those Spark measurements.
 
 One measurement on a CSV already drawn (BENCHMARKS.md, "EM over Spark traced"):
     .venv/bin/python Benchmarks/spark/bench_spark.py --child em --cores 2 --csv alarm_300000.csv \
@@ -268,7 +269,8 @@ def scoring(args, work: Path, n: int) -> dict:
     round runs them all in turn, so that the load falls alike on each), then medians."""
     paths = tables(args.credence, work, n, args.parquet)
     warm = tables(args.credence, work, args.warm_rows, args.parquet) if args.warm else {}
-    chosen = [m for m in SCORING if (m[1] == "csv" or args.parquet) and (not m[2] or args.warm)]
+    chosen = [m for m in SCORING if (m[1] == "csv" or args.parquet) and (not m[2] or args.warm)
+              and (not args.only or m[0] in args.only)]
     cli, spark = [], {m[0]: [] for m in chosen}
     row = {"rows": n, "started": now(), "repeats": args.repeats}
     for _ in range(args.repeats):
@@ -330,6 +332,8 @@ def main() -> None:
                     help="also score warm: after an untimed job of the same kind on the --warm-rows table")
     ap.add_argument("--warm-rows", type=int, default=1_000_000,
                     help="rows of the warm-up table (the same seed: at this size the measured table itself)")
+    ap.add_argument("--only", nargs="+", choices=[m[0] for m in SCORING],
+                    help="scoring: only these Spark measurements (of those the other options ask for)")
     ap.add_argument("--repeats", type=int, default=1, help="scoring rounds per size; the figures are medians")
     args = ap.parse_args()
     if args.child:
