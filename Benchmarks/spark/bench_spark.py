@@ -332,8 +332,8 @@ def main() -> None:
                     help="also score warm: after an untimed job of the same kind on the --warm-rows table")
     ap.add_argument("--warm-rows", type=int, default=1_000_000,
                     help="rows of the warm-up table (the same seed: at this size the measured table itself)")
-    ap.add_argument("--only", nargs="+", choices=[m[0] for m in SCORING],
-                    help="scoring: only these Spark measurements (of those the other options ask for)")
+    ap.add_argument("--only", nargs="+", choices=[m[0] for m in SCORING], metavar="KEY",
+                    help="scoring: only these Spark measurements (keys of SCORING, of those the other options ask for)")
     ap.add_argument("--repeats", type=int, default=1, help="scoring rounds per size; the figures are medians")
     args = ap.parse_args()
     if args.child:
