@@ -3,25 +3,37 @@
 Scoring: rows/s of credence.spark.score at local[1] and local[2], and at local[1] with
 keep=[] (only the scores come back from the Python workers), against single-process
 streaming `credence score` on the same CSV (alarm, 37 columns, 30 % of cells missing, drawn
-by `credence sample`), read by Spark from the CSV file and, with `--parquet`, also from a
-Parquet copy written beforehand (a warehouse table's form; the copy is not timed); each
-with its CPU seconds (the Spark run's whole process tree: driver, JVM, Python workers) and
-the load average around it. Each Spark measurement is one job in a fresh session, so it
-includes the JVM's warm-up and the Python workers' start. EM:
+by `credence sample`), read by Spark from the CSV file; each with its CPU seconds (the Spark
+run's whole process tree: driver, JVM, Python workers) and the load average around it.
+Each of these is one job in a fresh session (cold), so it includes the JVM's warm-up and
+the Python workers' start. With `--parquet` the same measurements also read a Parquet copy
+of the CSV (a warehouse table's form; written once by Spark before any timing, untimed,
+every column a string as Spark reads the CSV; keys `parquet_...`). With `--warm` the
+scoring is also measured warm (keys `warm_...`): in the same session, after one untimed job
+of the same kind (options and source format) on the `--warm-rows` table, as on a cluster
+whose executors are already up; that table is drawn with the same seed, so at that size it
+is the measured table itself and at other sizes other data. `--repeats N` runs every
+measurement of a size N times, in rounds (each round all of them in turn), and gives the
+medians (`..._s`, `..._cpu_s`; `..._load` is the median-wall run's) with every run
+(`..._runs`). EM:
 seconds per iteration of credence.spark.fit(method="em") against
 the number of distinct patterns, with each E-step's executor figures (fit's report "work":
 task, CPU, table and C-call seconds) and the JVM's CPU and GC seconds ("jvm"), which trace
 where an iteration's time goes. Data lives under a temporary directory (default /tmp),
-deleted afterwards.
+deleted afterwards. `--json` merges into the file: the sizes and the EM section measured in
+this run replace the file's, the rest stays (`--em-rows` with no size skips EM). `--only
+KEY...` keeps only those Spark measurements.
 
 One measurement on a CSV already drawn (BENCHMARKS.md, "EM over Spark traced"):
     .venv/bin/python Benchmarks/spark/bench_spark.py --child em --cores 2 --csv alarm_300000.csv \
         --iterations 4 [--threads N] [--partitions P]
     taskset -c 0 .venv/bin/python Benchmarks/spark/bench_spark.py --child score --cores 1 --csv alarm_1000000.csv \
-        [--scores-only] [--batch-rows 65536]
+        [--scores-only] [--batch-rows 65536] [--warm-up alarm_1000000.csv]
 
 Usage (from the repository, after `make test-spark` has installed the venv):
     .venv/bin/python Benchmarks/spark/bench_spark.py --rows 1000000 10000000 \
+        --credence .build/release/credence --json Benchmarks/results/spark.json
+    .venv/bin/python Benchmarks/spark/bench_spark.py --rows 1000000 --repeats 3 --parquet --warm --em-rows \
         --credence .build/release/credence --json Benchmarks/results/spark.json
 """
 from __future__ import annotations
@@ -114,22 +126,34 @@ def to_parquet(csv: str) -> str:
     return path
 
 
-def one_score(cores: int, path: str, threads: int = 0, batch_rows: int = 65536, scores_only: bool = False) -> dict:
-    """Runs in its own process (one SparkContext a process): scoring at local[cores]."""
+def one_score(cores: int, path: str, threads: int = 0, batch_rows: int = 65536, scores_only: bool = False,
+              warm_up: str = "") -> dict:
+    """Runs in its own process (one SparkContext a process): scoring at local[cores]. Cold
+    (no `warm_up`): the timed job is the session's first scoring job, so it pays the JVM's
+    warm-up and the Python workers' start. Warm: one untimed job of the same kind (same
+    options, same source format) on the table at `warm_up` runs first in the same session,
+    as on a cluster whose executors are already up."""
     import credence
     from credence import spark as cs
 
     session = spark_session(cores, batch_rows)
     net = credence.load(str(ALARM))
+    only = {"keep": []} if scores_only else {}
+
+    def job(sdf) -> None:
+        cs.score(sdf, net, TARGET, threads=threads or None, **only).write.format("noop").mode("overwrite").save()
+
+    if warm_up:
+        job(read(session, warm_up))
     sdf = read(session, path)
     rows = sdf.count()  # reads the file once (page cache), outside the timing
     t, cpu = time.perf_counter(), tree_cpu()
-    only = {"keep": []} if scores_only else {}
-    cs.score(sdf, net, TARGET, threads=threads or None, **only).write.format("noop").mode("overwrite").save()
+    job(sdf)
     seconds, cpu = time.perf_counter() - t, tree_cpu() - cpu
+    partitions = sdf.rdd.getNumPartitions()
     session.stop()
     return {"cores": cores, "rows": rows, "seconds": seconds, "rows_per_s": rows / seconds, "cpu_s": cpu,
-            "batch_rows": batch_rows, "scores_only": scores_only}
+            "batch_rows": batch_rows, "scores_only": scores_only, "warm_up": warm_up, "partitions": partitions}
 
 
 def one_em(cores: int, csv: str, iterations: int, partitions: int = 0, threads: int = 0) -> dict:
@@ -180,7 +204,7 @@ def child(args) -> None:
     if args.task == "parquet":
         result = {"parquet": to_parquet(args.csv)}
     elif args.task == "score":
-        result = one_score(args.cores, args.csv, args.threads, args.batch_rows, args.scores_only)
+        result = one_score(args.cores, args.csv, args.threads, args.batch_rows, args.scores_only, args.warm_up)
     else:
         result = one_em(args.cores, args.csv, args.iterations, args.partitions, args.threads)
     print(json.dumps(result))
@@ -188,18 +212,105 @@ def child(args) -> None:
 
 def run_child(task: str, cores: int, csv: Path, iterations: int = 4, *extra: str) -> dict:
     """One measurement in its own process, with the load average before and after."""
-    before = os.getloadavg()[0]
+    before, started = os.getloadavg()[0], now()
     out = subprocess.run([sys.executable, __file__, "--child", task, "--cores", str(cores), "--csv", str(csv),
                           "--iterations", str(iterations), *extra], check=True, capture_output=True, text=True)
     result = json.loads(out.stdout.strip().splitlines()[-1])
     result["load"] = [before, os.getloadavg()[0]]
+    result["started"] = started
     return result
+
+
+def now() -> str:
+    return time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
+
+
+def median_run(runs: list) -> dict:
+    """The run of median wall seconds (the lower middle one of an even count)."""
+    return sorted(runs, key=lambda r: r["s"])[(len(runs) - 1) // 2]
+
+
+def summary(key: str, n: int, runs: list) -> dict:
+    """`key`'s figures over its runs: wall and CPU seconds, each the median over the runs,
+    rows/s of the median wall, the load average [start, end] of the median-wall run, and
+    every run (wall, CPU, load, start)."""
+    mid = median_run(runs)
+    cpu = sorted(r["cpu_s"] for r in runs)[(len(runs) - 1) // 2]
+    return {f"{key}_s": mid["s"], f"{key}_rows_per_s": n / mid["s"], f"{key}_cpu_s": cpu,
+            f"{key}_load": mid["load"], f"{key}_runs": runs}
+
+
+#: The Spark measurements of a table: (key, source, warm, cores, scores only). Without
+#: --parquet and --warm only the first three, the figures the script has always given.
+SCORING = [("local1", "csv", False, 1, False), ("local2", "csv", False, 2, False),
+           ("local1_scores_only", "csv", False, 1, True),
+           ("parquet_local1", "parquet", False, 1, False), ("parquet_local2", "parquet", False, 2, False),
+           ("warm_local1", "csv", True, 1, False), ("warm_local2", "csv", True, 2, False),
+           ("warm_parquet_local1", "parquet", True, 1, False), ("warm_parquet_local2", "parquet", True, 2, False),
+           ("warm_parquet_local1_scores_only", "parquet", True, 1, True)]
+
+
+def tables(credence: str, work: Path, n: int, parquet: bool) -> dict:
+    """The table of `n` rows drawn into `work` as CSV and, with `parquet`, its Parquet copy
+    (written by Spark from the CSV, untimed), by source; drawn once."""
+    csv = work / f"alarm_{n}.csv"
+    if not csv.exists():
+        sample(credence, n, csv)
+    paths = {"csv": csv}
+    if parquet:
+        pq = work / f"alarm_{n}.parquet"
+        paths["parquet"] = pq if pq.exists() else Path(run_child("parquet", 2, csv)["parquet"])
+    return paths
+
+
+def scoring(args, work: Path, n: int) -> dict:
+    """The scoring measurements of one table size: `credence score` of the CSV and every
+    Spark measurement of SCORING that the options ask for, in rounds (`--repeats`; each
+    round runs them all in turn, so that the load falls alike on each), then medians."""
+    paths = tables(args.credence, work, n, args.parquet)
+    warm = tables(args.credence, work, args.warm_rows, args.parquet) if args.warm else {}
+    chosen = [m for m in SCORING if (m[1] == "csv" or args.parquet) and (not m[2] or args.warm)
+              and (not args.only or m[0] in args.only)]
+    cli, spark = [], {m[0]: [] for m in chosen}
+    row = {"rows": n, "started": now(), "repeats": args.repeats}
+    for _ in range(args.repeats):
+        load, started = os.getloadavg()[0], now()
+        single, single_cpu = cli_score(args.credence, paths["csv"], work / "scores.csv")
+        (work / "scores.csv").unlink()
+        cli.append({"s": single, "cpu_s": single_cpu, "load": [load, os.getloadavg()[0]], "started": started})
+        for key, source, warmed, cores, scores_only in chosen:
+            extra = (("--scores-only",) if scores_only else ()) + (("--warm-up", str(warm[source])) if warmed else ())
+            r = run_child("score", cores, paths[source], 4, *extra)
+            spark[key].append({"s": r["seconds"], "cpu_s": r["cpu_s"], "load": r["load"], "started": r["started"],
+                               "partitions": r["partitions"]})
+            print(json.dumps({"rows": n, "measurement": key, **spark[key][-1]}), flush=True)
+    cli_figures = summary("cli", n, cli)
+    row.update({k: v for k, v in cli_figures.items() if k != "cli_load"})
+    row["load"] = cli_figures["cli_load"][1]  # as before: the load when the Spark runs start
+    row["cli_load"] = cli_figures["cli_load"]
+    for key, runs in spark.items():
+        row.update(summary(key, n, runs))
+    if args.warm:
+        row["warm_up_rows"] = args.warm_rows
+    return row
+
+
+def merged(path: Path, results: dict) -> dict:
+    """`results` over the JSON file's: a scoring size or the EM section measured in this run
+    replaces the file's, the rest of the file stays."""
+    old = json.loads(path.read_text()) if path.exists() else {"scoring": [], "em": []}
+    sizes = {r["rows"] for r in results["scoring"]}
+    old["scoring"] = sorted([r for r in old["scoring"] if r["rows"] not in sizes] + results["scoring"],
+                            key=lambda r: r["rows"])
+    if results["em"]:
+        old["em"] = results["em"]
+    return old
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--rows", type=int, nargs="+", default=[1_000_000])
-    ap.add_argument("--em-rows", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    ap.add_argument("--rows", type=int, nargs="*", default=[1_000_000])
+    ap.add_argument("--em-rows", type=int, nargs="*", default=[10_000, 100_000, 1_000_000])
     ap.add_argument("--credence", default=str(REPO / ".build" / "release" / "credence"))
     ap.add_argument("--tmp", default="/tmp")
     ap.add_argument("--json")
@@ -213,8 +324,17 @@ def main() -> None:
                     help="scoring: spark.sql.execution.arrow.maxRecordsPerBatch, rows per Arrow batch")
     ap.add_argument("--scores-only", action="store_true",
                     help="scoring: score(..., keep=[]), only the scores come back from the Python workers")
+    ap.add_argument("--warm-up", default="",
+                    help="scoring child: first an untimed job of the same kind on this table, in the same session")
     ap.add_argument("--partitions", type=int, default=0, help="EM: repartition the patterns to this many (0: as the groupBy leaves them)")
     ap.add_argument("--parquet", action="store_true", help="also score from a Parquet copy of each CSV file")
+    ap.add_argument("--warm", action="store_true",
+                    help="also score warm: after an untimed job of the same kind on the --warm-rows table")
+    ap.add_argument("--warm-rows", type=int, default=1_000_000,
+                    help="rows of the warm-up table (the same seed: at this size the measured table itself)")
+    ap.add_argument("--only", nargs="+", choices=[m[0] for m in SCORING], metavar="KEY",
+                    help="scoring: only these Spark measurements (keys of SCORING, of those the other options ask for)")
+    ap.add_argument("--repeats", type=int, default=1, help="scoring rounds per size; the figures are medians")
     args = ap.parse_args()
     if args.child:
         args.task = args.child
@@ -223,24 +343,9 @@ def main() -> None:
     results = {"scoring": [], "em": []}
     try:
         for n in args.rows:
-            csv = work / f"alarm_{n}.csv"
-            sample(args.credence, n, csv)
-            single, single_cpu = cli_score(args.credence, csv, work / "scores.csv")
-            (work / "scores.csv").unlink()
-            row = {"rows": n, "cli_s": single, "cli_rows_per_s": n / single, "cli_cpu_s": single_cpu,
-                   "started": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()), "load": os.getloadavg()[0]}
-            sources = [("", csv)]
-            if args.parquet:
-                sources.append(("parquet_", Path(run_child("parquet", 2, csv)["parquet"])))
-            for prefix, path in sources:
-                for cores, variant, extra in ((1, "", ()), (2, "", ()), (1, "_scores_only", ("--scores-only",))):
-                    r = run_child("score", cores, path, 4, *extra)
-                    key = f"{prefix}local{cores}{variant}"
-                    row.update({f"{key}_s": r["seconds"], f"{key}_rows_per_s": r["rows_per_s"],
-                                f"{key}_cpu_s": r["cpu_s"], f"{key}_load": r["load"]})
+            row = scoring(args, work, n)
             results["scoring"].append(row)
             print(json.dumps(row), flush=True)
-            csv.unlink()
         for n in args.em_rows:
             csv = work / f"alarm_em_{n}.csv"
             sample(args.credence, n, csv)
@@ -251,7 +356,7 @@ def main() -> None:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     if args.json:
-        Path(args.json).write_text(json.dumps(results, indent=2) + "\n")
+        Path(args.json).write_text(json.dumps(merged(Path(args.json), results), indent=2) + "\n")
 
 
 if __name__ == "__main__":
