@@ -92,8 +92,9 @@ public enum DiscriminativeParameters {
         /// Per row with an observed class: its class, weight, and units `rowStart[r]..<rowStart[r+1]`.
         var truth: [Int] = [], weight: [Double] = [], rowStart: [Int] = [0]
         /// Per unit: the fixed `ln` factor of the families not fitted, and per fitted table the
-        /// cell (in `β`) read for class 0, or −1 when the table sums out (barren).
-        var unitOffset: [Double] = [], unitBase: [Int] = []
+        /// cell (in `β`) read for class 0, or −1 when the table sums out (barren); 4 bytes a
+        /// cell (`β` has at most `maxParameters` entries), as there are rows × tables of them.
+        var unitOffset: [Double] = [], unitBase: [Int32] = []
         /// Rows that needed more than `maxCompletions` completions.
         var approximatedRows = 0
         /// The centre `β̂` of the penalty (empty: 0).
@@ -191,7 +192,7 @@ public enum DiscriminativeParameters {
                         let scope = network.parents(of: f) + [f]
                         var cell = offsets[fi]
                         for (i, u) in scope.enumerated() where u != c { cell += x[u] * strides[fi][i] }
-                        unitBase.append(cell)
+                        unitBase.append(Int32(cell))
                     }
                     done = true
                     for v in p.enumerated {
@@ -253,7 +254,7 @@ public enum DiscriminativeParameters {
                     for cls in 0..<k {
                         var l = unitOffset[u]
                         for fi in 0..<m {
-                            let b = unitBase[u * m + fi]
+                            let b = Int(unitBase[u * m + fi])
                             if b >= 0 { l += lt[b + cls * classStride[fi]] }
                         }
                         scores.append(l)
@@ -278,7 +279,7 @@ public enum DiscriminativeParameters {
                         if cls == y { g += exp(l - s[y]) }
                         g *= w
                         for fi in 0..<m {
-                            let b = unitBase[u * m + fi]
+                            let b = Int(unitBase[u * m + fi])
                             if b >= 0 { cellWeight[b + cls * classStride[fi]] += g }
                         }
                     }
