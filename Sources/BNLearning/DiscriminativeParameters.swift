@@ -160,6 +160,13 @@ public enum DiscriminativeParameters {
                 plans[missing] = p
                 return p
             }
+            // Room for one unit a row (every row when none has a gap to enumerate): grown by
+            // appending, the arrays would end with up to twice their size reserved.
+            truth.reserveCapacity(n)
+            weight.reserveCapacity(n)
+            rowStart.reserveCapacity(n + 1)
+            unitOffset.reserveCapacity(n)
+            unitBase.reserveCapacity(n * fitted.count)
             var x = [Int](repeating: 0, count: network.count)
             for r in 0..<n {
                 guard let cls = column[c]?[r], cls >= 0 else { continue }
