@@ -69,10 +69,17 @@ public enum DiscriminativeNaiveBayes {
             .map { start[$0]..<(start[$0] + cards[features[$0]]) }
         // Rows with an observed class: their active one-hot indices within a class block.
         let classes = binding.codes[c]!
-        var truth: [Int] = [], weight: [Double] = [], active = ActiveCells()
+        // No weights when every row weighs 1 (`1 · x` is `x`: the same sums).
+        var truth: [Int32] = [], weight: [Double]? = binding.weights == nil ? nil : [], active = ActiveCells()
+        // Room for every row at once: grown by appending, the arrays would end with up to
+        // twice their size reserved.
+        truth.reserveCapacity(binding.rowCount)
+        weight?.reserveCapacity(binding.rowCount)
+        active.ends.reserveCapacity(binding.rowCount)
+        active.cells.reserveCapacity(binding.rowCount * (features.count + 1))
         for n in 0..<binding.rowCount where classes[n] >= 0 {
-            truth.append(Int(classes[n]))
-            weight.append(binding.weights?[n] ?? 1)
+            truth.append(classes[n])
+            if let w = binding.weights { weight!.append(w[n]) }
             active.cells.append(0)
             for (i, f) in features.enumerated() {
                 let x = binding.codes[f]![n]
@@ -117,8 +124,8 @@ public enum DiscriminativeNaiveBayes {
     /// holds row `r`'s one-hot indices within a class block; on the `cumulative` ranges the
     /// parameters are the steps `δ` (`weights`), whose gradient and Hessian are the one-hot
     /// ones summed over the states at or above each step (suffix sums), so a row costs the
-    /// square of its cells, not of its bins.
-    static func fit(_ initial: [Double], k: Int, width: Int, rows truth: [Int], active: ActiveCells, weight: [Double],
+    /// square of its cells, not of its bins. `weight` nil: every row weighs 1.
+    static func fit(_ initial: [Double], k: Int, width: Int, rows truth: [Int32], active: ActiveCells, weight: [Double]?,
                     lambda: Double, cumulative: [Range<Int>] = []) -> [Double] {
         let dim = (k - 1) * width
         func isPenalised(_ j: Int) -> Bool { j % width != 0 }
@@ -136,12 +143,12 @@ public enum DiscriminativeNaiveBayes {
             var z = 0.0
             for c in 0..<k { p[c] = exp(p[c] - m); z += p[c] }
             for c in 0..<k { p[c] /= z }
-            return log(p[truth[r]])
+            return log(p[Int(truth[r])])
         }
         func objective(_ t: [Double]) -> Double {
             var total = 0.0
             let beta = weights(t, k: k, width: width, cumulative: cumulative)
-            for r in truth.indices { total += weight[r] * posterior(beta, r) }
+            for r in truth.indices { total += (weight?[r] ?? 1) * posterior(beta, r) }
             for j in 0..<dim where isPenalised(j) { total -= 0.5 * lambda * t[j] * t[j] }
             return total
         }
@@ -157,10 +164,10 @@ public enum DiscriminativeNaiveBayes {
             let beta = weights(theta, k: k, width: width, cumulative: cumulative)
             for r in truth.indices {
                 _ = posterior(beta, r)
-                let w = weight[r]
+                let w = weight?[r] ?? 1
                 let act = active[r]
                 for c in 0..<(k - 1) {
-                    let residual = w * ((truth[r] == c ? 1 : 0) - p[c])
+                    let residual = w * ((Int(truth[r]) == c ? 1 : 0) - p[c])
                     for a in act { g[c * width + Int(a)] += residual }
                     for d in 0...c {
                         let v = w * p[c] * ((c == d ? 1 : 0) - p[d])
