@@ -66,6 +66,9 @@ public struct ClassificationMetrics: Sendable, Equatable, Codable {
             for (y, p) in zip(batch, predictions) { add(y, p[...]) }
         }
 
+        /// Adds one row (the same sums as the row in a batch).
+        mutating func add(truth y: Int32, prediction p: [Double]) { add(y, p[...]) }
+
         /// `add(truth:predictions:)` with the distributions laid end to end, row-major:
         /// `flat[i · states + s]` is row `i`'s probability of state `s` (the same sums).
         public mutating func add(truth batch: [Int32], flat: [Double]) {

@@ -436,20 +436,27 @@ public struct TargetedLearner: Sendable {
         let k = max(2, min(innerFolds, data.rowCount))
         let fold = Evaluation.stratifiedFolds(classes: data.columns[c], folds: k, seed: seed)
         let classes = skeleton.variables[c].cardinality, target = self.target
-        // The folds' tables need no file row numbers (nothing in a fold names a row of the
-        // file), so none are copied for them.
+        // The folds' training tables need no file row numbers (nothing in a fold names a row
+        // of the file), so none are copied for them. The held-out rows are not copied: they
+        // are predicted from the table every fold shares (its columns under the skeleton's
+        // states, the table's own when they are the same).
         let table = { var t = data; t.source = nil; return t }()
+        let shared = try DataBinding(network: skeleton, data: table)
         let pool = FoldPool()
         DispatchQueue.concurrentPerform(iterations: k) { f in
             pool.deliver(f, Result {
                 let train = table.rows(fold.indices.filter { fold[$0] != f })
                 let testRows = fold.indices.filter { fold[$0] == f }
-                let test = table.rows(testRows)
-                let truth = testRows.map { table.columns[c][$0] }
                 guard let nets = try fits(DataBinding(network: skeleton, data: train)) else { return nil }
                 return try nets.map { net in
                     var sums = ClassificationMetrics.Accumulator(states: classes)
-                    sums.add(truth: truth, predictions: try Evaluation.predict(net, on: test, target: target).predictions)
+                    // By name: (W)AODE's network adds a latent node, which has no column.
+                    let codes = net.variables.map { v in skeleton.index(of: v.name).flatMap { shared.codes[$0] } }
+                    var i = 0
+                    try Evaluation.predict(net, target: try net.require(target), codes: codes, rows: testRows) { _, p in
+                        sums.add(truth: table.columns[c][testRows[i]], prediction: p)
+                        i += 1
+                    }
                     sums.compact()
                     return sums
                 }
