@@ -66,6 +66,9 @@ public struct ClassificationMetrics: Sendable, Equatable, Codable {
             for (y, p) in zip(batch, predictions) { add(y, p[...]) }
         }
 
+        /// Adds one row (the same sums as the row in a batch).
+        mutating func add(truth y: Int32, prediction p: [Double]) { add(y, p[...]) }
+
         /// `add(truth:predictions:)` with the distributions laid end to end, row-major:
         /// `flat[i · states + s]` is row `i`'s probability of state `s` (the same sums).
         public mutating func add(truth batch: [Int32], flat: [Double]) {
@@ -84,6 +87,13 @@ public struct ClassificationMetrics: Sendable, Equatable, Codable {
             brier += other.brier
             for i in 0..<states { for j in 0..<states { confusion[i][j] += other.confusion[i][j] } }
             for c in tallies.indices { tallies[c].merge(other.tallies[c]) }
+        }
+
+        /// Folds every tally's buffer into its runs, so that an accumulator kept for later
+        /// (a fold's, until the folds before it are merged) holds its distinct scores and no
+        /// more. The same figures.
+        mutating func compact() {
+            for c in tallies.indices { tallies[c].compact() }
         }
 
         /// Adds one row (skipped when its truth `y` is missing).
@@ -123,6 +133,9 @@ public struct ClassificationMetrics: Sendable, Equatable, Codable {
     /// each with how many rows had it and how many of those were positive. Rows (and merged
     /// runs) go to a buffer that is sorted and folded into the runs whenever it outgrows them
     /// (and 4,096 entries), so memory is O(distinct scores + buffer) and the work O(n log n).
+    /// After a fold the runs take just their own room (one entry a distinct score), whatever
+    /// the buffer was: a tally kept by `learn --target` for every candidate and inner fold
+    /// would otherwise keep the merge's slack, about twice its distinct scores.
     struct ScoreTally: Sendable {
         private struct Run { var score: Double; var positives: Int; var count: Int }
         private var runs: [Run] = [], pending: [Run] = []
@@ -138,8 +151,9 @@ public struct ClassificationMetrics: Sendable, Equatable, Codable {
             compact()
         }
 
-        /// Sorts the buffer and folds it into the runs.
-        private mutating func compact() {
+        /// Sorts the buffer and folds it into the runs (held in an array of their own size)
+        /// and empties the buffer.
+        mutating func compact() {
             guard !pending.isEmpty else { return }
             pending.sort { $0.score < $1.score }
             var merged: [Run] = []
@@ -159,7 +173,13 @@ public struct ClassificationMetrics: Sendable, Equatable, Codable {
                     merged.append(next)
                 }
             }
-            runs = merged
+            if merged.capacity > merged.count + merged.count / 8 {
+                runs = []
+                runs.reserveCapacity(merged.count)
+                runs.append(contentsOf: merged)
+            } else {
+                runs = merged
+            }
             pending = []
         }
 

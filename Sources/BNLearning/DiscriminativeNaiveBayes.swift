@@ -69,21 +69,28 @@ public enum DiscriminativeNaiveBayes {
             .map { start[$0]..<(start[$0] + cards[features[$0]]) }
         // Rows with an observed class: their active one-hot indices within a class block.
         let classes = binding.codes[c]!
-        var rows: [Int] = [], active: [[Int]] = []
+        // No weights when every row weighs 1 (`1 · x` is `x`: the same sums).
+        var truth: [Int32] = [], weight: [Double]? = binding.weights == nil ? nil : [], active = ActiveCells()
+        // Room for every row at once: grown by appending, the arrays would end with up to
+        // twice their size reserved.
+        truth.reserveCapacity(binding.rowCount)
+        weight?.reserveCapacity(binding.rowCount)
+        active.ends.reserveCapacity(binding.rowCount)
+        active.cells.reserveCapacity(binding.rowCount * (features.count + 1))
         for n in 0..<binding.rowCount where classes[n] >= 0 {
-            rows.append(n)
-            var a = [0]
+            truth.append(classes[n])
+            if let w = binding.weights { weight!.append(w[n]) }
+            active.cells.append(0)
             for (i, f) in features.enumerated() {
                 let x = binding.codes[f]![n]
-                if x >= 0 { a.append(start[i] + Int(x)) }
+                if x >= 0 { active.cells.append(Int32(start[i]) + x) }
             }
-            active.append(a)
+            active.ends.append(active.cells.count)
         }
-        let weight = rows.map { binding.weights?[$0] ?? 1 }
         var theta = [Double](repeating: 0, count: dim)
         var nets: [BayesianNetwork] = []
         for lambda in penalties {
-            theta = fit(theta, k: k, width: width, rows: rows.map { Int(classes[$0]) }, active: active, weight: weight,
+            theta = fit(theta, k: k, width: width, rows: truth, active: active, weight: weight,
                         lambda: lambda, cumulative: cumulative)
             nets.append(try network(weights(theta, k: k, width: width, cumulative: cumulative), skeleton: skeleton, target: c,
                                     features: features, start: start, width: width,
@@ -104,12 +111,21 @@ public enum DiscriminativeNaiveBayes {
         return beta
     }
 
+    /// Every row's active one-hot indices within a class block, end to end: row `r`'s are
+    /// `cells[ends[r - 1]..<ends[r]]` (from 0 for the first). One array for all the rows, not
+    /// one a row: at a million rows an array per row took 160 bytes where its cells take 4
+    /// each.
+    struct ActiveCells {
+        var cells: [Int32] = [], ends: [Int] = []
+        subscript(r: Int) -> ArraySlice<Int32> { cells[(r == 0 ? 0 : ends[r - 1])..<ends[r]] }
+    }
+
     /// The penalised conditional log-likelihood and its maximiser from `theta`. `active[r]`
     /// holds row `r`'s one-hot indices within a class block; on the `cumulative` ranges the
     /// parameters are the steps `δ` (`weights`), whose gradient and Hessian are the one-hot
     /// ones summed over the states at or above each step (suffix sums), so a row costs the
-    /// square of its cells, not of its bins.
-    static func fit(_ initial: [Double], k: Int, width: Int, rows truth: [Int], active: [[Int]], weight: [Double],
+    /// square of its cells, not of its bins. `weight` nil: every row weighs 1.
+    static func fit(_ initial: [Double], k: Int, width: Int, rows truth: [Int32], active: ActiveCells, weight: [Double]?,
                     lambda: Double, cumulative: [Range<Int>] = []) -> [Double] {
         let dim = (k - 1) * width
         func isPenalised(_ j: Int) -> Bool { j % width != 0 }
@@ -119,7 +135,7 @@ public enum DiscriminativeNaiveBayes {
             var m = 0.0                                    // the last class's score is 0
             for c in 0..<(k - 1) {
                 var sc = 0.0
-                for a in active[r] { sc += t[c * width + a] }
+                for a in active[r] { sc += t[c * width + Int(a)] }
                 p[c] = sc
                 m = max(m, sc)
             }
@@ -127,12 +143,12 @@ public enum DiscriminativeNaiveBayes {
             var z = 0.0
             for c in 0..<k { p[c] = exp(p[c] - m); z += p[c] }
             for c in 0..<k { p[c] /= z }
-            return log(p[truth[r]])
+            return log(p[Int(truth[r])])
         }
         func objective(_ t: [Double]) -> Double {
             var total = 0.0
             let beta = weights(t, k: k, width: width, cumulative: cumulative)
-            for r in truth.indices { total += weight[r] * posterior(beta, r) }
+            for r in truth.indices { total += (weight?[r] ?? 1) * posterior(beta, r) }
             for j in 0..<dim where isPenalised(j) { total -= 0.5 * lambda * t[j] * t[j] }
             return total
         }
@@ -148,19 +164,19 @@ public enum DiscriminativeNaiveBayes {
             let beta = weights(theta, k: k, width: width, cumulative: cumulative)
             for r in truth.indices {
                 _ = posterior(beta, r)
-                let w = weight[r]
+                let w = weight?[r] ?? 1
                 let act = active[r]
                 for c in 0..<(k - 1) {
-                    let residual = w * ((truth[r] == c ? 1 : 0) - p[c])
-                    for a in act { g[c * width + a] += residual }
+                    let residual = w * ((Int(truth[r]) == c ? 1 : 0) - p[c])
+                    for a in act { g[c * width + Int(a)] += residual }
                     for d in 0...c {
                         let v = w * p[c] * ((c == d ? 1 : 0) - p[d])
                         for a in act {
-                            let row = (c * width + a) * dim + d * width
+                            let row = (c * width + Int(a)) * dim + d * width
                             if d < c {
-                                for b in act { h[row + b] += v }
+                                for b in act { h[row + Int(b)] += v }
                             } else {
-                                for b in act where b <= a { h[row + b] += v }
+                                for b in act where b <= a { h[row + Int(b)] += v }
                             }
                         }
                     }

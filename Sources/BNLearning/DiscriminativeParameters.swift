@@ -92,8 +92,9 @@ public enum DiscriminativeParameters {
         /// Per row with an observed class: its class, weight, and units `rowStart[r]..<rowStart[r+1]`.
         var truth: [Int] = [], weight: [Double] = [], rowStart: [Int] = [0]
         /// Per unit: the fixed `ln` factor of the families not fitted, and per fitted table the
-        /// cell (in `β`) read for class 0, or −1 when the table sums out (barren).
-        var unitOffset: [Double] = [], unitBase: [Int] = []
+        /// cell (in `β`) read for class 0, or −1 when the table sums out (barren); 4 bytes a
+        /// cell (`β` has at most `maxParameters` entries), as there are rows × tables of them.
+        var unitOffset: [Double] = [], unitBase: [Int32] = []
         /// Rows that needed more than `maxCompletions` completions.
         var approximatedRows = 0
         /// The centre `β̂` of the penalty (empty: 0).
@@ -159,6 +160,13 @@ public enum DiscriminativeParameters {
                 plans[missing] = p
                 return p
             }
+            // Room for one unit a row (every row when none has a gap to enumerate): grown by
+            // appending, the arrays would end with up to twice their size reserved.
+            truth.reserveCapacity(n)
+            weight.reserveCapacity(n)
+            rowStart.reserveCapacity(n + 1)
+            unitOffset.reserveCapacity(n)
+            unitBase.reserveCapacity(n * fitted.count)
             var x = [Int](repeating: 0, count: network.count)
             for r in 0..<n {
                 guard let cls = column[c]?[r], cls >= 0 else { continue }
@@ -191,7 +199,7 @@ public enum DiscriminativeParameters {
                         let scope = network.parents(of: f) + [f]
                         var cell = offsets[fi]
                         for (i, u) in scope.enumerated() where u != c { cell += x[u] * strides[fi][i] }
-                        unitBase.append(cell)
+                        unitBase.append(Int32(cell))
                     }
                     done = true
                     for v in p.enumerated {
@@ -253,7 +261,7 @@ public enum DiscriminativeParameters {
                     for cls in 0..<k {
                         var l = unitOffset[u]
                         for fi in 0..<m {
-                            let b = unitBase[u * m + fi]
+                            let b = Int(unitBase[u * m + fi])
                             if b >= 0 { l += lt[b + cls * classStride[fi]] }
                         }
                         scores.append(l)
@@ -278,7 +286,7 @@ public enum DiscriminativeParameters {
                         if cls == y { g += exp(l - s[y]) }
                         g *= w
                         for fi in 0..<m {
-                            let b = unitBase[u * m + fi]
+                            let b = Int(unitBase[u * m + fi])
                             if b >= 0 { cellWeight[b + cls * classStride[fi]] += g }
                         }
                     }

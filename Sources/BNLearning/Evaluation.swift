@@ -12,26 +12,38 @@ public enum Evaluation {
     public static func predict(_ network: BayesianNetwork, on data: Dataset, target: String) throws -> (truth: [Int32], predictions: [[Double]]) {
         let t = try network.require(target)
         let binding = try DataBinding(network: network, data: data, allowMissingColumns: true)
-        let blanket = MarkovBlanketPosterior(network, target: t)
-        var tree: JunctionTree?
-        var cache: [[Int32]: [Double]] = [:]
         var truth: [Int32] = [], predictions: [[Double]] = []
         truth.reserveCapacity(data.rowCount)
         predictions.reserveCapacity(data.rowCount)
+        try predict(network, target: t, codes: binding.codes, rows: 0..<data.rowCount) { y, p in
+            truth.append(y)
+            predictions.append(p)
+        }
+        return (truth, predictions)
+    }
+
+    /// `predict` on rows `rows` of columns `codes` (`codes[v]`: variable `v`'s states, nil
+    /// when it has no column), each row's truth and posterior handed to `body` in order
+    /// instead of kept: `learn --target`'s inner folds predict their held-out rows from the
+    /// one table they share. A zero-probability row is reported by its place in `rows`.
+    static func predict(_ network: BayesianNetwork, target t: Int, codes: [[Int32]?], rows: some Collection<Int>,
+                        _ body: (Int32, [Double]) -> Void) throws {
+        let blanket = MarkovBlanketPosterior(network, target: t)
+        var tree: JunctionTree?
+        var cache: [[Int32]: [Double]] = [:]
         var e = [Int32](repeating: -1, count: network.count)
-        for i in 0..<data.rowCount {
-            for v in 0..<network.count where v != t { e[v] = binding.codes[v]?[i] ?? -1 }
-            truth.append(binding.codes[t]?[i] ?? -1)
-            if let p = blanket.posterior(e) { predictions.append(p); continue }
-            if let p = cache[e] { predictions.append(p); continue }
+        for (i, row) in rows.enumerated() {
+            for v in 0..<network.count where v != t { e[v] = codes[v]?[row] ?? -1 }
+            let y = codes[t]?[row] ?? -1
+            if let p = blanket.posterior(e) { body(y, p); continue }
+            if let p = cache[e] { body(y, p); continue }
             var hard: [Int: Int] = [:]
             for (v, s) in e.enumerated() where s >= 0 { hard[v] = Int(s) }
             if tree == nil { tree = try JunctionTree(network) }
             let p = try posterior(tree!, t, Evidence(hard: hard), row: i)
             cache[e] = p
-            predictions.append(p)
+            body(y, p)
         }
-        return (truth, predictions)
     }
 
     /// The posterior of `target`, with a zero-probability row reported by its number.

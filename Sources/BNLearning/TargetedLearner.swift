@@ -428,32 +428,84 @@ public struct TargetedLearner: Sendable {
     /// over the folds in fold order; nil when `fits` returns nil for a fold. The folds run on
     /// separate threads, and each fold's held-out rows go straight into the accumulators, one
     /// network's predictions at a time, so memory follows the distinct predictions (the
-    /// AUC's `ScoreTally`), not rows × networks.
+    /// AUC's `ScoreTally`), not rows × networks. A fold's accumulators are merged into the
+    /// pool as soon as the folds before it are (`FoldPool`), not kept until the last fold
+    /// ends: at most the pool and the folds still waiting for an earlier one are held.
     func pooledInnerFolds(_ data: Dataset, skeleton: BayesianNetwork, target c: Int,
                           fits: @Sendable (DataBinding) throws -> [BayesianNetwork]?) throws -> [ClassificationMetrics.Accumulator]? {
         let k = max(2, min(innerFolds, data.rowCount))
         let fold = Evaluation.stratifiedFolds(classes: data.columns[c], folds: k, seed: seed)
         let classes = skeleton.variables[c].cardinality, target = self.target
-        let perFold: [Result<[ClassificationMetrics.Accumulator]?, Error>] = parallelMap(k) { f in
-            Result {
-                let train = data.rows(fold.indices.filter { fold[$0] != f })
+        // The folds' training tables need no file row numbers (nothing in a fold names a row
+        // of the file), so none are copied for them. The held-out rows are not copied: they
+        // are predicted from the table every fold shares (its columns under the skeleton's
+        // states, the table's own when they are the same).
+        let table = { var t = data; t.source = nil; return t }()
+        let shared = try DataBinding(network: skeleton, data: table)
+        let pool = FoldPool()
+        DispatchQueue.concurrentPerform(iterations: k) { f in
+            pool.deliver(f, Result {
+                let train = table.rows(fold.indices.filter { fold[$0] != f })
                 let testRows = fold.indices.filter { fold[$0] == f }
-                let test = data.rows(testRows)
-                let truth = testRows.map { data.columns[c][$0] }
                 guard let nets = try fits(DataBinding(network: skeleton, data: train)) else { return nil }
                 return try nets.map { net in
                     var sums = ClassificationMetrics.Accumulator(states: classes)
-                    sums.add(truth: truth, predictions: try Evaluation.predict(net, on: test, target: target).predictions)
+                    // By name: (W)AODE's network adds a latent node, which has no column.
+                    let codes = net.variables.map { v in skeleton.index(of: v.name).flatMap { shared.codes[$0] } }
+                    var i = 0
+                    try Evaluation.predict(net, target: try net.require(target), codes: codes, rows: testRows) { _, p in
+                        sums.add(truth: table.columns[c][testRows[i]], prediction: p)
+                        i += 1
+                    }
+                    sums.compact()
                     return sums
+                }
+            })
+        }
+        return try pool.result()
+    }
+
+    /// The inner folds' accumulators merged in fold order as the folds end: fold `f`'s go into
+    /// the pool once folds `0..<f` are in (the same merges, in the same order, as after the
+    /// last fold, so the same sums), the folds that end early wait. The first fold in order
+    /// that failed or returned nil decides the outcome, as a loop over the folds would.
+    final class FoldPool: @unchecked Sendable {
+        private let lock = NSLock()
+        private var waiting: [Int: Result<[ClassificationMetrics.Accumulator]?, Error>] = [:]
+        private var next = 0
+        private var pooled: [ClassificationMetrics.Accumulator]? = nil
+        private var stopped: Result<[ClassificationMetrics.Accumulator]?, Error>? = nil
+
+        /// Fold `f`'s outcome.
+        func deliver(_ f: Int, _ outcome: Result<[ClassificationMetrics.Accumulator]?, Error>) {
+            lock.lock()
+            defer { lock.unlock() }
+            guard stopped == nil else { return }
+            waiting[f] = outcome
+            while stopped == nil, let r = waiting.removeValue(forKey: next) {
+                next += 1
+                switch r {
+                case .success(let sums?):
+                    if pooled == nil {
+                        pooled = sums
+                    } else {
+                        for m in sums.indices { pooled![m].merge(sums[m]) }
+                    }
+                case .success(nil), .failure:
+                    stopped = r
+                    waiting.removeAll()
                 }
             }
         }
-        var pooled: [ClassificationMetrics.Accumulator]? = nil
-        for f in 0..<k {
-            guard let sums = try perFold[f].get() else { return nil }
-            if pooled == nil { pooled = sums } else { for m in sums.indices { pooled![m].merge(sums[m]) } }
+
+        /// The pooled accumulators once every fold is in; nil or the error of the first fold
+        /// that gave one.
+        func result() throws -> [ClassificationMetrics.Accumulator]? {
+            lock.lock()
+            defer { lock.unlock() }
+            if let stopped { return try stopped.get() }
+            return pooled
         }
-        return pooled
     }
 
     /// The (family, feature selection) designs tried, in order. With bagging, only the

@@ -10,6 +10,44 @@ import BNInference
 struct TargetedLearnerTests {
     func truth() throws -> BayesianNetwork { try Fixtures.classifier(noise: true) }
 
+    /// The inner folds' pool (`TargetedLearner.FoldPool`) fed out of order: the same bits as
+    /// merging the folds' accumulators one after another in fold order (the log loss and
+    /// Brier sums are added in that order, so a pool that merged as the folds arrive would
+    /// differ in the last bits here), and the first fold in order that fails or gives nil
+    /// decides, whatever arrives first.
+    @Test func foldPoolMergesInFoldOrderWhateverOrderTheFoldsEnd() throws {
+        // Three folds of two nets; probabilities chosen so that the sums round differently
+        // by order (0.1 + 0.2 + 0.3 is not 0.3 + 0.2 + 0.1 in doubles).
+        let folds: [[ClassificationMetrics.Accumulator]] = (0..<3).map { f in
+            (0..<2).map { net in
+                var sums = ClassificationMetrics.Accumulator(states: 2)
+                let p = [0.1, 0.2, 0.3][f] + 0.01 * Double(net)
+                sums.add(truth: [0, 1, 1], predictions: [[p, 1 - p], [1 - p / 3, p / 3], [0.5, 0.5]])
+                sums.compact()
+                return sums
+            }
+        }
+        var inOrder = folds[0]
+        for f in 1..<3 { for m in 0..<2 { inOrder[m].merge(folds[f][m]) } }
+        let pool = TargetedLearner.FoldPool()
+        for f in [2, 0, 1] { pool.deliver(f, .success(folds[f])) }
+        let pooled = try #require(try pool.result())
+        #expect(pooled.map(\.metrics) == inOrder.map(\.metrics))
+        #expect(pooled[0].metrics.rows == 9)
+
+        struct Failed: Error {}
+        let nilFirst = TargetedLearner.FoldPool()
+        nilFirst.deliver(2, .failure(Failed()))
+        nilFirst.deliver(0, .success(folds[0]))
+        nilFirst.deliver(1, .success(nil))
+        #expect(try nilFirst.result() == nil)
+        let errorFirst = TargetedLearner.FoldPool()
+        errorFirst.deliver(1, .success(nil))
+        errorFirst.deliver(0, .failure(Failed()))
+        errorFirst.deliver(2, .success(folds[2]))
+        #expect(throws: Failed.self) { try errorFirst.result() }
+    }
+
     /// `ln P(row)` by the chain rule, one CPT lookup per variable (every cell observed).
     func bruteForceLogLikelihood(_ net: BayesianNetwork, _ data: Dataset) throws -> Double {
         let binding = try DataBinding(network: net, data: data)
