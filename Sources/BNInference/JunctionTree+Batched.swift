@@ -117,9 +117,14 @@ public struct BatchedJunctionTree: Sendable {
 
         /// `P(C | e_r)` over the row axis and clique `c`'s variables (normalised per row).
         public func belief(_ c: Int) throws(InferenceError) -> Factor {
-            let operands = [psi[c]] + (down[c].map { [$0] } ?? []) + tree.structure.children[c].map { up[$0]! }
-            let table = try tree.message(operands, keep: tree.structure.cliques[c]).table
+            let table = try beliefTable(c)
             do { return try Factor(table) } catch { throw .model(.factor(error)) }
+        }
+
+        /// `belief(c)` as the engines' table (no checked `Factor` on the E-step's path).
+        func beliefTable(_ c: Int) throws(InferenceError) -> Table {
+            let operands = [psi[c]] + (down[c].map { [$0] } ?? []) + tree.structure.children[c].map { up[$0]! }
+            return try tree.message(operands, keep: tree.structure.cliques[c]).table
         }
 
         /// Adds `Σ_r weights[r] · P(x_v, x_pa(v) | e_r)` to `counts[v]` for every variable `v`
@@ -128,7 +133,7 @@ public struct BatchedJunctionTree: Sendable {
             let structure = tree.structure
             let w = Table(axes: Axes(labels: [tree.rowLabel], cardinalities: [rowCount]), values: weights)
             for c in structure.cliques.indices where !structure.assignedFamilies[c].isEmpty {
-                let belief = try belief(c).table
+                let belief = try beliefTable(c)
                 for v in structure.assignedFamilies[c] {
                     let expected = try tree.programs.contract([belief, w], heads: [nil, nil], keep: tree.network.parents(of: v) + [v],
                                                               budget: Contraction.Budget(naming: tree.network))
