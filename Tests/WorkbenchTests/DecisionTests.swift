@@ -5,8 +5,7 @@ import BNCore
 
 @Suite("Decisions: decide, policy, voi")
 struct DecisionTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().path
+    static let root = repositoryRoot
     static let oil = root + "/Tests/BNFormatsTests/Fixtures/bn/decisions/oil_wildcatter.bn"
 
     @Test("decide on the oil wildcatter: MEU, option values, the policy, JSON keys")

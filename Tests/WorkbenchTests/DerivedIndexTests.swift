@@ -10,8 +10,7 @@ import BNFormats
 /// C ABI's, behind the Python package).
 @Suite("Derived index variables: learned on mlc_churn, computed wherever a table is read")
 struct DerivedIndexTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().path
+    static let root = repositoryRoot
     static var mlc: String { root + "/datasets/mlc_churn.csv" }
 
     /// The minutes of the day, evening and night, weighed about as their per-minute

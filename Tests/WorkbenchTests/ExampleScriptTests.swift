@@ -8,8 +8,7 @@ import Testing
 /// an intended change (then read the diff: the headers of the scripts quote the numbers).
 @Suite("Example scripts (examples/*.cred)", .serialized)
 struct ExampleScriptTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().path
+    static let root = repositoryRoot
     static let folder = root + "/examples"
     static let names: [String] = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [])
         .filter { $0.hasSuffix(".cred") }.map { String($0.dropLast(5)) }.sorted()

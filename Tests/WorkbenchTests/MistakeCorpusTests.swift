@@ -9,8 +9,7 @@ import Testing
 @Suite("Mistake corpus")
 struct MistakeCorpusTests {
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Mistakes").path
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().path
+    static let repository = repositoryRoot
 
     /// One case of the corpus.
     struct Case: CustomStringConvertible, Sendable {

@@ -3,9 +3,11 @@ import Testing
 import BNCore
 @testable import Workbench
 
-/// The shared benchmark networks, found from this file's path.
-let sharedRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().appendingPathComponent("../shared").standardized.path
+/// The repository's root folder (its models, datasets, examples and docs).
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().path
+/// `../shared` beside the repository: the benchmark networks and reference posteriors.
+let sharedRoot = URL(fileURLWithPath: repositoryRoot).appendingPathComponent("../shared").standardized.path
 
 @Suite("Queries from the workbench")
 struct QueryServiceTests {

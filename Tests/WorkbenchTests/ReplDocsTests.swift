@@ -6,8 +6,7 @@ import Testing
 /// reference, and the `explain` example shown in both is what the runner prints.
 @Suite("The REPL's docs match the program")
 struct ReplDocsTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().path
+    static let root = repositoryRoot
 
     @Test func everyHelpEntryIsInTheReference() throws {
         let doc = try String(contentsOfFile: Self.root + "/docs/repl.md", encoding: .utf8)

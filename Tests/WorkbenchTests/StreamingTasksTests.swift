@@ -237,8 +237,7 @@ struct StreamingTasksTests {
 
 @Suite("Streaming learn")
 struct StreamingLearnTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().path
+    static let root = repositoryRoot
 
     /// `learn` on the file read whole and streamed in chunks of `chunkRows`: the same model
     /// text byte for byte, and the same report.

@@ -8,8 +8,7 @@ import BNCore
 /// produces from datasets/wa_churn.csv.
 @Suite("Telco churn model learned from wa_churn")
 struct TelcoChurnModelTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().path
+    static let root = repositoryRoot
     static var model: String { root + "/models/telco_churn.bn" }
     static var data: String { root + "/datasets/wa_churn.csv" }
 
