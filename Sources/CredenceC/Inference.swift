@@ -108,10 +108,10 @@ public func credence_explain(_ net: OpaqueRawPointer?, _ target: UnsafePointer<C
                              _ err: UnsafeMutablePointer<CChar>?, _ cap: Int) -> Int32 {
     call(err, cap) {
         let h = try handle(net, NetworkHandle.self, "the network")
-        let e = try findings(given).evidence(in: h.network)
+        let f = try findings(given)
         let name = try string(target, "the target")
         let s = state.map { String(cString: $0) }
-        let x = try h.withExplainer { try $0.explain(target: name, state: s, evidence: e, top: Int(top)) }
+        let x = try h.withExplainer { try $0.explain(target: name, state: s, findings: f, top: Int(top)) }
         try give(try JSONDocument.encode(x, nonFinite: .signedStrings), out)
     }
 }

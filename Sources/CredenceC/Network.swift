@@ -97,7 +97,7 @@ public func credence_network_edit(_ net: OpaqueRawPointer?, _ command: UnsafePoi
         var n = try handle(net, NetworkHandle.self, "the network").network
         let line = try string(command, "the edit")
         let parsed: Command?
-        do { parsed = try CommandLanguage.parse(line) } catch let e as CommandSyntaxError { throw WorkbenchError.usage(e.message) }
+        do { parsed = try CommandLanguage.parse(line) } catch let e as CommandFailure { throw WorkbenchError.usage(e.message) }
         guard case .edit(let edit)? = parsed else {
             throw WorkbenchError.usage("'\(line)' is not an edit; edits are add/remove/rename variable, add/remove/rename state, add/remove/reverse edge and set cpt")
         }

@@ -27,7 +27,7 @@ public func credence_session_run(_ session: OpaqueRawPointer?, _ line: UnsafePoi
         s.lock.lock(); defer { s.lock.unlock() }
         let result: CommandResult?
         do { result = try s.runner.run(line: text) } catch let e as CommandFailure { throw WorkbenchError.usage(e.message) }
-        if case .quit? = result?.output { throw WorkbenchError.usage("quit ends the REPL; a session from Python ends when it is freed") }
+        if result?.quit == true { throw WorkbenchError.usage("quit ends the REPL; a session from Python ends when it is freed") }
         try give(result?.text ?? "", out)
     }
 }

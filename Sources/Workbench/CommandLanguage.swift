@@ -6,16 +6,9 @@ public enum Command: Equatable, Sendable {
     public enum ShowWhat: Equatable, Sendable {
         case summary, cpt(String), graph, dot, evidence, scenarios
         /// `show graph to FILE [targets VAR ...] [arcs mi|none] [compact|full]`: the picture of
-        /// the network under the current findings, as `credence render` draws it.
-        case picture(String, PictureOptions)
-    }
-    /// The options of `show graph to FILE`, those of `credence render` (`--targets`,
-    /// `--arc-strength`, `--compact`).
-    public struct PictureOptions: Equatable, Sendable {
-        var targets: [String] = []
-        var arcStrength: ArcStrength = .none
-        /// nil: name-only boxes above `NetworkPicture.compactThreshold` variables.
-        var compact: Bool?
+        /// the network under the current findings, as `credence render` draws it (the request
+        /// holds the options; the session adds its findings).
+        case picture(String, RenderRequest)
     }
     public enum ScenarioAction: Equatable, Sendable {
         case save(String), load(String), compare(target: String, scenarios: [String]), list
@@ -70,19 +63,11 @@ public enum Command: Equatable, Sendable {
     }
 }
 
-/// A line that is not a command: what was expected, and where (1-based column, counted in
-/// characters).
-public struct CommandSyntaxError: Error, Equatable, Sendable, CustomStringConvertible {
-    var column: Int
-    public var message: String
-    public var description: String { "column \(column): \(message)" }
-}
-
 /// The REPL's command language: one command per line, `#` starts a comment, names are bare
 /// words or double-quoted strings (any UTF-8, `\"` and `\\` escaped).
 public enum CommandLanguage {
     /// Parses one line; nil for a blank or comment-only line.
-    public static func parse(_ line: String) throws(CommandSyntaxError) -> Command? {
+    public static func parse(_ line: String) throws(CommandFailure) -> Command? {
         let tokens = try tokenize(line)
         if tokens.isEmpty { return nil }
         var p = Parser(tokens: tokens, endColumn: line.count + 1)
@@ -121,7 +106,7 @@ public enum CommandLanguage {
         c.isWhitespace || "{}(),=:\"".contains(c)
     }
 
-    static func tokenize(_ line: String) throws(CommandSyntaxError) -> [Token] {
+    static func tokenize(_ line: String) throws(CommandFailure) -> [Token] {
         let chars = Array(line)
         var out: [Token] = []
         var i = 0
@@ -146,7 +131,7 @@ public enum CommandLanguage {
                     if d == "\"" { closed = true; i += 1; break }
                     text.append(d); i += 1
                 }
-                guard closed else { throw CommandSyntaxError(column: column, message: "this quoted name is not closed (expected '\"' before the end of the line)") }
+                guard closed else { throw CommandFailure(column: column, message: "this quoted name is not closed (expected '\"' before the end of the line)") }
                 out.append(Token(kind: .quoted, text: text, column: column))
                 continue
             }
@@ -170,8 +155,8 @@ public enum CommandLanguage {
         var column: Int { current?.column ?? endColumn }
         var found: String { current.map { "found \($0.shown)" } ?? "the line ends" }
 
-        func fail(_ expected: String) -> CommandSyntaxError {
-            CommandSyntaxError(column: column, message: "expected \(expected), but \(found)")
+        func fail(_ expected: String) -> CommandFailure {
+            CommandFailure(column: column, message: "expected \(expected), but \(found)")
         }
 
         mutating func isWord(_ w: String) -> Bool {
@@ -189,19 +174,19 @@ public enum CommandLanguage {
             return false
         }
 
-        mutating func expectSymbol(_ s: String, _ what: String? = nil) throws(CommandSyntaxError) {
+        mutating func expectSymbol(_ s: String, _ what: String? = nil) throws(CommandFailure) {
             guard acceptSymbol(s) else { throw fail(what ?? "'\(s)'") }
         }
 
         /// A keyword out of `choices`.
-        mutating func keyword(_ choices: [String], _ what: String) throws(CommandSyntaxError) -> String {
+        mutating func keyword(_ choices: [String], _ what: String) throws(CommandFailure) -> String {
             if let t = current, t.kind == .word, choices.contains(t.text) { i += 1; return t.text }
             throw fail(what)
         }
 
         /// `{a, b, …}`: the names between braces (`what` names the list, `item` one entry,
         /// `last` the word before the last entry in "',' or '}' after …").
-        mutating func braced(_ what: String, item: String, last: String) throws(CommandSyntaxError) -> [String] {
+        mutating func braced(_ what: String, item: String, last: String) throws(CommandFailure) -> [String] {
             try expectSymbol("{", "'{' and \(what)")
             var names: [String] = []
             repeat {
@@ -211,29 +196,38 @@ public enum CommandLanguage {
             return names
         }
 
-        mutating func name(_ what: String) throws(CommandSyntaxError) -> String {
+        mutating func name(_ what: String) throws(CommandFailure) -> String {
             guard let t = current, t.kind != .symbol else { throw fail(what) }
             i += 1
             return t.text
         }
 
-        mutating func number(_ what: String) throws(CommandSyntaxError) -> Double {
+        mutating func number(_ what: String) throws(CommandFailure) -> Double {
             guard let t = current, t.kind == .word, let x = Double(t.text), x.isFinite else { throw fail(what) }
             i += 1
             return x
         }
 
-        mutating func integer(_ what: String) throws(CommandSyntaxError) -> Int {
+        mutating func integer(_ what: String) throws(CommandFailure) -> Int {
             guard let t = current, t.kind == .word, let x = Int(t.text), x >= 0 else { throw fail(what) }
             i += 1
             return x
         }
 
-        mutating func expectEnd() throws(CommandSyntaxError) {
+        /// A whole number of at least `least`; a smaller one is "expected at least `fewest`,
+        /// but found N", pointing at it.
+        mutating func integer(_ what: String, atLeast least: Int, _ fewest: String) throws(CommandFailure) -> Int {
+            let col = column
+            let x = try integer(what)
+            guard x >= least else { throw CommandFailure(column: col, message: "expected at least \(fewest), but found \(x)") }
+            return x
+        }
+
+        mutating func expectEnd() throws(CommandFailure) {
             if current != nil { throw fail("the end of the line") }
         }
 
-        mutating func assignments(_ what: String) throws(CommandSyntaxError) -> [Command.Assignment] {
+        mutating func assignments(_ what: String) throws(CommandFailure) -> [Command.Assignment] {
             var out: [Command.Assignment] = []
             repeat {
                 let v = try name(out.isEmpty ? what : "another VARIABLE=STATE or the end of the line")
@@ -245,14 +239,14 @@ public enum CommandLanguage {
             return out
         }
 
-        mutating func edge() throws(CommandSyntaxError) -> (String, String) {
+        mutating func edge() throws(CommandFailure) -> (String, String) {
             let a = try name("the parent variable (A in A -> B)")
             try expectSymbol("->", "'->' after '\(a)'")
             let b = try name("the child variable after '->'")
             return (a, b)
         }
 
-        mutating func command() throws(CommandSyntaxError) -> Command {
+        mutating func command() throws(CommandFailure) -> Command {
             let word = try keyword(CommandHelp.allWords, "a command (\(CommandHelp.commandWords.joined(separator: ", ")))")
             switch word {
             case "load": return .load(try name("a model file to load"))
@@ -265,7 +259,7 @@ public enum CommandLanguage {
                 case "graph":
                     if accept("to") {
                         let path = try name("a picture file after 'to' (.svg, .png, .pdf or .dot)")
-                        var options = Command.PictureOptions()
+                        var options = RenderRequest()
                         while let k = current?.text, ["targets", "arcs", "compact", "full"].contains(k) {
                             i += 1
                             switch k {
@@ -418,7 +412,7 @@ public enum CommandLanguage {
                         let col = column
                         missing = try number("the fraction of cells to hide (0 to 1)")
                         guard (0...1).contains(missing) else {
-                            throw CommandSyntaxError(column: col, message: "expected the fraction of cells to hide between 0 and 1, but found \(missing)")
+                            throw CommandFailure(column: col, message: "expected the fraction of cells to hide between 0 and 1, but found \(missing)")
                         }
                     }
                 }
@@ -430,13 +424,7 @@ public enum CommandLanguage {
                 return .score(target: t, path: try name("a CSV file to write after 'to'"))
             case "evaluate":
                 let t = try name("the target variable to evaluate")
-                var folds: Int?
-                if accept("folds") {
-                    let col = column
-                    let k = try integer("the number of folds (a whole number)")
-                    guard k >= 2 else { throw CommandSyntaxError(column: col, message: "expected at least 2 folds, but found \(k)") }
-                    folds = k
-                }
+                let folds = try accept("folds") ? integer("the number of folds (a whole number)", atLeast: 2, "2 folds") : nil
                 return .evaluate(target: t, folds: folds)
             case "rank":
                 let target = try name("TARGET=STATE after 'rank'")
@@ -451,7 +439,7 @@ public enum CommandLanguage {
                     let col = column
                     let w = try name("a percentage after 'top' (5%)")
                     guard let x = Double(w.hasSuffix("%") ? String(w.dropLast()) : w), x > 0, x <= 100 else {
-                        throw CommandSyntaxError(column: col, message: "expected a percentage above 0 and at most 100 after 'top', but found '\(w)'")
+                        throw CommandFailure(column: col, message: "expected a percentage above 0 and at most 100 after 'top', but found '\(w)'")
                     }
                     percent = x
                 }
@@ -469,14 +457,9 @@ public enum CommandLanguage {
                 var queries: Int?
                 while current != nil {
                     if accept("repeat") {
-                        let col = column
-                        repeats = try integer("the number of timed runs per query after 'repeat' (a whole number)")
-                        guard repeats >= 1 else { throw CommandSyntaxError(column: col, message: "expected at least 1 run per query after 'repeat', but found 0") }
+                        repeats = try integer("the number of timed runs per query after 'repeat' (a whole number)", atLeast: 1, "1 run per query after 'repeat'")
                     } else if accept("queries") {
-                        let col = column
-                        let q = try integer("the number of queries per network after 'queries' (a whole number)")
-                        guard q >= 1 else { throw CommandSyntaxError(column: col, message: "expected at least 1 query after 'queries', but found 0") }
-                        queries = q
+                        queries = try integer("the number of queries per network after 'queries' (a whole number)", atLeast: 1, "1 query after 'queries'")
                     } else {
                         models.append(try name("a model file, 'repeat N' or 'queries N'"))
                     }
@@ -487,13 +470,12 @@ public enum CommandLanguage {
                 if let a = current?.text, let algorithm = LearningTasks.SearchAlgorithm(rawValue: a) { settings.algorithm = algorithm; i += 1 }
                 while current != nil {
                     switch try keyword(["score", "max-parents", "restarts", "seed"], "score S, max-parents K, restarts R or seed S (the search is hc or tabu, given first)") {
-                    case "score":
-                        let word = try keyword(["bic", "aic", "bdeu", "k2"], "bic, aic, bdeu or k2 after 'score'")
-                        settings.score = try! LearningTasks.structureScore(word, ess: 1)
+                    case "score":   // the names `structureScore` knows
+                        guard let t = current, t.kind == .word, let s = try? LearningTasks.structureScore(t.text, ess: 1) else { throw fail("bic, aic, bdeu or k2 after 'score'") }
+                        settings.score = s
+                        i += 1
                     case "max-parents":
-                        let col = column
-                        settings.maxParents = try integer("the most parents per variable after 'max-parents' (a whole number)")
-                        guard settings.maxParents >= 1 else { throw CommandSyntaxError(column: col, message: "expected at least 1 parent after 'max-parents', but found 0") }
+                        settings.maxParents = try integer("the most parents per variable after 'max-parents' (a whole number)", atLeast: 1, "1 parent after 'max-parents'")
                     case "restarts": settings.restarts = try integer("the number of random restarts (a whole number)")
                     default: settings.seed = UInt64(try integer("a seed (a whole number)"))
                     }

@@ -2,46 +2,15 @@ import BNCore
 import BNFormats
 import Foundation
 
-/// What a command produced, typed (for scripts and tests) next to its rendered text.
-public enum CommandOutput: Sendable {
-    case none
-    case message(String)
-    case summary(NetworkSummary)
-    case cpt(variable: String)
-    case graph
-    case rendered(RenderResult)
-    case dot(String)
-    case findings(FindingSet)
-    case scenarios([String])
-    case edited(ModelEdit)
-    case undone(Bool), redone(Bool)
-    case query(QueryResult)
-    case probabilityOfEvidence(p: Double, log: Double)
-    case explanation(ExplanationResult)
-    case decided(DecisionReport)
-    case valueOfInformation([DecisionService.InformationValue])
-    case comparison(ScenarioComparison)
-    case fit(LearningTasks.FitReport)
-    case sampled(rows: Int, path: String)
-    case scored(rows: Int, path: String)
-    case evaluation(LearningTasks.EvaluateReport)
-    case ranking(RiskRanking)
-    case explained(Explanation)
-    case benchmarked([BenchLine])
-    case learned(LearningTasks.LearnReport)
-    case help(String)
-    case journal([String])
-    /// `quit`: the caller decides (ask first when `unsaved`).
-    case quit(unsaved: Bool)
-}
-
-/// The result of one command: the typed output and the text to show (no trailing newline).
+/// The result of one command: the text to show (no trailing newline), and whether the
+/// command was `quit` (the caller decides; ask first when the session is dirty).
 public struct CommandResult: Sendable {
-    public var output: CommandOutput
     public var text: String
+    public var quit = false
 }
 
-/// A command that failed: the message in user words and the column it points at (1-based).
+/// A line that is not a command (what was expected), or a command that failed: the message
+/// in user words and the column it points at (1-based, counted in characters).
 public struct CommandFailure: Error, Equatable, Sendable, CustomStringConvertible {
     public var column: Int
     public var message: String
@@ -64,11 +33,7 @@ public final class CommandRunner {
     /// Parses and runs one line; nil for a blank or comment line. Errors carry a column:
     /// the parser's, or the position of the name the error is about.
     public func run(line: String) throws(CommandFailure) -> CommandResult? {
-        let command: Command?
-        do { command = try CommandLanguage.parse(line) } catch {
-            throw CommandFailure(column: error.column, message: error.message)
-        }
-        guard let command else { return nil }
+        guard let command = try CommandLanguage.parse(line) else { return nil }
         do {
             return try execute(command)
         } catch {
@@ -96,29 +61,33 @@ public final class CommandRunner {
 
     /// Runs a parsed command.
     public func execute(_ command: Command) throws -> CommandResult {
+        CommandResult(text: try text(command), quit: command == .quit)
+    }
+
+    /// Runs a parsed command; its text.
+    private func text(_ command: Command) throws -> String {
         let s = session
         switch command {
         case .load(let path):
             try s.load(path: path)
-            let text = (["loaded \(path): \(describeSize(s.network))"] + s.journalNotes.map { "note: " + $0 }).joined(separator: "\n")
-            return .init(output: .message(text), text: text)
+            let n = s.network
+            let size = "network \(CommandLanguage.quote(n.name)), \(plural(n.count, "variable")), \(plural(n.dag.edgeCount, "edge"))"
+            return (["loaded \(path): \(size)"] + s.journalNotes.map { "note: " + $0 }).joined(separator: "\n")
         case .save(let path):
             let losses = try s.save(to: path)
-            return message((["saved \(s.path ?? "")"] + losses.map { "warning: " + $0 }).joined(separator: "\n"))
+            return (["saved \(s.path ?? "")"] + losses.map { "warning: " + $0 }).joined(separator: "\n")
         case .new(let name):
             s.newModel(name: name)
-            return message("new network \(name)")
+            return "new network \(name)"
         case .show(let what):
             return try show(what)
         case .edit(let edit):
             let notes = try s.perform(edit)
-            return .init(output: .edited(edit), text: ([describe(edit)] + notes.map { "note: \($0)" }).joined(separator: "\n"))
+            return ([describe(edit)] + notes.map { "note: \($0)" }).joined(separator: "\n")
         case .undo:
-            let ok = s.undo()
-            return .init(output: .undone(ok), text: ok ? "undone" : "nothing to undo")
+            return s.undo() ? "undone" : "nothing to undo"
         case .redo:
-            let ok = s.redo()
-            return .init(output: .redone(ok), text: ok ? "redone" : "nothing to redo")
+            return s.redo() ? "redone" : "nothing to redo"
         case .observe(let a):
             try s.observe(a.map { ($0.variable, $0.state) })
             return findings()
@@ -135,17 +104,14 @@ public final class CommandRunner {
             s.clearEvidence()
             return findings()
         case .query(let targets):
-            let r = try s.query(targets)
-            return .init(output: .query(r), text: r.text(given: s.findings.description(in: s.network)))
+            return try s.queryService.answer(QueryRequest(targets: targets, findings: s.findings)).text(given: s.findings.description(in: s.network))
         case .probabilityOfEvidence:
-            let (p, l) = try s.probabilityOfEvidence()
-            return .init(output: .probabilityOfEvidence(p: p, log: l),
-                         text: s.findings.isEmpty
-                            ? "P(evidence) = 1 (there is no evidence)"
-                            : "P(\(s.findings.description(in: s.network))) = \(BarChart.formatProbability(p))  (log \(String(format: "%.6f", l)))")
+            let (p, l) = try s.queryService.probabilityOfEvidence(s.findings)
+            return s.findings.isEmpty
+                ? "P(evidence) = 1 (there is no evidence)"
+                : "P(\(s.findings.description(in: s.network))) = \(BarChart.formatProbability(p))  (log \(String(format: "%.6f", l)))"
         case .mpe:
-            let r = try s.mostProbableExplanation()
-            return .init(output: .explanation(r), text: r.text(given: s.findings.description(in: s.network)))
+            return try s.mostProbableExplanation().text(given: s.findings.description(in: s.network))
         case .decide, .policy:
             var r = try s.decide()
             if case .policy(let decision) = command {   // one decision's policy and expected utilities
@@ -154,60 +120,52 @@ public final class CommandRunner {
                 }
                 (r.policies, r.expectedUtilities) = ([r.policies[i]], [r.expectedUtilities[i]])
             }
-            return .init(output: .decided(r), text: r.text.hasSuffix("\n") ? String(r.text.dropLast()) : r.text)
+            return r.text.hasSuffix("\n") ? String(r.text.dropLast()) : r.text
         case .addUtility(let u):
             try s.addUtility(u)
-            return .init(output: .message("utility"), text: "added utility \(u.name)" + (u.parents.isEmpty ? "" : " over \(u.parents.joined(separator: ", "))")
-                         + " ('undo' or 'remove utility \(CommandLanguage.quote(u.name))' removes it)")
+            return "added utility \(u.name)" + (u.parents.isEmpty ? "" : " over \(u.parents.joined(separator: ", "))")
+                + " ('undo' or 'remove utility \(CommandLanguage.quote(u.name))' removes it)"
         case .removeUtility(let name):
             try s.removeUtility(name)
-            return .init(output: .message("utility"), text: "removed utility \(name)")
+            return "removed utility \(name)"
         case .valueOfInformation(let decision):
             let rows = try DecisionService.informationValues(s.network, s.decisions, before: decision, findings: s.findings)
-            return .init(output: .valueOfInformation(rows), text: DecisionService.InformationValue.text(rows, decision: decision))
+            return DecisionService.InformationValue.text(rows, decision: decision)
         case .scenario(let action):
             return try scenario(action)
         case .dataLoad(let path):
             let (d, notes) = try s.loadData(path: path)
-            let text = (["loaded \(path): \(d.rowCount) rows, \(d.columnCount) columns, \(d.missingCount) missing cells"] + notes.map { "note: \($0)" })
+            return (["loaded \(path): \(d.rowCount) rows, \(d.columnCount) columns, \(d.missingCount) missing cells"] + notes.map { "note: \($0)" })
                 .joined(separator: "\n")
-            return message(text)
         case .fit(let method):
             let report = try s.fit(method: method, cancellation: cancellation, progress: progress)
-            return .init(output: .fit(report), text: report.text(variables: s.network.count, short: true) + "  (undo restores the previous tables)")
+            return report.text(variables: s.network.count, short: true) + "  (undo restores the previous tables)"
         case .sample(let rows, let seed, let missing, let path):
             let d = try s.sample(rows: rows, seed: seed, missing: missing, to: path)
-            return .init(output: .sampled(rows: d.rowCount, path: path),
-                         text: "wrote \(d.rowCount) rows (seed \(seed), \(d.missingCount) missing cells) to \(path)")
+            return "wrote \(d.rowCount) rows (seed \(seed), \(d.missingCount) missing cells) to \(path)"
         case .score(let target, let path):
             let (n, impossible) = try s.score(target: target, to: path)
             var text = "wrote P(\(target)) for \(n) rows to \(path)"
             if let first = impossible.first {
                 text += "\nwarning: \(impossible.count) row\(impossible.count == 1 ? " has" : "s have") probability zero and \(impossible.count == 1 ? "was" : "were") left empty; the first: \(first.description)"
             }
-            return .init(output: .scored(rows: n, path: path), text: text)
+            return text
         case .evaluate(let target, let folds):
-            let r = try s.evaluate(target: target, folds: folds)
-            return .init(output: .evaluation(r), text: r.text(dataName: s.dataPath ?? "DATA.csv"))
+            return try s.evaluate(target: target, folds: folds).text(dataName: s.dataPath ?? "DATA.csv")
         case .rank(let target, let state, let percent, let factors, let ignoring):
-            let r = try s.rank(target: target, state: state, percent: percent, factors: factors, ignoring: ignoring)
-            return .init(output: .ranking(r), text: r.rendered())
+            return try s.rank(target: target, state: state, percent: percent, factors: factors, ignoring: ignoring).rendered()
         case .explain(let target, let state, let top):
-            let r = try s.explain(target: target, state: state, top: top)
-            return .init(output: .explained(r), text: r.rendered())
+            return try s.explain(target: target, state: state, top: top).rendered()
         case .bench(let models, let repeats, let queries):
-            let lines = try s.bench(models: models, repeats: repeats, queries: queries)
-            return .init(output: .benchmarked(lines), text: BenchLine.text(lines))
+            return BenchLine.text(try s.bench(models: models, repeats: repeats, queries: queries))
         case .learn(let settings):
-            let r = try s.learn(settings, cancellation: cancellation)
-            return .init(output: .learned(r), text: r.text(variables: s.network.count) + "\nundo restores the previous model")
+            return try s.learn(settings, cancellation: cancellation).text(variables: s.network.count) + "\nundo restores the previous model"
         case .journal(let action):
             return try journal(action)
         case .help(let topic):
-            let text = try CommandHelp.text(for: topic)
-            return .init(output: .help(text), text: text)
+            return try CommandHelp.text(for: topic)
         case .quit:
-            return .init(output: .quit(unsaved: s.isDirty), text: s.isDirty ? "there are unsaved changes" : "")
+            return s.isDirty ? "there are unsaved changes" : ""
         }
     }
 
@@ -231,16 +189,7 @@ public final class CommandRunner {
 
     // MARK: pieces
 
-    private func message(_ text: String) -> CommandResult { .init(output: .message(text), text: text) }
-
-    private func findings() -> CommandResult {
-        let f = session.findings
-        return .init(output: .findings(f), text: "evidence: \(f.description(in: session.network))")
-    }
-
-    private func describeSize(_ n: BayesianNetwork) -> String {
-        "network \(CommandLanguage.quote(n.name)), \(plural(n.count, "variable")), \(plural(n.dag.edgeCount, "edge"))"
-    }
+    private func findings() -> String { "evidence: \(session.findings.description(in: session.network))" }
 
     private func describe(_ edit: ModelEdit) -> String {
         switch edit {
@@ -260,30 +209,27 @@ public final class CommandRunner {
         }
     }
 
-    private func show(_ what: Command.ShowWhat) throws -> CommandResult {
+    private func show(_ what: Command.ShowWhat) throws -> String {
         let n = session.network
         switch what {
         case .summary:
-            let summary = NetworkSummary(n)
-            return .init(output: .summary(summary), text: summary.text(unsaved: session.isDirty))
+            return NetworkSummary(n).text(unsaved: session.isDirty)
         case .cpt(let name):
-            return .init(output: .cpt(variable: name), text: try CPTView(n, variable: name).text)
+            return try CPTView(n, variable: name).text
         case .graph:
             let width = n.names.map(displayWidth).max() ?? 0
             let lines = (0..<n.count).map { v -> String in
                 let ps = n.parents(of: v).map { n.variables[$0].name }
                 return padToWidth(n.variables[v].name, width) + (ps.isEmpty ? "  (no parents)" : "  <- " + ps.joined(separator: ", "))
             }
-            return .init(output: .graph, text: lines.isEmpty ? "(no variables)" : lines.joined(separator: "\n"))
+            return lines.isEmpty ? "(no variables)" : lines.joined(separator: "\n")
         case .dot:
             var dot = DOTWriter.string(n)
             while dot.hasSuffix("\n") { dot.removeLast() }
-            return .init(output: .dot(dot), text: dot)
-        case .picture(let path, let options):
-            let request = RenderRequest(findings: session.findings, targets: options.targets,
-                                        arcStrength: options.arcStrength, compact: options.compact)
-            let r = try session.render(request, to: path)
-            return .init(output: .rendered(r), text: r.text)
+            return dot
+        case .picture(let path, var request):
+            request.findings = session.findings
+            return try session.render(request, to: path).text
         case .evidence:
             return findings()
         case .scenarios:
@@ -301,33 +247,31 @@ public final class CommandRunner {
         return "P(\(c.target) | scenario)\n" + TextTable.render(rows, leftAligned: 1, separatorAfter: 0, indent: "  ") + "\n" + legend.joined(separator: "\n")
     }
 
-    private func scenario(_ action: Command.ScenarioAction) throws -> CommandResult {
+    private func scenario(_ action: Command.ScenarioAction) throws -> String {
         let s = session
         switch action {
         case .save(let name):
             s.saveScenario(name)
-            return message("saved scenario \(name): \(s.findings.description(in: s.network))")
+            return "saved scenario \(name): \(s.findings.description(in: s.network))"
         case .load(let name):
             try s.loadScenario(name)
             return findings()
         case .list:
             let lines = s.scenarioOrder.map { "\($0): \(s.scenarios[$0]!.description(in: s.network))" }
-            return .init(output: .scenarios(s.scenarioOrder), text: lines.isEmpty ? "no scenarios saved" : lines.joined(separator: "\n"))
+            return lines.isEmpty ? "no scenarios saved" : lines.joined(separator: "\n")
         case .compare(let target, let names):
-            let c = try s.compareScenarios(target: target, names: names)
-            return .init(output: .comparison(c), text: renderComparison(c))
+            return renderComparison(try s.compareScenarios(target: target, names: names))
         }
     }
 
-    private func journal(_ action: Command.JournalAction) throws -> CommandResult {
+    private func journal(_ action: Command.JournalAction) throws -> String {
         let s = session
         let pending = s.pendingJournals.first
         switch action {
         case .show:
             let lines = (pending ?? s.journal)?.lines() ?? []
             let head = (pending ?? s.journal).map { "# \($0.path)" + (pending == nil ? " (this session)" : "") }
-            return .init(output: .journal(lines),
-                         text: lines.isEmpty ? "the journal is empty" : ([head].compactMap { $0 } + lines).joined(separator: "\n"))
+            return lines.isEmpty ? "the journal is empty" : ([head].compactMap { $0 } + lines).joined(separator: "\n")
         case .discard:
             guard let j = pending else {
                 throw WorkbenchError.usage("there is no journal to discard: no session left unsaved edits of this model "
@@ -335,13 +279,13 @@ public final class CommandRunner {
             }
             let n = j.lines().count
             s.discardPendingJournal()
-            return message("discarded \(plural(n, "journal line")) (\(j.path))"
-                + (s.pendingJournals.isEmpty ? "" : "; \(plural(s.pendingJournals.count, "more journal")) left"))
+            return "discarded \(plural(n, "journal line")) (\(j.path))"
+                + (s.pendingJournals.isEmpty ? "" : "; \(plural(s.pendingJournals.count, "more journal")) left")
         case .replay:
             guard pending != nil else { throw WorkbenchError.usage("there is no journal to replay: no session left unsaved edits of this model") }
             let lines: [String]
             do { lines = try replayJournal() } catch { throw WorkbenchError.usage(error.message) }
-            return .init(output: .journal(lines), text: "replayed \(plural(lines.count, "edit")) from the journal")
+            return "replayed \(plural(lines.count, "edit")) from the journal"
         }
     }
 }

@@ -102,11 +102,12 @@ public final class Explainer {
         tree = try JunctionTree(network)
     }
 
-    /// Explains `P(target = state | evidence)`; `state` nil means the target's most probable
-    /// state under the evidence. `top` bounds the parameter list.
+    /// Explains `P(target = state | findings)`; `state` nil means the target's most probable
+    /// state under the findings. `top` bounds the parameter list.
     /// - Throws: `WorkbenchError.usage` when the target is observed or intervened on, or
     ///   when `top` is negative; model errors for unknown names; `impossibleEvidence`.
-    public func explain(target name: String, state stateName: String?, evidence: Evidence, top: Int = 10) throws -> Explanation {
+    public func explain(target name: String, state stateName: String?, findings: FindingSet, top: Int = 10) throws -> Explanation {
+        let evidence = try findings.evidence(in: network)
         let t = try network.require(name)
         guard top >= 0 else { throw WorkbenchError.usage("the number of parameters to list must be 0 or more, not \(top)") }
         if let s = evidence.hard[t] {
@@ -127,18 +128,9 @@ public final class Explainer {
         let info = try information(target: t, posterior: posterior, evidence: evidence)
         let impacts = try self.impacts(target: t, state: s, evidence: evidence, probability: p)
         return Explanation(target: network.variables[t].name, state: network.variables[t].states[s],
-                           findings: Self.describe(evidence, in: network), probability: p, impacts: impacts,
+                           findings: findings.description(in: network), probability: p, impacts: impacts,
                            sensitivities: sens, parametersExamined: examined, parametersSkipped: skipped,
                            entropy: Self.entropyBits(posterior), information: info)
-    }
-
-    /// Findings in words, as the session shows them: `smoke=yes, soft(dysp=0.8,0.3), do(tub=yes)`.
-    static func describe(_ e: Evidence, in n: BayesianNetwork) -> String {
-        func names(_ d: [Int: Int]) -> [String: String] {
-            Dictionary(uniqueKeysWithValues: d.map { (n.variables[$0.key].name, n.variables[$0.key].states[$0.value]) })
-        }
-        return FindingSet(evidence: names(e.hard), soft: Dictionary(uniqueKeysWithValues: e.soft.map { (n.variables[$0.key].name, $0.value) }),
-                        interventions: names(e.interventions)).description(in: n)
     }
 
     /// `items` in decreasing order of `key` rounded to 1e-12, ties in their given order, so

@@ -228,19 +228,9 @@ struct SpecTokens {
         self.file = file
         self.line = line
         self.network = network
-        var column = 1
-        var current = ""
-        var start = 1
-        for ch in text {
-            if ch == " " || ch == "\t" || ch == "\r" {
-                if !current.isEmpty { tokens.append(Token(text: current, column: start)); current = "" }
-            } else {
-                if current.isEmpty { start = column }
-                current.append(ch)
-            }
-            column += 1
+        tokens = text.split(whereSeparator: { " \t\r".contains($0) }).map {
+            Token(text: String($0), column: text.distance(from: text.startIndex, to: $0.startIndex) + 1)
         }
-        if !current.isEmpty { tokens.append(Token(text: current, column: start)) }
     }
 
     var atEnd: Bool { i >= tokens.count }

@@ -13,7 +13,7 @@ public enum ArcStrength: String, Codable, Sendable, CaseIterable {
 /// What to draw: a network's findings (as the session or `--evidence/--soft/--do` state
 /// them), the targets to highlight, how to weight arcs, and whether nodes are monitors or
 /// name-only boxes.
-public struct RenderRequest: Sendable {
+public struct RenderRequest: Equatable, Sendable {
     var findings: FindingSet
     var targets: [String]
     var arcStrength: ArcStrength

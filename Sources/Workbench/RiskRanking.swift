@@ -68,8 +68,7 @@ public struct RiskRanking: Codable, Sendable, Equatable {
         let p = (0..<batch.rowCount).map { Array(batch[$0])[s] }
         // Rows with the same findings can differ in the last bits (batched groups sum in
         // different orders): compare at 1e-12 so that they tie and keep row order.
-        let key = p.map { ($0 * 1e12).rounded() }
-        let order = p.indices.sorted { key[$0] != key[$1] ? key[$0] > key[$1] : $0 < $1 }
+        let order = Explainer.ranked(Array(p.indices)) { p[$0] }
         let count = min(p.count, Int((Double(p.count) * percent / 100).rounded(.up)))
         // Each table column's variable and the recoding of its states to the model's.
         let columns: [(variable: Int, column: Int, codes: [Int])] = data.names.enumerated().compactMap { j, name in

@@ -31,7 +31,7 @@ public struct Script {
             if echo { output("> \(line)") }
             do {
                 guard let r = try runner.run(line: line) else { continue }
-                if case .quit = r.output { return Outcome(errors: errors, quit: true) }
+                if r.quit { return Outcome(errors: errors, quit: true) }
                 if !r.text.isEmpty { output(r.text) }
             } catch let failure {
                 errors += 1

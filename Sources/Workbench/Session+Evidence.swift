@@ -37,19 +37,9 @@ extension Session {
         findings = FindingSet()
     }
 
-    /// Posteriors of `targets` under the current findings (joint when several).
-    func query(_ targets: [String]) throws -> QueryResult {
-        try queryService.answer(QueryRequest(targets: targets, findings: findings))
-    }
-
     /// The most probable explanation of the current findings.
     public func mostProbableExplanation() throws -> ExplanationResult {
         try queryService.explain(QueryRequest(targets: [], findings: findings), mapOverTargets: false)
-    }
-
-    /// `P(evidence)` with the interventions applied, and its log.
-    func probabilityOfEvidence() throws -> (p: Double, log: Double) {
-        try queryService.probabilityOfEvidence(findings)
     }
 
     // MARK: scenarios
@@ -108,10 +98,9 @@ extension Session {
     /// probable state): the impact of each finding, the `top` most sensitive CPT parameters
     /// and the value of information of each unobserved variable (`Explainer`).
     public func explain(target: String, state: String?, top: Int = 10) throws -> Explanation {
-        let e = try findings.evidence(in: network)
         let x: Explainer
         if let cached = cachedExplainer { x = cached } else { x = try Explainer(network: network); cachedExplainer = x }
-        var r = try x.explain(target: target, state: state, evidence: e, top: top)
+        var r = try x.explain(target: target, state: state, findings: findings, top: top)
         try r.addDecisionValues(network, decisions, findings: findings)
         return r
     }

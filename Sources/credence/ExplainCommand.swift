@@ -43,8 +43,7 @@ struct ExplainCommand: ParsableCommand {
             throw ValidationError("the target '\(target)' should be TARGET or TARGET=STATE")
         }
         let given = try findings.set()
-        let e = try given.evidence(in: network)
-        var x = try Explainer(network: network).explain(target: name, state: parts.count == 2 ? parts[1] : nil, evidence: e, top: top)
+        var x = try Explainer(network: network).explain(target: name, state: parts.count == 2 ? parts[1] : nil, findings: given, top: top)
         try x.addDecisionValues(network, decisions, findings: given)
         var note: String?
         if let p = plot, let format = plotFormat {

@@ -87,7 +87,7 @@ struct Repl {
             }
             do {
                 guard let result = try execute(line) else { continue }
-                if case .quit = result.output {
+                if result.quit {
                     if confirmQuit() { return }
                     continue
                 }

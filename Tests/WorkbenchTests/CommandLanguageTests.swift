@@ -57,7 +57,7 @@ struct CommandLanguageTests {
         ("fit newton", 5, "expected mle, bayes or em after 'fit', but found 'newton'"),
     ] as [(String, Int, String)])
     func reportsWhatWasExpectedAndWhere(line: String, column: Int, message: String) {
-        #expect(throws: CommandSyntaxError.self) { try CommandLanguage.parse(line) }
+        #expect(throws: CommandFailure.self) { try CommandLanguage.parse(line) }
         do {
             _ = try CommandLanguage.parse(line)
         } catch {

@@ -21,7 +21,7 @@ struct EdgeEditTests {
         s.clearEvidence()
         if !evidence.isEmpty { try s.observe(evidence) }
         defer { s.clearEvidence() }
-        return try s.query([target]).marginals[0].probabilities[state]
+        return try s.queryService.posterior(of: target, given: s.findings)[state]
     }
 
     static let asiaEdges = [("asia", "tub"), ("smoke", "lung"), ("smoke", "bronc"), ("tub", "either"),

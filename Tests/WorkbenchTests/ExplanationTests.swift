@@ -26,8 +26,7 @@ struct ExplainCommandTests {
     }
 
     func checkAgainstFiniteDifferences(_ n: BayesianNetwork, target: String, state: String, evidence: [String: String]) throws -> Int {
-        let e = try Evidence(in: n, hard: evidence)
-        let x = try Explainer(network: n).explain(target: target, state: state, evidence: e, top: 100_000)
+        let x = try Explainer(network: n).explain(target: target, state: state, findings: FindingSet(evidence: evidence), top: 100_000)
         #expect(x.sensitivities.count == x.parametersExamined)
         let h = 1e-5
         var checked = 0
@@ -51,7 +50,7 @@ struct ExplainCommandTests {
         let checked = try checkAgainstFiniteDifferences(n, target: "lung", state: "yes", evidence: ["asia": "yes", "xray": "yes", "dysp": "yes"])
         // asia: 18 rows of two-state tables, of which the 4 rows of the deterministic 'either' are 0/1.
         #expect(checked == 14)
-        let x = try Explainer(network: n).explain(target: "lung", state: "yes", evidence: try Evidence(in: n, hard: ["xray": "yes"]), top: 3)
+        let x = try Explainer(network: n).explain(target: "lung", state: "yes", findings: FindingSet(evidence: ["xray": "yes"]), top: 3)
         #expect(x.sensitivities.count == 3)
         #expect(x.parametersSkipped == 4)
         #expect(abs(x.sensitivities[0].derivative) >= abs(x.sensitivities[1].derivative))
@@ -76,7 +75,7 @@ struct ExplainCommandTests {
         let pu = given[["no", "yes"]]! + given[["no", "no"]]!, ptu = pt * (withT[["no", "yes"]]! + withT[["no", "no"]]!)
         let short = (ptxu - pt * pxu) / (theta * (1 - theta))
         let full = short - (ptu - pt * pu) / (1 - theta)
-        let x = try Explainer(network: n).explain(target: "lung", state: "yes", evidence: try Evidence(in: n, hard: e), top: 100)
+        let x = try Explainer(network: n).explain(target: "lung", state: "yes", findings: FindingSet(evidence: e), top: 100)
         let s = try #require(x.sensitivities.first { $0.variable == "xray" && $0.parentStates == ["either=no"] })
         #expect(abs(s.derivative - full) < 1e-9)
         #expect(abs(s.derivative - short) > 0.1, "short \(short), full \(full)")
@@ -92,7 +91,7 @@ struct ExplainCommandTests {
         let n = try load("asia")
         let hard = ["xray": "yes"], soft = ["dysp": [0.8, 0.3]]
         let e = try Evidence(in: n, hard: hard, soft: soft)
-        let x = try Explainer(network: n).explain(target: "lung", state: nil, evidence: e)
+        let x = try Explainer(network: n).explain(target: "lung", state: nil, findings: FindingSet(evidence: hard, soft: soft))
         // Enumerate the 2^8 joint states, weighted by the evidence.
         let t = try n.require("lung")
         var weights: [[Int]: Double] = [:]
@@ -133,7 +132,7 @@ struct ExplainCommandTests {
     @Test func impactMatchesDirectQueries() throws {
         let n = try load("asia")
         let evidence = ["smoke": "yes", "xray": "yes", "dysp": "no"]
-        let x = try Explainer(network: n).explain(target: "lung", state: "yes", evidence: try Evidence(in: n, hard: evidence))
+        let x = try Explainer(network: n).explain(target: "lung", state: "yes", findings: FindingSet(evidence: evidence))
         #expect(abs(x.probability - (try posterior(n, "lung", "yes", evidence))) < 1e-12)
         #expect(x.impacts.map(\.variable).sorted() == ["dysp", "smoke", "xray"])
         for i in x.impacts {
@@ -166,16 +165,14 @@ struct ExplainCommandTests {
         #expect(failure("explain lung").contains("is set by do(lung=no)"))
         #expect(try CommandLanguage.parse("explain lung=yes top 3") == .explain(target: "lung", state: "yes", top: 3))
         #expect(try CommandLanguage.parse("explain lung") == .explain(target: "lung", state: nil, top: 10))
-        #expect(throws: CommandSyntaxError.self) { try CommandLanguage.parse("explain") }
-        #expect(throws: CommandSyntaxError.self) { try CommandLanguage.parse("explain lung top") }
+        #expect(throws: CommandFailure.self) { try CommandLanguage.parse("explain") }
+        #expect(throws: CommandFailure.self) { try CommandLanguage.parse("explain lung top") }
     }
 
     @Test func theRunnerRendersAllThreeParts() throws {
         let runner = CommandRunner(session: Session(network: try load("asia")))
         _ = try runner.run(line: "observe xray=yes smoke=yes")
         let r = try #require(try runner.run(line: "explain lung=yes top 2"))
-        guard case .explained(let x) = r.output else { Issue.record("not an explanation"); return }
-        #expect(x.sensitivities.count == 2)
         #expect(r.text.hasPrefix("P(lung=yes | smoke=yes, xray=yes) = "))
         #expect(r.text.contains("sensitivity of P(lung=yes | evidence) to the tables: top 2 of 14 parameters (4 at 0 or 1 skipped)"))
         #expect(r.text.contains("value of information for lung"))

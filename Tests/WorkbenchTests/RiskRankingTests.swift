@@ -11,10 +11,10 @@ struct RiskRankingTests {
         #expect(try CommandLanguage.parse("rank Retained=churned top 10% factors 2 ignoring LifeEvent Tenure")
                 == .rank(target: "Retained", state: "churned", percent: 10, factors: 2, ignoring: ["LifeEvent", "Tenure"]))
         #expect(try CommandLanguage.parse("rank Returned=no top 2.5") == .rank(target: "Returned", state: "no", percent: 2.5, factors: 3, ignoring: []))
-        #expect(throws: CommandSyntaxError(column: 27, message: "expected a percentage above 0 and at most 100 after 'top', but found '0%'")) {
+        #expect(throws: CommandFailure(column: 27, message: "expected a percentage above 0 and at most 100 after 'top', but found '0%'")) {
             try CommandLanguage.parse("rank Retained=churned top 0%")
         }
-        #expect(throws: CommandSyntaxError(column: 14, message: "expected '=' after 'Retained' (TARGET=STATE), but the line ends")) {
+        #expect(throws: CommandFailure(column: 14, message: "expected '=' after 'Retained' (TARGET=STATE), but the line ends")) {
             try CommandLanguage.parse("rank Retained")
         }
     }

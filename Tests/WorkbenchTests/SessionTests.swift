@@ -155,8 +155,8 @@ struct SessionTests {
         s.saveScenario("baseline")
         try s.observe([("smoke", "yes")])
         // asia.bif: P(lung=yes | smoke=yes) = 0.1; P(lung=yes) = 0.5·0.1 + 0.5·0.01 = 0.055.
-        #expect(abs(try s.query(["lung"]).marginals[0].probabilities[0] - 0.1) < 1e-12)
-        #expect(abs(try s.probabilityOfEvidence().p - 0.5) < 1e-12)
+        #expect(abs(try s.queryService.posterior(of: "lung", given: s.findings)[0] - 0.1) < 1e-12)
+        #expect(abs(try s.queryService.probabilityOfEvidence(s.findings).p - 0.5) < 1e-12)
         s.saveScenario("smoker")
         try s.retract(["smoke"])
         try s.observe([("xray", "yes")])
@@ -182,11 +182,11 @@ struct SessionTests {
 
     @Test func theQueryServiceFollowsTheModel() throws {
         let s = try asiaSession()
-        #expect(abs(try s.query(["asia"]).marginals[0].probabilities[0] - 0.01) < 1e-12)
+        #expect(abs(try s.queryService.posterior(of: "asia", given: s.findings)[0] - 0.01) < 1e-12)
         try s.perform(.setCPT(variable: "asia", parentStates: nil, probabilities: [0.3, 0.7]))
-        #expect(abs(try s.query(["asia"]).marginals[0].probabilities[0] - 0.3) < 1e-12)
+        #expect(abs(try s.queryService.posterior(of: "asia", given: s.findings)[0] - 0.3) < 1e-12)
         s.undo()
-        #expect(abs(try s.query(["asia"]).marginals[0].probabilities[0] - 0.01) < 1e-12)
+        #expect(abs(try s.queryService.posterior(of: "asia", given: s.findings)[0] - 0.01) < 1e-12)
     }
 
     /// The journal files of a model (every session's), by name.
