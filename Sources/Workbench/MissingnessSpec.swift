@@ -79,14 +79,9 @@ public struct MissingnessSpec: Sendable, Equatable {
                 let v = try tokens.variable(head: head)
                 try tokens.expect("when")
                 let (c, states) = try tokens.condition()
-                var value = "not_applicable"
-                var valueToken = tokens.last
                 let named = tokens.accept("as")
-                if named {
-                    let t = try tokens.required("a state after 'as'")
-                    value = t.text
-                    valueToken = t
-                }
+                let valueToken = try named ? tokens.required("a state after 'as'") : tokens.last
+                let value = named ? valueToken!.text : "not_applicable"
                 guard let s = network.variables[v].states.firstIndex(of: value) else {
                     let states = network.variables[v].states.joined(separator: ", ")
                     throw tokens.error(at: valueToken, named
