@@ -28,7 +28,7 @@ One measurement on a CSV already drawn (BENCHMARKS.md, "EM over Spark traced"):
     .venv/bin/python Benchmarks/spark/bench_spark.py --child em --cores 2 --csv alarm_300000.csv \
         --iterations 4 [--threads N] [--partitions P]
     taskset -c 0 .venv/bin/python Benchmarks/spark/bench_spark.py --child score --cores 1 --csv alarm_1000000.csv \
-        [--scores-only] [--batch-rows 65536] [--warm-up alarm_1000000.csv]
+        [--scores-only] [--most-probable] [--batch-rows 65536] [--warm-up alarm_1000000.csv]
 
 Usage (from the repository, after `make test-spark` has installed the venv):
     .venv/bin/python Benchmarks/spark/bench_spark.py --rows 1000000 10000000 \
@@ -127,21 +127,30 @@ def to_parquet(csv: str) -> str:
 
 
 def one_score(cores: int, path: str, threads: int = 0, batch_rows: int = 65536, scores_only: bool = False,
-              warm_up: str = "") -> dict:
+              warm_up: str = "", most_probable: bool = False) -> dict:
     """Runs in its own process (one SparkContext a process): scoring at local[cores]. Cold
     (no `warm_up`): the timed job is the session's first scoring job, so it pays the JVM's
     warm-up and the Python workers' start. Warm: one untimed job of the same kind (same
     options, same source format) on the table at `warm_up` runs first in the same session,
-    as on a cluster whose executors are already up."""
+    as on a cluster whose executors are already up. `most_probable` appends the most
+    probable state (first on ties) by Spark expressions, as `credence score` writes it."""
     import credence
     from credence import spark as cs
+    from pyspark.sql import functions as F
 
     session = spark_session(cores, batch_rows)
     net = credence.load(str(ALARM))
     only = {"keep": []} if scores_only else {}
+    states = net.states(TARGET)
+    cols = [F.col(f"`P({TARGET}={s})`") for s in states]
 
     def job(sdf) -> None:
-        cs.score(sdf, net, TARGET, threads=threads or None, **only).write.format("noop").mode("overwrite").save()
+        scored = cs.score(sdf, net, TARGET, threads=threads or None, **only)
+        if most_probable:
+            best = F.greatest(*cols)
+            scored = scored.withColumn("most_probable", F.coalesce(*[F.when(c == best, F.lit(s))
+                                                                     for s, c in zip(states, cols)]))
+        scored.write.format("noop").mode("overwrite").save()
 
     if warm_up:
         job(read(session, warm_up))
@@ -153,7 +162,8 @@ def one_score(cores: int, path: str, threads: int = 0, batch_rows: int = 65536, 
     partitions = sdf.rdd.getNumPartitions()
     session.stop()
     return {"cores": cores, "rows": rows, "seconds": seconds, "rows_per_s": rows / seconds, "cpu_s": cpu,
-            "batch_rows": batch_rows, "scores_only": scores_only, "warm_up": warm_up, "partitions": partitions}
+            "batch_rows": batch_rows, "scores_only": scores_only, "most_probable": most_probable, "warm_up": warm_up,
+            "partitions": partitions}
 
 
 def one_em(cores: int, csv: str, iterations: int, partitions: int = 0, threads: int = 0) -> dict:
@@ -204,7 +214,8 @@ def child(args) -> None:
     if args.task == "parquet":
         result = {"parquet": to_parquet(args.csv)}
     elif args.task == "score":
-        result = one_score(args.cores, args.csv, args.threads, args.batch_rows, args.scores_only, args.warm_up)
+        result = one_score(args.cores, args.csv, args.threads, args.batch_rows, args.scores_only, args.warm_up,
+                           args.most_probable)
     else:
         result = one_em(args.cores, args.csv, args.iterations, args.partitions, args.threads)
     print(json.dumps(result))
@@ -324,6 +335,8 @@ def main() -> None:
                     help="scoring: spark.sql.execution.arrow.maxRecordsPerBatch, rows per Arrow batch")
     ap.add_argument("--scores-only", action="store_true",
                     help="scoring: score(..., keep=[]), only the scores come back from the Python workers")
+    ap.add_argument("--most-probable", action="store_true",
+                    help="scoring child: also the most probable state by Spark expressions, as credence score writes it")
     ap.add_argument("--warm-up", default="",
                     help="scoring child: first an untimed job of the same kind on this table, in the same session")
     ap.add_argument("--partitions", type=int, default=0, help="EM: repartition the patterns to this many (0: as the groupBy leaves them)")

@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import ctypes
 import json
-from typing import Any, Dict, Mapping, Optional, Sequence, Tuple
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Sequence, Tuple
 
 from . import _ffi
 from ._encode import Table
@@ -23,6 +21,9 @@ from .errors import (ArgumentError, CredenceError, CredenceIOError, FormatError,
                      LearningError, ModelError, UsageError)
 from .network import Assignment, CredenceWarning, Network, Picture
 from .session import Session
+
+if TYPE_CHECKING:  # only annotations name pandas here; it is imported on first use (credence._lazy)
+    import pandas as pd
 
 __version__ = "0.1.0"
 

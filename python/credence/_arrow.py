@@ -33,7 +33,7 @@ class ArrowTable(Table):
         try:
             for name, column in zip(batch.schema.names, batch.columns):
                 if name == weights:
-                    w = np.ascontiguousarray(column.to_numpy(zero_copy_only=False), dtype=np.float64)
+                    w = np.ascontiguousarray(values(pc.cast(column, pa.float64()), np.float64, np.nan))
                     _ffi.call("credence_table_set_weights", self.handle, w.ctypes.data)
                 elif name not in skip:
                     self._add_arrow(name, column)
@@ -44,18 +44,43 @@ class ArrowTable(Table):
     def _add_arrow(self, name: str, column: pa.Array) -> None:
         kind = column.type
         if pa.types.is_boolean(kind):
-            codes = pc.if_else(column, 1, 0).fill_null(-1).to_numpy(zero_copy_only=False)
-            self._categories(name, codes, [False, True])
+            self._categories(name, values(pc.cast(column, pa.int8()), np.int8, -1), [False, True])
         elif pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_decimal(kind):
-            values = pc.cast(column, pa.float64()).fill_null(float("nan")).to_numpy(zero_copy_only=False)
-            self._numbers(name, values)
+            self._numbers(name, values(pc.cast(column, pa.float64()), np.float64, np.nan))
         else:
             if not pa.types.is_dictionary(kind):
                 if not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
                     column = pc.cast(column, pa.string())
                 column = pc.dictionary_encode(column)
-            codes = column.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+            codes = values(pc.cast(column.indices, pa.int32()), np.int32, -1)
             self._categories(name, codes, column.dictionary.to_pylist())
+
+
+# ---- Arrow and numpy without pandas -----------------------------------------------------
+# pyarrow's own conversions between Arrow and numpy (Array.to_numpy, fill_null, pa.array)
+# import pandas, which nothing else on an executor's scoring path needs: a fresh Python
+# worker would pay about 0.2 CPU seconds for it (BENCHMARKS.md, "Spark scoring cold").
+# These two read and make the buffers directly.
+
+def values(array: pa.Array, dtype: Any, missing: Any) -> np.ndarray:
+    """A fixed-width Arrow array (of `dtype`, not booleans) as numpy, `missing` in its
+    null slots; read in place from its buffers when it has no nulls."""
+    n, offset = len(array), array.offset
+    validity, data = array.buffers()[:2]
+    if data is None:
+        return np.full(n, missing, dtype=dtype)
+    out = np.frombuffer(data, dtype=dtype, count=offset + n)[offset:]
+    if array.null_count:
+        valid = np.unpackbits(np.frombuffer(validity, np.uint8), count=offset + n, bitorder="little")[offset:]
+        out = np.where(valid.view(bool), out, np.asarray(missing, dtype=dtype))
+    return out
+
+
+def doubles(x: np.ndarray) -> pa.Array:
+    """A contiguous float64 array as an Arrow array without a copy (NaN stays a value, not
+    a null, as pa.array makes it)."""
+    x = np.ascontiguousarray(x, dtype=np.float64)
+    return pa.Array.from_buffers(pa.float64(), x.size, [None, pa.py_buffer(x)])
 
 
 # ---- blocks of state codes ---------------------------------------------------------------

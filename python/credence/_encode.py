@@ -6,9 +6,9 @@ import math
 from typing import Any, Mapping, Optional, Sequence
 
 import numpy as np
-import pandas as pd
 
 from . import _ffi
+from ._lazy import pd
 
 Evidence = Optional[Mapping[str, Any]]
 US, RS = "\x1f", "\x1e"

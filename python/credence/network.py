@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 import numpy as np
-import pandas as pd
 
 from . import _ffi
 from ._encode import Evidence, Table, findings, names
+from ._lazy import pd
 
 Targets = Union[str, Sequence[str]]
 
@@ -475,17 +475,29 @@ def _same_series(a: pd.Series, b: pd.Series) -> None:
     assert type(a._mgr.blocks[0]) is type(b._mgr.blocks[0]) and a.flags.allows_duplicate_labels
 
 
-try:  # pandas internals move between versions: use them only when they give the same Series
-    from pandas._libs.internals import BlockPlacement
-    from pandas.core.internals import SingleBlockManager
-    from pandas.core.internals.blocks import NumpyBlock
-    _PLACEMENTS: Dict[int, Any] = {}
-    for _probe in ((np.array([0.25, 0.75]), pd.Index(["a", "b"], name="x", dtype=object), "P(x)"),
-                   (np.array([0.5, 0.25, 0.25]), pd.Index(["a", "b", "c"], name="y", dtype=object), "P(y)")):
-        _same_series(_fast_series(*_probe), _public_series(*_probe))
-    _series = _fast_series
-except Exception:  # pragma: no cover - depends on the pandas version
-    _series = _public_series
+_PLACEMENTS: Dict[int, Any] = {}
+
+
+def _first_series(values: np.ndarray, index: pd.Index, name: str) -> pd.Series:
+    """The first query's Series, which picks how every later one is made: `_fast_series`
+    when pandas' internals (they move between versions) give the same Series as its public
+    constructor on two probes, else `_public_series`. Checked here rather than at import,
+    because pandas itself is imported at first use (credence._lazy)."""
+    global _series, BlockPlacement, SingleBlockManager, NumpyBlock
+    try:
+        from pandas._libs.internals import BlockPlacement
+        from pandas.core.internals import SingleBlockManager
+        from pandas.core.internals.blocks import NumpyBlock
+        for probe in ((np.array([0.25, 0.75]), pd.Index(["a", "b"], name="x", dtype=object), "P(x)"),
+                      (np.array([0.5, 0.25, 0.25]), pd.Index(["a", "b", "c"], name="y", dtype=object), "P(y)")):
+            _same_series(_fast_series(*probe), _public_series(*probe))
+        _series = _fast_series
+    except Exception:  # pragma: no cover - depends on the pandas version
+        _series = _public_series
+    return _series(values, index, name)
+
+
+_series = _first_series
 
 
 def _q(name: str) -> str:

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import ctypes
-from typing import Dict, Optional, Sequence, Union
-
-import pandas as pd
+from typing import TYPE_CHECKING, Dict, Optional, Sequence, Union
 
 from . import _ffi
 from ._encode import RS, US
 from .network import Network
+
+if TYPE_CHECKING:  # only annotations name pandas here; it is imported on first use (credence._lazy)
+    import pandas as pd
 
 
 class Session:

@@ -21,6 +21,7 @@ shipped with ``--archives``/``SparkContext.addArchive``, see docs/spark.md).
 from __future__ import annotations
 
 import ctypes
+import functools
 import json
 import re
 import time
@@ -29,7 +30,8 @@ from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tupl
 import numpy as np
 
 from . import _ffi
-from ._arrow import BLOCK_FIELDS, ArrowTable, BlockTable, batch_row, block_row, blocks, code_type, encode_block
+from ._arrow import (BLOCK_FIELDS, ArrowTable, BlockTable, batch_row, block_row, blocks, code_type, doubles,
+                     encode_block)
 from .errors import CredenceError
 from .network import Network
 
@@ -185,22 +187,29 @@ def _posteriors(sdf: DataFrame, net: Network, target: str, what: str, strict: bo
     schema = T.StructType([fields[c] for c in kept] + [T.StructField(n, T.DoubleType(), True) for n in names])
     text, used = _text(net), _columns(sdf, net)
     skip = [c for c in sdf.columns if c not in set(used)]
+    body = functools.partial(_posterior_batch, text=text, target=target, what=what, strict=strict, threads=threads,
+                             kept=kept, skip=skip, names=names)
+    return sdf.mapInArrow(lambda batches: _batches(batches, what, body), schema)
 
-    def one(batch: "pa.RecordBatch") -> "pa.RecordBatch":
-        _set_threads(threads)
-        out = np.empty((batch.num_rows, len(states)))
-        handle = _network(text)._handle
-        with ArrowTable(batch, skip=skip) as table:
-            if what == "score":
-                _ffi.call("credence_score", handle, table.handle, target.encode(), int(bool(strict)),
-                          out.ctypes.data, out.size, None)
-            else:
-                _ffi.call("credence_predict", handle, table.handle, target.encode(), out.ctypes.data, out.size)
-        by_state = np.ascontiguousarray(out.T)  # one copy; each state's row goes to Arrow as it is
-        arrays = [batch.column(c) for c in kept] + [pa.array(p) for p in by_state]
-        return pa.RecordBatch.from_arrays(arrays, names=kept + names)
 
-    return sdf.mapInArrow(lambda batches: _batches(batches, what, one), schema)
+def _posterior_batch(batch: "pa.RecordBatch", *, text: str, target: str, what: str, strict: bool,
+                     threads: Optional[int], kept: List[str], skip: List[str], names: List[str]) -> "pa.RecordBatch":
+    """One Arrow batch on an executor (`_posteriors`): its columns `kept`, then one double
+    column per name in `names`, the target's distribution per row; `skip` are the columns
+    the network does not read. Neither this nor the package's import reaches pandas
+    (credence._arrow's `values`, `doubles`), so a fresh Python worker does not import it."""
+    _set_threads(threads)
+    out = np.empty((batch.num_rows, len(names)))
+    handle = _network(text)._handle
+    with ArrowTable(batch, skip=skip) as table:
+        if what == "score":
+            _ffi.call("credence_score", handle, table.handle, target.encode(), int(bool(strict)),
+                      out.ctypes.data, out.size, None)
+        else:
+            _ffi.call("credence_predict", handle, table.handle, target.encode(), out.ctypes.data, out.size)
+    by_state = np.ascontiguousarray(out.T)  # one copy; each state's row goes to Arrow as it is
+    arrays = [batch.column(c) for c in kept] + [doubles(p) for p in by_state]
+    return pa.RecordBatch.from_arrays(arrays, names=kept + names)
 
 
 # ---- fit -------------------------------------------------------------------------------

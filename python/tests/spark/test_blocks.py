@@ -80,3 +80,42 @@ def test_a_batch_of_other_columns_is_refused(alarm):
     batch = batch_of(alarm.sample(5, seed=1)[["HR", "CVP"]], np.ones(5))
     with pytest.raises(ValueError, match=r"the columns \['HR', 'CVP', '__count'\]; expected \['CVP', 'HR', '__count'\]"):
         _arrow.encode_block(alarm, batch, ["CVP", "HR"], COUNT, np.dtype(np.int8))
+
+
+
+def test_an_executors_scoring_path_never_imports_pandas(alarm):
+    """What a Python worker runs for credence.spark.score (unpickling the task imports
+    credence.spark; each Arrow batch read from the stream goes through the same function
+    as on an executor) leaves pandas unimported, so a fresh worker does not pay for it;
+    the scores are those of the pandas path, nulls included."""
+    import io
+    import subprocess
+    import sys
+
+    from credence import spark
+
+    df = alarm.sample(300, seed=3, missing=0.3)
+    batch = batch_of(df, np.ones(len(df))).drop_columns([COUNT])
+    sink = io.BytesIO()
+    with pa.ipc.new_stream(sink, batch.schema) as writer:
+        writer.write_batch(batch)
+    code = f"""
+import io, sys
+import pyarrow as pa
+from credence import spark
+batch = next(iter(pa.ipc.open_stream(sys.stdin.buffer)))
+out = spark._posterior_batch(batch, text={spark._text(alarm)!r}, target="CATECHOL", what="score", strict=False,
+                             threads=1, kept=["HR"], skip=[], names=["normal", "high"])
+assert "pandas" not in sys.modules, "pandas was imported"
+with pa.ipc.new_stream(sys.stdout.buffer, out.schema) as writer:
+    writer.write_batch(out)
+"""
+    r = subprocess.run([sys.executable, "-c", code], input=sink.getvalue(), capture_output=True, check=False)
+    assert r.returncode == 0, r.stderr.decode()
+    out = next(iter(pa.ipc.open_stream(pa.BufferReader(r.stdout))))
+    assert out.schema.names == ["HR", "normal", "high"]
+    assert out.column("HR").equals(batch.column("HR"))
+    want = alarm.score(df, "CATECHOL")[["P(CATECHOL=NORMAL)", "P(CATECHOL=HIGH)"]].to_numpy()
+    assert out.column("normal").null_count == 0 and batch.column("HR").null_count > 50
+    np.testing.assert_array_equal(np.column_stack([out.column("normal").to_numpy(), out.column("high").to_numpy()]),
+                                  want)
