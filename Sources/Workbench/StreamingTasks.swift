@@ -185,13 +185,14 @@ extension LearningTasks {
     /// The table of `learn --target` (`TargetedLearner.FoldedTable`) from the CSV file at
     /// `path`, read twice in chunks of `chunkRows` rows (`-`: standard input, copied to a
     /// temporary file first, as `learn(csv:settings:…)` does), with memory bounded by the
-    /// distinct (row, inner fold) pairs and 4 bytes a row:
+    /// distinct (row, inner fold) pairs, and 8 bytes a row while the file is read:
     ///
     /// 1. the first pass keeps the target's code of every row (4 bytes a row), from which
     ///    each row's inner fold is dealt in place (`TargetedLearner.assignFolds`: 4 bytes
     ///    more a row for the shuffled order while it runs);
     /// 2. the second pass gathers every row with its fold into distinct pairs with counts
-    ///    (`RowPatterns`, the fold as one more column), then the folds are dropped.
+    ///    (`RowPatterns`, the fold as one more column), and notes each row's pair (4 bytes
+    ///    a row), should merging save too little; then the rows' folds and pairs are dropped.
     ///
     /// The inner folds are those of the whole table read at once, and a fold's training
     /// rows and held-out rows are its pairs weighted by their counts; where no two rows of a
