@@ -158,7 +158,8 @@ public enum Evaluation {
     /// numbers: it draws by position, not by value), and a class's `j`-th row in that order
     /// goes to fold `(s + j) mod folds`, `s` the rows of the classes before it in sorted
     /// order: the deal of the grouped rows without holding the groups. 8 bytes a row while
-    /// it runs (the cells and the order), what `learn --target` keeps of its rows.
+    /// it runs (the cells and the order); `learn --target` keeps the 4 of the cells while it
+    /// reads its file a second time.
     public static func assignStratifiedFolds(_ cells: inout [Int32], folds: Int, seed: UInt64) {
         precondition(cells.count <= Int(UInt32.max), "stratifiedFolds: more rows than UInt32 numbers")
         var order = [UInt32](unsafeUninitializedCapacity: cells.count) { buffer, count in
