@@ -195,8 +195,9 @@ extension LearningTasks {
     ///    a row), should merging save too little; then the rows' folds and pairs are dropped.
     ///
     /// The inner folds are those of the whole table read at once, and a fold's training
-    /// rows and held-out rows are its pairs weighted by their counts; where no two rows of a
-    /// fold are the same (numeric columns), the table is the rows themselves, unweighted.
+    /// rows and held-out rows are its pairs weighted by their counts; where the pairs are
+    /// more than three quarters of the rows (numeric columns), the table is the rows
+    /// themselves, unweighted, as read whole (the same figures to the bit).
     /// With bagging (which resamples the rows) the rows are read and kept (`rows(_:)`).
     /// `reading` hears the pass (1 or 2) and the rows read after each chunk.
     public static func foldedTable(csv path: String, learner: TargetedLearner, chunkRows: Int = scoreChunkRows,
