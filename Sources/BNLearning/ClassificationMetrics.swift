@@ -66,8 +66,11 @@ public struct ClassificationMetrics: Sendable, Equatable, Codable {
             for (y, p) in zip(batch, predictions) { add(y, p[...]) }
         }
 
-        /// Adds one row (the same sums as the row in a batch).
-        mutating func add(truth y: Int32, prediction p: [Double]) { add(y, p[...]) }
+        /// Adds one row (the same sums as the row in a batch), or `copies` identical rows at
+        /// once (a distinct row with its count): the counts grow by `copies`, the log loss
+        /// and Brier sums by `copies` times the row's terms (the row's own terms for one copy,
+        /// `1 · x` being `x`), the AUC's tally by one score with `copies` rows.
+        mutating func add(truth y: Int32, prediction p: [Double], copies: Int = 1) { add(y, p[...], copies: copies) }
 
         /// `add(truth:predictions:)` with the distributions laid end to end, row-major:
         /// `flat[i · states + s]` is row `i`'s probability of state `s` (the same sums).
@@ -96,22 +99,22 @@ public struct ClassificationMetrics: Sendable, Equatable, Codable {
             for c in tallies.indices { tallies[c].compact() }
         }
 
-        /// Adds one row (skipped when its truth `y` is missing).
-        private mutating func add(_ y: Int32, _ p: ArraySlice<Double>) {
+        /// Adds `copies` rows with truth `y` and prediction `p` (skipped when `y` is missing).
+        private mutating func add(_ y: Int32, _ p: ArraySlice<Double>, copies: Int = 1) {
             guard y >= 0 else { return }
-            let k = states
-            n += 1
+            let k = states, w = Double(copies)
+            n += copies
             let yi = Int(y)
             let base = p.startIndex
             let argmax = (p.indices.max { p[$0] < p[$1] } ?? base) - base
-            if argmax == yi { correct += 1 }
-            confusion[yi][argmax] += 1
-            ll -= log(min(1, max(p[base + yi], 1e-15)))
-            for j in 0..<k { let d = p[base + j] - (j == yi ? 1 : 0); brier += d * d }
+            if argmax == yi { correct += copies }
+            confusion[yi][argmax] += copies
+            ll -= w * log(min(1, max(p[base + yi], 1e-15)))
+            for j in 0..<k { let d = p[base + j] - (j == yi ? 1 : 0); brier += w * d * d }
             if k == 2 {
-                tallies[0].add(p[base + positive], positive: yi == positive)
+                tallies[0].add(p[base + positive], positive: yi == positive, count: copies)
             } else {
-                for c in 0..<k { tallies[c].add(p[base + c], positive: yi == c) }
+                for c in 0..<k { tallies[c].add(p[base + c], positive: yi == c, count: copies) }
             }
         }
 
@@ -140,8 +143,9 @@ public struct ClassificationMetrics: Sendable, Equatable, Codable {
         private struct Run { var score: Double; var positives: Int; var count: Int }
         private var runs: [Run] = [], pending: [Run] = []
 
-        mutating func add(_ score: Double, positive: Bool) {
-            pending.append(Run(score: score, positives: positive ? 1 : 0, count: 1))
+        /// Adds `count` rows with `score` (all positive or all not).
+        mutating func add(_ score: Double, positive: Bool, count: Int = 1) {
+            pending.append(Run(score: score, positives: positive ? count : 0, count: count))
             if pending.count >= max(4_096, runs.count) { compact() }
         }
 

@@ -54,10 +54,14 @@ public struct DerivedIndex: Sendable, Equatable, Codable {
     public var summary: String { derivation.text }
 
     /// The index of `data`'s numeric columns for class column `target`, or nil when no
-    /// second column pays for itself (or the target has other than two classes).
-    public static func construct(_ data: Dataset, target: Int) throws(LearningError) -> DerivedIndex? {
+    /// second column pays for itself (or the target has other than two classes). With
+    /// `weightsCountCopies` a row's weight is its number of copies (a distinct row with its
+    /// count), and it is read that many times; otherwise every row is read once.
+    public static func construct(_ data: Dataset, target: Int, weightsCountCopies: Bool = false) throws(LearningError) -> DerivedIndex? {
         guard data.states[target].count == 2 else { return nil }
-        let known = data.columns[target].indices.filter { data.columns[target][$0] >= 0 }
+        // A distinct row with w copies is listed w times: the index the rows themselves give.
+        let labelled = data.columns[target].indices.filter { data.columns[target][$0] >= 0 }
+        let known = (weightsCountCopies ? data.weights : nil).map { w in labelled.flatMap { repeatElement($0, count: Int(w[$0].rounded())) } } ?? labelled
         let n = known.count
         guard n >= 10 else { return nil }
         let y = known.map { data.columns[target][$0] }

@@ -228,8 +228,70 @@ public struct TargetedLearner: Sendable {
         return indexed
     }
 
-    /// Learns the model from `data` (raw cells: numeric columns not yet cut).
+    /// A table for `learn(_:)` with the inner fold of each of its rows: the rows themselves,
+    /// or their distinct (cells, fold) pairs weighted by their copies (what `credence learn
+    /// --target` gathers from a file in two passes, so that memory follows the distinct
+    /// pairs, not the rows). A fold's training table is the other folds' rows with their
+    /// weights, and its held-out rows are predicted once each, counted as often as their
+    /// weight says (`ClassificationMetrics.Accumulator`): every count, so every counted
+    /// table, structure and AUC, is the one the rows give; the log loss, Brier score and
+    /// discriminative fits add each distinct row's terms once, times its weight, which may
+    /// round differently from adding its copies one by one.
+    public struct FoldedTable: Sendable {
+        /// Raw cells (numeric columns not yet cut), one row a distinct (cells, fold) pair or
+        /// one row a row.
+        public var data: Dataset
+        /// `folds[r]`: the inner fold of row `r` of `data` (`assignFolds`).
+        public var folds: [Int32]
+        /// The rows and missing cells of the table the pairs came from.
+        public var rows: Int
+        public var missingCells: Int
+        /// Whether a row's weight is its number of copies (distinct pairs: whole numbers), so
+        /// that it is counted that often among the held-out rows; false: a weighted row is
+        /// held out as one row (rows with weights of their own, as given).
+        public var weightsCountCopies: Bool
+
+        /// The same rows and folds with other cells (the table cut into bins).
+        func with(_ cells: Dataset) -> FoldedTable {
+            precondition(cells.rowCount == data.rowCount)
+            var t = self
+            t.data = cells
+            return t
+        }
+
+        public init(data: Dataset, folds: [Int32], rows: Int, missingCells: Int, weightsCountCopies: Bool) {
+            precondition(folds.count == data.rowCount, "FoldedTable: one fold a row")
+            (self.data, self.folds, self.rows, self.missingCells) = (data, folds, rows, missingCells)
+            self.weightsCountCopies = weightsCountCopies
+        }
+    }
+
+    /// The inner folds of a table of `rows` rows.
+    func foldCount(rows: Int) -> Int { max(2, min(innerFolds, rows)) }
+
+    /// Turns the classes of a table's rows (the target's codes, in row order) into their
+    /// inner folds, in place: stratified, seeded by `seed` (`Evaluation.stratifiedFolds`).
+    public func assignFolds(_ classes: inout [Int32]) {
+        Evaluation.assignStratifiedFolds(&classes, folds: foldCount(rows: classes.count), seed: seed)
+    }
+
+    /// Learns the model from `data` (raw cells: numeric columns not yet cut), its rows
+    /// dealt to the inner folds here.
     public func learn(_ data: Dataset) throws -> (BayesianNetwork, Report) {
+        try learn(folded(data))
+    }
+
+    /// `data`'s rows with their inner folds (`assignFolds` of the target's column; every row
+    /// in fold 0 when there is no such column, which `learn` refuses).
+    public func folded(_ data: Dataset) -> FoldedTable {
+        var folds = data.column(named: target).map { data.columns[$0] } ?? [Int32](repeating: 0, count: data.rowCount)
+        assignFolds(&folds)
+        return FoldedTable(data: data, folds: folds, rows: data.rowCount, missingCells: data.missingCount, weightsCountCopies: false)
+    }
+
+    /// Learns the model from `table`, whose rows carry their inner folds.
+    public func learn(_ table: FoldedTable) throws -> (BayesianNetwork, Report) {
+        let data = table.data
         guard let c = data.column(named: target) else {
             let hint = NameSuggestion.closest(to: target, in: data.names).map { " (did you mean \(Quote.name($0))?)" } ?? ""
             throw LearningError.invalidOption("the target \(Quote.name(target)) is not a column\(hint); the columns are \(data.names.joined(separator: ", "))")
@@ -261,6 +323,9 @@ public struct TargetedLearner: Sendable {
         }
         guard !fewValuedBinnings.isEmpty else {
             throw LearningError.invalidOption("give at least one binning of the few-valued numeric columns")
+        }
+        guard bagging == 0 || table.rows == data.rowCount else {
+            throw LearningError.invalidOption("bagging resamples the rows: give them one by one, not as distinct rows with counts")
         }
         guard data.columns[c].contains(where: { $0 >= 0 }) else {
             throw LearningError.invalidOption("every cell of the target \(Quote.name(target)) is empty")
@@ -294,7 +359,8 @@ public struct TargetedLearner: Sendable {
                 tried = tried.filter { leaders.contains($0.0.description + "/" + $0.1.rawValue) }
             }
             binned.append((binning.rawValue, false, cut, columns, skeleton))
-            candidates += try innerCrossValidation(cut, skeleton: skeleton, target: c, designs: tried, bins: binning.rawValue)
+            candidates += try innerCrossValidation(table.with(cut), skeleton: skeleton, target: c, designs: tried,
+                                                   bins: binning.rawValue)
         }
         // dnb once more on fine equal-frequency bins under the ordered penalty, with the
         // few-valued columns binned as in dnb's best fit above.
@@ -309,13 +375,13 @@ public struct TargetedLearner: Sendable {
             if !binned.contains(where: { $0.data.columns == cut.columns }) {
                 let bins = "\(binning.rawValue)+equal-frequency:\(q)"
                 binned.append((bins, true, cut, columns, skeleton))
-                candidates += try innerCrossValidation(cut, skeleton: skeleton, target: c,
+                candidates += try innerCrossValidation(table.with(cut), skeleton: skeleton, target: c,
                                                        designs: [(.discriminativeNaiveBayes, .all)], bins: bins, ordered: true)
             }
         }
         // The leading designs once more with the derived index, each under its best binning.
         var derived: DerivedIndex? = nil
-        if derivedIndexing == .auto, derivedLeaders > 0, plan.automatic == .mdl, let index = try DerivedIndex.construct(data, target: c) {
+        if derivedIndexing == .auto, derivedLeaders > 0, plan.automatic == .mdl, let index = try DerivedIndex.construct(data, target: c, weightsCountCopies: table.weightsCountCopies) {
             derived = index
             let indexed = try index.adding(to: data)
             var best: [String: Candidate] = [:]
@@ -333,7 +399,7 @@ public struct TargetedLearner: Sendable {
                 let (cut, columns, skeleton) = try binnedTable(fewValuedPlan(binning), of: indexed)
                 let bins = binning.rawValue + "+derived"
                 binned.append((bins, false, cut, columns, skeleton))
-                candidates += try innerCrossValidation(cut, skeleton: skeleton, target: c, designs: tried, bins: bins)
+                candidates += try innerCrossValidation(table.with(cut), skeleton: skeleton, target: c, designs: tried, bins: bins)
             }
         }
         // The best count-fitted design once more with discriminative tables.
@@ -341,12 +407,12 @@ public struct TargetedLearner: Sendable {
         // row: its coefficients were fitted on every row the inner folds score, so the inner
         // cross-validation alone is optimistic about it (on wa_churn and credit_data designs
         // with an index came out 0.0001-0.0008 ahead, and lost on the outer folds).
-        let margin = derived.map { Double($0.terms.count) / 2 * log(Double(data.rowCount)) / Double(data.rowCount) } ?? 0
+        let margin = derived.map { Double($0.terms.count) / 2 * log(Double(table.rows)) / Double(table.rows) } ?? 0
         if parameterLearnings.contains(.discriminative), bagging == 0,
            let lead = Self.preferred(candidates.filter({ ClassifierStructure(name: $0.structure)?.isCountFitted ?? false }),
                                      derivedMargin: margin, tolerance: 0),
-           let table = binned.first(where: { $0.bins == lead.bins }) {
-            candidates += try innerCrossValidationDiscriminative(table.data, skeleton: table.skeleton, target: c, lead: lead)
+           let cut = binned.first(where: { $0.bins == lead.bins }) {
+            candidates += try innerCrossValidationDiscriminative(table.with(cut.data), skeleton: cut.skeleton, target: c, lead: lead)
         }
         let eligible = candidates.filter { parameterLearnings.contains(ParameterLearning(rawValue: $0.parameters)!) }
         guard let chosen = Self.preferred(eligible, derivedMargin: margin, tolerance: 1e-12) else {
@@ -376,7 +442,7 @@ public struct TargetedLearner: Sendable {
         }
         var edges: [[String]] = []
         for v in 0..<net.count { for p in net.parents(of: v) { edges.append([net.variables[p].name, net.variables[v].name]) } }
-        return (net, Report(target: target, rows: data.rowCount, missingCells: data.missingCount, innerFolds: innerFolds,
+        return (net, Report(target: target, rows: table.rows, missingCells: table.missingCells, innerFolds: innerFolds,
                             discretized: columns, candidates: candidates, chosen: chosen, edges: edges, em: em, bagging: bagged, derived: derived,
                             derivedMargin: derived == nil ? nil : margin))
     }
@@ -405,7 +471,7 @@ public struct TargetedLearner: Sendable {
     /// tables fitted discriminatively, for every penalty in `discriminativePenalties`, over the
     /// same stratified inner folds as `innerCrossValidation`: in each fold the graph is learned
     /// and counted on the other folds, then refitted for `P(T | row)` from those counts.
-    func innerCrossValidationDiscriminative(_ data: Dataset, skeleton: BayesianNetwork, target c: Int,
+    func innerCrossValidationDiscriminative(_ data: FoldedTable, skeleton: BayesianNetwork, target c: Int,
                                             lead: Candidate) throws -> [Candidate] {
         guard let structure = ClassifierStructure(name: lead.structure), let selection = FeatureSelection(rawValue: lead.features)
         else { return [] }
@@ -423,24 +489,26 @@ public struct TargetedLearner: Sendable {
         }
     }
 
-    /// The held-out figures of the networks `fits` returns for each stratified inner fold's
+    /// The held-out figures of the networks `fits` returns for each inner fold's (`folds`)
     /// training rows (one accumulator per network, in the order `fits` gives them), pooled
     /// over the folds in fold order; nil when `fits` returns nil for a fold. The folds run on
     /// separate threads, and each fold's held-out rows go straight into the accumulators, one
     /// network's predictions at a time, so memory follows the distinct predictions (the
     /// AUC's `ScoreTally`), not rows × networks. A fold's accumulators are merged into the
     /// pool as soon as the folds before it are (`FoldPool`), not kept until the last fold
-    /// ends: at most the pool and the folds still waiting for an earlier one are held.
-    func pooledInnerFolds(_ data: Dataset, skeleton: BayesianNetwork, target c: Int,
+    /// ends: at most the pool and the folds still waiting for an earlier one are held. A row
+    /// of `data` weighing `w` (a distinct row with its copies) trains with its weight and is
+    /// predicted once, counted `w` times.
+    func pooledInnerFolds(_ folded: FoldedTable, skeleton: BayesianNetwork, target c: Int,
                           fits: @Sendable (DataBinding) throws -> [BayesianNetwork]?) throws -> [ClassificationMetrics.Accumulator]? {
-        let k = max(2, min(innerFolds, data.rowCount))
-        let fold = Evaluation.stratifiedFolds(classes: data.columns[c], folds: k, seed: seed)
+        let fold = folded.folds, copies = folded.weightsCountCopies ? folded.data.weights : nil
+        let k = max(2, Int(fold.max() ?? 0) + 1)     // every fold has a row (`foldCount`)
         let classes = skeleton.variables[c].cardinality, target = self.target
         // The folds' training tables need no file row numbers (nothing in a fold names a row
         // of the file), so none are copied for them. The held-out rows are not copied: they
         // are predicted from the table every fold shares (its columns under the skeleton's
         // states, the table's own when they are the same).
-        let table = { var t = data; t.source = nil; return t }()
+        let table = { var t = folded.data; t.source = nil; return t }()
         let shared = try DataBinding(network: skeleton, data: table)
         let pool = FoldPool()
         DispatchQueue.concurrentPerform(iterations: k) { f in
@@ -454,7 +522,8 @@ public struct TargetedLearner: Sendable {
                     let codes = net.variables.map { v in skeleton.index(of: v.name).flatMap { shared.codes[$0] } }
                     var i = 0
                     try Evaluation.predict(net, target: try net.require(target), codes: codes, rows: testRows) { _, p in
-                        sums.add(truth: table.columns[c][testRows[i]], prediction: p)
+                        let row = testRows[i]
+                        sums.add(truth: table.columns[c][row], prediction: p, copies: copies.map { Int($0[row]) } ?? 1)
                         i += 1
                     }
                     sums.compact()
@@ -521,7 +590,7 @@ public struct TargetedLearner: Sendable {
     /// `data` (cut as `bins` says; `ordered` for dnb's ordered penalty). The
     /// folds run on separate threads; within a fold each design's graph is learned once and
     /// its counts fitted with every prior.
-    func innerCrossValidation(_ data: Dataset, skeleton: BayesianNetwork, target c: Int,
+    func innerCrossValidation(_ data: FoldedTable, skeleton: BayesianNetwork, target c: Int,
                               designs: [(ClassifierStructure, FeatureSelection)], bins: String,
                               ordered: Bool = false) throws -> [Candidate] {
         let priors = self.priors, maxParents = self.maxParents, seed = self.seed

@@ -116,16 +116,15 @@ extension LearningTasks {
                              standardInput: Int32 = 0,
                              reading: ((_ pass: Int, _ rows: Int) -> Void)? = nil,
                              progress: (@Sendable (StructuralEM.Progress) -> Void)? = nil) throws -> (BayesianNetwork, LearnReport) {
-        let spooled: Int32? = path == "-" ? try spool(standardInput) : nil
-        defer { if let spooled { close(spooled) } }
-        /// A reader of the table from its first byte.
-        func reader() throws -> CSVChunkReader {
-            guard let spooled else { return try CSVChunkReader(path: path, network: nil, chunkRows: chunkRows) }
-            guard lseek(spooled, 0, SEEK_SET) == 0 else {
-                throw WorkbenchError.io(path: "<stdin>", reason: "cannot rewind its temporary copy: \(String(cString: strerror(errno)))")
-            }
-            return try CSVChunkReader(descriptor: spooled, file: "<stdin>", network: nil, chunkRows: chunkRows)
+        try rereading(path, standardInput: standardInput, chunkRows: chunkRows) { reader in
+            try learn(reader, path: path, settings: settings, reading: reading, progress: progress)
         }
+    }
+
+    /// `learn(csv:settings:…)` with `reader` giving a reader of the table from its first byte.
+    private static func learn(_ reader: () throws -> CSVChunkReader, path: String, settings: LearnSettings,
+                              reading: ((_ pass: Int, _ rows: Int) -> Void)?,
+                              progress: (@Sendable (StructuralEM.Progress) -> Void)?) throws -> (BayesianNetwork, LearnReport) {
         let plan = settings.discretization ?? DatasetDiscretization(automatic: nil)
         let first = try reader()
         var weights = plan.columnWeights(names: first.schema.names)
@@ -143,10 +142,7 @@ extension LearningTasks {
         // The second pass: the same reader, so the same codes, now final.
         let second = try reader()
         var patterns = RowPatterns(names: weights.names, states: states)
-        /// The file is not what the first pass read (it was rewritten meanwhile).
-        func changed() -> WorkbenchError {
-            WorkbenchError.usage("\(Quote.name(path)) changed while it was read: read it again from a file that stays put")
-        }
+        let changed = { changedWhileRead(path) }
         while var chunk = try second.next() {
             // Codes are numbered by first appearance, so the same file gives every chunk a
             // prefix of the first pass's states; anything else would recode with other meanings.
@@ -164,6 +160,108 @@ extension LearningTasks {
 }
 
 extension LearningTasks {
+    /// `body` given a maker of readers of the CSV file at `path` from its first byte, each
+    /// call a new pass. `path` `-` reads `standardInput` (a pipe, which cannot be read twice):
+    /// it is first copied to a temporary file (`spool`), which every pass reads and which is
+    /// gone when `body` returns; diagnostics name `<stdin>`.
+    static func rereading<T>(_ path: String, standardInput: Int32, chunkRows: Int,
+                             _ body: (() throws -> CSVChunkReader) throws -> T) throws -> T {
+        let spooled: Int32? = path == "-" ? try spool(standardInput) : nil
+        defer { if let spooled { close(spooled) } }
+        return try body {
+            guard let spooled else { return try CSVChunkReader(path: path, network: nil, chunkRows: chunkRows) }
+            guard lseek(spooled, 0, SEEK_SET) == 0 else {
+                throw WorkbenchError.io(path: "<stdin>", reason: "cannot rewind its temporary copy: \(String(cString: strerror(errno)))")
+            }
+            return try CSVChunkReader(descriptor: spooled, file: "<stdin>", network: nil, chunkRows: chunkRows)
+        }
+    }
+
+    /// The error for a file that is not what an earlier pass read (rewritten meanwhile).
+    static func changedWhileRead(_ path: String) -> WorkbenchError {
+        WorkbenchError.usage("\(Quote.name(path)) changed while it was read: read it again from a file that stays put")
+    }
+
+    /// The table of `learn --target` (`TargetedLearner.FoldedTable`) from the CSV file at
+    /// `path`, read twice in chunks of `chunkRows` rows (`-`: standard input, copied to a
+    /// temporary file first, as `learn(csv:settings:…)` does), with memory bounded by the
+    /// distinct (row, inner fold) pairs, and 8 bytes a row while the file is read:
+    ///
+    /// 1. the first pass keeps the target's code of every row (4 bytes a row), from which
+    ///    each row's inner fold is dealt in place (`TargetedLearner.assignFolds`: 4 bytes
+    ///    more a row for the shuffled order while it runs);
+    /// 2. the second pass gathers every row with its fold into distinct pairs with counts
+    ///    (`RowPatterns`, the fold as one more column), and notes each row's pair (4 bytes
+    ///    a row), should merging save too little; then the rows' folds and pairs are dropped.
+    ///
+    /// The inner folds are those of the whole table read at once, and a fold's training
+    /// rows and held-out rows are its pairs weighted by their counts; where the pairs are
+    /// more than three quarters of the rows (numeric columns), the table is the rows
+    /// themselves, unweighted, as read whole (the same figures to the bit).
+    /// With bagging (which resamples the rows) the rows are read and kept (`rows(_:)`).
+    /// `reading` hears the pass (1 or 2) and the rows read after each chunk.
+    public static func foldedTable(csv path: String, learner: TargetedLearner, chunkRows: Int = scoreChunkRows,
+                                   standardInput: Int32 = 0,
+                                   reading: ((_ pass: Int, _ rows: Int) -> Void)? = nil) throws -> TargetedLearner.FoldedTable {
+        try rereading(path, standardInput: standardInput, chunkRows: chunkRows) { reader in
+            let first = try reader()
+            guard learner.bagging == 0 else { return learner.folded(try rows(first) { reading?(1, $0) }) }
+            let t = first.schema.column(named: learner.target)
+            var folds: [Int32] = [], missing = 0, states = first.schema.states
+            while let chunk = try first.next() {
+                if let t { folds += chunk.columns[t] }
+                missing += chunk.missingCount
+                states = chunk.states
+                reading?(1, first.rowsRead)
+            }
+            let rowCount = first.rowsRead
+            if rowCount == 0 { try DataRequirement.requireRows(first.schema, operation: "learn from") }
+            // No target column: `learn` names the columns and refuses.
+            guard t != nil else {
+                return TargetedLearner.FoldedTable(data: first.schema, folds: [], rows: rowCount, missingCells: missing,
+                                                   weightsCountCopies: true)
+            }
+            learner.assignFolds(&folds)
+            let foldStates = (0...Int(folds.max() ?? 0)).map(String.init)
+            let second = try reader()
+            var pairs = RowPatterns(names: first.schema.names + [""], states: states + [foldStates])
+            var pairOfRow: [Int32] = []     // each row's pair, should merging not pay
+            pairOfRow.reserveCapacity(rowCount)
+            while var chunk = try second.next() {
+                // Codes are numbered by first appearance, so the same file gives every chunk a
+                // prefix of the first pass's states; anything else would recode with other meanings.
+                guard second.rowsRead <= rowCount, zip(chunk.states, states).allSatisfy({ $1.starts(with: $0) }) else {
+                    throw changedWhileRead(path)
+                }
+                chunk.names.append("")
+                chunk.states = pairs.states
+                chunk.columns.append(Array(folds[(second.rowsRead - chunk.rowCount)..<second.rowsRead]))
+                pairOfRow += pairs.add(chunk)
+                reading?(2, second.rowsRead)
+            }
+            guard pairs.rowCount == rowCount, pairs.missingCells == missing else { throw changedWhileRead(path) }
+            var data = pairs.dataset
+            var pairFolds = data.columns.removeLast()
+            data.names.removeLast()
+            data.states.removeLast()
+            data.source = DataSource(file: second.file, ignoredColumns: second.schema.source?.ignoredColumns ?? [],
+                                     rowNumbers: pairs.firstRows)
+            // Merging that saves less than a quarter of the rows (numeric columns) is not worth
+            // the rounding of weighted sums: the rows themselves, as `DataBinding.deduplicated`.
+            if pairs.patternCount * 4 >= rowCount * 3 {
+                pairFolds = folds
+                for j in data.columns.indices {
+                    let column = data.columns[j]
+                    data.columns[j] = pairOfRow.map { column[Int($0)] }
+                }
+                data.weights = nil
+                data.source = DataSource(file: second.file, ignoredColumns: second.schema.source?.ignoredColumns ?? [])
+            }
+            return TargetedLearner.FoldedTable(data: data, folds: pairFolds, rows: rowCount, missingCells: missing,
+                                               weightsCountCopies: true)
+        }
+    }
+
     /// Copies everything `descriptor` yields (standard input, a pipe) to a new temporary file
     /// in `NSTemporaryDirectory()`, unlinked at once so that it vanishes when closed, and
     /// returns that file's descriptor (the caller closes it). Reads and writes 1 MiB at a

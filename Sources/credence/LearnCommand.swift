@@ -9,7 +9,7 @@ struct LearnCommand: ParsableCommand {
         discussion: """
             Numeric columns with many distinct values are cut into intervals first (by default 4 equal-frequency bins, never splitting a run of equal values; see --discretize); numeric columns with few values keep one state per value. Every cut column is printed with its bins and their counts. The cut points are stored with the learned model (.bn), so fit, score and evaluate cut new data the same way, values never seen included.
             Data with missing cells are learned by structural EM (Friedman 1997): a first search on the available cases (each family's complete rows), then rounds of completing the gaps by the current model (a Gibbs chain seeded by --seed) and searching again from the current structure (the first round with 10 random restarts), until the structure repeats or after 2 rounds; the report's completionRounds counts them.
-            The data is read in two streaming passes, in chunks (the states and the bins, then the rows cut and merged into distinct rows with counts), so memory grows with the distinct rows, not with the table; the model is the one the whole table in memory gives. DATA - reads standard input, copied first to a temporary file (deleted at once) that both passes read. With missing cells too: structural EM's Gibbs chain moves each distinct row's copies together, splitting them only by the states they draw. With --target the rows are kept as codes (4 bytes a cell; the inner cross-validation folds split the rows), read in chunks from the file or standard input.
+            The data is read in two streaming passes, in chunks (the states and the bins, then the rows cut and merged into distinct rows with counts), so memory grows with the distinct rows, not with the table; the model is the one the whole table in memory gives. DATA - reads standard input, copied first to a temporary file (deleted at once) that both passes read. With missing cells too: structural EM's Gibbs chain moves each distinct row's copies together, splitting them only by the states they draw. With --target too: the first pass deals every row to an inner cross-validation fold, the second merges the rows into distinct (row, fold) pairs with counts (8 bytes a row while it reads: each row's fold and pair; none once the pairs are laid out); with --bagging, which resamples the rows, they are kept as codes (4 bytes a cell).
             Example: credence learn asia.csv --score bic --max-parents 3 --require smoke->lung --output asia-learned.bn
             """
     )
@@ -99,12 +99,12 @@ struct LearnCommand: ParsableCommand {
             throw ValidationError("--discretize-target \(d) differs from --target \(target): with --target, numeric columns are cut against the target")
         }
         let learner = try classifier.learner(target: target, binning: binning, maxParents: maxParents, seed: seed)
-        // Read in chunks into codes (4 bytes a cell; the text is never held whole), from a
-        // file or from standard input: the inner folds split the rows, so the rows are kept.
-        let dataset = try LearningTasks.rows(csv: data)
+        // Read twice in chunks, the rows gathered into distinct (row, inner fold) pairs with
+        // counts (with --bagging, which resamples rows, the rows kept as codes).
+        let table = try LearningTasks.foldedTable(csv: data, learner: learner)
         let read = LearningTasks.Timings.since(t0)
         let t1 = DispatchTime.now().uptimeNanoseconds
-        let (net, report) = try LearningTasks.learn(dataset, with: learner)
+        let (net, report) = try learner.learn(table)
         let seconds = LearningTasks.Timings(read: read, learn: LearningTasks.Timings.since(t1))
         var comparison: LearningTasks.StructureComparison?
         if let path = compare { comparison = try LearningTasks.compare(net, with: try ModelIO.load(path: path)) }

@@ -27,6 +27,25 @@ struct ClassificationMetricsTests {
         #expect(whole.confusion == [[1, 1, 0], [2, 1, 0], [0, 0, 2]])
     }
 
+    /// A row added with `copies` (a distinct row with its count, as `learn --target`'s inner
+    /// folds hold them) counts as that many rows: the counts, confusion and AUC exactly, the
+    /// log loss and Brier up to rounding; one copy is the row's own bits.
+    @Test func copiesCountAsThatManyRows() {
+        let copies = [3, 1, 2, 5, 1, 4, 2, 1]
+        var repeated = ClassificationMetrics.Accumulator(states: 3), counted = ClassificationMetrics.Accumulator(states: 3)
+        for (i, y) in truth.enumerated() {
+            for _ in 0..<copies[i] { repeated.add(truth: y, prediction: predictions[i]) }
+            counted.add(truth: y, prediction: predictions[i], copies: copies[i])
+        }
+        let a = repeated.metrics, b = counted.metrics
+        #expect(a.rows == 14 && b.rows == 14)     // 19 copies, 5 of them of the row without a truth
+        #expect(a.accuracy == b.accuracy && a.confusion == b.confusion && a.auc == b.auc)
+        #expect(abs(a.logLoss - b.logLoss) < 1e-15 && abs(a.brier - b.brier) < 1e-15)
+        var once = ClassificationMetrics.Accumulator(states: 3)
+        for (y, p) in zip(truth, predictions) { once.add(truth: y, prediction: p, copies: 1) }
+        #expect(once.metrics == ClassificationMetrics(truth: truth, predictions: predictions))
+    }
+
     @Test func twoStatesFlat() {
         let y: [Int32] = [1, 0, 1, 0]
         let p: [[Double]] = [[0.2, 0.8], [0.6, 0.4], [0.5, 0.5], [0.9, 0.1]]

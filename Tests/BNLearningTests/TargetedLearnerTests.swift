@@ -460,6 +460,54 @@ struct TargetedLearnerTests {
         #expect(abs(p[0][0] - joint[0] / (joint[0] + joint[1])) < 1e-12)
     }
 
+    /// The fold deal in place (`Evaluation.assignStratifiedFolds`, what `learn --target` keeps
+    /// of its rows) is the definition: rows shuffled with the seed, grouped by class (a missing
+    /// class a group of its own) in sorted order, dealt to the folds in turn.
+    @Test func foldsDealtInPlaceAreTheGroupedDeal() {
+        var rng = SplitMix64(seed: 5)
+        for (rows, classes, folds) in [(1_000, 3, 5), (37, 2, 10), (500, 7, 2)] {
+            let y = (0..<rows).map { _ in Int32(rng.next() % UInt64(classes + 1)) - 1 }
+            for seed: UInt64 in [1, 99] {
+                var order = Array(y.indices)
+                var shuffler = SplitMix64(seed: seed)
+                order.shuffle(using: &shuffler)
+                let groups = Dictionary(grouping: order) { y[$0] }
+                var expected = [Int](repeating: -1, count: rows), next = 0
+                for c in groups.keys.sorted() { for i in groups[c]! { expected[i] = next % folds; next += 1 } }
+                #expect(Evaluation.stratifiedFolds(classes: y, folds: folds, seed: seed) == expected)
+            }
+        }
+    }
+
+    /// `learn` on a table's distinct (row, fold) pairs weighted by their copies, as `credence
+    /// learn --target` reads a file: counted families give the same counts, so the same
+    /// candidates (log loss and Brier up to rounding), the same choice and model.
+    @Test func distinctPairsWithCountsLearnAsTheRows() throws {
+        let data = ForwardSampler(try truth()).sample(rows: 1_500, seed: 4)
+        let learner = TargetedLearner(target: "C", structures: [.naiveBayes, .tan, .kdb(1)], priors: [1, 20], innerFolds: 4)
+        var generative = learner
+        generative.parameterLearnings = [.generative]
+        let rows = generative.folded(data)
+        var index: [[Int32]: Int] = [:], firsts: [Int] = [], counts: [Double] = []
+        for r in 0..<data.rowCount {
+            let key = data.columns.map { $0[r] } + [rows.folds[r]]
+            if let p = index[key] { counts[p] += 1 } else { index[key] = firsts.count; firsts.append(r); counts.append(1) }
+        }
+        #expect(firsts.count < data.rowCount / 2)
+        var pairs = data.rows(firsts)
+        pairs.weights = counts
+        let merged = TargetedLearner.FoldedTable(data: pairs, folds: firsts.map { rows.folds[$0] }, rows: data.rowCount,
+                                                 missingCells: data.missingCount, weightsCountCopies: true)
+        let (a, ra) = try generative.learn(rows), (b, rb) = try generative.learn(merged)
+        #expect(ra.rows == rb.rows && ra.chosen.structure == rb.chosen.structure && ra.chosen.prior == rb.chosen.prior)
+        #expect(ra.candidates.count == rb.candidates.count && ra.candidates.count == 12)
+        for (x, y) in zip(ra.candidates, rb.candidates) {
+            #expect(x.auc == y.auc && x.accuracy == y.accuracy)
+            #expect(abs(x.logLoss - y.logLoss) < 1e-13 && abs(x.brier - y.brier) < 1e-13)
+        }
+        #expect(a == b)
+    }
+
     @Test func nestedCrossValidationMatchesAHandSplitFold() throws {
         let data = ForwardSampler(try truth()).sample(rows: 900, seed: 8)
         let learner = TargetedLearner(target: "C", structures: [.naiveBayes, .kdb(1)], priors: [1, 5], innerFolds: 3)

@@ -3,6 +3,7 @@ import Glibc
 import Testing
 import BNCore
 import BNFormats
+import BNInference
 import BNLearning
 @testable import Workbench
 
@@ -371,6 +372,50 @@ struct StreamingLearnTests {
         #expect(try LearningTasks.rows(csv: odd).states[0] == ["basic", "pro", "late"])
     }
 
+    /// `learn --target`'s table read in two passes (`foldedTable`): a sampled table of few
+    /// columns (many copies of each row) becomes its distinct (row, fold) pairs, whose
+    /// counts add up to the rows and whose folds are the rows' own; the learner's choice
+    /// and counted model are those of the rows. A table whose rows are nearly all distinct
+    /// (mlc_churn) is its rows, unweighted, with their folds: the same model and report.
+    @Test func targetedLearnReadsDistinctPairsWithTheRowsFolds() throws {
+        let path = NSTemporaryDirectory() + "credence-pairs-\(UUID().uuidString).csv"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let sampled = ForwardSampler(try ModelIO.load(path: sharedRoot + "/networks/asia.bif")).sample(rows: 3_000, seed: 6)
+        try CSVWriter.write(sampled, to: path)
+        var learner = TargetedLearner(target: "dysp", structures: [.naiveBayes, .tan], priors: [1, 10], innerFolds: 3)
+        learner.parameterLearnings = [.generative]
+        let rows = try LearningTasks.rows(csv: path)
+        let byRow = learner.folded(rows)
+        for chunkRows in [250, 65_536] {
+            let pairs = try LearningTasks.foldedTable(csv: path, learner: learner, chunkRows: chunkRows)
+            #expect(pairs.rows == 3_000 && pairs.data.rowCount < 3_000 / 4 && pairs.weightsCountCopies)
+            #expect(pairs.data.weights?.reduce(0, +) == 3_000)
+            var perPair: [[Int32]: Double] = [:]
+            for r in 0..<rows.rowCount { perPair[rows.columns.map { $0[r] } + [byRow.folds[r]], default: 0] += 1 }
+            for p in 0..<pairs.data.rowCount {
+                #expect(perPair[pairs.data.columns.map { $0[p] } + [pairs.folds[p]]] == pairs.data.weights?[p])
+            }
+            let (a, ra) = try learner.learn(byRow), (b, rb) = try learner.learn(pairs)
+            #expect(a == b && ra.chosen.structure == rb.chosen.structure && ra.rows == rb.rows)
+            #expect(zip(ra.candidates, rb.candidates).allSatisfy { $0.auc == $1.auc && abs($0.logLoss - $1.logLoss) < 1e-13 })
+        }
+        let mlc = Self.root + "/datasets/mlc_churn.csv"
+        let numeric = TargetedLearner(target: "churn", structures: [.naiveBayes], priors: [5], innerFolds: 3)
+        let whole = numeric.folded(try LearningTasks.rows(csv: mlc))
+        let read = try LearningTasks.foldedTable(csv: mlc, learner: numeric, chunkRows: 700)
+        #expect(read.data == whole.data && read.folds == whole.folds && read.data.weights == nil)
+        let (x, rx) = try numeric.learn(whole), (y, ry) = try numeric.learn(read)
+        #expect(try ModelIO.text(x, format: .bn) == ModelIO.text(y, format: .bn))
+        #expect(rx.candidates == ry.candidates && rx.rows == ry.rows && rx.rows > 3_000)
+        // No rows, no target: the errors of the table read whole.
+        try "dysp,smoke\n".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect { try LearningTasks.foldedTable(csv: path, learner: learner) } throws: { "\($0)".contains("no data rows") }
+        try "a,smoke\nx,y\n".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect { try learner.learn(try LearningTasks.foldedTable(csv: path, learner: learner)) } throws: {
+            "\($0)".contains("the target 'dysp' is not a column")
+        }
+    }
+
     /// A file rewritten between the two passes with the same row count and the same number
     /// of states per column (rows reordered, a cell emptied) would recode every row with
     /// other meanings, or send a table with gaps down the complete-data path: both are a
@@ -385,6 +430,15 @@ struct StreamingLearnTests {
             _ = try LearningTasks.learn(csv: path, settings: settings())
             #expect {
                 try LearningTasks.learn(csv: path, settings: settings(), chunkRows: 100, reading: { pass, _ in
+                    if pass == 1 { try? after.write(toFile: path, atomically: true, encoding: .utf8) }
+                })
+            } throws: { "\($0)".contains("changed while it was read") }
+            // learn --target's two passes too.
+            try before.write(toFile: path, atomically: true, encoding: .utf8)
+            let learner = TargetedLearner(target: "a", structures: [.naiveBayes], priors: [1], innerFolds: 2)
+            _ = try LearningTasks.foldedTable(csv: path, learner: learner)
+            #expect {
+                try LearningTasks.foldedTable(csv: path, learner: learner, chunkRows: 100, reading: { pass, _ in
                     if pass == 1 { try? after.write(toFile: path, atomically: true, encoding: .utf8) }
                 })
             } throws: { "\($0)".contains("changed while it was read") }
