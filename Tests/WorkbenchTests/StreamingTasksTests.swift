@@ -372,6 +372,27 @@ struct StreamingLearnTests {
         #expect(try LearningTasks.rows(csv: odd).states[0] == ["basic", "pro", "late"])
     }
 
+    /// `learn --target -`: standard input (a pipe) is spooled once and read by both passes,
+    /// so it gives the pairs, counts and folds of the same table in a file; a bad row names
+    /// `<stdin>` and its line.
+    @Test func targetedLearnFromStandardInputReadsTheFilesPairs() throws {
+        let path = Self.root + "/datasets/telecom_retention.csv"
+        let learner = TargetedLearner(target: "Retained", structures: [.naiveBayes], priors: [5], innerFolds: 3)
+        let input = pipe(Array(try Data(contentsOf: URL(fileURLWithPath: path))))
+        defer { close(input) }
+        let piped = try LearningTasks.foldedTable(csv: "-", learner: learner, chunkRows: 700, standardInput: input)
+        let file = try LearningTasks.foldedTable(csv: path, learner: learner, chunkRows: 700)
+        #expect(piped.data.names == file.data.names && piped.data.states == file.data.states)
+        #expect(piped.data.columns == file.data.columns && piped.data.weights == file.data.weights)
+        #expect(piped.folds == file.folds && piped.rows == file.rows && piped.missingCells == file.missingCells)
+        #expect(file.rows > 1_000 && Set(file.folds) == [0, 1, 2])
+        let bad = pipe(Array("a,Retained\n1,yes\n2,no\n1,no,3\n".utf8))
+        defer { close(bad) }
+        #expect { try LearningTasks.foldedTable(csv: "-", learner: learner, chunkRows: 1, standardInput: bad) } throws: {
+            "\($0)".contains("<stdin>:4")
+        }
+    }
+
     /// `learn --target`'s table read in two passes (`foldedTable`): a sampled table of few
     /// columns (many copies of each row) becomes its distinct (row, fold) pairs, whose
     /// counts add up to the rows and whose folds are the rows' own; the learner's choice
