@@ -28,7 +28,7 @@ listed=(
 mine=$( { printf '%s\n' "${listed[@]}"; git log --no-merges --format=%h -i --grep='issue 14' "$base..$rev"; } \
         | xargs -n1 git rev-parse --short=7 | sort -u)
 net() {   # net REV...: added - removed .swift lines per module, one "module n" line each
-    for h in "$@"; do git show --numstat --format= "$h" -- 'Sources/*.swift'; done |
+    for h in "$@"; do git show --numstat --no-renames --format= "$h" -- 'Sources/*.swift'; done |
         awk '$3 ~ /\.swift$/ { split($3, p, "/"); s[p[2]] += $1 - $2 } END { for (m in s) print m, s[m] }'
 }
 all=$(git log --no-merges --format=%h --abbrev=7 "$base..$rev")

@@ -48,9 +48,16 @@ public struct DataBinding: Sendable {
     /// quarter of the rows.
     public func deduplicated() -> DataBinding {
         let (firstRow, merged) = distinctRows()
-        guard merged.count * 4 < rowCount * 3 else { return self }
+        guard Self.mergingPays(distinct: merged.count, rows: rowCount) else { return self }
         let newCodes = codes.map { c in c.map { col in firstRow.map { col[$0] } } }
         return DataBinding(codes: newCodes, rowCount: merged.count, weights: merged)
+    }
+
+    /// Whether merging `rows` rows into `distinct` distinct ones with weights pays: it must
+    /// save at least a quarter of the rows. Below that (tables with numeric columns) the
+    /// weighted sums' rounding is not worth the few rows saved, and the rows stay.
+    public static func mergingPays(distinct: Int, rows: Int) -> Bool {
+        distinct * 4 < rows * 3
     }
 
     /// The distinct rows over the bound columns, in order of first appearance: the index of

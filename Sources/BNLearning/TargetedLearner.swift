@@ -281,8 +281,8 @@ public struct TargetedLearner: Sendable {
         try learn(folded(data))
     }
 
-    /// `data`'s rows with their inner folds (`assignFolds` of the target's column; every row
-    /// in fold 0 when there is no such column, which `learn` refuses).
+    /// `data`'s rows with their inner folds (`assignFolds` of the target's column; without
+    /// such a column, which `learn` refuses, the rows are dealt as one class).
     public func folded(_ data: Dataset) -> FoldedTable {
         var folds = data.column(named: target).map { data.columns[$0] } ?? [Int32](repeating: 0, count: data.rowCount)
         assignFolds(&folds)

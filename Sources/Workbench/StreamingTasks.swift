@@ -205,7 +205,11 @@ extension LearningTasks {
                                    reading: ((_ pass: Int, _ rows: Int) -> Void)? = nil) throws -> TargetedLearner.FoldedTable {
         try rereading(path, standardInput: standardInput, chunkRows: chunkRows) { reader in
             let first = try reader()
-            guard learner.bagging == 0 else { return learner.folded(try rows(first) { reading?(1, $0) }) }
+            guard learner.bagging == 0 else {
+                let data = try rows(first) { reading?(1, $0) }
+                try DataRequirement.requireRows(data, operation: "learn from")
+                return learner.folded(data)
+            }
             let t = first.schema.column(named: learner.target)
             var folds: [Int32] = [], missing = 0, states = first.schema.states
             while let chunk = try first.next() {
@@ -248,7 +252,7 @@ extension LearningTasks {
                                      rowNumbers: pairs.firstRows)
             // Merging that saves less than a quarter of the rows (numeric columns) is not worth
             // the rounding of weighted sums: the rows themselves, as `DataBinding.deduplicated`.
-            if pairs.patternCount * 4 >= rowCount * 3 {
+            if !DataBinding.mergingPays(distinct: pairs.patternCount, rows: rowCount) {
                 pairFolds = folds
                 for j in data.columns.indices {
                     let column = data.columns[j]

@@ -431,6 +431,9 @@ struct StreamingLearnTests {
         // No rows, no target: the errors of the table read whole.
         try "dysp,smoke\n".write(toFile: path, atomically: true, encoding: .utf8)
         #expect { try LearningTasks.foldedTable(csv: path, learner: learner) } throws: { "\($0)".contains("no data rows") }
+        var bagged = learner
+        bagged.bagging = 3     // reads and keeps the rows, and refuses none the same way
+        #expect { try LearningTasks.foldedTable(csv: path, learner: bagged) } throws: { "\($0)".contains("no data rows") }
         try "a,smoke\nx,y\n".write(toFile: path, atomically: true, encoding: .utf8)
         #expect { try learner.learn(try LearningTasks.foldedTable(csv: path, learner: learner)) } throws: {
             "\($0)".contains("the target 'dysp' is not a column")
