@@ -56,13 +56,16 @@ public struct DerivedIndex: Sendable, Equatable, Codable {
     /// The index of `data`'s numeric columns for class column `target`, or nil when no
     /// second column pays for itself (or the target has other than two classes). With
     /// `weightsCountCopies` a row's weight is its number of copies (a distinct row with its
-    /// count), and it is read that many times; otherwise every row is read once.
+    /// count), and every sum counts it that many times (the MDL bins through
+    /// `Discretizer.WeightedValues`, the logistic fit's moments, gradient and Hessian): the
+    /// index of the rows themselves, in memory that follows the distinct rows. Otherwise
+    /// every row counts once.
     public static func construct(_ data: Dataset, target: Int, weightsCountCopies: Bool = false) throws(LearningError) -> DerivedIndex? {
         guard data.states[target].count == 2 else { return nil }
-        // A distinct row with w copies is listed w times: the index the rows themselves give.
-        let labelled = data.columns[target].indices.filter { data.columns[target][$0] >= 0 }
-        let known = (weightsCountCopies ? data.weights : nil).map { w in labelled.flatMap { repeatElement($0, count: Int(w[$0].rounded())) } } ?? labelled
-        let n = known.count
+        let known = data.columns[target].indices.filter { data.columns[target][$0] >= 0 }
+        // A distinct row with w copies counts w times: the index the rows themselves give.
+        let copies = (weightsCountCopies ? data.weights : nil).map { w in known.map { w[$0].rounded() } }
+        let n = copies.map { $0.reduce(0, +) } ?? Double(known.count)
         guard n >= 10 else { return nil }
         let y = known.map { data.columns[target][$0] }
         var columns: [(name: String, values: [Double])] = []
@@ -73,20 +76,20 @@ public struct DerivedIndex: Sendable, Equatable, Codable {
             columns.append((data.names[j], known.map { numbers[Int(codes[$0])] }))
         }
         guard columns.count >= 2 else { return nil }
-        let infos = try columns.map { c throws(LearningError) in try information(c.values, y) }
+        let infos = try columns.map { c throws(LearningError) in try information(c.values, y, copies: copies) }
         let first = infos.indices.max { infos[$0] < infos[$1] || (infos[$0] == infos[$1] && $0 > $1) }!
         var terms = [Derivation.Term(1, columns[first].name)]
         var used: Set<Int> = [first]
         var index = columns[first].values
         var info = infos[first]
-        let penalty = log(Double(n))
+        let penalty = log(n)
         while used.count < columns.count {
             var best: (info: Double, column: Int, weight: Double, values: [Double])? = nil
             for k in columns.indices where !used.contains(k) {
-                guard let (b, c) = logisticSlopes(index, columns[k].values, y), b != 0, c != 0 else { continue }
+                guard let (b, c) = logisticSlopes(index, columns[k].values, y, copies: copies), b != 0, c != 0 else { continue }
                 let w = c / b
                 let candidate = zip(index, columns[k].values).map { $0 + w * $1 }
-                let i = try information(candidate, y)
+                let i = try information(candidate, y, copies: copies)
                 if best == nil || i > best!.info { best = (i, k, w, candidate) }
             }
             guard let step = best, step.info - info >= penalty else { break }
@@ -123,14 +126,20 @@ public struct DerivedIndex: Sendable, Equatable, Codable {
         return out
     }
 
-    /// `n·Î(T; B(x))` in nats, `B` the MDL bins of `x` against `y`.
-    static func information(_ x: [Double], _ y: [Int32]) throws(LearningError) -> Double {
-        let cuts = try Discretizer.fit(x.map { Optional($0) }, method: .mdl, target: y).cutPoints
+    /// `n·Î(T; B(x))` in nats, `B` the MDL bins of `x` against `y`; row `i` counted
+    /// `copies[i]` times (once without `copies`).
+    static func information(_ x: [Double], _ y: [Int32], copies: [Double]? = nil) throws(LearningError) -> Double {
+        let cuts = try Discretizer.fit(Discretizer.WeightedValues(x.indices.map { i in
+            var w = [Double](repeating: 0, count: Int(y[i]) + 1)
+            w[Int(y[i])] = copies?[i] ?? 1
+            return (x[i], w)
+        }), method: .mdl).cutPoints
         var counts = [[Double]](repeating: [0, 0], count: cuts.count + 1)
         var total = [0.0, 0.0]
-        for (v, t) in zip(x, y) {
-            counts[Variable.interval(of: v, cutPoints: cuts)][Int(t)] += 1
-            total[Int(t)] += 1
+        for i in x.indices {
+            let t = Int(y[i]), c = copies?[i] ?? 1
+            counts[Variable.interval(of: x[i], cutPoints: cuts)][t] += c
+            total[t] += c
         }
         func h(_ c: [Double]) -> Double {
             let s = c[0] + c[1]
@@ -142,12 +151,13 @@ public struct DerivedIndex: Sendable, Equatable, Codable {
     /// The slopes `(b, c)` of `logit P(y = 1) = a + b·u + c·v`, in the units of `u` and `v`:
     /// Newton's method on the standardised inputs with a ridge of 10⁻⁶ on the two slopes
     /// (scikit-learn's `C = 10⁶`), so that separable data still has a finite answer. Nil when
-    /// an input is constant or the fit does not converge.
-    static func logisticSlopes(_ u: [Double], _ v: [Double], _ y: [Int32]) -> (Double, Double)? {
-        let n = Double(u.count)
+    /// an input is constant or the fit does not converge. Row `i` counts `copies[i]` times in
+    /// the moments, the gradient and the Hessian (once without `copies`: the same sums).
+    static func logisticSlopes(_ u: [Double], _ v: [Double], _ y: [Int32], copies: [Double]? = nil) -> (Double, Double)? {
+        let n = copies.map { $0.reduce(0, +) } ?? Double(u.count)
         func moments(_ x: [Double]) -> (mean: Double, sd: Double) {
-            let m = x.reduce(0, +) / n
-            let s = (x.reduce(0) { $0 + ($1 - m) * ($1 - m) } / n).squareRoot()
+            let m = x.indices.reduce(0) { $0 + (copies?[$1] ?? 1) * x[$1] } / n
+            let s = (x.indices.reduce(0) { $0 + (copies?[$1] ?? 1) * ((x[$1] - m) * (x[$1] - m)) } / n).squareRoot()
             return (m, s)
         }
         let (mu, su) = moments(u), (mv, sv) = moments(v)
@@ -163,8 +173,9 @@ public struct DerivedIndex: Sendable, Equatable, Codable {
                 x[2] = (v[i] - mv) / sv
                 let eta = beta[0] + beta[1] * x[1] + beta[2] * x[2]
                 let p = 1 / (1 + exp(-eta))
-                let r = Double(y[i]) - p
-                let w = p * (1 - p)
+                let c = copies?[i] ?? 1
+                let r = c * (Double(y[i]) - p)
+                let w = c * (p * (1 - p))
                 for a in 0..<3 {
                     g[a] += r * x[a]
                     for b in 0..<3 { hess[a][b] += w * x[a] * x[b] }

@@ -31,6 +31,32 @@ struct DerivedIndexTests {
         #expect(index.terms.count >= 3 && index.terms.count <= 6, "\(index.summary)")
     }
 
+    /// A table merged into its distinct rows with their copies as weights (as `learn --target`
+    /// reads a file whose rows repeat) gives the index of its rows: every sum counts a row
+    /// as often as its copies, with no row listed again. Read as plain weights it does not.
+    @Test func distinctRowsWithTheirCopiesGiveTheIndexOfTheRows() throws {
+        let all = try LearningTasks.rows(csv: Self.mlc)
+        let keep = try ["churn", "number_customer_service_calls", "total_intl_calls", "number_vmail_messages"].map {
+            try #require(all.column(named: $0))
+        }
+        let rows = Dataset(names: keep.map { all.names[$0] }, states: keep.map { all.states[$0] }, columns: keep.map { all.columns[$0] })
+        var index: [[Int32]: Int] = [:], firsts: [Int] = [], copies: [Double] = []
+        for r in 0..<rows.rowCount {
+            let key = rows.columns.map { $0[r] }
+            if let p = index[key] { copies[p] += 1 } else { index[key] = firsts.count; firsts.append(r); copies.append(1) }
+        }
+        var merged = rows.rows(firsts)
+        merged.weights = copies
+        #expect(merged.rowCount * 2 < rows.rowCount && copies.reduce(0, +) == Double(rows.rowCount))
+        let a = try #require(try DerivedIndex.construct(rows, target: 0))
+        let b = try #require(try DerivedIndex.construct(merged, target: 0, weightsCountCopies: true))
+        #expect(a.terms.count >= 2 && a.terms.map(\.column) == b.terms.map(\.column), "\(a.summary) / \(b.summary)")
+        for (x, y) in zip(a.terms, b.terms) { #expect(abs(x.coefficient - y.coefficient) <= 1e-9 * max(1, abs(x.coefficient))) }
+        #expect(abs(a.information - b.information) <= 1e-9 * a.information)
+        #expect(abs(a.firstColumnInformation - b.firstColumnInformation) <= 1e-9 * a.firstColumnInformation)
+        #expect(try DerivedIndex.construct(merged, target: 0) != b)
+    }
+
     @Test func noIndexForATableWithoutTwoNumericColumnsOrForManyClasses() throws {
         let one = Dataset(names: ["t", "x"], states: [["a", "b"], ["1", "2", "3", "4"]],
                           columns: [[0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1], [0, 3, 1, 2, 0, 3, 1, 2, 0, 3, 1, 2]])
