@@ -142,18 +142,17 @@ extension LearningTasks {
         // The second pass: the same reader, so the same codes, now final.
         let second = try reader()
         var patterns = RowPatterns(names: weights.names, states: states)
-        let changed = { changedWhileRead(path) }
         while var chunk = try second.next() {
-            // Codes are numbered by first appearance, so the same file gives every chunk a
-            // prefix of the first pass's states; anything else would recode with other meanings.
-            guard zip(chunk.states, weights.states).allSatisfy({ $1.starts(with: $0) }) else { throw changed() }
+            try requireFirstPassCodes(chunk.states, first: weights.states, path: path)
             for c in cuts { chunk.columns[c.column] = chunk.columns[c.column].map { $0 < 0 ? $0 : c.recoding[Int($0)] } }
             chunk.states = states
             _ = patterns.add(chunk)
             reading?(2, second.rowsRead)
         }
         // Gaps decide the path (structural EM), so they must be the first pass's too.
-        guard patterns.rowCount == weights.rowCount, patterns.missingCells == weights.missingCells else { throw changed() }
+        guard patterns.rowCount == weights.rowCount, patterns.missingCells == weights.missingCells else {
+            throw changedWhileRead(path)
+        }
         let table = patternTable(patterns, schema: second.schema)
         return try learn(discrete: table, discretized: cuts.map(\.report), settings: settings, progress: progress)
     }
@@ -180,6 +179,14 @@ extension LearningTasks {
     /// The error for a file that is not what an earlier pass read (rewritten meanwhile).
     static func changedWhileRead(_ path: String) -> WorkbenchError {
         WorkbenchError.usage("\(Quote.name(path)) changed while it was read: read it again from a file that stays put")
+    }
+
+    /// Throws `changedWhileRead` unless a later pass's chunk codes its columns as the first
+    /// pass did: codes are numbered by first appearance, so the same file gives every chunk
+    /// a prefix of the first pass's states (`first`); anything else would recode with other
+    /// meanings.
+    static func requireFirstPassCodes(_ states: [[String]], first: [[String]], path: String) throws {
+        guard zip(states, first).allSatisfy({ $1.starts(with: $0) }) else { throw changedWhileRead(path) }
     }
 
     /// The table of `learn --target` (`TargetedLearner.FoldedTable`) from the CSV file at
@@ -232,11 +239,8 @@ extension LearningTasks {
             var pairOfRow: [Int32] = []     // each row's pair, should merging not pay
             pairOfRow.reserveCapacity(rowCount)
             while var chunk = try second.next() {
-                // Codes are numbered by first appearance, so the same file gives every chunk a
-                // prefix of the first pass's states; anything else would recode with other meanings.
-                guard second.rowsRead <= rowCount, zip(chunk.states, states).allSatisfy({ $1.starts(with: $0) }) else {
-                    throw changedWhileRead(path)
-                }
+                guard second.rowsRead <= rowCount else { throw changedWhileRead(path) }
+                try requireFirstPassCodes(chunk.states, first: states, path: path)
                 chunk.names.append("")
                 chunk.states = pairs.states
                 chunk.columns.append(Array(folds[(second.rowsRead - chunk.rowCount)..<second.rowsRead]))
@@ -244,12 +248,10 @@ extension LearningTasks {
                 reading?(2, second.rowsRead)
             }
             guard pairs.rowCount == rowCount, pairs.missingCells == missing else { throw changedWhileRead(path) }
-            var data = pairs.dataset
+            var data = patternTable(pairs, schema: second.schema)
             var pairFolds = data.columns.removeLast()
             data.names.removeLast()
             data.states.removeLast()
-            data.source = DataSource(file: second.file, ignoredColumns: second.schema.source?.ignoredColumns ?? [],
-                                     rowNumbers: pairs.firstRows)
             // Merging that saves less than a quarter of the rows (numeric columns) is not worth
             // the rounding of weighted sums: the rows themselves, as `DataBinding.deduplicated`.
             if !DataBinding.mergingPays(distinct: pairs.patternCount, rows: rowCount) {
